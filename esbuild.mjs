@@ -1,0 +1,67 @@
+// Builds the extension (node, cjs), the webview apps (browser, iife) and the test/bench/script files (node, unbundled).
+import * as esbuild from 'esbuild';
+import { readdirSync, statSync, mkdirSync, copyFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const production = process.argv.includes('--production');
+
+function tsFiles(dir) {
+  let out = [];
+  for (const name of readdirSync(dir)) {
+    const full = join(dir, name);
+    if (statSync(full).isDirectory()) {
+      if (dir === 'src' && name === 'webviews') out = out.concat(tsFiles(full).filter((f) => !f.includes(join('webviews', 'ui'))));
+      else out = out.concat(tsFiles(full));
+    } else if (name.endsWith('.ts') && !name.endsWith('.d.ts')) out.push(full);
+  }
+  return out;
+}
+
+const extension = esbuild.build({
+  entryPoints: ['src/extension.ts'],
+  bundle: true,
+  outfile: 'dist/extension.js',
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  external: ['vscode', 'sharp', 'onnxruntime-node'],
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'warning',
+});
+
+const webviewApps = ['captionEditor'];
+const webviews = esbuild.build({
+  entryPoints: webviewApps.map((app) => `src/webviews/ui/${app}/main.ts`),
+  bundle: true,
+  outdir: 'dist/webviews',
+  entryNames: '[dir]',
+  outbase: 'src/webviews/ui',
+  platform: 'browser',
+  format: 'iife',
+  target: 'es2022',
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'warning',
+});
+
+// Plain-Node code run by mocha, benchmarks and scripts: transpiled file by file, imports resolved at run time.
+const nodeFiles = ['src', 'test', 'bench', 'scripts']
+  .filter((d) => { try { return statSync(d).isDirectory(); } catch { return false; } })
+  .flatMap((d) => tsFiles(d))
+  .filter((f) => f !== join('src', 'extension.ts'));
+const tests = production ? Promise.resolve() : esbuild.build({
+  entryPoints: nodeFiles,
+  outdir: 'out',
+  outbase: '.',
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  sourcemap: 'inline',
+  logLevel: 'warning',
+});
+
+await Promise.all([extension, webviews, tests]);
+mkdirSync('dist/webviews', { recursive: true });
+copyFileSync('node_modules/@vscode/codicons/dist/codicon.css', 'dist/webviews/codicon.css');
+copyFileSync('node_modules/@vscode/codicons/dist/codicon.ttf', 'dist/webviews/codicon.ttf');
