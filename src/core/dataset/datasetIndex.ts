@@ -1,0 +1,240 @@
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { captionNameFor, compareNames, stemKey } from './imageFiles';
+import { scanFolder } from './folderScan';
+import { CaptionState, FolderNode, ImageEntry, IndexCounts, IndexOptions } from './types';
+
+const PARALLEL_SCANS = 16;
+
+export class IndexCancelledError extends Error {
+  constructor() {
+    super('Indexing was cancelled');
+  }
+}
+
+/**
+ * The dataset in memory: folders and images, their caption files, and a global order for
+ * O(1) navigation. Built from directory listings only: no image or caption is opened here.
+ */
+export class DatasetIndex {
+  private order: ImageEntry[] = [];
+  private orderStale = true;
+  private readonly folders = new Map<string, FolderNode>();
+  /** Real path of every listed folder -> its relPath, so a link never walks one real folder twice. */
+  private readonly realFolders = new Map<string, string>();
+  private readonly nameLookup = new WeakMap<ImageEntry[], Map<string, ImageEntry>>();
+
+  private constructor(readonly root: FolderNode, readonly options: IndexOptions) {}
+
+  /** Walks `rootPath` (following folder links, never twice into one real folder). */
+  static async build(rootPath: string, options: IndexOptions, signal?: AbortSignal): Promise<DatasetIndex> {
+    const absRoot = path.resolve(rootPath);
+    const stat = await fs.stat(absRoot);
+    if (!stat.isDirectory()) throw new Error(`Not a folder: ${absRoot}`);
+    const root: FolderNode = newFolder(absRoot, '', path.basename(absRoot), undefined);
+    const index = new DatasetIndex(root, options);
+    await index.populate([root], signal);
+    return index;
+  }
+
+  get rootPath(): string {
+    return this.root.absPath;
+  }
+
+  /** All images in dataset order. The array is shared: do not modify it. */
+  images(): readonly ImageEntry[] {
+    this.ensureOrder();
+    return this.order;
+  }
+
+  get size(): number {
+    return this.images().length;
+  }
+
+  folder(relPath: string): FolderNode | undefined {
+    return this.folders.get(relPath);
+  }
+
+  folderOfPath(absPath: string): FolderNode | undefined {
+    const rel = this.relativePath(absPath);
+    return rel === undefined ? undefined : this.folders.get(rel);
+  }
+
+  /** The image at an absolute path, or undefined when it is not part of the dataset. */
+  findImage(absPath: string): ImageEntry | undefined {
+    const folder = this.folderOfPath(path.dirname(absPath));
+    if (!folder) return undefined;
+    let byName = this.nameLookup.get(folder.images);
+    if (!byName) {
+      byName = new Map(folder.images.map((img) => [img.name, img] as const));
+      this.nameLookup.set(folder.images, byName);
+    }
+    return byName.get(path.basename(absPath));
+  }
+
+  imagePath(image: ImageEntry): string {
+    return path.join(image.folder.absPath, image.name);
+  }
+
+  captionPath(image: ImageEntry): string {
+    return path.join(image.folder.absPath, captionNameFor(image.name, this.options.captionExtension));
+  }
+
+  /** Path of `absPath` relative to the root with '/' separators, or undefined when outside it. */
+  relativePath(absPath: string): string | undefined {
+    const rel = path.relative(this.root.absPath, path.resolve(absPath));
+    if (rel.startsWith('..') || path.isAbsolute(rel)) return undefined;
+    return rel.split(path.sep).join('/');
+  }
+
+  at(position: number): ImageEntry | undefined {
+    return this.images()[position];
+  }
+
+  /** The image `step` places away in dataset order, wrapping around at either end. */
+  step(image: ImageEntry, step: number): ImageEntry | undefined {
+    const order = this.images();
+    if (order.length === 0) return undefined;
+    const from = order[image.position] === image ? image.position : 0;
+    return order[(((from + step) % order.length) + order.length) % order.length];
+  }
+
+  /** The next image after `image` whose caption is missing or empty, wrapping around; undefined when none. */
+  nextUncaptioned(image: ImageEntry | undefined, isUncaptioned = defaultUncaptioned): ImageEntry | undefined {
+    const order = this.images();
+    const start = image && order[image.position] === image ? image.position : -1;
+    for (let k = 1; k <= order.length; k++) {
+      const candidate = order[(start + k) % order.length];
+      if (candidate !== image && isUncaptioned(candidate)) return candidate;
+    }
+    return undefined;
+  }
+
+  setCaptionState(image: ImageEntry, state: CaptionState): void {
+    image.captionState = state;
+  }
+
+  counts(): IndexCounts {
+    let captioned = 0;
+    let withCaptionFile = 0;
+    let collisions = 0;
+    for (const img of this.images()) {
+      if (img.captionState !== 'none') withCaptionFile++;
+      if (img.captionState === 'text' || img.captionState === 'unknown') captioned++;
+      if (img.collision) collisions++;
+    }
+    return { images: this.order.length, captioned, withCaptionFile, collisions, folders: this.folders.size };
+  }
+
+  /**
+   * Re-lists one folder after a change on disk: its images, caption files and subfolders
+   * (new subfolders are walked). Returns the folder, or undefined when it is not in the dataset.
+   */
+  async refreshFolder(absPath: string, signal?: AbortSignal): Promise<FolderNode | undefined> {
+    const folder = this.folderOfPath(absPath);
+    if (!folder) return undefined;
+    await this.populate([folder], signal);
+    return folder;
+  }
+
+  private async populate(start: FolderNode[], signal?: AbortSignal): Promise<void> {
+    for (const f of start) this.forgetSubtree(f, true);
+    const queue = [...start];
+    const running = new Set<Promise<void>>();
+    const scanOne = async (folder: FolderNode): Promise<void> => {
+      const real = await fs.realpath(folder.absPath).catch(() => folder.absPath);
+      const owner = this.realFolders.get(real);
+      if (owner !== undefined && owner !== folder.relPath && this.folders.has(owner)) return; // seen through another path
+      this.realFolders.set(real, folder.relPath);
+      folder.realPath = real;
+      this.folders.set(folder.relPath, folder);
+      const listing = await scanFolder(folder.absPath, this.options.imageExtensions);
+      folder.error = listing.error;
+      folder.images = this.makeImages(folder, listing.images, listing.otherFiles);
+      listing.subfolders.sort(compareNames);
+      folder.subfolders = this.options.recursive
+        ? listing.subfolders.map((name) =>
+            newFolder(path.join(folder.absPath, name), joinRel(folder.relPath, name), name, folder))
+        : [];
+      queue.push(...folder.subfolders);
+    };
+    while (queue.length > 0 || running.size > 0) {
+      if (signal?.aborted) throw new IndexCancelledError();
+      while (queue.length > 0 && running.size < PARALLEL_SCANS) {
+        const job = scanOne(queue.shift()!).finally(() => running.delete(job));
+        running.add(job);
+      }
+      if (running.size > 0) await Promise.race(running);
+    }
+    // Folders that were links to an already visited real folder are dropped from their parents.
+    for (const f of start) pruneUnvisited(f, this.folders);
+    this.orderStale = true;
+    for (const f of start) recountUpwards(f);
+  }
+
+  private makeImages(folder: FolderNode, names: string[], otherFiles: Set<string>): ImageEntry[] {
+    names.sort(compareNames);
+    const { captionExtension, caseInsensitiveStems } = this.options;
+    const byStem = new Map<string, number>();
+    for (const name of names) {
+      const key = stemKey(name, caseInsensitiveStems);
+      byStem.set(key, (byStem.get(key) ?? 0) + 1);
+    }
+    return names.map((name) => {
+      const hasFile = otherFiles.has(captionNameFor(name, captionExtension));
+      const captionState: CaptionState = hasFile ? 'unknown' : 'none';
+      return { folder, name, captionState, collision: byStem.get(stemKey(name, caseInsensitiveStems))! > 1, position: -1 };
+    });
+  }
+
+  private forgetSubtree(folder: FolderNode, isStart = false): void {
+    if (!isStart) {
+      this.folders.delete(folder.relPath);
+      if (folder.realPath && this.realFolders.get(folder.realPath) === folder.relPath) this.realFolders.delete(folder.realPath);
+    }
+    for (const sub of folder.subfolders) this.forgetSubtree(sub);
+  }
+
+  private ensureOrder(): void {
+    if (!this.orderStale) return;
+    const order: ImageEntry[] = [];
+    const visit = (folder: FolderNode): void => {
+      for (const sub of folder.subfolders) visit(sub);
+      for (const img of folder.images) {
+        img.position = order.length;
+        order.push(img);
+      }
+    };
+    visit(this.root);
+    this.order = order;
+    this.orderStale = false;
+  }
+}
+
+function newFolder(absPath: string, relPath: string, name: string, parent: FolderNode | undefined): FolderNode {
+  return { absPath, relPath, name, parent, subfolders: [], images: [], deepImageCount: 0 };
+}
+
+function joinRel(parent: string, name: string): string {
+  return parent ? `${parent}/${name}` : name;
+}
+
+function pruneUnvisited(folder: FolderNode, known: Map<string, FolderNode>): void {
+  folder.subfolders = folder.subfolders.filter((sub) => known.get(sub.relPath) === sub);
+  for (const sub of folder.subfolders) pruneUnvisited(sub, known);
+}
+
+function recountUpwards(folder: FolderNode): void {
+  const count = (f: FolderNode): number => {
+    f.deepImageCount = f.images.length + f.subfolders.reduce((sum, s) => sum + count(s), 0);
+    return f.deepImageCount;
+  };
+  count(folder);
+  for (let p = folder.parent; p; p = p.parent) {
+    p.deepImageCount = p.images.length + p.subfolders.reduce((sum, s) => sum + s.deepImageCount, 0);
+  }
+}
+
+function defaultUncaptioned(image: ImageEntry): boolean {
+  return image.captionState === 'none' || image.captionState === 'empty';
+}
