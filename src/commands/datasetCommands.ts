@@ -1,0 +1,101 @@
+import * as vscode from 'vscode';
+import * as path from 'node:path';
+import { DatasetService } from '../services/datasetService';
+import { DatasetTreeNode, DatasetTreeProvider, isImage } from '../views/datasetTreeProvider';
+import { CaptionEditorProvider } from '../webviews/captionEditorProvider';
+import { CAPTION_EDITOR_VIEW_TYPE } from '../webviews/captionEditorViewType';
+import { readIndexOptions } from '../settings';
+import { isImageName } from '../core/dataset/imageFiles';
+
+/** Opening the dataset, the caption editor, filtering and revealing images. */
+export function registerDatasetCommands(
+  dataset: DatasetService,
+  tree: DatasetTreeProvider,
+  treeView: vscode.TreeView<DatasetTreeNode>,
+  editors: CaptionEditorProvider,
+): vscode.Disposable[] {
+  return [
+    vscode.commands.registerCommand('imageCaptioner.openDatasetFolder', async (uri?: vscode.Uri) => {
+      const folder = uri ?? (await pickFolder());
+      if (!folder) return;
+      await dataset.open(folder.fsPath);
+      await vscode.commands.executeCommand('imageCaptioner.dataset.focus');
+    }),
+    vscode.commands.registerCommand('imageCaptioner.refreshDataset', () => dataset.refresh()),
+    vscode.commands.registerCommand('imageCaptioner.openCaptionEditor', async (arg?: vscode.Uri | DatasetTreeNode) => {
+      const uri = await imageUriFrom(arg, dataset, editors);
+      if (uri) await vscode.commands.executeCommand('vscode.openWith', uri, CAPTION_EDITOR_VIEW_TYPE);
+    }),
+    vscode.commands.registerCommand('imageCaptioner.openCaptionAsText', async (arg?: vscode.Uri | DatasetTreeNode) => {
+      const uri = await imageUriFrom(arg, dataset, editors, false);
+      if (!uri) return;
+      const doc = editors.openDocuments().find((d) => d.uri.fsPath === uri.fsPath);
+      const index = dataset.index;
+      const image = index?.findImage(uri.fsPath);
+      const captionUri = doc?.captionUri ?? (image && index ? vscode.Uri.file(index.captionPath(image)) : undefined);
+      if (!captionUri) return;
+      const exists = await vscode.workspace.fs.stat(captionUri).then(() => true, () => false);
+      const target = exists ? captionUri : captionUri.with({ scheme: 'untitled' });
+      await vscode.window.showTextDocument(target, { viewColumn: vscode.ViewColumn.Beside });
+    }),
+    vscode.commands.registerCommand('imageCaptioner.revealInDatasetView', async (arg?: vscode.Uri) => {
+      await dataset.whenReady();
+      const uri = arg ?? editors.activeDocument?.uri ?? vscode.window.activeTextEditor?.document.uri;
+      const image = uri && dataset.index?.findImage(uri.fsPath);
+      if (!image) {
+        void vscode.window.showInformationMessage('This file is not an image of the open dataset.');
+        return;
+      }
+      await treeView.reveal(image, { select: true, focus: true, expand: true });
+    }),
+    vscode.commands.registerCommand('imageCaptioner.filterDataset', async (query?: string) => {
+      const value = query ?? (await vscode.window.showInputBox({
+        title: 'Filter the dataset',
+        prompt: 'Words that must appear in the file name or the caption ("quotes" keep a phrase together). Empty clears the filter.',
+        value: tree.query,
+      }));
+      if (value === undefined) return;
+      await tree.setFilter(value);
+      updateViewTitle(dataset, tree, treeView);
+    }),
+    vscode.commands.registerCommand('imageCaptioner.clearDatasetFilter', async () => {
+      await tree.setFilter('');
+      updateViewTitle(dataset, tree, treeView);
+    }),
+    dataset.onDidChange(() => updateViewTitle(dataset, tree, treeView)),
+  ];
+}
+
+/** "N images, M captioned" in the view's title; the filter and its match count in its message. */
+export function updateViewTitle(dataset: DatasetService, tree: DatasetTreeProvider, treeView: vscode.TreeView<DatasetTreeNode>): void {
+  const index = dataset.index;
+  if (!index || dataset.state === 'indexing') {
+    treeView.description = undefined;
+    treeView.message = undefined;
+    return;
+  }
+  const counts = index.counts();
+  treeView.description = `${counts.images} images, ${counts.captioned} captioned`;
+  treeView.message = tree.query ? `Filter "${tree.query}": ${tree.visibleImages().length} of ${counts.images} images` : undefined;
+}
+
+async function pickFolder(): Promise<vscode.Uri | undefined> {
+  const picked = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, canSelectMany: false, openLabel: 'Open Dataset' });
+  return picked?.[0];
+}
+
+async function imageUriFrom(arg: vscode.Uri | DatasetTreeNode | undefined, dataset: DatasetService, editors: CaptionEditorProvider, ask = true): Promise<vscode.Uri | undefined> {
+  if (arg instanceof vscode.Uri) return arg;
+  if (arg && isImage(arg) && dataset.index) return vscode.Uri.file(dataset.index.imagePath(arg));
+  const active = editors.activeDocument?.uri ?? vscode.window.activeTextEditor?.document.uri;
+  if (active && isImageName(path.basename(active.fsPath), readIndexOptions().imageExtensions)) return active;
+  if (!ask) return undefined;
+  await dataset.whenReady();
+  const index = dataset.index;
+  if (!index || index.size === 0) {
+    void vscode.window.showInformationMessage('Open a dataset folder with images first.');
+    return undefined;
+  }
+  const first = index.nextUncaptioned(undefined) ?? index.at(0)!;
+  return vscode.Uri.file(index.imagePath(first));
+}

@@ -1,0 +1,58 @@
+import * as vscode from 'vscode';
+import * as path from 'node:path';
+import { DatasetService } from '../services/datasetService';
+import { DatasetTreeNode, isImage } from '../views/datasetTreeProvider';
+import { captionNameFor, stemKey } from '../core/dataset/imageFiles';
+
+/** Resolves a stem collision: renames one image (optionally copying the shared caption to it). */
+export function registerRenameImageCommand(dataset: DatasetService): vscode.Disposable {
+  return vscode.commands.registerCommand('imageCaptioner.renameImage', async (arg?: vscode.Uri | DatasetTreeNode) => {
+    const index = dataset.index;
+    const uri = arg instanceof vscode.Uri ? arg : arg && isImage(arg) && index ? vscode.Uri.file(index.imagePath(arg)) : undefined;
+    if (!uri || !index) return;
+    const dir = path.dirname(uri.fsPath);
+    const name = path.basename(uri.fsPath);
+    const ext = path.extname(name);
+    const taken = new Set((await vscode.workspace.fs.readDirectory(vscode.Uri.file(dir))).map(([n]) => stemKey(n, index.options.caseInsensitiveStems)));
+    const suggestion = freeName(name, taken, index.options.caseInsensitiveStems);
+    const newName = await vscode.window.showInputBox({
+      title: `Rename ${name}`,
+      prompt: 'A new name with a stem no other file in this folder uses, so the image gets its own caption file.',
+      value: suggestion,
+      valueSelection: [0, suggestion.length - ext.length],
+      validateInput: (value) => {
+        if (!value.trim() || /[\\/]/.test(value)) return 'Enter a file name without folders.';
+        if (taken.has(stemKey(value, index.options.caseInsensitiveStems))) return 'Another file in this folder already uses this name stem.';
+        return undefined;
+      },
+    });
+    if (!newName) return;
+    const sharedCaption = vscode.Uri.file(path.join(dir, captionNameFor(name, index.options.captionExtension)));
+    const hasCaption = await vscode.workspace.fs.stat(sharedCaption).then(() => true, () => false);
+    const copy = hasCaption
+      ? await vscode.window.showQuickPick(['Copy the shared caption to the renamed image', 'Start the renamed image without a caption'], { title: 'Caption of the renamed image' })
+      : undefined;
+    if (hasCaption && !copy) return;
+    const edit = new vscode.WorkspaceEdit();
+    const target = vscode.Uri.file(path.join(dir, newName));
+    edit.renameFile(uri, target, { overwrite: false });
+    if (copy?.startsWith('Copy')) {
+      const newCaption = vscode.Uri.file(path.join(dir, captionNameFor(newName, index.options.captionExtension)));
+      edit.createFile(newCaption, { contents: await vscode.workspace.fs.readFile(sharedCaption), overwrite: false });
+    }
+    if (!(await vscode.workspace.applyEdit(edit, { isRefactoring: false }))) {
+      void vscode.window.showErrorMessage(`Could not rename ${name} to ${newName}.`);
+      return;
+    }
+    await dataset.refresh();
+  });
+}
+
+function freeName(name: string, taken: Set<string>, caseInsensitive: boolean): string {
+  const ext = path.extname(name);
+  const stem = name.slice(0, name.length - ext.length);
+  for (let n = 2; ; n++) {
+    const candidate = `${stem}_${n}${ext}`;
+    if (!taken.has(stemKey(candidate, caseInsensitive))) return candidate;
+  }
+}

@@ -1,0 +1,45 @@
+import * as vscode from 'vscode';
+import { DatasetService } from './services/datasetService';
+import { ImagePreviews } from './services/imagePreviews';
+import { DatasetTreeProvider } from './views/datasetTreeProvider';
+import { CaptionEditorProvider } from './webviews/captionEditorProvider';
+import { CAPTION_EDITOR_VIEW_TYPE } from './webviews/captionEditorViewType';
+import { registerDatasetCommands, updateViewTitle } from './commands/datasetCommands';
+import { registerNavigationCommands } from './commands/navigationCommands';
+import { registerRenameImageCommand } from './commands/renameImageCommand';
+
+/** What the extension exposes to its integration tests (and to other extensions). */
+export interface ImageCaptionerApi {
+  readonly dataset: DatasetService;
+  readonly tree: DatasetTreeProvider;
+  readonly editors: CaptionEditorProvider;
+}
+
+export function activate(context: vscode.ExtensionContext): ImageCaptionerApi {
+  const dataset = new DatasetService(context.workspaceState);
+  const previews = new ImagePreviews(vscode.Uri.joinPath(context.globalStorageUri, 'previews'));
+  const tree = new DatasetTreeProvider(dataset);
+  const treeView = vscode.window.createTreeView('imageCaptioner.dataset', { treeDataProvider: tree, showCollapseAll: true, canSelectMany: true });
+  const editors = new CaptionEditorProvider(context, dataset, previews);
+  context.subscriptions.push(
+    dataset,
+    tree,
+    treeView,
+    vscode.window.registerCustomEditorProvider(CAPTION_EDITOR_VIEW_TYPE, editors, {
+      supportsMultipleEditorsPerDocument: false,
+    }),
+    ...registerDatasetCommands(dataset, tree, treeView, editors),
+    ...registerNavigationCommands(dataset, editors),
+    registerRenameImageCommand(dataset),
+    vscode.workspace.onDidChangeWorkspaceFolders(() => {
+      if (!dataset.rootPath) void dataset.openInitial();
+    }),
+  );
+  updateViewTitle(dataset, tree, treeView);
+  void dataset.openInitial();
+  return { dataset, tree, editors };
+}
+
+export function deactivate(): void {
+  // Everything is disposed through context.subscriptions.
+}

@@ -1,0 +1,202 @@
+import * as vscode from 'vscode';
+import * as path from 'node:path';
+import { promises as fs } from 'node:fs';
+import { DatasetIndex, IndexCancelledError } from '../core/dataset/datasetIndex';
+import { CaptionTexts } from '../core/dataset/captionTexts';
+import { FolderNode, ImageEntry } from '../core/dataset/types';
+import { affectsIndex, readIndexOptions } from '../settings';
+import { ChangeBatcher } from './changeBatcher';
+
+export type DatasetState = 'noFolder' | 'indexing' | 'empty' | 'ready';
+
+/** What changed: the folders whose listing or captions changed, or everything. */
+export interface DatasetChange {
+  readonly folders?: readonly FolderNode[];
+}
+
+const ROOT_KEY = 'imageCaptioner.datasetRoot';
+
+/** Owns the dataset index of the open folder: builds it off the UI path, keeps it in step with the disk. */
+export class DatasetService implements vscode.Disposable {
+  private current?: { index: DatasetIndex; texts: CaptionTexts };
+  private building?: AbortController;
+  private watcher?: vscode.FileSystemWatcher;
+  private readonly batcher = new ChangeBatcher(300, (paths) => this.applyDiskChanges(paths));
+  private readonly changeEmitter = new vscode.EventEmitter<DatasetChange>();
+  private readonly disposables: vscode.Disposable[] = [this.changeEmitter, this.batcher];
+  private stateValue: DatasetState = 'noFolder';
+  private readyPromise: Promise<void> = Promise.resolve();
+
+  readonly onDidChange = this.changeEmitter.event;
+
+  constructor(private readonly workspaceState: vscode.Memento) {
+    this.disposables.push(
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (affectsIndex(e) && this.rootPath) void this.open(this.rootPath);
+      }),
+    );
+  }
+
+  get index(): DatasetIndex | undefined {
+    return this.current?.index;
+  }
+
+  get texts(): CaptionTexts | undefined {
+    return this.current?.texts;
+  }
+
+  get state(): DatasetState {
+    return this.stateValue;
+  }
+
+  get rootPath(): string | undefined {
+    return this.current?.index.rootPath ?? this.pendingRoot;
+  }
+
+  private pendingRoot?: string;
+
+  /** Resolves when the index being built (if any) is ready. */
+  whenReady(): Promise<void> {
+    return this.readyPromise;
+  }
+
+  /** Opens the remembered dataset folder, else the first workspace folder. */
+  async openInitial(): Promise<void> {
+    const remembered = this.workspaceState.get<string>(ROOT_KEY);
+    const candidate = remembered ?? vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+    if (candidate && (await isFolder(candidate))) await this.open(candidate);
+    else this.setState('noFolder');
+  }
+
+  /** Indexes `rootPath` and makes it the dataset; a build in progress is cancelled. */
+  open(rootPath: string): Promise<void> {
+    this.building?.abort();
+    const controller = new AbortController();
+    this.building = controller;
+    this.pendingRoot = rootPath;
+    this.setState('indexing');
+    this.readyPromise = this.build(rootPath, controller);
+    return this.readyPromise;
+  }
+
+  private async build(rootPath: string, controller: AbortController): Promise<void> {
+    try {
+      const index = await vscode.window.withProgress(
+        { location: { viewId: 'imageCaptioner.dataset' }, title: 'Indexing images' },
+        () => DatasetIndex.build(rootPath, readIndexOptions(), controller.signal),
+      );
+      if (controller.signal.aborted) return;
+      this.current = { index, texts: new CaptionTexts(index) };
+      await this.workspaceState.update(ROOT_KEY, index.rootPath);
+      this.watch(index.rootPath);
+      this.setState(index.size > 0 ? 'ready' : 'empty');
+      this.changeEmitter.fire({});
+      void this.loadAllCaptions(controller.signal);
+    } catch (err) {
+      if (err instanceof IndexCancelledError) return;
+      this.current = undefined;
+      this.setState('noFolder');
+      void vscode.window.showErrorMessage(`Image Captioner could not open ${rootPath}: ${(err as Error).message}`);
+    }
+  }
+
+  /** Reads every caption in the background so counts and filters are exact. */
+  private async loadAllCaptions(signal: AbortSignal): Promise<void> {
+    const current = this.current;
+    if (!current) return;
+    await vscode.window.withProgress({ location: { viewId: 'imageCaptioner.dataset' } }, () =>
+      current.texts.load(current.index.images(), signal),
+    );
+    if (!signal.aborted && this.current === current) this.changeEmitter.fire({});
+  }
+
+  /** Re-indexes the open folder from scratch. */
+  refresh(): Promise<void> {
+    return this.rootPath ? this.open(this.rootPath) : Promise.resolve();
+  }
+
+  /** Loads the captions of `images` that have not been read yet; fires a change for their folders. */
+  async loadCaptions(images: readonly ImageEntry[]): Promise<void> {
+    const texts = this.current?.texts;
+    if (!texts) return;
+    await texts.load(images);
+  }
+
+  /** Records a caption the extension itself just wrote or edited, so views show it at once. */
+  noteCaption(imagePath: string, text: string | undefined): void {
+    const image = this.index?.findImage(imagePath);
+    if (!image || !this.current) return;
+    const before = image.captionState;
+    const oldText = this.current.texts.get(image);
+    this.current.texts.set(image, text);
+    if (before !== image.captionState || oldText !== text) this.changeEmitter.fire({ folders: [image.folder] });
+  }
+
+  private watch(rootPath: string): void {
+    this.watcher?.dispose();
+    const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(rootPath), '**/*'));
+    const note = (uri: vscode.Uri): void => this.batcher.add(uri.fsPath);
+    watcher.onDidCreate(note);
+    watcher.onDidDelete(note);
+    watcher.onDidChange(note);
+    this.watcher = watcher;
+  }
+
+  /** Re-lists the folders that changed on disk and forgets the captions that changed. */
+  private async applyDiskChanges(paths: readonly string[]): Promise<void> {
+    const current = this.current;
+    if (!current) return;
+    const { index, texts } = current;
+    const captionExt = index.options.captionExtension.toLowerCase();
+    const folders = new Map<string, FolderNode>();
+    for (const changed of paths) {
+      const image = index.findImage(changed);
+      const isCaption = changed.toLowerCase().endsWith(captionExt);
+      const folder = nearestKnownFolder(index, path.dirname(changed));
+      if (!folder) continue;
+      if (isCaption) {
+        for (const img of folder.images) {
+          if (index.captionPath(img) === changed) texts.invalidate(img);
+        }
+      }
+      if (!image || !isCaption) folders.set(folder.relPath, folder);
+    }
+    const refreshed: FolderNode[] = [];
+    for (const folder of folders.values()) {
+      const result = await index.refreshFolder(folder.absPath);
+      if (result) refreshed.push(result);
+    }
+    const touched = new Map<string, FolderNode>();
+    for (const changed of paths) {
+      const folder = nearestKnownFolder(index, path.dirname(changed));
+      if (folder) touched.set(folder.relPath, folder);
+    }
+    for (const folder of touched.values()) await texts.load(folder.images);
+    if (this.current !== current) return;
+    this.setState(index.size > 0 ? 'ready' : 'empty');
+    this.changeEmitter.fire({ folders: refreshed.length ? undefined : [...touched.values()] });
+  }
+
+  private setState(state: DatasetState): void {
+    this.stateValue = state;
+    void vscode.commands.executeCommand('setContext', 'imageCaptioner.state', state);
+  }
+
+  dispose(): void {
+    this.building?.abort();
+    this.watcher?.dispose();
+    for (const d of this.disposables) d.dispose();
+  }
+}
+
+function nearestKnownFolder(index: DatasetIndex, dir: string): FolderNode | undefined {
+  for (let d = dir; ; d = path.dirname(d)) {
+    const folder = index.folderOfPath(d);
+    if (folder) return folder;
+    if (path.dirname(d) === d || index.relativePath(d) === undefined) return undefined;
+  }
+}
+
+async function isFolder(p: string): Promise<boolean> {
+  return fs.stat(p).then((s) => s.isDirectory(), () => false);
+}

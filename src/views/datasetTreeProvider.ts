@@ -1,0 +1,141 @@
+import * as vscode from 'vscode';
+import { FolderNode, ImageEntry } from '../core/dataset/types';
+import { parseTextFilter, TextFilter } from '../core/dataset/textFilter';
+import { DatasetService } from '../services/datasetService';
+import { treeDescriptionLength } from '../settings';
+import { CAPTION_EDITOR_VIEW_TYPE } from '../webviews/captionEditorViewType';
+import { imageTreeItem } from './imageTreeItem';
+
+/** Images of a very large folder come in pages, so the tree never builds 100,000 items at once. */
+export const PAGE_SIZE = 1000;
+
+export interface ImagePage {
+  readonly kind: 'page';
+  readonly folder: FolderNode;
+  readonly start: number;
+  readonly end: number;
+}
+
+export type DatasetTreeNode = FolderNode | ImageEntry | ImagePage;
+
+/** The Dataset view: folders, then images, lazily per folder; filtered by a text query. */
+export class DatasetTreeProvider implements vscode.TreeDataProvider<DatasetTreeNode>, vscode.Disposable {
+  private readonly changeEmitter = new vscode.EventEmitter<DatasetTreeNode | undefined>();
+  readonly onDidChangeTreeData = this.changeEmitter.event;
+  private filter?: TextFilter;
+  private filterQuery = '';
+  private readonly subscription: vscode.Disposable;
+
+  constructor(private readonly dataset: DatasetService) {
+    this.subscription = dataset.onDidChange((change) => {
+      if (!change.folders || this.filter) this.changeEmitter.fire(undefined);
+      else for (const folder of change.folders) this.changeEmitter.fire(folder.relPath === '' ? undefined : folder);
+    });
+  }
+
+  get query(): string {
+    return this.filterQuery;
+  }
+
+  /** Shows only images whose name or caption matches every term; '' clears the filter. */
+  async setFilter(query: string): Promise<void> {
+    this.filterQuery = query.trim();
+    this.filter = this.filterQuery ? parseTextFilter(this.filterQuery) : undefined;
+    const index = this.dataset.index;
+    if (this.filter && index) await this.dataset.loadCaptions(index.images());
+    await vscode.commands.executeCommand('setContext', 'imageCaptioner.filterActive', Boolean(this.filter));
+    this.changeEmitter.fire(undefined);
+  }
+
+  /** Images the current filter shows, in dataset order (all images without a filter). */
+  visibleImages(): readonly ImageEntry[] {
+    const index = this.dataset.index;
+    if (!index) return [];
+    return this.filter ? index.images().filter((img) => this.matches(img)) : index.images();
+  }
+
+  getTreeItem(node: DatasetTreeNode): vscode.TreeItem {
+    if (isPage(node)) {
+      const item = new vscode.TreeItem(`Images ${node.start + 1}–${node.end}`, vscode.TreeItemCollapsibleState.Collapsed);
+      item.id = `page:${node.folder.relPath}:${node.start}`;
+      item.iconPath = new vscode.ThemeIcon('files');
+      return item;
+    }
+    if (isImage(node)) {
+      const index = this.dataset.index!;
+      const item = imageTreeItem(node, index, this.dataset.texts, treeDescriptionLength());
+      item.command = {
+        command: 'vscode.openWith',
+        title: 'Open Caption Editor',
+        arguments: [vscode.Uri.file(index.imagePath(node)), CAPTION_EDITOR_VIEW_TYPE, { preview: true }],
+      };
+      return item;
+    }
+    const isRoot = node.relPath === '';
+    const item = new vscode.TreeItem(node.name, isRoot ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
+    item.id = `folder:${node.relPath}`;
+    item.resourceUri = vscode.Uri.file(node.absPath);
+    item.contextValue = 'folder';
+    item.description = `${node.deepImageCount}`;
+    item.tooltip = node.error ? `${node.absPath}\nCould not be read: ${node.error}` : `${node.absPath}\n${node.deepImageCount} images`;
+    item.iconPath = node.error ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground')) : vscode.ThemeIcon.Folder;
+    return item;
+  }
+
+  async getChildren(node?: DatasetTreeNode): Promise<DatasetTreeNode[]> {
+    const index = this.dataset.index;
+    if (!index) return [];
+    if (!node) return [index.root];
+    if (isImage(node)) return [];
+    if (isPage(node)) return this.imagesOf(node.folder.images.slice(node.start, node.end));
+    const subfolders = this.filter ? node.subfolders.filter((f) => this.folderHasMatch(f)) : node.subfolders;
+    if (node.images.length > PAGE_SIZE && !this.filter) {
+      const pages: ImagePage[] = [];
+      for (let start = 0; start < node.images.length; start += PAGE_SIZE) {
+        pages.push({ kind: 'page', folder: node, start, end: Math.min(start + PAGE_SIZE, node.images.length) });
+      }
+      return [...subfolders, ...pages];
+    }
+    return [...subfolders, ...(await this.imagesOf(node.images))];
+  }
+
+  getParent(node: DatasetTreeNode): DatasetTreeNode | undefined {
+    if (isPage(node)) return node.folder;
+    if (isImage(node)) {
+      const folder = node.folder;
+      if (folder.images.length > PAGE_SIZE && !this.filter) {
+        const at = folder.images.indexOf(node);
+        const start = Math.floor(at / PAGE_SIZE) * PAGE_SIZE;
+        return { kind: 'page', folder, start, end: Math.min(start + PAGE_SIZE, folder.images.length) };
+      }
+      return folder;
+    }
+    return node.parent;
+  }
+
+  private async imagesOf(images: readonly ImageEntry[]): Promise<ImageEntry[]> {
+    await this.dataset.loadCaptions(images);
+    return this.filter ? images.filter((img) => this.matches(img)) : [...images];
+  }
+
+  private matches(image: ImageEntry): boolean {
+    return !this.filter || this.filter.matches(image.name, this.dataset.texts?.get(image) ?? '');
+  }
+
+  private folderHasMatch(folder: FolderNode): boolean {
+    return folder.images.some((img) => this.matches(img)) || folder.subfolders.some((f) => this.folderHasMatch(f));
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+    this.changeEmitter.dispose();
+  }
+}
+
+export function isImage(node: DatasetTreeNode): node is ImageEntry {
+  return 'captionState' in node;
+}
+
+function isPage(node: DatasetTreeNode): node is ImagePage {
+  return (node as ImagePage).kind === 'page';
+}

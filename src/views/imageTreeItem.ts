@@ -1,0 +1,61 @@
+import * as vscode from 'vscode';
+import { DatasetIndex } from '../core/dataset/datasetIndex';
+import { CaptionTexts } from '../core/dataset/captionTexts';
+import { ImageEntry } from '../core/dataset/types';
+
+/** The tree row of one image: its state as an icon, the caption's first words as description. */
+export function imageTreeItem(image: ImageEntry, index: DatasetIndex, texts: CaptionTexts | undefined, descriptionLength: number): vscode.TreeItem {
+  const item = new vscode.TreeItem(image.name, vscode.TreeItemCollapsibleState.None);
+  item.id = `image:${index.relativePath(index.imagePath(image))}`;
+  item.resourceUri = vscode.Uri.file(index.imagePath(image));
+  const caption = texts?.get(image) ?? '';
+  const state = displayState(image);
+  item.contextValue = image.collision ? 'image.collision' : 'image';
+  item.iconPath = STATE_ICONS[state];
+  if (descriptionLength > 0 && caption.trim()) item.description = preview(caption, descriptionLength);
+  const tooltip = new vscode.MarkdownString();
+  tooltip.appendText(`${image.name} — ${STATE_LABELS[state]}\n\n`);
+  if (image.collision) tooltip.appendText(`Another image in this folder has the same name stem, so both would use one caption file. Rename one of them (right-click → Rename Image…).\n\n`);
+  const error = texts?.error(image);
+  if (error) tooltip.appendText(`${error}\n\n`);
+  if (caption.trim()) tooltip.appendText(caption.length > 600 ? `${caption.slice(0, 600)}…` : caption);
+  item.tooltip = tooltip;
+  return item;
+}
+
+type DisplayState = 'captioned' | 'empty' | 'collision' | 'unreadable' | 'loading';
+
+function displayState(image: ImageEntry): DisplayState {
+  if (image.collision) return 'collision';
+  switch (image.captionState) {
+    case 'text':
+      return 'captioned';
+    case 'unreadable':
+      return 'unreadable';
+    case 'unknown':
+      return 'loading';
+    default:
+      return 'empty';
+  }
+}
+
+const STATE_ICONS: Record<DisplayState, vscode.ThemeIcon> = {
+  captioned: new vscode.ThemeIcon('pass-filled', new vscode.ThemeColor('testing.iconPassed')),
+  empty: new vscode.ThemeIcon('circle-large-outline'),
+  collision: new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground')),
+  unreadable: new vscode.ThemeIcon('error', new vscode.ThemeColor('list.errorForeground')),
+  loading: new vscode.ThemeIcon('circle-small'),
+};
+
+const STATE_LABELS: Record<DisplayState, string> = {
+  captioned: 'captioned',
+  empty: 'no caption yet',
+  collision: 'caption file shared with another image',
+  unreadable: 'caption file cannot be read',
+  loading: 'caption not read yet',
+};
+
+function preview(caption: string, max: number): string {
+  const oneLine = caption.replace(/\s+/g, ' ').trim();
+  return oneLine.length > max ? `${oneLine.slice(0, max - 1)}…` : oneLine;
+}

@@ -1,0 +1,195 @@
+import * as vscode from 'vscode';
+import * as path from 'node:path';
+import { CaptionDocument } from './captionDocument';
+import { FromWebviewMessage, ToWebviewMessage } from './protocol/captionEditorMessages';
+import { webviewHtml } from './webviewHtml';
+import { DatasetService } from '../services/datasetService';
+import { ImagePreviews } from '../services/imagePreviews';
+import { readIndexOptions } from '../settings';
+import { captionInfo, datasetPosition, describeImage } from './captionEditorState';
+
+/** Keystrokes closer together than this form one undo step, as typing does in a text editor. */
+const TYPING_BURST_MS = 1000;
+
+/**
+ * The caption editor: an image with its caption beside it. VS Code owns the undo stack and the
+ * dirty state; the caption's TextDocument owns the text.
+ */
+export class CaptionEditorProvider implements vscode.CustomEditorProvider<CaptionDocument> {
+  private readonly changeEmitter = new vscode.EventEmitter<vscode.CustomDocumentEditEvent<CaptionDocument>>();
+  readonly onDidChangeCustomDocument = this.changeEmitter.event;
+  private readonly panels = new Map<CaptionDocument, vscode.WebviewPanel>();
+  private readonly bursts = new WeakMap<CaptionDocument, { lastEdit: number }>();
+  private activeDoc?: CaptionDocument;
+
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly dataset: DatasetService,
+    private readonly previews: ImagePreviews,
+  ) {
+    context.subscriptions.push(
+      dataset.onDidChange(() => this.postPositions()),
+    );
+  }
+
+  /** The caption document of the caption editor that has focus or was last active. */
+  get activeDocument(): CaptionDocument | undefined {
+    return this.activeDoc && this.panels.has(this.activeDoc) ? this.activeDoc : undefined;
+  }
+
+  /** Every caption document open in an editor. */
+  openDocuments(): CaptionDocument[] {
+    return [...this.panels.keys()];
+  }
+
+  async openCustomDocument(uri: vscode.Uri, context: vscode.CustomDocumentOpenContext): Promise<CaptionDocument> {
+    await this.dataset.whenReady();
+    const index = this.dataset.index;
+    const image = index?.findImage(uri.fsPath);
+    const captionPath = image && index ? index.captionPath(image) : defaultCaptionPath(uri.fsPath, readIndexOptions().captionExtension);
+    const collision = image?.collision
+      ? `${image.name} shares ${path.basename(captionPath)} with another image of the same name. Rename one of them (Rename Image…) so each has its own caption; until then this caption is read-only.`
+      : undefined;
+    const doc = await CaptionDocument.open(uri, vscode.Uri.file(captionPath), collision);
+    if (context.backupId) {
+      const backup = await vscode.workspace.fs.readFile(vscode.Uri.parse(context.backupId)).then((b) => Buffer.from(b).toString('utf8'), () => undefined);
+      if (backup !== undefined) await doc.setText(backup);
+    }
+    doc.onDidChangeText((text) => {
+      this.post(doc, { type: 'captionChanged', text });
+      this.dataset.noteCaption(uri.fsPath, doc.exists || text ? text : undefined);
+    });
+    return doc;
+  }
+
+  async resolveCustomEditor(doc: CaptionDocument, panel: vscode.WebviewPanel): Promise<void> {
+    this.panels.set(doc, panel);
+    this.activeDoc = doc;
+    const roots = [vscode.Uri.joinPath(this.context.extensionUri, 'dist'), vscode.Uri.joinPath(this.context.extensionUri, 'media'), this.previews.folder];
+    roots.push(vscode.Uri.file(path.dirname(doc.uri.fsPath)));
+    panel.webview.options = { enableScripts: true, localResourceRoots: roots };
+    panel.webview.html = webviewHtml(panel.webview, this.context.extensionUri, 'captionEditor', path.basename(doc.uri.fsPath));
+    const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(path.dirname(doc.captionUri.fsPath)), path.basename(doc.captionUri.fsPath)));
+    watcher.onDidCreate(() => void doc.adoptFileIfCreated());
+    panel.onDidChangeViewState(() => {
+      if (panel.active) this.activeDoc = doc;
+    });
+    panel.onDidDispose(() => {
+      watcher.dispose();
+      this.panels.delete(doc);
+    });
+    panel.webview.onDidReceiveMessage((msg: FromWebviewMessage) => this.enqueue(doc, () => this.handle(doc, panel, msg)));
+  }
+
+  private readonly queues = new WeakMap<CaptionDocument, Promise<void>>();
+
+  /** Webview intents are applied one at a time, in the order they were sent. */
+  private enqueue(doc: CaptionDocument, work: () => Promise<void>): void {
+    const next = (this.queues.get(doc) ?? Promise.resolve()).then(work).catch((err) => {
+      void vscode.window.showErrorMessage(`Caption editor: ${(err as Error).message}`);
+    });
+    this.queues.set(doc, next);
+  }
+
+  private async handle(doc: CaptionDocument, panel: vscode.WebviewPanel, msg: FromWebviewMessage): Promise<void> {
+    switch (msg.type) {
+      case 'ready': {
+        const image = await describeImage(doc.uri, panel.webview, this.previews, this.dataset.index);
+        const position = datasetPosition(this.dataset.index, doc.uri.fsPath);
+        doc.shownText = doc.text;
+        this.post(doc, { type: 'init', image, caption: captionInfo(doc), position });
+        return;
+      }
+      case 'edit':
+        return this.applyEdit(doc, msg.text);
+      case 'navigate':
+        await vscode.commands.executeCommand(NAVIGATION_COMMANDS[msg.move]);
+        return;
+      case 'openCaptionAsText':
+        await vscode.commands.executeCommand('imageCaptioner.openCaptionAsText', doc.uri);
+        return;
+      case 'renameImage':
+        await vscode.commands.executeCommand('imageCaptioner.renameImage', doc.uri);
+        return;
+    }
+  }
+
+  private async applyEdit(doc: CaptionDocument, text: string): Promise<void> {
+    const before = doc.text;
+    if (before === text || !doc.editable) return;
+    doc.shownText = text;
+    if (!(await doc.setText(text))) return;
+    this.dataset.noteCaption(doc.uri.fsPath, text);
+    const now = Date.now();
+    const burst = this.bursts.get(doc);
+    if (burst && now - burst.lastEdit < TYPING_BURST_MS) {
+      burst.lastEdit = now;
+      return;
+    }
+    const current = { lastEdit: now };
+    this.bursts.set(doc, current);
+    let after: string | undefined;
+    this.changeEmitter.fire({
+      document: doc,
+      label: 'Edit caption',
+      undo: async () => {
+        this.bursts.delete(doc);
+        after ??= doc.text;
+        await doc.setText(before);
+      },
+      redo: async () => {
+        this.bursts.delete(doc);
+        if (after !== undefined) await doc.setText(after);
+      },
+    });
+  }
+
+  async saveCustomDocument(doc: CaptionDocument): Promise<void> {
+    this.bursts.delete(doc);
+    const existed = doc.exists;
+    await doc.save();
+    if (!existed) this.post(doc, { type: 'captionInfo', caption: captionInfo(doc) });
+    this.dataset.noteCaption(doc.uri.fsPath, doc.text);
+  }
+
+  async saveCustomDocumentAs(doc: CaptionDocument, destination: vscode.Uri): Promise<void> {
+    // "Save As" on an image copies the image; its caption goes beside the copy.
+    await vscode.workspace.fs.copy(doc.uri, destination, { overwrite: true });
+    const target = vscode.Uri.file(defaultCaptionPath(destination.fsPath, path.extname(doc.captionUri.fsPath)));
+    await vscode.workspace.fs.writeFile(target, Buffer.from(doc.text, 'utf8'));
+  }
+
+  async revertCustomDocument(doc: CaptionDocument): Promise<void> {
+    this.bursts.delete(doc);
+    await doc.revert();
+  }
+
+  async backupCustomDocument(doc: CaptionDocument, context: vscode.CustomDocumentBackupContext): Promise<vscode.CustomDocumentBackup> {
+    await vscode.workspace.fs.writeFile(context.destination, Buffer.from(doc.text, 'utf8'));
+    return {
+      id: context.destination.toString(),
+      delete: () => vscode.workspace.fs.delete(context.destination).then(undefined, () => undefined),
+    };
+  }
+
+  private post(doc: CaptionDocument, message: ToWebviewMessage): void {
+    void this.panels.get(doc)?.webview.postMessage(message);
+  }
+
+  private postPositions(): void {
+    for (const doc of this.panels.keys()) {
+      this.post(doc, { type: 'position', position: datasetPosition(this.dataset.index, doc.uri.fsPath) });
+    }
+  }
+}
+
+const NAVIGATION_COMMANDS = {
+  next: 'imageCaptioner.nextImage',
+  previous: 'imageCaptioner.previousImage',
+  nextUncaptioned: 'imageCaptioner.nextUncaptionedImage',
+} as const;
+
+function defaultCaptionPath(imagePath: string, captionExtension: string): string {
+  const ext = path.extname(imagePath);
+  return imagePath.slice(0, imagePath.length - ext.length) + captionExtension;
+}

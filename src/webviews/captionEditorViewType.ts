@@ -1,0 +1,1 @@
+export const CAPTION_EDITOR_VIEW_TYPE = 'imageCaptioner.captionEditor';
