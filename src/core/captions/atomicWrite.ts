@@ -12,6 +12,7 @@ export async function writeFileAtomic(file: string, data: Uint8Array): Promise<v
   const mode = await fs.stat(file).then((s) => s.mode & 0o777, () => undefined);
   const handle = await fs.open(temp, 'wx', mode ?? 0o666);
   try {
+    if (mode !== undefined) await handle.chmod(mode); // the umask must not narrow the old mode
     await handle.writeFile(data);
     await handle.sync();
   } catch (err) {

@@ -61,8 +61,11 @@ function firstInvalidUtf8(bytes: Uint8Array): number {
     const b = bytes[i];
     const need = b < 0x80 ? 0 : b >= 0xc2 && b < 0xe0 ? 1 : b >= 0xe0 && b < 0xf0 ? 2 : b >= 0xf0 && b < 0xf5 ? 3 : -1;
     if (need < 0) return i;
+    // The second byte's range is narrower after E0 (overlong), ED (surrogates), F0 (overlong) and F4 (> U+10FFFF).
+    const [lo, hi] = b === 0xe0 ? [0xa0, 0xbf] : b === 0xed ? [0x80, 0x9f] : b === 0xf0 ? [0x90, 0xbf] : b === 0xf4 ? [0x80, 0x8f] : [0x80, 0xbf];
     for (let k = 1; k <= need; k++) {
-      if (i + k >= bytes.length || (bytes[i + k] & 0xc0) !== 0x80) return i;
+      const c = bytes[i + k];
+      if (c === undefined || (k === 1 ? c < lo || c > hi : (c & 0xc0) !== 0x80)) return i;
     }
     i += need + 1;
   }

@@ -35,6 +35,6 @@ export async function readCaption(file: string): Promise<DecodedCaption | undefi
  * LF without BOM for a new file. A non-UTF-8 existing file is refused and left as it was.
  */
 export async function writeCaption(file: string, text: string, format?: CaptionFormat): Promise<void> {
-  const existing = format ? undefined : await readCaption(file);
+  const existing = await readCaption(file); // throws for a file that must not be rewritten
   await writeFileAtomic(file, encodeCaption(text, format ?? existing?.format ?? DEFAULT_FORMAT));
 }

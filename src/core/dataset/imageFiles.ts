@@ -44,32 +44,29 @@ export function stemKey(name: string, caseInsensitive: boolean): string {
   return caseInsensitive ? stem.toLowerCase() : stem;
 }
 
-/** Natural order: `img2` before `img10`; plain comparison when no digits are involved (fast path). */
+/** Natural, case-insensitive order (`img2` before `img10`, `apple1` before `Apple2`); case breaks ties. */
 export function compareNames(a: string, b: string): number {
+  const folded = compareFolded(a, b);
+  return folded !== 0 ? folded : a < b ? -1 : a > b ? 1 : 0;
+}
+
+function compareFolded(a: string, b: string): number {
   const n = a.length < b.length ? a.length : b.length;
   let i = 0;
-  while (i < n && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+  while (i < n && lowerCode(a.charCodeAt(i)) === lowerCode(b.charCodeAt(i))) i++;
   if (i === n) return a.length - b.length;
-  const ca = a.charCodeAt(i);
-  const cb = b.charCodeAt(i);
-  if (isDigit(ca) || isDigit(cb)) {
-    let start = i;
-    while (start > 0 && isDigit(a.charCodeAt(start - 1))) start--;
-    const da = digitRunEnd(a, start);
-    const db = digitRunEnd(b, start);
-    if (da > start && db > start) {
-      const lenA = da - start;
-      const lenB = db - start;
-      const va = stripZeros(a.slice(start, da));
-      const vb = stripZeros(b.slice(start, db));
-      if (va.length !== vb.length) return va.length - vb.length;
-      if (va !== vb) return va < vb ? -1 : 1;
-      if (lenA !== lenB) return lenA - lenB;
-    }
+  let start = i;
+  while (start > 0 && isDigit(a.charCodeAt(start - 1))) start--;
+  const da = digitRunEnd(a, start);
+  const db = digitRunEnd(b, start);
+  if (da > start && db > start) {
+    const va = stripZeros(a.slice(start, da));
+    const vb = stripZeros(b.slice(start, db));
+    if (va.length !== vb.length) return va.length - vb.length;
+    if (va !== vb) return va < vb ? -1 : 1;
+    if (da - start !== db - start) return da - start - (db - start);
   }
-  const la = lowerCode(ca);
-  const lb = lowerCode(cb);
-  return la !== lb ? la - lb : ca - cb;
+  return lowerCode(a.charCodeAt(i)) - lowerCode(b.charCodeAt(i));
 }
 
 function isDigit(c: number): boolean {
