@@ -1,0 +1,106 @@
+// Browser helpers for integration suites: reach the workbench page that the launcher opened, over CDP.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Browser, FrameLocator, Page } from 'playwright-core';
+
+/** What the launcher tells the suite (JSON file named by IMAGE_CAPTIONER_HARNESS). */
+export interface Harness {
+  cdpEndpoint?: string; // absent when run through @vscode/test-electron
+  resultFile?: string;
+  logFile?: string;
+  workspace?: string;
+  grep?: string;
+}
+
+export const HARNESS_ENV = 'IMAGE_CAPTIONER_HARNESS';
+// out/test/integration/browser.js -> repository root
+const repoRoot = path.resolve(__dirname, '..', '..', '..');
+
+let cachedHarness: Harness | null | undefined;
+export function readHarness(): Harness | undefined {
+  if (cachedHarness === undefined) {
+    const file = process.env[HARNESS_ENV];
+    cachedHarness = file && fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as Harness) : null;
+  }
+  return cachedHarness ?? undefined;
+}
+
+/** True when a browser shows the workbench (offline server route); suites call this.skip() otherwise. */
+export function hasBrowser(): boolean {
+  return !!readHarness()?.cdpEndpoint;
+}
+
+let browser: Promise<Browser> | undefined;
+let workbench: Page | undefined;
+
+/** The page that shows the VS Code workbench, connected once per extension host. */
+export async function getWorkbenchPage(timeoutMs = 30_000): Promise<Page> {
+  const endpoint = readHarness()?.cdpEndpoint;
+  if (!endpoint) throw new Error('No browser: run through runIntegration.js (guard with hasBrowser())');
+  if (workbench && !workbench.isClosed()) return workbench;
+  // Lazy import: suites run under @vscode/test-electron never load playwright.
+  browser ??= import('playwright-core').then((pw) => pw.chromium.connectOverCDP(endpoint));
+  const connected = await browser;
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    for (const page of connected.contexts().flatMap((c) => c.pages())) {
+      if (await page.locator('.monaco-workbench').count().catch(() => 0)) return (workbench = page);
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`No page with .monaco-workbench among ${connected.contexts().flatMap((c) => c.pages().map((p) => p.url())).join(', ')}`);
+}
+
+export interface WebviewFilter {
+  /** Extension id of the webview's owner (the outer iframe's `extensionId` query parameter). */
+  extensionId?: string;
+  /** The webview document's <title>. */
+  title?: string | RegExp;
+  /** A selector that must match inside the webview document. */
+  selector?: string;
+  timeoutMs?: number;
+}
+
+/**
+ * The content frame of a visible, loaded webview. Webviews are two nested iframes:
+ * `iframe.webview.ready` (host) -> `#active-frame` (the extension's HTML).
+ */
+export async function webviewFrame(page: Page, filter: WebviewFilter = {}): Promise<FrameLocator> {
+  const hosts = page.locator(
+    filter.extensionId ? `iframe.webview.ready[src*="extensionId=${encodeURIComponent(filter.extensionId)}"]` : 'iframe.webview.ready',
+  );
+  const deadline = Date.now() + (filter.timeoutMs ?? 20_000);
+  for (;;) {
+    const count = await hosts.count();
+    for (let i = 0; i < count; i++) {
+      if (!(await hosts.nth(i).isVisible().catch(() => false))) continue;
+      const content = hosts.nth(i).contentFrame().frameLocator('#active-frame');
+      if (await matches(content, filter)) return content;
+    }
+    if (Date.now() > deadline) throw new Error(`No visible webview matching ${JSON.stringify({ ...filter, title: String(filter.title ?? '') })} (${count} loaded)`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+async function matches(content: FrameLocator, filter: WebviewFilter): Promise<boolean> {
+  // The inner frame is replaced while the webview (re)loads: treat errors as "not yet".
+  try {
+    if ((await content.locator('body').count()) === 0) return false;
+    if (filter.selector && (await content.locator(filter.selector).count()) === 0) return false;
+    if (filter.title !== undefined) {
+      const title = (await content.locator('title').first().textContent({ timeout: 1000 })) ?? '';
+      return typeof filter.title === 'string' ? title === filter.title : filter.title.test(title);
+    }
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Saves a screenshot of the workbench to out/test/screenshots/<name>.png and returns its path. */
+export async function screenshot(name: string): Promise<string> {
+  const file = path.join(repoRoot, 'out', 'test', 'screenshots', `${name.replace(/[^\w.-]+/g, '_')}.png`);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  await (await getWorkbenchPage()).screenshot({ path: file });
+  return file;
+}

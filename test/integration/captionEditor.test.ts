@@ -1,0 +1,137 @@
+// The caption editor in a real VS Code, driven through the browser: typing, saving, undo, navigation, external edits.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as vscode from 'vscode';
+import type { FrameLocator } from 'playwright-core';
+import type { ImageCaptionerApi } from '../../src/extension';
+import type { ImageEntry } from '../../src/core/dataset/types';
+import { activateExtension, activeCaptionEditorPath, captionEditorTabs, closeAllEditors, openCaptionEditor, waitFor } from './extensionApi';
+import { getWorkbenchPage, hasBrowser, screenshot, webviewFrame } from './browser';
+
+async function editorFrame(image: ImageEntry): Promise<FrameLocator> {
+  const frame = await webviewFrame(await getWorkbenchPage(), { title: image.name, selector: '#caption' });
+  await frame.locator('#caption textarea').waitFor({ state: 'visible' });
+  return frame;
+}
+
+async function textareaValue(frame: FrameLocator): Promise<string> {
+  return frame.locator('#caption textarea').inputValue();
+}
+
+describe('caption editor', function () {
+  let api: ImageCaptionerApi;
+  const images = (): readonly ImageEntry[] => api.dataset.index!.images();
+  const captionOf = (img: ImageEntry): string => api.dataset.index!.captionPath(img);
+  const editable = (img: ImageEntry): boolean => !img.collision && img.captionState !== 'unreadable';
+
+  before(async function () {
+    if (!hasBrowser()) this.skip();
+    api = await activateExtension();
+  });
+
+  afterEach(closeAllEditors);
+
+  it('shows the image, its caption and the status line', async () => {
+    const image = images().find((img) => img.captionState === 'text' && editable(img))!;
+    await openCaptionEditor(api, image);
+    const frame = await editorFrame(image);
+    const onDisk = fs.readFileSync(captionOf(image), 'utf8').replace(/^\uFEFF/, '').replace(/\r\n/g, '\n');
+    await waitFor(async () => (await textareaValue(frame)) === onDisk, 'caption text in the webview');
+    const status = (await frame.locator('.status').textContent()) ?? '';
+    assert.match(status, new RegExp(`${image.position + 1} of ${images().length}`));
+    assert.match(status, /\d+×\d+ px/);
+    assert.match((await frame.locator('.status-caption').textContent()) ?? '', /\d+ chars\s+·\s+\d+ words\s+·\s+~\d+\/75 CLIP tokens/);
+    const loaded = await frame.locator('img.image').evaluate((img) => (img as unknown as { complete: boolean; naturalWidth: number }).complete && (img as unknown as { naturalWidth: number }).naturalWidth > 0);
+    assert.equal(loaded, true, 'the image decoded in the webview');
+    await screenshot('caption-editor');
+  });
+
+  it('typing marks the editor dirty, saving writes the caption file, undo restores it', async () => {
+    const image = images().find((img) => img.captionState === 'text' && editable(img))!;
+    const file = captionOf(image);
+    const original = fs.readFileSync(file);
+    await openCaptionEditor(api, image);
+    const frame = await editorFrame(image);
+    const textarea = frame.locator('#caption textarea');
+    await textarea.click();
+    await textarea.press('End');
+    await textarea.pressSequentially(', typed in the browser');
+    await waitFor(() => captionEditorTabs()[0]?.isDirty, 'dirty tab');
+    assert.deepEqual(fs.readFileSync(file), original, 'nothing is written before saving');
+    await vscode.commands.executeCommand('workbench.action.files.save');
+    await waitFor(() => fs.readFileSync(file, 'utf8').endsWith(', typed in the browser') || fs.readFileSync(file, 'utf8').includes(', typed in the browser'), 'saved caption');
+    assert.equal(captionEditorTabs()[0].isDirty, false);
+    await vscode.commands.executeCommand('undo');
+    await waitFor(async () => !(await textareaValue(frame)).includes('typed in the browser'), 'undo in the webview');
+    await vscode.commands.executeCommand('workbench.action.files.save');
+    await waitFor(() => fs.readFileSync(file).equals(original), 'original bytes back on disk (BOM and newlines kept)');
+  });
+
+  it('creates the caption file of an uncaptioned image only when saved', async () => {
+    const image = images().find((img) => img.captionState === 'none' && editable(img))!;
+    const file = captionOf(image);
+    assert.equal(fs.existsSync(file), false);
+    await openCaptionEditor(api, image);
+    const frame = await editorFrame(image);
+    assert.equal(await textareaValue(frame), '');
+    await frame.locator('#caption textarea').pressSequentially('a brand new caption');
+    await waitFor(() => captionEditorTabs()[0]?.isDirty, 'dirty tab');
+    assert.equal(fs.existsSync(file), false, 'no file before saving');
+    await vscode.commands.executeCommand('workbench.action.files.save');
+    await waitFor(() => fs.existsSync(file) && fs.readFileSync(file, 'utf8') === 'a brand new caption', 'new caption file');
+    await waitFor(() => api.dataset.index!.findImage(api.dataset.index!.imagePath(image))?.captionState === 'text', 'the tree knows the image is captioned');
+  });
+
+  it('next and previous move through the dataset in one tab, saving the caption on the way', async () => {
+    const first = images()[0];
+    await openCaptionEditor(api, first);
+    const frame = await editorFrame(first);
+    if (editable(first)) await frame.locator('#caption textarea').pressSequentially(' ');
+    await vscode.commands.executeCommand('imageCaptioner.nextImage');
+    await waitFor(() => activeCaptionEditorPath() === api.dataset.index!.imagePath(images()[1]), 'second image active');
+    await waitFor(() => captionEditorTabs().length === 1, 'one caption editor tab');
+    await vscode.commands.executeCommand('imageCaptioner.nextImage');
+    await waitFor(() => activeCaptionEditorPath() === api.dataset.index!.imagePath(images()[2]), 'third image active');
+    await vscode.commands.executeCommand('imageCaptioner.previousImage');
+    await waitFor(() => activeCaptionEditorPath() === api.dataset.index!.imagePath(images()[1]), 'back to the second image');
+    assert.equal(captionEditorTabs().length, 1);
+    assert.equal(captionEditorTabs().some((t) => t.isDirty), false);
+  });
+
+  it('next uncaptioned skips captioned images; the webview buttons navigate too', async () => {
+    const captioned = images().find((img) => img.captionState === 'text' && editable(img))!;
+    await openCaptionEditor(api, captioned);
+    const frame = await editorFrame(captioned);
+    await frame.locator('#next-uncaptioned').click();
+    const target = await waitFor(() => (activeCaptionEditorPath() !== api.dataset.index!.imagePath(captioned) ? activeCaptionEditorPath() : undefined), 'moved');
+    const entry = api.dataset.index!.findImage(target)!;
+    assert.ok(entry.captionState === 'none' || entry.captionState === 'empty', `${entry.name} is uncaptioned`);
+  });
+
+  it('shows a caption changed on disk by another program', async () => {
+    const image = images().find((img) => img.captionState === 'text' && editable(img))!;
+    const file = captionOf(image);
+    await openCaptionEditor(api, image);
+    const frame = await editorFrame(image);
+    fs.writeFileSync(file, 'rewritten by another program');
+    await waitFor(async () => (await textareaValue(frame)) === 'rewritten by another program', 'external change in the webview', 20_000);
+  });
+
+  it('refuses to edit a caption that is not UTF-8 and leaves its bytes alone', async () => {
+    const image = images().find((img) => img.captionState === 'none' && editable(img) && !fs.existsSync(captionOf(img)))!;
+    const file = captionOf(image);
+    const latin1 = Buffer.from([0x63, 0x61, 0x66, 0xe9, 0x20, 0x6e, 0x6f, 0x69, 0x72]); // "café noir" in Latin-1
+    fs.writeFileSync(file, latin1);
+    try {
+      await waitFor(() => image.captionState === 'unreadable' || api.dataset.index!.findImage(api.dataset.index!.imagePath(image))?.captionState === 'unreadable', 'unreadable state');
+      await openCaptionEditor(api, api.dataset.index!.findImage(api.dataset.index!.imagePath(image))!);
+      const frame = await editorFrame(image);
+      await frame.locator('.warning').waitFor({ state: 'visible' });
+      assert.match((await frame.locator('.warning-text').textContent()) ?? '', /not UTF-8/);
+      assert.equal(await frame.locator('#caption textarea').evaluate((t) => (t as unknown as { readOnly: boolean }).readOnly), true);
+      assert.deepEqual(fs.readFileSync(file), latin1);
+    } finally {
+      fs.rmSync(file);
+    }
+  });
+});

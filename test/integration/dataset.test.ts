@@ -1,0 +1,139 @@
+// The dataset view in a real VS Code: activation, index, tree states, counts, filter, watcher.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { ImageCaptionerApi } from '../../src/extension';
+import type { DatasetTreeNode } from '../../src/views/datasetTreeProvider';
+import { activateExtension, waitFor } from './extensionApi';
+import { getWorkbenchPage, hasBrowser, screenshot } from './browser';
+
+const IMAGE_EXT = /\.(jpe?g|png|webp|gif|bmp|tiff?|avif)$/i;
+
+function imagesOnDisk(dir: string): string[] {
+  const out: string[] = [];
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...imagesOnDisk(full));
+    else if (IMAGE_EXT.test(entry.name)) out.push(full);
+  }
+  return out;
+}
+
+function iconId(item: vscode.TreeItem): string | undefined {
+  return item.iconPath instanceof vscode.ThemeIcon ? item.iconPath.id : undefined;
+}
+
+describe('dataset view', () => {
+  let api: ImageCaptionerApi;
+  let root: string;
+
+  before(async () => {
+    api = await activateExtension();
+    root = vscode.workspace.workspaceFolders![0].uri.fsPath;
+  });
+
+  it('indexes every image of the workspace folder and no other file', () => {
+    const expected = imagesOnDisk(root).sort();
+    const indexed = api.dataset.index!.images().map((img) => api.dataset.index!.imagePath(img)).sort();
+    assert.deepEqual(indexed, expected);
+    assert.ok(indexed.length >= 10, `the sample dataset has images (${indexed.length})`);
+  });
+
+  it('shows each image with the icon of its caption state', async () => {
+    const index = api.dataset.index!;
+    const items = await Promise.all(index.images().map(async (img) => ({ img, item: await api.tree.getTreeItem(img) })));
+    for (const { img, item } of items) {
+      const captionFile = index.captionPath(img);
+      const text = fs.existsSync(captionFile) ? fs.readFileSync(captionFile) : undefined;
+      let expected: string;
+      if (img.collision) expected = 'warning';
+      else if (text === undefined) expected = 'circle-large-outline';
+      else if (!isUtf8(text)) expected = 'error';
+      else expected = text.toString('utf8').replace(/^\uFEFF/, '').trim() ? 'pass-filled' : 'circle-large-outline';
+      assert.equal(iconId(item), expected, `${img.name}: ${expected}`);
+      if (expected === 'pass-filled') assert.ok(String(item.description ?? '').length > 0, `${img.name} shows its caption's first words`);
+    }
+    assert.ok(items.some((i) => iconId(i.item) === 'warning'), 'the sample has a collision');
+    assert.ok(items.some((i) => iconId(i.item) === 'pass-filled'), 'the sample has captions');
+    assert.ok(items.some((i) => iconId(i.item) === 'circle-large-outline'), 'the sample has uncaptioned images');
+  });
+
+  it('lists folders before images, lazily per folder', async () => {
+    const [rootNode] = (await api.tree.getChildren()) as DatasetTreeNode[];
+    const children = await api.tree.getChildren(rootNode);
+    const kinds = children.map((c) => ('captionState' in c ? 'image' : 'folder'));
+    assert.ok(kinds.includes('folder') && kinds.includes('image'));
+    assert.equal(kinds.lastIndexOf('folder') < kinds.indexOf('image'), true, 'folders come first');
+  });
+
+  it('shows "N images, M captioned" in the view title, in the workbench', async function () {
+    const counts = api.dataset.index!.counts();
+    const expected = `${counts.images} images, ${counts.captioned} captioned`;
+    assert.equal(api.treeView.description, expected);
+    if (!hasBrowser()) return;
+    await vscode.commands.executeCommand('imageCaptioner.dataset.focus');
+    const page = await getWorkbenchPage();
+    await page.locator('.pane-header', { hasText: 'Dataset' }).locator(`text=${expected}`).first().waitFor({ timeout: 10_000 });
+    await screenshot('dataset-view');
+  });
+
+  it('filters by caption text or file name and clears the filter', async () => {
+    const index = api.dataset.index!;
+    const withCaption = index.images().find((img) => img.captionState === 'text')!;
+    const word = api.dataset.texts!.get(withCaption)!.split(/\W+/).find((w) => w.length > 3)!;
+    await vscode.commands.executeCommand('imageCaptioner.filterDataset', word);
+    const visible = api.tree.visibleImages();
+    assert.ok(visible.includes(withCaption));
+    for (const img of visible) {
+      const haystack = `${img.name} ${api.dataset.texts!.get(img) ?? ''}`.toLowerCase();
+      assert.ok(haystack.includes(word.toLowerCase()), `${img.name} matches "${word}"`);
+    }
+    assert.ok(visible.length < index.size, 'the filter hides something');
+    assert.match(String(api.treeView.message), new RegExp(`${visible.length} of ${index.size}`));
+    await vscode.commands.executeCommand('imageCaptioner.clearDatasetFilter');
+    assert.equal(api.tree.visibleImages().length, index.size);
+    assert.equal(api.treeView.message, undefined);
+  });
+
+  it('follows the disk: a new image and a new caption appear, a deleted image disappears', async () => {
+    const index = () => api.dataset.index!;
+    const before = index().size;
+    const source = index().images().find((img) => /\.png$/i.test(img.name))!;
+    const added = path.join(root, 'added by test.png');
+    fs.copyFileSync(index().imagePath(source), added);
+    await waitFor(() => index().findImage(added), 'the new image in the index');
+    assert.equal(index().size, before + 1);
+    assert.equal(index().findImage(added)!.captionState, 'none');
+    fs.writeFileSync(path.join(root, 'added by test.txt'), 'a copied picture');
+    await waitFor(() => index().findImage(added)?.captionState === 'text', 'the new caption read');
+    fs.rmSync(added);
+    await waitFor(() => !index().findImage(added), 'the deleted image gone');
+    fs.rmSync(path.join(root, 'added by test.txt'));
+    assert.equal(index().size, before);
+  });
+
+  it('creates no file while browsing', async () => {
+    const listing = (): string[] => fs.readdirSync(root, { recursive: true }).map(String).sort();
+    const before = listing();
+    const [rootNode] = (await api.tree.getChildren()) as DatasetTreeNode[];
+    const walk = async (node: DatasetTreeNode): Promise<void> => {
+      for (const child of await api.tree.getChildren(node)) {
+        await api.tree.getTreeItem(child);
+        await walk(child);
+      }
+    };
+    await walk(rootNode);
+    assert.deepEqual(listing(), before);
+  });
+});
+
+function isUtf8(bytes: Buffer): boolean {
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    return !bytes.includes(0);
+  } catch {
+    return false;
+  }
+}

