@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { DatasetService } from './services/datasetService';
 import { ImagePreviews } from './services/imagePreviews';
-import { DatasetTreeProvider } from './views/datasetTreeProvider';
+import { DatasetTreeNode, DatasetTreeProvider } from './views/datasetTreeProvider';
 import { CaptionEditorProvider } from './webviews/captionEditorProvider';
 import { CAPTION_EDITOR_VIEW_TYPE } from './webviews/captionEditorViewType';
 import { registerDatasetCommands, updateViewTitle } from './commands/datasetCommands';
@@ -13,6 +13,7 @@ export interface ImageCaptionerApi {
   readonly dataset: DatasetService;
   readonly tree: DatasetTreeProvider;
   readonly editors: CaptionEditorProvider;
+  readonly treeView: vscode.TreeView<DatasetTreeNode>;
 }
 
 export function activate(context: vscode.ExtensionContext): ImageCaptionerApi {
@@ -37,7 +38,7 @@ export function activate(context: vscode.ExtensionContext): ImageCaptionerApi {
   );
   updateViewTitle(dataset, tree, treeView);
   void dataset.openInitial();
-  return { dataset, tree, editors };
+  return { dataset, tree, editors, treeView };
 }
 
 export function deactivate(): void {

@@ -70,12 +70,13 @@ export function registerDatasetCommands(
 export function updateViewTitle(dataset: DatasetService, tree: DatasetTreeProvider, treeView: vscode.TreeView<DatasetTreeNode>): void {
   const index = dataset.index;
   if (!index || dataset.state === 'indexing') {
-    treeView.description = undefined;
+    treeView.title = 'Dataset';
     treeView.message = undefined;
     return;
   }
   const counts = index.counts();
-  treeView.description = `${counts.images} images, ${counts.captioned} captioned`;
+  // The title, not the description: VS Code hides a view's description when it is the only view of its container.
+  treeView.title = `Dataset · ${counts.images} images, ${counts.captioned} captioned`;
   treeView.message = tree.query ? `Filter "${tree.query}": ${tree.visibleImages().length} of ${counts.images} images` : undefined;
 }
 

@@ -30,12 +30,14 @@ async function navigate(dataset: DatasetService, editors: CaptionEditorProvider,
   }
   const targetUri = vscode.Uri.file(index.imagePath(target));
   const previousTab = current && findCaptionTab(current.uri);
-  // Saved through VS Code, so the editor's dirty state clears; unsaved edits otherwise keep their tab.
-  if (current && previousTab?.isDirty && saveOnNavigate()) await vscode.workspace.save(current.uri);
+  // Saved through VS Code so the editor's dirty state clears; unsaved edits otherwise keep their tab.
+  let dirty = previousTab?.isDirty ?? false;
+  if (current && dirty && saveOnNavigate()) dirty = (await vscode.workspace.save(current.uri)) === undefined;
   const viewColumn = previousTab?.group.viewColumn ?? vscode.window.tabGroups.activeTabGroup.viewColumn;
   await vscode.commands.executeCommand('vscode.openWith', targetUri, CAPTION_EDITOR_VIEW_TYPE, { viewColumn, preview: true });
-  const stale = current && findCaptionTab(current.uri);
-  if (stale && !stale.isDirty && current!.uri.fsPath !== targetUri.fsPath) await vscode.window.tabGroups.close(stale);
+  // The tab model reaches the extension host asynchronously, so the dirty state known here decides.
+  const stale = current && current.uri.fsPath !== targetUri.fsPath ? findCaptionTab(current.uri) : undefined;
+  if (stale && !dirty) await vscode.window.tabGroups.close(stale);
 }
 
 function findCaptionTab(uri: vscode.Uri): vscode.Tab | undefined {

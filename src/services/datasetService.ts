@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { promises as fs } from 'node:fs';
 import { DatasetIndex, IndexCancelledError } from '../core/dataset/datasetIndex';
 import { CaptionTexts } from '../core/dataset/captionTexts';
+import { ImageHealth } from '../core/images/imageHealth';
 import { FolderNode, ImageEntry } from '../core/dataset/types';
 import { affectsIndex, readIndexOptions } from '../settings';
 import { ChangeBatcher } from './changeBatcher';
@@ -18,7 +19,7 @@ const ROOT_KEY = 'imageCaptioner.datasetRoot';
 
 /** Owns the dataset index of the open folder: builds it off the UI path, keeps it in step with the disk. */
 export class DatasetService implements vscode.Disposable {
-  private current?: { index: DatasetIndex; texts: CaptionTexts };
+  private current?: { index: DatasetIndex; texts: CaptionTexts; health: ImageHealth };
   private building?: AbortController;
   private watcher?: vscode.FileSystemWatcher;
   private readonly batcher = new ChangeBatcher(300, (paths) => this.applyDiskChanges(paths));
@@ -43,6 +44,10 @@ export class DatasetService implements vscode.Disposable {
 
   get texts(): CaptionTexts | undefined {
     return this.current?.texts;
+  }
+
+  get health(): ImageHealth | undefined {
+    return this.current?.health;
   }
 
   get state(): DatasetState {
@@ -86,7 +91,7 @@ export class DatasetService implements vscode.Disposable {
         () => DatasetIndex.build(rootPath, readIndexOptions(), controller.signal),
       );
       if (controller.signal.aborted) return;
-      this.current = { index, texts: new CaptionTexts(index) };
+      this.current = { index, texts: new CaptionTexts(index), health: new ImageHealth(index) };
       await this.workspaceState.update(ROOT_KEY, index.rootPath);
       this.watch(index.rootPath);
       this.setState(index.size > 0 ? 'ready' : 'empty');
@@ -115,11 +120,14 @@ export class DatasetService implements vscode.Disposable {
     return this.rootPath ? this.open(this.rootPath) : Promise.resolve();
   }
 
-  /** Loads the captions of `images` that have not been read yet; fires a change for their folders. */
+  /** Reads the captions of `images` that have not been read yet. */
   async loadCaptions(images: readonly ImageEntry[]): Promise<void> {
-    const texts = this.current?.texts;
-    if (!texts) return;
-    await texts.load(images);
+    await this.current?.texts.load(images);
+  }
+
+  /** Reads captions and checks image headers of the images about to be shown. */
+  async prepareForDisplay(images: readonly ImageEntry[]): Promise<void> {
+    await Promise.all([this.current?.texts.load(images), this.current?.health.check(images)]);
   }
 
   /** Records a caption the extension itself just wrote or edited, so views show it at once. */
@@ -146,7 +154,7 @@ export class DatasetService implements vscode.Disposable {
   private async applyDiskChanges(paths: readonly string[]): Promise<void> {
     const current = this.current;
     if (!current) return;
-    const { index, texts } = current;
+    const { index, texts, health } = current;
     const captionExt = index.options.captionExtension.toLowerCase();
     const folders = new Map<string, FolderNode>();
     for (const changed of paths) {
@@ -159,6 +167,7 @@ export class DatasetService implements vscode.Disposable {
           if (index.captionPath(img) === changed) texts.invalidate(img);
         }
       }
+      if (image) health.forget(image);
       if (!image || !isCaption) folders.set(folder.relPath, folder);
     }
     const refreshed: FolderNode[] = [];

@@ -2,21 +2,15 @@ import * as vscode from 'vscode';
 import * as path from 'node:path';
 import { promises as fs } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { imageSizeFromFile } from 'image-size/fromFile';
+import { ImageHeader, readImageHeader } from '../core/images/imageHeader';
 
 /** Formats a webview cannot display; they are shown through a PNG preview in extension storage. */
 const NEEDS_PREVIEW = new Set(['.tif', '.tiff']);
 const PREVIEW_MAX_SIDE = 4096;
 
-export interface ImageProbe {
-  readonly fileSize: number;
-  readonly mtimeMs: number;
-  /** Pixel size as displayed (EXIF rotation applied). */
-  readonly width?: number;
-  readonly height?: number;
+export interface ImageProbe extends ImageHeader {
   /** A PNG to show instead of the file, for formats the webview cannot decode. */
   readonly previewPath?: string;
-  readonly error?: string;
 }
 
 /** Reads image headers for their size and makes display previews; never writes into the dataset. */
@@ -24,29 +18,12 @@ export class ImagePreviews {
   constructor(readonly folder: vscode.Uri) {}
 
   async probe(file: string): Promise<ImageProbe> {
-    let stat;
+    const header = await readImageHeader(file);
+    if (header.error || !NEEDS_PREVIEW.has(path.extname(file).toLowerCase())) return header;
     try {
-      stat = await fs.stat(file);
+      return { ...header, previewPath: await this.pngPreview(file, header.mtimeMs, header.fileSize) };
     } catch (err) {
-      return { fileSize: 0, mtimeMs: 0, error: `Cannot read the image: ${(err as Error).message}` };
-    }
-    const base = { fileSize: stat.size, mtimeMs: Math.round(stat.mtimeMs) };
-    if (stat.size === 0) return { ...base, error: 'The image file is empty (0 bytes).' };
-    let width: number | undefined;
-    let height: number | undefined;
-    try {
-      const size = await imageSizeFromFile(file);
-      const rotated = (size.orientation ?? 1) >= 5;
-      width = rotated ? size.height : size.width;
-      height = rotated ? size.width : size.height;
-    } catch (err) {
-      return { ...base, error: `Not a readable image: ${(err as Error).message}` };
-    }
-    if (!NEEDS_PREVIEW.has(path.extname(file).toLowerCase())) return { ...base, width, height };
-    try {
-      return { ...base, width, height, previewPath: await this.pngPreview(file, stat.mtimeMs, stat.size) };
-    } catch (err) {
-      return { ...base, width, height, error: `Cannot decode this image for display: ${(err as Error).message}` };
+      return { ...header, error: `Cannot decode this image for display: ${(err as Error).message}` };
     }
   }
 

@@ -63,7 +63,7 @@ export class DatasetTreeProvider implements vscode.TreeDataProvider<DatasetTreeN
     }
     if (isImage(node)) {
       const index = this.dataset.index!;
-      const item = imageTreeItem(node, index, this.dataset.texts, treeDescriptionLength());
+      const item = imageTreeItem(node, index, this.dataset.texts, this.dataset.health?.problem(node), treeDescriptionLength());
       item.command = {
         command: 'vscode.openWith',
         title: 'Open Caption Editor',
@@ -114,7 +114,7 @@ export class DatasetTreeProvider implements vscode.TreeDataProvider<DatasetTreeN
   }
 
   private async imagesOf(images: readonly ImageEntry[]): Promise<ImageEntry[]> {
-    await this.dataset.loadCaptions(images);
+    await this.dataset.prepareForDisplay(images);
     return this.filter ? images.filter((img) => this.matches(img)) : [...images];
   }
 

@@ -4,20 +4,25 @@ import { CaptionTexts } from '../core/dataset/captionTexts';
 import { ImageEntry } from '../core/dataset/types';
 
 /** The tree row of one image: its state as an icon, the caption's first words as description. */
-export function imageTreeItem(image: ImageEntry, index: DatasetIndex, texts: CaptionTexts | undefined, descriptionLength: number): vscode.TreeItem {
+export function imageTreeItem(
+  image: ImageEntry,
+  index: DatasetIndex,
+  texts: CaptionTexts | undefined,
+  imageProblem: string | undefined,
+  descriptionLength: number,
+): vscode.TreeItem {
   const item = new vscode.TreeItem(image.name, vscode.TreeItemCollapsibleState.None);
   item.id = `image:${index.relativePath(index.imagePath(image))}`;
   item.resourceUri = vscode.Uri.file(index.imagePath(image));
   const caption = texts?.get(image) ?? '';
-  const state = displayState(image);
+  const state = imageProblem ? 'unreadable' : displayState(image);
   item.contextValue = image.collision ? 'image.collision' : 'image';
   item.iconPath = STATE_ICONS[state];
   if (descriptionLength > 0 && caption.trim()) item.description = preview(caption, descriptionLength);
   const tooltip = new vscode.MarkdownString();
   tooltip.appendText(`${image.name} — ${STATE_LABELS[state]}\n\n`);
   if (image.collision) tooltip.appendText(`Another image in this folder has the same name stem, so both would use one caption file. Rename one of them (right-click → Rename Image…).\n\n`);
-  const error = texts?.error(image);
-  if (error) tooltip.appendText(`${error}\n\n`);
+  for (const problem of [imageProblem, texts?.error(image)]) if (problem) tooltip.appendText(`${problem}\n\n`);
   if (caption.trim()) tooltip.appendText(caption.length > 600 ? `${caption.slice(0, 600)}…` : caption);
   item.tooltip = tooltip;
   return item;
@@ -51,7 +56,7 @@ const STATE_LABELS: Record<DisplayState, string> = {
   captioned: 'captioned',
   empty: 'no caption yet',
   collision: 'caption file shared with another image',
-  unreadable: 'caption file cannot be read',
+  unreadable: 'cannot be read',
   loading: 'caption not read yet',
 };
 

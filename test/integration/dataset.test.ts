@@ -3,6 +3,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import sharp from 'sharp';
 import type { ImageCaptionerApi } from '../../src/extension';
 import type { DatasetTreeNode } from '../../src/views/datasetTreeProvider';
 import { activateExtension, waitFor } from './extensionApi';
@@ -38,17 +39,23 @@ describe('dataset view', () => {
     const expected = imagesOnDisk(root).sort();
     const indexed = api.dataset.index!.images().map((img) => api.dataset.index!.imagePath(img)).sort();
     assert.deepEqual(indexed, expected);
-    assert.ok(indexed.length >= 10, `the sample dataset has images (${indexed.length})`);
+    assert.ok(indexed.length >= 14, `the sample dataset has images (${indexed.length})`);
   });
 
   it('shows each image with the icon of its caption state', async () => {
     const index = api.dataset.index!;
+    const walk = async (node?: DatasetTreeNode): Promise<void> => {
+      for (const child of await api.tree.getChildren(node)) await walk(child);
+    };
+    await walk(); // the tree checks captions and image headers of what it shows
     const items = await Promise.all(index.images().map(async (img) => ({ img, item: await api.tree.getTreeItem(img) })));
     for (const { img, item } of items) {
       const captionFile = index.captionPath(img);
       const text = fs.existsSync(captionFile) ? fs.readFileSync(captionFile) : undefined;
+      const decodable = await sharp(index.imagePath(img)).metadata().then(() => true, () => false);
       let expected: string;
-      if (img.collision) expected = 'warning';
+      if (!decodable) expected = 'error';
+      else if (img.collision) expected = 'warning';
       else if (text === undefined) expected = 'circle-large-outline';
       else if (!isUtf8(text)) expected = 'error';
       else expected = text.toString('utf8').replace(/^\uFEFF/, '').trim() ? 'pass-filled' : 'circle-large-outline';
@@ -56,6 +63,7 @@ describe('dataset view', () => {
       if (expected === 'pass-filled') assert.ok(String(item.description ?? '').length > 0, `${img.name} shows its caption's first words`);
     }
     assert.ok(items.some((i) => iconId(i.item) === 'warning'), 'the sample has a collision');
+    assert.ok(items.some((i) => iconId(i.item) === 'error'), 'the sample has unreadable images');
     assert.ok(items.some((i) => iconId(i.item) === 'pass-filled'), 'the sample has captions');
     assert.ok(items.some((i) => iconId(i.item) === 'circle-large-outline'), 'the sample has uncaptioned images');
   });
@@ -70,12 +78,13 @@ describe('dataset view', () => {
 
   it('shows "N images, M captioned" in the view title, in the workbench', async function () {
     const counts = api.dataset.index!.counts();
-    const expected = `${counts.images} images, ${counts.captioned} captioned`;
-    assert.equal(api.treeView.description, expected);
+    const expected = `Dataset · ${counts.images} images, ${counts.captioned} captioned`;
+    assert.equal(api.treeView.title, expected);
     if (!hasBrowser()) return;
     await vscode.commands.executeCommand('imageCaptioner.dataset.focus');
     const page = await getWorkbenchPage();
-    await page.locator('.pane-header', { hasText: 'Dataset' }).locator(`text=${expected}`).first().waitFor({ timeout: 10_000 });
+    await page.locator(`text=${expected} >> visible=true`).first().waitFor({ timeout: 10_000 });
+    await screenshot('dataset-view');
     await screenshot('dataset-view');
   });
 

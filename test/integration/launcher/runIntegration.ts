@@ -6,18 +6,17 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type { Harness } from '../browser';
+import { makeSampleDataset } from '../../../scripts/makeExamples';
 import type { LogEvent, SuiteResult } from '../index';
 
 // out/test/integration/launcher/runIntegration.js -> repository root
 export const repoRoot = path.resolve(__dirname, '..', '..', '..', '..');
 const HARNESS_ENV = 'IMAGE_CAPTIONER_HARNESS';
 
-/** Copies the fixture workspace into a fresh folder, so tests may modify files. */
-export function prepareWorkspace(tmp: string): string {
+/** Generates the sample dataset into a fresh folder (the fixture of every suite), so tests may modify files. */
+export async function prepareWorkspace(tmp: string): Promise<string> {
   const workspace = path.join(tmp, 'workspace');
-  const fixture = path.join(repoRoot, 'test', 'fixtures', 'workspace');
-  if (fs.existsSync(fixture)) fs.cpSync(fixture, workspace, { recursive: true });
-  else fs.mkdirSync(workspace, { recursive: true });
+  await makeSampleDataset(workspace);
   return workspace;
 }
 
@@ -138,7 +137,7 @@ async function main(): Promise<number> {
   if (!fs.existsSync(path.join(repoRoot, 'out', 'test', 'integration', 'index.js'))) fail('Build first: node esbuild.mjs');
   const timeoutMs = Number(process.env.INTEGRATION_TIMEOUT_MS) || 15 * 60_000;
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'image-captioner-it-'));
-  const workspace = prepareWorkspace(tmp);
+  const workspace = await prepareWorkspace(tmp);
   const [port, cdpPort] = [await freePort(), await freePort()];
   const harness: Required<Harness> = {
     cdpEndpoint: `http://127.0.0.1:${cdpPort}`,

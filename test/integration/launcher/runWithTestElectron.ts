@@ -8,7 +8,7 @@ import { prepareWorkspace, repoRoot } from './runIntegration';
 
 async function main(): Promise<void> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'image-captioner-it-'));
-  const workspace = prepareWorkspace(tmp);
+  const workspace = await prepareWorkspace(tmp);
   const grepAt = process.argv.indexOf('--grep');
   // No cdpEndpoint: hasBrowser() is false, so browser-driven tests call this.skip().
   const harness: Harness = { workspace, grep: grepAt >= 0 ? process.argv[grepAt + 1] : undefined };

@@ -1,0 +1,69 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { DEFAULT_CAPTION_EXTENSION, DEFAULT_IMAGE_EXTENSIONS, extensionSet } from '../src/core/dataset/imageFiles';
+import { IndexOptions } from '../src/core/dataset/types';
+
+/** A generated tree: `top` folders, each with `sub` folders, each holding `perFolder` empty images. */
+export interface DatasetShape {
+  readonly top: number;
+  readonly sub: number;
+  readonly perFolder: number;
+}
+
+export const LARGE_DATASET: DatasetShape = { top: 25, sub: 40, perFolder: 100 }; // 100,000 images in 1,000 folders
+export const SMALL_DATASET: DatasetShape = { top: 2, sub: 5, perFolder: 10 }; // 100 images, same depth
+
+/** The options the extension uses by default. */
+export const benchIndexOptions: IndexOptions = {
+  imageExtensions: extensionSet(DEFAULT_IMAGE_EXTENSIONS),
+  captionExtension: DEFAULT_CAPTION_EXTENSION,
+  recursive: true,
+  caseInsensitiveStems: false,
+};
+
+export function imageCount(shape: DatasetShape): number {
+  return shape.top * shape.sub * shape.perFolder;
+}
+
+/** Generates each shape once per run under one temporary folder, removed by `dispose`. */
+export class SyntheticDatasets {
+  private readonly root = mkdtempSync(path.join(os.tmpdir(), 'image-captioner-bench-'));
+  private readonly made = new Map<string, string>();
+
+  /** The folder holding a tree of `shape`, generated on first use. */
+  get(shape: DatasetShape): string {
+    const key = `${shape.top}x${shape.sub}x${shape.perFolder}`;
+    let dir = this.made.get(key);
+    if (!dir) {
+      dir = path.join(this.root, key);
+      writeTree(dir, shape);
+      this.made.set(key, dir);
+    }
+    return dir;
+  }
+
+  dispose(): void {
+    rmSync(this.root, { recursive: true, force: true });
+  }
+}
+
+/** Mixed .jpg/.png names, about 30% with a `.txt` caption beside them; all files empty. */
+function writeTree(dir: string, shape: DatasetShape): void {
+  let n = 0;
+  for (let t = 0; t < shape.top; t++) {
+    for (let s = 0; s < shape.sub; s++) {
+      const folder = path.join(dir, `set_${pad(t, 3)}`, `part_${pad(s, 3)}`);
+      mkdirSync(folder, { recursive: true });
+      for (let i = 0; i < shape.perFolder; i++, n++) {
+        const stem = `img_${pad(n, 6)}`;
+        writeFileSync(path.join(folder, `${stem}${n % 3 === 0 ? '.png' : '.jpg'}`), '');
+        if (n % 10 < 3) writeFileSync(path.join(folder, `${stem}.txt`), '');
+      }
+    }
+  }
+}
+
+function pad(value: number, width: number): string {
+  return String(value).padStart(width, '0');
+}
