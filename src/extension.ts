@@ -37,8 +37,19 @@ export function activate(context: vscode.ExtensionContext): ImageCaptionerApi {
     }),
   );
   updateViewTitle(dataset, tree, treeView);
-  void dataset.openInitial();
+  void dataset.openInitial().then(() => openFirstImageIfAsked(dataset));
   return { dataset, tree, editors, treeView };
+}
+
+/** The opt-in start-up view of a dataset: the Dataset view and the first uncaptioned image in the editor. */
+async function openFirstImageIfAsked(dataset: DatasetService): Promise<void> {
+  if (!vscode.workspace.getConfiguration('imageCaptioner').get<boolean>('openFirstImageOnStartup', false)) return;
+  const index = dataset.index;
+  const editorOpen = vscode.window.tabGroups.all.some((g) => g.tabs.some((t) => t.input instanceof vscode.TabInputText || t.input instanceof vscode.TabInputCustom));
+  if (!index || index.size === 0 || editorOpen) return;
+  await vscode.commands.executeCommand('imageCaptioner.dataset.focus');
+  const image = index.nextUncaptioned(undefined) ?? index.at(0)!;
+  await vscode.commands.executeCommand('vscode.openWith', vscode.Uri.file(index.imagePath(image)), CAPTION_EDITOR_VIEW_TYPE);
 }
 
 export function deactivate(): void {

@@ -76,7 +76,7 @@ export function updateViewTitle(dataset: DatasetService, tree: DatasetTreeProvid
   }
   const counts = index.counts();
   // The title, not the description: VS Code hides a view's description when it is the only view of its container.
-  treeView.title = `Dataset · ${counts.images} images, ${counts.captioned} captioned`;
+  treeView.title = `${counts.images.toLocaleString('en-US')} images, ${counts.captioned.toLocaleString('en-US')} captioned`;
   treeView.message = tree.query ? `Filter "${tree.query}": ${tree.visibleImages().length} of ${counts.images} images` : undefined;
 }
 

@@ -78,7 +78,7 @@ describe('dataset view', () => {
 
   it('shows "N images, M captioned" in the view title, in the workbench', async function () {
     const counts = api.dataset.index!.counts();
-    const expected = `Dataset · ${counts.images} images, ${counts.captioned} captioned`;
+    const expected = `${counts.images} images, ${counts.captioned} captioned`;
     assert.equal(api.treeView.title, expected);
     if (!hasBrowser()) return;
     await vscode.commands.executeCommand('imageCaptioner.dataset.focus');

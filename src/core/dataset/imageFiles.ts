@@ -44,46 +44,12 @@ export function stemKey(name: string, caseInsensitive: boolean): string {
   return caseInsensitive ? stem.toLowerCase() : stem;
 }
 
-/** Natural, case-insensitive order (`img2` before `img10`, `apple1` before `Apple2`); case breaks ties. */
+const naturalCollator = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
+
+/**
+ * Natural, case-insensitive order (`img2` before `img10`, `apple1` before `Apple2`), the same on
+ * every machine (a fixed locale); names equal to the collator are ordered by code units.
+ */
 export function compareNames(a: string, b: string): number {
-  const folded = compareFolded(a, b);
-  return folded !== 0 ? folded : a < b ? -1 : a > b ? 1 : 0;
-}
-
-function compareFolded(a: string, b: string): number {
-  const n = a.length < b.length ? a.length : b.length;
-  let i = 0;
-  while (i < n && lowerCode(a.charCodeAt(i)) === lowerCode(b.charCodeAt(i))) i++;
-  if (i === n) return a.length - b.length;
-  let start = i;
-  while (start > 0 && isDigit(a.charCodeAt(start - 1))) start--;
-  const da = digitRunEnd(a, start);
-  const db = digitRunEnd(b, start);
-  if (da > start && db > start) {
-    const va = stripZeros(a.slice(start, da));
-    const vb = stripZeros(b.slice(start, db));
-    if (va.length !== vb.length) return va.length - vb.length;
-    if (va !== vb) return va < vb ? -1 : 1;
-    if (da - start !== db - start) return da - start - (db - start);
-  }
-  return lowerCode(a.charCodeAt(i)) - lowerCode(b.charCodeAt(i));
-}
-
-function isDigit(c: number): boolean {
-  return c >= 48 && c <= 57;
-}
-
-function digitRunEnd(s: string, from: number): number {
-  let i = from;
-  while (i < s.length && isDigit(s.charCodeAt(i))) i++;
-  return i;
-}
-
-function stripZeros(digits: string): string {
-  const stripped = digits.replace(/^0+/, '');
-  return stripped.length ? stripped : '0';
-}
-
-function lowerCode(c: number): number {
-  return c >= 65 && c <= 90 ? c + 32 : c;
+  return naturalCollator.compare(a, b) || (a < b ? -1 : a > b ? 1 : 0);
 }
