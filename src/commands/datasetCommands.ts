@@ -14,6 +14,10 @@ export function registerDatasetCommands(
   treeView: vscode.TreeView<DatasetTreeNode>,
   editors: CaptionEditorProvider,
 ): vscode.Disposable[] {
+  const openEditor = async (arg?: vscode.Uri | DatasetTreeNode): Promise<void> => {
+    const uri = await imageUriFrom(arg, dataset, editors);
+    if (uri) await vscode.commands.executeCommand('vscode.openWith', uri, CAPTION_EDITOR_VIEW_TYPE);
+  };
   return [
     vscode.commands.registerCommand('imageCaptioner.openDatasetFolder', async (uri?: vscode.Uri) => {
       const folder = uri ?? (await pickFolder());
@@ -22,10 +26,9 @@ export function registerDatasetCommands(
       await vscode.commands.executeCommand('imageCaptioner.dataset.focus');
     }),
     vscode.commands.registerCommand('imageCaptioner.refreshDataset', () => dataset.refresh()),
-    vscode.commands.registerCommand('imageCaptioner.openCaptionEditor', async (arg?: vscode.Uri | DatasetTreeNode) => {
-      const uri = await imageUriFrom(arg, dataset, editors);
-      if (uri) await vscode.commands.executeCommand('vscode.openWith', uri, CAPTION_EDITOR_VIEW_TYPE);
-    }),
+    vscode.commands.registerCommand('imageCaptioner.openCaptionEditor', openEditor),
+    // The explorer's context menu names the same action the way VS Code's own "Open With…" does.
+    vscode.commands.registerCommand('imageCaptioner.openWithCaptionEditor', openEditor),
     vscode.commands.registerCommand('imageCaptioner.openCaptionAsText', async (arg?: vscode.Uri | DatasetTreeNode) => {
       const uri = await imageUriFrom(arg, dataset, editors, false);
       if (!uri) return;

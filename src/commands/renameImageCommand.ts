@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { DatasetService } from '../services/datasetService';
 import { DatasetTreeNode, isImage } from '../views/datasetTreeProvider';
 import { captionNameFor, stemKey } from '../core/dataset/imageFiles';
+import { CAPTION_EDITOR_VIEW_TYPE } from '../webviews/captionEditorViewType';
 
 /** Resolves a stem collision: renames one image (optionally copying the shared caption to it). */
 export function registerRenameImageCommand(dataset: DatasetService): vscode.Disposable {
@@ -40,12 +41,24 @@ export function registerRenameImageCommand(dataset: DatasetService): vscode.Disp
       const newCaption = vscode.Uri.file(path.join(dir, captionNameFor(newName, index.options.captionExtension)));
       edit.createFile(newCaption, { contents: await vscode.workspace.fs.readFile(sharedCaption), overwrite: false });
     }
+    const wasOpen = captionEditorTabs(uri);
     if (!(await vscode.workspace.applyEdit(edit, { isRefactoring: false }))) {
       void vscode.window.showErrorMessage(`Could not rename ${name} to ${newName}.`);
       return;
     }
     await dataset.refresh();
+    // An editor of the old name would show a file that no longer exists: show the new one instead.
+    if (wasOpen.length > 0) {
+      await vscode.window.tabGroups.close(captionEditorTabs(uri));
+      await vscode.commands.executeCommand('vscode.openWith', target, CAPTION_EDITOR_VIEW_TYPE);
+    }
   });
+}
+
+function captionEditorTabs(uri: vscode.Uri): vscode.Tab[] {
+  return vscode.window.tabGroups.all
+    .flatMap((g) => g.tabs)
+    .filter((t) => t.input instanceof vscode.TabInputCustom && t.input.viewType === CAPTION_EDITOR_VIEW_TYPE && t.input.uri.fsPath === uri.fsPath);
 }
 
 function freeName(name: string, taken: Set<string>, caseInsensitive: boolean): string {

@@ -137,8 +137,19 @@ export class DatasetService implements vscode.Disposable {
     const before = image.captionState;
     const oldText = this.current.texts.get(image);
     this.current.texts.set(image, text);
-    if (before !== image.captionState || oldText !== text) this.changeEmitter.fire({ folders: [image.folder] });
+    if (before === image.captionState && oldText === text) return;
+    // Typing calls this on every keystroke: views are told once per pause, not per key.
+    this.notedFolders.add(image.folder);
+    this.notedTimer ??= setTimeout(() => {
+      this.notedTimer = undefined;
+      const folders = [...this.notedFolders];
+      this.notedFolders.clear();
+      this.changeEmitter.fire({ folders });
+    }, 150);
   }
+
+  private readonly notedFolders = new Set<FolderNode>();
+  private notedTimer?: NodeJS.Timeout;
 
   private watch(rootPath: string): void {
     this.watcher?.dispose();
@@ -192,6 +203,7 @@ export class DatasetService implements vscode.Disposable {
   }
 
   dispose(): void {
+    if (this.notedTimer) clearTimeout(this.notedTimer);
     this.building?.abort();
     this.watcher?.dispose();
     for (const d of this.disposables) d.dispose();

@@ -42,7 +42,11 @@ export class DatasetTreeProvider implements vscode.TreeDataProvider<DatasetTreeN
     this.filterQuery = query.trim();
     this.filter = this.filterQuery ? parseTextFilter(this.filterQuery) : undefined;
     const index = this.dataset.index;
-    if (this.filter && index) await this.dataset.loadCaptions(index.images());
+    if (this.filter && index) {
+      await vscode.window.withProgress({ location: { viewId: 'imageCaptioner.dataset' }, title: 'Reading captions' }, () =>
+        this.dataset.loadCaptions(index.images()),
+      );
+    }
     await vscode.commands.executeCommand('setContext', 'imageCaptioner.filterActive', Boolean(this.filter));
     this.changeEmitter.fire(undefined);
   }

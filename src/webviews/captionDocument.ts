@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { readCaption, writeCaption } from '../core/captions/captionStore';
+import { minimalChange } from '../core/captions/minimalChange';
 
 /**
  * The caption being edited beside an image. Its model is the caption file's TextDocument, so
@@ -8,7 +9,11 @@ import { readCaption, writeCaption } from '../core/captions/captionStore';
  */
 export class CaptionDocument implements vscode.CustomDocument {
   private textDocument?: vscode.TextDocument;
+  /** The text while there is no TextDocument: unsaved new text, or a read-only snapshot. */
   private pendingText = '';
+  private fileExists = false;
+  private encodingProblem?: string;
+  private collision?: string;
   private readonly changeEmitter = new vscode.EventEmitter<string>();
   private readonly disposables: vscode.Disposable[] = [this.changeEmitter];
   /** Text the webview already shows; changes equal to it are not echoed back. */
@@ -17,12 +22,7 @@ export class CaptionDocument implements vscode.CustomDocument {
   /** Fires with the new text when the caption changes for any reason but the webview's own edits. */
   readonly onDidChangeText = this.changeEmitter.event;
 
-  private constructor(
-    readonly uri: vscode.Uri,
-    readonly captionUri: vscode.Uri,
-    /** Why the caption may not be edited here; undefined when it may. */
-    readonly readOnlyReason: string | undefined,
-  ) {
+  private constructor(readonly uri: vscode.Uri, readonly captionUri: vscode.Uri) {
     this.disposables.push(
       vscode.workspace.onDidChangeTextDocument((e) => {
         if (e.document === this.textDocument && e.contentChanges.length > 0) this.emitIfNew(e.document.getText());
@@ -33,21 +33,11 @@ export class CaptionDocument implements vscode.CustomDocument {
     );
   }
 
-  /** Opens the caption of `imageUri`, checking that it is UTF-8 before VS Code decodes it. */
-  static async open(imageUri: vscode.Uri, captionUri: vscode.Uri, collisionWarning?: string): Promise<CaptionDocument> {
-    let readOnlyReason = collisionWarning;
-    let exists = false;
-    try {
-      exists = (await readCaption(captionUri.fsPath)) !== undefined;
-    } catch (err) {
-      readOnlyReason = (err as Error).message;
-    }
-    const doc = new CaptionDocument(imageUri, captionUri, readOnlyReason);
-    if (exists && !readOnlyReason) {
-      doc.textDocument = await vscode.workspace.openTextDocument(captionUri);
-    } else if (exists) {
-      doc.pendingText = await readCaption(captionUri.fsPath).then((c) => c?.text ?? '', () => '');
-    }
+  /** Opens the caption of `imageUri`; `collision` explains why it must stay read-only, if it must. */
+  static async open(imageUri: vscode.Uri, captionUri: vscode.Uri, collision?: string): Promise<CaptionDocument> {
+    const doc = new CaptionDocument(imageUri, captionUri);
+    doc.collision = collision;
+    await doc.attach();
     doc.shownText = doc.text;
     return doc;
   }
@@ -56,12 +46,38 @@ export class CaptionDocument implements vscode.CustomDocument {
     return this.textDocument ? this.textDocument.getText().replace(/\r\n/g, '\n') : this.pendingText;
   }
 
+  /** Whether the caption file exists on disk (an image without one gets it on first save). */
   get exists(): boolean {
-    return this.textDocument !== undefined;
+    return this.fileExists;
+  }
+
+  /** Why the caption may not be edited here (shared by two images, not UTF-8); undefined when it may. */
+  get readOnlyReason(): string | undefined {
+    return this.collision ?? this.encodingProblem;
   }
 
   get editable(): boolean {
     return this.readOnlyReason === undefined;
+  }
+
+  /** Updates the collision state; returns true when it changed (and the caption may have become editable). */
+  async setCollision(collision: string | undefined): Promise<boolean> {
+    if (collision === this.collision) return false;
+    this.collision = collision;
+    await this.attach();
+    this.emitIfNew(this.text);
+    return true;
+  }
+
+  /**
+   * Catches up with the caption file after a change on disk that VS Code may not have reported to
+   * this document: a read-only snapshot, a document VS Code closed, a file created or deleted.
+   * Unsaved text of this editor is never replaced.
+   */
+  async syncFromDisk(): Promise<void> {
+    if (this.textDocument?.isDirty || (!this.textDocument && this.pendingText && this.editable && !this.fileExists)) return;
+    await this.attach();
+    this.emitIfNew(this.text);
   }
 
   /** Makes the caption `text` with the smallest edit; returns false when VS Code refused it. */
@@ -90,7 +106,9 @@ export class CaptionDocument implements vscode.CustomDocument {
       return;
     }
     await writeCaption(this.captionUri.fsPath, this.pendingText);
+    this.fileExists = true;
     this.textDocument = await vscode.workspace.openTextDocument(this.captionUri);
+    this.pendingText = '';
   }
 
   /** Throws away unsaved changes: back to the text on disk (or none). */
@@ -101,20 +119,40 @@ export class CaptionDocument implements vscode.CustomDocument {
     if (doc?.isDirty && doc.getText().replace(/\r\n/g, '\n') === (disk?.text ?? '')) await doc.save();
   }
 
-  /** Switches to the caption file once something else created it and nothing is pending here. */
-  async adoptFileIfCreated(): Promise<void> {
-    if (this.textDocument || this.pendingText || !this.editable) return;
-    const disk = await readCaption(this.captionUri.fsPath).catch(() => undefined);
-    if (disk === undefined) return;
-    this.textDocument = await vscode.workspace.openTextDocument(this.captionUri);
-    this.emitIfNew(this.text);
+  /** Reads the caption file's state: the TextDocument when editable, else a snapshot of the text. */
+  private async attach(): Promise<void> {
+    let disk;
+    this.encodingProblem = undefined;
+    try {
+      disk = await readCaption(this.captionUri.fsPath);
+    } catch (err) {
+      // Checked before VS Code decodes the file: a non-UTF-8 caption must never be rewritten.
+      this.encodingProblem = (err as Error).message;
+      this.fileExists = true;
+      this.textDocument = undefined;
+      this.pendingText = '';
+      return;
+    }
+    this.fileExists = disk !== undefined;
+    if (!disk) {
+      if (this.textDocument && !this.textDocument.isDirty) this.textDocument = undefined;
+      if (!this.editable) this.pendingText = '';
+      return;
+    }
+    if (this.editable) {
+      this.textDocument = await vscode.workspace.openTextDocument(this.captionUri);
+      this.pendingText = '';
+    } else {
+      this.textDocument = undefined;
+      this.pendingText = disk.text;
+    }
   }
 
   private async liveTextDocument(): Promise<vscode.TextDocument | undefined> {
-    if (!this.textDocument || this.textDocument.isClosed) {
-      this.textDocument = undefined;
-      const disk = await readCaption(this.captionUri.fsPath).catch(() => undefined);
-      if (disk !== undefined && !this.pendingText) this.textDocument = await vscode.workspace.openTextDocument(this.captionUri);
+    if (this.textDocument?.isClosed) this.textDocument = undefined;
+    if (!this.textDocument && !this.pendingText && (await readCaption(this.captionUri.fsPath).catch(() => undefined)) !== undefined) {
+      this.fileExists = true;
+      this.textDocument = await vscode.workspace.openTextDocument(this.captionUri);
     }
     return this.textDocument;
   }
@@ -132,26 +170,6 @@ export class CaptionDocument implements vscode.CustomDocument {
   }
 }
 
-/** The single replacement that turns `before` into `after`: common prefix and suffix kept. */
-export function minimalChange(before: string, after: string): { start: number; endOld: number; inserted: string } {
-  let start = 0;
-  const max = Math.min(before.length, after.length);
-  while (start < max && before.charCodeAt(start) === after.charCodeAt(start)) start++;
-  let endOld = before.length;
-  let endNew = after.length;
-  while (endOld > start && endNew > start && before.charCodeAt(endOld - 1) === after.charCodeAt(endNew - 1)) {
-    endOld--;
-    endNew--;
-  }
-  // Never cut a surrogate pair in two.
-  if (start > 0 && isHighSurrogate(before.charCodeAt(start - 1))) start--;
-  if (endOld < before.length && isLowSurrogate(before.charCodeAt(endOld))) {
-    endOld++;
-    endNew++;
-  }
-  return { start, endOld, inserted: after.slice(start, endNew) };
-}
-
 /** Position of an offset in '\n'-normalized text, mapped onto a document that may use CRLF. */
 function positionAt(doc: vscode.TextDocument, normalized: string, offset: number): vscode.Position {
   let line = 0;
@@ -161,12 +179,4 @@ function positionAt(doc: vscode.TextDocument, normalized: string, offset: number
     lineStart = i + 1;
   }
   return doc.validatePosition(new vscode.Position(line, offset - lineStart));
-}
-
-function isHighSurrogate(code: number): boolean {
-  return code >= 0xd800 && code <= 0xdbff;
-}
-
-function isLowSurrogate(code: number): boolean {
-  return code >= 0xdc00 && code <= 0xdfff;
 }

@@ -28,7 +28,10 @@ export class CaptionEditorProvider implements vscode.CustomEditorProvider<Captio
     private readonly previews: ImagePreviews,
   ) {
     context.subscriptions.push(
-      dataset.onDidChange(() => this.postPositions()),
+      dataset.onDidChange(() => {
+        this.postPositions();
+        this.updateCollisions();
+      }),
     );
   }
 
@@ -47,10 +50,7 @@ export class CaptionEditorProvider implements vscode.CustomEditorProvider<Captio
     const index = this.dataset.index;
     const image = index?.findImage(uri.fsPath);
     const captionPath = image && index ? index.captionPath(image) : defaultCaptionPath(uri.fsPath, readIndexOptions().captionExtension);
-    const collision = image?.collision
-      ? `${image.name} shares ${path.basename(captionPath)} with another image of the same name. Rename one of them (Rename Image…) so each has its own caption; until then this caption is read-only.`
-      : undefined;
-    const doc = await CaptionDocument.open(uri, vscode.Uri.file(captionPath), collision);
+    const doc = await CaptionDocument.open(uri, vscode.Uri.file(captionPath), this.collisionWarning(uri));
     if (context.backupId) {
       const backup = await vscode.workspace.fs.readFile(vscode.Uri.parse(context.backupId)).then((b) => Buffer.from(b).toString('utf8'), () => undefined);
       if (backup !== undefined) await doc.setText(backup);
@@ -70,7 +70,14 @@ export class CaptionEditorProvider implements vscode.CustomEditorProvider<Captio
     panel.webview.options = { enableScripts: true, localResourceRoots: roots };
     panel.webview.html = webviewHtml(panel.webview, this.context.extensionUri, 'captionEditor', path.basename(doc.uri.fsPath));
     const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(path.dirname(doc.captionUri.fsPath)), path.basename(doc.captionUri.fsPath)));
-    watcher.onDidCreate(() => void doc.adoptFileIfCreated());
+    const sync = (): void => this.enqueue(doc, async () => {
+      const wasEditable = doc.editable;
+      await doc.syncFromDisk();
+      if (wasEditable !== doc.editable || !doc.editable) this.post(doc, { type: 'captionInfo', caption: captionInfo(doc) });
+    });
+    watcher.onDidCreate(sync);
+    watcher.onDidChange(sync);
+    watcher.onDidDelete(sync);
     panel.onDidChangeViewState(() => {
       if (panel.active) this.activeDoc = doc;
     });
@@ -174,6 +181,23 @@ export class CaptionEditorProvider implements vscode.CustomEditorProvider<Captio
 
   private post(doc: CaptionDocument, message: ToWebviewMessage): void {
     void this.panels.get(doc)?.webview.postMessage(message);
+  }
+
+  /** A renamed image can end a collision (or start one): open editors follow without a reopen. */
+  private updateCollisions(): void {
+    for (const doc of this.panels.keys()) {
+      this.enqueue(doc, async () => {
+        if (await doc.setCollision(this.collisionWarning(doc.uri))) this.post(doc, { type: 'captionInfo', caption: captionInfo(doc) });
+      });
+    }
+  }
+
+  private collisionWarning(imageUri: vscode.Uri): string | undefined {
+    const index = this.dataset.index;
+    const image = index?.findImage(imageUri.fsPath);
+    if (!index || !image?.collision) return undefined;
+    const caption = path.basename(index.captionPath(image));
+    return `${image.name} shares ${caption} with another image of the same name. Rename one of them (Rename Image…) so each has its own caption; until then this caption is read-only.`;
   }
 
   private postPositions(): void {

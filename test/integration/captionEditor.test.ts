@@ -110,6 +110,19 @@ describe('caption editor', function () {
     assert.equal(captionEditorTabs().some((t) => t.isDirty), false);
   });
 
+  it('Alt+Right and Alt+Left pressed in the caption text move to the next and previous image', async () => {
+    const first = images()[3];
+    await openCaptionEditor(api, first);
+    const frame = await editorFrame(first);
+    await frame.locator('#caption textarea').click();
+    await frame.locator('#caption textarea').press('Alt+ArrowRight');
+    await waitFor(() => activeCaptionEditorPath() === api.dataset.index!.imagePath(images()[4]), 'next image after Alt+Right');
+    const second = await editorFrame(images()[4]);
+    await second.locator('#caption textarea').click();
+    await second.locator('#caption textarea').press('Alt+ArrowLeft');
+    await waitFor(() => activeCaptionEditorPath() === api.dataset.index!.imagePath(first), 'previous image after Alt+Left');
+  });
+
   it('next uncaptioned skips captioned images; the webview buttons navigate too', async () => {
     const captioned = images().find((img) => img.captionState === 'text' && editable(img))!;
     await openCaptionEditor(api, captioned);
