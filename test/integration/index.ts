@@ -12,7 +12,17 @@ export interface SuiteResult {
 }
 
 /** One line per finished test, appended to the harness log so the launcher can print progress. */
-export type LogEvent = { event: 'start'; total: number } | { event: 'pass' | 'fail' | 'pending'; title: string; ms?: number; error?: string };
+export type LogEvent =
+  | { event: 'start'; total: number }
+  | { event: 'pass' | 'fail' | 'pending'; title: string; ms?: number; error?: string }
+  | { event: 'note'; message: string };
+
+/** A measurement or remark a test wants printed with the run's output (console output of the host is not). */
+export function note(message: string): void {
+  const logFile = readHarness()?.logFile;
+  if (logFile) fs.appendFileSync(logFile, JSON.stringify({ event: 'note', message } satisfies LogEvent) + '\n');
+  else console.log(message);
+}
 
 function findTests(dir: string): string[] {
   return fs

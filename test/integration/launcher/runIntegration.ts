@@ -117,6 +117,7 @@ function logTailer(file: string): () => void {
       if (e.event === 'start') console.log(`[integration] suite started: ${e.total} test(s)`);
       else if (e.event === 'pass') console.log(`  ✓ ${e.title} (${e.ms ?? 0} ms)`);
       else if (e.event === 'pending') console.log(`  - ${e.title} (skipped)`);
+      else if (e.event === 'note') console.log(`      ${e.message}`);
       else console.log(`  ✗ ${e.title}`);
     }
   };
