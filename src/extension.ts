@@ -32,18 +32,25 @@ export function activate(context: vscode.ExtensionContext): ImageCaptionerApi {
     ...registerDatasetCommands(dataset, tree, treeView, editors),
     ...registerNavigationCommands(dataset, editors),
     registerRenameImageCommand(dataset),
+    treeView.onDidChangeVisibility((e) => {
+      if (e.visible) void dataset.whenReady();
+    }),
     vscode.workspace.onDidChangeWorkspaceFolders(() => {
-      if (!dataset.rootPath) void dataset.openInitial();
+      if (!dataset.rootPath && vscode.workspace.workspaceFolders?.[0]) void dataset.open(vscode.workspace.workspaceFolders[0].uri.fsPath);
     }),
   );
   updateViewTitle(dataset, tree, treeView);
-  void dataset.openInitial().then(() => openFirstImageIfAsked(dataset));
+  if (treeView.visible || startupViewRequested()) void dataset.whenReady().then(() => openFirstImageIfAsked(dataset));
   return { dataset, tree, editors, treeView };
 }
 
 /** The opt-in start-up view of a dataset: the Dataset view and the first uncaptioned image in the editor. */
+function startupViewRequested(): boolean {
+  return vscode.workspace.getConfiguration('imageCaptioner').get<boolean>('openFirstImageOnStartup', false);
+}
+
 async function openFirstImageIfAsked(dataset: DatasetService): Promise<void> {
-  if (!vscode.workspace.getConfiguration('imageCaptioner').get<boolean>('openFirstImageOnStartup', false)) return;
+  if (!startupViewRequested()) return;
   const index = dataset.index;
   const editorOpen = vscode.window.tabGroups.all.some((g) => g.tabs.some((t) => t.input instanceof vscode.TabInputText || t.input instanceof vscode.TabInputCustom));
   if (!index || index.size === 0 || editorOpen) return;

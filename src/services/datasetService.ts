@@ -60,13 +60,21 @@ export class DatasetService implements vscode.Disposable {
 
   private pendingRoot?: string;
 
-  /** Resolves when the index being built (if any) is ready. */
-  whenReady(): Promise<void> {
-    return this.readyPromise;
+  private initial?: Promise<void>;
+
+  /**
+   * Resolves when the dataset is indexed. The first call opens the remembered or first workspace
+   * folder: nothing is walked until a view, an editor or a command needs the dataset.
+   */
+  async whenReady(): Promise<void> {
+    this.initial ??= this.openInitial();
+    await this.initial;
+    await this.readyPromise;
   }
 
   /** Opens the remembered dataset folder, else the first workspace folder. */
-  async openInitial(): Promise<void> {
+  private async openInitial(): Promise<void> {
+    if (this.pendingRoot) return; // a folder was opened explicitly meanwhile
     const remembered = this.workspaceState.get<string>(ROOT_KEY);
     const candidate = remembered ?? vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
     if (candidate && (await isFolder(candidate))) await this.open(candidate);
@@ -75,6 +83,7 @@ export class DatasetService implements vscode.Disposable {
 
   /** Indexes `rootPath` and makes it the dataset; a build in progress is cancelled. */
   open(rootPath: string): Promise<void> {
+    this.initial ??= Promise.resolve();
     this.building?.abort();
     const controller = new AbortController();
     this.building = controller;

@@ -6,6 +6,7 @@ import { webviewHtml } from './webviewHtml';
 import { DatasetService } from '../services/datasetService';
 import { ImagePreviews } from '../services/imagePreviews';
 import { readIndexOptions } from '../settings';
+import { writeCaption } from '../core/captions/captionStore';
 import { captionInfo, datasetPosition, describeImage } from './captionEditorState';
 
 /** Keystrokes closer together than this form one undo step, as typing does in a text editor. */
@@ -162,8 +163,7 @@ export class CaptionEditorProvider implements vscode.CustomEditorProvider<Captio
   async saveCustomDocumentAs(doc: CaptionDocument, destination: vscode.Uri): Promise<void> {
     // "Save As" on an image copies the image; its caption goes beside the copy.
     await vscode.workspace.fs.copy(doc.uri, destination, { overwrite: true });
-    const target = vscode.Uri.file(defaultCaptionPath(destination.fsPath, path.extname(doc.captionUri.fsPath)));
-    await vscode.workspace.fs.writeFile(target, Buffer.from(doc.text, 'utf8'));
+    await writeCaption(defaultCaptionPath(destination.fsPath, path.extname(doc.captionUri.fsPath)), doc.text);
   }
 
   async revertCustomDocument(doc: CaptionDocument): Promise<void> {
