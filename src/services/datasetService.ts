@@ -27,6 +27,13 @@ export class DatasetService implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [this.changeEmitter, this.batcher];
   private stateValue: DatasetState = 'noFolder';
   private readyPromise: Promise<void> = Promise.resolve();
+  /** The folder being indexed, before its index exists. */
+  private pendingRoot?: string;
+  /** Set once the first dataset was asked for (see whenReady). */
+  private initial?: Promise<void>;
+  /** Folders whose captions the extension changed since views were last told (see noteCaption). */
+  private readonly notedFolders = new Set<FolderNode>();
+  private notedTimer?: NodeJS.Timeout;
 
   readonly onDidChange = this.changeEmitter.event;
 
@@ -58,10 +65,6 @@ export class DatasetService implements vscode.Disposable {
     return this.current?.index.rootPath ?? this.pendingRoot;
   }
 
-  private pendingRoot?: string;
-
-  private initial?: Promise<void>;
-
   /**
    * Resolves when the dataset is indexed. The first call opens the remembered or first workspace
    * folder: nothing is walked until a view, an editor or a command needs the dataset.
@@ -69,16 +72,21 @@ export class DatasetService implements vscode.Disposable {
   async whenReady(): Promise<void> {
     this.initial ??= this.openInitial();
     await this.initial;
-    await this.readyPromise;
+    // A folder opened while waiting replaces the build awaited: wait for the newest one.
+    for (let awaited; awaited !== this.readyPromise; ) {
+      awaited = this.readyPromise;
+      await awaited;
+    }
   }
 
   /** Opens the remembered dataset folder, else the first workspace folder. */
   private async openInitial(): Promise<void> {
     if (this.pendingRoot) return; // a folder was opened explicitly meanwhile
-    const remembered = this.workspaceState.get<string>(ROOT_KEY);
-    const candidate = remembered ?? vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
-    if (candidate && (await isFolder(candidate))) await this.open(candidate);
-    else this.setState('noFolder');
+    const candidates = [this.workspaceState.get<string>(ROOT_KEY), vscode.workspace.workspaceFolders?.[0]?.uri.fsPath];
+    for (const candidate of candidates) {
+      if (candidate && (await isFolder(candidate))) return this.open(candidate);
+    }
+    this.setState('noFolder');
   }
 
   /** Indexes `rootPath` and makes it the dataset; a build in progress is cancelled. */
@@ -156,9 +164,6 @@ export class DatasetService implements vscode.Disposable {
       this.changeEmitter.fire({ folders });
     }, 150);
   }
-
-  private readonly notedFolders = new Set<FolderNode>();
-  private notedTimer?: NodeJS.Timeout;
 
   private watch(rootPath: string): void {
     this.watcher?.dispose();
