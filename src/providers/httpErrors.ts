@@ -1,0 +1,106 @@
+import { ProviderError, ProviderErrorKind } from './types';
+
+/** Headers as the fetch API or the openai package give them. */
+export interface HeaderSource {
+  get(name: string): string | null | undefined;
+}
+
+/**
+ * The delay a reply asks for: `retry-after-ms` (milliseconds, OpenAI), `retry-after` in seconds or
+ * as an HTTP date. Undefined when absent or unparseable (NVIDIA's 429s usually carry none).
+ */
+export function retryAfterMs(headers: HeaderSource | undefined, now = Date.now()): number | undefined {
+  if (!headers) return undefined;
+  const ms = Number.parseFloat(headers.get('retry-after-ms') ?? '');
+  if (Number.isFinite(ms) && ms >= 0) return ms;
+  const raw = headers.get('retry-after')?.trim();
+  if (!raw) return undefined;
+  const seconds = Number(raw);
+  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
+  const date = Date.parse(raw);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+export interface ErrorContext {
+  /** What was being called, for the message: "NVIDIA NIM (meta/llama-3.2-11b-vision-instruct)". */
+  readonly service: string;
+  /** How the user fixes a key problem, e.g. "run 'Image Captioner: Set API Key' for NVIDIA". */
+  readonly keyHint?: string;
+  /** Known reason a route may be gone (e.g. retired from the catalogue). */
+  readonly retiredNote?: string;
+  /** Secrets that must never appear in a message. */
+  readonly secrets?: readonly (string | undefined)[];
+}
+
+/** Maps an HTTP error reply to a ProviderError whose message says what happened and what to do. */
+export function errorFromResponse(status: number, body: string, headers: HeaderSource | undefined, context: ErrorContext): ProviderError {
+  const detail = summarizeBody(body);
+  const kind = kindOfStatus(status, context);
+  const advice = adviceFor(kind, context);
+  const message = `${context.service} answered HTTP ${status}${detail ? `: ${detail}` : ''}${advice ? `. ${advice}` : ''}`;
+  return new ProviderError(kind, redactSecrets(message, context.secrets), { status, retryAfterMs: retryAfterMs(headers) });
+}
+
+/** Maps a failure without a reply (refused, reset, aborted, timed out) to a ProviderError. */
+export function errorFromFailure(err: unknown, context: ErrorContext, timedOut: boolean, cancelled: boolean): ProviderError {
+  if (err instanceof ProviderError) return err;
+  if (cancelled) return new ProviderError('cancelled', `${context.service}: request cancelled`);
+  if (timedOut) return new ProviderError('timeout', `${context.service} did not answer in time`);
+  const e = err as { code?: string; cause?: { code?: string; message?: string }; message?: string };
+  const code = e?.cause?.code ?? e?.code;
+  const reason = code ? `${code}` : (e?.cause?.message ?? e?.message ?? String(err));
+  return new ProviderError('network', redactSecrets(`${context.service} could not be reached (${reason}). Check the base URL and that the server is running.`, context.secrets));
+}
+
+function kindOfStatus(status: number, context: ErrorContext): ProviderErrorKind {
+  if (status === 401 || status === 403) return 'auth';
+  if (status === 410) return 'gone';
+  if (status === 404) return context.retiredNote ? 'gone' : 'not-found';
+  if (status === 408) return 'timeout';
+  if (status === 429) return 'rate-limit';
+  if (status >= 500) return 'server';
+  return 'bad-request';
+}
+
+function adviceFor(kind: ProviderErrorKind, context: ErrorContext): string | undefined {
+  switch (kind) {
+    case 'auth':
+      return context.keyHint ? `The API key was rejected: ${context.keyHint}` : 'The API key was rejected';
+    case 'gone':
+      return context.retiredNote ?? 'This model or route is no longer served';
+    case 'not-found':
+      return 'Check the base URL and the model id';
+    case 'rate-limit':
+      return 'Too many requests: lower the requests-per-minute or concurrency setting';
+    default:
+      return undefined;
+  }
+}
+
+/** The useful part of an error body: a JSON `detail`/`message`/`title`/`error`, else its first 300 characters. */
+function summarizeBody(body: string): string {
+  const text = body.trim();
+  if (!text) return '';
+  try {
+    const json = JSON.parse(text) as Record<string, unknown>;
+    const error = json.error as Record<string, unknown> | string | undefined;
+    const candidate = json.detail ?? (typeof error === 'object' ? error?.message : error) ?? json.message ?? json.title;
+    if (typeof candidate === 'string' && candidate.trim()) return clip(candidate.trim());
+  } catch {
+    // not JSON: use the text itself
+  }
+  return clip(text.replace(/\s+/g, ' '));
+}
+
+function clip(text: string): string {
+  return text.length > 300 ? `${text.slice(0, 297)}...` : text;
+}
+
+/** Replaces every occurrence of a secret (and of its Bearer form) with "***". */
+export function redactSecrets(text: string, secrets: readonly (string | undefined)[] | undefined): string {
+  let out = text;
+  for (const secret of secrets ?? []) {
+    if (secret && secret.length >= 4) out = out.split(secret).join('***');
+  }
+  return out;
+}

@@ -1,0 +1,124 @@
+import type { PreparedImage } from '../core/images/preparedImage';
+
+/** How a service is spoken to. */
+export type ProviderKind = 'openai-compatible' | 'nim-legacy' | 'huggingface' | 'local';
+
+/**
+ * How the image travels in a chat message:
+ * - `image_url`: OpenAI content parts, image part before the text part;
+ * - `image_url-string`: a part whose `image_url` is the bare data URL string (older NVIDIA "nv-vlm" models);
+ * - `inline-img`: the whole content is a string with `<img src="data:..." />` after the prompt (NIM legacy routes).
+ */
+export type ImageTransport = 'image_url' | 'image_url-string' | 'inline-img';
+
+/** Which secret a model needs: the name used in SecretStorage and its environment-variable fallback. */
+export type KeyName = 'nvidia' | 'huggingface' | 'openai' | 'none' | string;
+
+export type ParamValue = number | string | boolean;
+export type ParamMap = Readonly<Record<string, ParamValue>>;
+
+/** One model as data: built-in entries live in models/catalog.json, users add more in settings. */
+export interface ModelEntry {
+  /** Stable id, e.g. `nim/llama-3.2-11b-vision`. */
+  readonly id: string;
+  readonly label: string;
+  readonly provider: ProviderKind;
+  /** Base URL of the API: `https://integrate.api.nvidia.com/v1`, `http://localhost:11434/v1`, or a full legacy route. */
+  readonly baseUrl?: string;
+  /** The model id the service expects (omitted for routes that take none, e.g. Kosmos-2). */
+  readonly model?: string;
+  readonly imageTransport: ImageTransport;
+  readonly key: KeyName;
+  /** Longest image side sent, in pixels (default 1024). */
+  readonly maxImageSide?: number;
+  /** Largest base64 payload sent inline; NVIDIA's samples assert 180,000 characters. */
+  readonly maxInlineBase64?: number;
+  /** Upload images that cannot fit inline as NVCF assets (NIM legacy routes only). */
+  readonly useAssets?: boolean;
+  /** Hugging Face inference provider ("auto" or a named one) for `huggingface` models. */
+  readonly hfProvider?: string;
+  /** A system message sent first (e.g. `/no_think` for Nemotron Nano 12B v2 VL); none when omitted. */
+  readonly systemPrompt?: string;
+  readonly capabilities: { readonly stream: boolean; readonly grounding?: boolean };
+  /** Default request parameters (`max_tokens`, `temperature`, `top_p`, ...), overridden by the user's. */
+  readonly defaults: ParamMap;
+  /** Client-side limits: requests per minute and requests in flight. */
+  readonly rateLimit?: { readonly rpm?: number; readonly concurrency?: number };
+  /** Extra JSON fields always sent (e.g. Kosmos-2's `grounded_response`). */
+  readonly extraBody?: Readonly<Record<string, unknown>>;
+  /** Why the model may fail today (e.g. removed from NVIDIA's catalogue), shown with its errors. */
+  readonly note?: string;
+}
+
+/** A phrase of the caption tied to boxes in the image (Kosmos-2 grounding); boxes are [x1,y1,x2,y2] in 0..1. */
+export interface GroundedEntity {
+  readonly phrase: string;
+  readonly span?: readonly [number, number];
+  readonly boxes: ReadonlyArray<readonly [number, number, number, number]>;
+}
+
+export interface CaptionRequest {
+  readonly model: ModelEntry;
+  readonly image: PreparedImage;
+  readonly prompt: string;
+  /** Request parameters, defaults already merged; sent as JSON fields of the request. */
+  readonly params: ParamMap;
+  /** The key, or undefined for servers that need none. Never logged, never put in a message. */
+  readonly apiKey?: string;
+  readonly signal?: AbortSignal;
+  /** Per-request limit; the request fails with kind 'timeout' after it. */
+  readonly timeoutMs?: number;
+  /** Streamed text as it arrives (only called when the model streams). */
+  readonly onText?: (delta: string) => void;
+}
+
+export interface CaptionResult {
+  /** The model's text as received (clean-up happens in core/captioning). */
+  readonly text: string;
+  readonly entities?: readonly GroundedEntity[];
+  readonly finishReason?: string;
+}
+
+export type ProviderErrorKind =
+  | 'auth' // 401/403: key missing, wrong or without access
+  | 'not-found' // 404: wrong URL or model id
+  | 'gone' // 404/410 on a route known to be retired
+  | 'rate-limit' // 429
+  | 'server' // 5xx
+  | 'timeout'
+  | 'network' // connection refused / reset / DNS
+  | 'bad-request' // 400/413/422: the request itself is wrong
+  | 'bad-response' // unparseable or empty reply
+  | 'cancelled';
+
+/** A failure the user can act on. Its message never contains a key. */
+export class ProviderError extends Error {
+  constructor(
+    readonly kind: ProviderErrorKind,
+    message: string,
+    readonly options: { readonly status?: number; readonly retryAfterMs?: number } = {},
+  ) {
+    super(message);
+    this.name = 'ProviderError';
+  }
+
+  get status(): number | undefined {
+    return this.options.status;
+  }
+
+  /** Delay the service asked for (Retry-After / retry-after-ms), if it did. */
+  get retryAfterMs(): number | undefined {
+    return this.options.retryAfterMs;
+  }
+
+  /** Whether trying again later can succeed. */
+  get retryable(): boolean {
+    return this.kind === 'rate-limit' || this.kind === 'server' || this.kind === 'timeout' || this.kind === 'network';
+  }
+}
+
+/** One inference service. Implementations import no `vscode`: they are tested in plain Node. */
+export interface CaptionProvider {
+  readonly kind: ProviderKind;
+  caption(request: CaptionRequest): Promise<CaptionResult>;
+}
