@@ -14,8 +14,8 @@ export type ImageTransport = 'image_url' | 'image_url-string' | 'inline-img';
 /** Which secret a model needs: the name used in SecretStorage and its environment-variable fallback. */
 export type KeyName = 'nvidia' | 'huggingface' | 'openai' | 'none' | string;
 
-export type ParamValue = number | string | boolean;
-export type ParamMap = Readonly<Record<string, ParamValue>>;
+export type { ParamMap, ParamValue } from '../core/captioning/params';
+import type { ParamMap } from '../core/captioning/params';
 
 /** One model as data: built-in entries live in models/catalog.json, users add more in settings. */
 export interface ModelEntry {
