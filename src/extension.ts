@@ -7,6 +7,13 @@ import { CAPTION_EDITOR_VIEW_TYPE } from './webviews/captionEditorViewType';
 import { registerDatasetCommands, updateViewTitle } from './commands/datasetCommands';
 import { registerNavigationCommands } from './commands/navigationCommands';
 import { registerRenameImageCommand } from './commands/renameImageCommand';
+import { registerModelCommands } from './commands/modelCommands';
+import { ApiKeys } from './providers/apiKeys';
+import { ModelRegistry } from './providers/modelRegistry';
+import { ProviderFactory } from './providers/providerFactory';
+import { CaptioningService } from './services/captioningService';
+import { BatchRunner } from './services/batchRunner';
+import { journalFolder, registerBatchCommands } from './commands/batchCommands';
 
 /** What the extension exposes to its integration tests (and to other extensions). */
 export interface ImageCaptionerApi {
@@ -14,6 +21,7 @@ export interface ImageCaptionerApi {
   readonly tree: DatasetTreeProvider;
   readonly editors: CaptionEditorProvider;
   readonly treeView: vscode.TreeView<DatasetTreeNode>;
+  readonly captioning: CaptioningService;
 }
 
 export function activate(context: vscode.ExtensionContext): ImageCaptionerApi {
@@ -21,8 +29,15 @@ export function activate(context: vscode.ExtensionContext): ImageCaptionerApi {
   const previews = new ImagePreviews(vscode.Uri.joinPath(context.globalStorageUri, 'previews'));
   const tree = new DatasetTreeProvider(dataset);
   const treeView = vscode.window.createTreeView('imageCaptioner.dataset', { treeDataProvider: tree, showCollapseAll: true, canSelectMany: true });
-  const editors = new CaptionEditorProvider(context, dataset, previews);
+  const log = vscode.window.createOutputChannel('Image Captioner', { log: true });
+  const registry = new ModelRegistry(context.workspaceState);
+  const providers = new ProviderFactory({ onWarning: (message) => log.warn(message) });
+  const captioning = new CaptioningService(registry, new ApiKeys(context.secrets), providers, dataset, log);
+  const editors = new CaptionEditorProvider(context, dataset, previews, captioning);
+  const runner = new BatchRunner(captioning, dataset, journalFolder(context), (captionPath) => editors.hasUnsavedCaption(captionPath));
   context.subscriptions.push(
+    log,
+    registry,
     dataset,
     tree,
     treeView,
@@ -32,6 +47,8 @@ export function activate(context: vscode.ExtensionContext): ImageCaptionerApi {
     ...registerDatasetCommands(dataset, tree, treeView, editors),
     ...registerNavigationCommands(dataset, editors),
     registerRenameImageCommand(dataset),
+    ...registerModelCommands(captioning, editors),
+    ...registerBatchCommands(dataset, tree, treeView, captioning, runner),
     treeView.onDidChangeVisibility((e) => {
       if (e.visible) void dataset.whenReady();
     }),
@@ -41,7 +58,7 @@ export function activate(context: vscode.ExtensionContext): ImageCaptionerApi {
   );
   updateViewTitle(dataset, tree, treeView);
   if (treeView.visible || startupViewRequested()) void dataset.whenReady().then(() => openFirstImageIfAsked(dataset));
-  return { dataset, tree, editors, treeView };
+  return { dataset, tree, editors, treeView, captioning };
 }
 
 /** The opt-in start-up view of a dataset: the Dataset view and the first uncaptioned image in the editor. */

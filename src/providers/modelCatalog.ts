@@ -19,7 +19,8 @@ export interface ResolvedCatalog {
   readonly problems: readonly string[];
 }
 
-const PROVIDERS: readonly ProviderKind[] = ['openai-compatible', 'nim-legacy', 'huggingface', 'local'];
+// 'local' joins when the local-model worker exists (issue 4).
+const PROVIDERS: readonly ProviderKind[] = ['openai-compatible', 'nim-legacy', 'huggingface'];
 const TRANSPORTS: readonly ImageTransport[] = ['image_url', 'image_url-string', 'inline-img'];
 
 /**

@@ -51,6 +51,11 @@ export class CaptionDocument implements vscode.CustomDocument {
     return this.fileExists;
   }
 
+  /** Text not yet on disk: a dirty TextDocument, or new text for a caption file that does not exist yet. */
+  get isDirty(): boolean {
+    return this.textDocument ? this.textDocument.isDirty : !this.fileExists && this.pendingText !== '';
+  }
+
   /** Why the caption may not be edited here (shared by two images, not UTF-8); undefined when it may. */
   get readOnlyReason(): string | undefined {
     return this.collision ?? this.encodingProblem;

@@ -8,6 +8,8 @@ import { ImagePreviews } from '../services/imagePreviews';
 import { readIndexOptions } from '../settings';
 import { writeCaption } from '../core/captions/captionStore';
 import { captionInfo, datasetPosition, describeImage } from './captionEditorState';
+import { CaptionGenerationController } from './captionGenerationController';
+import { CaptioningService } from '../services/captioningService';
 
 /** Keystrokes closer together than this form one undo step, as typing does in a text editor. */
 const TYPING_BURST_MS = 1000;
@@ -21,24 +23,45 @@ export class CaptionEditorProvider implements vscode.CustomEditorProvider<Captio
   readonly onDidChangeCustomDocument = this.changeEmitter.event;
   private readonly panels = new Map<CaptionDocument, vscode.WebviewPanel>();
   private readonly bursts = new WeakMap<CaptionDocument, { lastEdit: number }>();
+  private readonly generators = new Map<CaptionDocument, CaptionGenerationController>();
   private activeDoc?: CaptionDocument;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
     private readonly dataset: DatasetService,
     private readonly previews: ImagePreviews,
+    private readonly captioning: CaptioningService,
   ) {
     context.subscriptions.push(
       dataset.onDidChange(() => {
         this.postPositions();
         this.updateCollisions();
       }),
+      captioning.registry.onDidChange(() => this.postModels()),
+      vscode.workspace.onDidGrantWorkspaceTrust(() => this.postModels()),
     );
+  }
+
+  /** Generation in the active caption editor: the given models, or the selected one. */
+  async generateInActiveEditor(modelIds?: readonly string[]): Promise<void> {
+    const doc = this.activeDocument;
+    if (doc) await this.generators.get(doc)?.generate(modelIds);
+  }
+
+  async compareInActiveEditor(): Promise<void> {
+    const doc = this.activeDocument;
+    if (doc) await this.generators.get(doc)?.compare();
   }
 
   /** The caption document of the caption editor that has focus or was last active. */
   get activeDocument(): CaptionDocument | undefined {
     return this.activeDoc && this.panels.has(this.activeDoc) ? this.activeDoc : undefined;
+  }
+
+  /** True when the caption file has unsaved changes in a caption editor or any text editor. */
+  hasUnsavedCaption(captionPath: string): boolean {
+    const inEditor = [...this.panels.keys()].some((doc) => doc.captionUri.fsPath === captionPath && doc.isDirty);
+    return inEditor || vscode.workspace.textDocuments.some((d) => d.isDirty && d.uri.scheme === 'file' && d.uri.fsPath === captionPath);
   }
 
   /** Every caption document open in an editor. */
@@ -82,8 +105,12 @@ export class CaptionEditorProvider implements vscode.CustomEditorProvider<Captio
     panel.onDidChangeViewState(() => {
       if (panel.active) this.activeDoc = doc;
     });
+    const generator = new CaptionGenerationController(doc, this.captioning, (m) => this.post(doc, m), (text) => this.applyWholeText(doc, text));
+    this.generators.set(doc, generator);
     panel.onDidDispose(() => {
       watcher.dispose();
+      generator.dispose();
+      this.generators.delete(doc);
       this.panels.delete(doc);
     });
     panel.webview.onDidReceiveMessage((msg: FromWebviewMessage) => this.enqueue(doc, () => this.handle(doc, panel, msg)));
@@ -106,8 +133,26 @@ export class CaptionEditorProvider implements vscode.CustomEditorProvider<Captio
         const position = datasetPosition(this.dataset.index, doc.uri.fsPath);
         doc.shownText = doc.text;
         this.post(doc, { type: 'init', image, caption: captionInfo(doc), position });
+        this.post(doc, { type: 'models', ...this.generators.get(doc)!.modelChoices() });
         return;
       }
+      case 'selectModel':
+        return this.generators.get(doc)?.selectModel(msg.modelId);
+      case 'generate':
+        // Not queued: a long generation must not hold back typing; the controller serializes itself.
+        void this.generators.get(doc)?.generate(msg.modelIds);
+        return;
+      case 'compare':
+        void this.generators.get(doc)?.compare();
+        return;
+      case 'cancelGeneration':
+        this.generators.get(doc)?.cancel();
+        return;
+      case 'keepCandidate':
+        return this.generators.get(doc)?.keep(msg.id, msg.how);
+      case 'discardCandidate':
+        this.generators.get(doc)?.discard(msg.id);
+        return;
       case 'edit':
         return this.applyEdit(doc, msg.text);
       case 'navigate':
@@ -150,6 +195,14 @@ export class CaptionEditorProvider implements vscode.CustomEditorProvider<Captio
         if (after !== undefined) await doc.setText(after);
       },
     });
+  }
+
+  /** A change made by the host (a kept candidate): its own undo step, shown in the webview. */
+  private async applyWholeText(doc: CaptionDocument, text: string): Promise<void> {
+    this.bursts.delete(doc);
+    await this.applyEdit(doc, text);
+    this.bursts.delete(doc);
+    this.post(doc, { type: 'captionChanged', text });
   }
 
   async saveCustomDocument(doc: CaptionDocument): Promise<void> {
@@ -198,6 +251,10 @@ export class CaptionEditorProvider implements vscode.CustomEditorProvider<Captio
     if (!index || !image?.collision) return undefined;
     const caption = path.basename(index.captionPath(image));
     return `${image.name} shares ${caption} with another image of the same name. Rename one of them (Rename Image…) so each has its own caption; until then this caption is read-only.`;
+  }
+
+  private postModels(): void {
+    for (const [doc, generator] of this.generators) this.post(doc, { type: 'models', ...generator.modelChoices() });
   }
 
   private postPositions(): void {

@@ -1,3 +1,5 @@
+import { mergeCaption } from './captionMerge';
+
 /** Turns a model's raw answer into a caption: no reasoning, no labels, no wrapping quotes, tidy spaces. */
 
 export interface CleanupOptions {
@@ -32,14 +34,12 @@ function unquote(text: string): string {
   return text;
 }
 
-/** Joins prefix/suffix with ', ' for tag lists and ' ' otherwise, never doubling separators. */
+/** Adds a trigger word before / text after, once, joined the way merged captions are (no doubled separators). */
 export function addAffixes(text: string, prefix?: string, suffix?: string): string {
   let out = text;
-  const tagged = out.includes(',');
-  const sep = tagged ? ', ' : ' ';
   const p = prefix?.trim().replace(/[,\s]+$/, '');
   const s = suffix?.trim().replace(/^[,\s]+/, '');
-  if (p && !out.toLowerCase().startsWith(p.toLowerCase())) out = out ? `${p}${sep}${out.replace(/^[,\s]+/, '')}` : p;
-  if (s && !out.toLowerCase().endsWith(s.toLowerCase())) out = out ? `${out.replace(/[,\s]+$/, '')}${sep}${s}` : s;
+  if (p && !out.toLowerCase().startsWith(p.toLowerCase())) out = mergeCaption(out, p, 'prepend');
+  if (s && !out.toLowerCase().endsWith(s.toLowerCase())) out = mergeCaption(out, s, 'append');
   return out;
 }

@@ -35,12 +35,15 @@ export interface PromptOptions {
   readonly template?: string;
   /** Overrides the preset's token budget in `{n}`. */
   readonly tokens?: number;
+  /** The user's wording of the short and long prompts (settings), replacing the seed's. */
+  readonly presetPrompts?: Readonly<Partial<Record<'short' | 'long', string>>>;
 }
 
 /** Builds the prompt text; unknown `{variables}` are left as typed so the user sees them. */
 export function buildPrompt(options: PromptOptions, vars: PromptVariables): string {
   const preset = options.length === 'custom' ? undefined : LENGTH_PROMPTS[options.length];
-  const base = options.template?.trim() || preset?.prompt || LENGTH_PROMPTS.short.prompt;
+  const presetPrompt = options.length === 'custom' ? undefined : options.presetPrompts?.[options.length]?.trim() || preset?.prompt;
+  const base = options.template?.trim() || presetPrompt || LENGTH_PROMPTS.short.prompt;
   const tokens = options.tokens ?? preset?.tokens ?? LENGTH_PROMPTS.short.tokens;
   const parts = [fillTemplate(base, vars, tokens), STYLE_PROMPTS[options.style]].filter((p) => p.trim());
   return parts.join(' ');

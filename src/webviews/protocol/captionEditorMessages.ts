@@ -29,8 +29,31 @@ export interface DatasetPosition {
   readonly uncaptioned: number;
 }
 
+export interface ModelChoice {
+  readonly id: string;
+  readonly label: string;
+  readonly service: string;
+}
+
+/** A model's answer shown beside the caption until the user keeps or discards it. */
+export interface CandidateUpdate {
+  readonly id: string;
+  readonly modelId: string;
+  readonly modelLabel: string;
+  readonly state: 'running' | 'done' | 'error' | 'cancelled';
+  /** The text so far (streaming) or the final, cleaned caption. */
+  readonly text: string;
+  readonly elapsedMs?: number;
+  readonly error?: string;
+  /** Regions the model grounded (kept in the regions sidecar when the candidate is kept). */
+  readonly groundedPhrases?: number;
+}
+
 export type ToWebviewMessage =
   | { readonly type: 'init'; readonly image: ImageInfo; readonly caption: CaptionInfo; readonly position: DatasetPosition }
+  | { readonly type: 'models'; readonly models: readonly ModelChoice[]; readonly selected?: string; readonly canSend: boolean }
+  | { readonly type: 'candidate'; readonly candidate: CandidateUpdate }
+  | { readonly type: 'candidateRemoved'; readonly id: string }
   | { readonly type: 'captionChanged'; readonly text: string }
   | { readonly type: 'captionInfo'; readonly caption: CaptionInfo }
   | { readonly type: 'position'; readonly position: DatasetPosition };
@@ -42,4 +65,10 @@ export type FromWebviewMessage =
   | { readonly type: 'edit'; readonly text: string }
   | { readonly type: 'navigate'; readonly move: NavigationIntent }
   | { readonly type: 'openCaptionAsText' }
-  | { readonly type: 'renameImage' };
+  | { readonly type: 'renameImage' }
+  | { readonly type: 'selectModel'; readonly modelId: string }
+  | { readonly type: 'generate'; readonly modelIds?: readonly string[] }
+  | { readonly type: 'compare' }
+  | { readonly type: 'cancelGeneration' }
+  | { readonly type: 'keepCandidate'; readonly id: string; readonly how: 'replace' | 'append' }
+  | { readonly type: 'discardCandidate'; readonly id: string };

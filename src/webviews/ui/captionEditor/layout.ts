@@ -18,6 +18,7 @@ export interface Layout {
   readonly renameButton: HTMLElement;
   readonly statusImage: HTMLElement;
   readonly statusCaption: HTMLElement;
+  readonly generationArea: HTMLElement;
   readonly buttons: Record<'previous' | 'next' | 'nextUncaptioned' | 'openAsText' | 'fit' | 'actualSize' | 'zoomIn' | 'zoomOut', HTMLElement>;
 }
 
@@ -68,7 +69,8 @@ export function buildLayout(root: HTMLElement): Layout {
   caption.setAttribute('aria-label', 'Caption');
   pane.appendChild(caption);
   const statusCaption = el('div', 'status-caption', pane);
+  const generationArea = el('div', 'generation-area', pane);
   const status = el('div', 'status', root);
   const statusImage = el('span', 'status-image', status);
-  return { imageArea, image, imageError, caption, captionFile, warning, warningText, renameButton, statusImage, statusCaption, buttons };
+  return { imageArea, image, imageError, caption, captionFile, warning, warningText, renameButton, statusImage, statusCaption, generationArea, buttons };
 }

@@ -4,6 +4,7 @@ import { captionStats, CLIP_TOKEN_LIMIT } from '../../../core/dataset/captionSta
 import type { CaptionInfo, DatasetPosition, FromWebviewMessage, ImageInfo, ToWebviewMessage } from '../../protocol/captionEditorMessages';
 import { ImageViewport, ZoomState } from './imageViewport';
 import { buildLayout, Layout } from './layout';
+import { GenerationPanel } from './generationPanel';
 
 interface VsCodeApi {
   postMessage(message: FromWebviewMessage): void;
@@ -23,6 +24,7 @@ let position: DatasetPosition | undefined;
 let caption: CaptionInfo | undefined;
 
 const send = (message: FromWebviewMessage): void => vscode.postMessage(message);
+const generation = new GenerationPanel(layout.generationArea, send);
 
 layout.caption.addEventListener('input', () => {
   send({ type: 'edit', text: layout.caption.value });
@@ -58,6 +60,15 @@ window.addEventListener('message', (event: MessageEvent<ToWebviewMessage>) => {
     case 'position':
       position = msg.position;
       break;
+    case 'models':
+      generation.showModels(msg.models, msg.selected, msg.canSend);
+      return;
+    case 'candidate':
+      generation.showCandidate(msg.candidate);
+      return;
+    case 'candidateRemoved':
+      generation.removeCandidate(msg.id);
+      return;
   }
   renderStatus();
 });

@@ -1,0 +1,113 @@
+import { readCaption, writeCaption } from '../captions/captionStore';
+import type { DecodedCaption } from '../captions/captionCodec';
+import { BatchCancelledError, delay, raceAbort, throwIfAborted } from './abortableDelay';
+import type { AdaptiveRate } from './adaptiveRate';
+import type { BatchJournal } from './batchJournal';
+import { hashText } from './batchJournal';
+import type { BatchItem, BatchRuntime, ItemOutcome } from './batchTypes';
+import { BatchMode, mergeCaption } from './captionMerge';
+import type { RateLimiter } from './rateLimiter';
+import { RetryPolicy, decideRetry, isRateLimited } from './retryPolicy';
+
+/** Everything one item needs from its batch. */
+export interface ItemContext {
+  readonly mode: BatchMode;
+  readonly separator?: string;
+  readonly runtime: BatchRuntime;
+  readonly policy: RetryPolicy;
+  readonly limiter: RateLimiter;
+  readonly adaptive: AdaptiveRate;
+  readonly signal: AbortSignal;
+  readonly journal?: BatchJournal;
+}
+
+type Generated = { readonly ok: true; readonly text: string; readonly attempts: number } | { readonly ok: false; readonly outcome: ItemOutcome };
+
+/**
+ * Runs one item to its outcome: checks, request with retries, atomic write, journal.
+ * Throws BatchCancelledError when the batch is cancelled before the write; nothing is written then.
+ */
+export async function runItem(item: BatchItem, ctx: ItemContext): Promise<ItemOutcome> {
+  throwIfAborted(ctx.signal);
+  if (await ctx.runtime.isProtected?.(item.captionPath)) return skipped(item, 'protected', ctx);
+  const before = await readExisting(item, 0, ctx);
+  if ('kind' in before) return before;
+  if (ctx.mode === 'skip' && hasText(before.caption)) return skipped(item, 'had-caption', ctx);
+
+  const generated = await generateWithRetries(item, ctx);
+  if (!generated.ok) return generated.outcome;
+  throwIfAborted(ctx.signal);
+  if (await ctx.runtime.isProtected?.(item.captionPath)) return skipped(item, 'protected', ctx);
+  // read again: the user may have saved this caption while the model was answering
+  const current = await readExisting(item, generated.attempts, ctx);
+  if ('kind' in current) return current;
+  if (ctx.mode === 'skip' && hasText(current.caption)) return skipped(item, 'had-caption', ctx);
+
+  const text = mergeCaption(current.caption?.text ?? '', generated.text, ctx.mode, ctx.separator);
+  const captionHash = hashText(text);
+  await ctx.journal?.record({ type: 'writing', image: item.imagePath, captionHash });
+  try {
+    await writeCaption(item.captionPath, text, current.caption?.format);
+  } catch (err) {
+    return failed(item, `could not write ${item.captionPath}: ${messageOf(err)}`, generated.attempts, 'write', ctx);
+  }
+  await ctx.journal?.record({ type: 'item', image: item.imagePath, outcome: 'written', captionHash, attempts: generated.attempts });
+  return { kind: 'written', item, attempts: generated.attempts, text };
+}
+
+async function generateWithRetries(item: BatchItem, ctx: ItemContext): Promise<Generated> {
+  for (let attempt = 1; ; attempt++) {
+    await ctx.limiter.acquire(ctx.signal);
+    ctx.adaptive.onSent();
+    try {
+      const text = (await raceAbort(ctx.runtime.generate(item, ctx.signal), ctx.signal)).trim();
+      ctx.adaptive.onAccepted();
+      if (text === '') return { ok: false, outcome: await failed(item, 'the model returned no text', attempt, 'empty', ctx) };
+      return { ok: true, text, attempts: attempt };
+    } catch (err) {
+      if (ctx.signal.aborted || err instanceof BatchCancelledError) throw new BatchCancelledError();
+      const decision = decideRetry(err, attempt, ctx.policy);
+      // a 429 that names its wait is paced by that wait; one without is answered by AIMD
+      if (isRateLimited(err) && !(decision.retry && decision.fromServer)) ctx.adaptive.onRateLimited();
+      if (!decision.retry) {
+        const why = decision.why === 'attempts-exhausted' ? ` (gave up after ${attempt} attempts)` : decision.why === 'retry-after-too-long' ? ' (the server asked to wait too long)' : '';
+        return { ok: false, outcome: await failed(item, `${messageOf(err)}${why}`, attempt, errorKindOf(err), ctx) };
+      }
+      // a server-requested wait holds every request, not only this one
+      if (decision.fromServer) ctx.limiter.pauseUntil(performance.now() + decision.delayMs);
+      await delay(decision.delayMs, ctx.signal);
+    }
+  }
+}
+
+/** The caption on disk, or a failed outcome for one that must not be touched (non-UTF-8, too large). */
+async function readExisting(item: BatchItem, attempts: number, ctx: ItemContext): Promise<{ readonly caption: DecodedCaption | undefined } | ItemOutcome> {
+  try {
+    return { caption: await readCaption(item.captionPath) };
+  } catch (err) {
+    return failed(item, messageOf(err), attempts, 'unreadable-caption', ctx);
+  }
+}
+
+function hasText(caption: DecodedCaption | undefined): boolean {
+  return (caption?.text.trim() ?? '') !== '';
+}
+
+async function skipped(item: BatchItem, reason: 'had-caption' | 'protected', ctx: ItemContext): Promise<ItemOutcome> {
+  await ctx.journal?.record({ type: 'item', image: item.imagePath, outcome: 'skipped', reason });
+  return { kind: 'skipped', item, reason };
+}
+
+async function failed(item: BatchItem, reason: string, attempts: number, errorKind: string | undefined, ctx: ItemContext): Promise<ItemOutcome> {
+  await ctx.journal?.record({ type: 'item', image: item.imagePath, outcome: 'failed', reason, attempts });
+  return { kind: 'failed', item, reason, attempts, errorKind };
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+function errorKindOf(err: unknown): string | undefined {
+  const kind = (err as { kind?: unknown } | null)?.kind;
+  return typeof kind === 'string' ? kind : undefined;
+}

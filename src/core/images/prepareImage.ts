@@ -1,0 +1,188 @@
+import { promises as fs } from 'node:fs';
+import sharp from 'sharp';
+import { PreparedImage } from './preparedImage';
+
+// sharp.concurrency is left at its default: the batch engine runs images in parallel on libuv's pool,
+// so more libvips threads per image would only compete with the extension host for the cores.
+
+export type PrepareFormat = 'auto' | 'jpeg' | 'png' | 'webp';
+
+export interface PrepareOptions {
+  /** Longest side after resizing; smaller images are never enlarged. */
+  readonly maxSide: number;
+  /** Budget for the base64 text of the encoded image (NIM inlines at most 180,000 characters). */
+  readonly maxBase64Chars?: number;
+  /** 'auto': PNG when the alpha channel is really used, JPEG otherwise. */
+  readonly format?: PrepareFormat;
+  /** First JPEG/WebP quality tried; lowered in steps to fit the budget. */
+  readonly quality?: number;
+  readonly signal?: AbortSignal;
+  /** How error messages name a Buffer source (a path source names itself). */
+  readonly name?: string;
+}
+
+/** The source is missing, empty, corrupt or in a format sharp cannot decode. */
+export class ImageReadError extends Error {
+  override readonly name = 'ImageReadError';
+  constructor(
+    readonly file: string,
+    reason: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`${file} is not a readable image: ${reason}`, options);
+  }
+}
+
+/** Even the smallest size tried does not fit the budget: send the image another way (an asset). */
+export class ImageBudgetError extends Error {
+  override readonly name = 'ImageBudgetError';
+  constructor(
+    readonly file: string,
+    readonly maxBase64Chars: number,
+    readonly smallest: { readonly width: number; readonly height: number; readonly base64Chars: number },
+  ) {
+    super(
+      `${file} does not fit in ${maxBase64Chars} base64 characters: the smallest size tried, ` +
+        `${smallest.width}x${smallest.height}, still takes ${smallest.base64Chars}; upload it as an asset instead.`,
+    );
+  }
+}
+
+const DEFAULT_QUALITY = 90;
+const QUALITY_STEP = 10;
+const MIN_QUALITY = 50;
+const SHRINK = 0.8;
+const MIN_SIDE = 64;
+
+type Encoding = 'jpeg' | 'png' | 'webp';
+
+/** Oriented, resized, 8-bit sRGB pixels: decoded once, then encoded as many times as the budget needs. */
+interface Decoded {
+  readonly pixels: Buffer;
+  readonly width: number;
+  readonly height: number;
+  readonly channels: 3 | 4;
+  readonly alphaUsed: boolean;
+  readonly sourceWidth: number;
+  readonly sourceHeight: number;
+}
+
+/** Reads, orients, resizes and encodes an image for a model, within `maxBase64Chars` when given. */
+export async function prepareImage(source: string | Buffer, options: PrepareOptions): Promise<PreparedImage> {
+  const { signal } = options;
+  const file = typeof source === 'string' ? source : (options.name ?? 'image buffer');
+  signal?.throwIfAborted();
+  const size = typeof source === 'string' ? await fileSize(source) : source.length;
+  if (size === 0) throw new ImageReadError(file, 'the file is empty (0 bytes)');
+  const decoded = await decode(source, file, Math.max(1, Math.round(options.maxSide)));
+  signal?.throwIfAborted();
+  const encoding = chooseEncoding(options.format ?? 'auto', decoded.alphaUsed);
+  return fitBudget(decoded, encoding, options, file);
+}
+
+/** Only the size: libvips reads the file itself, streaming it into the decoder without a copy in JS. */
+async function fileSize(file: string): Promise<number> {
+  try {
+    const stat = await fs.stat(file);
+    if (!stat.isFile()) throw new Error('not a file');
+    return stat.size;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const reason = code === 'ENOENT' ? 'the file does not exist' : (err as Error).message;
+    throw new ImageReadError(file, reason, { cause: err });
+  }
+}
+
+async function decode(source: string | Buffer, file: string, maxSide: number): Promise<Decoded> {
+  try {
+    // pages: 1 keeps only the first frame of an animation; failOn 'error' tolerates harmless warnings.
+    const image = sharp(source, { autoOrient: true, failOn: 'error', sequentialRead: true, pages: 1 });
+    const meta = await image.metadata();
+    const { data, info } = await image
+      .resize({ width: maxSide, height: maxSide, fit: 'inside', withoutEnlargement: true })
+      .toColourspace('srgb')
+      .raw({ depth: 'uchar' })
+      .toBuffer({ resolveWithObject: true });
+    if (info.channels !== 3 && info.channels !== 4) throw new Error(`unexpected ${info.channels} channels after conversion`);
+    return {
+      pixels: data,
+      width: info.width,
+      height: info.height,
+      channels: info.channels,
+      alphaUsed: info.channels === 4 && hasTransparentPixel(data),
+      sourceWidth: meta.autoOrient?.width ?? meta.width,
+      sourceHeight: meta.autoOrient?.height ?? meta.height,
+    };
+  } catch (err) {
+    throw new ImageReadError(file, firstLine((err as Error).message), { cause: err });
+  }
+}
+
+/** Scans the alpha bytes of RGBA pixels; stops at the first one that is not fully opaque. */
+function hasTransparentPixel(rgba: Buffer): boolean {
+  for (let i = 3; i < rgba.length; i += 4) if (rgba[i] !== 255) return true;
+  return false;
+}
+
+function chooseEncoding(format: PrepareFormat, alphaUsed: boolean): Encoding {
+  if (format === 'auto') return alphaUsed ? 'png' : 'jpeg';
+  return format;
+}
+
+function qualitySteps(start: number): number[] {
+  const first = Math.min(100, Math.max(1, Math.round(start)));
+  const steps = [first];
+  for (let q = first - QUALITY_STEP; q >= MIN_QUALITY; q -= QUALITY_STEP) steps.push(q);
+  return steps;
+}
+
+/** Highest quality, then largest size, whose base64 fits; sizes predicted not to fit are skipped. */
+async function fitBudget(decoded: Decoded, encoding: Encoding, options: PrepareOptions, file: string): Promise<PreparedImage> {
+  const budget = options.maxBase64Chars;
+  const maxBytes = budget === undefined ? Infinity : Math.floor(budget / 4) * 3;
+  const qualities = encoding === 'png' ? [0] : qualitySteps(options.quality ?? DEFAULT_QUALITY);
+  const longest = Math.max(decoded.width, decoded.height);
+  let scale = 1;
+  for (;;) {
+    const width = Math.max(1, Math.round(decoded.width * scale));
+    const height = Math.max(1, Math.round(decoded.height * scale));
+    let smallestBytes = Infinity;
+    for (const quality of qualities) {
+      options.signal?.throwIfAborted();
+      const data = await encode(decoded, width, height, encoding, quality);
+      if (data.length <= maxBytes) {
+        const mime = `image/${encoding}` as const;
+        return { data, mime, width, height, sourceWidth: decoded.sourceWidth, sourceHeight: decoded.sourceHeight };
+      }
+      smallestBytes = Math.min(smallestBytes, data.length);
+    }
+    // Encoded size grows roughly with area, so jump straight to the first 0.8 step that may fit.
+    let steps = Math.max(1, Math.floor(Math.log(maxBytes / smallestBytes) / Math.log(SHRINK * SHRINK)));
+    while (steps > 1 && longest * scale * SHRINK ** steps < MIN_SIDE) steps--; // always try the smallest allowed size
+    const nextScale = scale * SHRINK ** steps;
+    if (longest * nextScale < MIN_SIDE) {
+      const smallest = { width, height, base64Chars: base64Length(smallestBytes) };
+      throw new ImageBudgetError(file, budget ?? Infinity, smallest);
+    }
+    scale = nextScale;
+  }
+}
+
+async function encode(decoded: Decoded, width: number, height: number, encoding: Encoding, quality: number): Promise<Buffer> {
+  const { pixels, channels } = decoded;
+  let pipeline = sharp(pixels, { raw: { width: decoded.width, height: decoded.height, channels } });
+  if (width !== decoded.width || height !== decoded.height) pipeline = pipeline.resize(width, height, { fit: 'fill' });
+  if (channels === 4 && !decoded.alphaUsed) pipeline = pipeline.removeAlpha();
+  else if (channels === 4 && encoding === 'jpeg') pipeline = pipeline.flatten({ background: '#ffffff' });
+  if (encoding === 'jpeg') return pipeline.jpeg({ quality }).toBuffer();
+  if (encoding === 'webp') return pipeline.webp({ quality }).toBuffer();
+  return pipeline.png().toBuffer();
+}
+
+function base64Length(bytes: number): number {
+  return Math.ceil(bytes / 3) * 4;
+}
+
+function firstLine(message: string): string {
+  return message.split('\n')[0].trim() || 'unknown decoder error';
+}

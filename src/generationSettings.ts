@@ -1,0 +1,67 @@
+import * as vscode from 'vscode';
+import { LengthPreset, PromptOptions, StylePreset } from './core/captioning/prompts';
+import { parseParams, ParamMap } from './core/captioning/params';
+import type { ModelEntryInput } from './providers/modelCatalog';
+
+/** How captions are generated, as the user's settings say. */
+export interface GenerationSettings {
+  readonly prompt: PromptOptions;
+  /** Parsed advanced parameters; a syntax error is reported here, not at request time. */
+  readonly params: ParamMap;
+  readonly paramsError?: string;
+  readonly prefix: string;
+  readonly suffix: string;
+  readonly timeoutMs: number;
+  readonly uploadAssets: boolean;
+}
+
+export function readGenerationSettings(): GenerationSettings {
+  const c = vscode.workspace.getConfiguration('imageCaptioner');
+  const length = c.get<LengthPreset>('generation.length', 'short');
+  let params: ParamMap = {};
+  let paramsError: string | undefined;
+  try {
+    params = parseParams(c.get<string>('generation.parameters', ''));
+  } catch (err) {
+    paramsError = `Setting imageCaptioner.generation.parameters: ${(err as Error).message}`;
+  }
+  return {
+    prompt: {
+      length,
+      style: c.get<StylePreset>('generation.style', 'plain'),
+      template: length === 'custom' ? c.get<string>('generation.customPrompt', '') : undefined,
+      presetPrompts: { short: c.get<string>('generation.shortPrompt'), long: c.get<string>('generation.longPrompt') },
+    },
+    params,
+    paramsError,
+    prefix: c.get<string>('generation.prefix', ''),
+    suffix: c.get<string>('generation.suffix', ''),
+    timeoutMs: c.get<number>('generation.timeoutSeconds', 120) * 1000,
+    uploadAssets: c.get<boolean>('nim.uploadLargeImagesAsAssets', true),
+  };
+}
+
+export interface BatchSettings {
+  readonly mode: 'skip' | 'overwrite' | 'append' | 'prepend';
+  /** 0 means the model's own limit. */
+  readonly concurrency: number;
+  readonly rpm: number;
+}
+
+export function readBatchSettings(): BatchSettings {
+  const c = vscode.workspace.getConfiguration('imageCaptioner');
+  return {
+    mode: c.get<BatchSettings['mode']>('batch.mode', 'skip'),
+    concurrency: c.get<number>('batch.concurrency', 0),
+    rpm: c.get<number>('batch.requestsPerMinute', 0),
+  };
+}
+
+/** User model entries; VS Code ignores the workspace's value of this restricted setting in untrusted folders. */
+export function readUserModels(): ModelEntryInput[] {
+  return vscode.workspace.getConfiguration('imageCaptioner').get<ModelEntryInput[]>('models', []);
+}
+
+export function affectsModels(e: vscode.ConfigurationChangeEvent): boolean {
+  return e.affectsConfiguration('imageCaptioner.models');
+}

@@ -1,0 +1,68 @@
+import * as path from 'node:path';
+import { cleanCaption, CleanupOptions } from '../core/captioning/cleanup';
+import type { ParamMap } from '../core/captioning/params';
+import { ImageBudgetError, prepareImage } from '../core/images/prepareImage';
+import type { PreparedImage } from '../core/images/preparedImage';
+import { CaptionProvider, GroundedEntity, ModelEntry, ProviderError } from './types';
+
+const DEFAULT_MAX_SIDE = 1024;
+
+export interface GenerateOptions {
+  readonly model: ModelEntry;
+  readonly provider: CaptionProvider;
+  readonly apiKey?: string;
+  readonly prompt: string;
+  /** The user's parameters; the model's defaults fill what they leave out. */
+  readonly params: ParamMap;
+  readonly timeoutMs: number;
+  readonly cleanup?: CleanupOptions;
+  /** Whether an image that cannot fit inline may go as an NVCF asset (legacy NIM routes). */
+  readonly uploadAssets: boolean;
+  readonly signal?: AbortSignal;
+  readonly onText?: (delta: string) => void;
+}
+
+export interface GeneratedCaption {
+  /** The cleaned caption. */
+  readonly text: string;
+  /** What the model said, before clean-up. */
+  readonly raw: string;
+  readonly entities?: readonly GroundedEntity[];
+  readonly image: PreparedImage;
+  readonly elapsedMs: number;
+}
+
+/** One image through one model: prepare the image for the model, ask, clean the answer. */
+export async function generateCaption(imagePath: string, options: GenerateOptions): Promise<GeneratedCaption> {
+  const started = Date.now();
+  const { model } = options;
+  const image = await prepareFor(imagePath, model, options);
+  const result = await options.provider.caption({
+    model: model.provider === 'nim-legacy' ? { ...model, useAssets: Boolean(model.useAssets && options.uploadAssets) } : model,
+    image,
+    prompt: options.prompt,
+    params: { ...model.defaults, ...options.params },
+    apiKey: options.apiKey,
+    signal: options.signal,
+    timeoutMs: options.timeoutMs,
+    onText: model.capabilities.stream ? options.onText : undefined,
+  });
+  const text = cleanCaption(result.text, options.cleanup);
+  if (!text) throw new ProviderError('bad-response', `${model.label} answered with no caption text (raw answer: ${JSON.stringify(result.text.slice(0, 200))})`);
+  return { text, raw: result.text, entities: result.entities, image, elapsedMs: Date.now() - started };
+}
+
+/** Resized to the model's side; under its inline budget, else (legacy NIM with assets) unbounded for upload. */
+async function prepareFor(imagePath: string, model: ModelEntry, options: GenerateOptions): Promise<PreparedImage> {
+  const maxSide = model.maxImageSide ?? DEFAULT_MAX_SIDE;
+  try {
+    return await prepareImage(imagePath, { maxSide, maxBase64Chars: model.maxInlineBase64, signal: options.signal });
+  } catch (err) {
+    const assetsAllowed = model.provider === 'nim-legacy' && model.useAssets && options.uploadAssets;
+    if (err instanceof ImageBudgetError && assetsAllowed) return prepareImage(imagePath, { maxSide, signal: options.signal });
+    if (err instanceof ImageBudgetError) {
+      throw new ProviderError('bad-request', `${path.basename(imagePath)} cannot be sent to ${model.label} within its ${model.maxInlineBase64}-character inline limit, even downscaled.`);
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,113 @@
+import {
+  InferenceClient,
+  InferenceClientHubApiError,
+  InferenceClientInputError,
+  InferenceClientProviderApiError,
+  InferenceClientProviderOutputError,
+  InferenceClientRoutingError,
+} from '@huggingface/inference';
+import { ErrorContext, errorFromFailure, errorFromResponse, redactSecrets } from './httpErrors';
+import { buildMessages, contentText, errorContextFor, requestSignal, streamedError } from './openAiCompatibleProvider';
+import { CaptionProvider, CaptionRequest, CaptionResult, ProviderError } from './types';
+
+type ChatArgs = Parameters<InferenceClient['chatCompletion']>[0];
+/** What the last reply of a call said, kept for error messages. */
+type LastReply = { headers?: Headers; errorBody?: string };
+
+export interface HuggingFaceProviderOptions {
+  /** The fetch the client uses (tests route router.huggingface.co to a local server through it). */
+  readonly fetch?: typeof fetch;
+}
+
+/**
+ * Hugging Face Inference through `@huggingface/inference`: the router (provider "auto" or a named one)
+ * or a custom endpoint (TGI / Inference Endpoints) when the model has a base URL.
+ */
+export class HuggingFaceProvider implements CaptionProvider {
+  readonly kind = 'huggingface' as const;
+
+  constructor(private readonly options: HuggingFaceProviderOptions = {}) {}
+
+  async caption(request: CaptionRequest): Promise<CaptionResult> {
+    const { model } = request;
+    const context = errorContextFor(request);
+    // The router takes only Hugging Face tokens; a custom endpoint may need none.
+    if (!model.baseUrl && !request.apiKey) throw new ProviderError('auth', `${context.service} needs a Hugging Face token (hf_...): ${context.keyHint}`);
+    const { signal, deadline } = requestSignal(request);
+    const baseFetch = this.options.fetch ?? fetch;
+    const last: LastReply = {};
+    // The library's errors keep the status but not the headers (Retry-After), nor a problem JSON body when streaming.
+    const fetchKeepingReply: typeof fetch = async (input, init) => {
+      const response = await baseFetch(input, init);
+      last.headers = response.headers;
+      last.errorBody = response.ok ? undefined : await response.clone().text().catch(() => undefined);
+      return response;
+    };
+    // A client is cheap (no sockets of its own): Node's global fetch pool keeps connections alive.
+    const client = new InferenceClient(request.apiKey ?? '', model.baseUrl ? { endpointUrl: model.baseUrl } : {});
+    const args = {
+      ...model.extraBody,
+      ...request.params,
+      model: model.model,
+      // The library refuses a provider together with an endpoint URL.
+      ...(model.baseUrl ? {} : { provider: model.hfProvider ?? 'auto' }),
+      messages: buildMessages(request),
+      stream: undefined,
+    } as unknown as ChatArgs;
+    // retry_on_error false: the library would otherwise retry a 503 forever, without delay.
+    const options = { signal, retry_on_error: false, fetch: fetchKeepingReply };
+    try {
+      if (request.onText && model.capabilities.stream) return await streamCaption(client, args, options, request.onText, context);
+      const output = await client.chatCompletion(args, options);
+      const choice = output?.choices?.[0];
+      const text = contentText(choice?.message?.content);
+      if (!text) throw badResponse(context, 'a reply without text');
+      return { text, finishReason: choice?.finish_reason ?? undefined };
+    } catch (err) {
+      throw toProviderError(err, context, last, deadline?.aborted === true, request.signal?.aborted === true);
+    }
+  }
+}
+
+async function streamCaption(
+  client: InferenceClient,
+  args: ChatArgs,
+  options: { signal?: AbortSignal; retry_on_error: boolean; fetch: typeof fetch },
+  onText: (delta: string) => void,
+  context: ErrorContext,
+): Promise<CaptionResult> {
+  let text = '';
+  let finishReason: string | undefined;
+  for await (const chunk of client.chatCompletionStream(args, options)) {
+    const choice = chunk.choices?.[0];
+    const delta = contentText(choice?.delta?.content);
+    if (delta) {
+      text += delta;
+      onText(delta);
+    }
+    finishReason = choice?.finish_reason ?? finishReason;
+  }
+  options.signal?.throwIfAborted();
+  if (!text) throw badResponse(context, 'a stream without text');
+  return { text, finishReason };
+}
+
+function badResponse(context: ErrorContext, what: string): ProviderError {
+  return new ProviderError('bad-response', `${context.service} sent ${what}. Check that the model is a chat model with image input.`);
+}
+
+function toProviderError(err: unknown, context: ErrorContext, last: LastReply, timedOut: boolean, cancelled: boolean): ProviderError {
+  if (err instanceof ProviderError) return err;
+  if (cancelled || timedOut) return errorFromFailure(err, context, timedOut, cancelled);
+  if (err instanceof InferenceClientProviderApiError || err instanceof InferenceClientHubApiError) {
+    const { status, body } = err.httpResponse;
+    if (status >= 400) return errorFromResponse(status, last.errorBody ?? (typeof body === 'string' ? body : JSON.stringify(body)), last.headers, context);
+    // A 2xx that failed anyway: an error event mid-stream, or a reply that is no event stream.
+    const streamed = typeof body === 'object' && body !== null && 'error' in body ? body.error : undefined;
+    return streamed !== undefined ? streamedError(streamed, context) : badResponse(context, 'a reply in an unexpected format');
+  }
+  if (err instanceof InferenceClientRoutingError) return new ProviderError('auth', `${context.service}: the Hugging Face router takes only Hugging Face tokens (hf_...): ${context.keyHint}`);
+  if (err instanceof InferenceClientProviderOutputError || err instanceof SyntaxError) return badResponse(context, 'a reply that is not a chat completion');
+  if (err instanceof InferenceClientInputError) return new ProviderError('bad-request', redactSecrets(`${context.service}: ${err.message}`, context.secrets));
+  return errorFromFailure(err, context, false, false);
+}

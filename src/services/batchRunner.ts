@@ -1,0 +1,121 @@
+import * as vscode from 'vscode';
+import * as path from 'node:path';
+import { runBatch } from '../core/captioning/batchJob';
+import { resumeBatch } from '../core/captioning/batchResume';
+import { BatchMode } from '../core/captioning/captionMerge';
+import { BatchItem, BatchProgress, BatchRuntime, BatchSummary } from '../core/captioning/batchTypes';
+import { deleteJournal, listJournals, JournalSummary } from '../core/captioning/batchJournal';
+import { readBatchSettings } from '../generationSettings';
+import type { GeneratedCaption } from '../providers/captionPipeline';
+import type { ModelEntry } from '../providers/types';
+import { CaptioningService } from './captioningService';
+import { DatasetService } from './datasetService';
+
+/** What a finished or cancelled run reports back to the command that started it. */
+export interface BatchReport {
+  readonly summary: BatchSummary;
+  readonly model: ModelEntry;
+  readonly failedItems: readonly BatchItem[];
+}
+
+/** Runs caption batches in the extension host with progress, cancellation, a resumable journal and a log. */
+export class BatchRunner {
+  constructor(
+    private readonly captioning: CaptioningService,
+    private readonly dataset: DatasetService,
+    private readonly journalFolder: string,
+    /** True when the caption is open with unsaved changes anywhere in VS Code. */
+    private readonly isDirty: (captionPath: string) => boolean,
+  ) {}
+
+  async run(items: readonly BatchItem[], model: ModelEntry, mode: BatchMode, title: string): Promise<BatchReport> {
+    return this.withProgress(title, model, (runtime) =>
+      runBatch({ ...runtime, items, mode, journal: { folder: this.journalFolder, modelId: model.id, context: { title } } }),
+    );
+  }
+
+  /** Unfinished jobs of this workspace, newest first. */
+  async unfinished(): Promise<JournalSummary[]> {
+    const jobs = await listJournals(this.journalFolder).catch(() => []);
+    return jobs.filter((j) => j.remaining > 0).sort((a, b) => b.created.localeCompare(a.created));
+  }
+
+  async resume(job: JournalSummary, model: ModelEntry): Promise<BatchReport> {
+    return this.withProgress(`Resuming captioning (${job.remaining} left)`, model, (runtime) => resumeBatch(job.file, runtime));
+  }
+
+  async discard(job: JournalSummary): Promise<void> {
+    await deleteJournal(job.file);
+  }
+
+  private async withProgress(title: string, model: ModelEntry, start: (runtime: BatchRuntime) => Promise<BatchSummary>): Promise<BatchReport> {
+    const ready = await this.captioning.prepareToSend(model);
+    if (!ready) throw new vscode.CancellationError();
+    const settings = readBatchSettings();
+    const grounded = new Map<string, GeneratedCaption>();
+    const log = this.captioning.log;
+    log.info(`Batch "${title}" with ${model.label} started`);
+    const summary = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `${title} with ${model.label}`, cancellable: true },
+      async (progress, token) => {
+        const abort = new AbortController();
+        token.onCancellationRequested(() => abort.abort());
+        let reported = 0;
+        return start({
+          concurrency: settings.concurrency || model.rateLimit?.concurrency,
+          rpm: settings.rpm || model.rateLimit?.rpm,
+          signal: abort.signal,
+          isProtected: (captionPath) => this.isDirty(captionPath),
+          generate: async (item, signal) => {
+            const result = await this.captioning.generate({ imagePath: item.imagePath, model, signal }, ready.apiKey);
+            if (result.entities?.length) grounded.set(item.imagePath, result);
+            return result.text;
+          },
+          onItem: (outcome) => {
+            if (outcome.kind === 'written') {
+              this.dataset.noteCaption(outcome.item.imagePath, outcome.text);
+              const result = grounded.get(outcome.item.imagePath);
+              if (result) void this.captioning.storeGrounding(outcome.item.imagePath, model, result).catch((err) => log.warn(`regions of ${outcome.item.imagePath}: ${(err as Error).message}`));
+            } else if (outcome.kind === 'failed') {
+              log.error(`${path.basename(outcome.item.imagePath)}: ${outcome.reason} (${outcome.attempts} attempts)`);
+            }
+          },
+          onProgress: (p) => {
+            const settled = p.done + p.skipped + p.failed;
+            progress.report({ message: progressMessage(p), increment: p.total ? ((settled - reported) / p.total) * 100 : undefined });
+            reported = settled;
+          },
+        });
+      },
+    );
+    logSummary(log, title, model, summary);
+    const failedItems = summary.outcomes.filter((o) => o.kind === 'failed').map((o) => o.item);
+    return { summary, model, failedItems };
+  }
+}
+
+function progressMessage(p: BatchProgress): string {
+  const parts = [`${p.done + p.skipped + p.failed} of ${p.total}`];
+  if (p.rate > 0) parts.push(`${p.rate.toFixed(1)}/s`);
+  if (p.etaMs !== undefined && !p.final) parts.push(`about ${formatDuration(p.etaMs)} left`);
+  if (p.failed) parts.push(`${p.failed} failed`);
+  return parts.join(' · ');
+}
+
+function formatDuration(ms: number): string {
+  const s = Math.round(ms / 1000);
+  return s < 90 ? `${s} s` : s < 5400 ? `${Math.round(s / 60)} min` : `${(s / 3600).toFixed(1)} h`;
+}
+
+function logSummary(log: vscode.LogOutputChannel, title: string, model: ModelEntry, s: BatchSummary): void {
+  const skippedBy = new Map<string, number>();
+  for (const o of s.outcomes) if (o.kind === 'skipped') skippedBy.set(o.reason, (skippedBy.get(o.reason) ?? 0) + 1);
+  const skipped = [...skippedBy].map(([reason, n]) => `${n} ${SKIP_LABELS[reason] ?? reason}`).join(', ');
+  log.info(
+    `Batch "${title}" with ${model.label} ${s.cancelled ? 'cancelled' : 'finished'} in ${formatDuration(s.elapsedMs)}: ` +
+      `${s.written} written, ${s.skipped} skipped${skipped ? ` (${skipped})` : ''}, ${s.failed} failed${s.pending ? `, ${s.pending} not started` : ''}`,
+  );
+  for (const o of s.outcomes) if (o.kind === 'skipped' && o.reason === 'protected') log.warn(`${o.item.captionPath}: open with unsaved changes, not overwritten`);
+}
+
+const SKIP_LABELS: Record<string, string> = { 'had-caption': 'already captioned', protected: 'open with unsaved changes', journal: 'done in an earlier run' };

@@ -1,0 +1,157 @@
+import * as vscode from 'vscode';
+import * as path from 'node:path';
+import { buildPrompt, maxTokensFor } from '../core/captioning/prompts';
+import { readCaption } from '../core/captions/captionStore';
+import { withGroundedRegions } from '../core/regions/groundedRegions';
+import { readRegions, regionsPathFor, writeRegions } from '../core/regions/regionsSidecar';
+import { readGenerationSettings } from '../generationSettings';
+import { ApiKeys } from '../providers/apiKeys';
+import { generateCaption, GeneratedCaption } from '../providers/captionPipeline';
+import { ModelRegistry } from '../providers/modelRegistry';
+import { ProviderFactory } from '../providers/providerFactory';
+import { ModelEntry, ProviderError } from '../providers/types';
+import { DatasetService } from './datasetService';
+
+export interface GenerateRequest {
+  readonly imagePath: string;
+  readonly model: ModelEntry;
+  readonly signal?: AbortSignal;
+  readonly onText?: (delta: string) => void;
+  /** The caption as currently edited (for `{caption}` / `{tags}`), when it differs from the file. */
+  readonly currentCaption?: string;
+}
+
+/** Everything between "caption this image with that model" and a clean caption: trust, keys, settings, logging. */
+export class CaptioningService {
+  constructor(
+    readonly registry: ModelRegistry,
+    readonly keys: ApiKeys,
+    private readonly factory: ProviderFactory,
+    private readonly dataset: DatasetService,
+    readonly log: vscode.LogOutputChannel,
+  ) {}
+
+  /** Asks for a model (the remembered one first); remembers the choice for this workspace. */
+  async pickModel(title = 'Caption with which model?'): Promise<ModelEntry | undefined> {
+    const picked = await vscode.window.showQuickPick(this.modelItems(), { title, matchOnDescription: true, matchOnDetail: true });
+    if (!picked?.model) return undefined;
+    await this.registry.select(picked.model);
+    return picked.model;
+  }
+
+  /** Several models at once, for comparing them on one image. */
+  async pickModels(): Promise<ModelEntry[] | undefined> {
+    const items = this.modelItems().filter((i) => i.model);
+    const picked = await vscode.window.showQuickPick(items, { title: 'Compare which models? (pick two or more)', canPickMany: true, matchOnDescription: true });
+    return picked?.map((p) => p.model!);
+  }
+
+  /** The remembered model, or the user's pick when none is remembered. */
+  async currentModel(): Promise<ModelEntry | undefined> {
+    return this.registry.selected() ?? this.pickModel();
+  }
+
+  /**
+   * What the model needs before a request may leave: a trusted workspace and its key. Asks for a
+   * missing key; returns undefined (after telling the user why) when the request must not be sent.
+   */
+  async prepareToSend(model: ModelEntry): Promise<{ apiKey?: string } | undefined> {
+    if (!vscode.workspace.isTrusted) {
+      void vscode.window.showWarningMessage('Image Captioner sends no request from an untrusted workspace. Trust this folder to caption with models.');
+      return undefined;
+    }
+    const settings = readGenerationSettings();
+    if (settings.paramsError) {
+      void vscode.window.showErrorMessage(settings.paramsError);
+      return undefined;
+    }
+    if (model.key === 'none') return {};
+    const existing = await this.keys.get(model.key);
+    if (existing) return { apiKey: existing };
+    const entered = await this.askForKey(model.key, `${model.label} needs an API key (${ApiKeys.label(model.key)}).`);
+    return entered ? { apiKey: entered } : undefined;
+  }
+
+  async askForKey(keyName: string, prompt?: string): Promise<string | undefined> {
+    const value = await vscode.window.showInputBox({
+      title: `API key for ${ApiKeys.label(keyName)}`,
+      prompt: `${prompt ?? ''} It is kept in VS Code's secret storage, never in settings.`.trim(),
+      password: true,
+      ignoreFocusOut: true,
+      validateInput: (v) => (v.trim().length < 8 ? 'This does not look like an API key.' : undefined),
+    });
+    if (!value) return undefined;
+    await this.keys.set(keyName, value);
+    return value.trim();
+  }
+
+  /** Captions one image; the caller has called prepareToSend for the key. */
+  async generate(request: GenerateRequest, apiKey: string | undefined): Promise<GeneratedCaption> {
+    const settings = readGenerationSettings();
+    const { model, imagePath } = request;
+    const index = this.dataset.index;
+    const image = index?.findImage(imagePath);
+    const captionPath = image && index ? index.captionPath(image) : undefined;
+    const existing = request.currentCaption ?? (captionPath ? (await readCaption(captionPath).catch(() => undefined))?.text : undefined) ?? '';
+    const folder = index?.relativePath(path.dirname(imagePath)) ?? path.basename(path.dirname(imagePath));
+    const prompt = buildPrompt(settings.prompt, { name: path.basename(imagePath), folder, caption: existing });
+    const suggestedTokens = maxTokensFor(settings.prompt);
+    const params = { ...(suggestedTokens && model.defaults.max_tokens === undefined ? { max_tokens: suggestedTokens } : {}), ...settings.params };
+    this.log.info(`${model.label} ← ${path.basename(imagePath)}`);
+    try {
+      const result = await generateCaption(imagePath, {
+        model,
+        provider: this.factory.get(model.provider),
+        apiKey,
+        prompt,
+        params,
+        timeoutMs: settings.timeoutMs,
+        cleanup: { prefix: settings.prefix, suffix: settings.suffix },
+        uploadAssets: settings.uploadAssets,
+        signal: request.signal,
+        onText: request.onText,
+      });
+      this.log.info(`${model.label} → ${path.basename(imagePath)} in ${result.elapsedMs} ms (${result.image.width}x${result.image.height} ${result.image.mime}, ${result.image.data.length} bytes)`);
+      return result;
+    } catch (err) {
+      if (!(err instanceof ProviderError && err.kind === 'cancelled')) this.log.warn(`${model.label} ✗ ${path.basename(imagePath)}: ${(err as Error).message}`);
+      throw err;
+    }
+  }
+
+  /** Keeps a grounded model's phrase boxes in the image's regions sidecar (regions a person drew stay). */
+  async storeGrounding(imagePath: string, model: ModelEntry, result: GeneratedCaption): Promise<void> {
+    if (!result.entities?.length) return;
+    const file = regionsPathFor(imagePath);
+    const existing = await readRegions(file).catch(() => undefined);
+    const sidecar = withGroundedRegions(existing, result.entities, {
+      model: model.id,
+      width: result.image.sourceWidth,
+      height: result.image.sourceHeight,
+      now: new Date(),
+    });
+    await writeRegions(file, sidecar);
+  }
+
+  private modelItems(): Array<vscode.QuickPickItem & { model?: ModelEntry }> {
+    const selected = this.registry.selected();
+    const byService = new Map<string, ModelEntry[]>();
+    for (const model of this.registry.all()) {
+      const service = this.registry.service(model);
+      byService.set(service, [...(byService.get(service) ?? []), model]);
+    }
+    const items: Array<vscode.QuickPickItem & { model?: ModelEntry }> = [];
+    for (const [service, models] of byService) {
+      items.push({ label: service, kind: vscode.QuickPickItemKind.Separator });
+      for (const model of models) {
+        items.push({
+          label: `${model.id === selected?.id ? '$(check) ' : ''}${model.label}`,
+          description: model.model ?? model.baseUrl,
+          detail: model.note,
+          model,
+        });
+      }
+    }
+    return items;
+  }
+}

@@ -1,0 +1,138 @@
+import * as vscode from 'vscode';
+import { mergeCaption } from '../core/captioning/captionMerge';
+import type { GeneratedCaption } from '../providers/captionPipeline';
+import type { ModelEntry } from '../providers/types';
+import { ProviderError } from '../providers/types';
+import type { CaptioningService } from '../services/captioningService';
+import type { CaptionDocument } from './captionDocument';
+import type { CandidateUpdate, ModelChoice, ToWebviewMessage } from './protocol/captionEditorMessages';
+
+/** Streaming deltas are sent to the webview at most this often. */
+const STREAM_FLUSH_MS = 50;
+
+interface Candidate {
+  readonly update: CandidateUpdate;
+  readonly model: ModelEntry;
+  readonly result?: GeneratedCaption;
+}
+
+/**
+ * "Generate" and "Compare Models" in one caption editor: runs the models on the image, streams
+ * their answers as candidates, and applies the one the user keeps as an undoable edit.
+ */
+export class CaptionGenerationController implements vscode.Disposable {
+  private readonly candidates = new Map<string, Candidate>();
+  private running?: AbortController;
+  private nextId = 1;
+
+  constructor(
+    private readonly doc: CaptionDocument,
+    private readonly captioning: CaptioningService,
+    private readonly post: (message: ToWebviewMessage) => void,
+    /** Applies a whole new caption text as one undo step. */
+    private readonly applyText: (text: string) => Promise<void>,
+  ) {}
+
+  modelChoices(): { models: ModelChoice[]; selected?: string; canSend: boolean } {
+    const registry = this.captioning.registry;
+    return {
+      models: registry.all().map((m) => ({ id: m.id, label: m.label, service: registry.service(m) })),
+      selected: registry.selected()?.id,
+      canSend: vscode.workspace.isTrusted,
+    };
+  }
+
+  async selectModel(id: string): Promise<void> {
+    const model = this.captioning.registry.find(id);
+    if (model) await this.captioning.registry.select(model);
+  }
+
+  /** Runs the given models (or the selected one) side by side on this image. */
+  async generate(modelIds?: readonly string[]): Promise<void> {
+    const models = modelIds?.length
+      ? modelIds.map((id) => this.captioning.registry.find(id)).filter((m): m is ModelEntry => Boolean(m))
+      : [await this.captioning.currentModel()].filter((m): m is ModelEntry => Boolean(m));
+    if (models.length === 0) return;
+    const keys: Array<{ model: ModelEntry; apiKey?: string }> = [];
+    for (const model of models) {
+      const ready = await this.captioning.prepareToSend(model);
+      if (!ready) return;
+      keys.push({ model, apiKey: ready.apiKey });
+    }
+    this.cancel();
+    const controller = new AbortController();
+    this.running = controller;
+    await Promise.all(keys.map(({ model, apiKey }) => this.runOne(model, apiKey, controller.signal)));
+    if (this.running === controller) this.running = undefined;
+  }
+
+  /** Asks which models to compare, then runs them all. */
+  async compare(): Promise<void> {
+    const models = await this.captioning.pickModels();
+    if (models && models.length > 0) await this.generate(models.map((m) => m.id));
+  }
+
+  cancel(): void {
+    this.running?.abort();
+    this.running = undefined;
+  }
+
+  /** Makes the candidate the caption (or adds it after the caption) in one undoable edit. */
+  async keep(id: string, how: 'replace' | 'append'): Promise<void> {
+    const candidate = this.candidates.get(id);
+    if (!candidate?.result || !this.doc.editable) return;
+    const text = how === 'replace' ? candidate.result.text : mergeCaption(this.doc.text, candidate.result.text, 'append');
+    await this.applyText(text);
+    await this.captioning.storeGrounding(this.doc.uri.fsPath, candidate.model, candidate.result).catch((err) => {
+      void vscode.window.showWarningMessage(`The caption was kept, but its grounded regions could not be saved: ${(err as Error).message}`);
+    });
+    this.discard(id);
+  }
+
+  discard(id: string): void {
+    if (this.candidates.delete(id)) this.post({ type: 'candidateRemoved', id });
+  }
+
+  private async runOne(model: ModelEntry, apiKey: string | undefined, signal: AbortSignal): Promise<void> {
+    const id = `c${this.nextId++}`;
+    const started = Date.now();
+    let streamed = '';
+    let flushTimer: NodeJS.Timeout | undefined;
+    const update = (patch: Partial<CandidateUpdate>, result?: GeneratedCaption): void => {
+      const previous = this.candidates.get(id)?.update;
+      const next: CandidateUpdate = { id, modelId: model.id, modelLabel: model.label, state: 'running', text: '', ...previous, ...patch };
+      this.candidates.set(id, { update: next, model, result });
+      this.post({ type: 'candidate', candidate: next });
+    };
+    update({ state: 'running', text: '' });
+    try {
+      const result = await this.captioning.generate(
+        {
+          imagePath: this.doc.uri.fsPath,
+          model,
+          signal,
+          currentCaption: this.doc.text,
+          onText: (delta) => {
+            streamed += delta;
+            flushTimer ??= setTimeout(() => {
+              flushTimer = undefined;
+              if (this.candidates.get(id)?.update.state === 'running') update({ text: streamed });
+            }, STREAM_FLUSH_MS);
+          },
+        },
+        apiKey,
+      );
+      update({ state: 'done', text: result.text, elapsedMs: Date.now() - started, groundedPhrases: result.entities?.length }, result);
+    } catch (err) {
+      const cancelled = signal.aborted || (err instanceof ProviderError && err.kind === 'cancelled');
+      update({ state: cancelled ? 'cancelled' : 'error', error: cancelled ? undefined : (err as Error).message, elapsedMs: Date.now() - started });
+    } finally {
+      if (flushTimer) clearTimeout(flushTimer);
+    }
+  }
+
+  dispose(): void {
+    this.cancel();
+    this.candidates.clear();
+  }
+}
