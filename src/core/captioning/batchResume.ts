@@ -1,18 +1,20 @@
 import { readCaption } from '../captions/captionStore';
 import { executeBatch } from './batchJob';
 import { BatchJournal, hashText, isDone, readJournal } from './batchJournal';
+import { removeOrphanTempFiles } from './orphanTempFiles';
 import type { BatchItem, BatchRuntime, BatchSummary } from './batchTypes';
 
 /**
  * Finishes a job from its journal: items recorded as done are not requested again, and a write
  * begun but never confirmed (killed between rename and journal line) counts as done when the
- * caption on disk is the text that write carried.
+ * caption on disk is the text that write carried. Temp files a killed write left are removed.
  */
 export async function resumeBatch(journalFile: string, runtime: BatchRuntime): Promise<BatchSummary> {
   const state = await readJournal(journalFile);
   const journal = await BatchJournal.openForAppend(journalFile);
   const alreadyDone = new Set<string>();
   try {
+    await removeOrphanTempFiles(state.header.items.map((item) => item.captionPath));
     const byImage = new Map<string, BatchItem>(state.header.items.map((item) => [item.imagePath, item]));
     for (const item of state.header.items) {
       if (isDone(state.outcomes.get(item.imagePath))) alreadyDone.add(item.imagePath);

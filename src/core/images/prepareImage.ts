@@ -2,8 +2,8 @@ import { promises as fs } from 'node:fs';
 import sharp from 'sharp';
 import { PreparedImage } from './preparedImage';
 
-// sharp.concurrency is left at its default: the batch engine runs images in parallel on libuv's pool,
-// so more libvips threads per image would only compete with the extension host for the cores.
+// sharp.concurrency stays at its default (1 libvips thread per image on glibc): batches parallelise across
+// images on libuv's pool, and more threads per image would only compete with the extension host for cores.
 
 export type PrepareFormat = 'auto' | 'jpeg' | 'png' | 'webp';
 

@@ -26,3 +26,10 @@ describe('prompts', () => {
     assert.deepEqual(splitTags(' a, ,b ,c'), ['a', 'b', 'c']);
   });
 });
+
+describe('prompts from settings', () => {
+  it("uses the user's wording of a preset, keeping its token budget", () => {
+    const prompt = buildPrompt({ length: 'long', style: 'plain', presetPrompts: { long: 'Describe {name} in {n} tokens.' } }, vars);
+    assert.equal(prompt, 'Describe red-car.jpg in 100 tokens.');
+  });
+});

@@ -1,0 +1,318 @@
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { runBatch } from '../../../src/core/captioning/batchJob';
+import type { BatchItem, BatchProgress, ItemOutcome } from '../../../src/core/captioning/batchTypes';
+import { ProviderError } from '../../../src/providers/types';
+import { TempDirs } from '../helpers/tempTree';
+import { InFlightCounter, abortableSleep, bytesOf, makeItems, maxInWindow, minGap } from './batchTestKit';
+
+const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+const crlfBom = (text: string): Buffer => Buffer.concat([BOM, Buffer.from(text.replace(/\n/g, '\r\n'), 'utf8')]);
+const fast = { baseMs: 5, capMs: 40 };
+
+describe('runBatch: concurrency, rate limit and retries', () => {
+  const temp = new TempDirs();
+  afterEach(() => temp.cleanup());
+
+  it('never has more requests in flight than the concurrency limit, and uses all of it', async () => {
+    const items = await makeItems(await temp.make(), 40);
+    const counter = new InFlightCounter();
+    const summary = await runBatch({
+      items,
+      concurrency: 5,
+      generate: (item, signal) => counter.around(async () => {
+        await abortableSleep(5 + Math.random() * 15, signal);
+        return `caption of ${path.basename(item.imagePath)}`;
+      }),
+    });
+    assert.equal(summary.written, 40);
+    assert.equal(counter.max, 5);
+  });
+
+  it('keeps rpm=600 to at most 10 requests in any one-second window', async function () {
+    this.timeout(10_000);
+    const items = await makeItems(await temp.make(), 25);
+    const sentAt: number[] = [];
+    const summary = await runBatch({
+      items,
+      concurrency: 8,
+      rpm: 600,
+      generate: async () => {
+        sentAt.push(performance.now());
+        return 'a caption';
+      },
+    });
+    assert.equal(summary.written, 25);
+    assert.ok(minGap(sentAt) >= 98, `two requests only ${minGap(sentAt).toFixed(1)} ms apart`);
+    assert.ok(maxInWindow(sentAt, 990) <= 10, `${maxInWindow(sentAt, 990)} requests within 990 ms`);
+    assert.ok(maxInWindow(sentAt, 1000) <= 11, `${maxInWindow(sentAt, 1000)} requests within 1 s`);
+    assert.ok(sentAt[24] - sentAt[0] >= 2350, `25 requests in ${(sentAt[24] - sentAt[0]).toFixed(0)} ms`);
+  });
+
+  it('paces retries with the same limit', async () => {
+    const items = await makeItems(await temp.make(), 6);
+    const sentAt: number[] = [];
+    const tried = new Set<string>();
+    const summary = await runBatch({
+      items,
+      concurrency: 6,
+      rpm: 1200,
+      retry: fast,
+      generate: async (item) => {
+        sentAt.push(performance.now());
+        if (!tried.has(item.imagePath)) {
+          tried.add(item.imagePath);
+          throw new ProviderError('server', 'HTTP 503', { status: 503 });
+        }
+        return 'a caption';
+      },
+    });
+    assert.equal(summary.written, 6);
+    assert.equal(sentAt.length, 12);
+    assert.ok(minGap(sentAt) >= 48, `retries only ${minGap(sentAt).toFixed(1)} ms apart at 20/s`);
+  });
+
+  it('waits the retryAfterMs the server asked for before trying again', async () => {
+    const [item] = await makeItems(await temp.make(), 1);
+    const attemptsAt: number[] = [];
+    const summary = await runBatch({
+      items: [item],
+      retry: fast,
+      generate: async () => {
+        attemptsAt.push(performance.now());
+        if (attemptsAt.length === 1) throw new ProviderError('rate-limit', 'HTTP 429', { status: 429, retryAfterMs: 300 });
+        return 'a caption';
+      },
+    });
+    assert.equal(summary.written, 1);
+    assert.deepEqual(summary.outcomes.map((o) => o.kind === 'written' && o.attempts), [2]);
+    const waited = attemptsAt[1] - attemptsAt[0];
+    assert.ok(waited >= 299 && waited < 600, `retried after ${waited.toFixed(0)} ms instead of 300 ms`);
+  });
+
+  it('backs off within the doubling ceilings without retryAfterMs, and gives up after maxAttempts', async () => {
+    const [item] = await makeItems(await temp.make(), 1);
+    const attemptsAt: number[] = [];
+    const summary = await runBatch({
+      items: [item],
+      retry: { baseMs: 40, capMs: 1000, maxAttempts: 4 },
+      generate: async () => {
+        attemptsAt.push(performance.now());
+        throw new ProviderError('timeout', 'no answer in time');
+      },
+    });
+    assert.equal(attemptsAt.length, 4);
+    const waits = attemptsAt.slice(1).map((t, i) => t - attemptsAt[i]);
+    waits.forEach((w, i) => assert.ok(w <= 40 * 2 ** i + 25, `wait ${i + 1} was ${w.toFixed(0)} ms, over its ceiling ${40 * 2 ** i} ms`));
+    const [outcome] = summary.outcomes;
+    assert.equal(outcome.kind, 'failed');
+    assert.equal(outcome.kind === 'failed' && outcome.attempts, 4);
+    assert.match(outcome.kind === 'failed' ? outcome.reason : '', /no answer in time \(gave up after 4 attempts\)/);
+    assert.equal(bytesOf(item.captionPath), undefined);
+  });
+
+  it('fails a non-retryable error at once and carries on with the other images', async () => {
+    const items = await makeItems(await temp.make(), 5);
+    const calls = new Map<string, number>();
+    const summary = await runBatch({
+      items,
+      retry: fast,
+      generate: async (item) => {
+        calls.set(item.imagePath, (calls.get(item.imagePath) ?? 0) + 1);
+        if (item === items[2]) throw new ProviderError('auth', "NVIDIA API key rejected (401): set it with 'Image Captioner: Set API Key'", { status: 401 });
+        if (item === items[3]) throw new Error('sharp: Input file contains unsupported image format');
+        return 'a caption';
+      },
+    });
+    assert.equal(summary.written, 3);
+    assert.equal(summary.failed, 2);
+    assert.equal(calls.get(items[2].imagePath), 1);
+    assert.equal(calls.get(items[3].imagePath), 1);
+    const failed = summary.outcomes.filter((o): o is Extract<ItemOutcome, { kind: 'failed' }> => o.kind === 'failed');
+    assert.deepEqual(failed.map((o) => [o.item, o.attempts, o.errorKind]).sort(), [[items[2], 1, 'auth'], [items[3], 1, undefined]].sort());
+    assert.match(failed.find((o) => o.item === items[2])!.reason, /Set API Key/);
+  });
+
+  it('finds a server limit below rpm by slowing down on 429s, without failing an image', async function () {
+    this.timeout(15_000);
+    const items = await makeItems(await temp.make(), 90);
+    const accepted: number[] = [];
+    let refused = 0;
+    const limitPerSecond = 30;
+    const summary = await runBatch({
+      items,
+      concurrency: 8,
+      rpm: 60_000,
+      generate: async (_item, signal) => {
+        await abortableSleep(20, signal);
+        const now = performance.now();
+        if (accepted.filter((t) => t > now - 1000).length >= limitPerSecond) {
+          refused++;
+          throw new ProviderError('rate-limit', 'HTTP 429: Too Many Requests', { status: 429 });
+        }
+        accepted.push(now);
+        return 'a caption';
+      },
+    });
+    assert.equal(summary.failed, 0);
+    assert.equal(summary.written, 90);
+    assert.ok(refused < 90, `${refused} requests refused for 90 images`);
+  });
+});
+
+describe('runBatch: modes and what is written', () => {
+  const temp = new TempDirs();
+  afterEach(() => temp.cleanup());
+
+  /** Runs one batch over captions given as bytes, the model answering `generated` for every image. */
+  async function runMode(mode: 'skip' | 'overwrite' | 'append' | 'prepend', captions: readonly (string | Buffer | undefined)[], generated: string, separator?: string): Promise<{ items: BatchItem[]; outcomes: readonly ItemOutcome[]; asked: number }> {
+    const items = await makeItems(await temp.make(), captions.length, (i) => captions[i]);
+    let asked = 0;
+    const summary = await runBatch({ items, mode, separator, generate: async () => (asked++, generated) });
+    return { items, outcomes: summary.outcomes, asked };
+  }
+
+  it('skip: leaves images with a caption and captions the empty or missing ones', async () => {
+    const { items, outcomes, asked } = await runMode('skip', ['A cat.\n', '', ' \n', undefined, crlfBom('Kept.\n')], 'A dog.');
+    assert.equal(asked, 3);
+    assert.deepEqual(bytesOf(items[0].captionPath), Buffer.from('A cat.\n'));
+    assert.deepEqual(bytesOf(items[1].captionPath), Buffer.from('A dog.'));
+    assert.deepEqual(bytesOf(items[2].captionPath), Buffer.from('A dog.\n'));
+    assert.deepEqual(bytesOf(items[3].captionPath), Buffer.from('A dog.'));
+    assert.deepEqual(bytesOf(items[4].captionPath), crlfBom('Kept.\n'));
+    const skipped = outcomes.filter((o) => o.kind === 'skipped').map((o) => o.kind === 'skipped' && [o.item, o.reason]);
+    assert.deepEqual(skipped, [[items[0], 'had-caption'], [items[4], 'had-caption']]);
+  });
+
+  it('overwrite: replaces the text and keeps BOM and CRLF', async () => {
+    const { items } = await runMode('overwrite', [crlfBom('old caption\n'), 'old\n', undefined], 'A dog runs.');
+    assert.deepEqual(bytesOf(items[0].captionPath), crlfBom('A dog runs.\n'));
+    assert.deepEqual(bytesOf(items[1].captionPath), Buffer.from('A dog runs.\n'));
+    assert.deepEqual(bytesOf(items[2].captionPath), Buffer.from('A dog runs.'));
+  });
+
+  it('append: sentences with a space, tag lists with a comma, in the file\'s BOM and CRLF', async () => {
+    const sentences = await runMode('append', [crlfBom('A cat on a mat.\n'), crlfBom('line one\nline two\n'), 'A cat.  '], 'A dog runs.');
+    assert.deepEqual(bytesOf(sentences.items[0].captionPath), crlfBom('A cat on a mat. A dog runs.\n'));
+    assert.deepEqual(bytesOf(sentences.items[1].captionPath), crlfBom('line one\nline two A dog runs.\n'));
+    assert.deepEqual(bytesOf(sentences.items[2].captionPath), Buffer.from('A cat. A dog runs.'));
+    const tags = await runMode('append', [crlfBom('1girl, solo,\n'), 'outdoors'], 'smile, red hair');
+    assert.deepEqual(bytesOf(tags.items[0].captionPath), crlfBom('1girl, solo, smile, red hair\n'));
+    assert.deepEqual(bytesOf(tags.items[1].captionPath), Buffer.from('outdoors, smile, red hair'));
+  });
+
+  it('prepend: the new text first, with the given separator', async () => {
+    const { items } = await runMode('prepend', [crlfBom('1girl, solo\n'), 'photo', undefined], 'masterpiece', ' | ');
+    assert.deepEqual(bytesOf(items[0].captionPath), crlfBom('masterpiece | 1girl, solo\n'));
+    assert.deepEqual(bytesOf(items[1].captionPath), Buffer.from('masterpiece | photo'));
+    assert.deepEqual(bytesOf(items[2].captionPath), Buffer.from('masterpiece'));
+  });
+
+  it('fails a non-UTF-8 caption without asking the model and leaves its bytes alone', async () => {
+    const latin1 = Buffer.from([0x63, 0x61, 0x66, 0xe9, 0x0a]);
+    const { items, outcomes, asked } = await runMode('overwrite', [latin1, 'fine'], 'A dog.');
+    assert.equal(asked, 1);
+    assert.deepEqual(bytesOf(items[0].captionPath), latin1);
+    const [failed] = outcomes.filter((o) => o.kind === 'failed');
+    assert.match(failed.kind === 'failed' ? failed.reason : '', /not UTF-8/);
+    assert.deepEqual(bytesOf(items[1].captionPath), Buffer.from('A dog.'));
+  });
+});
+
+describe('runBatch: protected captions, cancellation, progress', () => {
+  const temp = new TempDirs();
+  afterEach(() => temp.cleanup());
+
+  it('skips a caption open with unsaved changes, checked again right before writing', async () => {
+    const items = await makeItems(await temp.make(), 3, (i) => `old ${i}\n`);
+    const dirty = new Set([items[0].captionPath]);
+    const asked: string[] = [];
+    const summary = await runBatch({
+      items,
+      mode: 'overwrite',
+      concurrency: 1,
+      isProtected: (captionPath) => dirty.has(captionPath),
+      generate: async (item) => {
+        asked.push(item.imagePath);
+        if (item === items[1]) dirty.add(items[1].captionPath); // the user starts typing while the model answers
+        return 'new caption';
+      },
+    });
+    assert.deepEqual(asked, [items[1].imagePath, items[2].imagePath]);
+    assert.deepEqual(bytesOf(items[0].captionPath), Buffer.from('old 0\n'));
+    assert.deepEqual(bytesOf(items[1].captionPath), Buffer.from('old 1\n'));
+    assert.deepEqual(bytesOf(items[2].captionPath), Buffer.from('new caption\n'));
+    const protectedOnes = summary.outcomes.filter((o) => o.kind === 'skipped' && o.reason === 'protected').map((o) => o.item);
+    assert.deepEqual(protectedOnes, [items[0], items[1]]);
+  });
+
+  it('cancel mid-batch: returns promptly, every caption old or new and never partial, no temp files', async () => {
+    const dir = await temp.make();
+    const old = (i: number): Buffer => (i % 2 ? crlfBom(`old caption ${i}\n`) : Buffer.from(`old caption ${i}`));
+    const items = await makeItems(dir, 60, old);
+    const controller = new AbortController();
+    let written = 0;
+    let abortedAt = 0;
+    const summary = await runBatch({
+      items,
+      mode: 'overwrite',
+      concurrency: 6,
+      signal: controller.signal,
+      onItem: (o) => {
+        if (o.kind === 'written' && ++written === 15) {
+          abortedAt = performance.now();
+          controller.abort();
+        }
+      },
+      generate: (item, signal) => abortableSleep(10 + Math.random() * 20, signal).then(() => `new caption for ${path.basename(item.imagePath)} ${'x'.repeat(20_000)}`),
+    });
+    assert.ok(performance.now() - abortedAt < 100, `returned ${(performance.now() - abortedAt).toFixed(0)} ms after cancel`);
+    assert.equal(summary.cancelled, true);
+    assert.ok(summary.pending > 0);
+    const isNew = items.map((item, i) => {
+      const bytes = bytesOf(item.captionPath)!;
+      if (bytes.equals(old(i))) return false;
+      const expected = `new caption for ${path.basename(item.imagePath)} ${'x'.repeat(20_000)}\n`;
+      assert.deepEqual(bytes, i % 2 ? crlfBom(expected) : Buffer.from(expected.trimEnd()), `${item.captionPath} is neither old nor new`);
+      return true;
+    });
+    assert.equal(isNew.filter(Boolean).length, summary.written);
+    assert.deepEqual(fs.readdirSync(dir).filter((n) => n.endsWith('.tmp')), []);
+  });
+
+  it('cancel returns promptly even when generate ignores its signal', async () => {
+    const items = await makeItems(await temp.make(), 4);
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 50);
+    const started = performance.now();
+    const summary = await runBatch({ items, signal: controller.signal, generate: () => new Promise<string>(() => undefined) });
+    assert.ok(performance.now() - started < 200);
+    assert.equal(summary.cancelled, true);
+    assert.equal(summary.pending, 4);
+    items.forEach((item) => assert.equal(bytesOf(item.captionPath), undefined));
+  });
+
+  it('reports progress at most once per interval, then once more at the end', async () => {
+    const items = await makeItems(await temp.make(), 40, (i) => (i < 4 ? 'had one' : undefined));
+    const reports: { at: number; progress: BatchProgress }[] = [];
+    await runBatch({
+      items,
+      concurrency: 2,
+      progressIntervalMs: 100,
+      onProgress: (progress) => reports.push({ at: performance.now(), progress }),
+      generate: async (item, signal) => {
+        await abortableSleep(15, signal);
+        if (item === items[5]) throw new ProviderError('bad-request', 'HTTP 400');
+        return 'a caption';
+      },
+    });
+    const regular = reports.filter((r) => !r.progress.final);
+    assert.ok(regular.length >= 2, `${regular.length} reports`);
+    assert.ok(minGap(regular.map((r) => r.at)) >= 95, 'two reports closer than the interval');
+    const last = reports[reports.length - 1].progress;
+    assert.equal(reports.filter((r) => r.progress.final).length, 1);
+    assert.deepEqual({ done: last.done, skipped: last.skipped, failed: last.failed, total: last.total, final: last.final, etaMs: last.etaMs }, { done: 35, skipped: 4, failed: 1, total: 40, final: true, etaMs: 0 });
+    assert.ok(last.rate > 20 && last.rate < 200, `rate ${last.rate}`);
+  });
+});
