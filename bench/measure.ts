@@ -6,6 +6,8 @@ export interface BenchResult {
   /** Printed right after the figure, e.g. `x find` or ` MB`. */
   readonly unit: string;
   readonly target: number;
+  /** Which side of the target passes (default '<='). */
+  readonly op?: '<=' | '>=';
 }
 
 export interface Benchmark {
@@ -34,7 +36,7 @@ export function note(text: string): void {
 
 export function resultLine(name: string, result: BenchResult): string {
   const figure = result.figure >= 10 ? result.figure.toFixed(1) : result.figure.toFixed(2);
-  return `bench ${name}: ${figure}${result.unit} (target <= ${result.target})`;
+  return `bench ${name}: ${figure}${result.unit} (target ${result.op ?? '<='} ${result.target})`;
 }
 
 export function formatMs(ms: number): string {

@@ -1,11 +1,12 @@
 /** `npm run bench [-- NAME...]`: runs the named benchmarks (all by default), one result line each. */
+import { imagePrepBench } from './imagePrepBench';
 import { indexBench } from './indexBench';
 import { indexMemoryBench } from './indexMemoryBench';
 import { Benchmark, resultLine } from './measure';
 import { navigateBench } from './navigateBench';
 import { SyntheticDatasets } from './syntheticDataset';
 
-const BENCHMARKS: readonly Benchmark[] = [indexBench, indexMemoryBench, navigateBench];
+const BENCHMARKS: readonly Benchmark[] = [indexBench, indexMemoryBench, navigateBench, imagePrepBench];
 
 async function main(names: string[]): Promise<number> {
   const unknown = names.filter((n) => !BENCHMARKS.some((b) => b.name === n));

@@ -6,6 +6,7 @@ import type { PreparedImage } from '../core/images/preparedImage';
 import { CaptionProvider, GroundedEntity, ModelEntry, ProviderError } from './types';
 
 const DEFAULT_MAX_SIDE = 1024;
+const ASSET_RATHER_THAN_BELOW = 512;
 
 export interface GenerateOptions {
   readonly model: ModelEntry;
@@ -55,10 +56,12 @@ export async function generateCaption(imagePath: string, options: GenerateOption
 /** Resized to the model's side; under its inline budget, else (legacy NIM with assets) unbounded for upload. */
 async function prepareFor(imagePath: string, model: ModelEntry, options: GenerateOptions): Promise<PreparedImage> {
   const maxSide = model.maxImageSide ?? DEFAULT_MAX_SIDE;
+  const assetsAllowed = model.provider === 'nim-legacy' && model.useAssets && options.uploadAssets;
+  // With uploads allowed, an image is not shrunk to a thumbnail to fit inline: it goes as an asset.
+  const minSide = assetsAllowed ? Math.min(ASSET_RATHER_THAN_BELOW, maxSide) : undefined;
   try {
-    return await prepareImage(imagePath, { maxSide, maxBase64Chars: model.maxInlineBase64, signal: options.signal });
+    return await prepareImage(imagePath, { maxSide, maxBase64Chars: model.maxInlineBase64, minSide, signal: options.signal });
   } catch (err) {
-    const assetsAllowed = model.provider === 'nim-legacy' && model.useAssets && options.uploadAssets;
     if (err instanceof ImageBudgetError && assetsAllowed) return prepareImage(imagePath, { maxSide, signal: options.signal });
     if (err instanceof ImageBudgetError) {
       throw new ProviderError('bad-request', `${path.basename(imagePath)} cannot be sent to ${model.label} within its ${model.maxInlineBase64}-character inline limit, even downscaled.`);

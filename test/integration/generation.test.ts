@@ -54,7 +54,7 @@ describe('generating captions', function () {
     await frame.locator('vscode-button.action-generate').click();
     const card = frame.locator('.candidate[data-state="done"]');
     await card.waitFor({ timeout: 20_000 }).catch(async (err) => {
-      const states = await frame.locator('.candidate').evaluateAll((cards) => cards.map((c) => `${(c as HTMLElement).dataset.state}: ${c.textContent}`));
+      const states = await frame.locator('.candidate').evaluateAll((cards) => cards.map((c) => `${c.getAttribute("data-state")}: ${c.textContent}`));
       throw new Error(`${(err as Error).message}\ncandidates: ${states.join(' | ')}\nrequests: ${server.requests.length}`);
     });
     const request = server.requests.at(-1)!;

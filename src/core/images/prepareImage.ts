@@ -17,6 +17,8 @@ export interface PrepareOptions {
   /** First JPEG/WebP quality tried; lowered in steps to fit the budget. */
   readonly quality?: number;
   readonly signal?: AbortSignal;
+  /** Smallest longest side tried to fit the budget (default 64); a caller that can upload instead asks for more. */
+  readonly minSide?: number;
   /** How error messages name a Buffer source (a path source names itself). */
   readonly name?: string;
 }
@@ -158,9 +160,10 @@ async function fitBudget(decoded: Decoded, encoding: Encoding, options: PrepareO
     }
     // Encoded size grows roughly with area, so jump straight to the first 0.8 step that may fit.
     let steps = Math.max(1, Math.floor(Math.log(maxBytes / smallestBytes) / Math.log(SHRINK * SHRINK)));
-    while (steps > 1 && longest * scale * SHRINK ** steps < MIN_SIDE) steps--; // always try the smallest allowed size
+    const minSide = options.minSide ?? MIN_SIDE;
+    while (steps > 1 && longest * scale * SHRINK ** steps < minSide) steps--; // always try the smallest allowed size
     const nextScale = scale * SHRINK ** steps;
-    if (longest * nextScale < MIN_SIDE) {
+    if (longest * nextScale < minSide) {
       const smallest = { width, height, base64Chars: base64Length(smallestBytes) };
       throw new ImageBudgetError(file, budget ?? Infinity, smallest);
     }

@@ -1,0 +1,157 @@
+import { ChildProcessWithoutNullStreams, spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { createInterface } from 'node:readline';
+import sharp from 'sharp';
+import { prepareImage } from '../src/core/images/prepareImage';
+import { toBase64 } from '../src/core/images/preparedImage';
+import { Benchmark, median, note, timeMs } from './measure';
+
+const IMAGES = 8;
+const WIDTH = 4000;
+const HEIGHT = 3000;
+const MAX_SIDE = 1024;
+const QUALITY = 90;
+const ROUNDS = 5;
+const ORIENTATIONS = [1, 6, 3, 8];
+
+// The same steps in PIL: both resample with Lanczos (sharp's default kernel is lanczos3), JPEG quality 90.
+// thumbnail() box-reduces first (reducing_gap 2), as sharp shrinks on load: each library's normal fast path.
+// It times one round per line read on stdin, so that its rounds interleave with ours under the same load.
+const PIL_WORKER = `
+import base64, io, sys, time
+from PIL import Image, ImageOps
+files = sys.argv[1:]
+def prepare(p):
+    with Image.open(p) as im:
+        im = ImageOps.exif_transpose(im)
+        im.thumbnail((${MAX_SIDE}, ${MAX_SIDE}), Image.LANCZOS)
+        out = io.BytesIO()
+        im.save(out, 'JPEG', quality=${QUALITY})
+        return base64.b64encode(out.getvalue())
+prepare(files[0])
+print('ready', flush=True)
+for _ in sys.stdin:
+    t = time.perf_counter()
+    for p in files: prepare(p)
+    print((time.perf_counter() - t) * 1000, flush=True)
+`;
+
+/** Client overhead per 12-megapixel JPEG (read, orient, resize to 1024, encode, base64): our images/s ÷ PIL's. */
+export const imagePrepBench: Benchmark = {
+  name: 'image-prep',
+  async run() {
+    const python = findPythonWithPil();
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'image-captioner-image-prep-'));
+    let pil: PilWorker | undefined;
+    try {
+      const files = await writePhotos(dir);
+      pil = await PilWorker.start(python, files);
+      await prepareAll(files); // warms sharp and the file system cache
+      const oursMs: number[] = [];
+      const pilMs: number[] = [];
+      for (let i = 0; i < ROUNDS; i++) {
+        oursMs.push(await timeMs(() => prepareAll(files)));
+        pilMs.push(await pil.round());
+      }
+      const ours = (IMAGES * 1000) / median(oursMs);
+      const theirs = (IMAGES * 1000) / median(pilMs);
+      const mb = files.reduce((sum, f) => sum + statSync(f).size, 0) / files.length / 1e6;
+      note(`${IMAGES} JPEGs of ${WIDTH}x${HEIGHT} (${mb.toFixed(1)} MB each), sequential, median of ${ROUNDS}: ` +
+        `prepareImage ${ours.toFixed(1)} images/s, PIL ${theirs.toFixed(1)} images/s`);
+      return { figure: ours / theirs, unit: 'x PIL', target: 2, op: '>=' };
+    } finally {
+      pil?.dispose();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+};
+
+async function prepareAll(files: readonly string[]): Promise<void> {
+  for (const file of files) {
+    const image = await prepareImage(file, { maxSide: MAX_SIDE, format: 'jpeg', quality: QUALITY });
+    if (toBase64(image).length === 0 || Math.max(image.width, image.height) !== MAX_SIDE) throw new Error(`bad result for ${file}`);
+  }
+}
+
+/** Camera-like JPEGs (about 4 MB per 12 MP, as phones write them): gradients with sensor noise, EXIF orientations 1/6/3/8. */
+async function writePhotos(dir: string): Promise<string[]> {
+  const files: string[] = [];
+  for (let n = 0; n < IMAGES; n++) {
+    const pixels = Buffer.alloc(WIDTH * HEIGHT * 3);
+    let seed = 12345 + n;
+    for (let y = 0, i = 0; y < HEIGHT; y++) {
+      for (let x = 0; x < WIDTH; x++) {
+        seed = (seed * 1103515245 + 12345) >>> 0;
+        const noise = (seed >>> 24) % 16;
+        pixels[i++] = ((x * 255) / WIDTH + noise) & 255;
+        pixels[i++] = ((y * 255) / HEIGHT + noise) & 255;
+        pixels[i++] = (((x + y) * 128) / HEIGHT + noise) & 255;
+      }
+    }
+    const file = path.join(dir, `photo_${n}.jpg`);
+    await sharp(pixels, { raw: { width: WIDTH, height: HEIGHT, channels: 3 } })
+      .jpeg({ quality: 92 })
+      .withMetadata({ orientation: ORIENTATIONS[n % ORIENTATIONS.length] })
+      .toFile(file);
+    files.push(file);
+  }
+  return files;
+}
+
+/** Debian's PIL lives in the system python; a pyenv or venv python3 first on PATH may lack it. */
+function findPythonWithPil(): string {
+  for (const python of ['python3', '/usr/bin/python3']) {
+    if (spawnSync(python, ['-c', 'import PIL'], { stdio: 'ignore' }).status === 0) return python;
+  }
+  throw new Error('image-prep needs Python PIL: install the Debian package python3-pil (apt-get install -y python3-pil)');
+}
+
+/** A python3 child running PIL_WORKER: each `round()` prepares every file once and answers its time. */
+class PilWorker {
+  private readonly lines: string[] = [];
+  private waiting: ((line: string) => void) | undefined;
+  private stderr = '';
+
+  private constructor(private readonly child: ChildProcessWithoutNullStreams) {
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      if (this.waiting) this.waiting(line);
+      else this.lines.push(line);
+    });
+    child.stderr.on('data', (d: Buffer) => (this.stderr += d.toString()));
+    child.stdin.on('error', () => undefined); // a dead worker is reported by its exit, not by EPIPE
+  }
+
+  static async start(python: string, files: readonly string[]): Promise<PilWorker> {
+    const worker = new PilWorker(spawn(python, ['-c', PIL_WORKER, ...files]));
+    const first = await worker.nextLine();
+    if (first !== 'ready') throw new Error(`PIL worker did not start: ${first}`);
+    return worker;
+  }
+
+  async round(): Promise<number> {
+    this.child.stdin.write('go\n');
+    const ms = Number(await this.nextLine());
+    if (!Number.isFinite(ms)) throw new Error(`PIL worker answered nonsense: ${this.stderr}`);
+    return ms;
+  }
+
+  dispose(): void {
+    if (this.child.exitCode === null) this.child.stdin.end(); // it exits when stdin closes
+  }
+
+  private nextLine(): Promise<string> {
+    const queued = this.lines.shift();
+    if (queued !== undefined) return Promise.resolve(queued);
+    return new Promise((resolve, reject) => {
+      const onExit = (code: number | null): void => reject(new Error(`PIL worker exited (${code}): ${this.stderr}`));
+      this.child.once('exit', onExit);
+      this.waiting = (line) => {
+        this.waiting = undefined;
+        this.child.off('exit', onExit);
+        resolve(line);
+      };
+    });
+  }
+}
