@@ -22,6 +22,8 @@ export interface ImageCaptionerApi {
   readonly editors: CaptionEditorProvider;
   readonly treeView: vscode.TreeView<DatasetTreeNode>;
   readonly captioning: CaptioningService;
+  /** This extension's log folder (tests check that no key ever reaches a log). */
+  readonly logUri: vscode.Uri;
 }
 
 export function activate(context: vscode.ExtensionContext): ImageCaptionerApi {
@@ -58,7 +60,7 @@ export function activate(context: vscode.ExtensionContext): ImageCaptionerApi {
   );
   updateViewTitle(dataset, tree, treeView);
   if (treeView.visible || startupViewRequested()) void dataset.whenReady().then(() => openFirstImageIfAsked(dataset));
-  return { dataset, tree, editors, treeView, captioning };
+  return { dataset, tree, editors, treeView, captioning, logUri: context.logUri };
 }
 
 /** The opt-in start-up view of a dataset: the Dataset view and the first uncaptioned image in the editor. */

@@ -1,6 +1,7 @@
 // Generating captions in a real VS Code against a fake OpenAI-compatible server on 127.0.0.1.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ImageCaptionerApi } from '../../src/extension';
 import type { ImageEntry } from '../../src/core/dataset/types';
@@ -98,6 +99,39 @@ describe('generating captions', function () {
     await waitFor(() => fs.existsSync(file) && fs.readFileSync(file, 'utf8') === 'a second opinion.', 'the kept caption written');
   });
 
+  it('never lets an API key reach the screen, a log or the settings, even when the server echoes it', async function () {
+    if (!hasBrowser()) this.skip();
+    const KEY = 'nvapi-LEAK-CANARY-0123456789abcdef';
+    await api.captioning.keys.set('leaktest', KEY);
+    const leaky = await startOpenAiFakeServer({ script: () => ({ kind: 'status', status: 401 }) });
+    try {
+      const models = vscode.workspace.getConfiguration('imageCaptioner').get<unknown[]>('models', []);
+      await vscode.workspace.getConfiguration('imageCaptioner').update('models', [...models, { id: 'test/leaky', label: 'Leaky VLM', provider: 'openai-compatible', baseUrl: leaky.url, model: 'm', key: 'leaktest', capabilities: { stream: false } }], vscode.ConfigurationTarget.Global);
+      await waitFor(() => api.captioning.registry.find('test/leaky'), 'the leaky model');
+      const image = api.dataset.index!.images().find((img) => img.captionState === 'text' && !img.collision)!;
+      await openCaptionEditor(api, image);
+      const frame = await webviewFrame(await getWorkbenchPage(), { title: image.name, selector: '#caption' });
+      await vscode.commands.executeCommand('imageCaptioner.generateCaption', ['test/leaky']);
+      const card = frame.locator('.candidate[data-state="error"]');
+      await card.waitFor({ timeout: 15_000 });
+      assert.equal(leaky.requests.at(-1)!.headers.authorization, `Bearer ${KEY}`, 'the key was sent to the server, and only there');
+      const shown = (await card.textContent()) ?? '';
+      assert.match(shown, /HTTP 401/);
+      assert.match(shown, /Set API Key/);
+      assert.ok(!shown.includes(KEY) && !shown.includes('LEAK-CANARY'), shown);
+      await new Promise((r) => setTimeout(r, 1500)); // log channels flush to disk on a timer
+      const logsRoot = path.dirname(path.dirname(api.logUri.fsPath));
+      const leaks = filesContaining(logsRoot, 'LEAK-CANARY');
+      assert.deepEqual(leaks, [], `key found in ${leaks.join(', ')}`);
+      const settingsFile = path.join(path.dirname(path.dirname(path.dirname(logsRoot))), 'User', 'settings.json');
+      if (fs.existsSync(settingsFile)) assert.ok(!fs.readFileSync(settingsFile, 'utf8').includes('LEAK-CANARY'));
+      assert.ok(filesContaining(logsRoot, 'Leaky VLM').length > 0, 'the failure itself was logged');
+    } finally {
+      await leaky.close();
+      await api.captioning.keys.clear('leaktest');
+    }
+  });
+
   it('Caption Uncaptioned from the palette captions every uncaptioned image once and leaves captions alone', async () => {
     const index = api.dataset.index!;
     await api.dataset.loadCaptions(index.images());
@@ -117,3 +151,13 @@ describe('generating captions', function () {
     assert.equal(sent.length, targets.length - unreadable.size, 'one request per readable uncaptioned image');
   });
 });
+
+function filesContaining(dir: string, needle: string): string[] {
+  const found: string[] = [];
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) found.push(...filesContaining(full, needle));
+    else if (entry.isFile() && fs.readFileSync(full, 'utf8').includes(needle)) found.push(full);
+  }
+  return found;
+}
