@@ -7,7 +7,7 @@ import {
   InferenceClientRoutingError,
 } from '@huggingface/inference';
 import { ErrorContext, errorFromFailure, errorFromResponse, redactSecrets } from './httpErrors';
-import { buildMessages, contentText, errorContextFor, requestSignal, streamedError } from './openAiCompatibleProvider';
+import { badResponse, buildMessages, contentText, errorContextFor, readChatStream, requestSignal, streamedError } from './chatCompletions';
 import { CaptionProvider, CaptionRequest, CaptionResult, ProviderError } from './types';
 
 type ChatArgs = Parameters<InferenceClient['chatCompletion']>[0];
@@ -57,7 +57,7 @@ export class HuggingFaceProvider implements CaptionProvider {
     // retry_on_error false: the library would otherwise retry a 503 forever, without delay.
     const options = { signal, retry_on_error: false, fetch: fetchKeepingReply };
     try {
-      if (request.onText && model.capabilities.stream) return await streamCaption(client, args, options, request.onText, context);
+      if (request.onText && model.capabilities.stream) return await readChatStream(client.chatCompletionStream(args, options), request.onText, signal, context);
       const output = await client.chatCompletion(args, options);
       const choice = output?.choices?.[0];
       const text = contentText(choice?.message?.content);
@@ -67,33 +67,6 @@ export class HuggingFaceProvider implements CaptionProvider {
       throw toProviderError(err, context, last, deadline?.aborted === true, request.signal?.aborted === true);
     }
   }
-}
-
-async function streamCaption(
-  client: InferenceClient,
-  args: ChatArgs,
-  options: { signal?: AbortSignal; retry_on_error: boolean; fetch: typeof fetch },
-  onText: (delta: string) => void,
-  context: ErrorContext,
-): Promise<CaptionResult> {
-  let text = '';
-  let finishReason: string | undefined;
-  for await (const chunk of client.chatCompletionStream(args, options)) {
-    const choice = chunk.choices?.[0];
-    const delta = contentText(choice?.delta?.content);
-    if (delta) {
-      text += delta;
-      onText(delta);
-    }
-    finishReason = choice?.finish_reason ?? finishReason;
-  }
-  options.signal?.throwIfAborted();
-  if (!text) throw badResponse(context, 'a stream without text');
-  return { text, finishReason };
-}
-
-function badResponse(context: ErrorContext, what: string): ProviderError {
-  return new ProviderError('bad-response', `${context.service} sent ${what}. Check that the model is a chat model with image input.`);
 }
 
 function toProviderError(err: unknown, context: ErrorContext, last: LastReply, timedOut: boolean, cancelled: boolean): ProviderError {

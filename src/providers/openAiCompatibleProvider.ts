@@ -1,64 +1,13 @@
 import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
-import type { ChatCompletion, ChatCompletionChunk, ChatCompletionCreateParamsNonStreaming } from 'openai/resources/chat/completions';
-import { toDataUrl } from '../core/images/preparedImage';
-import { ErrorContext, errorFromFailure, errorFromResponse, redactSecrets } from './httpErrors';
+import type { ChatCompletion, ChatCompletionCreateParamsNonStreaming } from 'openai/resources/chat/completions';
+import { ErrorContext, errorFromFailure, errorFromResponse } from './httpErrors';
+import { badResponse, buildMessages, contentText, errorContextFor, readChatStream, requestSignal, streamedError } from './chatCompletions';
 import { CaptionProvider, CaptionRequest, CaptionResult, ProviderError } from './types';
 
 /** Used when a model entry names no base URL; never the ambient OPENAI_BASE_URL. */
 const OPENAI_BASE_URL = 'https://api.openai.com/v1';
 /** Clients kept, one per (base URL, key); their keep-alive sockets live in Node's shared fetch pool. */
 const MAX_CLIENTS = 8;
-
-type TextPart = { type: 'text'; text: string };
-type ImagePart = { type: 'image_url'; image_url: { url: string } | string };
-/** A chat message as OpenAI-compatible servers read it. */
-export interface ChatMessage {
-  readonly role: 'system' | 'user';
-  readonly content: string | Array<TextPart | ImagePart>;
-}
-
-/** The system message (if the model has one) and the user message carrying the image as the model expects it. */
-export function buildMessages(request: CaptionRequest): ChatMessage[] {
-  const { model, prompt } = request;
-  const url = toDataUrl(request.image);
-  const messages: ChatMessage[] = model.systemPrompt ? [{ role: 'system', content: model.systemPrompt }] : [];
-  switch (model.imageTransport) {
-    case 'inline-img':
-      messages.push({ role: 'user', content: `${prompt} <img src="${url}" />` });
-      break;
-    case 'image_url-string':
-      messages.push({ role: 'user', content: [{ type: 'image_url', image_url: url }, { type: 'text', text: prompt }] });
-      break;
-    default:
-      messages.push({ role: 'user', content: [{ type: 'image_url', image_url: { url } }, { type: 'text', text: prompt }] });
-  }
-  return messages;
-}
-
-/** Text of a message or delta content: a string, or a list of `{type:'text', text}` parts (Describe Anything). */
-export function contentText(content: unknown): string {
-  if (typeof content === 'string') return content;
-  if (!Array.isArray(content)) return '';
-  return content.map((part) => (typeof part?.text === 'string' ? part.text : '')).join('');
-}
-
-/** How errors of this request are worded: the model's label, its key command, its retirement note, its key redacted. */
-export function errorContextFor(request: CaptionRequest): ErrorContext {
-  const { model } = request;
-  return {
-    service: model.label,
-    keyHint: `run "Image Captioner: Set API Key" (${model.key})`,
-    retiredNote: model.note,
-    secrets: [request.apiKey],
-  };
-}
-
-/** Request and timeout signals as one; undefined when there is neither. */
-export function requestSignal(request: CaptionRequest): { signal?: AbortSignal; deadline?: AbortSignal } {
-  const deadline = request.timeoutMs ? AbortSignal.timeout(request.timeoutMs) : undefined;
-  const signals = [request.signal, deadline].filter((s): s is AbortSignal => s !== undefined);
-  return { deadline, signal: signals.length > 1 ? AbortSignal.any(signals) : signals[0] };
-}
 
 /** Any OpenAI chat-completions server: OpenAI, NVIDIA NIM, the Hugging Face router, Ollama, vLLM, LM Studio, llama.cpp, Describe Anything. */
 export class OpenAiCompatibleProvider implements CaptionProvider {
@@ -78,7 +27,7 @@ export class OpenAiCompatibleProvider implements CaptionProvider {
       const client = this.clientFor(model.baseUrl ?? OPENAI_BASE_URL, request.apiKey);
       if (!streaming) return resultOf(await client.chat.completions.create(body, options), context);
       const stream = await client.chat.completions.create({ ...body, stream: true }, options);
-      return await readStream(stream, request.onText!, signal, context);
+      return await readChatStream(stream, request.onText!, signal, context);
     } catch (err) {
       const timedOut = deadline?.aborted === true || err instanceof APIConnectionTimeoutError;
       throw toProviderError(err, context, timedOut, request.signal?.aborted === true);
@@ -128,27 +77,6 @@ function resultOf(completion: ChatCompletion | unknown, context: ErrorContext): 
   return { text, finishReason: choice?.finish_reason ?? undefined };
 }
 
-async function readStream(stream: AsyncIterable<ChatCompletionChunk>, onText: (delta: string) => void, signal: AbortSignal | undefined, context: ErrorContext): Promise<CaptionResult> {
-  let text = '';
-  let finishReason: string | undefined;
-  for await (const chunk of stream) {
-    const choice = chunk.choices?.[0];
-    const delta = contentText(choice?.delta?.content);
-    if (delta) {
-      text += delta;
-      onText(delta);
-    }
-    finishReason = choice?.finish_reason ?? finishReason;
-  }
-  // openai ends an aborted stream quietly: without this a cancelled caption would look complete.
-  signal?.throwIfAborted();
-  if (!text) throw badResponse(context, 'a stream without text');
-  return { text, finishReason };
-}
-
-function badResponse(context: ErrorContext, what: string): ProviderError {
-  return new ProviderError('bad-response', `${context.service} sent ${what}. Check that the model id and base URL point to a chat model.`);
-}
 
 function toProviderError(err: unknown, context: ErrorContext, timedOut: boolean, cancelled: boolean): ProviderError {
   if (err instanceof ProviderError) return err;
@@ -163,11 +91,4 @@ function toProviderError(err: unknown, context: ErrorContext, timedOut: boolean,
   if (err instanceof APIError) return streamedError(err.error, context);
   if (err instanceof SyntaxError) return badResponse(context, 'a reply that is not valid JSON');
   return errorFromFailure(err, context, false, false);
-}
-
-/** A generation that failed after the reply began: the server's own words, key redacted. */
-export function streamedError(error: unknown, context: ErrorContext): ProviderError {
-  const message = (error as { message?: unknown } | undefined)?.message;
-  const detail = typeof error === 'string' ? error : typeof message === 'string' ? message : JSON.stringify(error);
-  return new ProviderError('server', redactSecrets(`${context.service} failed while streaming: ${detail}`, context.secrets));
 }
