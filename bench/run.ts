@@ -1,4 +1,6 @@
 /** `npm run bench [-- NAME...]`: runs the named benchmarks (all by default), one result line each. */
+import { batchRateLimitBench } from './batchRateLimitBench';
+import { batchThroughputBench } from './batchThroughputBench';
 import { imagePrepBench } from './imagePrepBench';
 import { indexBench } from './indexBench';
 import { indexMemoryBench } from './indexMemoryBench';
@@ -6,7 +8,7 @@ import { Benchmark, resultLine } from './measure';
 import { navigateBench } from './navigateBench';
 import { SyntheticDatasets } from './syntheticDataset';
 
-const BENCHMARKS: readonly Benchmark[] = [indexBench, indexMemoryBench, navigateBench, imagePrepBench];
+const BENCHMARKS: readonly Benchmark[] = [indexBench, indexMemoryBench, navigateBench, imagePrepBench, batchThroughputBench, batchRateLimitBench];
 
 async function main(names: string[]): Promise<number> {
   const unknown = names.filter((n) => !BENCHMARKS.some((b) => b.name === n));

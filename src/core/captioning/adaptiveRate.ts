@@ -17,7 +17,7 @@ export interface AdaptiveRateOptions {
 
 export const DEFAULT_ADAPTIVE_RATE: AdaptiveRateOptions = {
   decreaseFactor: 0.5,
-  safeShare: 0.9,
+  safeShare: 0.95,
   recoveryMs: 300,
   probePerSecond: 0.01,
   windowMs: 2000,
@@ -27,7 +27,7 @@ export const DEFAULT_ADAPTIVE_RATE: AdaptiveRateOptions = {
 /**
  * AIMD over a RateLimiter: a 429 halves the pace (once per hold time, since the requests already in
  * flight answer 429 together), then the pace climbs back. The rate the server accepted when it
- * pushed back is remembered as a ceiling: recovery is quick up to 90% of it and slow above it, so a
+ * pushed back is remembered as a ceiling: recovery is quick up to 95% of it and slow above it, so a
  * server limit below the configured rpm is found and then held without a deep sawtooth.
  */
 export class AdaptiveRate {
@@ -92,8 +92,10 @@ export class AdaptiveRate {
     if (this.ceiling === undefined || this.current >= this.configured || dt <= 0) return;
     const safe = this.ceiling * this.options.safeShare;
     let next = this.current;
-    if (next < safe) next = safe - (safe - next) * Math.exp(-dt / this.options.recoveryMs);
-    else next += this.ceiling * this.options.probePerSecond * (dt / 1000);
+    if (next < safe) {
+      next = safe - (safe - next) * Math.exp(-dt / this.options.recoveryMs);
+      if (safe - next < this.ceiling * 0.01) next = safe; // the approach is asymptotic: end it
+    } else next += this.ceiling * this.options.probePerSecond * (dt / 1000);
     // never run far ahead of what is really sent, or a later 429 would be answered too late
     const sentRate = this.measure(this.sent, now);
     if (sentRate > 0) next = Math.min(next, Math.max(safe, sentRate * 1.5));
@@ -101,11 +103,14 @@ export class AdaptiveRate {
     this.limiter.setRate(this.current);
   }
 
-  /** Events per second over the last window (or since the start, when shorter). */
+  /**
+   * Events per second over the last window (or since the start, when shorter), never over less than
+   * a second (servers count per second) nor fewer than about ten intervals at the current pace.
+   */
   private measure(times: number[], now: number): number {
-    const from = now - this.options.windowMs;
-    while (times.length > 0 && times[0] < from) times.shift();
-    const span = Math.max(250, Math.min(this.options.windowMs, now - this.startedAt));
+    const windowMs = Math.max(this.options.windowMs, 10_000 / Math.max(this.current, this.options.minPerSecond));
+    while (times.length > 0 && times[0] < now - windowMs) times.shift();
+    const span = Math.max(1000, Math.min(windowMs, now - this.startedAt));
     return (times.length * 1000) / span;
   }
 }

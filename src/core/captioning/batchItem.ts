@@ -6,8 +6,8 @@ import type { BatchJournal } from './batchJournal';
 import { hashText } from './batchJournal';
 import type { BatchItem, BatchRuntime, ItemOutcome } from './batchTypes';
 import { BatchMode, mergeCaption } from './captionMerge';
-import type { RateLimiter } from './rateLimiter';
-import { RetryPolicy, decideRetry, isRateLimited } from './retryPolicy';
+import { RateLimiter, monotonicClock } from './rateLimiter';
+import { RetryDecision, RetryPolicy, decideRetry, isRateLimited } from './retryPolicy';
 
 /** Everything one item needs from its batch. */
 export interface ItemContext {
@@ -69,12 +69,9 @@ async function generateWithRetries(item: BatchItem, ctx: ItemContext): Promise<G
       const decision = decideRetry(err, attempt, ctx.policy);
       // a 429 that names its wait is paced by that wait; one without is answered by AIMD
       if (isRateLimited(err) && !(decision.retry && decision.fromServer)) ctx.adaptive.onRateLimited();
-      if (!decision.retry) {
-        const why = decision.why === 'attempts-exhausted' ? ` (gave up after ${attempt} attempts)` : decision.why === 'retry-after-too-long' ? ' (the server asked to wait too long)' : '';
-        return { ok: false, outcome: await failed(item, `${messageOf(err)}${why}`, attempt, errorKindOf(err), ctx) };
-      }
+      if (!decision.retry) return { ok: false, outcome: await failed(item, `${messageOf(err)}${giveUpNote(decision.why, attempt)}`, attempt, errorKindOf(err), ctx) };
       // a server-requested wait holds every request, not only this one
-      if (decision.fromServer) ctx.limiter.pauseUntil(performance.now() + decision.delayMs);
+      if (decision.fromServer) ctx.limiter.pauseUntil(monotonicClock() + decision.delayMs);
       await delay(decision.delayMs, ctx.signal);
     }
   }
@@ -87,6 +84,12 @@ async function readExisting(item: BatchItem, attempts: number, ctx: ItemContext)
   } catch (err) {
     return failed(item, messageOf(err), attempts, 'unreadable-caption', ctx);
   }
+}
+
+function giveUpNote(why: Extract<RetryDecision, { retry: false }>['why'], attempts: number): string {
+  if (why === 'attempts-exhausted') return ` (gave up after ${attempts} attempts)`;
+  if (why === 'retry-after-too-long') return ' (the server asked to wait too long)';
+  return '';
 }
 
 function hasText(caption: DecodedCaption | undefined): boolean {

@@ -79,9 +79,14 @@ export async function executeBatch(plan: BatchPlan, runtime: BatchRuntime, journ
   };
 
   const queue: BatchItem[] = [];
+  const owners = new Map<string, BatchItem>();
   for (const item of plan.items) {
+    const owner = owners.get(item.captionPath);
     if (plan.alreadyDone.has(item.imagePath)) settle({ kind: 'skipped', item, reason: 'journal' });
+    // two images with one stem must never write one caption file (append would do it twice)
+    else if (owner) settle({ kind: 'failed', item, reason: `${item.captionPath} is also the caption of ${owner.imagePath}: rename one of the images`, attempts: 0, errorKind: 'collision' });
     else queue.push(item);
+    owners.set(item.captionPath, owner ?? item);
   }
   const context = { mode: plan.mode, separator: plan.separator, runtime, policy, limiter, adaptive, signal: controller.signal, journal };
   const worker = async (): Promise<void> => {

@@ -1,0 +1,139 @@
+import { linkSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import sharp from 'sharp';
+import { runBatch } from '../src/core/captioning/batchJob';
+import type { BatchItem } from '../src/core/captioning/batchTypes';
+import { writeCaption } from '../src/core/captions/captionStore';
+import { prepareImage } from '../src/core/images/prepareImage';
+import { generateCaption } from '../src/providers/captionPipeline';
+import { OpenAiCompatibleProvider } from '../src/providers/openAiCompatibleProvider';
+import type { ModelEntry } from '../src/providers/types';
+import { startOpenAiFakeServer } from '../test/fixtures/fakeServers/openAiFakeServer';
+import { Benchmark, note, timeMs } from './measure';
+
+const IMAGES = 1000;
+const SEQUENTIAL_IMAGES = 100;
+const DISTINCT = 4;
+const WIDTH = 3000;
+const HEIGHT = 2000;
+const LATENCY_MS = 200;
+const CONCURRENCY = 16;
+const IDEAL_PER_SECOND = CONCURRENCY / (LATENCY_MS / 1000);
+
+/** A model entry pointing at a fake OpenAI-compatible server. */
+export function fakeServerModel(baseUrl: string): ModelEntry {
+  return { id: 'bench/fake-vlm', label: 'Fake VLM', provider: 'openai-compatible', baseUrl, model: 'fake-vlm', imageTransport: 'image_url', key: 'none', capabilities: { stream: false }, defaults: { max_tokens: 64 } };
+}
+
+/** The extension's path per image: prepareImage, the OpenAI-compatible provider, clean-up. */
+export function generateThrough(model: ModelEntry): (item: BatchItem, signal: AbortSignal) => Promise<string> {
+  const provider = new OpenAiCompatibleProvider();
+  return async (item, signal) => {
+    const generated = await generateCaption(item.imagePath, { model, provider, prompt: 'Write a single concise caption.', params: {}, timeoutMs: 30_000, uploadAssets: false, signal });
+    return generated.text;
+  };
+}
+
+/** Camera-like JPEGs: gradients with sensor noise, quality 92 (about 2 MB per 6 MP). */
+export async function writePhotos(dir: string, count: number, width: number, height: number): Promise<string[]> {
+  mkdirSync(dir, { recursive: true });
+  const files: string[] = [];
+  for (let n = 0; n < count; n++) {
+    const pixels = Buffer.alloc(width * height * 3);
+    let seed = 4242 + n;
+    for (let y = 0, i = 0; y < height; y++) {
+      for (let x = 0; x < width; x++) {
+        seed = (seed * 1103515245 + 12345) >>> 0;
+        const noise = (seed >>> 24) % 16;
+        pixels[i++] = ((x * 255) / width + noise + n * 40) & 255;
+        pixels[i++] = ((y * 255) / height + noise) & 255;
+        pixels[i++] = (((x + y) * 128) / height + noise) & 255;
+      }
+    }
+    const file = path.join(dir, `photo_${n}.jpg`);
+    await sharp(pixels, { raw: { width, height, channels: 3 } }).jpeg({ quality: 92 }).toFile(file);
+    files.push(file);
+  }
+  return files;
+}
+
+/** `count` images in `dir`, hard links to the sources in turn: a folder of 1,000 photos without 2 GB of disk. */
+export function linkImages(sources: readonly string[], dir: string, count: number): BatchItem[] {
+  mkdirSync(dir, { recursive: true });
+  return Array.from({ length: count }, (_, i) => {
+    const imagePath = path.join(dir, `img_${String(i).padStart(4, '0')}.jpg`);
+    linkSync(sources[i % sources.length], imagePath);
+    return { imagePath, captionPath: imagePath.replace(/\.jpg$/, '.txt') };
+  });
+}
+
+/** 1,000 photos of 3000x2000 through the real path against a 200 ms server, concurrency 16: images/s ÷ 80. */
+export const batchThroughputBench: Benchmark = {
+  name: 'batch-throughput',
+  async run() {
+    const root = mkdtempSync(path.join(os.tmpdir(), 'image-captioner-batch-'));
+    const server = await startOpenAiFakeServer({ latencyMs: LATENCY_MS });
+    try {
+      const sources = await writePhotos(path.join(root, 'sources'), DISTINCT, WIDTH, HEIGHT);
+      const generate = generateThrough(fakeServerModel(server.url));
+      const warm = linkImages(sources, path.join(root, 'warm'), CONCURRENCY);
+      await runBatch({ items: warm, generate, concurrency: CONCURRENCY }); // sharp, sockets and JIT warmed
+
+      const subset = linkImages(sources, path.join(root, 'sequential'), SEQUENTIAL_IMAGES);
+      const sequentialMs = await timeMs(async () => {
+        for (const item of subset) await writeCaption(item.captionPath, await generate(item, new AbortController().signal));
+      });
+      const sequentialRate = (SEQUENTIAL_IMAGES * 1000) / sequentialMs;
+
+      const items = linkImages(sources, path.join(root, 'batch'), IMAGES);
+      const requestsBefore = server.requests.length;
+      const cpuBefore = process.cpuUsage();
+      const summary = await runBatch({ items, generate, concurrency: CONCURRENCY, journal: { folder: path.join(root, 'storage') } });
+      const cpu = process.cpuUsage(cpuBefore);
+      const requests = server.requests.length - requestsBefore;
+      if (summary.written !== IMAGES) throw new Error(`batch wrote ${summary.written} of ${IMAGES} (${summary.failed} failed)`);
+      const batchRate = (IMAGES * 1000) / summary.elapsedMs;
+
+      const prepRate = await parallelPrepRate(subset);
+      const engineRate = await rateWithoutPrep(sources[0], server.url, linkImages(sources, path.join(root, 'no-prep'), IMAGES));
+      note(`batch: ${IMAGES} images in ${(summary.elapsedMs / 1000).toFixed(1)} s = ${batchRate.toFixed(1)} images/s (ideal ${IDEAL_PER_SECOND}/s); ` +
+        `${requests} requests, at most ${server.stats.maxInFlight} in flight at the server; ` +
+        `process CPU ${((cpu.user + cpu.system) / 1000 / summary.elapsedMs).toFixed(2)} of ${os.cpus().length} cores`);
+      note(`sequential (the seed's way): ${SEQUENTIAL_IMAGES} images at ${sequentialRate.toFixed(2)} images/s`);
+      note(`prepareImage alone, ${CONCURRENCY} at a time, no server: ${prepRate.toFixed(1)} images/s: the ceiling on this machine`);
+      note(`the same batch with one image prepared once and reused (engine + HTTP + writes + journal): ${engineRate.toFixed(1)} images/s = ${(engineRate / IDEAL_PER_SECOND).toFixed(2)}x ideal`);
+      console.log(`bench batch-vs-sequential: ${(batchRate / sequentialRate).toFixed(1)}x (target >= 14)`);
+      return { figure: batchRate / IDEAL_PER_SECOND, unit: 'x ideal', target: 0.9, op: '>=' };
+    } finally {
+      await server.close();
+      rmSync(root, { recursive: true, force: true });
+    }
+  },
+};
+
+/** Images/s of the batch when image preparation costs nothing: what the engine itself allows. */
+async function rateWithoutPrep(source: string, baseUrl: string, items: readonly BatchItem[]): Promise<number> {
+  const model = fakeServerModel(baseUrl);
+  const provider = new OpenAiCompatibleProvider();
+  const image = await prepareImage(source, { maxSide: 1024 });
+  const prompt = 'Write a single concise caption.';
+  const summary = await runBatch({
+    items,
+    concurrency: CONCURRENCY,
+    journal: { folder: path.join(path.dirname(items[0].imagePath), '..', 'storage') },
+    generate: async (_item, signal) => (await provider.caption({ model, image, prompt, params: model.defaults, signal, timeoutMs: 30_000 })).text,
+  });
+  return (summary.written * 1000) / summary.elapsedMs;
+}
+
+/** Images/s of image preparation alone, with as many in flight as the batch has. */
+async function parallelPrepRate(items: readonly BatchItem[]): Promise<number> {
+  const queue = [...items];
+  const ms = await timeMs(() =>
+    Promise.all(Array.from({ length: CONCURRENCY }, async () => {
+      for (let item = queue.shift(); item; item = queue.shift()) await prepareImage(item.imagePath, { maxSide: 1024 });
+    })),
+  );
+  return (items.length * 1000) / ms;
+}
