@@ -1,14 +1,20 @@
 /** `npm run bench [-- NAME...]`: runs the named benchmarks (all by default), one result line each. */
 import { batchRateLimitBench } from './batchRateLimitBench';
 import { batchThroughputBench } from './batchThroughputBench';
+import { exportMemoryBench } from './exportMemoryBench';
+import { exportWdsBench } from './exportWdsBench';
 import { imagePrepBench } from './imagePrepBench';
 import { indexBench } from './indexBench';
 import { indexMemoryBench } from './indexMemoryBench';
 import { Benchmark, resultLine } from './measure';
 import { navigateBench } from './navigateBench';
+import { replaceBench } from './replaceBench';
 import { SyntheticDatasets } from './syntheticDataset';
 
-const BENCHMARKS: readonly Benchmark[] = [indexBench, indexMemoryBench, navigateBench, imagePrepBench, batchThroughputBench, batchRateLimitBench];
+const BENCHMARKS: readonly Benchmark[] = [
+  indexBench, indexMemoryBench, navigateBench, imagePrepBench, batchThroughputBench, batchRateLimitBench, replaceBench,
+  exportWdsBench, exportMemoryBench,
+];
 
 async function main(names: string[]): Promise<number> {
   const unknown = names.filter((n) => !BENCHMARKS.some((b) => b.name === n));

@@ -14,6 +14,9 @@ import { ProviderFactory } from './providers/providerFactory';
 import { CaptioningService } from './services/captioningService';
 import { BatchRunner } from './services/batchRunner';
 import { journalFolder, registerBatchCommands } from './commands/batchCommands';
+import { BulkEditService } from './services/bulkEditService';
+import { ScopePicker } from './commands/scopePicker';
+import { registerEditCommands } from './commands/editCommands';
 
 /** What the extension exposes to its integration tests (and to other extensions). */
 export interface ImageCaptionerApi {
@@ -36,6 +39,8 @@ export function activate(context: vscode.ExtensionContext): ImageCaptionerApi {
   const providers = new ProviderFactory({ onWarning: (message) => log.warn(message) });
   const captioning = new CaptioningService(registry, new ApiKeys(context.secrets), providers, dataset, log);
   const editors = new CaptionEditorProvider(context, dataset, previews, captioning);
+  const bulk = new BulkEditService(dataset, (captionPath) => editors.hasUnsavedCaption(captionPath));
+  const scopes = new ScopePicker(dataset, tree, treeView);
   const runner = new BatchRunner(captioning, dataset, journalFolder(context), (captionPath) => editors.hasUnsavedCaption(captionPath));
   context.subscriptions.push(
     log,
@@ -51,6 +56,8 @@ export function activate(context: vscode.ExtensionContext): ImageCaptionerApi {
     registerRenameImageCommand(dataset),
     ...registerModelCommands(captioning, editors),
     ...registerBatchCommands(dataset, tree, treeView, captioning, runner),
+    bulk,
+    ...registerEditCommands(dataset, scopes, bulk, (captionPath) => editors.unsavedCaptionText(captionPath)),
     treeView.onDidChangeVisibility((e) => {
       if (e.visible) void dataset.whenReady();
     }),

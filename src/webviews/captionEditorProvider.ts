@@ -64,6 +64,12 @@ export class CaptionEditorProvider implements vscode.CustomEditorProvider<Captio
     return inEditor || vscode.workspace.textDocuments.some((d) => d.isDirty && d.uri.scheme === 'file' && d.uri.fsPath === captionPath);
   }
 
+  /** The unsaved text of a caption file open in a text editor (the file exists), else undefined. */
+  unsavedCaptionText(captionPath: string): string | undefined {
+    const doc = vscode.workspace.textDocuments.find((d) => d.isDirty && d.uri.scheme === 'file' && d.uri.fsPath === captionPath);
+    return doc?.getText().replace(/\r\n/g, '\n');
+  }
+
   /** Every caption document open in an editor. */
   openDocuments(): CaptionDocument[] {
     return [...this.panels.keys()];

@@ -1,4 +1,4 @@
-import { promises as fs } from 'node:fs';
+import { closeSync, fstatSync, openSync, promises as fs, readFileSync, readSync } from 'node:fs';
 import { writeFileAtomic } from './atomicWrite';
 import { CaptionFormat, DEFAULT_FORMAT, DecodedCaption, decodeCaption, encodeCaption } from './captionCodec';
 
@@ -37,4 +37,27 @@ export async function readCaption(file: string): Promise<DecodedCaption | undefi
 export async function writeCaption(file: string, text: string, format?: CaptionFormat): Promise<void> {
   const existing = await readCaption(file); // throws for a file that must not be rewritten
   await writeFileAtomic(file, encodeCaption(text, format ?? existing?.format ?? DEFAULT_FORMAT));
+}
+
+/**
+ * readCaption in one blocking call, for reading many small captions fast (async fs calls cost far
+ * more than the read itself). `scratch` is reused across calls to avoid an allocation per file.
+ */
+export function readCaptionSync(file: string, scratch: Buffer = Buffer.allocUnsafe(64 * 1024)): DecodedCaption | undefined {
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
+  try {
+    const n = readSync(fd, scratch, 0, scratch.length, 0);
+    if (n < scratch.length) return decodeCaption(scratch.subarray(0, n), file);
+    const { size } = fstatSync(fd);
+    if (size > MAX_CAPTION_BYTES) throw new CaptionTooLargeError(file, size);
+    return decodeCaption(readFileSync(fd), file); // positional reads left the fd at offset 0
+  } finally {
+    closeSync(fd);
+  }
 }

@@ -1,0 +1,73 @@
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
+import sharp from 'sharp';
+import type { ExportSample } from '../src/core/export';
+import type { ExportMemoryProbeResult } from './exportMemoryProbe';
+import { Benchmark, median, note } from './measure';
+
+const LARGE = 100_000;
+const SMALL = 10_000;
+const PER_FOLDER = 1000;
+const RUNS = 3;
+const MB = 1024 * 1024;
+
+/**
+ * Peak RSS exporting 100,000 samples ÷ exporting 10,000 (tiny real PNGs, 67 bytes), each export in a
+ * fresh Node process: an export that streams holds the same memory whatever the dataset's size.
+ */
+export const exportMemoryBench: Benchmark = {
+  name: 'export-memory',
+  async run() {
+    const root = mkdtempSync(path.join(os.tmpdir(), 'image-captioner-export-memory-'));
+    try {
+      const dataset = path.join(root, 'dataset');
+      await writeTinyDataset(dataset, LARGE);
+      const large: ExportMemoryProbeResult[] = [];
+      const small: ExportMemoryProbeResult[] = [];
+      for (let i = 0; i < RUNS; i++) {
+        small.push(await probe(dataset, SMALL, path.join(root, 'out')));
+        large.push(await probe(dataset, LARGE, path.join(root, 'out')));
+      }
+      const mb = (runs: ExportMemoryProbeResult[], pick: (p: ExportMemoryProbeResult) => number): string => (median(runs.map(pick)) / MB).toFixed(1);
+      for (const [label, runs] of [['10k', small], ['100k', large]] as const) {
+        note(`${label}: peak RSS ${mb(runs, (p) => p.peakRssBytes)} MB; above the baseline: RSS ${mb(runs, (p) => p.rssGrowthBytes)} MB, ` +
+          `heap+external ${mb(runs, (p) => p.heapExternalGrowthBytes)} MB (median of ${RUNS})`);
+      }
+      const peak = (runs: ExportMemoryProbeResult[]): number => median(runs.map((p) => p.peakRssBytes));
+      return { figure: peak(large) / peak(small), unit: 'x 10k', target: 1.2, op: '<=' };
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  },
+};
+
+/** The first `count` samples of the dataset writeTinyDataset made, named by rule (no directory listing). */
+export function exportMemorySamples(dir: string, count: number): ExportSample[] {
+  const samples: ExportSample[] = [];
+  for (let i = 0; i < count; i++) {
+    const relPath = `part_${String(Math.floor(i / PER_FOLDER)).padStart(3, '0')}/img_${String(i).padStart(6, '0')}.png`;
+    const imagePath = path.join(dir, relPath);
+    samples.push({ imagePath, relPath, captionPath: imagePath.replace(/\.png$/, '.txt') });
+  }
+  return samples;
+}
+
+async function writeTinyDataset(dir: string, count: number): Promise<void> {
+  const png = await sharp({ create: { width: 1, height: 1, channels: 3, background: '#808080' } }).png().toBuffer();
+  for (const [i, sample] of exportMemorySamples(dir, count).entries()) {
+    if (i % PER_FOLDER === 0) mkdirSync(path.dirname(sample.imagePath), { recursive: true });
+    writeFileSync(sample.imagePath, png);
+    writeFileSync(sample.captionPath, `caption of image ${i}: a small grey square.\n`);
+  }
+}
+
+async function probe(dir: string, count: number, outDir: string): Promise<ExportMemoryProbeResult> {
+  rmSync(outDir, { recursive: true, force: true });
+  const script = path.join(__dirname, 'exportMemoryProbe.js');
+  const { stdout } = await promisify(execFile)(process.execPath, ['--expose-gc', script, dir, String(count), outDir], { maxBuffer: MB });
+  rmSync(outDir, { recursive: true, force: true });
+  return JSON.parse(stdout) as ExportMemoryProbeResult;
+}

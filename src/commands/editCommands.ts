@@ -1,0 +1,195 @@
+import * as vscode from 'vscode';
+import { readCaptionSources } from '../core/edits/captionSources';
+import { CaptionSource, EditOptionError, EditPlan } from '../core/edits/editPlan';
+import { countMatches, findReplace, FindOptions } from '../core/edits/findReplace';
+import { normalize, NormalizeOptions } from '../core/edits/normalize';
+import { addPrefixSuffix } from '../core/edits/prefixSuffix';
+import { addTags, removeTags, renameTag } from '../core/edits/tagEdits';
+import { dedupeTags, moveTagsToFront, sortTags } from '../core/edits/tagOrder';
+import { splitTags } from '../core/captioning/prompts';
+import { ImageEntry } from '../core/dataset/types';
+import { BulkEditService } from '../services/bulkEditService';
+import { DatasetService } from '../services/datasetService';
+import { ScopePicker } from './scopePicker';
+
+/** Arguments a test or another extension can pass to skip the prompts (the preview is still shown). */
+export interface FindReplaceArgs extends Partial<FindOptions> {
+  readonly replace?: string;
+  readonly images?: readonly string[];
+  /** Applies without waiting for the notification's Apply button (the preview still opens). */
+  readonly autoApply?: boolean;
+}
+
+/** Find/replace, prefix/suffix, tag operations and normalize: scoped, previewed, undoable. */
+export function registerEditCommands(dataset: DatasetService, scopes: ScopePicker, bulk: BulkEditService, unsavedText: (captionPath: string) => string | undefined): vscode.Disposable[] {
+  /** The captions of `images` as they are now: unsaved editor text wins over the file. */
+  const sourcesOf = async (images: readonly ImageEntry[]): Promise<CaptionSource[]> => {
+    const index = dataset.index!;
+    // Two images of one stem share a caption file: it is planned once.
+    const seen = new Set<string>();
+    const pairs = images
+      .map((img) => ({ imagePath: index.imagePath(img), captionPath: index.captionPath(img) }))
+      .filter((p) => !seen.has(p.captionPath) && Boolean(seen.add(p.captionPath)));
+    const { sources, failures } = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Reading captions' }, () => readCaptionSources(pairs));
+    if (failures.length) void vscode.window.showWarningMessage(`${failures.length} caption(s) left out: ${failures.slice(0, 3).map((f) => f.message).join('; ')}${failures.length > 3 ? '; …' : ''}`);
+    return sources.map((s) => ({ ...s, text: unsavedText(s.captionPath) ?? s.text }));
+  };
+
+  /** Preview, apply, report; `plan` errors in the options become a message. */
+  const run = async (makePlan: () => EditPlan, autoApply = false): Promise<void> => {
+    let plan: EditPlan;
+    try {
+      plan = makePlan();
+    } catch (err) {
+      if (err instanceof EditOptionError) {
+        void vscode.window.showErrorMessage(err.message);
+        return;
+      }
+      throw err;
+    }
+    if (plan.deletions.length && !autoApply) {
+      const ok = await vscode.window.showWarningMessage(`Delete ${plan.deletions.length} empty caption file(s)?`, { modal: true }, 'Delete');
+      if (ok !== 'Delete') return;
+    }
+    if (!(await bulk.preview(plan, autoApply))) return;
+    const { changed, conflicts } = await bulk.apply(plan);
+    const tail = conflicts.length ? ` ${conflicts.length} caption(s) changed on disk since the preview were left alone.` : '';
+    void vscode.window.showInformationMessage(`${plan.operation}: ${changed} caption(s) changed.${tail}`, 'Undo').then((choice) => {
+      if (choice === 'Undo') void vscode.commands.executeCommand('imageCaptioner.undoBulkEdit');
+    });
+  };
+
+  const imagesFrom = (paths: readonly string[] | undefined): ImageEntry[] | undefined =>
+    paths && dataset.index ? paths.map((p) => dataset.index!.findImage(p)).filter((i): i is ImageEntry => Boolean(i)) : undefined;
+
+  return [
+    vscode.commands.registerCommand('imageCaptioner.findReplace', async (arg?: unknown, args?: unknown) => {
+      const given = arg && typeof arg === 'object' && 'find' in arg ? (arg as FindReplaceArgs) : undefined;
+      const images = imagesFrom(given?.images) ?? (await scopes.pick('Find and replace', arg, args))?.images;
+      if (!images) return;
+      const sources = await sourcesOf(images);
+      const options = given ? { regex: false, caseSensitive: false, wholeWord: false, ...given } : await askFindOptions();
+      if (!options) return;
+      const find = given?.find ?? (await askFind(sources, options));
+      if (find === undefined) return;
+      const replace = given?.replace ?? (await vscode.window.showInputBox({ title: `Replace "${find}" with`, prompt: options.regex ? '$1, $<name>, $& refer to the match' : undefined }));
+      if (replace === undefined) return;
+      await run(() => findReplace(sources, { ...options, find, replace }), given?.autoApply);
+    }),
+    vscode.commands.registerCommand('imageCaptioner.addPrefixSuffix', async (arg?: unknown, args?: unknown) => {
+      const scope = await scopes.pick('Add prefix / suffix', arg, args);
+      if (!scope) return;
+      const prefix = await vscode.window.showInputBox({ title: 'Text added before each caption (empty for none)', prompt: 'A trigger word, e.g. "sks"; separators are handled, and captions that already start with it are left alone.' });
+      if (prefix === undefined) return;
+      const suffix = await vscode.window.showInputBox({ title: 'Text added after each caption (empty for none)' });
+      if (suffix === undefined) return;
+      const sources = await sourcesOf(scope.images);
+      await run(() => addPrefixSuffix(sources, { prefix, suffix, skipIfPresent: true }));
+    }),
+    vscode.commands.registerCommand('imageCaptioner.editTags', async (arg?: unknown, args?: unknown) => {
+      const scope = await scopes.pick('Edit tags', arg, args);
+      if (!scope) return;
+      const keepFirstTag = vscode.workspace.getConfiguration('imageCaptioner').get<boolean>('tags.keepFirstTag', false);
+      const op = await vscode.window.showQuickPick(TAG_OPERATIONS, { title: `Tag operation on ${scope.images.length} captions${keepFirstTag ? ' (the first tag stays in place)' : ''}` });
+      if (!op) return;
+      const sources = await sourcesOf(scope.images);
+      const ask = async (title: string): Promise<string[] | undefined> => {
+        const text = await vscode.window.showInputBox({ title, prompt: 'Comma-separated tags' });
+        return text === undefined ? undefined : splitTags(text);
+      };
+      switch (op.id) {
+        case 'add': {
+          const tags = await ask('Tags to add');
+          const where = tags && (await vscode.window.showQuickPick(['At the start', 'At the end'], { title: 'Where?' }));
+          if (tags && where) await run(() => addTags(sources, { tags, position: where === 'At the start' ? 'start' : 'end', keepFirstTag }));
+          return;
+        }
+        case 'remove': {
+          const tags = await ask('Tags to remove (* matches anything)');
+          if (tags) await run(() => removeTags(sources, { tags, keepFirstTag }));
+          return;
+        }
+        case 'rename': {
+          const from = await vscode.window.showInputBox({ title: 'Rename which tag?' });
+          const to = from && (await vscode.window.showInputBox({ title: `Rename "${from}" to` }));
+          if (from && to) await run(() => renameTag(sources, { from, to }));
+          return;
+        }
+        case 'dedupe':
+          return run(() => dedupeTags(sources));
+        case 'sort-alpha':
+          return run(() => sortTags(sources, { order: 'alpha', keepFirstTag }));
+        case 'sort-frequency':
+          return run(() => sortTags(sources, { order: 'frequency', keepFirstTag }));
+        case 'front': {
+          const tags = await ask('Tags to move to the front');
+          if (tags) await run(() => moveTagsToFront(sources, { tags, keepFirstTag }));
+          return;
+        }
+      }
+    }),
+    vscode.commands.registerCommand('imageCaptioner.normalizeCaptions', async (arg?: unknown, args?: unknown) => {
+      const scope = await scopes.pick('Normalize captions', arg, args);
+      if (!scope) return;
+      const picked = await vscode.window.showQuickPick(NORMALIZE_OPTIONS, { title: 'Normalize how?', canPickMany: true });
+      if (!picked?.length) return;
+      const options: NormalizeOptions = Object.fromEntries(picked.map((p) => [p.id, true]));
+      const sources = await sourcesOf(scope.images);
+      await run(() => normalize(sources, options));
+    }),
+    vscode.commands.registerCommand('imageCaptioner.undoBulkEdit', async () => {
+      const { restored, skipped, label } = await bulk.undoLast();
+      if (!label) {
+        void vscode.window.showInformationMessage('No bulk edit to undo.');
+        return;
+      }
+      const tail = skipped.length ? ` ${skipped.length} caption(s) changed since were left as they are.` : '';
+      void vscode.window.showInformationMessage(`Undid "${label}": ${restored} caption file(s) restored.${tail}`);
+    }),
+  ];
+}
+
+async function askFindOptions(): Promise<Omit<FindOptions, 'find'> | undefined> {
+  const items = [
+    { label: 'Regular expression', id: 'regex' as const },
+    { label: 'Match case', id: 'caseSensitive' as const },
+    { label: 'Whole word', id: 'wholeWord' as const },
+  ];
+  const picked = await vscode.window.showQuickPick(items, { title: 'Find options (none: plain text, any case)', canPickMany: true });
+  if (!picked) return undefined;
+  const on = new Set(picked.map((p) => p.id));
+  return { regex: on.has('regex'), caseSensitive: on.has('caseSensitive'), wholeWord: on.has('wholeWord') };
+}
+
+/** Asks what to find, with a live count of matches and captions as the user types. */
+async function askFind(sources: readonly CaptionSource[], options: Omit<FindOptions, 'find'>): Promise<string | undefined> {
+  return vscode.window.showInputBox({
+    title: `Find${options.regex ? ' (regular expression)' : ''} in ${sources.length} captions`,
+    validateInput: (find) => {
+      if (!find) return undefined;
+      try {
+        const count = countMatches(sources, { ...options, find });
+        return { message: `${count.matches} match${count.matches === 1 ? '' : 'es'} in ${count.files} caption${count.files === 1 ? '' : 's'}`, severity: vscode.InputBoxValidationSeverity.Info };
+      } catch (err) {
+        return (err as Error).message;
+      }
+    },
+  });
+}
+
+const TAG_OPERATIONS = [
+  { id: 'add', label: 'Add tags' },
+  { id: 'remove', label: 'Remove tags' },
+  { id: 'rename', label: 'Rename a tag' },
+  { id: 'dedupe', label: 'Remove duplicate tags' },
+  { id: 'sort-alpha', label: 'Sort tags alphabetically' },
+  { id: 'sort-frequency', label: 'Sort tags by frequency in the dataset' },
+  { id: 'front', label: 'Move tags to the front' },
+] as const;
+
+const NORMALIZE_OPTIONS: Array<vscode.QuickPickItem & { id: keyof NormalizeOptions }> = [
+  { id: 'trim', label: 'Trim spaces and blank lines around captions', picked: true },
+  { id: 'collapseWhitespace', label: 'Collapse runs of spaces', picked: true },
+  { id: 'fixLineEndings', label: 'Fix stray carriage returns', picked: true },
+  { id: 'removeEmptyFiles', label: 'Delete empty caption files (asks first)' },
+];

@@ -1,0 +1,48 @@
+/** What every export reads and reports: the samples in, the files out and what was left out and why. */
+
+export interface ExportSample {
+  readonly imagePath: string;
+  /** The image's path relative to the dataset root, '/'-separated. */
+  readonly relPath: string;
+  readonly captionPath: string;
+  /** Extra fields merged into a WebDataset sample's json (e.g. `model`); never overrides the built-in ones. */
+  readonly metadata?: Readonly<Record<string, unknown>>;
+}
+
+export type SkipReason =
+  | 'no caption'
+  | 'caption not UTF-8'
+  | 'caption unreadable'
+  | 'image missing'
+  | 'image unreadable'
+  | 'regions unreadable';
+
+export interface SkippedSample {
+  /** The sample's relPath. */
+  readonly path: string;
+  readonly reason: SkipReason;
+  readonly detail?: string;
+}
+
+export interface ExportReport {
+  /** The files written, in order. */
+  files: string[];
+  /** Samples exported. */
+  samples: number;
+  /** Bytes written. */
+  bytes: number;
+  skipped: SkippedSample[];
+}
+
+/** Called with samples handled (exported or skipped), all samples, and bytes written so far. */
+export type ExportProgress = (done: number, total: number, bytes: number) => void;
+
+export interface ExportControl {
+  readonly signal?: AbortSignal;
+  readonly onProgress?: ExportProgress;
+  /** Leave out images with no caption or an empty one (default true). */
+  readonly onlyCaptioned?: boolean;
+}
+
+/** One fixed timestamp for every member, so that the same dataset exports to identical bytes. */
+export const EXPORT_MTIME = new Date(Date.UTC(2000, 0, 1));

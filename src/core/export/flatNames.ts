@@ -1,0 +1,24 @@
+import * as path from 'node:path';
+
+/**
+ * Unique names for files laid out flat: the first `a.jpg` keeps its name, the next ones become
+ * `a_2.jpg`, `a_3.jpg`, in the order claimed. Compared case-insensitively, since the archive may be
+ * unpacked on a case-insensitive file system.
+ */
+export class FlatNames {
+  private readonly used = new Set<string>();
+
+  constructor(reserved: readonly string[] = []) {
+    for (const name of reserved) this.used.add(name.toLowerCase());
+  }
+
+  claim(relPath: string): string {
+    const base = path.posix.basename(relPath);
+    const ext = path.posix.extname(base);
+    const stem = base.slice(0, base.length - ext.length);
+    let name = base;
+    for (let n = 2; this.used.has(name.toLowerCase()); n++) name = `${stem}_${n}${ext}`;
+    this.used.add(name.toLowerCase());
+    return name;
+  }
+}

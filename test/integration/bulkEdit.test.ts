@@ -1,0 +1,78 @@
+// Bulk find/replace in a real VS Code: the preview, the Apply button, the files, and undo to the byte.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as vscode from 'vscode';
+import type { ImageCaptionerApi } from '../../src/extension';
+import { activateExtension, closeAllEditors } from './extensionApi';
+import { getWorkbenchPage, hasBrowser, screenshot } from './browser';
+
+describe('bulk caption edits', function () {
+  this.timeout(60_000);
+  let api: ImageCaptionerApi;
+
+  before(async function () {
+    if (!hasBrowser()) this.skip();
+    api = await activateExtension();
+  });
+
+  afterEach(closeAllEditors);
+
+  it('find/replace from the palette shows a preview, Apply changes the files, Undo restores every byte', async () => {
+    const index = api.dataset.index!;
+    await api.dataset.loadCaptions(index.images());
+    const files = index.images().filter((img) => img.captionState === 'text').map((img) => index.captionPath(img));
+    const before = new Map(files.map((f) => [f, fs.readFileSync(f)] as const));
+    const withA = files.filter((f) => / a /i.test(fs.readFileSync(f, 'utf8')));
+    assert.ok(withA.length >= 2, 'the sample has captions with the word "a"');
+    const crlf = files.find((f) => fs.readFileSync(f).includes(Buffer.from('\r\n')))!;
+    assert.ok(crlf, 'the sample has a CRLF caption with a BOM');
+
+    const running = vscode.commands.executeCommand('imageCaptioner.findReplace', { find: 'a', replace: 'ONE', wholeWord: true, regex: false, caseSensitive: false, images: index.images().map((i) => index.imagePath(i)) });
+    const page = await getWorkbenchPage();
+    const tab = page.locator('.tab', { hasText: /Preview \d+ - Replace/ });
+    await tab.first().waitFor({ timeout: 15_000 });
+    await page.locator('.view-lines', { hasText: '+' }).first().waitFor();
+    await screenshot('bulk-replace-preview');
+    for (const f of files) assert.deepEqual(fs.readFileSync(f), before.get(f), 'nothing written before Apply');
+    await page.locator('.editor-actions .action-label[aria-label="Apply Bulk Edit"]').first().click();
+    await running;
+
+    for (const f of withA) {
+      const text = fs.readFileSync(f, 'utf8');
+      assert.ok(/\bONE\b/.test(text) && !/ a /i.test(text), `${f} replaced: ${text}`);
+    }
+    const crlfAfter = fs.readFileSync(crlf);
+    assert.deepEqual([...crlfAfter.subarray(0, 3)], [0xef, 0xbb, 0xbf], 'BOM kept');
+    assert.ok(crlfAfter.includes(Buffer.from('\r\n')) && !crlfAfter.toString('utf8').replace(/\r\n/g, '').includes('\n'), 'CRLF kept');
+
+    await vscode.commands.executeCommand('imageCaptioner.undoBulkEdit');
+    for (const f of files) assert.deepEqual(fs.readFileSync(f), before.get(f), `${f} restored byte for byte`);
+  });
+
+  it('closing the preview discards the edit', async () => {
+    const index = api.dataset.index!;
+    const files = index.images().filter((img) => img.captionState === 'text').map((img) => index.captionPath(img));
+    const before = files.map((f) => fs.readFileSync(f));
+    const running = vscode.commands.executeCommand('imageCaptioner.findReplace', { find: 'the', replace: 'THE', regex: false, caseSensitive: false, wholeWord: true, images: index.images().map((i) => index.imagePath(i)) });
+    const page = await getWorkbenchPage();
+    await page.locator('.editor-actions .action-label[aria-label="Discard Bulk Edit"]').first().click();
+    await running;
+    files.forEach((f, i) => assert.deepEqual(fs.readFileSync(f), before[i]));
+  });
+
+  it('leaves a caption changed on disk after the preview alone, and reports it', async () => {
+    const index = api.dataset.index!;
+    const image = index.images().find((img) => img.captionState === 'text' && !img.collision)!;
+    const file = index.captionPath(image);
+    const original = fs.readFileSync(file);
+    const running = vscode.commands.executeCommand('imageCaptioner.findReplace', { find: 'e', replace: 'E', regex: false, caseSensitive: true, wholeWord: false, images: [index.imagePath(image)] });
+    const page = await getWorkbenchPage();
+    const apply = page.locator('.editor-actions .action-label[aria-label="Apply Bulk Edit"]').first();
+    await apply.waitFor();
+    fs.writeFileSync(file, 'changed by someone else');
+    await apply.click();
+    await running;
+    assert.equal(fs.readFileSync(file, 'utf8'), 'changed by someone else');
+    fs.writeFileSync(file, original);
+  });
+});
