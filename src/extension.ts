@@ -17,6 +17,7 @@ import { journalFolder, registerBatchCommands } from './commands/batchCommands';
 import { BulkEditService } from './services/bulkEditService';
 import { ScopePicker } from './commands/scopePicker';
 import { registerEditCommands } from './commands/editCommands';
+import { registerExportImportCommands } from './commands/exportImportCommands';
 
 /** What the extension exposes to its integration tests (and to other extensions). */
 export interface ImageCaptionerApi {
@@ -58,6 +59,7 @@ export function activate(context: vscode.ExtensionContext): ImageCaptionerApi {
     ...registerBatchCommands(dataset, tree, treeView, captioning, runner),
     bulk,
     ...registerEditCommands(dataset, scopes, bulk, (captionPath) => editors.unsavedCaptionText(captionPath)),
+    ...registerExportImportCommands(dataset, scopes, bulk, log),
     treeView.onDidChangeVisibility((e) => {
       if (e.visible) void dataset.whenReady();
     }),

@@ -6,6 +6,7 @@ import { CaptionEditorProvider } from '../webviews/captionEditorProvider';
 import { CAPTION_EDITOR_VIEW_TYPE } from '../webviews/captionEditorViewType';
 import { readIndexOptions } from '../settings';
 import { isImageName } from '../core/dataset/imageFiles';
+import { parseQuery } from '../core/dataset/query';
 
 /** Opening the dataset, the caption editor, filtering and revealing images. */
 export function registerDatasetCommands(
@@ -54,11 +55,24 @@ export function registerDatasetCommands(
     vscode.commands.registerCommand('imageCaptioner.filterDataset', async (query?: string) => {
       const value = query ?? (await vscode.window.showInputBox({
         title: 'Filter the dataset',
-        prompt: 'Words that must appear in the file name or the caption ("quotes" keep a phrase together). Empty clears the filter.',
+        prompt: 'Words in the caption or file name; caption:"red car", name:*_v2*, path:cats/, tag:dog, empty, collision, chars>200, words<5, tokens>75; AND, OR, NOT / -term, ( ). Empty clears the filter.',
         value: tree.query,
+        validateInput: (text) => {
+          try {
+            if (text.trim()) parseQuery(text);
+            return undefined;
+          } catch (err) {
+            return (err as Error).message;
+          }
+        },
       }));
       if (value === undefined) return;
-      await tree.setFilter(value);
+      try {
+        await tree.setFilter(value);
+      } catch (err) {
+        void vscode.window.showErrorMessage(`Filter: ${(err as Error).message}`);
+        return;
+      }
       updateViewTitle(dataset, tree, treeView);
     }),
     vscode.commands.registerCommand('imageCaptioner.clearDatasetFilter', async () => {

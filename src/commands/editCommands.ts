@@ -11,6 +11,8 @@ import { ImageEntry } from '../core/dataset/types';
 import { BulkEditService } from '../services/bulkEditService';
 import { DatasetService } from '../services/datasetService';
 import { ScopePicker } from './scopePicker';
+import { captionStatistics } from '../core/edits/captionStatistics';
+import { statisticsMarkdown } from '../services/statisticsReport';
 
 /** Arguments a test or another extension can pass to skip the prompts (the preview is still shown). */
 export interface FindReplaceArgs extends Partial<FindOptions> {
@@ -136,6 +138,13 @@ export function registerEditCommands(dataset: DatasetService, scopes: ScopePicke
       const options: NormalizeOptions = Object.fromEntries(picked.map((p) => [p.id, true]));
       const sources = await sourcesOf(scope.images);
       await run(() => normalize(sources, options));
+    }),
+    vscode.commands.registerCommand('imageCaptioner.showStatistics', async (arg?: unknown, args?: unknown) => {
+      const scope = await scopes.pick('Caption statistics', arg, args);
+      if (!scope) return;
+      const sources = await sourcesOf(scope.images);
+      const uri = bulk.showDocument(`Statistics - ${scope.label}.md`, statisticsMarkdown(captionStatistics(sources), scope.label));
+      await vscode.commands.executeCommand('markdown.showPreview', uri).then(undefined, () => vscode.window.showTextDocument(uri));
     }),
     vscode.commands.registerCommand('imageCaptioner.undoBulkEdit', async () => {
       const { restored, skipped, label } = await bulk.undoLast();

@@ -46,6 +46,14 @@ export class BulkEditService implements vscode.Disposable {
     );
   }
 
+  /** A read-only document of this extension's virtual scheme (reports such as statistics). */
+  showDocument(name: string, content: string): vscode.Uri {
+    const uri = vscode.Uri.from({ scheme: PREVIEW_SCHEME, path: `/${name.replace(/[\\/]/g, '_')}` });
+    this.previews.set(uri.toString(), content);
+    this.changeEmitter.fire(uri);
+    return uri;
+  }
+
   /** Shows the plan beside the editor and asks to apply it; true when the user (or `autoApply`) says yes. */
   async preview(plan: EditPlan, autoApply = false): Promise<boolean> {
     const count = plan.changes.length + plan.deletions.length;

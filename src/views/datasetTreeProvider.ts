@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { FolderNode, ImageEntry } from '../core/dataset/types';
-import { parseTextFilter, TextFilter } from '../core/dataset/textFilter';
+import { compileQuery, parseQuery, queryNeedsCaptions, SubjectPredicate } from '../core/dataset/query';
 import { DatasetService } from '../services/datasetService';
 import { treeDescriptionLength } from '../settings';
 import { CAPTION_EDITOR_VIEW_TYPE } from '../webviews/captionEditorViewType';
@@ -22,7 +22,7 @@ export type DatasetTreeNode = FolderNode | ImageEntry | ImagePage;
 export class DatasetTreeProvider implements vscode.TreeDataProvider<DatasetTreeNode>, vscode.Disposable {
   private readonly changeEmitter = new vscode.EventEmitter<DatasetTreeNode | undefined>();
   readonly onDidChangeTreeData = this.changeEmitter.event;
-  private filter?: TextFilter;
+  private filter?: SubjectPredicate;
   private filterQuery = '';
   private readonly subscription: vscode.Disposable;
 
@@ -37,12 +37,13 @@ export class DatasetTreeProvider implements vscode.TreeDataProvider<DatasetTreeN
     return this.filterQuery;
   }
 
-  /** Shows only images whose name or caption matches every term; '' clears the filter. */
+  /** Shows only images matching a query of the filter language; '' clears it. Throws QuerySyntaxError. */
   async setFilter(query: string): Promise<void> {
+    const parsed = query.trim() ? parseQuery(query) : undefined;
     this.filterQuery = query.trim();
-    this.filter = this.filterQuery ? parseTextFilter(this.filterQuery) : undefined;
+    this.filter = parsed ? compileQuery(parsed) : undefined;
     const index = this.dataset.index;
-    if (this.filter && index) {
+    if (parsed && queryNeedsCaptions(parsed) && index) {
       await vscode.window.withProgress({ location: { viewId: 'imageCaptioner.dataset' }, title: 'Reading captions' }, () =>
         this.dataset.loadCaptions(index.images()),
       );
@@ -123,7 +124,10 @@ export class DatasetTreeProvider implements vscode.TreeDataProvider<DatasetTreeN
   }
 
   private matches(image: ImageEntry): boolean {
-    return !this.filter || this.filter.matches(image.name, this.dataset.texts?.get(image) ?? '');
+    if (!this.filter) return true;
+    const relPath = image.folder.relPath ? `${image.folder.relPath}/${image.name}` : image.name;
+    const caption = this.dataset.texts?.get(image) ?? '';
+    return this.filter({ name: image.name, relPath, caption, hasCaptionFile: image.captionState !== 'none', collision: image.collision });
   }
 
   private folderHasMatch(folder: FolderNode): boolean {

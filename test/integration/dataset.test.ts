@@ -106,6 +106,22 @@ describe('dataset view', () => {
     assert.equal(api.treeView.message, undefined);
   });
 
+  it('filters with the query language: fields, NOT, and a clear error for a bad query', async () => {
+    const index = api.dataset.index!;
+    await vscode.commands.executeCommand('imageCaptioner.filterDataset', 'path:objects/ AND NOT empty');
+    const visible = api.tree.visibleImages();
+    assert.ok(visible.length > 0);
+    for (const img of visible) {
+      assert.ok(index.relativePath(index.imagePath(img))!.startsWith('objects/'), img.name);
+      assert.ok((api.dataset.texts!.get(img) ?? '').trim().length > 0, `${img.name} has a caption`);
+    }
+    await vscode.commands.executeCommand('imageCaptioner.filterDataset', 'collision');
+    assert.ok(api.tree.visibleImages().length >= 2 && api.tree.visibleImages().every((img) => img.collision));
+    await vscode.commands.executeCommand('imageCaptioner.filterDataset', '(dog');
+    assert.equal(api.tree.query, 'collision', 'a bad query leaves the filter as it was');
+    await vscode.commands.executeCommand('imageCaptioner.clearDatasetFilter');
+  });
+
   it('follows the disk: a new image and a new caption appear, a deleted image disappears', async () => {
     const index = () => api.dataset.index!;
     const before = index().size;

@@ -1,40 +1,5 @@
 import { strict as assert } from 'node:assert';
 import { CLIP_TOKEN_LIMIT, captionStats } from '../../src/core/dataset/captionStats';
-import { parseTextFilter } from '../../src/core/dataset/textFilter';
-
-describe('parseTextFilter', () => {
-  it('splits a query into lower-case terms, keeping quoted phrases together', () => {
-    assert.deepEqual(parseTextFilter('red car').terms, ['red', 'car']);
-    assert.deepEqual(parseTextFilter('  "Red Car"   NIGHT ').terms, ['red car', 'night']);
-    assert.deepEqual(parseTextFilter('"unclosed phrase').terms, ['unclosed phrase']);
-    assert.deepEqual(parseTextFilter('"" a').terms, ['a']);
-    assert.deepEqual(parseTextFilter('').terms, []);
-  });
-
-  it('an empty query matches everything', () => {
-    assert.equal(parseTextFilter('   ').matches('a.jpg', ''), true);
-  });
-
-  it('needs every term, each in the file name or the caption, case-insensitively', () => {
-    const f = parseTextFilter('Dog 001');
-    assert.equal(f.matches('IMG_001.jpg', 'A DOG on grass'), true);
-    assert.equal(f.matches('img_002.jpg', 'a dog on grass'), false, '001 is in neither');
-    assert.equal(f.matches('dog_001.jpg', ''), true, 'both terms in the name');
-    assert.equal(f.matches('x.jpg', 'dog number 001'), true, 'both terms in the caption');
-    assert.equal(parseTextFilter('cat').matches('img_001.jpg', 'a dog'), false);
-  });
-
-  it('matches a quoted phrase only as written', () => {
-    const f = parseTextFilter('"red car"');
-    assert.equal(f.matches('x.jpg', 'a Red Car at night'), true);
-    assert.equal(f.matches('x.jpg', 'a car that is red'), false);
-    assert.equal(f.matches('red car.jpg', ''), true);
-  });
-
-  it('folds non-ASCII case', () => {
-    assert.equal(parseTextFilter('ÉCLAIR').matches('x.jpg', 'un éclair au chocolat'), true);
-  });
-});
 
 describe('captionStats', () => {
   it('counts nothing in an empty or blank caption', () => {

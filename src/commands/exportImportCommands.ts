@@ -1,0 +1,146 @@
+import * as vscode from 'vscode';
+import * as path from 'node:path';
+import { promises as fs } from 'node:fs';
+import { exportCaptionTable, exportImageFolder, exportSeedZip, exportWebDataset, ExportReport, ExportSample } from '../core/export';
+import { DETECT_BYTES, detectFormat } from '../core/import/detectFormat';
+import { parseCaptionSource } from '../core/import/parseCaptionSource';
+import { CaptionChoice, ImportConflictPolicy, planImport } from '../core/import/planImport';
+import { readCaptionSources } from '../core/edits/captionSources';
+import { ImageEntry } from '../core/dataset/types';
+import { BulkEditService } from '../services/bulkEditService';
+import { DatasetService } from '../services/datasetService';
+import { ScopePicker } from './scopePicker';
+
+/** Exports (WebDataset, the seed's zip, imagefolder, CSV/JSONL) and caption-set imports. */
+export function registerExportImportCommands(dataset: DatasetService, scopes: ScopePicker, bulk: BulkEditService, log: vscode.LogOutputChannel): vscode.Disposable[] {
+  const samplesOf = (images: readonly ImageEntry[]): ExportSample[] => {
+    const index = dataset.index!;
+    return images.filter((img) => !img.collision).map((img) => ({ imagePath: index.imagePath(img), relPath: index.relativePath(index.imagePath(img))!, captionPath: index.captionPath(img) }));
+  };
+
+  /** Runs one export with a cancellable progress notification and reports what was skipped. */
+  const runExport = async (title: string, images: readonly ImageEntry[], work: (samples: ExportSample[], control: { signal: AbortSignal; onProgress: (done: number, total: number, bytes: number) => void }) => Promise<ExportReport>): Promise<void> => {
+    const samples = samplesOf(images);
+    const report = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
+      const abort = new AbortController();
+      token.onCancellationRequested(() => abort.abort());
+      let last = 0;
+      return work(samples, {
+        signal: abort.signal,
+        onProgress: (done, total, bytes) => {
+          progress.report({ message: `${done} of ${total} · ${(bytes / 1e6).toFixed(1)} MB`, increment: ((done - last) / Math.max(1, total)) * 100 });
+          last = done;
+        },
+      }).catch((err) => {
+        if (abort.signal.aborted) return undefined;
+        throw err;
+      });
+    });
+    if (!report) {
+      void vscode.window.showInformationMessage(`${title}: cancelled; no partial file was left.`);
+      return;
+    }
+    for (const s of report.skipped) log.info(`export skipped ${s.path}: ${s.reason}${s.detail ? ` (${s.detail})` : ''}`);
+    const skipped = report.skipped.length ? `, ${report.skipped.length} skipped (see the log)` : '';
+    // Not awaited: the command ends with the export, whether or not anyone clicks.
+    void vscode.window.showInformationMessage(`${title}: ${report.samples} samples in ${report.files.length} file(s), ${(report.bytes / 1e6).toFixed(1)} MB${skipped}.`, 'Reveal', 'Show Log').then((choice) => {
+      if (choice === 'Reveal' && report.files[0]) void vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(report.files[0]));
+      if (choice === 'Show Log') log.show();
+    });
+  };
+
+  const askFolder = async (label: string): Promise<string | undefined> =>
+    (await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, openLabel: label, title: label }))?.[0]?.fsPath;
+  const askFile = async (label: string, name: string, filters: Record<string, string[]>): Promise<string | undefined> =>
+    (await vscode.window.showSaveDialog({ title: label, saveLabel: label, defaultUri: vscode.Uri.file(path.join(path.dirname(dataset.rootPath ?? ''), name)), filters }))?.fsPath;
+
+  return [
+    vscode.commands.registerCommand('imageCaptioner.exportWebDataset', async (arg?: unknown, args?: unknown, outDir?: string) => {
+      const scope = await scopes.pick('Export WebDataset shards', arg, args);
+      const target = scope && (outDir ?? (await askFolder('Export shards into')));
+      if (!scope || !target) return;
+      const c = vscode.workspace.getConfiguration('imageCaptioner.export');
+      const name = path.basename(dataset.rootPath ?? 'dataset').replace(/[^\w-]+/g, '_') || 'dataset';
+      await runExport('WebDataset export', scope.images, (samples, control) =>
+        exportWebDataset(samples, { outDir: target, name, maxSamplesPerShard: c.get<number>('maxSamplesPerShard', 10000), maxBytesPerShard: c.get<number>('maxShardSizeMB', 1000) * 1e6, ...control }),
+      );
+    }),
+    vscode.commands.registerCommand('imageCaptioner.exportSeedZip', async (arg?: unknown, args?: unknown) => {
+      const scope = await scopes.pick('Export webData.zip', arg, args);
+      const outFile = scope && (await askFile('Export webData.zip', 'webData.zip', { 'Zip archive': ['zip'] }));
+      if (scope && outFile) await runExport('webData.zip export', scope.images, (samples, control) => exportSeedZip(samples, { outFile, ...control }));
+    }),
+    vscode.commands.registerCommand('imageCaptioner.exportImageFolder', async (arg?: unknown, args?: unknown) => {
+      const scope = await scopes.pick('Export Hugging Face imagefolder', arg, args);
+      const outDir = scope && (await askFolder('Export imagefolder into'));
+      if (scope && outDir) await runExport('imagefolder export', scope.images, (samples, control) => exportImageFolder(samples, { outDir, copyImages: true, ...control }));
+    }),
+    vscode.commands.registerCommand('imageCaptioner.exportCaptionTable', async (arg?: unknown, args?: unknown) => {
+      const scope = await scopes.pick('Export captions as a table', arg, args);
+      const kind = scope && ((await vscode.window.showQuickPick(['csv', 'jsonl'], { title: 'Format' })) as 'csv' | 'jsonl' | undefined);
+      const outFile = kind && (await askFile(`Export ${kind.toUpperCase()}`, `captions.${kind}`, { [kind.toUpperCase()]: [kind] }));
+      if (scope && kind && outFile) await runExport(`${kind.toUpperCase()} export`, scope.images, (samples, control) => exportCaptionTable(samples, { outFile, format: kind, ...control }));
+    }),
+    vscode.commands.registerCommand('imageCaptioner.importCaptions', async (source?: vscode.Uri, options?: { which?: CaptionChoice; conflict?: ImportConflictPolicy; autoApply?: boolean }) => {
+      await dataset.whenReady();
+      const index = dataset.index;
+      if (!index) return;
+      const file = source?.fsPath ?? (await vscode.window.showOpenDialog({ title: 'Import captions from', canSelectMany: false, filters: { 'Caption sets': ['txt', 'csv', 'json', 'jsonl', 'token'] } }))?.[0]?.fsPath;
+      if (!file) return;
+      const bytes = await fs.readFile(file);
+      let parsed;
+      try {
+        parsed = parseCaptionSource(bytes, path.basename(file), { format: detectFormat(path.basename(file), bytes.subarray(0, DETECT_BYTES)) });
+      } catch (err) {
+        void vscode.window.showErrorMessage(`Cannot import ${path.basename(file)}: ${(err as Error).message}`);
+        return;
+      }
+      const perImage = Math.max(...countPerImage(parsed.records.map((r) => r.image)));
+      const which = options?.which ?? (perImage > 1 ? await askWhich(perImage) : 'first');
+      if (which === undefined) return;
+      const conflict = options?.conflict ?? (await askConflict());
+      if (!conflict) return;
+      const images = index.images().filter((img) => !img.collision);
+      const pairs = images.map((img) => ({ imagePath: index.imagePath(img), captionPath: index.captionPath(img) }));
+      const { sources } = await readCaptionSources(pairs);
+      const plan = planImport(parsed.records, sources.map((s) => ({ ...s, relPath: index.relativePath(s.imagePath)!, existing: s.text })), { which, conflict, matchStem: true });
+      for (const u of plan.unmatched) log.warn(`import: ${u.image}${u.line ? ` (line ${u.line})` : ''}: ${u.reason}`);
+      for (const a of plan.ambiguous) log.warn(`import: ${a.image}${a.line ? ` (line ${a.line})` : ''} could be ${a.candidates.join(', ')}`);
+      const editPlan = {
+        operation: `Import ${parsed.records.length} captions (${parsed.format}) from ${path.basename(file)}`,
+        changes: plan.writes.map((w) => ({ ...w })),
+        deletions: [],
+        unchanged: plan.unchanged + plan.skippedExisting,
+        matches: 0,
+      };
+      if (!(await bulk.preview(editPlan, options?.autoApply))) return;
+      const { changed, conflicts } = await bulk.apply(editPlan);
+      const unmatched = plan.unmatched.length + plan.ambiguous.length;
+      void vscode.window.showInformationMessage(`Imported captions for ${changed} image(s)${plan.skippedExisting ? `, ${plan.skippedExisting} kept their caption` : ''}${unmatched ? `, ${unmatched} row(s) matched no single image (see the log)` : ''}${conflicts.length ? `, ${conflicts.length} changed meanwhile and left alone` : ''}.`);
+    }),
+  ];
+}
+
+function countPerImage(images: readonly string[]): number[] {
+  const counts = new Map<string, number>();
+  for (const image of images) counts.set(image, (counts.get(image) ?? 0) + 1);
+  return [1, ...counts.values()];
+}
+
+async function askWhich(perImage: number): Promise<CaptionChoice | undefined> {
+  const items: Array<vscode.QuickPickItem & { which: CaptionChoice }> = [
+    { label: 'The first caption of each image', which: 'first' },
+    { label: 'All captions, one per line', which: 'all' },
+    ...Array.from({ length: perImage }, (_, i) => ({ label: `Caption #${i} of each image`, which: i as CaptionChoice })),
+  ];
+  return (await vscode.window.showQuickPick(items, { title: `The source has up to ${perImage} captions per image: which?` }))?.which;
+}
+
+async function askConflict(): Promise<ImportConflictPolicy | undefined> {
+  const items: Array<vscode.QuickPickItem & { policy: ImportConflictPolicy }> = [
+    { label: 'Keep existing captions', description: 'only images without a caption get one', policy: 'skip' },
+    { label: 'Overwrite existing captions', policy: 'overwrite' },
+    { label: 'Append to existing captions', policy: 'append' },
+  ];
+  return (await vscode.window.showQuickPick(items, { title: 'Images that already have a caption' }))?.policy;
+}

@@ -1,0 +1,68 @@
+// WebDataset export and a Flickr-format import from the palette, in a real VS Code.
+import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { ImageCaptionerApi } from '../../src/extension';
+import { activateExtension, closeAllEditors } from './extensionApi';
+
+describe('export and import', function () {
+  this.timeout(60_000);
+  let api: ImageCaptionerApi;
+  let out: string;
+
+  before(async () => {
+    api = await activateExtension();
+    out = fs.mkdtempSync(path.join(os.tmpdir(), 'export-'));
+  });
+
+  after(async () => {
+    await closeAllEditors();
+    fs.rmSync(out, { recursive: true, force: true });
+  });
+
+  it('exports the dataset as WebDataset shards whose samples hold the image bytes and captions', async () => {
+    const index = api.dataset.index!;
+    const root = vscode.Uri.file(index.rootPath);
+    await vscode.commands.executeCommand('imageCaptioner.exportWebDataset', root, [root], out);
+    const shards = fs.readdirSync(out).filter((f) => f.endsWith('.tar'));
+    assert.equal(shards.length, 1);
+    assert.match(shards[0], /-000000\.tar$/);
+    const members = execFileSync('tar', ['-tf', path.join(out, shards[0])], { encoding: 'utf8' }).trim().split('\n');
+    const keys = [...new Set(members.map((m) => m.slice(0, m.indexOf('.'))))];
+    await api.dataset.loadCaptions(index.images());
+    const exportable = index.images().filter((img) => !img.collision && img.captionState === 'text');
+    assert.equal(keys.length, exportable.length, 'one sample per captioned image');
+    for (const key of keys) {
+      const own = members.filter((m) => m.startsWith(`${key}.`)).map((m) => m.slice(key.length + 1)).sort();
+      assert.deepEqual(own.filter((e) => e === 'txt' || e === 'json'), ['json', 'txt'], `${key} has txt and json`);
+      assert.equal(own.length, 3, `${key} has one image`);
+    }
+    const first = JSON.parse(execFileSync('tar', ['-xOf', path.join(out, shards[0]), `${keys[0]}.json`], { encoding: 'utf8' }));
+    const source = path.join(index.rootPath, first.source);
+    const imageMember = members.find((m) => m.startsWith(`${keys[0]}.`) && !m.endsWith('.txt') && !m.endsWith('.json'))!;
+    const bytes = execFileSync('tar', ['-xOf', path.join(out, shards[0]), imageMember]);
+    assert.deepEqual(bytes, fs.readFileSync(source), 'image bytes unchanged');
+  });
+
+  it('imports a Flickr captions.txt beside the images, keeping existing captions', async () => {
+    const index = api.dataset.index!;
+    const uncaptioned = index.images().filter((img) => img.captionState === 'none' && !img.collision).slice(0, 2);
+    const captioned = index.images().find((img) => img.captionState === 'text' && !img.collision)!;
+    const keep = fs.readFileSync(index.captionPath(captioned));
+    const lines = ['image,caption'];
+    for (const img of [...uncaptioned, captioned]) for (let n = 0; n < 5; n++) lines.push(`${img.name},"Caption ${n} of ${img.name}, imported"`);
+    lines.push('missing.jpg,"no such image"');
+    const file = path.join(out, 'captions.txt');
+    fs.writeFileSync(file, lines.join('\n'));
+    try {
+      await vscode.commands.executeCommand('imageCaptioner.importCaptions', vscode.Uri.file(file), { which: 'first', conflict: 'skip', autoApply: true });
+      for (const img of uncaptioned) assert.equal(fs.readFileSync(index.captionPath(img), 'utf8'), `Caption 0 of ${img.name}, imported`);
+      assert.deepEqual(fs.readFileSync(index.captionPath(captioned)), keep, 'existing caption kept');
+    } finally {
+      for (const img of uncaptioned) fs.rmSync(index.captionPath(img), { force: true });
+    }
+  });
+});
