@@ -56,7 +56,7 @@ export function activate(context: vscode.ExtensionContext): ImageCaptionerApi {
     ...registerNavigationCommands(dataset, editors),
     registerRenameImageCommand(dataset),
     ...registerModelCommands(captioning, editors),
-    ...registerBatchCommands(dataset, tree, treeView, captioning, runner),
+    ...registerBatchCommands(dataset, tree, treeView, captioning, runner, scopes),
     bulk,
     ...registerEditCommands(dataset, scopes, bulk, (captionPath) => editors.unsavedCaptionText(captionPath)),
     ...registerExportImportCommands(dataset, scopes, bulk, log),

@@ -2,12 +2,13 @@ import * as vscode from 'vscode';
 import * as path from 'node:path';
 import { BatchMode } from '../core/captioning/captionMerge';
 import { BatchItem } from '../core/captioning/batchTypes';
-import { FolderNode, ImageEntry } from '../core/dataset/types';
+import { ImageEntry } from '../core/dataset/types';
+import { ScopePicker } from './scopePicker';
 import { readBatchSettings } from '../generationSettings';
 import { BatchReport, BatchRunner } from '../services/batchRunner';
 import { CaptioningService } from '../services/captioningService';
 import { DatasetService } from '../services/datasetService';
-import { DatasetTreeNode, DatasetTreeProvider, isImage } from '../views/datasetTreeProvider';
+import { DatasetTreeNode, DatasetTreeProvider } from '../views/datasetTreeProvider';
 
 /** Caption All / Uncaptioned / Selected / Filtered, Resume, and Retry Failed. */
 export function registerBatchCommands(
@@ -16,6 +17,7 @@ export function registerBatchCommands(
   treeView: vscode.TreeView<DatasetTreeNode>,
   captioning: CaptioningService,
   runner: BatchRunner,
+  scopes: ScopePicker,
 ): vscode.Disposable[] {
   const start = async (title: string, images: readonly ImageEntry[] | undefined, forcedMode?: BatchMode): Promise<void> => {
     if (!images) return;
@@ -65,8 +67,8 @@ export function registerBatchCommands(
       const images = dataset.index!.images().filter((img) => img.captionState === 'none' || img.captionState === 'empty');
       await start('Captioning uncaptioned images', images, 'skip');
     }),
-    vscode.commands.registerCommand('imageCaptioner.captionSelected', async (uri?: vscode.Uri | DatasetTreeNode, uris?: vscode.Uri[]) => {
-      if (await ready()) await start('Captioning selected images', selectedImages(dataset, treeView, uri, uris));
+    vscode.commands.registerCommand('imageCaptioner.captionSelected', async (arg?: unknown, args?: unknown) => {
+      if (await ready()) await start('Captioning selected images', (scopes.fromArguments(arg, args) ?? scopes.fromNodes(treeView.selection)).images);
     }),
     vscode.commands.registerCommand('imageCaptioner.captionFiltered', async () => {
       if (await ready()) await start(`Captioning images matching "${tree.query}"`, tree.visibleImages());
@@ -95,30 +97,6 @@ export function registerBatchCommands(
       await report(await runner.resume(picked.job, model).catch(cancelledIsFine));
     }),
   ];
-}
-
-/** Explorer multi-selection, a folder (every image below it), or the dataset view's selection. */
-function selectedImages(dataset: DatasetService, treeView: vscode.TreeView<DatasetTreeNode>, arg?: vscode.Uri | DatasetTreeNode, uris?: vscode.Uri[]): ImageEntry[] {
-  const index = dataset.index!;
-  const found = new Set<ImageEntry>();
-  const addFolder = (folder: FolderNode): void => {
-    for (const img of folder.images) found.add(img);
-    for (const sub of folder.subfolders) addFolder(sub);
-  };
-  const addNode = (node: DatasetTreeNode): void => {
-    if (isImage(node)) found.add(node);
-    else if ('absPath' in node) addFolder(node);
-    else for (const img of node.folder.images.slice(node.start, node.end)) found.add(img);
-  };
-  const targets = uris?.length ? uris : arg instanceof vscode.Uri ? [arg] : [];
-  for (const uri of targets) {
-    const image = index.findImage(uri.fsPath);
-    const folder = image ? undefined : index.folderOfPath(uri.fsPath);
-    if (image) found.add(image);
-    else if (folder) addFolder(folder);
-  }
-  if (targets.length === 0) for (const node of arg && !(arg instanceof vscode.Uri) ? [arg, ...treeView.selection] : treeView.selection) addNode(node);
-  return index.images().filter((img) => found.has(img));
 }
 
 /** Asks what to do with images that already have a caption; overwriting needs a confirmation naming the count. */

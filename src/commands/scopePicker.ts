@@ -40,7 +40,8 @@ export class ScopePicker {
     return picked?.scope?.();
   }
 
-  private fromArguments(arg: unknown, args: unknown): Scope | undefined {
+  /** The images a command's arguments name (explorer Uris, dataset-view nodes), or undefined when they name none. */
+  fromArguments(arg: unknown, args: unknown): Scope | undefined {
     const uris = Array.isArray(args) && args.every((a) => a instanceof vscode.Uri) ? (args as vscode.Uri[]) : arg instanceof vscode.Uri ? [arg] : [];
     if (uris.length > 0) {
       const index = this.dataset.index!;
@@ -57,7 +58,8 @@ export class ScopePicker {
     return undefined;
   }
 
-  private fromNodes(nodes: readonly DatasetTreeNode[]): Scope {
+  /** The images of dataset-view nodes: images, folders (every image below) and pages. */
+  fromNodes(nodes: readonly DatasetTreeNode[]): Scope {
     const found = new Set<ImageEntry>();
     for (const node of nodes) {
       if (isImage(node)) found.add(node);
