@@ -2,7 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, openSync, closeSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { readCaptionSources } from '../src/core/edits/captionSources';
+import { readCaptionSources } from '../src/core/captions/readCaptions';
 import { CaptionSource, EditPlan } from '../src/core/edits/editPlan';
 import { findReplace } from '../src/core/edits/findReplace';
 import { Benchmark, formatMs, median, note, timeMs } from './measure';

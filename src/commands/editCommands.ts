@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { readCaptionSources } from '../core/edits/captionSources';
+import { readCaptionSources } from '../core/captions/readCaptions';
 import { CaptionSource, EditOptionError, EditPlan } from '../core/edits/editPlan';
 import { countMatches, findReplace, FindOptions } from '../core/edits/findReplace';
 import { normalize, NormalizeOptions } from '../core/edits/normalize';

@@ -5,7 +5,7 @@ import { exportCaptionTable, exportImageFolder, exportSeedZip, exportWebDataset,
 import { DETECT_BYTES, detectFormat } from '../core/import/detectFormat';
 import { parseCaptionSource } from '../core/import/parseCaptionSource';
 import { CaptionChoice, ImportConflictPolicy, planImport } from '../core/import/planImport';
-import { readCaptionSources } from '../core/edits/captionSources';
+import { readCaptionSources } from '../core/captions/readCaptions';
 import { ImageEntry } from '../core/dataset/types';
 import { BulkEditService } from '../services/bulkEditService';
 import { DatasetService } from '../services/datasetService';

@@ -1,8 +1,6 @@
-import { readCaption } from '../captions/captionStore';
+import { readCaptionSources } from '../captions/readCaptions';
 import { DatasetIndex } from './datasetIndex';
 import { CaptionState, ImageEntry } from './types';
-
-const PARALLEL_READS = 32;
 
 /** Caption texts read on demand (tree descriptions, filtering), kept per image entry. */
 export class CaptionTexts {
@@ -47,34 +45,33 @@ export class CaptionTexts {
     onProgress?: (done: number, total: number) => void,
   ): Promise<ImageEntry[]> {
     const pending = images.filter((img) => img.captionState !== 'none' && !this.texts.has(img) && !this.errors.has(img));
-    const changed: ImageEntry[] = [];
-    let next = 0;
-    let done = 0;
-    const worker = async (): Promise<void> => {
-      while (next < pending.length && !signal?.aborted) {
-        const image = pending[next++];
-        const before = image.captionState;
-        await this.readOne(image);
-        if (image.captionState !== before) changed.push(image);
-        done++;
-        onProgress?.(done, pending.length);
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(PARALLEL_READS, pending.length) }, worker));
-    return changed;
-  }
-
-  private async readOne(image: ImageEntry): Promise<void> {
-    let state: CaptionState;
+    if (pending.length === 0 || signal?.aborted) return [];
+    const byCaption = new Map(pending.map((img) => [this.index.captionPath(img), img] as const));
+    const pairs = pending.map((img) => ({ imagePath: this.index.imagePath(img), captionPath: this.index.captionPath(img) }));
+    let read;
     try {
-      const decoded = await readCaption(this.index.captionPath(image));
-      const text = decoded?.text ?? '';
-      this.texts.set(image, text);
-      state = decoded === undefined ? 'none' : text.trim() ? 'text' : 'empty';
+      read = await readCaptionSources(pairs, { signal, onProgress });
     } catch (err) {
-      this.errors.set(image, err instanceof Error ? err.message : String(err));
-      state = 'unreadable';
+      if (signal?.aborted) return []; // a newer dataset replaced this one: nothing to record
+      throw err;
     }
-    image.captionState = state;
+    const { sources, failures } = read;
+    const changed: ImageEntry[] = [];
+    const settle = (image: ImageEntry | undefined, state: CaptionState): void => {
+      if (!image) return;
+      if (image.captionState !== state) changed.push(image);
+      image.captionState = state;
+    };
+    for (const source of sources) {
+      const image = byCaption.get(source.captionPath);
+      if (image) this.texts.set(image, source.text ?? '');
+      settle(image, source.text === undefined ? 'none' : source.text.trim() ? 'text' : 'empty');
+    }
+    for (const failure of failures) {
+      const image = byCaption.get(failure.captionPath);
+      if (image) this.errors.set(image, failure.message);
+      settle(image, 'unreadable');
+    }
+    return changed;
   }
 }

@@ -1,11 +1,8 @@
 /** Plans for bulk caption edits: what each caption file would become. The caller previews, then applies. */
 
-/** One image and its caption; `text` is undefined when there is no caption file, and uses '\n' breaks. */
-export interface CaptionSource {
-  readonly imagePath: string;
-  readonly captionPath: string;
-  readonly text: string | undefined;
-}
+import type { CaptionSource } from '../captions/readCaptions';
+
+export type { CaptionSource } from '../captions/readCaptions';
 
 /** A caption whose text would change (`after !== before`). */
 export interface PlannedChange {

@@ -1,7 +1,13 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
-import type { DecodedCaption } from '../captions/captionCodec';
-import { readCaption, readCaptionSync } from '../captions/captionStore';
-import { CaptionSource } from './editPlan';
+import type { DecodedCaption } from './captionCodec';
+import { readCaption, readCaptionSync } from './captionStore';
+
+/** One image and its caption; `text` is undefined when there is no caption file, and uses '\n' breaks. */
+export interface CaptionSource {
+  readonly imagePath: string;
+  readonly captionPath: string;
+  readonly text: string | undefined;
+}
 
 export interface CaptionPair {
   readonly imagePath: string;

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import * as path from 'node:path';
-import { readCaptionSources } from '../../../src/core/edits/captionSources';
-import { TempDirs, writeTree } from '../helpers/tempTree';
+import { readCaptionSources } from '../../src/core/captions/readCaptions';
+import { TempDirs, writeTree } from './helpers/tempTree';
 
 describe('readCaptionSources', () => {
   const temp = new TempDirs();
