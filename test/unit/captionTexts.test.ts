@@ -113,3 +113,20 @@ describe('CaptionTexts', () => {
     assert.match(texts.error(img('a.jpg')) ?? '', /EACCES|permission/i);
   });
 });
+
+describe('CaptionTexts with a shared caption file', () => {
+  const temp = new TempDirs();
+  after(() => temp.cleanup());
+
+  it('settles both images of a stem collision from one read', async () => {
+    const root = await temp.make();
+    await writeTree(root, { 'ball.png': '', 'ball.jpg': '', 'ball.txt': 'a red ball' });
+    const index = await DatasetIndex.build(root, indexOptions());
+    const texts = new CaptionTexts(index);
+    await texts.load(index.images());
+    assert.deepEqual(index.images().map((i) => [i.name, i.captionState, texts.get(i)]), [
+      ['ball.jpg', 'text', 'a red ball'],
+      ['ball.png', 'text', 'a red ball'],
+    ]);
+  });
+});

@@ -46,8 +46,13 @@ export class CaptionTexts {
   ): Promise<ImageEntry[]> {
     const pending = images.filter((img) => img.captionState !== 'none' && !this.texts.has(img) && !this.errors.has(img));
     if (pending.length === 0 || signal?.aborted) return [];
-    const byCaption = new Map(pending.map((img) => [this.index.captionPath(img), img] as const));
-    const pairs = pending.map((img) => ({ imagePath: this.index.imagePath(img), captionPath: this.index.captionPath(img) }));
+    // Images of one stem share a caption file: it is read once and settles all of them.
+    const byCaption = new Map<string, ImageEntry[]>();
+    for (const img of pending) {
+      const captionPath = this.index.captionPath(img);
+      byCaption.set(captionPath, [...(byCaption.get(captionPath) ?? []), img]);
+    }
+    const pairs = [...byCaption].map(([captionPath, [img]]) => ({ imagePath: this.index.imagePath(img), captionPath }));
     let read;
     try {
       read = await readCaptionSources(pairs, { signal, onProgress });
@@ -57,20 +62,21 @@ export class CaptionTexts {
     }
     const { sources, failures } = read;
     const changed: ImageEntry[] = [];
-    const settle = (image: ImageEntry | undefined, state: CaptionState): void => {
-      if (!image) return;
+    const settle = (image: ImageEntry, state: CaptionState): void => {
       if (image.captionState !== state) changed.push(image);
       image.captionState = state;
     };
     for (const source of sources) {
-      const image = byCaption.get(source.captionPath);
-      if (image) this.texts.set(image, source.text ?? '');
-      settle(image, source.text === undefined ? 'none' : source.text.trim() ? 'text' : 'empty');
+      for (const image of byCaption.get(source.captionPath) ?? []) {
+        this.texts.set(image, source.text ?? '');
+        settle(image, source.text === undefined ? 'none' : source.text.trim() ? 'text' : 'empty');
+      }
     }
     for (const failure of failures) {
-      const image = byCaption.get(failure.captionPath);
-      if (image) this.errors.set(image, failure.message);
-      settle(image, 'unreadable');
+      for (const image of byCaption.get(failure.captionPath) ?? []) {
+        this.errors.set(image, failure.message);
+        settle(image, 'unreadable');
+      }
     }
     return changed;
   }
