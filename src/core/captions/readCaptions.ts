@@ -26,8 +26,10 @@ export interface ReadSourcesOptions {
 
 /** The longest the event loop is held by one run of synchronous reads. */
 const SLICE_MS = 10;
-/** A synchronous read slower than this means slow storage: the rest is read asynchronously. */
+/** Synchronous reads slower than this, several in a row, mean slow storage: the rest is read asynchronously. */
 const SLOW_READ_MS = 20;
+/** One slow read is a GC pause or a page fault; this many in a row are the storage. */
+const SLOW_READS_IN_A_ROW = 3;
 const ASYNC_READS_IN_FLIGHT = 32;
 
 /**
@@ -45,6 +47,7 @@ export async function readCaptionSources(
   const scratch = Buffer.allocUnsafe(64 * 1024);
   let next = 0;
   let slow = false;
+  let slowInARow = 0;
   while (next < pairs.length && !slow) {
     const sliceEnd = performance.now() + SLICE_MS;
     while (next < pairs.length && !slow) {
@@ -52,7 +55,8 @@ export async function readCaptionSources(
       results[next] = settle(pairs[next], () => readCaptionSync(pairs[next].captionPath, scratch));
       next++;
       const now = performance.now();
-      slow = now - started > SLOW_READ_MS;
+      slowInARow = now - started > SLOW_READ_MS ? slowInARow + 1 : 0;
+      slow = slowInARow >= SLOW_READS_IN_A_ROW;
       if (now > sliceEnd) break;
     }
     options.onProgress?.(next, pairs.length);

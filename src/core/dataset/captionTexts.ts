@@ -1,4 +1,8 @@
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { readCaptionSources } from '../captions/readCaptions';
+
+/** Captions prepared, read and recorded per turn of the event loop at most. */
+const CHUNK = 2000;
 import { DatasetIndex } from './datasetIndex';
 import { CaptionState, ImageEntry } from './types';
 
@@ -45,39 +49,49 @@ export class CaptionTexts {
     onProgress?: (done: number, total: number) => void,
   ): Promise<ImageEntry[]> {
     const pending = images.filter((img) => img.captionState !== 'none' && !this.texts.has(img) && !this.errors.has(img));
-    if (pending.length === 0 || signal?.aborted) return [];
+    const changed: ImageEntry[] = [];
+    // In chunks, so that preparing paths and recording results never holds the event loop for long.
+    for (let start = 0; start < pending.length; start += CHUNK) {
+      if (signal?.aborted) return []; // a newer dataset replaced this one: nothing to record
+      await this.loadChunk(pending.slice(start, start + CHUNK), changed, signal);
+      onProgress?.(Math.min(start + CHUNK, pending.length), pending.length);
+      await yieldToEventLoop();
+    }
+    return changed;
+  }
+
+  private async loadChunk(images: readonly ImageEntry[], changed: ImageEntry[], signal?: AbortSignal): Promise<void> {
     // Images of one stem share a caption file: it is read once and settles all of them.
     const byCaption = new Map<string, ImageEntry[]>();
-    for (const img of pending) {
+    for (const img of images) {
       const captionPath = this.index.captionPath(img);
-      byCaption.set(captionPath, [...(byCaption.get(captionPath) ?? []), img]);
+      const sharing = byCaption.get(captionPath);
+      if (sharing) sharing.push(img);
+      else byCaption.set(captionPath, [img]);
     }
     const pairs = [...byCaption].map(([captionPath, [img]]) => ({ imagePath: this.index.imagePath(img), captionPath }));
     let read;
     try {
-      read = await readCaptionSources(pairs, { signal, onProgress });
+      read = await readCaptionSources(pairs, { signal });
     } catch (err) {
-      if (signal?.aborted) return []; // a newer dataset replaced this one: nothing to record
+      if (signal?.aborted) return;
       throw err;
     }
-    const { sources, failures } = read;
-    const changed: ImageEntry[] = [];
     const settle = (image: ImageEntry, state: CaptionState): void => {
       if (image.captionState !== state) changed.push(image);
       image.captionState = state;
     };
-    for (const source of sources) {
+    for (const source of read.sources) {
       for (const image of byCaption.get(source.captionPath) ?? []) {
         this.texts.set(image, source.text ?? '');
         settle(image, source.text === undefined ? 'none' : source.text.trim() ? 'text' : 'empty');
       }
     }
-    for (const failure of failures) {
+    for (const failure of read.failures) {
       for (const image of byCaption.get(failure.captionPath) ?? []) {
         this.errors.set(image, failure.message);
         settle(image, 'unreadable');
       }
     }
-    return changed;
   }
 }

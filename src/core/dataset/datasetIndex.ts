@@ -72,12 +72,14 @@ export class DatasetIndex {
     return byName.get(path.basename(absPath));
   }
 
+  // Plain concatenation: folder paths are already resolved and names hold no separator, and
+  // path.join's normalization costs more than the rest of a 100,000-image pass.
   imagePath(image: ImageEntry): string {
-    return path.join(image.folder.absPath, image.name);
+    return joinName(image.folder.absPath, image.name);
   }
 
   captionPath(image: ImageEntry): string {
-    return path.join(image.folder.absPath, captionNameFor(image.name, this.options.captionExtension));
+    return joinName(image.folder.absPath, captionNameFor(image.name, this.options.captionExtension));
   }
 
   /** Path of `absPath` relative to the root with '/' separators, or undefined when outside it. */
@@ -213,6 +215,10 @@ export class DatasetIndex {
 
 function newFolder(absPath: string, relPath: string, name: string, parent: FolderNode | undefined): FolderNode {
   return { absPath, relPath, name, parent, subfolders: [], images: [], deepImageCount: 0 };
+}
+
+function joinName(folder: string, name: string): string {
+  return folder.endsWith(path.sep) ? folder + name : folder + path.sep + name;
 }
 
 function joinRel(parent: string, name: string): string {

@@ -2,7 +2,7 @@
 import { AtomicFileStream } from './atomicFileStream';
 import { ProgressThrottle } from './exportProgress';
 import { ExportControl, ExportReport, ExportSample } from './exportTypes';
-import { loadCaption, loadImage } from './sampleSource';
+import { loadCaption, statImage } from './sampleSource';
 
 export interface CaptionTableOptions extends ExportControl {
   readonly outFile: string;
@@ -29,7 +29,7 @@ export async function exportCaptionTable(samples: readonly ExportSample[], optio
       signal?.throwIfAborted();
       const sample = samples[i];
       const caption = await loadCaption(sample, options.onlyCaptioned ?? true);
-      const image = caption.ok ? await loadImage(sample, false) : caption;
+      const image = caption.ok ? await statImage(sample) : caption;
       if (image.ok && caption.ok) {
         await out.write(row(format, sample.relPath, caption.value));
         report.samples++;

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { AtomicFileStream } from './atomicFileStream';
 import { ProgressThrottle } from './exportProgress';
 import { ExportControl, ExportReport, ExportSample } from './exportTypes';
-import { loadCaption, loadImage } from './sampleSource';
+import { loadCaption, statImage } from './sampleSource';
 
 export interface ImageFolderOptions extends ExportControl {
   readonly outDir: string;
@@ -27,11 +27,11 @@ export async function exportImageFolder(samples: readonly ExportSample[], option
       signal?.throwIfAborted();
       const sample = samples[i];
       const caption = await loadCaption(sample, options.onlyCaptioned ?? true);
-      const image = caption.ok ? await loadImage(sample, false) : caption;
+      const image = caption.ok ? await statImage(sample) : caption;
       if (!image.ok) {
         report.skipped.push(image.skip);
       } else if (!options.copyImages || (await copyImage(sample, outDir, report))) {
-        if (options.copyImages) copiedBytes += image.value.size;
+        if (options.copyImages) copiedBytes += image.value;
         await metadata.write(`${JSON.stringify({ file_name: sample.relPath, text: caption.ok ? caption.value : '' })}\n`);
         report.samples++;
       }

@@ -1,31 +1,24 @@
 /**
  * Yields `load(item)` for each item in order while loading up to `depth` items ahead, so that many
- * small file reads overlap instead of waiting on each other. On early exit the loads still in flight
- * are awaited and handed to `release`.
+ * small file reads overlap instead of waiting on each other. On early exit the loads in flight are
+ * left to finish on their own (they hold no resources).
  */
-export async function* lookahead<T, R>(
-  items: readonly T[],
-  depth: number,
-  load: (item: T) => Promise<R>,
-  release: (result: R) => Promise<void>,
-): AsyncGenerator<R> {
+export async function* lookahead<T, R>(items: Iterable<T>, depth: number, load: (item: T) => Promise<R>): AsyncGenerator<R> {
   const pending: Array<Promise<R>> = [];
-  let next = 0;
+  const source = items[Symbol.iterator]();
   const fill = (): void => {
-    while (pending.length < depth && next < items.length) {
-      const loading = load(items[next++]);
-      loading.catch(() => undefined); // rejections surface when the result is awaited below
+    while (pending.length < depth) {
+      const next = source.next();
+      if (next.done) return;
+      const loading = load(next.value);
+      loading.catch(() => undefined); // a rejection surfaces when this result's turn comes
       pending.push(loading);
     }
   };
-  try {
+  fill();
+  while (pending.length > 0) {
+    const result = await pending.shift()!;
     fill();
-    while (pending.length > 0) {
-      const result = await pending.shift()!;
-      fill();
-      yield result;
-    }
-  } finally {
-    for (const loading of pending.splice(0)) await loading.then(release, () => undefined);
+    yield result;
   }
 }

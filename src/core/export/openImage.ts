@@ -1,61 +1,77 @@
-import { promises as fs } from 'node:fs';
+import { closeSync, fstatSync, openSync, promises as fs, readSync } from 'node:fs';
 import { imageSize } from 'image-size';
 import { readImageHeader } from '../images/imageHeader';
 import { ExportSample } from './exportTypes';
 import { Loaded } from './sampleSource';
 
-/** Bytes read ahead of an image: all of a typical one, enough for its header in any case. */
+/** Bytes read ahead of an image: all of a typical one, enough for its header in nearly every case. */
 export const IMAGE_HEAD_BYTES = 1024 * 1024;
 
-/** An image opened for export: its size and pixel size known, its first bytes read, the rest still on disk. */
-export interface OpenedImage {
+/** An image's size and first bytes; the rest, if any, is streamed from disk when the member is written. */
+export interface ImageHead {
   readonly size: number;
-  readonly width: number;
-  readonly height: number;
   readonly head: Buffer;
-  /** Open while bytes past `head` remain; closed by `close`. */
-  readonly rest?: fs.FileHandle;
+  /** Pixel size as displayed; undefined when the header lies past `head` (readImageHeader then decides). */
+  readonly width?: number;
+  readonly height?: number;
 }
 
-export async function closeImage(image: OpenedImage): Promise<void> {
-  await image.rest?.close();
+function missingOrUnreadable(sample: ExportSample, err: unknown): Loaded<never> {
+  const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
+  return { ok: false, skip: { path: sample.relPath, reason: missing ? 'image missing' : 'image unreadable', detail: (err as Error).message } };
 }
 
-/**
- * Opens the image, reads its size and first bytes, and takes the pixel size from those bytes (the
- * file is read once; readImageHeader would read it again). A header past the first megabyte falls
- * back to readImageHeader.
- */
-export async function openImage(sample: ExportSample): Promise<Loaded<OpenedImage>> {
+function headOf(sample: ExportSample, size: number, head: Buffer, bytesRead: number): Loaded<ImageHead> {
+  if (bytesRead < head.length) return { ok: false, skip: { path: sample.relPath, reason: 'image unreadable', detail: 'The file shrank while it was read.' } };
+  return { ok: true, value: { size, head, ...pixelSize(head) } };
+}
+
+/** Reads the image's size and head in one blocking call (four syscalls, no thread-pool round trips). */
+export function readImageHeadSync(sample: ExportSample, allocate: (size: number) => Buffer = Buffer.allocUnsafe): Loaded<ImageHead> {
+  let fd: number;
+  try {
+    fd = openSync(sample.imagePath, 'r');
+  } catch (err) {
+    return missingOrUnreadable(sample, err);
+  }
+  try {
+    const { size } = fstatSync(fd);
+    const head = allocate(Math.min(size, IMAGE_HEAD_BYTES));
+    return headOf(sample, size, head, head.length > 0 ? readSync(fd, head, 0, head.length, 0) : 0);
+  } catch (err) {
+    return missingOrUnreadable(sample, err);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+export async function readImageHead(sample: ExportSample): Promise<Loaded<ImageHead>> {
   let handle: fs.FileHandle;
   try {
     handle = await fs.open(sample.imagePath, 'r');
   } catch (err) {
-    const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
-    return { ok: false, skip: { path: sample.relPath, reason: missing ? 'image missing' : 'image unreadable', detail: (err as Error).message } };
+    return missingOrUnreadable(sample, err);
   }
-  let keepOpen = false;
   try {
     const { size } = await handle.stat();
     const head = Buffer.allocUnsafe(Math.min(size, IMAGE_HEAD_BYTES));
-    const { bytesRead } = await handle.read(head, 0, head.length, 0);
-    if (bytesRead < head.length) return { ok: false, skip: { path: sample.relPath, reason: 'image unreadable', detail: 'The file shrank while it was read.' } };
-    let pixels = pixelSize(head);
-    if (!pixels) {
-      const header = await readImageHeader(sample.imagePath);
-      if (header.width === undefined || header.height === undefined) {
-        return { ok: false, skip: { path: sample.relPath, reason: 'image unreadable', detail: header.error ?? 'The pixel size cannot be read.' } };
-      }
-      pixels = { width: header.width, height: header.height };
-    }
-    keepOpen = size > head.length;
-    return { ok: true, value: { size, ...pixels, head, rest: keepOpen ? handle : undefined } };
+    return headOf(sample, size, head, head.length > 0 ? (await handle.read(head, 0, head.length, 0)).bytesRead : 0);
+  } catch (err) {
+    return missingOrUnreadable(sample, err);
   } finally {
-    if (!keepOpen) await handle.close();
+    await handle.close();
   }
 }
 
-/** Pixel size as displayed, as readImageHeader gives it: EXIF orientations 5-8 swap width and height. */
+/** The pixel size from the head, or from readImageHeader when the head does not hold it; a skip when neither can. */
+export async function completePixelSize(sample: ExportSample, image: ImageHead): Promise<Loaded<{ width: number; height: number }>> {
+  if (image.width !== undefined && image.height !== undefined) return { ok: true, value: { width: image.width, height: image.height } };
+  const header = await readImageHeader(sample.imagePath);
+  if (header.width !== undefined && header.height !== undefined) return { ok: true, value: { width: header.width, height: header.height } };
+  return { ok: false, skip: { path: sample.relPath, reason: 'image unreadable', detail: header.error ?? 'The pixel size cannot be read.' } };
+}
+
+/** Pixel size as displayed, the rule readImageHeader applies: EXIF orientations 5-8 swap width and height. */
 function pixelSize(bytes: Uint8Array): { width: number; height: number } | undefined {
   try {
     const size = imageSize(bytes);

@@ -1,8 +1,7 @@
 /** Reads one sample's parts for an export, turning each per-file problem into a skip reason. */
-import { promises as fs } from 'node:fs';
-import { readCaption } from '../captions/captionStore';
+import { existsSync, promises as fs } from 'node:fs';
+import { readCaption, readCaptionSync } from '../captions/captionStore';
 import { CaptionEncodingError } from '../captions/captionCodec';
-import { readImageHeader } from '../images/imageHeader';
 import { Region, readRegions, regionsPathFor } from '../regions/regionsSidecar';
 import { ExportSample, SkipReason, SkippedSample } from './exportTypes';
 
@@ -14,40 +13,48 @@ function skip(sample: ExportSample, reason: SkipReason, detail?: string): { ok: 
 
 /** The caption text with '\n' line breaks; '' for a missing or blank caption when those are exported too. */
 export async function loadCaption(sample: ExportSample, onlyCaptioned: boolean): Promise<Loaded<string>> {
-  let text: string | undefined;
   try {
-    text = (await readCaption(sample.captionPath))?.text;
+    return captionOrSkip(sample, (await readCaption(sample.captionPath))?.text, onlyCaptioned);
   } catch (err) {
-    if (err instanceof CaptionEncodingError) return skip(sample, 'caption not UTF-8', err.message);
-    return skip(sample, 'caption unreadable', (err as Error).message);
+    return captionError(sample, err);
   }
+}
+
+/** loadCaption in one blocking call, for many small cached files (see readCaptionSync). */
+export function loadCaptionSync(sample: ExportSample, onlyCaptioned: boolean, scratch: Buffer): Loaded<string> {
+  try {
+    return captionOrSkip(sample, readCaptionSync(sample.captionPath, scratch)?.text, onlyCaptioned);
+  } catch (err) {
+    return captionError(sample, err);
+  }
+}
+
+function captionOrSkip(sample: ExportSample, text: string | undefined, onlyCaptioned: boolean): Loaded<string> {
   if (onlyCaptioned && text === undefined) return skip(sample, 'no caption');
   if (onlyCaptioned && text!.trim() === '') return skip(sample, 'no caption', 'the caption file is empty');
   return { ok: true, value: text ?? '' };
 }
 
-export interface ImageFacts {
-  readonly size: number;
-  readonly width?: number;
-  readonly height?: number;
+function captionError(sample: ExportSample, err: unknown): Loaded<never> {
+  if (err instanceof CaptionEncodingError) return skip(sample, 'caption not UTF-8', err.message);
+  return skip(sample, 'caption unreadable', (err as Error).message);
 }
 
-/** Size on disk, and pixel size when `withPixels` (read from the header only). */
-export async function loadImage(sample: ExportSample, withPixels: boolean): Promise<Loaded<ImageFacts>> {
-  if (withPixels) {
-    const header = await readImageHeader(sample.imagePath);
-    if (!header.error) return { ok: true, value: { size: header.fileSize, width: header.width, height: header.height } };
-    const missing = await fs.stat(sample.imagePath).then(() => false, (err: NodeJS.ErrnoException) => err.code === 'ENOENT');
-    return skip(sample, missing ? 'image missing' : 'image unreadable', header.error);
-  }
+/** The image's size on disk, for the exports that copy it without reading its pixels. */
+export async function statImage(sample: ExportSample): Promise<Loaded<number>> {
   try {
     const stat = await fs.stat(sample.imagePath);
     if (!stat.isFile()) return skip(sample, 'image unreadable', 'not a file');
-    return { ok: true, value: { size: stat.size } };
+    return { ok: true, value: stat.size };
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     return skip(sample, code === 'ENOENT' ? 'image missing' : 'image unreadable', (err as Error).message);
   }
+}
+
+/** Whether the image has a regions sidecar (one stat; most images have none, so it is rarely read). */
+export function hasRegionsSync(sample: ExportSample): boolean {
+  return existsSync(regionsPathFor(sample.imagePath));
 }
 
 /** The regions of the image's sidecar; undefined when it has none. */

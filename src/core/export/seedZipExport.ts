@@ -6,7 +6,7 @@ import { ProgressThrottle } from './exportProgress';
 import { ExportControl, EXPORT_MTIME, ExportReport, ExportSample } from './exportTypes';
 import { FlatNames } from './flatNames';
 import { lazyFileStream, lazyTextStream } from './lazyFileStream';
-import { loadCaption, loadImage } from './sampleSource';
+import { loadCaption, statImage } from './sampleSource';
 
 export interface SeedZipOptions extends ExportControl {
   readonly outFile: string;
@@ -35,7 +35,7 @@ export async function exportSeedZip(samples: readonly ExportSample[], options: S
   for (const sample of samples) {
     signal?.throwIfAborted();
     const caption = await loadCaption(sample, onlyCaptioned);
-    const image = caption.ok ? await loadImage(sample, false) : caption;
+    const image = caption.ok ? await statImage(sample) : caption;
     if (!image.ok) {
       report.skipped.push(image.skip);
       done++;

@@ -1,8 +1,9 @@
-import { createReadStream } from 'node:fs';
 import { once } from 'node:events';
+import { promises as fs } from 'node:fs';
 import { pack, type Pack, type Header } from 'tar-stream';
 import { AtomicFileStream } from './atomicFileStream';
 import { EXPORT_MTIME } from './exportTypes';
+import type { ImageHead } from './openImage';
 
 const BLOCK = 512;
 /** Two zero blocks close a tar archive. */
@@ -50,26 +51,20 @@ export class TarShardWriter {
     });
   }
 
-  /** Streams `size` bytes of `file` into one member; throws if the file changed size meanwhile. */
-  async addFile(name: string, file: string, size: number, signal?: AbortSignal): Promise<void> {
+  /** Writes an image as one member: its head, then the rest streamed from disk a chunk at a time. */
+  async addImage(name: string, file: string, image: ImageHead, signal?: AbortSignal): Promise<void> {
     let sink!: ReturnType<Pack['entry']>;
     const written = new Promise<void>((resolve, reject) => {
-      sink = this.tar.entry(header(name, size), (err) => (err ? reject(err) : resolve()));
+      sink = this.tar.entry(header(name, image.size), (err) => (err ? reject(err) : resolve()));
     });
     sink.on('error', () => undefined); // the entry callback reports it
     written.catch(() => undefined);
-    let read = 0;
+    const write = async (chunk: Buffer): Promise<void> => {
+      if (!sink.write(chunk)) await Promise.race([once(sink, 'drain'), written]);
+    };
     try {
-      if (size > 0) {
-        // Chunks no bigger than the file: a fixed 1 MB buffer per small image is mostly garbage.
-        const highWaterMark = Math.min(size, READ_CHUNK);
-        for await (const chunk of createReadStream(file, { highWaterMark, start: 0, end: size - 1 }) as AsyncIterable<Buffer>) {
-          signal?.throwIfAborted();
-          read += chunk.byteLength;
-          if (!sink.write(chunk)) await Promise.race([once(sink, 'drain'), written]);
-        }
-      }
-      if (read !== size) throw new Error(`${file} changed size while it was being exported (${size} bytes expected, ${read} read); export again.`);
+      if (image.head.length > 0) await write(image.head);
+      if (image.head.length < image.size) await streamRest(file, image, write, signal);
     } catch (err) {
       sink.destroy(err as Error);
       throw err;
@@ -92,5 +87,22 @@ export class TarShardWriter {
 
   private async drain(): Promise<void> {
     for await (const chunk of this.tar) await this.out.write(chunk as Uint8Array);
+  }
+}
+
+/** The bytes of `file` past the head, in chunks; throws if the file is now shorter than it was. */
+async function streamRest(file: string, image: ImageHead, write: (chunk: Buffer) => Promise<void>, signal?: AbortSignal): Promise<void> {
+  const handle = await fs.open(file, 'r');
+  try {
+    for (let position = image.head.length; position < image.size; ) {
+      signal?.throwIfAborted();
+      const chunk = Buffer.allocUnsafe(Math.min(READ_CHUNK, image.size - position));
+      const { bytesRead } = await handle.read(chunk, 0, chunk.length, position);
+      if (bytesRead === 0) throw new Error(`${file} shrank while it was being exported (${image.size} bytes expected, ${position} read); export again.`);
+      position += bytesRead;
+      await write(bytesRead < chunk.length ? chunk.subarray(0, bytesRead) : chunk);
+    }
+  } finally {
+    await handle.close();
   }
 }

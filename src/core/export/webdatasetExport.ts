@@ -1,11 +1,15 @@
 /** WebDataset export: tar shards of `<key>.<ext>` + `<key>.txt` + `<key>.json` samples, byte-for-byte reproducible. */
 import { promises as fs } from 'node:fs';
-import * as path from 'node:path';
 import type { Region } from '../regions/regionsSidecar';
 import { ProgressThrottle } from './exportProgress';
-import { ExportControl, ExportReport, ExportSample } from './exportTypes';
-import { loadCaption, loadImage, loadRegions, Loaded } from './sampleSource';
-import { TAR_END_BYTES, TarShardWriter, tarMemberBytes } from './tarShardWriter';
+import { ExportControl, ExportReport, ExportSample, SkippedSample } from './exportTypes';
+import { completePixelSize } from './openImage';
+import { readDrafts, SampleDraft } from './sampleDrafts';
+import { loadRegions } from './sampleSource';
+import { ShardSequence } from './shardSequence';
+import { tarMemberBytes } from './tarShardWriter';
+
+export { shardName } from './shardSequence';
 
 export interface WebDatasetOptions extends ExportControl {
   readonly outDir: string;
@@ -16,27 +20,12 @@ export interface WebDatasetOptions extends ExportControl {
   readonly maxBytesPerShard?: number;
 }
 
-interface PreparedSample {
-  readonly key: string;
-  readonly imagePath: string;
-  readonly imageName: string;
-  readonly imageSize: number;
-  readonly caption: Buffer;
-  readonly json: Buffer;
-}
-
-/** Members that webdataset would not accept beside the image (repeated extension in one sample). */
-const RESERVED_EXTENSIONS = new Set(['txt', 'json']);
-
-export function shardName(prefix: string, index: number): string {
-  return `${prefix}-${String(index).padStart(6, '0')}.tar`;
-}
-
 /** Sequential and dot-free: webdataset's key is the member name up to its first dot. */
 export function sampleKey(index: number): string {
   return String(index).padStart(9, '0');
 }
 
+/** Writes the samples in the given order; on cancellation or error the shard being written is removed. */
 export async function exportWebDataset(samples: readonly ExportSample[], options: WebDatasetOptions): Promise<ExportReport> {
   const prefix = options.name ?? 'dataset';
   if (!/^[^/\\]+$/.test(prefix)) throw new Error(`Shard name "${prefix}" must be a file name prefix without slashes.`);
@@ -44,78 +33,51 @@ export async function exportWebDataset(samples: readonly ExportSample[], options
   const maxBytes = options.maxBytesPerShard ?? 1e9;
   if (!(maxSamples >= 1) || !(maxBytes > 0)) throw new Error('Shards need room for at least one sample and one byte.');
   const { signal } = options;
+  signal?.throwIfAborted();
   await fs.mkdir(options.outDir, { recursive: true });
-  const report: ExportReport = { files: [], samples: 0, bytes: 0, skipped: [] };
+  const onlyCaptioned = options.onlyCaptioned ?? true;
+  const shards = new ShardSequence(options.outDir, prefix, maxSamples, maxBytes);
+  const report: ExportReport = { files: shards.files, samples: 0, bytes: 0, skipped: [] };
   const progress = new ProgressThrottle(samples.length, options.onProgress);
-  let shard: TarShardWriter | undefined;
-  let shardSamples = 0;
-  let shardBytes = 0;
-  const closeShard = async (): Promise<void> => {
-    await shard!.close();
-    report.files.push(shard!.file);
-    report.bytes += shardBytes + TAR_END_BYTES;
-    shard = undefined;
-  };
+  let done = 0;
   try {
-    for (let i = 0; i < samples.length; i++) {
+    for await (const draft of readDrafts(samples, onlyCaptioned)) {
       signal?.throwIfAborted();
-      const prepared = await prepareSample(samples[i], sampleKey(report.samples), options.onlyCaptioned ?? true);
-      if (prepared.ok) {
-        const sample = prepared.value;
-        const bytes = tarMemberBytes(sample.imageSize) + tarMemberBytes(sample.caption.byteLength) + tarMemberBytes(sample.json.byteLength);
-        if (shard && (shardSamples >= maxSamples || shardBytes + bytes + TAR_END_BYTES > maxBytes)) await closeShard();
-        if (!shard) {
-          shard = await TarShardWriter.open(path.join(options.outDir, shardName(prefix, report.files.length)));
-          shardSamples = shardBytes = 0;
-        }
-        await shard.addFile(sample.imageName, sample.imagePath, sample.imageSize, signal);
-        await shard.addBuffer(`${sample.key}.txt`, sample.caption);
-        await shard.addBuffer(`${sample.key}.json`, sample.json);
-        shardSamples++;
-        shardBytes += bytes;
-        report.samples++;
-      } else {
-        report.skipped.push(prepared.skip);
-      }
-      progress.update(i + 1, report.bytes + shardBytes);
+      const skipped = draft.ok ? await writeSample(shards, draft.value, sampleKey(report.samples), signal) : draft.skip;
+      if (skipped) report.skipped.push(skipped);
+      else report.samples++;
+      progress.update(++done, shards.bytes);
     }
-    if (shard) await closeShard();
+    await shards.close();
   } catch (err) {
-    await shard?.discard();
+    await shards.discard();
     throw err;
   }
+  report.bytes = shards.bytes;
   progress.finish(report.bytes);
   return report;
 }
 
-async function prepareSample(sample: ExportSample, key: string, onlyCaptioned: boolean): Promise<Loaded<PreparedSample>> {
-  const caption = await loadCaption(sample, onlyCaptioned);
-  if (!caption.ok) return caption;
-  const ext = path.extname(sample.imagePath).slice(1).toLowerCase();
-  if (ext === '' || RESERVED_EXTENSIONS.has(ext)) {
-    return { ok: false, skip: { path: sample.relPath, reason: 'image unreadable', detail: `the extension ".${ext}" cannot name an image member` } };
-  }
-  const image = await loadImage(sample, true);
-  if (!image.ok) return image;
-  const regions = await loadRegions(sample);
-  if (!regions.ok) return regions;
-  const json = sampleJson(sample, key, image.value.width, image.value.height, caption.value, regions.value);
-  return {
-    ok: true,
-    value: {
-      key,
-      imagePath: sample.imagePath,
-      imageName: `${key}.${ext}`,
-      imageSize: image.value.size,
-      caption: Buffer.from(caption.value, 'utf8'),
-      json: Buffer.from(JSON.stringify(json), 'utf8'),
-    },
-  };
+/** Completes the draft (pixel size past the head, regions) and writes its three members; why not, when it cannot. */
+async function writeSample(shards: ShardSequence, draft: SampleDraft, key: string, signal?: AbortSignal): Promise<SkippedSample | undefined> {
+  const pixels = await completePixelSize(draft.sample, draft.image);
+  if (!pixels.ok) return pixels.skip;
+  const regions = draft.hasRegions === false ? ({ ok: true, value: undefined } as const) : await loadRegions(draft.sample);
+  if (!regions.ok) return regions.skip;
+  const caption = Buffer.from(draft.caption, 'utf8');
+  const json = Buffer.from(JSON.stringify(sampleJson(draft, key, pixels.value, regions.value)), 'utf8');
+  const bytes = tarMemberBytes(draft.image.size) + tarMemberBytes(caption.byteLength) + tarMemberBytes(json.byteLength);
+  const shard = await shards.shardFor(bytes);
+  await shard.addImage(`${key}.${draft.ext}`, draft.sample.imagePath, draft.image, signal);
+  await shard.addBuffer(`${key}.txt`, caption);
+  await shard.addBuffer(`${key}.json`, json);
+  shards.added(bytes);
+  return undefined;
 }
 
-function sampleJson(sample: ExportSample, key: string, width: number | undefined, height: number | undefined, caption: string, regions: readonly Region[] | undefined): Record<string, unknown> {
-  const json: Record<string, unknown> = { key, source: sample.relPath, width, height, caption };
+function sampleJson(draft: SampleDraft, key: string, pixels: { width: number; height: number }, regions: readonly Region[] | undefined): Record<string, unknown> {
+  const json: Record<string, unknown> = { key, source: draft.sample.relPath, width: pixels.width, height: pixels.height, caption: draft.caption };
   if (regions) json.regions = regions;
-  for (const [field, value] of Object.entries(sample.metadata ?? {})) if (!(field in json)) json[field] = value;
+  for (const [field, value] of Object.entries(draft.sample.metadata ?? {})) if (!(field in json)) json[field] = value;
   return json;
 }

@@ -1,0 +1,99 @@
+/** Reads the small parts of each WebDataset sample ahead of the writer: caption, image size and head, regions. */
+import * as path from 'node:path';
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import { ExportSample } from './exportTypes';
+import { lookahead } from './lookahead';
+import { ImageHead, readImageHead, readImageHeadSync } from './openImage';
+import { hasRegionsSync, loadCaption, loadCaptionSync, Loaded } from './sampleSource';
+
+export interface SampleDraft {
+  readonly sample: ExportSample;
+  /** The image's extension, lower-case, as its member's. */
+  readonly ext: string;
+  readonly caption: string;
+  readonly image: ImageHead;
+  /** undefined: not checked yet (read asynchronously when the sample is written). */
+  readonly hasRegions?: boolean;
+}
+
+/** The longest the event loop is held by one run of synchronous reads (as in captions/readCaptions). */
+const SLICE_MS = 10;
+/** At most this many image heads (up to 1 MB each) read ahead. */
+const SLICE_SAMPLES = 32;
+/** A synchronous sample slower than this means slow storage: the rest is read asynchronously. */
+const SLOW_SAMPLE_MS = 20;
+const ASYNC_LOOKAHEAD = 16;
+
+/** Member extensions that webdataset would see twice in one sample if an image had them. */
+const RESERVED_EXTENSIONS = new Set(['txt', 'json']);
+
+/**
+ * Drafts in the order of `samples`. Small cached files are read synchronously in slices of about
+ * 10 ms (async fs calls cost several thread-pool round trips each, far more than these reads);
+ * slow storage falls back to async reads with a few samples in flight, so the host never stalls.
+ */
+export async function* readDrafts(samples: readonly ExportSample[], onlyCaptioned: boolean): AsyncGenerator<Loaded<SampleDraft>> {
+  const scratch = Buffer.allocUnsafe(64 * 1024);
+  let next = 0;
+  let slow = false;
+  while (next < samples.length && !slow) {
+    const slice: Array<Loaded<SampleDraft>> = [];
+    const allocate = slabAllocator();
+    const sliceEnd = performance.now() + SLICE_MS;
+    while (next < samples.length && slice.length < SLICE_SAMPLES && performance.now() < sliceEnd && !slow) {
+      const started = performance.now();
+      slice.push(draftSync(samples[next++], onlyCaptioned, scratch, allocate));
+      slow = performance.now() - started > SLOW_SAMPLE_MS;
+    }
+    yield* slice;
+    await yieldToEventLoop();
+  }
+  function* rest(): Generator<ExportSample> {
+    for (let i = next; i < samples.length; i++) yield samples[i];
+  }
+  yield* lookahead(rest(), ASYNC_LOOKAHEAD, (sample) => draftAsync(sample, onlyCaptioned));
+}
+
+function imageExtension(sample: ExportSample): Loaded<string> {
+  const ext = path.extname(sample.imagePath).slice(1).toLowerCase();
+  if (ext !== '' && !RESERVED_EXTENSIONS.has(ext)) return { ok: true, value: ext };
+  return { ok: false, skip: { path: sample.relPath, reason: 'image unreadable', detail: `the extension ".${ext}" cannot name an image member` } };
+}
+
+/**
+ * Image heads of one slice cut from shared slabs: one allocation per few megabytes instead of one
+ * per image keeps the garbage collector out of the way. A slab is freed once all its heads are written.
+ */
+function slabAllocator(slabBytes = 4 * 1024 * 1024): (size: number) => Buffer {
+  let slab = Buffer.alloc(0);
+  let used = 0;
+  return (size) => {
+    if (size > slabBytes / 4) return Buffer.allocUnsafe(size);
+    if (used + size > slab.length) {
+      slab = Buffer.allocUnsafe(slabBytes);
+      used = 0;
+    }
+    used += size;
+    return slab.subarray(used - size, used);
+  };
+}
+
+function draftSync(sample: ExportSample, onlyCaptioned: boolean, scratch: Buffer, allocate: (size: number) => Buffer): Loaded<SampleDraft> {
+  const caption = loadCaptionSync(sample, onlyCaptioned, scratch);
+  if (!caption.ok) return caption;
+  const ext = imageExtension(sample);
+  if (!ext.ok) return ext;
+  const image = readImageHeadSync(sample, allocate);
+  if (!image.ok) return image;
+  return { ok: true, value: { sample, ext: ext.value, caption: caption.value, image: image.value, hasRegions: hasRegionsSync(sample) } };
+}
+
+async function draftAsync(sample: ExportSample, onlyCaptioned: boolean): Promise<Loaded<SampleDraft>> {
+  const caption = await loadCaption(sample, onlyCaptioned);
+  if (!caption.ok) return caption;
+  const ext = imageExtension(sample);
+  if (!ext.ok) return ext;
+  const image = await readImageHead(sample);
+  if (!image.ok) return image;
+  return { ok: true, value: { sample, ext: ext.value, caption: caption.value, image: image.value } };
+}
