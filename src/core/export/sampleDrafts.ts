@@ -18,8 +18,8 @@ export interface SampleDraft {
 
 /** The longest the event loop is held by one run of synchronous reads (as in captions/readCaptions). */
 const SLICE_MS = 10;
-/** At most this many image heads (up to 1 MB each) read ahead. */
-const SLICE_SAMPLES = 32;
+/** Drafts read ahead of the writer: at most this many image heads (up to 1 MB each) in memory. */
+const QUEUE_SAMPLES = 64;
 /** A synchronous sample slower than this means slow storage: the rest is read asynchronously. */
 const SLOW_SAMPLE_MS = 20;
 const ASYNC_LOOKAHEAD = 16;
@@ -28,30 +28,83 @@ const ASYNC_LOOKAHEAD = 16;
 const RESERVED_EXTENSIONS = new Set(['txt', 'json']);
 
 /**
- * Drafts in the order of `samples`. Small cached files are read synchronously in slices of about
- * 10 ms (async fs calls cost several thread-pool round trips each, far more than these reads);
- * slow storage falls back to async reads with a few samples in flight, so the host never stalls.
+ * Drafts in the order of `samples`. Small cached files are read synchronously, in slices of about
+ * 10 ms run while the writer waits on the disk (async fs calls cost several thread-pool round trips
+ * each, far more than these reads); slow storage falls back to async reads with a few samples in
+ * flight, so the host never stalls.
  */
-export async function* readDrafts(samples: readonly ExportSample[], onlyCaptioned: boolean): AsyncGenerator<Loaded<SampleDraft>> {
-  const scratch = Buffer.allocUnsafe(64 * 1024);
-  let next = 0;
-  let slow = false;
-  while (next < samples.length && !slow) {
-    const slice: Array<Loaded<SampleDraft>> = [];
-    const allocate = slabAllocator();
-    const sliceEnd = performance.now() + SLICE_MS;
-    while (next < samples.length && slice.length < SLICE_SAMPLES && performance.now() < sliceEnd && !slow) {
-      const started = performance.now();
-      slice.push(draftSync(samples[next++], onlyCaptioned, scratch, allocate));
-      slow = performance.now() - started > SLOW_SAMPLE_MS;
-    }
-    yield* slice;
-    await yieldToEventLoop();
+export async function* readDrafts(samples: readonly ExportSample[], onlyCaptioned: boolean, slowSampleMs = SLOW_SAMPLE_MS): AsyncGenerator<Loaded<SampleDraft>> {
+  const reader = new SyncDraftReader(samples, onlyCaptioned, slowSampleMs);
+  try {
+    yield* reader.drafts();
+  } finally {
+    await reader.stop();
   }
-  function* rest(): Generator<ExportSample> {
-    for (let i = next; i < samples.length; i++) yield samples[i];
-  }
+  const rest = function* (): Generator<ExportSample> {
+    for (let i = reader.next; i < samples.length; i++) yield samples[i];
+  };
   yield* lookahead(rest(), ASYNC_LOOKAHEAD, (sample) => draftAsync(sample, onlyCaptioned));
+}
+
+/** Reads drafts synchronously in the background, a slice per event-loop turn, while the queue has room. */
+class SyncDraftReader {
+  next = 0;
+  private readonly queue: Array<Loaded<SampleDraft>> = [];
+  private readonly scratch = Buffer.allocUnsafe(64 * 1024);
+  private readonly allocate = slabAllocator();
+  private slow = false;
+  private stopped = false;
+  private finished = false;
+  private failure: unknown;
+  private wakeConsumer?: () => void;
+  private wakeProducer?: () => void;
+  private readonly producing: Promise<void>;
+
+  constructor(private readonly samples: readonly ExportSample[], private readonly onlyCaptioned: boolean, private readonly slowSampleMs: number) {
+    this.producing = this.produce().catch((err: unknown) => void (this.failure = err)).finally(() => {
+      this.finished = true;
+      this.wakeConsumer?.();
+    });
+  }
+
+  async *drafts(): AsyncGenerator<Loaded<SampleDraft>> {
+    for (;;) {
+      const draft = this.queue.shift();
+      if (draft) {
+        if (this.queue.length <= QUEUE_SAMPLES / 2) this.wakeProducer?.();
+        yield draft;
+      } else if (this.failure !== undefined) {
+        throw this.failure;
+      } else if (this.finished) {
+        return;
+      } else {
+        await new Promise<void>((resolve) => (this.wakeConsumer = resolve));
+      }
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.wakeProducer?.();
+    await this.producing;
+  }
+
+  private async produce(): Promise<void> {
+    while (this.next < this.samples.length && !this.slow && !this.stopped) {
+      if (this.queue.length > QUEUE_SAMPLES / 2) {
+        await new Promise<void>((resolve) => (this.wakeProducer = resolve));
+        continue;
+      }
+      const sliceEnd = performance.now() + SLICE_MS;
+      while (this.next < this.samples.length && this.queue.length < QUEUE_SAMPLES && !this.slow && performance.now() < sliceEnd) {
+        const started = performance.now();
+        this.queue.push(draftSync(this.samples[this.next++], this.onlyCaptioned, this.scratch, this.allocate));
+        this.slow = performance.now() - started > this.slowSampleMs;
+      }
+      this.wakeConsumer?.();
+      await yieldToEventLoop();
+    }
+  }
 }
 
 function imageExtension(sample: ExportSample): Loaded<string> {
@@ -61,10 +114,10 @@ function imageExtension(sample: ExportSample): Loaded<string> {
 }
 
 /**
- * Image heads of one slice cut from shared slabs: one allocation per few megabytes instead of one
- * per image keeps the garbage collector out of the way. A slab is freed once all its heads are written.
+ * Image heads cut from shared slabs: one allocation per few megabytes instead of one per image
+ * keeps the garbage collector out of the way. A slab is freed once all its heads are written.
  */
-function slabAllocator(slabBytes = 4 * 1024 * 1024): (size: number) => Buffer {
+function slabAllocator(slabBytes = 1024 * 1024): (size: number) => Buffer {
   let slab = Buffer.alloc(0);
   let used = 0;
   return (size) => {

@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ExportSample, exportWebDataset } from '../../../src/core/export';
 import { TempDirs } from '../helpers/tempTree';
+import sharp from 'sharp';
 import { listDir, sha256File, tarListing, webdatasetSamples, writeDataset, writeImage } from './exportTestKit';
 
 const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
@@ -133,5 +134,25 @@ describe('exportWebDataset', () => {
       ['000000001', '__key__ json png txt', '日本 語/.hidden.png'],
       ['000000002', '__key__ jpg json txt', 'x..y.jpg'],
     ]);
+  });
+
+  it('streams an image larger than the 1 MB read-ahead in chunks, its bytes unchanged', async () => {
+    const dir = await temp.make();
+    const big = await writeDataset(dir, [{ rel: 'big.png', width: 900, height: 700, caption: 'big' }, { rel: 'after.jpg', width: 9, height: 9, caption: 'after' }]);
+    assert.ok(fs.statSync(big[0].imagePath).size > 1024 * 1024, 'the fixture must pass the read-ahead size');
+    const report = await exportWebDataset(big, { outDir: await temp.make() });
+    const got = webdatasetSamples(report.files[0]);
+    assert.deepEqual(got.map((s) => s.png ?? s.jpg), big.map((s) => sha256File(s.imagePath)));
+    assert.deepEqual(got.map((s) => [(s.json as { width: number }).width, (s.json as { height: number }).height]), [[900, 700], [9, 9]]);
+  });
+
+  it('gives the displayed pixel size of a JPEG rotated by EXIF orientation 6', async () => {
+    const dir = await temp.make();
+    const image = path.join(dir, 'rotated.jpg');
+    await sharp({ create: { width: 40, height: 10, channels: 3, background: '#336699' } }).jpeg().withMetadata({ orientation: 6 }).toFile(image);
+    fs.writeFileSync(path.join(dir, 'rotated.txt'), 'rotated');
+    const report = await exportWebDataset([{ imagePath: image, relPath: 'rotated.jpg', captionPath: path.join(dir, 'rotated.txt') }], { outDir: await temp.make() });
+    const json = webdatasetSamples(report.files[0])[0].json as { width: number; height: number };
+    assert.deepEqual([json.width, json.height], [10, 40]);
   });
 });

@@ -7,16 +7,15 @@ import { listDir, webdatasetSamples, writeDataset } from './exportTestKit';
 
 const COUNT = 12;
 
-/** Samples whose `captionPath` getter aborts the export when sample `at` is reached. */
+/** Samples whose `metadata` getter (read as the sample is written, after the read-ahead) aborts the export at sample `at`. */
 function abortingAt(samples: readonly ExportSample[], at: number, controller: AbortController): ExportSample[] {
   const copy = [...samples];
   const target = samples[at];
   copy[at] = {
-    imagePath: target.imagePath,
-    relPath: target.relPath,
-    get captionPath() {
+    ...target,
+    get metadata() {
       controller.abort();
-      return target.captionPath;
+      return undefined;
     },
   };
   return copy;
