@@ -6,7 +6,7 @@
  */
 import { rmSync } from 'node:fs';
 import * as path from 'node:path';
-import { exportWebDataset } from '../src/core/export';
+import { ExportSample, exportWebDataset } from '../src/core/export';
 import { exportMemorySamples } from './exportMemoryBench';
 
 const WARM_UP = 5000;
@@ -18,11 +18,11 @@ export interface ExportMemoryProbeResult {
   /** Highest RSS and heapUsed + external above the baseline: the export's own memory, garbage included. */
   readonly rssGrowthBytes: number;
   readonly heapExternalGrowthBytes: number;
-  /** Highest heapUsed + external above the baseline right after a full gc, every 50 ms: what the export holds. */
+  /** Highest heapUsed + external above the baseline right after a full gc, at 10 evenly spaced samples: what the export holds. */
   readonly liveGrowthBytes: number;
 }
 
-const LIVE_SAMPLE_MS = 50;
+const CHECKPOINTS = 10;
 
 function fullGc(): void {
   const gc = (globalThis as { gc?: () => void }).gc;
@@ -36,41 +36,78 @@ function heapAndExternal(): number {
   return m.heapUsed + m.external;
 }
 
+/** Peaks above a baseline: sampled every 5 ms (garbage included), and after a full gc at checkpoints. */
+class Meter {
+  private heapBefore = 0;
+  private rssBefore = 0;
+  private peakHeap = 0;
+  private peakRss = 0;
+  private peakLive = 0;
+  private timer: NodeJS.Timeout | undefined;
+
+  start(): void {
+    fullGc();
+    this.heapBefore = this.peakHeap = this.peakLive = heapAndExternal();
+    this.rssBefore = this.peakRss = process.memoryUsage.rss();
+    this.timer = setInterval(() => this.sample(), 5);
+  }
+
+  /** A checkpoint: what is still held after a full gc. Ignored before `start`. */
+  checkpoint(): void {
+    if (!this.timer) return;
+    this.sample();
+    fullGc();
+    this.peakLive = Math.max(this.peakLive, heapAndExternal());
+  }
+
+  stop(samples: number): ExportMemoryProbeResult {
+    clearInterval(this.timer);
+    this.sample();
+    return {
+      samples,
+      peakRssBytes: this.peakRss,
+      rssGrowthBytes: this.peakRss - this.rssBefore,
+      heapExternalGrowthBytes: this.peakHeap - this.heapBefore,
+      liveGrowthBytes: this.peakLive - this.heapBefore,
+    };
+  }
+
+  private sample(): void {
+    this.peakHeap = Math.max(this.peakHeap, heapAndExternal());
+    this.peakRss = Math.max(this.peakRss, process.memoryUsage.rss());
+  }
+}
+
 async function main(): Promise<void> {
   const [dir, count, outDir] = [process.argv[2], Number(process.argv[3]), process.argv[4]];
-  const samples = exportMemorySamples(dir, count);
+  const meter = new Meter();
+  // As many checkpoints in both runs: a maximum over more measurements would be higher by chance alone.
+  const samples = withCheckpoints(exportMemorySamples(dir, count), () => meter.checkpoint());
   const warmUpDir = path.resolve(outDir, 'warm-up');
-  await exportWebDataset(samples.slice(0, WARM_UP), { outDir: warmUpDir });
+  await exportWebDataset(exportMemorySamples(dir, WARM_UP), { outDir: warmUpDir });
   rmSync(warmUpDir, { recursive: true });
-  fullGc();
-  const heapBefore = heapAndExternal();
-  const rssBefore = process.memoryUsage.rss();
-  let peakHeap = heapBefore;
-  let peakRss = rssBefore;
-  const sample = (): void => {
-    peakHeap = Math.max(peakHeap, heapAndExternal());
-    peakRss = Math.max(peakRss, process.memoryUsage.rss());
-  };
-  let peakLive = heapBefore;
-  const sampler = setInterval(sample, 5);
-  const liveSampler = setInterval(() => {
-    sample();
-    fullGc();
-    peakLive = Math.max(peakLive, heapAndExternal());
-  }, LIVE_SAMPLE_MS);
+  meter.start();
   const report = await exportWebDataset(samples, { outDir: path.resolve(outDir, 'shards') });
-  clearInterval(sampler);
-  clearInterval(liveSampler);
-  sample();
+  const result = meter.stop(report.samples);
   if (report.samples !== count) throw new Error(`exported ${report.samples} of ${count} samples: ${JSON.stringify(report.skipped.slice(0, 3))}`);
-  const result: ExportMemoryProbeResult = {
-    samples: report.samples,
-    peakRssBytes: peakRss,
-    rssGrowthBytes: peakRss - rssBefore,
-    heapExternalGrowthBytes: peakHeap - heapBefore,
-    liveGrowthBytes: peakLive - heapBefore,
-  };
   process.stdout.write(JSON.stringify(result));
+}
+
+/** The samples, with `measure` run as the export reads the caption of each of CHECKPOINTS evenly spaced ones. */
+function withCheckpoints(samples: readonly ExportSample[], measure: () => void): ExportSample[] {
+  const copy = [...samples];
+  for (let j = 0; j < CHECKPOINTS; j++) {
+    const i = Math.floor(((j + 0.5) * samples.length) / CHECKPOINTS);
+    const { captionPath } = samples[i];
+    copy[i] = {
+      ...samples[i],
+      get captionPath() {
+        measure();
+        return captionPath;
+      },
+    };
+  }
+  return copy;
 }
 
 main().catch((err) => {

@@ -10,7 +10,7 @@ const MAX_QUEUED_CHUNKS = 1024;
  * Writes in flight at once. Their completions are handled only when the event loop turns, so with
  * one at a time the disk would idle while JavaScript runs; several keep the thread pool busy.
  */
-const MAX_IN_FLIGHT = 4;
+const MAX_IN_FLIGHT = 16;
 /**
  * Bytes per write syscall. Measured on Linux/ext4: 1.2 GB in writes of 64-256 KB took about 0.25 s,
  * in writes of 1-8 MB (what fs.WriteStream's writev of a full buffer gives) often 0.7-1 s.

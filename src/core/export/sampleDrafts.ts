@@ -16,8 +16,8 @@ export interface SampleDraft {
   readonly hasRegions?: boolean;
 }
 
-/** The longest the event loop is held by one run of synchronous reads (as in captions/readCaptions). */
-const SLICE_MS = 10;
+/** The longest one run of synchronous reads holds the event loop: short, so the writes queued meanwhile keep the disk busy. */
+const SLICE_MS = 2;
 /** Drafts read ahead of the writer: at most this many image heads (up to 1 MB each) in memory. */
 const QUEUE_SAMPLES = 64;
 /** A synchronous sample slower than this means slow storage: the rest is read asynchronously. */
@@ -29,7 +29,7 @@ const RESERVED_EXTENSIONS = new Set(['txt', 'json']);
 
 /**
  * Drafts in the order of `samples`. Small cached files are read synchronously, in slices of about
- * 10 ms run while the writer waits on the disk (async fs calls cost several thread-pool round trips
+ * 2 ms run while the writer waits on the disk (async fs calls cost several thread-pool round trips
  * each, far more than these reads); slow storage falls back to async reads with a few samples in
  * flight, so the host never stalls.
  */
@@ -114,7 +114,7 @@ function imageExtension(sample: ExportSample): Loaded<string> {
 }
 
 /**
- * Image heads cut from shared slabs: one allocation per few megabytes instead of one per image
+ * Image heads cut from shared slabs: one allocation per megabyte instead of one per image
  * keeps the garbage collector out of the way. A slab is freed once all its heads are written.
  */
 function slabAllocator(slabBytes = 1024 * 1024): (size: number) => Buffer {

@@ -80,7 +80,7 @@ export class TarShardWriter {
   }
 
   async discard(): Promise<void> {
-    this.tar.destroy(new Error('The export was cancelled.'));
+    this.tar.destroy(new Error('The shard was discarded.'));
     await this.drained.catch(() => undefined);
     await this.out.discard();
   }
