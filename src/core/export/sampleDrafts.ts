@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { ExportSample } from './exportTypes';
 import { lookahead } from './lookahead';
-import { ImageHead, readImageHead, readImageHeadSync } from './openImage';
+import { ImageHead, readImageHead, readImageHeadSync } from './imageHead';
 import { hasRegionsSync, loadCaption, loadCaptionSync, Loaded } from './sampleSource';
 
 export interface SampleDraft {
@@ -18,8 +18,9 @@ export interface SampleDraft {
 
 /** The longest one run of synchronous reads holds the event loop: short, so the writes queued meanwhile keep the disk busy. */
 const SLICE_MS = 2;
-/** Drafts read ahead of the writer: at most this many image heads (up to 1 MB each) in memory. */
+/** Drafts read ahead of the writer: at most this many, holding at most QUEUE_BYTES of image heads. */
 const QUEUE_SAMPLES = 64;
+const QUEUE_BYTES = 8 * 1024 * 1024;
 /** A synchronous sample slower than this means slow storage: the rest is read asynchronously. */
 const SLOW_SAMPLE_MS = 20;
 const ASYNC_LOOKAHEAD = 16;
@@ -50,6 +51,7 @@ export async function* readDrafts(samples: readonly ExportSample[], onlyCaptione
 class SyncDraftReader {
   next = 0;
   private readonly queue: Array<Loaded<SampleDraft>> = [];
+  private queuedBytes = 0;
   private readonly scratch = Buffer.allocUnsafe(64 * 1024);
   private readonly allocate = slabAllocator();
   private slow = false;
@@ -71,7 +73,8 @@ class SyncDraftReader {
     for (;;) {
       const draft = this.queue.shift();
       if (draft) {
-        if (this.queue.length <= QUEUE_SAMPLES / 2) this.wakeProducer?.();
+        if (draft.ok) this.queuedBytes -= draft.value.image.head.length;
+        if (!this.full(2)) this.wakeProducer?.();
         yield draft;
       } else if (this.failure !== undefined) {
         throw this.failure;
@@ -89,17 +92,24 @@ class SyncDraftReader {
     await this.producing;
   }
 
+  /** Whether the queue holds more than 1/`part` of its limits. */
+  private full(part: number): boolean {
+    return this.queue.length >= QUEUE_SAMPLES / part || this.queuedBytes >= QUEUE_BYTES / part;
+  }
+
   private async produce(): Promise<void> {
     while (this.next < this.samples.length && !this.slow && !this.stopped) {
-      if (this.queue.length > QUEUE_SAMPLES / 2) {
+      if (this.full(2)) {
         await new Promise<void>((resolve) => (this.wakeProducer = resolve));
         continue;
       }
       const sliceEnd = performance.now() + SLICE_MS;
-      while (this.next < this.samples.length && this.queue.length < QUEUE_SAMPLES && !this.slow && performance.now() < sliceEnd) {
+      while (this.next < this.samples.length && !this.full(1) && !this.slow && performance.now() < sliceEnd) {
         const started = performance.now();
-        this.queue.push(draftSync(this.samples[this.next++], this.onlyCaptioned, this.scratch, this.allocate));
+        const draft = draftSync(this.samples[this.next++], this.onlyCaptioned, this.scratch, this.allocate);
         this.slow = performance.now() - started > this.slowSampleMs;
+        if (draft.ok) this.queuedBytes += draft.value.image.head.length;
+        this.queue.push(draft);
       }
       this.wakeConsumer?.();
       await yieldToEventLoop();

@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import { pack, type Pack, type Header } from 'tar-stream';
 import { AtomicFileStream } from './atomicFileStream';
 import { EXPORT_MTIME } from './exportTypes';
-import type { ImageHead } from './openImage';
+import type { ImageHead } from './imageHead';
 
 const BLOCK = 512;
 /** Two zero blocks close a tar archive. */

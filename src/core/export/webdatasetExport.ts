@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import type { Region } from '../regions/regionsSidecar';
 import { ProgressThrottle } from './exportProgress';
 import { ExportControl, ExportReport, ExportSample, SkippedSample } from './exportTypes';
-import { completePixelSize } from './openImage';
+import { completePixelSize } from './imageHead';
 import { readDrafts, SampleDraft } from './sampleDrafts';
 import { loadRegions } from './sampleSource';
 import { ShardSequence } from './shardSequence';
