@@ -8,6 +8,7 @@ import { rmSync } from 'node:fs';
 import * as path from 'node:path';
 import { ExportSample, exportWebDataset } from '../src/core/export';
 import { exportMemorySamples } from './exportMemoryBench';
+import { fullGc, heapAndExternal } from './memoryProbe';
 
 const WARM_UP = 5000;
 
@@ -23,18 +24,6 @@ export interface ExportMemoryProbeResult {
 }
 
 const CHECKPOINTS = 10;
-
-function fullGc(): void {
-  const gc = (globalThis as { gc?: () => void }).gc;
-  if (!gc) throw new Error('run the export memory probe with node --expose-gc');
-  gc();
-  gc();
-}
-
-function heapAndExternal(): number {
-  const m = process.memoryUsage();
-  return m.heapUsed + m.external;
-}
 
 /** Peaks above a baseline: sampled every 5 ms (garbage included), and after a full gc at checkpoints. */
 class Meter {

@@ -4,6 +4,7 @@
  */
 import { DatasetIndex } from '../src/core/dataset/datasetIndex';
 import { benchIndexOptions } from './syntheticDataset';
+import { fullGc, heapAndExternal } from './memoryProbe';
 
 export interface MemoryProbeResult {
   readonly images: number;
@@ -12,18 +13,6 @@ export interface MemoryProbeResult {
   readonly rssBytes: number;
   /** Highest heapUsed + external seen while building, above the baseline (garbage included). */
   readonly peakDuringBuildBytes: number;
-}
-
-function fullGc(): void {
-  const gc = (globalThis as { gc?: () => void }).gc;
-  if (!gc) throw new Error('run the memory probe with node --expose-gc');
-  gc();
-  gc();
-}
-
-function heapAndExternal(): number {
-  const m = process.memoryUsage();
-  return m.heapUsed + m.external;
 }
 
 async function main(): Promise<void> {
