@@ -1,9 +1,12 @@
 // Builds the extension (node, cjs), the webview apps (browser, iife) and the test/bench/script files (node, unbundled).
 import * as esbuild from 'esbuild';
-import { readdirSync, statSync, mkdirSync, copyFileSync } from 'node:fs';
+import { readdirSync, statSync, mkdirSync, copyFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 const production = process.argv.includes('--production');
+
+// Stale transpiled files of renamed or deleted tests would otherwise keep running (and passing).
+if (!production) rmSync('out', { recursive: true, force: true, maxRetries: 3 });
 
 function tsFiles(dir) {
   let out = [];
