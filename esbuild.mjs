@@ -33,6 +33,20 @@ const extension = esbuild.build({
   logLevel: 'warning',
 });
 
+// The local-model worker: a separate process; its native packages stay outside the bundle.
+const worker = esbuild.build({
+  entryPoints: ['src/worker/main.ts'],
+  bundle: true,
+  outfile: 'dist/worker.js',
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  external: ['sharp', 'onnxruntime-node'],
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'warning',
+});
+
 const webviewApps = ['captionEditor'];
 const webviews = esbuild.build({
   entryPoints: webviewApps.map((app) => `src/webviews/ui/${app}/main.ts`),
@@ -64,7 +78,7 @@ const tests = production ? Promise.resolve() : esbuild.build({
   logLevel: 'warning',
 });
 
-await Promise.all([extension, webviews, tests]);
+await Promise.all([extension, worker, webviews, tests]);
 mkdirSync('dist/webviews', { recursive: true });
 copyFileSync('node_modules/@vscode/codicons/dist/codicon.css', 'dist/webviews/codicon.css');
 copyFileSync('node_modules/@vscode/codicons/dist/codicon.ttf', 'dist/webviews/codicon.ttf');

@@ -1,0 +1,135 @@
+/**
+ * The local-model worker: a child process the extension host starts with VS Code's own runtime.
+ * stdin/stdout carry the JSON-RPC protocol and nothing else (console output goes to stderr, which
+ * the host copies into its log).
+ */
+import { CancellationToken, createMessageConnection, ResponseError, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
+import type { RawImage } from '@huggingface/transformers';
+import { deleteCachedModel, listCachedModels } from './cachedModels';
+import { captionImages, newControl } from './captioner';
+import { embedImages, embedTexts } from './embedder';
+import { loadImage } from './images';
+import { ModelLoader, type LoadedModel } from './modelLoader';
+import {
+  encodeVector,
+  Notifications,
+  Requests,
+  WorkerErrorCodes,
+  type ImageInput,
+  type ItemResult,
+  type ModelRef,
+  type Progress,
+  type WorkerSettings,
+} from './protocol';
+import { isOutOfMemory, messageOf, workerError } from './workerErrors';
+
+// Libraries may print with console.log: keep stdout for the protocol.
+for (const method of ['log', 'info', 'debug', 'warn'] as const) {
+  console[method] = (...args: unknown[]) => process.stderr.write(`${args.map(String).join(' ')}\n`);
+}
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+const connection = createMessageConnection(new StreamMessageReader(process.stdin), new StreamMessageWriter(process.stdout));
+const loader = new ModelLoader(log);
+let settings: WorkerSettings | undefined;
+
+const DEFAULT_MAX_NEW_TOKENS = 128;
+
+connection.onRequest(Requests.configure, (params) => {
+  settings = params;
+  return loader.configure(params);
+});
+
+connection.onRequest(Requests.caption, async (params, token) => {
+  const loaded = await load(params.model, params.ticket, token);
+  const decoded = await decodeAll(params.images);
+  let tokens = 0;
+  const control = newControl(
+    params.stream && params.images.length === 1 ? (delta) => progress({ ticket: params.ticket, kind: 'text', delta }) : undefined,
+    () => tokens++,
+  );
+  const cancel = token.onCancellationRequested(() => control.stop.interrupt());
+  try {
+    const good = decoded.filter((item): item is RawImage => !(item instanceof Error));
+    const texts = good.length
+      ? await guard(params.model, () => captionImages(loaded, good, { prompt: params.prompt, maxNewTokens: params.maxNewTokens ?? DEFAULT_MAX_NEW_TOKENS }, control))
+      : [];
+    if (token.isCancellationRequested) log(`Generation stopped after ${tokens} tokens: cancelled.`);
+    throwIfCancelled(token);
+    return { items: mergeResults(decoded, texts), device: loaded.device };
+  } finally {
+    cancel.dispose();
+  }
+});
+
+connection.onRequest(Requests.embedText, async (params, token) => {
+  const loaded = await load(params.model, params.ticket, token);
+  const vectors = await guard(params.model, () => embedTexts(loaded, params.texts));
+  throwIfCancelled(token);
+  return { dims: vectors[0]?.length ?? 0, items: vectors.map((vector) => ({ ok: true as const, value: encodeVector(vector) })) };
+});
+
+connection.onRequest(Requests.embedImages, async (params, token) => {
+  const loaded = await load(params.model, params.ticket, token);
+  const decoded = await decodeAll(params.images);
+  const good = decoded.filter((item): item is RawImage => !(item instanceof Error));
+  const vectors = good.length ? await guard(params.model, () => embedImages(loaded, good)) : [];
+  throwIfCancelled(token);
+  return { dims: vectors[0]?.length ?? 0, items: mergeResults(decoded, vectors.map(encodeVector)) };
+});
+
+connection.onRequest(Requests.prepareModel, async (params, token) => {
+  const loaded = await load(params.model, params.ticket, token);
+  return { device: loaded.device };
+});
+
+connection.onRequest(Requests.listCachedModels, () => listCachedModels(requireSettings().cacheDir));
+
+connection.onRequest(Requests.deleteCachedModel, async ({ id }) => {
+  const deleted = await deleteCachedModel(requireSettings().cacheDir, id);
+  loader.configure(requireSettings()); // forget loaded copies
+  return { deleted };
+});
+
+connection.onClose(() => process.exit(0));
+process.stdin.on('end', () => process.exit(0));
+connection.listen();
+
+function progress(value: Progress): void {
+  void connection.sendNotification(Notifications.progress, value);
+}
+
+async function load(model: ModelRef, ticket: number, token: CancellationToken): Promise<LoadedModel> {
+  const loaded = await loader.load(model, (download) => progress({ ticket, kind: 'download', ...download }));
+  throwIfCancelled(token);
+  return loaded;
+}
+
+/** Decodes every image; a failure stays in its slot as an Error so the others go on. */
+async function decodeAll(images: readonly ImageInput[]): Promise<(RawImage | Error)[]> {
+  return Promise.all(images.map((image) => loadImage(image).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))))));
+}
+
+function mergeResults<T>(decoded: readonly (RawImage | Error)[], values: readonly T[]): ItemResult<T>[] {
+  let next = 0;
+  return decoded.map((item) => (item instanceof Error ? { ok: false as const, error: item.message } : { ok: true as const, value: values[next++] }));
+}
+
+async function guard<T>(model: ModelRef, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof ResponseError) throw error;
+    if (isOutOfMemory(error)) throw workerError('out-of-memory', `${model.id} ran out of memory: ${messageOf(error)}. Try a smaller batch, dtype (q8/q4) or model.`);
+    throw workerError('failed', `${model.id} failed: ${messageOf(error)}`);
+  }
+}
+
+function throwIfCancelled(token: CancellationToken): void {
+  if (token.isCancellationRequested) throw new ResponseError(WorkerErrorCodes.cancelled, 'Cancelled');
+}
+
+function requireSettings(): WorkerSettings {
+  if (!settings) throw workerError('failed', 'The worker was not configured');
+  return settings;
+}

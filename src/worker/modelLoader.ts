@@ -1,0 +1,224 @@
+/**
+ * Loads local models with transformers.js on onnxruntime-node: settings (cache folder, local
+ * folder, offline), device choice with a CPU fallback, download progress, and one loaded copy of
+ * each model per worker.
+ */
+import { existsSync, readdirSync } from 'node:fs';
+import { dirname, isAbsolute, join } from 'node:path';
+import * as transformers from '@huggingface/transformers';
+import { listSupportedBackends } from 'onnxruntime-node';
+import type { LocalDtype, ModelRef, WorkerInfo, WorkerSettings } from './protocol';
+import { yieldBetweenSteps } from './captioner';
+import { isOutOfMemory, messageOf, workerError } from './workerErrors';
+
+type Processor = Awaited<ReturnType<typeof transformers.AutoProcessor.from_pretrained>>;
+type Tokenizer = Awaited<ReturnType<typeof transformers.AutoTokenizer.from_pretrained>>;
+type Model = transformers.PreTrainedModel;
+
+export type LoadedModel =
+  | { readonly task: 'image-to-text'; readonly processor: Processor; readonly tokenizer: Tokenizer; readonly model: Model; readonly device: string }
+  | { readonly task: 'florence2'; readonly processor: Processor; readonly model: Model; readonly device: string }
+  | { readonly task: 'smolvlm'; readonly processor: Processor; readonly model: Model; readonly device: string }
+  | { readonly task: 'feature-extraction'; readonly extractor: transformers.FeatureExtractionPipeline; readonly device: string }
+  | {
+      readonly task: 'clip';
+      readonly processor: Processor;
+      readonly tokenizer: Tokenizer;
+      readonly textModel: Model;
+      readonly visionModel: Model;
+      readonly device: string;
+    };
+
+export interface DownloadProgress {
+  readonly file: string;
+  readonly loaded: number;
+  readonly total: number;
+}
+
+export type Log = (line: string) => void;
+
+export class ModelLoader {
+  private settings: WorkerSettings | undefined;
+  private readonly loaded = new Map<string, Promise<LoadedModel>>();
+  private warnedAboutCuda = false;
+
+  constructor(private readonly log: Log) {}
+
+  configure(settings: WorkerSettings): WorkerInfo {
+    this.settings = settings;
+    transformers.env.cacheDir = settings.cacheDir;
+    transformers.env.useFSCache = true;
+    transformers.env.allowLocalModels = true;
+    transformers.env.allowRemoteModels = settings.allowRemoteModels;
+    if (settings.localModelPath) transformers.env.localModelPath = withTrailingSlash(settings.localModelPath);
+    this.loaded.clear();
+    const backends = listSupportedBackends().map((backend) => backend.name);
+    return {
+      pid: process.pid,
+      versions: { node: process.versions.node, transformers: transformers.env.version },
+      backends,
+      cudaAvailable: cudaProviderPresent(),
+    };
+  }
+
+  /** The loaded model, loading it (and downloading what is missing) on first use. */
+  load(ref: ModelRef, onDownload?: (progress: DownloadProgress) => void): Promise<LoadedModel> {
+    const key = `${ref.task}\n${ref.id}\n${ref.dtype ?? ''}`;
+    let pending = this.loaded.get(key);
+    if (!pending) {
+      pending = this.loadOnce(ref, onDownload);
+      this.loaded.set(key, pending);
+      pending.catch(() => this.loaded.delete(key));
+    }
+    return pending;
+  }
+
+  private async loadOnce(ref: ModelRef, onDownload?: (progress: DownloadProgress) => void): Promise<LoadedModel> {
+    const settings = this.requireSettings();
+    const device = this.chooseDevice(settings);
+    try {
+      return await this.loadOn(ref, device, onDownload);
+    } catch (error) {
+      if (device !== 'cpu' && !isMissingModel(error)) {
+        this.log(`Could not start ${ref.id} on ${device} (${messageOf(error)}); running it on the CPU.`);
+        return this.loadOn(ref, 'cpu', onDownload);
+      }
+      throw this.explain(ref, error);
+    }
+  }
+
+  private async loadOn(ref: ModelRef, device: 'cpu' | 'cuda', onDownload?: (progress: DownloadProgress) => void): Promise<LoadedModel> {
+    const started = Date.now();
+    const options = {
+      dtype: (ref.dtype ?? 'fp32') as LocalDtype,
+      device,
+      session_options: this.sessionOptions(),
+      progress_callback: (event: transformers.ProgressInfo) => {
+        if (event.status === 'progress' && onDownload) onDownload({ file: event.file, loaded: event.loaded, total: event.total });
+      },
+    };
+    const id = ref.id;
+    let model: LoadedModel;
+    switch (ref.task) {
+      case 'image-to-text':
+        model = {
+          task: ref.task,
+          processor: await transformers.AutoProcessor.from_pretrained(id, options),
+          tokenizer: await transformers.AutoTokenizer.from_pretrained(id, options),
+          model: await transformers.AutoModelForVision2Seq.from_pretrained(id, options),
+          device,
+        };
+        break;
+      case 'florence2':
+        model = {
+          task: ref.task,
+          processor: await transformers.AutoProcessor.from_pretrained(id, options),
+          model: await transformers.Florence2ForConditionalGeneration.from_pretrained(id, options),
+          device,
+        };
+        break;
+      case 'smolvlm':
+        model = {
+          task: ref.task,
+          processor: await transformers.AutoProcessor.from_pretrained(id, options),
+          model: await transformers.AutoModelForVision2Seq.from_pretrained(id, options),
+          device,
+        };
+        break;
+      case 'feature-extraction':
+        model = {
+          task: ref.task,
+          extractor: (await transformers.pipeline('feature-extraction', id, options)) as transformers.FeatureExtractionPipeline,
+          device,
+        };
+        break;
+      case 'clip':
+        model = {
+          task: ref.task,
+          processor: await transformers.AutoProcessor.from_pretrained(id, options),
+          tokenizer: await transformers.AutoTokenizer.from_pretrained(id, options),
+          textModel: await transformers.CLIPTextModelWithProjection.from_pretrained(id, options),
+          visionModel: await transformers.CLIPVisionModelWithProjection.from_pretrained(id, options),
+          device,
+        };
+        break;
+    }
+    if ('model' in model) yieldBetweenSteps(model.model as unknown as { forward(inputs: unknown): Promise<unknown> });
+    this.log(`Loaded ${id} (${ref.task}, ${options.dtype}) on ${device} in ${Date.now() - started} ms.`);
+    return model;
+  }
+
+  private sessionOptions(): Record<string, unknown> | undefined {
+    const threads = this.settings?.threads;
+    return threads && threads > 0 ? { intraOpNumThreads: threads, interOpNumThreads: 1 } : undefined;
+  }
+
+  private chooseDevice(settings: WorkerSettings): 'cpu' | 'cuda' {
+    if (settings.device === 'cpu') return 'cpu';
+    const present = cudaProviderPresent();
+    if (present) return 'cuda';
+    if (settings.device === 'cuda' && !this.warnedAboutCuda) {
+      this.warnedAboutCuda = true;
+      this.log(
+        'CUDA was chosen but the CUDA execution provider of onnxruntime-node is not installed: running on the CPU. ' +
+          'To enable it, put libonnxruntime_providers_cuda and libonnxruntime_providers_shared of ONNX Runtime 1.30 (GPU build) ' +
+          `beside ${bindingFolder() ?? 'onnxruntime_binding.node'}, with CUDA 12 and cuDNN 9 installed (Linux x64 only).`,
+      );
+    }
+    return 'cpu';
+  }
+
+  private explain(ref: ModelRef, error: unknown): Error {
+    if (isOutOfMemory(error)) {
+      return workerError('out-of-memory', `Not enough memory to load ${ref.id}: ${messageOf(error)}. Try a smaller dtype (q8 or q4) or a smaller model.`);
+    }
+    if (!isMissingModel(error)) return workerError('failed', `Could not load ${ref.id}: ${messageOf(error)}`);
+    const settings = this.requireSettings();
+    if (isAbsolute(ref.id)) {
+      return workerError('model-missing', `The model folder ${ref.id} is missing files the ${ref.task} model needs: ${messageOf(error)}`);
+    }
+    const folders = [settings.localModelPath ? join(settings.localModelPath, ref.id) : undefined, join(settings.cacheDir, ref.id)].filter(Boolean);
+    const how = settings.allowRemoteModels
+      ? 'It could not be downloaded from the Hugging Face hub (no connection?). Connect once to download it, or'
+      : 'Downloads are off (imageCaptioner.local.allowDownloads). Turn them on to download it once, or';
+    return workerError(
+      'model-missing',
+      `Model ${ref.id} is not available on this machine: checked ${folders.join(' and ')}. ${how} copy its files into ` +
+        `${settings.localModelPath ? join(settings.localModelPath, ref.id) : '<folder>/' + ref.id} (setting imageCaptioner.local.modelsFolder). ` +
+        `(${messageOf(error)})`,
+    );
+  }
+
+  private requireSettings(): WorkerSettings {
+    if (!this.settings) throw workerError('failed', 'The worker was not configured');
+    return this.settings;
+  }
+}
+
+function isMissingModel(error: unknown): boolean {
+  return /not found locally|local_files_only|could not locate|file was not found|fetch failed|ENOTFOUND|ECONNREFUSED|EAI_AGAIN|Unauthorized access|404|no such file|ENOENT/i.test(
+    messageOf(error),
+  );
+}
+
+function withTrailingSlash(folder: string): string {
+  return folder.endsWith('/') || folder.endsWith('\\') ? folder : `${folder}/`;
+}
+
+/** The folder of onnxruntime-node's native binding for this platform, if it can be found. */
+function bindingFolder(): string | undefined {
+  try {
+    const entry = require.resolve('onnxruntime-node');
+    const folder = join(dirname(entry), '..', 'bin', 'napi-v6', process.platform, process.arch);
+    return existsSync(folder) ? folder : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether onnxruntime-node's CUDA provider library is installed beside its binding. */
+function cudaProviderPresent(): boolean {
+  const folder = bindingFolder();
+  if (!folder) return false;
+  return readdirSync(folder).some((name) => /onnxruntime_providers_cuda/.test(name));
+}

@@ -1,0 +1,139 @@
+/**
+ * The protocol between the extension host and the local-model worker (dist/worker.js), spoken over
+ * vscode-jsonrpc on the worker's stdin/stdout. Both sides import these constants; nothing else
+ * crosses the process boundary.
+ */
+import { NotificationType, RequestType } from 'vscode-jsonrpc';
+
+/** How a local model is run: a transformers.js pipeline, or a model family's own generate loop. */
+export type LocalTask = 'image-to-text' | 'florence2' | 'smolvlm' | 'feature-extraction' | 'clip';
+
+/** Weight precision; models on the hub publish some of these as onnx/<name>_<dtype>.onnx. */
+export type LocalDtype = 'fp32' | 'fp16' | 'q8' | 'q4' | 'q4f16';
+
+export type DevicePreference = 'auto' | 'cpu' | 'cuda';
+
+export interface ModelRef {
+  /** A hub id (`onnx-community/Florence-2-base-ft`) or an absolute folder holding the model files. */
+  readonly id: string;
+  readonly task: LocalTask;
+  readonly dtype?: LocalDtype;
+}
+
+/** An image by path (read by the worker) or as bytes (already prepared by the host). */
+export type ImageInput = { readonly path: string } | { readonly base64: string; readonly name?: string };
+
+export interface WorkerSettings {
+  /** Where downloaded models are kept (the extension's global storage, never node_modules). */
+  readonly cacheDir: string;
+  /** A folder of models laid out as `<org>/<name>/`, checked before the hub. */
+  readonly localModelPath?: string;
+  /** False: never download (offline); a model must be in the cache or the local folder. */
+  readonly allowRemoteModels: boolean;
+  readonly device: DevicePreference;
+  /** Threads onnxruntime may use per session (0: its default). */
+  readonly threads?: number;
+}
+
+export interface WorkerInfo {
+  readonly pid: number;
+  readonly versions: { readonly node: string; readonly transformers: string };
+  /** Execution providers this onnxruntime build can use (e.g. cpu, cuda). */
+  readonly backends: readonly string[];
+  readonly cudaAvailable: boolean;
+}
+
+/** Every long request carries a ticket, echoed in its progress notifications. */
+interface Ticketed {
+  readonly ticket: number;
+}
+
+export interface CaptionParams extends Ticketed {
+  readonly model: ModelRef;
+  readonly images: readonly ImageInput[];
+  /** A free-text prompt (SmolVLM) or a task token (`<CAPTION>` for Florence-2); ignored by image-to-text. */
+  readonly prompt?: string;
+  readonly maxNewTokens?: number;
+  /** Stream text deltas as progress (single-image requests only). */
+  readonly stream?: boolean;
+}
+
+/** Per item: a caption or why this one image failed (the others still count). */
+export type ItemResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: string };
+
+export interface CaptionReply {
+  readonly items: readonly ItemResult<string>[];
+  /** Where it ran: cpu or cuda. */
+  readonly device: string;
+}
+
+export interface EmbedTextParams extends Ticketed {
+  readonly model: ModelRef;
+  readonly texts: readonly string[];
+}
+
+export interface EmbedImagesParams extends Ticketed {
+  readonly model: ModelRef;
+  readonly images: readonly ImageInput[];
+}
+
+/** Vectors are little-endian float32 arrays in base64 (compact and quick on the wire). */
+export interface EmbedReply {
+  readonly dims: number;
+  readonly items: readonly ItemResult<string>[];
+}
+
+export interface PrepareModelParams extends Ticketed {
+  readonly model: ModelRef;
+}
+
+export interface CachedModel {
+  /** The id as the hub names it (`org/name`). */
+  readonly id: string;
+  readonly folder: string;
+  readonly bytes: number;
+  readonly files: number;
+}
+
+export type Progress =
+  | { readonly ticket: number; readonly kind: 'download'; readonly file: string; readonly loaded: number; readonly total: number }
+  | { readonly ticket: number; readonly kind: 'items'; readonly done: number; readonly total: number }
+  | { readonly ticket: number; readonly kind: 'text'; readonly delta: string };
+
+/** Error codes of failed requests (ResponseError.code); `data` is always `{ kind }`. */
+export const WorkerErrorCodes = {
+  modelMissing: 1001,
+  badInput: 1002,
+  outOfMemory: 1003,
+  failed: 1004,
+  cancelled: 1005,
+} as const;
+
+export type WorkerErrorKind = 'model-missing' | 'bad-input' | 'out-of-memory' | 'failed';
+
+export const Requests = {
+  configure: new RequestType<WorkerSettings, WorkerInfo, void>('worker/configure'),
+  caption: new RequestType<CaptionParams, CaptionReply, void>('worker/caption'),
+  embedText: new RequestType<EmbedTextParams, EmbedReply, void>('worker/embedText'),
+  embedImages: new RequestType<EmbedImagesParams, EmbedReply, void>('worker/embedImages'),
+  /** Loads a model (downloading what is missing) so the next request starts at once. */
+  prepareModel: new RequestType<PrepareModelParams, { readonly device: string }, void>('worker/prepareModel'),
+  listCachedModels: new RequestType<Record<string, never>, readonly CachedModel[], void>('worker/listCachedModels'),
+  deleteCachedModel: new RequestType<{ readonly id: string }, { readonly deleted: boolean }, void>('worker/deleteCachedModel'),
+} as const;
+
+export const Notifications = {
+  progress: new NotificationType<Progress>('worker/progress'),
+} as const;
+
+/** Decodes a vector of the wire format. */
+export function decodeVector(base64: string): Float32Array {
+  const bytes = Buffer.from(base64, 'base64');
+  const copy = new Uint8Array(bytes.byteLength);
+  copy.set(bytes);
+  return new Float32Array(copy.buffer);
+}
+
+export function encodeVector(vector: Float32Array): string {
+  return Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength).toString('base64');
+}

@@ -1,0 +1,208 @@
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { LocalWorkerError } from '../../../src/providers/local/workerClient';
+import { decodeVector, Requests, type ModelRef, type Progress } from '../../../src/worker/protocol';
+import { TEXT_EMBEDDING_SIZE } from '../../fixtures/localModels/tinyModels';
+import { makeHarness, WORKER_PATH, type Harness } from './workerHarness';
+
+const cosine = (a: Float32Array, b: Float32Array) => a.reduce((sum, value, i) => sum + value * b[i], 0);
+const norm = (a: Float32Array) => Math.sqrt(cosine(a, a));
+
+describe('local model worker (real process, transformers.js + onnxruntime-node, tiny models)', function () {
+  this.timeout(60_000);
+  let h: Harness;
+  let captioner: ModelRef;
+
+  before(async () => {
+    assert.ok(fs.existsSync(WORKER_PATH), `build first: ${WORKER_PATH} is missing`);
+    h = await makeHarness();
+    captioner = { id: h.models.captioner, task: 'image-to-text' };
+  });
+  after(async () => h.dispose());
+
+  it('captions images by path and by bytes, in one batch, and a corrupt image fails alone', async () => {
+    const client = h.client();
+    const reply = await client.request(Requests.caption, {
+      model: captioner,
+      images: [{ path: h.images.red }, { base64: fs.readFileSync(h.images.green).toString('base64'), name: 'green photo.jpg' }, { path: h.images.corrupt }, { path: h.images.blue }],
+      maxNewTokens: 10,
+    });
+    assert.equal(reply.device, 'cpu');
+    assert.deepEqual(reply.items[0], { ok: true, value: 'a red ball' });
+    assert.deepEqual(reply.items[1], { ok: true, value: 'a green ball' });
+    assert.equal(reply.items[2].ok, false);
+    assert.match(!reply.items[2].ok ? reply.items[2].error : '', /corrupt\.jpg could not be read as an image/);
+    assert.deepEqual(reply.items[3], { ok: true, value: 'a blue ball' });
+    const info = await client.info();
+    assert.ok(info.backends.includes('cpu'));
+    assert.notEqual(info.pid, process.pid, 'runs in a child process');
+  });
+
+  it('streams text as progress for a single image', async () => {
+    const client = h.client();
+    const deltas: string[] = [];
+    const reply = await client.request(
+      Requests.caption,
+      { model: captioner, images: [{ path: h.images.blue }], maxNewTokens: 10, stream: true },
+      { onProgress: (p: Progress) => p.kind === 'text' && deltas.push(p.delta) },
+    );
+    assert.equal(reply.items[0].ok && reply.items[0].value, 'a blue ball');
+    assert.ok(deltas.length >= 2, `several deltas: ${JSON.stringify(deltas)}`);
+    assert.equal(deltas.join('').trim(), 'a blue ball');
+  });
+
+  it('embeds texts: right shape, normalized; two concurrent requests are both answered', async () => {
+    const client = h.client();
+    const model: ModelRef = { id: h.models.textEmbedder, task: 'feature-extraction' };
+    const [one, two] = await Promise.all([
+      client.request(Requests.embedText, { model, texts: ['a red ball', 'a dog on the grass', 'sky'] }),
+      client.request(Requests.embedText, { model, texts: ['a cat'] }),
+    ]);
+    assert.equal(one.dims, TEXT_EMBEDDING_SIZE);
+    assert.equal(one.items.length, 3);
+    assert.equal(two.items.length, 1);
+    for (const item of [...one.items, ...two.items]) {
+      assert.ok(item.ok);
+      const vector = decodeVector(item.value);
+      assert.equal(vector.length, TEXT_EMBEDDING_SIZE);
+      assert.ok(Math.abs(norm(vector) - 1) < 1e-4, `normalized: ${norm(vector)}`);
+    }
+    assert.equal(client.startCount, 1, 'one worker served both');
+  });
+
+  it('CLIP: image and text embeddings are normalized and a matching pair ranks above a mismatched one', async () => {
+    const client = h.client();
+    const model: ModelRef = { id: h.models.clip, task: 'clip' };
+    const images = await client.request(Requests.embedImages, { model, images: [{ path: h.images.red }, { path: h.images.corrupt }, { path: h.images.blue }] });
+    const texts = await client.request(Requests.embedText, { model, texts: ['a red ball', 'a blue ball'] });
+    assert.equal(images.items[1].ok, false);
+    const [red, blue] = [images.items[0], images.items[2]].map((item) => decodeVector(item.ok ? item.value : ''));
+    const [redText, blueText] = texts.items.map((item) => decodeVector(item.ok ? item.value : ''));
+    for (const v of [red, blue, redText, blueText]) assert.ok(Math.abs(norm(v) - 1) < 1e-4);
+    const score = (a: Float32Array, b: Float32Array) => 100 * Math.max(0, cosine(a, b));
+    assert.ok(score(red, redText) > 90, `red pair ${score(red, redText)}`);
+    assert.ok(score(red, blueText) < 15, `mismatched ${score(red, blueText)}`);
+    assert.ok(score(blue, blueText) > score(blue, redText));
+  });
+
+  it('cancellation stops generation within a step, and the worker goes on serving', async () => {
+    const client = h.client();
+    const controller = new AbortController();
+    let deltas = 0;
+    const pending = client.request(
+      Requests.caption,
+      { model: { id: h.models.endlessCaptioner, task: 'image-to-text' }, images: [{ path: h.images.red }], maxNewTokens: 1_000_000, stream: true },
+      { signal: controller.signal, onProgress: (p) => p.kind === 'text' && ++deltas === 5 && controller.abort() },
+    );
+    await assert.rejects(pending, (error: unknown) => error instanceof LocalWorkerError && error.kind === 'cancelled');
+    const stopped = await waitForLog(h, /Generation stopped after (\d+) tokens/);
+    assert.ok(Number(stopped[1]) <= 7, `stopped after ${stopped[1]} tokens (cancelled at 5)`);
+    const again = await client.request(Requests.caption, { model: captioner, images: [{ path: h.images.green }], maxNewTokens: 10 });
+    assert.equal(again.items[0].ok && again.items[0].value, 'a green ball');
+    assert.equal(client.startCount, 1);
+  });
+
+  it('a killed worker fails its request clearly and the next request starts a fresh one', async () => {
+    const client = h.client();
+    let killed = false;
+    const pending = client.request(
+      Requests.caption,
+      { model: { id: h.models.endlessCaptioner, task: 'image-to-text' }, images: [{ path: h.images.red }], maxNewTokens: 1_000_000, stream: true },
+      {
+        onProgress: () => {
+          if (killed) return;
+          killed = true;
+          void client.pid().then((pid) => pid && process.kill(pid, 'SIGKILL'));
+        },
+      },
+    );
+    await assert.rejects(pending, (error: unknown) => {
+      assert.ok(error instanceof LocalWorkerError);
+      assert.equal(error.kind, 'crashed');
+      assert.match(error.message, /was killed \(SIGKILL\).*starts again on the next request/);
+      return true;
+    });
+    const reply = await client.request(Requests.caption, { model: captioner, images: [{ path: h.images.red }], maxNewTokens: 10 });
+    assert.equal(reply.items[0].ok && reply.items[0].value, 'a red ball');
+    assert.equal(client.startCount, 2);
+  });
+
+  it('a request past its time limit fails with a timeout', async () => {
+    const client = h.client();
+    const pending = client.request(
+      Requests.caption,
+      { model: { id: h.models.endlessCaptioner, task: 'image-to-text' }, images: [{ path: h.images.red }], maxNewTokens: 1_000_000 },
+      { timeoutMs: 800 },
+    );
+    await assert.rejects(pending, (error: unknown) => error instanceof LocalWorkerError && error.kind === 'timeout' && /within 1 s/.test(error.message));
+  });
+
+  it('offline, a missing model fails with its name, the folders checked and how to provide it', async () => {
+    const client = h.client({ localModelPath: path.join(h.root, 'local-models') });
+    await assert.rejects(
+      client.request(Requests.caption, { model: { id: 'onnx-community/not-here', task: 'image-to-text' }, images: [{ path: h.images.red }] }),
+      (error: unknown) => {
+        assert.ok(error instanceof LocalWorkerError);
+        assert.equal(error.kind, 'model-missing');
+        assert.match(error.message, /Model onnx-community\/not-here is not available on this machine/);
+        assert.ok(error.message.includes(path.join(h.cacheDir, 'onnx-community/not-here')), error.message);
+        assert.ok(error.message.includes(path.join(h.root, 'local-models', 'onnx-community/not-here')), error.message);
+        assert.match(error.message, /Downloads are off/);
+        return true;
+      },
+    );
+  });
+
+  it('loads a hub id from the cache and from the local models folder with downloads off; lists and deletes cached models', async () => {
+    fs.cpSync(h.models.captioner, path.join(h.cacheDir, 'org', 'cached-captioner'), { recursive: true });
+    const localFolder = path.join(h.root, 'local-models');
+    fs.cpSync(h.models.captioner, path.join(localFolder, 'org', 'folder-captioner'), { recursive: true });
+    const client = h.client({ localModelPath: localFolder });
+    for (const id of ['org/cached-captioner', 'org/folder-captioner']) {
+      const reply = await client.request(Requests.caption, { model: { id, task: 'image-to-text' }, images: [{ path: h.images.blue }], maxNewTokens: 10 });
+      assert.equal(reply.items[0].ok && reply.items[0].value, 'a blue ball', id);
+    }
+    const listed = await client.request(Requests.listCachedModels, {});
+    assert.deepEqual(listed.map((m) => m.id), ['org/cached-captioner']);
+    const expectedBytes = fs.readdirSync(h.models.captioner, { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile())
+      .reduce((sum, e) => sum + fs.statSync(path.join(e.parentPath, e.name)).size, 0);
+    assert.equal(listed[0].bytes, expectedBytes);
+    assert.deepEqual(await client.request(Requests.deleteCachedModel, { id: 'org/cached-captioner' }), { deleted: true });
+    assert.equal(fs.existsSync(path.join(h.cacheDir, 'org', 'cached-captioner')), false);
+    await assert.rejects(client.request(Requests.deleteCachedModel, { id: '../outside' }), /not a model in the cache/);
+  });
+
+  it('an idle worker exits, and the next request starts it again', async () => {
+    const client = h.client({ idleExitMs: 300 });
+    await client.request(Requests.embedText, { model: { id: h.models.textEmbedder, task: 'feature-extraction' }, texts: ['a'] });
+    const pid = await client.pid();
+    assert.ok(pid);
+    await waitFor(async () => (await client.pid()) === undefined, 5000);
+    await waitFor(() => {
+      try {
+        process.kill(pid, 0);
+        return false;
+      } catch {
+        return true; // the process is gone
+      }
+    }, 5000);
+    await client.request(Requests.embedText, { model: { id: h.models.textEmbedder, task: 'feature-extraction' }, texts: ['b'] });
+    assert.equal(client.startCount, 2);
+  });
+});
+
+async function waitFor(check: () => Promise<boolean> | boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('timed out waiting');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+async function waitForLog(h: Harness, pattern: RegExp): Promise<RegExpMatchArray> {
+  let match: RegExpMatchArray | null = null;
+  await waitFor(() => h.logs.some((line) => (match = line.match(pattern)) !== null), 10_000);
+  return match!;
+}
