@@ -18,6 +18,8 @@ import { BulkEditService } from './services/bulkEditService';
 import { ScopePicker } from './commands/scopePicker';
 import { registerEditCommands } from './commands/editCommands';
 import { registerExportImportCommands } from './commands/exportImportCommands';
+import { registerLocalModelCommands } from './commands/localModelCommands';
+import { LocalModelService } from './services/localModelService';
 
 /** What the extension exposes to its integration tests (and to other extensions). */
 export interface ImageCaptionerApi {
@@ -26,6 +28,7 @@ export interface ImageCaptionerApi {
   readonly editors: CaptionEditorProvider;
   readonly treeView: vscode.TreeView<DatasetTreeNode>;
   readonly captioning: CaptioningService;
+  readonly localModels: LocalModelService;
   /** This extension's log folder (tests check that no key ever reaches a log). */
   readonly logUri: vscode.Uri;
 }
@@ -37,7 +40,8 @@ export function activate(context: vscode.ExtensionContext): ImageCaptionerApi {
   const treeView = vscode.window.createTreeView('imageCaptioner.dataset', { treeDataProvider: tree, showCollapseAll: true, canSelectMany: true });
   const log = vscode.window.createOutputChannel('Image Captioner', { log: true });
   const registry = new ModelRegistry(context.workspaceState);
-  const providers = new ProviderFactory({ onWarning: (message) => log.warn(message) });
+  const localModels = new LocalModelService(context, log);
+  const providers = new ProviderFactory({ onWarning: (message) => log.warn(message), local: localModels.captionRunner });
   const captioning = new CaptioningService(registry, new ApiKeys(context.secrets), providers, dataset, log);
   const editors = new CaptionEditorProvider(context, dataset, previews, captioning);
   const bulk = new BulkEditService(dataset, (captionPath) => editors.hasUnsavedCaption(captionPath));
@@ -45,6 +49,7 @@ export function activate(context: vscode.ExtensionContext): ImageCaptionerApi {
   const runner = new BatchRunner(captioning, dataset, journalFolder(context), (captionPath) => editors.hasUnsavedCaption(captionPath));
   context.subscriptions.push(
     log,
+    localModels,
     registry,
     dataset,
     tree,
@@ -60,6 +65,7 @@ export function activate(context: vscode.ExtensionContext): ImageCaptionerApi {
     bulk,
     ...registerEditCommands(dataset, scopes, bulk, (captionPath) => editors.unsavedCaptionText(captionPath)),
     ...registerExportImportCommands(dataset, scopes, bulk, log),
+    ...registerLocalModelCommands(localModels, registry),
     treeView.onDidChangeVisibility((e) => {
       if (e.visible) void dataset.whenReady();
     }),
@@ -69,7 +75,7 @@ export function activate(context: vscode.ExtensionContext): ImageCaptionerApi {
   );
   updateViewTitle(dataset, tree, treeView);
   if (treeView.visible || startupViewRequested()) void dataset.whenReady().then(() => openFirstImageIfAsked(dataset));
-  return { dataset, tree, editors, treeView, captioning, logUri: context.logUri };
+  return { dataset, tree, editors, treeView, captioning, localModels, logUri: context.logUri };
 }
 
 /** The opt-in start-up view of a dataset: the Dataset view and the first uncaptioned image in the editor. */

@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { cleanCaption, CleanupOptions } from '../core/captioning/cleanup';
 import type { ParamMap } from '../core/captioning/params';
+import type { LengthPreset } from '../core/captioning/prompts';
 import { ImageBudgetError, prepareImage } from '../core/images/prepareImage';
 import type { PreparedImage } from '../core/images/preparedImage';
 import { CaptionProvider, GroundedEntity, ModelEntry, ProviderError } from './types';
@@ -13,6 +14,7 @@ export interface GenerateOptions {
   readonly provider: CaptionProvider;
   readonly apiKey?: string;
   readonly prompt: string;
+  readonly length?: LengthPreset;
   /** The user's parameters; the model's defaults fill what they leave out. */
   readonly params: ParamMap;
   readonly timeoutMs: number;
@@ -42,6 +44,7 @@ export async function generateCaption(imagePath: string, options: GenerateOption
     model: model.provider === 'nim-legacy' ? { ...model, useAssets: Boolean(model.useAssets && options.uploadAssets) } : model,
     image,
     prompt: options.prompt,
+    length: options.length,
     params: { ...model.defaults, ...options.params },
     apiKey: options.apiKey,
     signal: options.signal,

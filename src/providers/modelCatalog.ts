@@ -1,3 +1,4 @@
+import type { LocalDtype, LocalTask } from '../worker/protocol';
 import type { ImageTransport, ModelEntry, ProviderKind } from './types';
 
 /** An entry as written in catalog.json or settings: a preset to start from and what differs. */
@@ -19,8 +20,9 @@ export interface ResolvedCatalog {
   readonly problems: readonly string[];
 }
 
-// 'local' joins when the local-model worker exists (issue 4).
-const PROVIDERS: readonly ProviderKind[] = ['openai-compatible', 'nim-legacy', 'huggingface'];
+const PROVIDERS: readonly ProviderKind[] = ['openai-compatible', 'nim-legacy', 'huggingface', 'local'];
+const LOCAL_TASKS: readonly LocalTask[] = ['image-to-text', 'florence2', 'smolvlm'];
+const LOCAL_DTYPES: readonly LocalDtype[] = ['fp32', 'fp16', 'q8', 'q4', 'q4f16'];
 const TRANSPORTS: readonly ImageTransport[] = ['image_url', 'image_url-string', 'inline-img'];
 
 /**
@@ -51,6 +53,11 @@ function resolveEntry(input: ModelEntryInput, presets: Catalog['presets']): Mode
   if (provider !== 'nim-legacy' && !merged.model) return 'needs a "model" (the id the service expects)';
   if (provider !== 'huggingface' && provider !== 'local' && !merged.baseUrl) return 'needs a "baseUrl"';
   if (merged.baseUrl && !/^https?:\/\/[^\s]+$/i.test(merged.baseUrl)) return `"baseUrl" ${merged.baseUrl} is not an http(s) URL`;
+  if (provider === 'local') {
+    const local = merged.local;
+    if (!local || !LOCAL_TASKS.includes(local.task)) return `a local model needs "local": { "task": ${LOCAL_TASKS.map((t) => `"${t}"`).join(' | ')} }`;
+    if (local.dtype && !LOCAL_DTYPES.includes(local.dtype)) return `"local.dtype" must be one of ${LOCAL_DTYPES.join(', ')}`;
+  }
   const transport = merged.imageTransport ?? 'image_url';
   if (!TRANSPORTS.includes(transport)) return `"imageTransport" must be one of ${TRANSPORTS.join(', ')}`;
   return {
@@ -71,11 +78,13 @@ function resolveEntry(input: ModelEntryInput, presets: Catalog['presets']): Mode
     rateLimit: { ...preset?.rateLimit, ...input.rateLimit },
     extraBody: merged.extraBody,
     note: merged.note,
+    local: merged.local,
   };
 }
 
 /** Where the model runs, for grouping in pickers. */
 export function serviceLabel(model: ModelEntry, catalog: Catalog): string {
   const preset = Object.entries(catalog.presets).find(([, p]) => p.baseUrl && p.baseUrl === model.baseUrl)?.[1];
+  if (model.provider === 'local') return 'Local (this machine)';
   return preset?.label ?? (model.provider === 'huggingface' ? 'Hugging Face Inference' : model.baseUrl ?? model.provider);
 }

@@ -1,13 +1,21 @@
 import { HuggingFaceProvider } from './huggingFaceProvider';
 import { NimLegacyProvider } from './nimLegacyProvider';
 import { OpenAiCompatibleProvider } from './openAiCompatibleProvider';
+import { LocalProvider, type LocalCaptionRunner } from './local/localProvider';
 import type { CaptionProvider, ProviderKind } from './types';
 
 /** One provider instance per kind, so HTTP clients and their connections are reused. */
 export class ProviderFactory {
   private readonly instances = new Map<ProviderKind, CaptionProvider>();
 
-  constructor(private readonly options: { readonly nvcfBaseUrl?: string; readonly onWarning?: (message: string) => void } = {}) {}
+  constructor(
+    private readonly options: {
+      readonly nvcfBaseUrl?: string;
+      readonly onWarning?: (message: string) => void;
+      /** Runs local models (the worker, through the host's service). */
+      readonly local?: LocalCaptionRunner;
+    } = {},
+  ) {}
 
   get(kind: ProviderKind): CaptionProvider {
     let provider = this.instances.get(kind);
@@ -27,7 +35,8 @@ export class ProviderFactory {
       case 'nim-legacy':
         return new NimLegacyProvider({ assetsBaseUrl: this.options.nvcfBaseUrl, onWarning: this.options.onWarning });
       case 'local':
-        throw new Error('Local models are not available in this version');
+        if (!this.options.local) throw new Error('Local models need the local-model worker');
+        return new LocalProvider(this.options.local);
     }
   }
 }

@@ -1,4 +1,6 @@
+import type { LengthPreset } from '../core/captioning/prompts';
 import type { PreparedImage } from '../core/images/preparedImage';
+import type { LocalDtype, LocalTask } from '../worker/protocol';
 
 /** How a service is spoken to. */
 export type ProviderKind = 'openai-compatible' | 'nim-legacy' | 'huggingface' | 'local';
@@ -48,6 +50,15 @@ export interface ModelEntry {
   readonly extraBody?: Readonly<Record<string, unknown>>;
   /** Why the model may fail today (e.g. removed from NVIDIA's catalogue), shown with its errors. */
   readonly note?: string;
+  /** Local models (provider `local`): how the worker runs `model` (a hub id or an absolute folder). */
+  readonly local?: LocalModelOptions;
+}
+
+export interface LocalModelOptions {
+  readonly task: LocalTask;
+  readonly dtype?: LocalDtype;
+  /** Images generated together (image-to-text models; default 8). */
+  readonly batchSize?: number;
 }
 
 /** A phrase of the caption tied to boxes in the image (Kosmos-2 grounding); boxes are [x1,y1,x2,y2] in 0..1. */
@@ -61,6 +72,8 @@ export interface CaptionRequest {
   readonly model: ModelEntry;
   readonly image: PreparedImage;
   readonly prompt: string;
+  /** The length preset the prompt was built from (models that take a task instead of a prompt use it). */
+  readonly length?: LengthPreset;
   /** Request parameters, defaults already merged; sent as JSON fields of the request. */
   readonly params: ParamMap;
   /** The key, or undefined for servers that need none. Never logged, never put in a message. */

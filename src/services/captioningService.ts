@@ -104,6 +104,7 @@ export class CaptioningService {
         provider: this.factory.get(model.provider),
         apiKey,
         prompt,
+        length: settings.prompt.length,
         params,
         timeoutMs: settings.timeoutMs,
         cleanup: { prefix: settings.prefix, suffix: settings.suffix },

@@ -48,13 +48,17 @@ connection.onRequest(Requests.caption, async (params, token) => {
     params.stream && params.images.length === 1 ? (delta) => progress({ ticket: params.ticket, kind: 'text', delta }) : undefined,
     () => tokens++,
   );
-  const cancel = token.onCancellationRequested(() => control.stop.interrupt());
+  let tokensAtCancel = 0;
+  const cancel = token.onCancellationRequested(() => {
+    tokensAtCancel = tokens;
+    control.stop.interrupt();
+  });
   try {
     const good = decoded.filter((item): item is RawImage => !(item instanceof Error));
     const texts = good.length
       ? await guard(params.model, () => captionImages(loaded, good, { prompt: params.prompt, maxNewTokens: params.maxNewTokens ?? DEFAULT_MAX_NEW_TOKENS }, control))
       : [];
-    if (token.isCancellationRequested) log(`Generation stopped after ${tokens} tokens: cancelled.`);
+    if (token.isCancellationRequested) log(`Generation cancelled: stopped ${tokens - tokensAtCancel} tokens after the cancellation arrived (${tokens} in all).`);
     throwIfCancelled(token);
     return { items: mergeResults(decoded, texts), device: loaded.device };
   } finally {

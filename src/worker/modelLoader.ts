@@ -89,12 +89,15 @@ export class ModelLoader {
 
   private async loadOn(ref: ModelRef, device: 'cpu' | 'cuda', onDownload?: (progress: DownloadProgress) => void): Promise<LoadedModel> {
     const started = Date.now();
+    const fetched = new Set<string>();
     const options = {
       dtype: (ref.dtype ?? 'fp32') as LocalDtype,
       device,
       session_options: this.sessionOptions(),
+      // The library reports progress for files read from disk too: only files fetched from the hub count.
       progress_callback: (event: transformers.ProgressInfo) => {
-        if (event.status === 'progress' && onDownload) onDownload({ file: event.file, loaded: event.loaded, total: event.total });
+        if (event.status === 'download' && this.fetchedFromHub(ref.id, event.file)) fetched.add(event.file);
+        if (event.status === 'progress' && onDownload && fetched.has(event.file)) onDownload({ file: event.file, loaded: event.loaded, total: event.total });
       },
     };
     const id = ref.id;
@@ -146,6 +149,13 @@ export class ModelLoader {
     if ('model' in model) yieldBetweenSteps(model.model as unknown as { forward(inputs: unknown): Promise<unknown> });
     this.log(`Loaded ${id} (${ref.task}, ${options.dtype}) on ${device} in ${Date.now() - started} ms.`);
     return model;
+  }
+
+  private fetchedFromHub(id: string, file: string): boolean {
+    if (isAbsolute(id)) return false;
+    const settings = this.requireSettings();
+    const candidates = [join(settings.cacheDir, id, file), settings.localModelPath ? join(settings.localModelPath, id, file) : undefined];
+    return !candidates.some((candidate) => candidate && existsSync(candidate));
   }
 
   private sessionOptions(): Record<string, unknown> | undefined {

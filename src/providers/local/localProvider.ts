@@ -1,0 +1,140 @@
+/**
+ * Captioning with local models through the worker. Concurrent requests for the same model are
+ * gathered into one batched worker request (up to the model's batch size), so the batch engine's
+ * concurrency becomes batch size for models that generate in batches.
+ */
+import type { CaptionParams, CaptionReply, ModelRef } from '../../worker/protocol';
+import { CaptionProvider, CaptionRequest, CaptionResult, ModelEntry, ProviderError, type ProviderErrorKind } from '../types';
+import { toBase64 } from '../../core/images/preparedImage';
+import { LocalWorkerError, type LocalWorkerErrorKind, type RequestOptions } from './workerClient';
+
+/** Sends one caption request to the worker (the service adds trust checks and download progress). */
+export type LocalCaptionRunner = (params: Omit<CaptionParams, 'ticket'>, options: RequestOptions & { readonly model: ModelEntry }) => Promise<CaptionReply>;
+
+const DEFAULT_MAX_NEW_TOKENS = 128;
+const FLORENCE_TASK_BY_LENGTH = { short: '<CAPTION>', long: '<DETAILED_CAPTION>', custom: '<MORE_DETAILED_CAPTION>' } as const;
+
+interface Waiting {
+  readonly request: CaptionRequest;
+  readonly resolve: (result: CaptionResult) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+export class LocalProvider implements CaptionProvider {
+  readonly kind = 'local' as const;
+  private readonly queues = new Map<string, Waiting[]>();
+
+  constructor(private readonly run: LocalCaptionRunner) {}
+
+  caption(request: CaptionRequest): Promise<CaptionResult> {
+    if (request.signal?.aborted) return Promise.reject(new ProviderError('cancelled', 'Cancelled'));
+    const ref = modelRef(request.model);
+    const batchSize = ref.task === 'image-to-text' ? Math.max(1, request.model.local?.batchSize ?? 8) : 1;
+    // Streaming and single-image families go one by one.
+    if (batchSize === 1 || request.onText) return this.send([request]).then((results) => results[0]);
+    return new Promise<CaptionResult>((resolve, reject) => {
+      const key = `${ref.id}\n${ref.dtype ?? ''}\n${maxNewTokens(request)}`;
+      let queue = this.queues.get(key);
+      if (!queue) {
+        queue = [];
+        this.queues.set(key, queue);
+        // Requests that arrive in the same turn of the event loop travel together.
+        setImmediate(() => this.flush(key, batchSize));
+      }
+      queue.push({ request, resolve, reject });
+    });
+  }
+
+  private flush(key: string, batchSize: number): void {
+    const queue = this.queues.get(key) ?? [];
+    this.queues.delete(key);
+    for (let start = 0; start < queue.length; start += batchSize) {
+      const group = queue.slice(start, start + batchSize).filter((waiting) => {
+        if (!waiting.request.signal?.aborted) return true;
+        waiting.reject(new ProviderError('cancelled', 'Cancelled'));
+        return false;
+      });
+      if (!group.length) continue;
+      this.send(group.map((waiting) => waiting.request)).then(
+        (results) => group.forEach((waiting, i) => waiting.resolve(results[i])),
+        (error: unknown) => group.forEach((waiting) => waiting.reject(error)),
+      );
+    }
+  }
+
+  private async send(requests: readonly CaptionRequest[]): Promise<CaptionResult[]> {
+    const first = requests[0];
+    const ref = modelRef(first.model);
+    const signal = requests.length === 1 ? first.signal : allAborted(requests.map((r) => r.signal));
+    let reply: CaptionReply;
+    try {
+      reply = await this.run(
+        {
+          model: ref,
+          images: requests.map((r) => ({ base64: toBase64(r.image), name: `${r.image.width}x${r.image.height} ${r.image.mime}` })),
+          prompt: ref.task === 'florence2' ? florenceTask(first) : first.prompt,
+          maxNewTokens: maxNewTokens(first),
+          stream: Boolean(first.onText) && requests.length === 1,
+        },
+        {
+          model: first.model,
+          signal,
+          timeoutMs: first.timeoutMs,
+          onProgress: (progress) => {
+            if (progress.kind === 'text') first.onText?.(progress.delta);
+          },
+        },
+      );
+    } catch (error) {
+      throw toProviderError(first.model, error);
+    }
+    return reply.items.map((item) => {
+      if (!item.ok) throw new ProviderError('bad-request', item.error);
+      return { text: item.value, finishReason: 'stop' };
+    });
+  }
+}
+
+export function modelRef(model: ModelEntry): ModelRef {
+  if (!model.model || !model.local) throw new ProviderError('bad-request', `${model.label} is not a local model (it needs "model" and "local.task")`);
+  return { id: model.model, task: model.local.task, dtype: model.local.dtype };
+}
+
+function maxNewTokens(request: CaptionRequest): number {
+  const value = request.params.max_new_tokens ?? request.params.max_tokens;
+  return typeof value === 'number' && value > 0 ? Math.floor(value) : DEFAULT_MAX_NEW_TOKENS;
+}
+
+/** Florence-2 takes a task token, not a prompt: the length preset chooses it, or a task token typed as the prompt. */
+function florenceTask(request: CaptionRequest): string {
+  const typed = request.prompt.trim();
+  if (/^<[A-Z_]+>$/.test(typed)) return typed;
+  return FLORENCE_TASK_BY_LENGTH[request.length ?? 'custom'];
+}
+
+/** A signal that aborts when every request of a batch was cancelled. */
+function allAborted(signals: readonly (AbortSignal | undefined)[]): AbortSignal | undefined {
+  if (signals.some((signal) => !signal)) return undefined;
+  const controller = new AbortController();
+  const check = () => {
+    if (signals.every((signal) => signal!.aborted)) controller.abort();
+  };
+  for (const signal of signals) signal!.addEventListener('abort', check, { once: true });
+  return controller.signal;
+}
+
+const KIND_BY_WORKER_ERROR: Record<LocalWorkerErrorKind, ProviderErrorKind> = {
+  'model-missing': 'not-found',
+  'bad-input': 'bad-request',
+  'out-of-memory': 'bad-request',
+  failed: 'bad-response',
+  crashed: 'server', // retryable: the next attempt starts a fresh worker
+  timeout: 'timeout',
+  cancelled: 'cancelled',
+};
+
+export function toProviderError(model: ModelEntry, error: unknown): ProviderError {
+  if (error instanceof ProviderError) return error;
+  if (error instanceof LocalWorkerError) return new ProviderError(KIND_BY_WORKER_ERROR[error.kind], `${model.label}: ${error.message}`);
+  return new ProviderError('bad-response', `${model.label}: ${error instanceof Error ? error.message : String(error)}`);
+}

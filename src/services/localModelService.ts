@@ -1,0 +1,172 @@
+/**
+ * Local models in VS Code: the worker client with the user's settings, trust, the log, and a
+ * progress notification while a model downloads. Everything that runs a local model goes through
+ * `request`.
+ */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { RequestType } from 'vscode-jsonrpc';
+import { LocalWorkerError, WorkerClient, type RequestOptions } from '../providers/local/workerClient';
+import type { LocalCaptionRunner } from '../providers/local/localProvider';
+import { Requests, type DevicePreference, type LocalTask, type ModelRef, type Progress, type WorkerSettings } from '../worker/protocol';
+
+const SECTION = 'imageCaptioner.local';
+
+export class LocalModelService implements vscode.Disposable {
+  readonly client: WorkerClient;
+  private readonly downloads = new Map<string, DownloadNotice>();
+  private readonly subscriptions: vscode.Disposable[] = [];
+
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    this.client = new WorkerClient({
+      workerPath: context.asAbsolutePath(path.join('dist', 'worker.js')),
+      settings: () => this.workerSettings(),
+      log: (line) => log.info(line),
+      idleExitMs: Math.max(0, config().get<number>('idleMinutes', 10)) * 60_000,
+    });
+    this.subscriptions.push(
+      vscode.workspace.onDidChangeConfiguration((event) => {
+        // The next request starts a worker with the new settings.
+        if (event.affectsConfiguration(SECTION)) void this.client.stop();
+      }),
+    );
+  }
+
+  /** Where downloaded models are kept: the extension's global storage. */
+  get cacheDir(): string {
+    return path.join(this.context.globalStorageUri.fsPath, 'models');
+  }
+
+  workerSettings(): WorkerSettings {
+    const folder = config().get<string>('modelsFolder', '').trim();
+    return {
+      cacheDir: this.cacheDir,
+      localModelPath: folder || undefined,
+      allowRemoteModels: config().get<boolean>('allowDownloads', true),
+      device: config().get<DevicePreference>('device', 'auto'),
+      threads: config().get<number>('threads', 0),
+    };
+  }
+
+  /** The model used for image and caption embeddings (CLIP score, image clustering). */
+  clipModel(): ModelRef {
+    return { id: config().get<string>('clipModel', 'Xenova/clip-vit-base-patch32'), task: 'clip', dtype: dtypeSetting('clipModelDtype') };
+  }
+
+  /** The model used for caption text embeddings (clustering captions). */
+  textEmbeddingModel(): ModelRef {
+    return { id: config().get<string>('textEmbeddingModel', 'Xenova/all-MiniLM-L6-v2'), task: 'feature-extraction', dtype: dtypeSetting('textEmbeddingModelDtype') };
+  }
+
+  /** Runs one request in the worker: refused in untrusted workspaces; downloads show progress. */
+  async request<P, R>(type: RequestType<P, R, void>, params: Omit<P, 'ticket'>, options: RequestOptions & { readonly title?: string } = {}): Promise<R> {
+    if (!vscode.workspace.isTrusted) {
+      throw new LocalWorkerError('failed', 'Local models do not run in an untrusted workspace. Trust this folder to use them.');
+    }
+    const modelId = (params as { model?: ModelRef }).model?.id;
+    const notice = modelId ? this.downloadNotice(modelId, options.title ?? modelId) : undefined;
+    try {
+      return await this.client.request(type, params as never, {
+        ...options,
+        onProgress: (progress: Progress) => {
+          if (progress.kind === 'download') notice?.report(progress);
+          options.onProgress?.(progress);
+        },
+      });
+    } finally {
+      notice?.release();
+    }
+  }
+
+  /** The caption provider's way into the worker. */
+  readonly captionRunner: LocalCaptionRunner = (params, options) => this.request(Requests.caption, params, { ...options, title: options.model.label });
+
+  dispose(): void {
+    for (const subscription of this.subscriptions) subscription.dispose();
+    for (const notice of this.downloads.values()) notice.close();
+    void this.client.dispose();
+  }
+
+  /** One notification per model being downloaded, shared by the requests waiting for it. */
+  private downloadNotice(modelId: string, title: string): DownloadNotice {
+    let notice = this.downloads.get(modelId);
+    if (!notice) {
+      notice = new DownloadNotice(title, () => this.downloads.delete(modelId), this.log);
+      this.downloads.set(modelId, notice);
+    }
+    notice.users += 1;
+    return notice;
+  }
+}
+
+/** Opens a progress notification on the first downloaded byte; closes when its last request ends. */
+class DownloadNotice {
+  users = 0;
+  private readonly files = new Map<string, { loaded: number; total: number }>();
+  private progress: vscode.Progress<{ message?: string; increment?: number }> | undefined;
+  private finish: (() => void) | undefined;
+  private reportedPercent = 0;
+  private opened = false;
+
+  constructor(
+    private readonly title: string,
+    private readonly onClosed: () => void,
+    private readonly log: vscode.LogOutputChannel,
+  ) {}
+
+  report(event: Extract<Progress, { kind: 'download' }>): void {
+    const known = this.files.get(event.file);
+    if (!known) this.log.info(`Downloading ${event.file} of ${this.title} (${megabytes(event.total)})`);
+    this.files.set(event.file, { loaded: event.loaded, total: event.total });
+    if (!this.opened) this.open();
+    let loaded = 0;
+    let total = 0;
+    for (const file of this.files.values()) {
+      loaded += file.loaded;
+      total += file.total;
+    }
+    const percent = total ? Math.floor((100 * loaded) / total) : 0;
+    this.progress?.report({ message: `${event.file}: ${megabytes(loaded)} of ${megabytes(total)}`, increment: Math.max(0, percent - this.reportedPercent) });
+    this.reportedPercent = Math.max(this.reportedPercent, percent);
+  }
+
+  release(): void {
+    this.users -= 1;
+    if (this.users <= 0) this.close();
+  }
+
+  close(): void {
+    this.finish?.();
+    this.finish = undefined;
+    this.onClosed();
+  }
+
+  private open(): void {
+    this.opened = true;
+    // Only real downloads (bytes from the hub) open the notification; files read from disk finish at once.
+    void vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Downloading ${this.title}` }, (progress) => {
+      this.progress = progress;
+      return new Promise<void>((resolve) => {
+        this.finish = resolve;
+      });
+    });
+  }
+}
+
+function config(): vscode.WorkspaceConfiguration {
+  return vscode.workspace.getConfiguration(SECTION);
+}
+
+function dtypeSetting(name: string): ModelRef['dtype'] {
+  const value = config().get<string>(name, '');
+  return (value || undefined) as ModelRef['dtype'];
+}
+
+function megabytes(bytes: number): string {
+  return `${(bytes / 1e6).toFixed(bytes < 1e7 ? 1 : 0)} MB`;
+}
+
+export type { LocalTask };
