@@ -31,7 +31,7 @@ export class LocalProvider implements CaptionProvider {
     const ref = modelRef(request.model);
     const batchSize = ref.task === 'image-to-text' ? Math.max(1, request.model.local?.batchSize ?? 8) : 1;
     // Streaming and single-image families go one by one.
-    if (batchSize === 1 || request.onText) return this.send([request]).then((results) => results[0]);
+    if (batchSize === 1 || request.onText) return this.send([request]).then((results) => settle(results[0]));
     return new Promise<CaptionResult>((resolve, reject) => {
       const key = `${ref.id}\n${ref.dtype ?? ''}\n${maxNewTokens(request)}`;
       let queue = this.queues.get(key);
@@ -56,13 +56,19 @@ export class LocalProvider implements CaptionProvider {
       });
       if (!group.length) continue;
       this.send(group.map((waiting) => waiting.request)).then(
-        (results) => group.forEach((waiting, i) => waiting.resolve(results[i])),
+        (results) =>
+          group.forEach((waiting, i) => {
+            const result = results[i];
+            if (result instanceof ProviderError) waiting.reject(result);
+            else waiting.resolve(result);
+          }),
         (error: unknown) => group.forEach((waiting) => waiting.reject(error)),
       );
     }
   }
 
-  private async send(requests: readonly CaptionRequest[]): Promise<CaptionResult[]> {
+  /** One worker request for the group; each image gets its caption or its own error. */
+  private async send(requests: readonly CaptionRequest[]): Promise<Array<CaptionResult | ProviderError>> {
     const first = requests[0];
     const ref = modelRef(first.model);
     const signal = requests.length === 1 ? first.signal : allAborted(requests.map((r) => r.signal));
@@ -88,11 +94,13 @@ export class LocalProvider implements CaptionProvider {
     } catch (error) {
       throw toProviderError(first.model, error);
     }
-    return reply.items.map((item) => {
-      if (!item.ok) throw new ProviderError('bad-request', item.error);
-      return { text: item.value, finishReason: 'stop' };
-    });
+    return reply.items.map((item) => (item.ok ? { text: item.value, finishReason: 'stop' } : new ProviderError('bad-request', item.error)));
   }
+}
+
+function settle(result: CaptionResult | ProviderError): CaptionResult {
+  if (result instanceof ProviderError) throw result;
+  return result;
 }
 
 export function modelRef(model: ModelEntry): ModelRef {

@@ -67,4 +67,22 @@ describe('model catalog', () => {
     assert.match(problems[3], /needs an "id" or a "model"/);
     assert.match(problems[4], /"provider" must be one of/);
   });
+
+  it('offers local models with no key and no URL, and checks a user local entry names its task', () => {
+    const florence = resolveCatalog(catalog).models.find((m) => m.id === 'local/florence-2-base')!;
+    assert.equal(florence.provider, 'local');
+    assert.equal(florence.key, 'none');
+    assert.equal(florence.baseUrl, undefined);
+    assert.equal(florence.model, 'onnx-community/Florence-2-base-ft');
+    assert.deepEqual(florence.local, { task: 'florence2', dtype: 'q8' });
+    const { models, problems } = resolveCatalog(catalog, [
+      { preset: 'local', model: '/models/mine', local: { task: 'image-to-text' } },
+      { preset: 'local', model: 'org/no-task' },
+      { preset: 'local', model: 'org/bad-dtype', local: { task: 'smolvlm', dtype: 'int3' as never } },
+    ]);
+    assert.equal(models.find((m) => m.id === 'local//models/mine')?.local?.task, 'image-to-text');
+    assert.match(problems[0], /org\/no-task|imageCaptioner.models\[1\]/);
+    assert.match(problems[0], /a local model needs "local": \{ "task": "image-to-text" \| "florence2" \| "smolvlm" \}/);
+    assert.match(problems[1], /"local.dtype" must be one of fp32, fp16, q8, q4, q4f16/);
+  });
 });

@@ -1,0 +1,129 @@
+/**
+ * Moving image/caption pairs aside (e.g. low CLIP scores into `clip_failed/`) and back. A pair moves
+ * whole or not at all; nothing is ever overwritten; the result is the exact plan to undo it.
+ */
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+
+export interface FileMove {
+  readonly from: string;
+  readonly to: string;
+  /** Caption and sidecars may be absent; the image itself must be there. */
+  readonly optional: boolean;
+}
+
+/** The files of one image that travel together. */
+export interface PairMove {
+  readonly imagePath: string;
+  readonly files: readonly FileMove[];
+}
+
+export interface PairToMove {
+  readonly imagePath: string;
+  readonly captionPath: string;
+  /** Further files that belong to the image (`<stem>.regions.json`). */
+  readonly sidecars?: readonly string[];
+}
+
+export interface MoveOutcome {
+  /** The pairs moved, listing only the files that were actually there (the undo plan). */
+  readonly moved: readonly PairMove[];
+  /** Pairs left in place because a destination already exists. */
+  readonly refused: ReadonlyArray<{ readonly pair: PairMove; readonly existing: readonly string[] }>;
+  /** Pairs left in place because a move failed (missing image, permissions). */
+  readonly failed: ReadonlyArray<{ readonly pair: PairMove; readonly error: string }>;
+}
+
+/** Each file to `<root>/<folder>/<its path relative to root>`; a file shared by two pairs moves with the first. */
+export function planPairMoves(pairs: readonly PairToMove[], root: string, folder: string): PairMove[] {
+  const target = path.resolve(root, folder);
+  const seen = new Set<string>();
+  const destination = (file: string): string => {
+    const rel = path.relative(root, file);
+    if (rel.startsWith('..') || path.isAbsolute(rel)) throw new Error(`${file} is outside the dataset folder ${root}`);
+    return path.join(target, rel);
+  };
+  const plan: PairMove[] = [];
+  for (const pair of pairs) {
+    const files: FileMove[] = [];
+    for (const [file, optional] of [[pair.imagePath, false], [pair.captionPath, true], ...(pair.sidecars ?? []).map((s) => [s, true] as const)] as const) {
+      if (seen.has(file)) continue;
+      seen.add(file);
+      files.push({ from: file, to: destination(file), optional });
+    }
+    if (files.length > 0) plan.push({ imagePath: pair.imagePath, files });
+  }
+  return plan;
+}
+
+/** The plan that puts moved pairs back where they were. */
+export function reversePlan(moved: readonly PairMove[]): PairMove[] {
+  return moved.map((pair) => ({
+    imagePath: pair.files[0]?.to ?? pair.imagePath,
+    files: pair.files.map((f) => ({ from: f.to, to: f.from, optional: f.optional })),
+  }));
+}
+
+export async function movePairs(plan: readonly PairMove[], signal?: AbortSignal): Promise<MoveOutcome> {
+  const moved: PairMove[] = [];
+  const refused: Array<{ pair: PairMove; existing: string[] }> = [];
+  const failed: Array<{ pair: PairMove; error: string }> = [];
+  for (const pair of plan) {
+    if (signal?.aborted) break;
+    const present: FileMove[] = [];
+    const existing: string[] = [];
+    let missing: string | undefined;
+    for (const file of pair.files) {
+      if (await exists(file.to)) existing.push(file.to);
+      if (await exists(file.from)) present.push(file);
+      else if (!file.optional) missing = file.from;
+    }
+    if (existing.length > 0) {
+      refused.push({ pair, existing });
+      continue;
+    }
+    if (missing) {
+      failed.push({ pair, error: `${missing} is no longer there` });
+      continue;
+    }
+    const done: FileMove[] = [];
+    try {
+      for (const file of present) {
+        await moveWithoutOverwrite(file.from, file.to);
+        done.push(file);
+      }
+      moved.push({ imagePath: pair.imagePath, files: done });
+    } catch (err) {
+      // Half a pair is worse than none: put back what already moved.
+      for (const file of done.reverse()) await moveWithoutOverwrite(file.to, file.from).catch(() => undefined);
+      failed.push({ pair, error: (err as Error).message });
+    }
+  }
+  return { moved, refused, failed };
+}
+
+/** A hard link fails if the target exists (no race); renaming is the fallback where links are not possible. */
+async function moveWithoutOverwrite(from: string, to: string): Promise<void> {
+  await fs.mkdir(path.dirname(to), { recursive: true });
+  try {
+    await fs.link(from, to);
+    await fs.unlink(from);
+    return;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') throw new Error(`${to} already exists`);
+    if (code !== 'EPERM' && code !== 'EXDEV' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP') throw err;
+  }
+  if (await exists(to)) throw new Error(`${to} already exists`);
+  await fs.rename(from, to);
+}
+
+async function exists(file: string): Promise<boolean> {
+  try {
+    await fs.lstat(file);
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw err;
+  }
+}

@@ -1,0 +1,148 @@
+/**
+ * CLIP scores of image/caption pairs with the local CLIP model; keeps the last run's results, moves
+ * the low-scoring pairs aside and back.
+ */
+import * as vscode from 'vscode';
+import { readCaption } from '../core/captions/captionStore';
+import type { ImageEntry } from '../core/dataset/types';
+import { DEFAULT_CLIP_THRESHOLD, clipScore, isFlagged, type ClipScoreResult } from '../core/embeddings/clipScore';
+import { movePairs, planPairMoves, reversePlan, type MoveOutcome, type PairMove } from '../core/embeddings/pairMoves';
+import { regionsPathFor } from '../core/regions/regionsSidecar';
+import type { LocalModelService } from './localModelService';
+import type { DatasetService } from './datasetService';
+import type { EmbeddingService } from './embeddingService';
+
+const SECTION = 'imageCaptioner.clipScore';
+
+export interface ClipScoreRun {
+  readonly results: readonly ClipScoreResult[];
+  /** Images without a caption (no file, or only whitespace): nothing to score. */
+  readonly skipped: number;
+}
+
+export interface RunOptions {
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+export class ClipScoreService implements vscode.Disposable {
+  private readonly changeEmitter = new vscode.EventEmitter<void>();
+  readonly onDidChange = this.changeEmitter.event;
+  private last: ClipScoreRun | undefined;
+  /** The last move (its undo plan) and the results it took out of the last run. */
+  private lastMove: { readonly moved: readonly PairMove[]; readonly results: readonly ClipScoreResult[] } | undefined;
+
+  constructor(
+    private readonly local: LocalModelService,
+    private readonly embeddings: EmbeddingService,
+    private readonly dataset: DatasetService,
+  ) {}
+
+  get lastRun(): ClipScoreRun | undefined {
+    return this.last;
+  }
+
+  get canUndoMove(): boolean {
+    return !!this.lastMove && this.lastMove.moved.length > 0;
+  }
+
+  threshold(): number {
+    return vscode.workspace.getConfiguration(SECTION).get<number>('threshold', DEFAULT_CLIP_THRESHOLD);
+  }
+
+  failedFolder(): string {
+    return vscode.workspace.getConfiguration(SECTION).get<string>('failedFolder', 'clip_failed').trim() || 'clip_failed';
+  }
+
+  /** Scores every captioned image of `images`; keeps the results as the last run. */
+  async run(images: readonly ImageEntry[], options: RunOptions = {}): Promise<ClipScoreRun> {
+    const run = await this.score(images, options);
+    this.last = run;
+    this.changeEmitter.fire();
+    return run;
+  }
+
+  /** Scores pairs without keeping them (the current image's score). */
+  async score(images: readonly ImageEntry[], options: RunOptions = {}): Promise<ClipScoreRun> {
+    const index = this.dataset.index;
+    if (!index) throw new Error('Open a dataset folder first.');
+    const pairs: Array<{ imagePath: string; captionPath: string; text?: string; error?: string }> = [];
+    let skipped = 0;
+    for (const image of images) {
+      const imagePath = index.imagePath(image);
+      const captionPath = index.captionPath(image);
+      try {
+        const text = (await readCaption(captionPath))?.text.trim();
+        if (text) pairs.push({ imagePath, captionPath, text });
+        else skipped++;
+      } catch (err) {
+        pairs.push({ imagePath, captionPath, error: `Caption not readable: ${(err as Error).message}` });
+      }
+    }
+    const readable = pairs.filter((p) => p.text !== undefined);
+    const total = readable.length * 2;
+    const model = this.local.clipModel();
+    const imageVectors = await this.embeddings.embedImages(model, readable.map((p) => p.imagePath), {
+      signal: options.signal,
+      onProgress: (done) => options.onProgress?.(done, total),
+    });
+    const textVectors = await this.embeddings.embedTexts(model, readable.map((p) => p.text!), {
+      signal: options.signal,
+      onProgress: (done) => options.onProgress?.(readable.length + done, total),
+    });
+    const scores = new Map<string, ClipScoreResult>();
+    readable.forEach((pair, i) => {
+      const image = imageVectors[i];
+      const text = textVectors[i];
+      const { imagePath, captionPath } = pair;
+      if (!image.ok) scores.set(imagePath, { imagePath, captionPath, error: image.error });
+      else if (!text.ok) scores.set(imagePath, { imagePath, captionPath, error: text.error });
+      else scores.set(imagePath, { imagePath, captionPath, score: clipScore(image.vector, text.vector) });
+    });
+    const results = pairs.map((p) => scores.get(p.imagePath) ?? { imagePath: p.imagePath, captionPath: p.captionPath, error: p.error ?? 'Not scored' });
+    return { results, skipped };
+  }
+
+  /** The last run's pairs below the threshold. */
+  flagged(): ClipScoreResult[] {
+    const threshold = this.threshold();
+    return (this.last?.results ?? []).filter((r) => isFlagged(r, threshold));
+  }
+
+  /** Where flagged pairs go: `<dataset root>/<failed folder>`. */
+  failedFolderPath(): string | undefined {
+    const root = this.dataset.rootPath;
+    return root && vscode.Uri.joinPath(vscode.Uri.file(root), this.failedFolder()).fsPath;
+  }
+
+  /** Moves every flagged pair (image, caption, regions sidecar) into the failed folder. */
+  async moveFlagged(): Promise<MoveOutcome> {
+    const root = this.dataset.rootPath;
+    if (!root) throw new Error('Open a dataset folder first.');
+    const pairs = this.flagged().map((r) => ({ imagePath: r.imagePath, captionPath: r.captionPath, sidecars: [regionsPathFor(r.imagePath)] }));
+    const outcome = await movePairs(planPairMoves(pairs, root, this.failedFolder()));
+    const movedImages = new Set(outcome.moved.map((p) => p.imagePath));
+    const results = this.last?.results ?? [];
+    if (this.last) this.last = { ...this.last, results: results.filter((r) => !movedImages.has(r.imagePath)) };
+    this.lastMove = { moved: outcome.moved, results: results.filter((r) => movedImages.has(r.imagePath)) };
+    this.changeEmitter.fire();
+    return outcome;
+  }
+
+  /** Moves the last moved pairs back; pairs whose original place is taken now stay where they are. */
+  async undoMove(): Promise<MoveOutcome | undefined> {
+    if (!this.lastMove) return undefined;
+    const outcome = await movePairs(reversePlan(this.lastMove.moved));
+    const back = new Set(outcome.moved.map((p) => p.files[0]?.to));
+    const { moved, results } = this.lastMove;
+    const left = moved.filter((p) => !back.has(p.files[0]?.from));
+    if (this.last) this.last = { ...this.last, results: [...this.last.results, ...results.filter((r) => back.has(r.imagePath))] };
+    this.lastMove = left.length > 0 ? { moved: left, results: results.filter((r) => !back.has(r.imagePath)) } : undefined;
+    this.changeEmitter.fire();
+    return outcome;
+  }
+
+  dispose(): void {
+    this.changeEmitter.dispose();
+  }
+}

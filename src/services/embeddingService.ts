@@ -1,0 +1,131 @@
+/**
+ * Image and text embeddings from the local worker, cached on disk by content hash so a second run
+ * over the same dataset embeds nothing again. Per-item errors stay per item; cancellation stops
+ * between batches (and inside one, through the worker's own cancellation).
+ */
+import { promises as fs } from 'node:fs';
+import { EmbeddingCache, contentKey } from '../core/embeddings/embeddingCache';
+import { LocalWorkerError } from '../providers/local/workerClient';
+import { decodeVector, type EmbedReply, type ImageInput, type ModelRef } from '../worker/protocol';
+
+export const EMBED_BATCH_SIZE = 16;
+
+/** The worker requests this service needs (LocalModelService.request in the extension, a WorkerClient in tests). */
+export interface EmbeddingBackend {
+  embedImages(params: { readonly model: ModelRef; readonly images: readonly ImageInput[] }, signal?: AbortSignal): Promise<EmbedReply>;
+  embedText(params: { readonly model: ModelRef; readonly texts: readonly string[] }, signal?: AbortSignal): Promise<EmbedReply>;
+}
+
+export type EmbeddingItem = { readonly ok: true; readonly vector: Float32Array } | { readonly ok: false; readonly error: string };
+
+export interface EmbedOptions {
+  readonly signal?: AbortSignal;
+  /** Items done so far (cache hits count at once). */
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+export class EmbeddingService {
+  private readonly caches = new Map<string, Promise<EmbeddingCache>>();
+
+  constructor(
+    private readonly backend: EmbeddingBackend,
+    private readonly cacheFolder: string,
+  ) {}
+
+  /** Embeds image files: a file that cannot be read or decoded errors alone. */
+  async embedImages(model: ModelRef, paths: readonly string[], options: EmbedOptions = {}): Promise<EmbeddingItem[]> {
+    const cache = await this.cache(model);
+    const results: EmbeddingItem[] = new Array(paths.length);
+    let done = 0;
+    for (let start = 0; start < paths.length; start += EMBED_BATCH_SIZE) {
+      throwIfCancelled(options.signal);
+      const batch = paths.slice(start, start + EMBED_BATCH_SIZE);
+      const misses: Array<{ readonly at: number; readonly key: string; readonly path: string }> = [];
+      await Promise.all(
+        batch.map(async (file, i) => {
+          try {
+            const key = contentKey(cacheId(model), await fs.readFile(file));
+            const hit = cache.get(key);
+            if (hit) results[start + i] = { ok: true, vector: hit };
+            else misses.push({ at: start + i, key, path: file });
+          } catch (err) {
+            results[start + i] = { ok: false, error: `Cannot read ${file}: ${(err as Error).message}` };
+          }
+        }),
+      );
+      if (misses.length > 0) {
+        const reply = await this.backend.embedImages({ model, images: misses.map((m) => ({ path: m.path })) }, options.signal);
+        await this.store(cache, misses, reply, results);
+      }
+      done += batch.length;
+      options.onProgress?.(done, paths.length);
+    }
+    return results;
+  }
+
+  /** Embeds texts (identical texts are embedded once). */
+  async embedTexts(model: ModelRef, texts: readonly string[], options: EmbedOptions = {}): Promise<EmbeddingItem[]> {
+    const cache = await this.cache(model);
+    const results: EmbeddingItem[] = new Array(texts.length);
+    const keys = texts.map((text) => contentKey(cacheId(model), text));
+    const pending = new Map<string, { readonly text: string; readonly at: number[] }>();
+    keys.forEach((key, at) => {
+      const hit = cache.get(key);
+      if (hit) results[at] = { ok: true, vector: hit };
+      else if (pending.has(key)) pending.get(key)!.at.push(at);
+      else pending.set(key, { text: texts[at], at: [at] });
+    });
+    let done = texts.length - [...pending.values()].reduce((n, p) => n + p.at.length, 0);
+    options.onProgress?.(done, texts.length);
+    const misses = [...pending.entries()];
+    for (let start = 0; start < misses.length; start += EMBED_BATCH_SIZE) {
+      throwIfCancelled(options.signal);
+      const batch = misses.slice(start, start + EMBED_BATCH_SIZE);
+      const reply = await this.backend.embedText({ model, texts: batch.map(([, p]) => p.text) }, options.signal);
+      const batchResults: EmbeddingItem[] = [];
+      await this.store(cache, batch.map(([key], i) => ({ at: i, key })), reply, batchResults);
+      batch.forEach(([, p], i) => {
+        for (const at of p.at) results[at] = batchResults[i];
+        done += p.at.length;
+      });
+      options.onProgress?.(done, texts.length);
+    }
+    return results;
+  }
+
+  private async store(cache: EmbeddingCache, asked: ReadonlyArray<{ readonly at: number; readonly key: string }>, reply: EmbedReply, results: EmbeddingItem[]): Promise<void> {
+    if (reply.items.length !== asked.length) throw new Error(`The worker answered ${reply.items.length} of ${asked.length} items`);
+    const fresh: Array<{ key: string; vector: Float32Array }> = [];
+    asked.forEach((item, i) => {
+      const answer = reply.items[i];
+      if (!answer.ok) {
+        results[item.at] = { ok: false, error: answer.error };
+        return;
+      }
+      const vector = decodeVector(answer.value);
+      results[item.at] = { ok: true, vector };
+      fresh.push({ key: item.key, vector });
+    });
+    await cache.add(fresh);
+  }
+
+  private cache(model: ModelRef): Promise<EmbeddingCache> {
+    const id = cacheId(model);
+    let cache = this.caches.get(id);
+    if (!cache) {
+      cache = EmbeddingCache.open(this.cacheFolder, id);
+      cache.catch(() => this.caches.delete(id));
+      this.caches.set(id, cache);
+    }
+    return cache;
+  }
+}
+
+/** dtype changes the vectors, so it is part of the cache's identity. */
+function cacheId(model: ModelRef): string {
+  return model.dtype ? `${model.id}#${model.dtype}` : model.id;
+}
+
+function throwIfCancelled(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new LocalWorkerError('cancelled', 'Cancelled');
+}
