@@ -39,6 +39,23 @@ describe('local model worker (real process, transformers.js + onnxruntime-node, 
     assert.notEqual(info.pid, process.pid, 'runs in a child process');
   });
 
+  it('captions with a Florence-2 model (four sessions + Florence2Processor task prompts), streaming a single image', async () => {
+    const client = h.client();
+    const model: ModelRef = { id: h.models.florence, task: 'florence2' };
+    for (const prompt of ['<CAPTION>', '<DETAILED_CAPTION>', '<MORE_DETAILED_CAPTION>']) {
+      const reply = await client.request(Requests.caption, { model, images: [{ path: h.images.red }, { path: h.images.blue }], prompt, maxNewTokens: 10 });
+      assert.deepEqual(reply.items, [{ ok: true, value: 'a red ball' }, { ok: true, value: 'a blue ball' }], prompt);
+    }
+    const deltas: string[] = [];
+    const streamed = await client.request(
+      Requests.caption,
+      { model, images: [{ path: h.images.green }], prompt: '<CAPTION>', maxNewTokens: 10, stream: true },
+      { onProgress: (p: Progress) => p.kind === 'text' && deltas.push(p.delta) },
+    );
+    assert.deepEqual(streamed.items, [{ ok: true, value: 'a green ball' }]);
+    assert.equal(deltas.join('').trim(), 'a green ball');
+  });
+
   it('streams text as progress for a single image', async () => {
     const client = h.client();
     const deltas: string[] = [];
