@@ -12,6 +12,11 @@ import { DatasetService } from '../services/datasetService';
 import { ScopePicker } from './scopePicker';
 
 /** Exports (WebDataset, the seed's zip, imagefolder, CSV/JSONL) and caption-set imports. */
+/** Options the export commands take from their callers (tests, other extensions), skipping the questions. */
+interface ExportCommandOptions {
+  readonly onlyCaptioned?: boolean;
+}
+
 export function registerExportImportCommands(dataset: DatasetService, scopes: ScopePicker, bulk: BulkEditService, log: vscode.LogOutputChannel): vscode.Disposable[] {
   const samplesOf = (images: readonly ImageEntry[]): ExportSample[] => {
     const index = dataset.index!;
@@ -49,37 +54,60 @@ export function registerExportImportCommands(dataset: DatasetService, scopes: Sc
     });
   };
 
+  /** Whether images without a caption go into the export (with empty text); asked only when the scope has some. */
+  const askOnlyCaptioned = async (images: readonly ImageEntry[]): Promise<boolean | undefined> => {
+    await dataset.loadCaptions(images);
+    const uncaptioned = images.filter((img) => !img.collision && img.captionState !== 'text').length;
+    if (uncaptioned === 0) return true;
+    const items = [
+      { label: 'Only captioned images', description: `leave out ${uncaptioned} without a caption`, onlyCaptioned: true },
+      { label: 'All images', description: `${uncaptioned} without a caption get empty text`, onlyCaptioned: false },
+    ];
+    return (await vscode.window.showQuickPick(items, { title: `${uncaptioned} of ${images.length} images have no caption` }))?.onlyCaptioned;
+  };
+
   const askFolder = async (label: string): Promise<string | undefined> =>
     (await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, openLabel: label, title: label }))?.[0]?.fsPath;
   const askFile = async (label: string, name: string, filters: Record<string, string[]>): Promise<string | undefined> =>
     (await vscode.window.showSaveDialog({ title: label, saveLabel: label, defaultUri: vscode.Uri.file(path.join(path.dirname(dataset.rootPath ?? ''), name)), filters }))?.fsPath;
 
   return [
-    vscode.commands.registerCommand('imageCaptioner.exportWebDataset', async (arg?: unknown, args?: unknown, outDir?: string) => {
+    vscode.commands.registerCommand('imageCaptioner.exportWebDataset', async (arg?: unknown, args?: unknown, outDir?: string, options?: ExportCommandOptions) => {
       const scope = await scopes.pick('Export WebDataset shards', arg, args);
-      const target = scope && (outDir ?? (await askFolder('Export shards into')));
+      const onlyCaptioned = scope && (options?.onlyCaptioned ?? (await askOnlyCaptioned(scope.images)));
+      const target = scope && onlyCaptioned !== undefined && (outDir ?? (await askFolder('Export shards into')));
       if (!scope || !target) return;
       const c = vscode.workspace.getConfiguration('imageCaptioner.export');
       const name = path.basename(dataset.rootPath ?? 'dataset').replace(/[^\w-]+/g, '_') || 'dataset';
       await runExport('WebDataset export', scope.images, (samples, control) =>
-        exportWebDataset(samples, { outDir: target, name, maxSamplesPerShard: c.get<number>('maxSamplesPerShard', 10000), maxBytesPerShard: c.get<number>('maxShardSizeMB', 1000) * 1e6, ...control }),
+        exportWebDataset(samples, {
+          outDir: target,
+          name,
+          maxSamplesPerShard: c.get<number>('maxSamplesPerShard', 10000),
+          maxBytesPerShard: c.get<number>('maxShardSizeMB', 1000) * 1e6,
+          onlyCaptioned,
+          ...control,
+        }),
       );
     }),
     vscode.commands.registerCommand('imageCaptioner.exportSeedZip', async (arg?: unknown, args?: unknown) => {
       const scope = await scopes.pick('Export webData.zip', arg, args);
-      const outFile = scope && (await askFile('Export webData.zip', 'webData.zip', { 'Zip archive': ['zip'] }));
-      if (scope && outFile) await runExport('webData.zip export', scope.images, (samples, control) => exportSeedZip(samples, { outFile, ...control }));
+      const onlyCaptioned = scope && (await askOnlyCaptioned(scope.images));
+      const outFile = onlyCaptioned !== undefined && (await askFile('Export webData.zip', 'webData.zip', { 'Zip archive': ['zip'] }));
+      if (scope && outFile) await runExport('webData.zip export', scope.images, (samples, control) => exportSeedZip(samples, { outFile, onlyCaptioned, ...control }));
     }),
     vscode.commands.registerCommand('imageCaptioner.exportImageFolder', async (arg?: unknown, args?: unknown) => {
       const scope = await scopes.pick('Export Hugging Face imagefolder', arg, args);
-      const outDir = scope && (await askFolder('Export imagefolder into'));
-      if (scope && outDir) await runExport('imagefolder export', scope.images, (samples, control) => exportImageFolder(samples, { outDir, copyImages: true, ...control }));
+      const onlyCaptioned = scope && (await askOnlyCaptioned(scope.images));
+      const outDir = onlyCaptioned !== undefined && (await askFolder('Export imagefolder into'));
+      if (scope && outDir) await runExport('imagefolder export', scope.images, (samples, control) => exportImageFolder(samples, { outDir, copyImages: true, onlyCaptioned, ...control }));
     }),
     vscode.commands.registerCommand('imageCaptioner.exportCaptionTable', async (arg?: unknown, args?: unknown) => {
       const scope = await scopes.pick('Export captions as a table', arg, args);
-      const kind = scope && ((await vscode.window.showQuickPick(['csv', 'jsonl'], { title: 'Format' })) as 'csv' | 'jsonl' | undefined);
+      const onlyCaptioned = scope && (await askOnlyCaptioned(scope.images));
+      const kind = onlyCaptioned !== undefined && ((await vscode.window.showQuickPick(['csv', 'jsonl'], { title: 'Format' })) as 'csv' | 'jsonl' | undefined);
       const outFile = kind && (await askFile(`Export ${kind.toUpperCase()}`, `captions.${kind}`, { [kind.toUpperCase()]: [kind] }));
-      if (scope && kind && outFile) await runExport(`${kind.toUpperCase()} export`, scope.images, (samples, control) => exportCaptionTable(samples, { outFile, format: kind, ...control }));
+      if (scope && kind && outFile) await runExport(`${kind.toUpperCase()} export`, scope.images, (samples, control) => exportCaptionTable(samples, { outFile, format: kind, onlyCaptioned, ...control }));
     }),
     vscode.commands.registerCommand('imageCaptioner.importCaptions', async (source?: vscode.Uri, options?: { which?: CaptionChoice; conflict?: ImportConflictPolicy; autoApply?: boolean }) => {
       await dataset.whenReady();

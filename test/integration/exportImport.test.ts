@@ -26,7 +26,7 @@ describe('export and import', function () {
   it('exports the dataset as WebDataset shards whose samples hold the image bytes and captions', async () => {
     const index = api.dataset.index!;
     const root = vscode.Uri.file(index.rootPath);
-    await vscode.commands.executeCommand('imageCaptioner.exportWebDataset', root, [root], out);
+    await vscode.commands.executeCommand('imageCaptioner.exportWebDataset', root, [root], out, { onlyCaptioned: true });
     const shards = fs.readdirSync(out).filter((f) => f.endsWith('.tar'));
     assert.equal(shards.length, 1);
     assert.match(shards[0], /-000000\.tar$/);
@@ -45,6 +45,28 @@ describe('export and import', function () {
     const imageMember = members.find((m) => m.startsWith(`${keys[0]}.`) && !m.endsWith('.txt') && !m.endsWith('.json'))!;
     const bytes = execFileSync('tar', ['-xOf', path.join(out, shards[0]), imageMember]);
     assert.deepEqual(bytes, fs.readFileSync(source), 'image bytes unchanged');
+  });
+
+  it('exports uncaptioned images too when asked, with empty text', async () => {
+    const index = api.dataset.index!;
+    const root = vscode.Uri.file(index.rootPath);
+    const all = path.join(out, 'all');
+    fs.mkdirSync(all);
+    await vscode.commands.executeCommand('imageCaptioner.exportWebDataset', root, [root], all, { onlyCaptioned: false });
+    const shard = path.join(all, fs.readdirSync(all).find((f) => f.endsWith('.tar'))!);
+    const members = execFileSync('tar', ['-tf', shard], { encoding: 'utf8' }).trim().split('\n');
+    const keys = [...new Set(members.map((m) => m.slice(0, m.indexOf('.'))))];
+    await api.dataset.loadCaptions(index.images());
+    const captioned = index.images().filter((img) => !img.collision && img.captionState === 'text').length;
+    const uncaptioned = index.images().filter((img) => !img.collision && img.captionState !== 'text' && !/^(broken|zero-bytes)\./.test(img.name));
+    assert.ok(uncaptioned.length > 0, 'the sample has uncaptioned images');
+    assert.equal(keys.length, captioned + uncaptioned.length, 'captioned and readable uncaptioned images');
+    const sources = keys.map((key) => JSON.parse(execFileSync('tar', ['-xOf', shard, `${key}.json`], { encoding: 'utf8' })) as { source: string; caption: string });
+    for (const img of uncaptioned) {
+      const sample = sources.find((s) => s.source === index.relativePath(index.imagePath(img)));
+      assert.ok(sample, `${img.name} exported`);
+      assert.equal(sample.caption, '', `${img.name} has empty text`);
+    }
   });
 
   it('imports a Flickr captions.txt beside the images, keeping existing captions', async () => {
