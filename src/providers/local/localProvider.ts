@@ -20,12 +20,26 @@ interface Waiting {
   readonly reject: (error: unknown) => void;
 }
 
+/** Requests of one model queued while the worker is busy with earlier batches. */
+interface ModelQueue {
+  readonly waiting: Waiting[];
+  inFlight: number;
+  scheduled: boolean;
+}
+
+/** Batches in flight per model: one generating while the next is sent and decoded. */
+const MAX_IN_FLIGHT = 2;
+
 export class LocalProvider implements CaptionProvider {
   readonly kind = 'local' as const;
-  private readonly queues = new Map<string, Waiting[]>();
+  private readonly queues = new Map<string, ModelQueue>();
 
   constructor(private readonly run: LocalCaptionRunner) {}
 
+  /**
+   * A request goes to the worker at once when the model has a free slot; while the worker is busy,
+   * requests queue and leave together (up to the batch size) as soon as a batch comes back.
+   */
   caption(request: CaptionRequest): Promise<CaptionResult> {
     if (request.signal?.aborted) return Promise.reject(new ProviderError('cancelled', 'Cancelled'));
     const ref = modelRef(request.model);
@@ -36,34 +50,44 @@ export class LocalProvider implements CaptionProvider {
       const key = `${ref.id}\n${ref.dtype ?? ''}\n${maxNewTokens(request)}`;
       let queue = this.queues.get(key);
       if (!queue) {
-        queue = [];
+        queue = { waiting: [], inFlight: 0, scheduled: false };
         this.queues.set(key, queue);
-        // Requests that arrive in the same turn of the event loop travel together.
-        setImmediate(() => this.flush(key, batchSize));
       }
-      queue.push({ request, resolve, reject });
+      queue.waiting.push({ request, resolve, reject });
+      if (queue.inFlight < MAX_IN_FLIGHT && !queue.scheduled) {
+        // Requests that arrive in the same turn of the event loop travel together.
+        queue.scheduled = true;
+        const scheduled = queue;
+        setImmediate(() => this.flush(key, scheduled, batchSize));
+      }
     });
   }
 
-  private flush(key: string, batchSize: number): void {
-    const queue = this.queues.get(key) ?? [];
-    this.queues.delete(key);
-    for (let start = 0; start < queue.length; start += batchSize) {
-      const group = queue.slice(start, start + batchSize).filter((waiting) => {
+  private flush(key: string, queue: ModelQueue, batchSize: number): void {
+    queue.scheduled = false;
+    while (queue.inFlight < MAX_IN_FLIGHT && queue.waiting.length) {
+      const group = queue.waiting.splice(0, batchSize).filter((waiting) => {
         if (!waiting.request.signal?.aborted) return true;
         waiting.reject(new ProviderError('cancelled', 'Cancelled'));
         return false;
       });
       if (!group.length) continue;
-      this.send(group.map((waiting) => waiting.request)).then(
-        (results) =>
-          group.forEach((waiting, i) => {
-            const result = results[i];
-            if (result instanceof ProviderError) waiting.reject(result);
-            else waiting.resolve(result);
-          }),
-        (error: unknown) => group.forEach((waiting) => waiting.reject(error)),
-      );
+      queue.inFlight += 1;
+      this.send(group.map((waiting) => waiting.request))
+        .then(
+          (results) =>
+            group.forEach((waiting, i) => {
+              const result = results[i];
+              if (result instanceof ProviderError) waiting.reject(result);
+              else waiting.resolve(result);
+            }),
+          (error: unknown) => group.forEach((waiting) => waiting.reject(error)),
+        )
+        .finally(() => {
+          queue.inFlight -= 1;
+          if (queue.waiting.length) this.flush(key, queue, batchSize);
+          else if (queue.inFlight === 0 && this.queues.get(key) === queue) this.queues.delete(key);
+        });
     }
   }
 

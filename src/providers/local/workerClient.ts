@@ -92,35 +92,41 @@ export class WorkerClient {
     const ticket = this.nextTicket++;
     if (options.onProgress) this.progressByTicket.set(ticket, options.onProgress);
     const cancellation = new CancellationTokenSource();
-    let fail: ((error: LocalWorkerError) => void) | undefined;
+    let reject: ((error: LocalWorkerError) => void) | undefined;
     let timer: NodeJS.Timeout | undefined;
     let onAbort: (() => void) | undefined;
+    let answered = false;
+    // Fails the request on a crash, a cancellation or its time limit, whether the worker is still starting or running.
+    const failure = new Promise<never>((_, fail) => {
+      reject = fail;
+      this.failPending.add(fail);
+      const stop = (error: LocalWorkerError) => {
+        cancellation.cancel();
+        this.killIfStuck(this.current, () => answered);
+        fail(error);
+      };
+      if (options.signal) {
+        onAbort = () => stop(new LocalWorkerError('cancelled', 'Cancelled'));
+        options.signal.addEventListener('abort', onAbort, { once: true });
+      }
+      if (options.timeoutMs) {
+        const seconds = Math.round(options.timeoutMs / 1000);
+        timer = setTimeout(() => stop(new LocalWorkerError('timeout', `The local model did not answer within ${seconds} s`)), options.timeoutMs);
+      }
+    });
+    failure.catch(() => undefined);
     try {
-      const running = await this.ensureRunning();
-      const failure = new Promise<never>((_, reject) => {
-        fail = reject;
-        this.failPending.add(reject);
-        onAbort = () => {
-          cancellation.cancel();
-          this.killIfStuck(running);
-          reject(new LocalWorkerError('cancelled', 'Cancelled'));
-        };
-        options.signal?.addEventListener('abort', onAbort, { once: true });
-        if (options.timeoutMs) {
-          timer = setTimeout(() => {
-            cancellation.cancel();
-            this.killIfStuck(running);
-            reject(new LocalWorkerError('timeout', `The local model did not answer within ${Math.round(options.timeoutMs! / 1000)} s`));
-          }, options.timeoutMs);
-        }
-      });
-      failure.catch(() => undefined);
+      const running = await Promise.race([this.ensureRunning(), failure]);
       const sent = running.connection.sendRequest(type, { ...params, ticket } as never, cancellation.token) as Promise<R>;
+      void sent.then(
+        () => (answered = true),
+        () => (answered = true),
+      );
       return await Promise.race([sent.catch((error: unknown) => Promise.reject(toWorkerError(error))), failure]);
     } finally {
       if (timer) clearTimeout(timer);
       if (onAbort) options.signal?.removeEventListener('abort', onAbort);
-      if (fail) this.failPending.delete(fail);
+      if (reject) this.failPending.delete(reject);
       this.progressByTicket.delete(ticket);
       cancellation.dispose();
       this.inFlight -= 1;
@@ -204,14 +210,14 @@ export class WorkerClient {
 
   private current: ChildProcess | undefined;
 
-  /** A worker that does not stop a cancelled request soon (a long native call) is killed. */
-  private killIfStuck(running: Running): void {
+  /** A worker that does not stop a cancelled request soon (a long native call, a hung start) is killed. */
+  private killIfStuck(child: ChildProcess | undefined, answered: () => boolean): void {
+    if (!child) return;
     const grace = this.options.stopGraceMs ?? 10_000;
-    const inFlightBefore = this.inFlight;
     const timer = setTimeout(() => {
-      if (this.inFlight >= inFlightBefore && this.current === running.child && running.child.exitCode === null) {
+      if (!answered() && this.current === child && child.exitCode === null) {
         this.options.log('The local model worker did not stop a cancelled request in time; restarting it.');
-        running.child.kill('SIGKILL');
+        child.kill('SIGKILL');
       }
     }, grace);
     timer.unref();

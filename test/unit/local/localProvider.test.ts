@@ -49,6 +49,34 @@ describe('LocalProvider', () => {
     assert.equal(calls[0].maxNewTokens, 40);
   });
 
+  it('sends a request at once when the worker is free and gathers the ones that arrive while it is busy', async () => {
+    const gates: Array<() => void> = [];
+    const { runner, calls } = recordingRunner(() => new Promise<void>((resolve) => gates.push(resolve)));
+    const provider = new LocalProvider(runner);
+    const entry = model({ task: 'image-to-text', batchSize: 4 });
+    const tick = () => new Promise((resolve) => setImmediate(resolve));
+    const pending: Promise<unknown>[] = [provider.caption(request(entry))];
+    await tick();
+    pending.push(provider.caption(request(entry)));
+    await tick();
+    assert.deepEqual(calls.map((c) => c.images.length), [1, 1], 'two slots: each request left at once');
+    for (let i = 0; i < 6; i++) {
+      pending.push(provider.caption(request(entry)));
+      await tick();
+    }
+    assert.equal(calls.length, 2, 'both slots busy: the next ones wait');
+    gates.shift()!();
+    await tick();
+    await tick();
+    assert.deepEqual(calls.map((c) => c.images.length), [1, 1, 4], 'a freed slot takes a full batch');
+    gates.shift()!();
+    await tick();
+    await tick();
+    assert.deepEqual(calls.map((c) => c.images.length), [1, 1, 4, 2]);
+    while (gates.length) gates.shift()!();
+    await Promise.all(pending);
+  });
+
   it('sends Florence-2 the task token of the length preset, or one typed as the prompt', async () => {
     const { runner, calls } = recordingRunner();
     const provider = new LocalProvider(runner);
