@@ -3,6 +3,7 @@ import { batchRateLimitBench } from './batchRateLimitBench';
 import { batchThroughputBench } from './batchThroughputBench';
 import { exportMemoryBench } from './exportMemoryBench';
 import { exportWdsBench } from './exportWdsBench';
+import { hostLagBench } from './hostLagBench';
 import { imagePrepBench } from './imagePrepBench';
 import { indexBench } from './indexBench';
 import { indexMemoryBench } from './indexMemoryBench';
@@ -10,10 +11,11 @@ import { Benchmark, resultLine } from './measure';
 import { navigateBench } from './navigateBench';
 import { replaceBench } from './replaceBench';
 import { SyntheticDatasets } from './syntheticDataset';
+import { workerIpcBench } from './workerIpcBench';
 
 const BENCHMARKS: readonly Benchmark[] = [
   indexBench, indexMemoryBench, navigateBench, imagePrepBench, batchThroughputBench, batchRateLimitBench, replaceBench,
-  exportWdsBench, exportMemoryBench,
+  exportWdsBench, exportMemoryBench, workerIpcBench, hostLagBench,
 ];
 
 async function main(names: string[]): Promise<number> {
