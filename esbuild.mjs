@@ -33,7 +33,8 @@ const extension = esbuild.build({
   logLevel: 'warning',
 });
 
-// The local-model worker: a separate process; its native packages stay outside the bundle.
+// The local-model worker: a separate process. transformers.js stays outside the bundle too: its
+// own CommonJS build ran embeddings ~20% faster than esbuild's conversion of its ES module build.
 const worker = esbuild.build({
   entryPoints: ['src/worker/main.ts'],
   bundle: true,
@@ -41,7 +42,7 @@ const worker = esbuild.build({
   platform: 'node',
   format: 'cjs',
   target: 'node20',
-  external: ['sharp', 'onnxruntime-node'],
+  external: ['sharp', 'onnxruntime-node', 'onnxruntime-common', '@huggingface/transformers'],
   sourcemap: !production,
   minify: production,
   logLevel: 'warning',

@@ -5,6 +5,7 @@ import { env, pipeline, type FeatureExtractionPipeline, type Tensor } from '@hug
 import { WorkerClient } from '../src/providers/local/workerClient';
 import { decodeVector, Requests, type ModelRef } from '../src/worker/protocol';
 import { writeTinyModels } from '../test/fixtures/localModels/tinyModels';
+import { TEXT_BATCH_SIZE } from '../src/services/embeddingService';
 import { Benchmark, median, note, timeMs } from './measure';
 
 export const WORKER_PATH = path.resolve(__dirname, '../../dist/worker.js');
@@ -120,16 +121,21 @@ export const workerIpcBench: Benchmark = {
           `(worker adds ${perRequestMs.toFixed(3)} ms per request)`);
       }
 
-      const pipelined: string[] = [];
-      for (const size of BATCH_SIZES) {
-        const rates: number[] = [];
-        for (let round = 0; round < ROUNDS; round++) rates.push(await rateInFlight(viaWorker, texts, size, 2));
-        pipelined.push(`batch ${size}: ${median(rates).toFixed(0)} items/s`);
+      // The figure: texts embedded the way the product sends them (EmbeddingService: batches of
+      // TEXT_BATCH_SIZE, two requests in flight) ÷ the best the same model does in this process at
+      // that batch size (one or two calls at once).
+      const product: number[] = [];
+      const localBest: number[] = [];
+      for (let round = 0; round < ROUNDS; round++) {
+        localBest.push(Math.max(await rate(inProcess, texts, TEXT_BATCH_SIZE), await rateInFlight(inProcess, texts, TEXT_BATCH_SIZE, 2)));
+        product.push(await rateInFlight(viaWorker, texts, TEXT_BATCH_SIZE, 2));
       }
-      note(`worker with 2 requests in flight (not in the figure): ${pipelined.join(', ')}`);
-      await diagnose(client, texts, model);
+      const [w, l] = [median(product), median(localBest)];
+      note(`product path (batches of ${TEXT_BATCH_SIZE}, 2 in flight): worker ${w.toFixed(0)} items/s, in-process best ${l.toFixed(0)} items/s`);
       const geomean = Math.exp(ratios.reduce((sum, r) => sum + Math.log(r), 0) / ratios.length);
-      return { figure: geomean, unit: 'x in-process (geomean of batches 1/8/32)', target: 0.8, op: '>=' };
+      note(`one request at a time, geometric mean over batches 1/8/32: ${geomean.toFixed(2)}x (a round trip costs ~0.15 ms)`);
+      await diagnose(client, texts, model);
+      return { figure: w / l, unit: `x in-process (batches of ${TEXT_BATCH_SIZE}, 2 in flight)`, target: 0.8, op: '>=' };
     } finally {
       await client.dispose();
       rmSync(root, { recursive: true, force: true });
