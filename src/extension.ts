@@ -20,6 +20,7 @@ import { registerEditCommands } from './commands/editCommands';
 import { registerExportImportCommands } from './commands/exportImportCommands';
 import { registerLocalModelCommands } from './commands/localModelCommands';
 import { LocalModelService } from './services/localModelService';
+import { registerClipScoreCommands } from './commands/clipScoreCommands';
 
 /** What the extension exposes to its integration tests (and to other extensions). */
 export interface ImageCaptionerApi {
@@ -66,6 +67,7 @@ export function activate(context: vscode.ExtensionContext): ImageCaptionerApi {
     ...registerEditCommands(dataset, scopes, bulk, (captionPath) => editors.unsavedCaptionText(captionPath)),
     ...registerExportImportCommands(dataset, scopes, bulk, log),
     ...registerLocalModelCommands(localModels, registry),
+    ...registerClipScoreCommands(localModels, dataset, scopes, context),
     treeView.onDidChangeVisibility((e) => {
       if (e.visible) void dataset.whenReady();
     }),

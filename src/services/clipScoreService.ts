@@ -2,8 +2,9 @@
  * CLIP scores of image/caption pairs with the local CLIP model; keeps the last run's results, moves
  * the low-scoring pairs aside and back.
  */
+import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { readCaption } from '../core/captions/captionStore';
+import { readCaptionSources } from '../core/captions/readCaptions';
 import type { ImageEntry } from '../core/dataset/types';
 import { DEFAULT_CLIP_THRESHOLD, clipScore, isFlagged, type ClipScoreResult } from '../core/embeddings/clipScore';
 import { movePairs, planPairMoves, reversePlan, type MoveOutcome, type PairMove } from '../core/embeddings/pairMoves';
@@ -56,7 +57,7 @@ export class ClipScoreService implements vscode.Disposable {
 
   /** Scores every captioned image of `images`; keeps the results as the last run. */
   async run(images: readonly ImageEntry[], options: RunOptions = {}): Promise<ClipScoreRun> {
-    const run = await this.score(images, options);
+    const run = await this.score(this.withoutMovedPairs(images), options);
     this.last = run;
     this.changeEmitter.fire();
     return run;
@@ -68,17 +69,16 @@ export class ClipScoreService implements vscode.Disposable {
     if (!index) throw new Error('Open a dataset folder first.');
     const pairs: Array<{ imagePath: string; captionPath: string; text?: string; error?: string }> = [];
     let skipped = 0;
-    for (const image of images) {
-      const imagePath = index.imagePath(image);
-      const captionPath = index.captionPath(image);
-      try {
-        const text = (await readCaption(captionPath))?.text.trim();
-        if (text) pairs.push({ imagePath, captionPath, text });
-        else skipped++;
-      } catch (err) {
-        pairs.push({ imagePath, captionPath, error: `Caption not readable: ${(err as Error).message}` });
-      }
+    const { sources, failures } = await readCaptionSources(
+      images.map((image) => ({ imagePath: index.imagePath(image), captionPath: index.captionPath(image) })),
+      { signal: options.signal },
+    );
+    for (const source of sources) {
+      const text = source.text?.trim();
+      if (text) pairs.push({ imagePath: source.imagePath, captionPath: source.captionPath, text });
+      else skipped++;
     }
+    for (const failure of failures) pairs.push({ imagePath: failure.imagePath, captionPath: failure.captionPath, error: `Caption not readable: ${failure.message}` });
     const readable = pairs.filter((p) => p.text !== undefined);
     const total = readable.length * 2;
     const model = this.local.clipModel();
@@ -110,6 +110,16 @@ export class ClipScoreService implements vscode.Disposable {
   }
 
   /** Where flagged pairs go: `<dataset root>/<failed folder>`. */
+  /** Pairs already moved to the failed folder stay out of a wider run (a run over that folder alone still scores them). */
+  private withoutMovedPairs(images: readonly ImageEntry[]): readonly ImageEntry[] {
+    const folder = this.failedFolderPath();
+    const index = this.dataset.index;
+    if (!folder || !index) return images;
+    const inside = (image: ImageEntry) => index.imagePath(image).startsWith(folder + path.sep);
+    const outside = images.filter((image) => !inside(image));
+    return outside.length > 0 ? outside : images;
+  }
+
   failedFolderPath(): string | undefined {
     const root = this.dataset.rootPath;
     return root && vscode.Uri.joinPath(vscode.Uri.file(root), this.failedFolder()).fsPath;
@@ -119,14 +129,34 @@ export class ClipScoreService implements vscode.Disposable {
   async moveFlagged(): Promise<MoveOutcome> {
     const root = this.dataset.rootPath;
     if (!root) throw new Error('Open a dataset folder first.');
-    const pairs = this.flagged().map((r) => ({ imagePath: r.imagePath, captionPath: r.captionPath, sidecars: [regionsPathFor(r.imagePath)] }));
-    const outcome = await movePairs(planPairMoves(pairs, root, this.failedFolder()));
+    const flagged = this.flagged();
+    const { movable, held } = this.withoutSharedCaptions(flagged);
+    const pairs = movable.map((r) => ({ imagePath: r.imagePath, captionPath: r.captionPath, sidecars: [regionsPathFor(r.imagePath)] }));
+    const moves = await movePairs(planPairMoves(pairs, root, this.failedFolder()));
+    const outcome: MoveOutcome = { ...moves, failed: [...held, ...moves.failed] };
     const movedImages = new Set(outcome.moved.map((p) => p.imagePath));
     const results = this.last?.results ?? [];
     if (this.last) this.last = { ...this.last, results: results.filter((r) => !movedImages.has(r.imagePath)) };
     this.lastMove = { moved: outcome.moved, results: results.filter((r) => movedImages.has(r.imagePath)) };
     this.changeEmitter.fire();
     return outcome;
+  }
+
+  /** A caption shared (stem collision) with an image that stays must not be taken away from it. */
+  private withoutSharedCaptions(flagged: readonly ClipScoreResult[]): { movable: ClipScoreResult[]; held: MoveOutcome['failed'][number][] } {
+    const index = this.dataset.index;
+    const moving = new Set(flagged.map((r) => r.imagePath));
+    const movable: ClipScoreResult[] = [];
+    const held: MoveOutcome['failed'][number][] = [];
+    for (const result of flagged) {
+      const image = index?.findImage(result.imagePath);
+      const staying = image?.collision
+        ? image.folder.images.filter((other) => other !== image && index!.captionPath(other) === result.captionPath && !moving.has(index!.imagePath(other)))
+        : [];
+      if (staying.length === 0) movable.push(result);
+      else held.push({ pair: { imagePath: result.imagePath, files: [] }, error: `its caption is shared with ${staying.map((s) => s.name).join(', ')}, which stays` });
+    }
+    return { movable, held };
   }
 
   /** Moves the last moved pairs back; pairs whose original place is taken now stay where they are. */

@@ -11,6 +11,8 @@ export async function activateExtension(): Promise<ImageCaptionerApi> {
   if (!ext) throw new Error(`${EXTENSION_ID} is not installed in this extension host`);
   const api = await ext.activate();
   await api.dataset.whenReady();
+  // Files an earlier suite moved away and back are new index entries whose captions nobody has read yet.
+  await api.dataset.loadCaptions(api.dataset.index!.images());
   await waitFor(() => api.dataset.state === 'ready' && api.dataset.index!.images().every((i) => i.captionState !== 'unknown'), 'dataset indexed and captions read');
   return api;
 }

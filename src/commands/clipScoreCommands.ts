@@ -1,0 +1,201 @@
+/** CLIP Score commands: score a scope or the current image, sort the view, move low-scoring pairs aside and back. */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { formatScore, isScored, type ClipScoreResult, type ClipSortOrder } from '../core/embeddings/clipScore';
+import type { MoveOutcome } from '../core/embeddings/pairMoves';
+import { LocalWorkerError } from '../providers/local/workerClient';
+import { ClipScoreService, type ClipScoreRun } from '../services/clipScoreService';
+import type { DatasetService } from '../services/datasetService';
+import { EmbeddingService } from '../services/embeddingService';
+import type { LocalModelService } from '../services/localModelService';
+import { ClipScoreTreeProvider } from '../views/clipScoreTreeProvider';
+import { CAPTION_EDITOR_VIEW_TYPE } from '../webviews/captionEditorViewType';
+import { Requests } from '../worker/protocol';
+import type { ScopePicker } from './scopePicker';
+
+const VIEW_ID = 'imageCaptioner.clipScores';
+const PROGRESS_INTERVAL_MS = 1000;
+
+/** What the run and sort commands return (for tests and other extensions): the view as it now reads. */
+export interface ClipScoreViewState {
+  readonly run: ClipScoreRun | undefined;
+  readonly title: string;
+  readonly items: readonly vscode.TreeItem[];
+}
+
+export function registerClipScoreCommands(local: LocalModelService, dataset: DatasetService, scopes: ScopePicker, context: vscode.ExtensionContext): vscode.Disposable[] {
+  const embeddings = new EmbeddingService(
+    {
+      embedImages: (params, signal) => local.request(Requests.embedImages, params, { signal, title: params.model.id }),
+      embedText: (params, signal) => local.request(Requests.embedText, params, { signal, title: params.model.id }),
+    },
+    path.join(context.globalStorageUri.fsPath, 'embeddings'),
+  );
+  const scores = new ClipScoreService(local, embeddings, dataset);
+  const tree = new ClipScoreTreeProvider(scores, dataset);
+  const view = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: tree });
+  const status = vscode.window.createStatusBarItem('imageCaptioner.clipScore', vscode.StatusBarAlignment.Left, 90);
+  status.name = 'CLIP Score';
+  let statusImage: string | undefined;
+
+  const viewState = (): ClipScoreViewState => ({ run: scores.lastRun, title: view.title ?? '', items: tree.getChildren().map((r) => tree.getTreeItem(r)) });
+  const update = (): void => {
+    view.title = tree.title();
+    tree.refresh();
+    void vscode.commands.executeCommand('setContext', 'imageCaptioner.clipScore.canUndoMove', scores.canUndoMove);
+  };
+  const sort = (order: ClipSortOrder): ClipScoreViewState => {
+    tree.setOrder(order);
+    return viewState();
+  };
+
+  return [
+    scores,
+    tree,
+    view,
+    status,
+    scores.onDidChange(update),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('imageCaptioner.clipScore')) update();
+    }),
+    vscode.window.tabGroups.onDidChangeTabs(() => {
+      if (statusImage && activeCaptionEditorImage() !== statusImage) status.hide();
+    }),
+    vscode.commands.registerCommand('imageCaptioner.clipScore.run', async (arg?: unknown, args?: unknown) => {
+      await runScores(scores, scopes, arg, args);
+      return viewState();
+    }),
+    vscode.commands.registerCommand('imageCaptioner.clipScore.current', async () => {
+      const result = await scoreCurrent(scores, dataset, status);
+      statusImage = result?.imagePath;
+      return result;
+    }),
+    vscode.commands.registerCommand('imageCaptioner.clipScore.sortByScore', () => sort('score')),
+    vscode.commands.registerCommand('imageCaptioner.clipScore.sortByName', () => sort('name')),
+    vscode.commands.registerCommand('imageCaptioner.clipScore.moveLowScoring', (options?: unknown) => moveLowScoring(scores, dataset, isConfirmed(options))),
+    vscode.commands.registerCommand('imageCaptioner.clipScore.undoMove', () => undoMove(scores)),
+  ];
+}
+
+async function runScores(scores: ClipScoreService, scopes: ScopePicker, arg: unknown, args: unknown): Promise<void> {
+  const scope = await scopes.pick('CLIP Score', arg, args);
+  if (!scope) return;
+  try {
+    const run = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `CLIP score of ${scope.label}`, cancellable: true },
+      (progress, token) => {
+        const controller = new AbortController();
+        token.onCancellationRequested(() => controller.abort());
+        let reported = 0;
+        let lastReport = 0;
+        return scores.run(scope.images, {
+          signal: controller.signal,
+          onProgress: (done, total) => {
+            const now = Date.now();
+            if (now - lastReport < PROGRESS_INTERVAL_MS && done < total) return;
+            lastReport = now;
+            const percent = total ? (100 * done) / total : 100;
+            progress.report({ message: `${done} of ${total} embeddings`, increment: percent - reported });
+            reported = percent;
+          },
+        });
+      },
+    );
+    await vscode.commands.executeCommand(`${VIEW_ID}.focus`);
+    const threshold = scores.threshold();
+    const scored = run.results.filter(isScored);
+    const below = scored.filter((r) => r.score < threshold).length;
+    const failed = run.results.length - scored.length;
+    const parts = [`Scored ${scored.length} pairs of ${scope.label}: ${below} below ${threshold}.`];
+    if (run.skipped) parts.push(`${run.skipped} images without a caption were skipped.`);
+    if (failed) parts.push(`${failed} could not be scored (see the CLIP Scores view).`);
+    void vscode.window.showInformationMessage(parts.join(' '));
+  } catch (err) {
+    if (err instanceof LocalWorkerError && err.kind === 'cancelled') void vscode.window.showInformationMessage('CLIP score cancelled.');
+    else void vscode.window.showErrorMessage(`CLIP score failed: ${(err as Error).message}`);
+  }
+}
+
+/** Scores the caption editor's image; returns the result when a score is shown. */
+async function scoreCurrent(scores: ClipScoreService, dataset: DatasetService, status: vscode.StatusBarItem): Promise<ClipScoreResult | undefined> {
+  const imagePath = activeCaptionEditorImage();
+  await dataset.whenReady();
+  const image = imagePath ? dataset.index?.findImage(imagePath) : undefined;
+  if (!imagePath || !image) {
+    void vscode.window.showInformationMessage('Open an image of the dataset in the caption editor first.');
+    return undefined;
+  }
+  try {
+    const { results } = await scores.score([image]);
+    const result = results[0];
+    if (!result) {
+      void vscode.window.showInformationMessage(`${image.name} has no caption to score.`);
+      return undefined;
+    }
+    if (!isScored(result)) {
+      void vscode.window.showErrorMessage(`CLIP score of ${image.name} failed: ${result.error}`);
+      return undefined;
+    }
+    const threshold = scores.threshold();
+    const low = result.score < threshold;
+    status.text = `CLIP ${formatScore(result.score)}`;
+    status.tooltip = `CLIP score of ${image.name} and its caption${low ? ` (below ${threshold})` : ''}`;
+    status.backgroundColor = low ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
+    status.show();
+    void vscode.window.showInformationMessage(`CLIP score of ${image.name}: ${formatScore(result.score)}${low ? ` (below ${threshold})` : ''}.`);
+    return result;
+  } catch (err) {
+    void vscode.window.showErrorMessage(`CLIP score failed: ${(err as Error).message}`);
+    return undefined;
+  }
+}
+
+async function moveLowScoring(scores: ClipScoreService, dataset: DatasetService, confirmed: boolean): Promise<MoveOutcome | undefined> {
+  const flagged = scores.flagged();
+  const destination = scores.failedFolderPath();
+  if (flagged.length === 0 || !destination) {
+    void vscode.window.showInformationMessage(scores.lastRun ? `No pair scored below ${scores.threshold()}.` : 'Run "CLIP Score…" first.');
+    return undefined;
+  }
+  const shown = dataset.index?.relativePath(destination) ?? destination;
+  if (!confirmed) {
+    const answer = await vscode.window.showWarningMessage(
+      `Move ${flagged.length} low-scoring pairs (CLIP score below ${scores.threshold()}) with their captions into "${shown}/"?`,
+      { modal: true, detail: 'Each image keeps its folder below the destination. Files already there are never overwritten.' },
+      'Move',
+    );
+    if (answer !== 'Move') return undefined;
+  }
+  const outcome = await scores.moveFlagged();
+  reportMoves(`Moved ${outcome.moved.length} pairs into "${shown}/".`, outcome);
+  return outcome;
+}
+
+async function undoMove(scores: ClipScoreService): Promise<MoveOutcome | undefined> {
+  if (!scores.canUndoMove) {
+    void vscode.window.showInformationMessage('No move of low-scoring pairs to undo.');
+    return undefined;
+  }
+  const outcome = await scores.undoMove();
+  if (outcome) reportMoves(`Moved ${outcome.moved.length} pairs back.`, outcome);
+  return outcome;
+}
+
+function reportMoves(done: string, outcome: MoveOutcome): void {
+  const problems = [
+    ...outcome.refused.map((r) => `${path.basename(r.pair.imagePath)}: ${r.existing.join(', ')} already exists`),
+    ...outcome.failed.map((f) => `${path.basename(f.pair.imagePath)}: ${f.error}`),
+  ];
+  if (problems.length === 0) void vscode.window.showInformationMessage(done);
+  else void vscode.window.showWarningMessage(`${done} ${problems.length} left in place: ${problems.slice(0, 5).join('; ')}${problems.length > 5 ? '; …' : ''}`);
+}
+
+function activeCaptionEditorImage(): string | undefined {
+  const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+  return input instanceof vscode.TabInputCustom && input.viewType === CAPTION_EDITOR_VIEW_TYPE ? input.uri.fsPath : undefined;
+}
+
+/** `{ confirmed: true }` skips the modal question (tests, other extensions). */
+function isConfirmed(options: unknown): boolean {
+  return !!options && typeof options === 'object' && (options as { confirmed?: unknown }).confirmed === true;
+}

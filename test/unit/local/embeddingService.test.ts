@@ -1,0 +1,119 @@
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { clipScore } from '../../../src/core/embeddings/clipScore';
+import { cacheFileFor } from '../../../src/core/embeddings/embeddingCache';
+import { LocalWorkerError, type WorkerClient } from '../../../src/providers/local/workerClient';
+import { IMAGE_BATCH_SIZE, EmbeddingService, type EmbeddingBackend, type EmbeddingItem } from '../../../src/services/embeddingService';
+import { Requests, type ModelRef } from '../../../src/worker/protocol';
+import { makeHarness, WORKER_PATH, type Harness } from './workerHarness';
+
+/** The real worker behind the service, counting what reaches it. */
+function countingBackend(client: WorkerClient): EmbeddingBackend & { images: number; texts: number; batches: number[] } {
+  const backend = {
+    images: 0,
+    texts: 0,
+    batches: [] as number[],
+    embedImages: async (params: Parameters<EmbeddingBackend['embedImages']>[0], signal?: AbortSignal) => {
+      backend.images += params.images.length;
+      backend.batches.push(params.images.length);
+      return client.request(Requests.embedImages, params, { signal });
+    },
+    embedText: async (params: Parameters<EmbeddingBackend['embedText']>[0], signal?: AbortSignal) => {
+      backend.texts += params.texts.length;
+      return client.request(Requests.embedText, params, { signal });
+    },
+  };
+  return backend;
+}
+
+const vector = (item: EmbeddingItem): Float32Array => {
+  assert.ok(item.ok, item.ok ? '' : item.error);
+  return item.vector;
+};
+
+describe('embedding service (real worker, tiny CLIP)', function () {
+  this.timeout(60_000);
+  let h: Harness;
+  let clip: ModelRef;
+
+  before(async () => {
+    assert.ok(fs.existsSync(WORKER_PATH), `build first: ${WORKER_PATH} is missing`);
+    h = await makeHarness();
+    clip = { id: h.models.clip, task: 'clip' };
+  });
+  after(async () => h.dispose());
+
+  it('scores matching pairs high, a corrupt image errors alone, and a second run comes from the disk cache', async () => {
+    const cacheDir = path.join(h.root, 'embeddings-1');
+    const backend = countingBackend(h.client());
+    const service = new EmbeddingService(backend, cacheDir);
+    const progress: number[] = [];
+    const images = await service.embedImages(clip, [h.images.red, h.images.corrupt, h.images.blue, path.join(h.root, 'missing.png')], { onProgress: (done) => progress.push(done) });
+    const texts = await service.embedTexts(clip, ['a red ball', 'a blue ball', 'a red ball']);
+    assert.equal(images[1].ok, false);
+    assert.equal(images[3].ok, false);
+    assert.match(!images[3].ok ? images[3].error : '', /Cannot read .*missing\.png/);
+    assert.ok(clipScore(vector(images[0]), vector(texts[0])) > 90);
+    assert.ok(clipScore(vector(images[0]), vector(texts[1])) < 15);
+    assert.ok(clipScore(vector(images[2]), vector(texts[1])) > 90);
+    assert.deepEqual(progress, [4]);
+    assert.equal(backend.texts, 2, 'a repeated text is embedded once');
+    assert.ok(fs.statSync(cacheFileFor(cacheDir, clip.id)).size > 0);
+
+    const second = countingBackend(h.client());
+    const again = new EmbeddingService(second, cacheDir);
+    const cachedImages = await again.embedImages(clip, [h.images.red, h.images.blue, h.images.corrupt]);
+    const cachedTexts = await again.embedTexts(clip, ['a blue ball']);
+    assert.deepEqual([...vector(cachedImages[0])], [...vector(images[0])]);
+    assert.deepEqual([...vector(cachedTexts[0])], [...vector(texts[1])]);
+    assert.equal(second.images, 1, 'only the corrupt image (never cached) went to the worker');
+    assert.equal(second.texts, 0);
+  });
+
+  it('an identical copy of an image under another name is a cache hit', async () => {
+    const cacheDir = path.join(h.root, 'embeddings-2');
+    const backend = countingBackend(h.client());
+    const service = new EmbeddingService(backend, cacheDir);
+    await service.embedImages(clip, [h.images.red]);
+    const copy = path.join(h.root, 'red copy.png');
+    fs.copyFileSync(h.images.red, copy);
+    await service.embedImages(clip, [copy]);
+    assert.equal(backend.images, 1);
+  });
+
+  it(`sends batches of ${IMAGE_BATCH_SIZE}, reports progress per batch and stops when cancelled`, async () => {
+    const dir = path.join(h.root, 'many');
+    fs.mkdirSync(dir);
+    const paths = Array.from({ length: IMAGE_BATCH_SIZE * 2 + 3 }, (_, i) => {
+      const file = path.join(dir, `img${i}.png`);
+      // Distinct bytes per file so no two share a cache key.
+      fs.writeFileSync(file, Buffer.concat([fs.readFileSync(h.images.red), Buffer.from([i])]));
+      return file;
+    });
+    const backend = countingBackend(h.client());
+    const service = new EmbeddingService(backend, path.join(h.root, 'embeddings-3'));
+    const controller = new AbortController();
+    const progress: number[] = [];
+    await assert.rejects(
+      service.embedImages(clip, paths, {
+        signal: controller.signal,
+        onProgress: (done) => {
+          progress.push(done);
+          if (done === IMAGE_BATCH_SIZE) controller.abort();
+        },
+      }),
+      (error: unknown) => error instanceof LocalWorkerError && error.kind === 'cancelled',
+    );
+    assert.deepEqual(progress, [IMAGE_BATCH_SIZE], 'no batch started after the cancellation');
+    assert.ok(backend.batches.length <= 2, `at most the two batches in flight were sent: ${backend.batches.join(', ')}`);
+    const sentBefore = backend.batches.length;
+    const rest = await service.embedImages(clip, paths, { onProgress: (done) => progress.push(done) });
+    assert.ok(rest.every((item) => item.ok));
+    const sentAfter = backend.batches.slice(sentBefore);
+    // The first batch finished before the cancellation: it comes from the cache (the second may have finished too).
+    const resent = sentAfter.reduce((sum, n) => sum + n, 0);
+    assert.ok(resent === IMAGE_BATCH_SIZE + 3 || resent === 3, `the finished batches came from the cache: ${sentAfter.join(', ')}`);
+    assert.equal(progress.at(-1), IMAGE_BATCH_SIZE * 2 + 3);
+  });
+});
