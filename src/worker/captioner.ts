@@ -12,10 +12,16 @@ export interface GenerateControl {
   readonly onText?: (delta: string) => void;
   /** Called once per generated token (all sequences of a batch together). */
   readonly onStep: () => void;
+  /** Images captioned so far. */
+  readonly onItems: (done: number, total: number) => void;
 }
 
-export function newControl(onText: ((delta: string) => void) | undefined, onStep: () => void): GenerateControl {
-  return { stop: new InterruptableStoppingCriteria(), onText, onStep };
+export function newControl(
+  onText: ((delta: string) => void) | undefined,
+  onStep: () => void,
+  onItems: (done: number, total: number) => void,
+): GenerateControl {
+  return { stop: new InterruptableStoppingCriteria(), onText, onStep, onItems };
 }
 
 /**
@@ -40,21 +46,29 @@ export async function captionImages(
   control: GenerateControl,
 ): Promise<string[]> {
   switch (loaded.task) {
-    case 'image-to-text':
-      return captionWithVisionEncoderDecoder(loaded, images, options.maxNewTokens, control);
-    case 'florence2': {
-      const texts: string[] = [];
-      for (const image of images) texts.push(await captionWithFlorence(loaded, image, options, control));
+    case 'image-to-text': {
+      const texts = await captionWithVisionEncoderDecoder(loaded, images, options.maxNewTokens, control);
+      control.onItems(images.length, images.length);
       return texts;
     }
-    case 'smolvlm': {
-      const texts: string[] = [];
-      for (const image of images) texts.push(await captionWithSmolVlm(loaded, image, options, control));
-      return texts;
-    }
+    case 'florence2':
+      return oneByOne(images, control, (image) => captionWithFlorence(loaded, image, options, control));
+    case 'smolvlm':
+      return oneByOne(images, control, (image) => captionWithSmolVlm(loaded, image, options, control));
     default:
       throw new Error(`A ${loaded.task} model cannot caption images`);
   }
+}
+
+/** Families that generate one image at a time; a cancellation stops before the next image. */
+async function oneByOne(images: readonly RawImage[], control: GenerateControl, caption: (image: RawImage) => Promise<string>): Promise<string[]> {
+  const texts: string[] = [];
+  for (const image of images) {
+    if (control.stop.interrupted) break;
+    texts.push(await caption(image));
+    control.onItems(texts.length, images.length);
+  }
+  return texts;
 }
 
 async function captionWithVisionEncoderDecoder(

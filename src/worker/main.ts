@@ -47,6 +47,7 @@ connection.onRequest(Requests.caption, async (params, token) => {
   const control = newControl(
     params.stream && params.images.length === 1 ? (delta) => progress({ ticket: params.ticket, kind: 'text', delta }) : undefined,
     () => tokens++,
+    (done, total) => progress({ ticket: params.ticket, kind: 'items', done, total }),
   );
   let tokensAtCancel = 0;
   const cancel = token.onCancellationRequested(() => {

@@ -137,10 +137,10 @@ function maxNewTokens(request: CaptionRequest): number {
   return typeof value === 'number' && value > 0 ? Math.floor(value) : DEFAULT_MAX_NEW_TOKENS;
 }
 
-/** Florence-2 takes a task token, not a prompt: the length preset chooses it, or a task token typed as the prompt. */
+/** Florence-2 takes a task token, not a prompt: the length preset chooses it, or a caption task token typed as the prompt. */
 function florenceTask(request: CaptionRequest): string {
   const typed = request.prompt.trim();
-  if (/^<[A-Z_]+>$/.test(typed)) return typed;
+  if ((Object.values(FLORENCE_TASK_BY_LENGTH) as string[]).includes(typed)) return typed;
   return FLORENCE_TASK_BY_LENGTH[request.length ?? 'custom'];
 }
 

@@ -61,7 +61,8 @@ type Ticketed<P> = P extends { ticket: number } ? Omit<P, 'ticket'> : P;
 export class WorkerClient {
   private running: Promise<Running> | undefined;
   private readonly progressByTicket = new Map<number, (progress: Progress) => void>();
-  private readonly failPending = new Set<(error: LocalWorkerError) => void>();
+  /** How to fail each request sent to a worker process, by the process it went to. */
+  private readonly failPending = new Map<(error: LocalWorkerError) => void, ChildProcess>();
   private nextTicket = 1;
   private inFlight = 0;
   private idleTimer: NodeJS.Timeout | undefined;
@@ -99,7 +100,6 @@ export class WorkerClient {
     // Fails the request on a crash, a cancellation or its time limit, whether the worker is still starting or running.
     const failure = new Promise<never>((_, fail) => {
       reject = fail;
-      this.failPending.add(fail);
       const stop = (error: LocalWorkerError) => {
         cancellation.cancel();
         this.killIfStuck(this.current, () => answered);
@@ -117,6 +117,7 @@ export class WorkerClient {
     failure.catch(() => undefined);
     try {
       const running = await Promise.race([this.ensureRunning(), failure]);
+      if (reject) this.failPending.set(reject, running.child);
       const sent = running.connection.sendRequest(type, { ...params, ticket } as never, cancellation.token) as Promise<R>;
       void sent.then(
         () => (answered = true),
@@ -190,7 +191,7 @@ export class WorkerClient {
       const how = signal ? `was killed (${signal})` : `exited with code ${code}`;
       const memory = /out of memory|heap/i.test(stderrTail) ? ' It ran out of memory: choose a smaller model or dtype (q8/q4).' : '';
       const error = new LocalWorkerError('crashed', `The local model worker ${how} during the request.${memory} It starts again on the next request.`);
-      for (const fail of [...this.failPending]) fail(error);
+      for (const [fail, target] of [...this.failPending]) if (target === child) fail(error);
       if (code !== 0 || signal) this.options.log(`The local model worker ${how}.`);
     });
     this.current = child;
@@ -217,6 +218,7 @@ export class WorkerClient {
     const timer = setTimeout(() => {
       if (!answered() && this.current === child && child.exitCode === null) {
         this.options.log('The local model worker did not stop a cancelled request in time; restarting it.');
+        this.running = undefined; // requests from now on start a fresh worker
         child.kill('SIGKILL');
       }
     }, grace);

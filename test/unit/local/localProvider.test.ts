@@ -83,9 +83,10 @@ describe('LocalProvider', () => {
     const entry = model({ task: 'florence2' });
     await provider.caption(request(entry, { length: 'short' }));
     await provider.caption(request(entry, { length: 'long' }));
+    await provider.caption(request(entry, { length: 'custom', prompt: ' <CAPTION> ' }));
     await provider.caption(request(entry, { length: 'custom', prompt: '<OD>' }));
     await provider.caption(request(entry, { length: 'custom', prompt: 'whatever' }));
-    assert.deepEqual(calls.map((c) => c.prompt), ['<CAPTION>', '<DETAILED_CAPTION>', '<OD>', '<MORE_DETAILED_CAPTION>']);
+    assert.deepEqual(calls.map((c) => c.prompt), ['<CAPTION>', '<DETAILED_CAPTION>', '<CAPTION>', '<MORE_DETAILED_CAPTION>', '<MORE_DETAILED_CAPTION>'], 'only caption tasks: <OD> answers boxes, not text');
   });
 
   it('streams text for a single request and passes SmolVLM the prompt', async () => {

@@ -43,8 +43,14 @@ describe('local model worker (real process, transformers.js + onnxruntime-node, 
     const client = h.client();
     const model: ModelRef = { id: h.models.florence, task: 'florence2' };
     for (const prompt of ['<CAPTION>', '<DETAILED_CAPTION>', '<MORE_DETAILED_CAPTION>']) {
-      const reply = await client.request(Requests.caption, { model, images: [{ path: h.images.red }, { path: h.images.blue }], prompt, maxNewTokens: 10 });
+      const items: string[] = [];
+      const reply = await client.request(
+        Requests.caption,
+        { model, images: [{ path: h.images.red }, { path: h.images.blue }], prompt, maxNewTokens: 10 },
+        { onProgress: (p: Progress) => p.kind === 'items' && items.push(`${p.done}/${p.total}`) },
+      );
       assert.deepEqual(reply.items, [{ ok: true, value: 'a red ball' }, { ok: true, value: 'a blue ball' }], prompt);
+      assert.deepEqual(items, ['1/2', '2/2'], 'items done, one image at a time');
     }
     const deltas: string[] = [];
     const streamed = await client.request(
