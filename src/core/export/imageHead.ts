@@ -73,9 +73,12 @@ export async function completePixelSize(sample: ExportSample, image: ImageHead):
 
 /** Pixel size as displayed, the rule readImageHeader applies: EXIF orientations 5-8 swap width and height. */
 function pixelSize(bytes: Uint8Array): { width: number; height: number } | undefined {
+  // image-size takes an empty view of a larger buffer for a 0x0 TGA (its signature is that weak):
+  // nothing is read from no bytes, and no image is 0 pixels wide.
+  if (bytes.length === 0) return undefined;
   try {
     const size = imageSize(bytes);
-    if (size.width === undefined || size.height === undefined) return undefined;
+    if (!size.width || !size.height) return undefined;
     const rotated = (size.orientation ?? 1) >= 5;
     return { width: rotated ? size.height : size.width, height: rotated ? size.width : size.height };
   } catch {

@@ -23,6 +23,7 @@ export async function readImageHeader(file: string): Promise<ImageHeader> {
   if (stat.size === 0) return { ...base, error: 'The image file is empty (0 bytes).' };
   try {
     const size = await imageSizeFromFile(file);
+    if (!size.width || !size.height) return { ...base, error: `Not a readable image: no pixel size in its ${size.type ?? 'unknown'} header.` };
     const rotated = (size.orientation ?? 1) >= 5;
     return { ...base, width: rotated ? size.height : size.width, height: rotated ? size.width : size.height };
   } catch (err) {

@@ -117,6 +117,29 @@ describe('exportWebDataset', () => {
     assert.deepEqual(report.skipped.map((s) => s.reason), ['caption not UTF-8', 'image unreadable', 'image missing']);
   });
 
+  it('skips a zero-byte image read right after others, not a 0x0 sample from stale read-ahead bytes', async () => {
+    const dir = await temp.make('ic-wds-zero-');
+    const images = await writeDataset(dir, [
+      { rel: 'a.png', width: 20, height: 10, caption: 'first' },
+      { rel: 'b.jpg', width: 8, height: 8, caption: 'second' },
+    ]);
+    for (const name of ['zero-bytes.png', 'zero.jpg']) {
+      fs.writeFileSync(path.join(dir, name), Buffer.alloc(0));
+      images.push({ imagePath: path.join(dir, name), relPath: name, captionPath: path.join(dir, `${name}.txt`) });
+    }
+    for (const onlyCaptioned of [true, false]) {
+      const report = await exportWebDataset(images, { outDir: await temp.make(), onlyCaptioned });
+      assert.deepEqual(webdatasetSamples(report.files[0]).map((sample) => sample.json.source), ['a.png', 'b.jpg'], `onlyCaptioned ${onlyCaptioned}`);
+      if (!onlyCaptioned) {
+        assert.deepEqual(report.skipped.map(({ path: p, reason }) => ({ path: p, reason })), [
+          { path: 'zero-bytes.png', reason: 'image unreadable' },
+          { path: 'zero.jpg', reason: 'image unreadable' },
+        ]);
+        assert.match(report.skipped[0].detail ?? '', /empty \(0 bytes\)/);
+      }
+    }
+  });
+
   it('names shards with the given prefix and keeps keys dot-free for names full of dots, spaces and unicode', async () => {
     const dir = await temp.make();
     const odd = await writeDataset(dir, [
