@@ -129,7 +129,7 @@ describe('exportWebDataset', () => {
     }
     for (const onlyCaptioned of [true, false]) {
       const report = await exportWebDataset(images, { outDir: await temp.make(), onlyCaptioned });
-      assert.deepEqual(webdatasetSamples(report.files[0]).map((sample) => sample.json.source), ['a.png', 'b.jpg'], `onlyCaptioned ${onlyCaptioned}`);
+      assert.deepEqual(webdatasetSamples(report.files[0]).map((sample) => (sample.json as { source: string }).source), ['a.png', 'b.jpg'], `onlyCaptioned ${onlyCaptioned}`);
       if (!onlyCaptioned) {
         assert.deepEqual(report.skipped.map(({ path: p, reason }) => ({ path: p, reason })), [
           { path: 'zero-bytes.png', reason: 'image unreadable' },
