@@ -27,6 +27,10 @@ function header(name: string, size: number): Header {
 export class TarShardWriter {
   private readonly tar: Pack = pack();
   private readonly drained: Promise<void>;
+  /** Tar bytes of the members added so far, and of those handed to the file (written or copied). */
+  private addedBytes = 0;
+  private writtenBytes = 0;
+  private waiters: Array<{ readonly upTo: number; readonly resolve: () => void }> = [];
 
   private constructor(private readonly out: AtomicFileStream) {
     this.tar.on('error', () => undefined); // surfaced by the drain loop and the entry callbacks
@@ -37,15 +41,26 @@ export class TarShardWriter {
     this.drained.catch(() => undefined); // awaited in close; a failure also reaches the entry being written
   }
 
-  static async open(file: string): Promise<TarShardWriter> {
-    return new TarShardWriter(await AtomicFileStream.open(file));
+  static async open(file: string, options: { readonly slowWriteMs?: number } = {}): Promise<TarShardWriter> {
+    return new TarShardWriter(await AtomicFileStream.open(file, options));
   }
 
   get file(): string {
     return this.out.file;
   }
 
+  /**
+   * Resolves once every member added so far has reached the file, so the buffers they were given
+   * may be reused (tar-stream may still hold them after an entry's callback).
+   */
+  async flushed(): Promise<void> {
+    const upTo = this.addedBytes;
+    if (this.writtenBytes >= upTo) return;
+    await Promise.race([new Promise<void>((resolve) => this.waiters.push({ upTo, resolve })), this.drained.then(() => undefined)]);
+  }
+
   async addBuffer(name: string, data: Uint8Array): Promise<void> {
+    this.addedBytes += tarMemberBytes(data.byteLength);
     await new Promise<void>((resolve, reject) => {
       this.tar.entry(header(name, data.byteLength), data, (err) => (err ? reject(err) : resolve())).on('error', () => undefined);
     });
@@ -53,6 +68,9 @@ export class TarShardWriter {
 
   /** Writes an image as one member: its head, then the rest streamed from disk a chunk at a time. */
   async addImage(name: string, file: string, image: ImageHead, signal?: AbortSignal): Promise<void> {
+    // Nearly every image fits in the head read ahead: one buffer entry, no entry stream.
+    if (image.head.length === image.size) return this.addBuffer(name, image.head);
+    this.addedBytes += tarMemberBytes(image.size);
     let sink!: ReturnType<Pack['entry']>;
     const written = new Promise<void>((resolve, reject) => {
       sink = this.tar.entry(header(name, image.size), (err) => (err ? reject(err) : resolve()));
@@ -85,8 +103,38 @@ export class TarShardWriter {
     await this.out.discard();
   }
 
-  private async drain(): Promise<void> {
-    for await (const chunk of this.tar) await this.out.write(chunk as Uint8Array);
+  /**
+   * Moves the tar's bytes to the file as they are produced: synchronously while storage keeps up
+   * (no promise per chunk), pausing the tar for each awaited write once it has turned slow.
+   */
+  private written(bytes: number): void {
+    this.writtenBytes += bytes;
+    if (!this.waiters.length) return;
+    const ready = this.waiters.filter((waiter) => waiter.upTo <= this.writtenBytes);
+    this.waiters = this.waiters.filter((waiter) => waiter.upTo > this.writtenBytes);
+    for (const waiter of ready) waiter.resolve();
+  }
+
+  private drain(): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      let writing = Promise.resolve();
+      this.tar.on('data', (data: unknown) => {
+        const chunk = data as Uint8Array;
+        if (this.out.writeNow(chunk)) return this.written(chunk.byteLength);
+        this.tar.pause();
+        writing = writing
+          .then(() => this.out.write(chunk))
+          .then(
+            () => {
+              this.written(chunk.byteLength);
+              this.tar.resume();
+            },
+            (err: Error) => void this.tar.destroy(err),
+          );
+      });
+      this.tar.once('end', () => writing.then(resolve, reject));
+      this.tar.once('error', reject);
+    });
   }
 }
 

@@ -71,6 +71,7 @@ async function writeSample(shards: ShardSequence, draft: SampleDraft, key: strin
   await shard.addImage(`${key}.${draft.ext}`, draft.sample.imagePath, draft.image, signal);
   await shard.addBuffer(`${key}.txt`, caption);
   await shard.addBuffer(`${key}.json`, json);
+  await shard.flushed(); // the image's head is reused for a later image once it is in the file
   shards.added(bytes);
   return undefined;
 }

@@ -140,6 +140,19 @@ describe('exportWebDataset', () => {
     }
   });
 
+  it('keeps every byte of 240 distinct images whose read-ahead memory is reused between samples', async function () {
+    this.timeout(30_000);
+    const dir = await temp.make('ic-wds-reuse-');
+    const many = await writeDataset(
+      dir,
+      Array.from({ length: 240 }, (_, i) => ({ rel: `p${Math.floor(i / 60)}/i${i}.jpg`, width: 60 + (i % 90), height: 50 + ((i * 7) % 80), caption: `caption ${i}` })),
+    );
+    const report = await exportWebDataset(many, { outDir: await temp.make() });
+    assert.equal(report.samples, 240);
+    const got = webdatasetSamples(report.files[0]);
+    got.forEach((sample, i) => assert.equal(sample.jpg, sha256File(many[i].imagePath), many[i].relPath));
+  });
+
   it('names shards with the given prefix and keeps keys dot-free for names full of dots, spaces and unicode', async () => {
     const dir = await temp.make();
     const odd = await writeDataset(dir, [
