@@ -124,7 +124,7 @@ async function captionWithSmolVlm(
     ...inputs,
     max_new_tokens: options.maxNewTokens,
     stopping_criteria: control.stop,
-    streamer: stepStreamer(control, (ids) => processor.tokenizer.decode(ids.slice(promptLength), { skip_special_tokens: true })),
+    streamer: stepStreamer(control, (ids) => processor.tokenizer.decode(ids, { skip_special_tokens: true })),
   })) as Tensor;
   const answer = processor.batch_decode(output.slice([0, output.dims[0]], [promptLength, output.dims[1]]), { skip_special_tokens: true })[0];
   return answer.trim();
@@ -132,7 +132,7 @@ async function captionWithSmolVlm(
 
 /**
  * A streamer for generate(): it receives the prompt ids first, then one token per step (per
- * sequence). It counts steps and, for a single sequence with a listener, reports the decoded
+ * sequence); `decode` gets only the generated ids. It counts steps and, for a single sequence with a listener, reports the decoded
  * text's growth.
  */
 function stepStreamer(control: GenerateControl, decode: ((ids: number[]) => string) | undefined): TextStreamer {
@@ -147,6 +147,7 @@ function stepStreamer(control: GenerateControl, decode: ((ids: number[]) => stri
       control.onStep();
       if (!decode || !control.onText) return;
       ids.push(...(value[0] ?? []).map(Number));
+      if (!ids.length) return;
       const text = decode(ids);
       if (text.length > emitted.length && text.startsWith(emitted)) {
         control.onText(text.slice(emitted.length));

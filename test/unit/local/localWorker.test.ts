@@ -62,6 +62,23 @@ describe('local model worker (real process, transformers.js + onnxruntime-node, 
     assert.equal(deltas.join('').trim(), 'a green ball');
   });
 
+  it('captions with a SmolVLM model (Idefics3 processor, chat template, image features merged at <image>), streaming only the answer', async () => {
+    const client = h.client();
+    const model: ModelRef = { id: h.models.smolvlm, task: 'smolvlm' };
+    const reply = await client.request(Requests.caption, { model, images: [{ path: h.images.red }, { path: h.images.corrupt }, { path: h.images.blue }], prompt: 'Describe this image.', maxNewTokens: 10 });
+    assert.deepEqual(reply.items[0], { ok: true, value: 'red ball' });
+    assert.equal(reply.items[1].ok, false);
+    assert.deepEqual(reply.items[2], { ok: true, value: 'blue ball' });
+    const deltas: string[] = [];
+    const streamed = await client.request(
+      Requests.caption,
+      { model, images: [{ path: h.images.green }], prompt: 'Describe this image.', maxNewTokens: 10, stream: true },
+      { onProgress: (p: Progress) => p.kind === 'text' && deltas.push(p.delta) },
+    );
+    assert.deepEqual(streamed.items, [{ ok: true, value: 'green ball' }]);
+    assert.equal(deltas.join('').trim(), 'green ball', 'the prompt is not streamed back');
+  });
+
   it('streams text as progress for a single image', async () => {
     const client = h.client();
     const deltas: string[] = [];
