@@ -6,14 +6,14 @@
 import { promises as fs } from 'node:fs';
 import { EmbeddingCache, contentKey } from '../core/embeddings/embeddingCache';
 import { LocalWorkerError } from '../providers/local/workerClient';
-import { decodeVector, type EmbedReply, type ImageInput, type ModelRef } from '../worker/protocol';
+import { decodeEmbeddings, type EmbedReply, type ImageInput, type ModelRef } from '../worker/protocol';
 
 /** Images per worker request (each is decoded and resized in the worker). */
 export const IMAGE_BATCH_SIZE = 16;
 /** Texts per worker request: a round trip costs ~0.15 ms, so texts go in larger groups. */
 export const TEXT_BATCH_SIZE = 64;
 /** Requests in flight: the worker reads the next one while it runs the current one. */
-const IN_FLIGHT = 2;
+export const REQUESTS_IN_FLIGHT = 3;
 
 /** The worker requests this service needs (LocalModelService.request in the extension, a WorkerClient in tests). */
 export interface EmbeddingBackend {
@@ -97,15 +97,16 @@ export class EmbeddingService {
   }
 
   private async store(cache: EmbeddingCache, asked: ReadonlyArray<{ readonly at: number; readonly key: string }>, reply: EmbedReply, results: EmbeddingItem[]): Promise<void> {
-    if (reply.items.length !== asked.length) throw new Error(`The worker answered ${reply.items.length} of ${asked.length} items`);
+    const answers = decodeEmbeddings(reply);
+    if (answers.length !== asked.length) throw new Error(`The worker answered ${answers.length} of ${asked.length} items`);
     const fresh: Array<{ key: string; vector: Float32Array }> = [];
     asked.forEach((item, i) => {
-      const answer = reply.items[i];
+      const answer = answers[i];
       if (!answer.ok) {
         results[item.at] = { ok: false, error: answer.error };
         return;
       }
-      const vector = decodeVector(answer.value);
+      const vector = answer.value;
       results[item.at] = { ok: true, vector };
       fresh.push({ key: item.key, vector });
     });
@@ -129,7 +130,7 @@ function cacheId(model: ModelRef): string {
   return model.dtype ? `${model.id}#${model.dtype}` : model.id;
 }
 
-/** Runs `work` for the batch starts 0, size, 2·size, … with IN_FLIGHT of them at once, stopping when cancelled. */
+/** Runs `work` for the batch starts 0, size, 2·size, … with REQUESTS_IN_FLIGHT of them at once, stopping when cancelled. */
 async function inLanes(total: number, size: number, signal: AbortSignal | undefined, work: (start: number) => Promise<void>): Promise<void> {
   let next = 0;
   const lane = async (): Promise<void> => {
@@ -140,7 +141,7 @@ async function inLanes(total: number, size: number, signal: AbortSignal | undefi
       await work(start);
     }
   };
-  await Promise.all(Array.from({ length: IN_FLIGHT }, lane));
+  await Promise.all(Array.from({ length: REQUESTS_IN_FLIGHT }, lane));
 }
 
 function throwIfCancelled(signal: AbortSignal | undefined): void {

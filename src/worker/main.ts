@@ -11,7 +11,7 @@ import { embedImages, embedTexts } from './embedder';
 import { loadImage } from './images';
 import { ModelLoader, type LoadedModel } from './modelLoader';
 import {
-  encodeVector,
+  encodeEmbeddings,
   Notifications,
   Requests,
   WorkerErrorCodes,
@@ -71,7 +71,7 @@ connection.onRequest(Requests.embedText, async (params, token) => {
   const loaded = await load(params.model, params.ticket, token);
   const vectors = await guard(params.model, () => embedTexts(loaded, params.texts));
   throwIfCancelled(token);
-  return { dims: vectors[0]?.length ?? 0, items: vectors.map((vector) => ({ ok: true as const, value: encodeVector(vector) })) };
+  return encodeEmbeddings(vectors);
 });
 
 connection.onRequest(Requests.embedImages, async (params, token) => {
@@ -80,7 +80,8 @@ connection.onRequest(Requests.embedImages, async (params, token) => {
   const good = decoded.filter((item): item is RawImage => !(item instanceof Error));
   const vectors = good.length ? await guard(params.model, () => embedImages(loaded, good)) : [];
   throwIfCancelled(token);
-  return { dims: vectors[0]?.length ?? 0, items: mergeResults(decoded, vectors.map(encodeVector)) };
+  let next = 0;
+  return encodeEmbeddings(decoded.map((item) => (item instanceof Error ? item : vectors[next++])));
 });
 
 connection.onRequest(Requests.prepareModel, async (params, token) => {

@@ -77,10 +77,15 @@ export interface EmbedImagesParams extends Ticketed {
   readonly images: readonly ImageInput[];
 }
 
-/** Vectors are little-endian float32 arrays in base64 (compact and quick on the wire). */
+/**
+ * The vectors of the items that worked, one after another, as little-endian float32 in one base64
+ * string (one encode and one decode per request); `failed` names the items that did not, by index.
+ */
 export interface EmbedReply {
   readonly dims: number;
-  readonly items: readonly ItemResult<string>[];
+  readonly count: number;
+  readonly vectors: string;
+  readonly failed: ReadonlyArray<{ readonly index: number; readonly error: string }>;
 }
 
 export interface PrepareModelParams extends Ticketed {
@@ -126,14 +131,27 @@ export const Notifications = {
   progress: new NotificationType<Progress>('worker/progress'),
 } as const;
 
-/** Decodes a vector of the wire format. */
-export function decodeVector(base64: string): Float32Array {
-  const bytes = Buffer.from(base64, 'base64');
-  const copy = new Uint8Array(bytes.byteLength);
-  copy.set(bytes);
-  return new Float32Array(copy.buffer);
+/** Packs per-item vectors (or errors) into a reply. */
+export function encodeEmbeddings(items: ReadonlyArray<Float32Array | Error>): EmbedReply {
+  const vectors = items.filter((item): item is Float32Array => !(item instanceof Error));
+  const dims = vectors[0]?.length ?? 0;
+  const packed = new Float32Array(vectors.length * dims);
+  vectors.forEach((vector, i) => packed.set(vector, i * dims));
+  const failed = items.flatMap((item, index) => (item instanceof Error ? [{ index, error: item.message }] : []));
+  return { dims, count: items.length, vectors: Buffer.from(packed.buffer, packed.byteOffset, packed.byteLength).toString('base64'), failed };
 }
 
-export function encodeVector(vector: Float32Array): string {
-  return Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength).toString('base64');
+/** Unpacks a reply: each item's vector (a view into one decoded array) or why it failed. */
+export function decodeEmbeddings(reply: EmbedReply): ItemResult<Float32Array>[] {
+  const bytes = Buffer.from(reply.vectors, 'base64');
+  const packed = new Float32Array(bytes.byteLength / 4);
+  new Uint8Array(packed.buffer).set(bytes);
+  const errors = new Map(reply.failed.map((f) => [f.index, f.error]));
+  let next = 0;
+  return Array.from({ length: reply.count }, (_, index) => {
+    const error = errors.get(index);
+    if (error !== undefined) return { ok: false as const, error };
+    const start = next++ * reply.dims;
+    return { ok: true as const, value: packed.subarray(start, start + reply.dims) };
+  });
 }

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { LocalWorkerError } from '../../../src/providers/local/workerClient';
-import { decodeVector, Requests, type ModelRef, type Progress } from '../../../src/worker/protocol';
+import { decodeEmbeddings, Requests, type ModelRef, type Progress } from '../../../src/worker/protocol';
 import { TEXT_EMBEDDING_SIZE } from '../../fixtures/localModels/tinyModels';
 import { makeHarness, WORKER_PATH, type Harness } from './workerHarness';
 
@@ -100,11 +100,13 @@ describe('local model worker (real process, transformers.js + onnxruntime-node, 
       client.request(Requests.embedText, { model, texts: ['a cat'] }),
     ]);
     assert.equal(one.dims, TEXT_EMBEDDING_SIZE);
-    assert.equal(one.items.length, 3);
-    assert.equal(two.items.length, 1);
-    for (const item of [...one.items, ...two.items]) {
+    const [first, second] = [decodeEmbeddings(one), decodeEmbeddings(two)];
+    assert.equal(first.length, 3);
+    assert.equal(second.length, 1);
+    assert.notDeepEqual(first[0], first[1], 'each text its own vector');
+    for (const item of [...first, ...second]) {
       assert.ok(item.ok);
-      const vector = decodeVector(item.value);
+      const vector = item.value;
       assert.equal(vector.length, TEXT_EMBEDDING_SIZE);
       assert.ok(Math.abs(norm(vector) - 1) < 1e-4, `normalized: ${norm(vector)}`);
     }
@@ -116,9 +118,13 @@ describe('local model worker (real process, transformers.js + onnxruntime-node, 
     const model: ModelRef = { id: h.models.clip, task: 'clip' };
     const images = await client.request(Requests.embedImages, { model, images: [{ path: h.images.red }, { path: h.images.corrupt }, { path: h.images.blue }] });
     const texts = await client.request(Requests.embedText, { model, texts: ['a red ball', 'a blue ball'] });
-    assert.equal(images.items[1].ok, false);
-    const [red, blue] = [images.items[0], images.items[2]].map((item) => decodeVector(item.ok ? item.value : ''));
-    const [redText, blueText] = texts.items.map((item) => decodeVector(item.ok ? item.value : ''));
+    const imageItems = decodeEmbeddings(images);
+    assert.equal(imageItems.length, 3);
+    assert.equal(imageItems[1].ok, false);
+    assert.match(!imageItems[1].ok ? imageItems[1].error : '', /corrupt\.jpg could not be read/);
+    const vector = (item: (typeof imageItems)[number]) => (item.ok ? item.value : new Float32Array(0));
+    const [red, blue] = [vector(imageItems[0]), vector(imageItems[2])];
+    const [redText, blueText] = decodeEmbeddings(texts).map(vector);
     for (const v of [red, blue, redText, blueText]) assert.ok(Math.abs(norm(v) - 1) < 1e-4);
     const score = (a: Float32Array, b: Float32Array) => 100 * Math.max(0, cosine(a, b));
     assert.ok(score(red, redText) > 90, `red pair ${score(red, redText)}`);
