@@ -15,6 +15,7 @@ import { CaptioningService } from './services/captioningService';
 import { BatchRunner } from './services/batchRunner';
 import { journalFolder, registerBatchCommands } from './commands/batchCommands';
 import { BulkEditService } from './services/bulkEditService';
+import { VirtualDocuments } from './services/virtualDocuments';
 import { ScopePicker } from './commands/scopePicker';
 import { registerEditCommands } from './commands/editCommands';
 import { registerExportImportCommands } from './commands/exportImportCommands';
@@ -45,7 +46,8 @@ export function activate(context: vscode.ExtensionContext): ImageCaptionerApi {
   const providers = new ProviderFactory({ onWarning: (message) => log.warn(message), local: localModels.captionRunner });
   const captioning = new CaptioningService(registry, new ApiKeys(context.secrets), providers, dataset, log);
   const editors = new CaptionEditorProvider(context, dataset, previews, captioning);
-  const bulk = new BulkEditService(dataset, (captionPath) => editors.hasUnsavedCaption(captionPath));
+  const documents = new VirtualDocuments();
+  const bulk = new BulkEditService(dataset, documents, (captionPath) => editors.hasUnsavedCaption(captionPath));
   const scopes = new ScopePicker(dataset, tree, treeView);
   const runner = new BatchRunner(captioning, dataset, journalFolder(context), (captionPath) => editors.hasUnsavedCaption(captionPath));
   context.subscriptions.push(
@@ -64,7 +66,8 @@ export function activate(context: vscode.ExtensionContext): ImageCaptionerApi {
     ...registerModelCommands(captioning, editors),
     ...registerBatchCommands(dataset, tree, treeView, captioning, runner, scopes),
     bulk,
-    ...registerEditCommands(dataset, scopes, bulk, (captionPath) => editors.unsavedCaptionText(captionPath)),
+    documents,
+    ...registerEditCommands(dataset, scopes, bulk, documents, (captionPath) => editors.unsavedCaptionText(captionPath)),
     ...registerExportImportCommands(dataset, scopes, bulk, log),
     ...registerLocalModelCommands(localModels, registry),
     ...registerClipScoreCommands(localModels, dataset, scopes, context),

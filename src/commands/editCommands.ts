@@ -9,6 +9,7 @@ import { dedupeTags, moveTagsToFront, sortTags } from '../core/edits/tagOrder';
 import { splitTags } from '../core/captioning/prompts';
 import { ImageEntry } from '../core/dataset/types';
 import { BulkEditService } from '../services/bulkEditService';
+import type { VirtualDocuments } from '../services/virtualDocuments';
 import { DatasetService } from '../services/datasetService';
 import { ScopePicker } from './scopePicker';
 import { captionStatistics } from '../core/edits/captionStatistics';
@@ -23,7 +24,13 @@ export interface FindReplaceArgs extends Partial<FindOptions> {
 }
 
 /** Find/replace, prefix/suffix, tag operations and normalize: scoped, previewed, undoable. */
-export function registerEditCommands(dataset: DatasetService, scopes: ScopePicker, bulk: BulkEditService, unsavedText: (captionPath: string) => string | undefined): vscode.Disposable[] {
+export function registerEditCommands(
+  dataset: DatasetService,
+  scopes: ScopePicker,
+  bulk: BulkEditService,
+  documents: VirtualDocuments,
+  unsavedText: (captionPath: string) => string | undefined,
+): vscode.Disposable[] {
   /** The captions of `images` as they are now: unsaved editor text wins over the file. */
   const sourcesOf = async (images: readonly ImageEntry[]): Promise<CaptionSource[]> => {
     const index = dataset.index!;
@@ -143,7 +150,7 @@ export function registerEditCommands(dataset: DatasetService, scopes: ScopePicke
       const scope = await scopes.pick('Caption statistics', arg, args);
       if (!scope) return;
       const sources = await sourcesOf(scope.images);
-      const uri = bulk.showDocument(`Statistics - ${scope.label}.md`, statisticsMarkdown(captionStatistics(sources), scope.label));
+      const uri = documents.show(`Statistics - ${scope.label}.md`, statisticsMarkdown(captionStatistics(sources), scope.label));
       await vscode.commands.executeCommand('markdown.showPreview', uri).then(undefined, () => vscode.window.showTextDocument(uri));
     }),
     vscode.commands.registerCommand('imageCaptioner.undoBulkEdit', async () => {

@@ -7,8 +7,8 @@ import { decodeCaption } from '../core/captions/captionCodec';
 import type { EditPlan } from '../core/edits/editPlan';
 import { DatasetService } from './datasetService';
 import { diffListing } from './diffListing';
+import type { VirtualDocuments } from './virtualDocuments';
 
-export const PREVIEW_SCHEME = 'imageCaptioner-preview';
 
 /** What one applied plan changed, kept so that "Undo Last Bulk Edit" can put every byte back. */
 interface AppliedEdit {
@@ -22,20 +22,18 @@ interface AppliedEdit {
  * format; captions open with unsaved changes edited in their documents), and undoes the last one.
  */
 export class BulkEditService implements vscode.Disposable {
-  private readonly previews = new Map<string, string>();
-  private readonly changeEmitter = new vscode.EventEmitter<vscode.Uri>();
   private readonly registration: vscode.Disposable;
   private last?: AppliedEdit;
   private previewCount = 0;
   /** The preview waiting for Apply or Discard (title bar buttons, the notification, or closing it). */
   private pending?: { readonly uri: vscode.Uri; readonly decide: (apply: boolean) => void };
 
-  constructor(private readonly dataset: DatasetService, private readonly isOpenUnsaved: (captionPath: string) => boolean) {
+  constructor(
+    private readonly dataset: DatasetService,
+    private readonly documents: VirtualDocuments,
+    private readonly isOpenUnsaved: (captionPath: string) => boolean,
+  ) {
     this.registration = vscode.Disposable.from(
-      vscode.workspace.registerTextDocumentContentProvider(PREVIEW_SCHEME, {
-        onDidChange: this.changeEmitter.event,
-        provideTextDocumentContent: (uri) => this.previews.get(uri.toString()) ?? '',
-      }),
       vscode.commands.registerCommand('imageCaptioner.applyBulkEdit', () => this.pending?.decide(true)),
       vscode.commands.registerCommand('imageCaptioner.discardBulkEdit', () => this.pending?.decide(false)),
       // Closing the preview is a "no".
@@ -46,14 +44,6 @@ export class BulkEditService implements vscode.Disposable {
     );
   }
 
-  /** A read-only document of this extension's virtual scheme (reports such as statistics). */
-  showDocument(name: string, content: string): vscode.Uri {
-    const uri = vscode.Uri.from({ scheme: PREVIEW_SCHEME, path: `/${name.replace(/[\\/]/g, '_')}` });
-    this.previews.set(uri.toString(), content);
-    this.changeEmitter.fire(uri);
-    return uri;
-  }
-
   /** Shows the plan beside the editor and asks to apply it; true when the user (or `autoApply`) says yes. */
   async preview(plan: EditPlan, autoApply = false): Promise<boolean> {
     const count = plan.changes.length + plan.deletions.length;
@@ -61,8 +51,7 @@ export class BulkEditService implements vscode.Disposable {
       void vscode.window.showInformationMessage(`${plan.operation}: nothing to change.`);
       return false;
     }
-    const uri = vscode.Uri.from({ scheme: PREVIEW_SCHEME, path: `/Preview ${++this.previewCount} - ${plan.operation.replace(/[\\/]/g, '_')}.diff` });
-    this.previews.set(uri.toString(), diffListing(plan, (p) => this.relative(p)));
+    const uri = this.documents.show(`Preview ${++this.previewCount} - ${plan.operation}.diff`, diffListing(plan, (p) => this.relative(p)));
     const doc = await vscode.workspace.openTextDocument(uri);
     await vscode.languages.setTextDocumentLanguage(doc, 'diff');
     await vscode.window.showTextDocument(doc, { preview: true, viewColumn: vscode.ViewColumn.Active });
@@ -82,7 +71,7 @@ export class BulkEditService implements vscode.Disposable {
     else void vscode.window.showInformationMessage(summary, 'Apply', 'Discard').then((choice) => choice && this.pending?.uri === uri && this.pending.decide(choice === 'Apply'));
     const apply = await decision;
     void vscode.commands.executeCommand('setContext', 'imageCaptioner.bulkEditPending', false);
-    this.previews.delete(uri.toString());
+    this.documents.forget(uri);
     await closePreview(uri);
     return apply;
   }
@@ -166,7 +155,6 @@ export class BulkEditService implements vscode.Disposable {
   dispose(): void {
     this.pending?.decide(false);
     this.registration.dispose();
-    this.changeEmitter.dispose();
   }
 }
 

@@ -3,7 +3,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import type { ImageCaptionerApi } from '../../src/extension';
-import { activateExtension, closeAllEditors } from './extensionApi';
+import { activateExtension, closeAllEditors, waitFor } from './extensionApi';
 import { getWorkbenchPage, hasBrowser, screenshot } from './browser';
 
 describe('bulk caption edits', function () {
@@ -74,5 +74,31 @@ describe('bulk caption edits', function () {
     await running;
     assert.equal(fs.readFileSync(file, 'utf8'), 'changed by someone else');
     fs.writeFileSync(file, original);
+  });
+
+  it('shows caption statistics of a scope as a generated, read-only Markdown document', async () => {
+    const index = api.dataset.index!;
+    const root = vscode.Uri.file(index.rootPath);
+    await vscode.commands.executeCommand('imageCaptioner.showStatistics', root, [root]);
+    const doc = await waitFor(
+      () => vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'imageCaptioner-preview' && d.uri.path.startsWith('/Statistics')),
+      'the statistics document',
+    );
+    const text = doc.getText();
+    // One row per caption file (two images of one stem share theirs); a caption that is not UTF-8 is left out.
+    const utf8 = (file: string) => {
+      try {
+        new TextDecoder('utf-8', { fatal: true }).decode(fs.readFileSync(file));
+        return true;
+      } catch {
+        return !fs.existsSync(file);
+      }
+    };
+    const captions = new Set(index.images().map((img) => index.captionPath(img)));
+    const expected = [...captions].filter(utf8).length;
+    assert.match(text, /^# Caption statistics: /);
+    assert.match(text, new RegExp(`\\| Images \\| ${expected} \\|`), text.slice(0, 400));
+    assert.match(text, /\| Captioned \| \d+ \|/);
+    assert.match(text, /## Caption length \(characters\)/);
   });
 });
