@@ -1,9 +1,8 @@
 import { strict as assert } from 'node:assert';
 import { splitTags } from '../../src/core/captioning/prompts';
-import { captionStats } from '../../src/core/dataset/captionStats';
+import { captionCharacters, captionStats, captionStatsByPattern } from '../../src/core/dataset/captionStats';
 import { compileQuery, matchesQuery, parseQuery, queryNeedsCaptions } from '../../src/core/dataset/query';
 import type { QuerySubject } from '../../src/core/dataset/query';
-import { countCharacters, measureCaption } from '../../src/core/dataset/query/captionMeasures';
 
 function subject(relPath: string, caption: string | undefined, collision = false): QuerySubject {
   return { name: relPath.slice(relPath.lastIndexOf('/') + 1), relPath, caption: caption ?? '', hasCaptionFile: caption !== undefined, collision };
@@ -158,7 +157,7 @@ describe('queryNeedsCaptions', () => {
 });
 
 describe('caption measures', () => {
-  it('agree with captionStats on ASCII and non-ASCII captions', () => {
+  it('the ASCII byte scan agrees with the pattern that defines the figures, on ASCII and non-ASCII captions', () => {
     const samples = ['', '  ', 'a', 'Hello, World!', 'abcdefghijklmnop 123 x-y', '\tone\ntwo\r\nthree  ', 'a\x00b\x1f', 'zzZZzz[`{@', 'café 日本 İstanbul ß'];
     let seed = 7;
     const alphabet = 'aZ09 ,.\t\n-_!é日';
@@ -169,8 +168,8 @@ describe('caption measures', () => {
     }
     samples.push('x'.repeat(5000), 'emoji 😀 ok', 'lone \ud800 surrogate');
     for (const text of samples) {
-      assert.deepEqual(measureCaption(text), captionStats(text), JSON.stringify(text));
-      assert.equal(countCharacters(text), captionStats(text).characters, JSON.stringify(text));
+      assert.deepEqual(captionStats(text), captionStatsByPattern(text), JSON.stringify(text));
+      assert.equal(captionCharacters(text), captionStatsByPattern(text).characters, JSON.stringify(text));
     }
   });
 });

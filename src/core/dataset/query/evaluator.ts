@@ -1,7 +1,6 @@
 /** Compiles a query's tree once into a predicate over subjects; per subject, work is done lazily. */
-import type { CaptionStats } from '../captionStats';
 import type { ComparisonOperator, Measure, Query, QueryNode, QuerySubject, TextTerm } from './ast';
-import { countCharacters, measureCaption } from './captionMeasures';
+import { captionCharacters, captionStats, type CaptionStats } from '../captionStats';
 import { foldCase, nameTest, pathTest, substringTest, tagTest } from './textMatchers';
 
 export type SubjectPredicate = (subject: QuerySubject) => boolean;
@@ -63,8 +62,8 @@ class SubjectFacts {
     return (this.foldedCaption ??= foldCase(this.subject.caption));
   }
   measure(measure: Measure): number {
-    if (measure === 'chars') return (this.characters ??= this.subject.captionStats?.characters ?? countCharacters(this.subject.caption));
-    const stats = (this.stats ??= this.subject.captionStats ?? measureCaption(this.subject.caption));
+    if (measure === 'chars') return (this.characters ??= this.subject.captionStats?.characters ?? captionCharacters(this.subject.caption));
+    const stats = (this.stats ??= this.subject.captionStats ?? captionStats(this.subject.caption));
     return measure === 'words' ? stats.words : stats.clipTokens;
   }
 }
