@@ -4,6 +4,7 @@ import type { PreparedImage } from '../../../src/core/images/preparedImage';
 import { HuggingFaceProvider } from '../../../src/providers/huggingFaceProvider';
 import { CaptionRequest, ModelEntry, ProviderError } from '../../../src/providers/types';
 import { faults, OpenAiFakeServer, startOpenAiFakeServer } from '../../fixtures/fakeServers/openAiFakeServer';
+import { transportFaultTests } from './transportFaults';
 
 const TOKEN = 'hf_testSECRETtoken0123456789';
 const PROMPT = 'Describe this image in one sentence.';
@@ -196,33 +197,7 @@ describe('HuggingFaceProvider against a fake server', () => {
       assert.equal(server.requests.length, 2);
     });
 
-    for (const streamed of [false, true]) {
-      const mode = streamed ? 'streamed' : 'not streamed';
-      const onText = streamed ? () => undefined : undefined;
-
-      it(`hang past timeoutMs → timeout in time (${mode})`, async () => {
-        server.setScript([faults.hang()]);
-        const started = Date.now();
-        assert.equal((await failure(provider, request({ timeoutMs: 300, onText }))).kind, 'timeout');
-        assert.ok(Date.now() - started < 800, `took ${Date.now() - started} ms`);
-      });
-
-      it(`malformed JSON → bad-response; reset → network; empty choices → bad-response (${mode})`, async () => {
-        server.setScript([faults.malformed(), faults.reset(), faults.emptyChoices()]);
-        assert.equal((await failure(provider, request({ onText }))).kind, 'bad-response');
-        assert.equal((await failure(provider, request({ onText }))).kind, 'network');
-        assert.equal((await failure(provider, request({ onText }))).kind, 'bad-response');
-      });
-
-      it(`abort → cancelled quickly (${mode})`, async () => {
-        server.setScript([faults.hang()]);
-        const controller = new AbortController();
-        setTimeout(() => controller.abort(), 100);
-        const started = Date.now();
-        assert.equal((await failure(provider, request({ signal: controller.signal, onText }))).kind, 'cancelled');
-        assert.ok(Date.now() - started < 400, `took ${Date.now() - started} ms`);
-      });
-    }
+    transportFaultTests({ server: () => server, request: (overrides) => request(overrides), failure: (req) => failure(provider, req) });
 
     it('abort mid-stream → cancelled, not a partial caption', async () => {
       const slow = await startOpenAiFakeServer({ chunkIntervalMs: 200 });

@@ -4,6 +4,7 @@ import type { PreparedImage } from '../../../src/core/images/preparedImage';
 import { OpenAiCompatibleProvider } from '../../../src/providers/openAiCompatibleProvider';
 import { CaptionRequest, ModelEntry, ProviderError } from '../../../src/providers/types';
 import { faults, OpenAiFakeServer, startOpenAiFakeServer } from '../../fixtures/fakeServers/openAiFakeServer';
+import { transportFaultTests } from './transportFaults';
 
 const KEY = 'nvapi-test-SECRET-0123456789abcdef';
 const PROMPT = 'Write a single concise caption. Output only the caption.';
@@ -233,35 +234,7 @@ describe('OpenAiCompatibleProvider against a fake OpenAI-compatible server', () 
       assert.equal(server.requests.length, 1);
     });
 
-    for (const streamed of [false, true]) {
-      const mode = streamed ? 'streamed' : 'not streamed';
-      const onText = streamed ? () => undefined : undefined;
-
-      it(`hang past timeoutMs → timeout in time (${mode})`, async () => {
-        server.setScript([faults.hang()]);
-        const started = Date.now();
-        const err = await failure(request({ timeoutMs: 300, onText }));
-        assert.equal(err.kind, 'timeout');
-        assert.ok(Date.now() - started < 800, `took ${Date.now() - started} ms`);
-      });
-
-      it(`malformed JSON → bad-response; reset mid-reply → network; empty choices → bad-response (${mode})`, async () => {
-        server.setScript([faults.malformed(), faults.reset(), faults.emptyChoices()]);
-        assert.equal((await failure(request({ onText }))).kind, 'bad-response');
-        assert.equal((await failure(request({ onText }))).kind, 'network');
-        assert.equal((await failure(request({ onText }))).kind, 'bad-response');
-      });
-
-      it(`abort → cancelled quickly (${mode})`, async () => {
-        server.setScript([faults.hang()]);
-        const controller = new AbortController();
-        setTimeout(() => controller.abort(), 100);
-        const started = Date.now();
-        const err = await failure(request({ signal: controller.signal, onText }));
-        assert.equal(err.kind, 'cancelled');
-        assert.ok(Date.now() - started < 400, `took ${Date.now() - started} ms`);
-      });
-    }
+    transportFaultTests({ server: () => server, request: (overrides) => request(overrides), failure: failure });
 
     it('abort mid-stream → cancelled, not a partial caption', async () => {
       const slow = await startOpenAiFakeServer({ chunkIntervalMs: 200 });
