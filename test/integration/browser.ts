@@ -10,6 +10,8 @@ export interface Harness {
   logFile?: string;
   workspace?: string;
   grep?: string;
+  /** Workspace trust on and this folder untrusted: only the suites under untrusted/ run. */
+  untrusted?: boolean;
 }
 
 export const HARNESS_ENV = 'IMAGE_CAPTIONER_HARNESS';

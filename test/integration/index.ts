@@ -35,9 +35,11 @@ function errorText(err: unknown): string {
   return err instanceof Error ? err.stack ?? err.message : String(err);
 }
 
-function runMocha(grep: string | undefined, log: (e: LogEvent) => void): Promise<SuiteResult> {
+function runMocha(grep: string | undefined, untrusted: boolean, log: (e: LogEvent) => void): Promise<SuiteResult> {
   const mocha = new Mocha({ ui: 'bdd', timeout: 60_000, color: false });
-  for (const file of findTests(__dirname)) mocha.addFile(file);
+  // The suites under untrusted/ need a window whose folder is not trusted; the others a trusted one.
+  const untrustedDir = path.join(__dirname, 'untrusted') + path.sep;
+  for (const file of findTests(__dirname)) if (file.startsWith(untrustedDir) === untrusted) mocha.addFile(file);
   if (grep) mocha.grep(new RegExp(grep));
   const result: SuiteResult = { passed: 0, failed: 0, skipped: 0, failures: [] };
   return new Promise((resolve) => {
@@ -67,7 +69,7 @@ export async function run(): Promise<void> {
     harness = readHarness();
     const logFile = harness?.logFile;
     const log = (e: LogEvent) => logFile && fs.appendFileSync(logFile, JSON.stringify(e) + '\n');
-    result = await runMocha(harness?.grep, log);
+    result = await runMocha(harness?.grep, Boolean(harness?.untrusted), log);
   } catch (err) {
     result = { passed: 0, failed: 1, skipped: 0, failures: [{ title: 'integration suite setup', error: errorText(err) }] };
   }

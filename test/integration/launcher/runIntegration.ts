@@ -76,9 +76,18 @@ const userSettings = {
   'git.enabled': false,
 };
 
-function startServer(node: string, serverMain: string, tmp: string, port: number, harnessFile: string): ChildProcess {
+/** With trust on, a new folder stays in restricted mode without asking (there is nobody to ask). */
+const untrustedSettings = {
+  'security.workspace.trust.enabled': true,
+  'security.workspace.trust.startupPrompt': 'never',
+  'security.workspace.trust.banner': 'never',
+  'security.workspace.trust.emptyWindow': false,
+};
+
+function startServer(node: string, serverMain: string, tmp: string, port: number, harnessFile: string, untrusted: boolean): ChildProcess {
   fs.mkdirSync(path.join(tmp, 'ud', 'User'), { recursive: true });
-  fs.writeFileSync(path.join(tmp, 'ud', 'User', 'settings.json'), JSON.stringify(userSettings, null, 2));
+  const settings = untrusted ? { ...userSettings, ...untrustedSettings } : userSettings;
+  fs.writeFileSync(path.join(tmp, 'ud', 'User', 'settings.json'), JSON.stringify(settings, null, 2));
   const log = fs.openSync(path.join(tmp, 'server.log'), 'w');
   // Drop VSCODE_* variables of a surrounding VS Code terminal; they would point the server at the wrong IPC hooks.
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('VSCODE_')));
@@ -86,7 +95,8 @@ function startServer(node: string, serverMain: string, tmp: string, port: number
     serverMain, '--host', '127.0.0.1', '--port', String(port),
     '--without-connection-token', '--accept-server-license-terms', '--telemetry-level', 'off',
     '--user-data-dir', path.join(tmp, 'ud'), '--server-data-dir', path.join(tmp, 'sd'), '--extensions-dir', path.join(tmp, 'ext'),
-    '--enable-smoke-test-driver', '--disable-workspace-trust', '--disable-getting-started-override',
+    '--enable-smoke-test-driver', '--disable-getting-started-override',
+    ...(untrusted ? [] : ['--disable-workspace-trust']),
   ];
   // detached: own process group, so the extension host and other children die with it.
   return spawn(node, args, { detached: true, stdio: ['ignore', log, log], env: { ...env, [HARNESS_ENV]: harnessFile } });
@@ -136,6 +146,27 @@ function parseGrep(argv: string[]): string | undefined {
 async function main(): Promise<number> {
   const { node, serverMain } = locateServer();
   if (!fs.existsSync(path.join(repoRoot, 'out', 'test', 'integration', 'index.js'))) fail('Build first: node esbuild.mjs');
+  const grep = parseGrep(process.argv.slice(2)) ?? '';
+  // Two windows: the suites in a trusted folder, then those under untrusted/ in a folder that is not.
+  const phases = [
+    await runPhase(node, serverMain, grep, false),
+    await runPhase(node, serverMain, grep, true),
+  ];
+  const total = phases.reduce((sum, r) => ({ passed: sum.passed + r.passed, failed: sum.failed + r.failed, skipped: sum.skipped + r.skipped }));
+  if (total.passed + total.failed === 0) console.log('[integration] no test ran (does --grep match any title?)');
+  console.log(`integration: ${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`);
+  return total.failed === 0 && total.passed > 0 ? 0 : 1;
+}
+
+interface PhaseResult {
+  readonly passed: number;
+  readonly failed: number;
+  readonly skipped: number;
+}
+
+/** One VS Code server and browser window running the suites of one trust state. */
+async function runPhase(node: string, serverMain: string, grep: string, untrusted: boolean): Promise<PhaseResult> {
+  const window = untrusted ? 'untrusted window' : 'trusted window';
   const timeoutMs = Number(process.env.INTEGRATION_TIMEOUT_MS) || 15 * 60_000;
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'image-captioner-it-'));
   const workspace = await prepareWorkspace(tmp);
@@ -145,13 +176,14 @@ async function main(): Promise<number> {
     resultFile: path.join(tmp, 'result.json'),
     logFile: path.join(tmp, 'tests.log'),
     workspace,
-    grep: parseGrep(process.argv.slice(2)) ?? '',
+    grep,
+    untrusted,
   };
   const harnessFile = path.join(tmp, 'harness.json');
   fs.writeFileSync(harnessFile, JSON.stringify(harness, null, 2));
 
   const serverLog = path.join(tmp, 'server.log');
-  const server = startServer(node, serverMain, tmp, port, harnessFile);
+  const server = startServer(node, serverMain, tmp, port, harnessFile, untrusted);
   let browser: Browser | undefined;
   let page: Page | undefined;
   const consoleErrors: string[] = [];
@@ -159,9 +191,10 @@ async function main(): Promise<number> {
     await browser?.close().catch(() => undefined);
     await killGroup(server);
   };
-  process.once('SIGINT', () => void cleanup().then(() => process.exit(130)));
+  const interrupted = () => void cleanup().then(() => process.exit(130));
+  process.once('SIGINT', interrupted);
   try {
-    console.log(`[integration] VS Code server on port ${port}, workspace ${workspace}`);
+    console.log(`[integration] ${window}: VS Code server on port ${port}, workspace ${workspace}`);
     await waitForPort(port, server, 60_000);
     const { chromium } = await import('playwright-core');
     browser = await chromium.launch({
@@ -186,12 +219,11 @@ async function main(): Promise<number> {
     const result = JSON.parse(fs.readFileSync(harness.resultFile, 'utf8')) as SuiteResult;
     for (const f of result.failures) console.log(`\nFAILED: ${f.title}\n${f.error}`);
     if (result.skipped) console.log(`[integration] ${result.skipped} skipped`);
-    if (result.passed + result.failed === 0) console.log('[integration] no test ran (does --grep match any title?)');
-    console.log(`integration: ${result.passed} passed, ${result.failed} failed`);
+    console.log(`[integration] ${window}: ${result.passed} passed, ${result.failed} failed`);
     fs.rmSync(tmp, { recursive: true, force: true });
-    return result.failed === 0 && result.passed > 0 ? 0 : 1;
+    return result;
   } catch (err) {
-    console.error(`[integration] ${err instanceof Error ? err.message : String(err)}`);
+    console.error(`[integration] ${window}: ${err instanceof Error ? err.message : String(err)}`);
     console.error(`--- browser console errors (last 30) ---\n${consoleErrors.slice(-30).join('\n') || '(none)'}`);
     console.error(`--- server log tail (${serverLog}) ---\n${tail(serverLog, 40)}`);
     if (page) {
@@ -199,9 +231,9 @@ async function main(): Promise<number> {
       await page.screenshot({ path: shot }).then(() => console.error(`screenshot: ${shot}`), () => undefined);
     }
     console.error(`[integration] temp files kept in ${tmp}`);
-    console.log('integration: 0 passed, 1 failed');
-    return 1;
+    return { passed: 0, failed: 1, skipped: 0 };
   } finally {
+    process.off('SIGINT', interrupted);
     await cleanup();
   }
 }

@@ -1,0 +1,81 @@
+// A window whose folder is not trusted (workspace trust on, restricted mode): captions can be
+// browsed, but no request leaves for any model and no local model process starts.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { ImageCaptionerApi } from '../../../src/extension';
+import { Requests } from '../../../src/worker/protocol';
+import { startOpenAiFakeServer, type OpenAiFakeServer } from '../../fixtures/fakeServers/openAiFakeServer';
+import { writeTinyModels, type TinyModels } from '../../fixtures/localModels/tinyModels';
+import { activateExtension, waitFor } from '../extensionApi';
+
+describe('untrusted workspace', function () {
+  this.timeout(60_000);
+  let api: ImageCaptionerApi;
+  let server: OpenAiFakeServer;
+  let models: TinyModels;
+  let root: string;
+
+  before(async () => {
+    api = await activateExtension();
+    server = await startOpenAiFakeServer({ replyText: () => 'must never be asked' });
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'ic-untrusted-'));
+    models = await writeTinyModels(root);
+    await vscode.workspace.getConfiguration('imageCaptioner').update('models', [
+      { id: 'test/remote', label: 'Remote VLM', provider: 'openai-compatible', baseUrl: server.url, model: 'm', key: 'none' },
+      { id: 'test/local', label: 'Local VLM', preset: 'local', model: models.captioner, local: { task: 'image-to-text' } },
+    ], vscode.ConfigurationTarget.Global);
+    await vscode.workspace.getConfiguration('imageCaptioner.local').update('clipModel', models.clip, vscode.ConfigurationTarget.Global);
+    await waitFor(() => api.captioning.registry.find('test/local'), 'the test models in the registry');
+  });
+
+  after(async () => {
+    await vscode.workspace.getConfiguration('imageCaptioner').update('models', undefined, vscode.ConfigurationTarget.Global);
+    await vscode.workspace.getConfiguration('imageCaptioner.local').update('clipModel', undefined, vscode.ConfigurationTarget.Global);
+    await server?.close();
+    fs.rmSync(root, { recursive: true, force: true });
+  });
+
+  it('runs in restricted mode and still indexes the dataset and reads captions', () => {
+    assert.equal(vscode.workspace.isTrusted, false);
+    const index = api.dataset.index!;
+    assert.ok(index.size > 10, `${index.size} images indexed`);
+    assert.ok(index.images().some((img) => img.captionState === 'text'), 'captions read');
+  });
+
+  it('sends no request to a remote model, from a single image or a batch', async () => {
+    const remote = api.captioning.registry.find('test/remote')!;
+    assert.equal(await api.captioning.prepareToSend(remote), undefined, 'refused before any key or request');
+    await api.captioning.registry.select(remote);
+    const before = snapshotCaptions(api);
+    await vscode.commands.executeCommand('imageCaptioner.captionUncaptioned');
+    assert.equal(server.requests.length, 0, 'nothing reached the server');
+    assert.deepEqual(snapshotCaptions(api), before, 'no caption file written');
+  });
+
+  it('starts no local model process, for captions, embeddings or CLIP score', async () => {
+    const local = api.captioning.registry.find('test/local')!;
+    assert.equal(await api.captioning.prepareToSend(local), undefined);
+    await assert.rejects(
+      api.localModels.request(Requests.embedText, { model: { id: models.textEmbedder, task: 'feature-extraction' }, texts: ['a'] }),
+      /Local models do not run in an untrusted workspace/,
+    );
+    const objects = vscode.Uri.file(path.join(api.dataset.rootPath!, 'objects'));
+    await vscode.commands.executeCommand('imageCaptioner.clipScore.run', objects);
+    assert.equal(api.localModels.client.startCount, 0, 'no worker process was started');
+    assert.equal(await api.localModels.client.pid(), undefined);
+  });
+});
+
+/** Every caption file's bytes, by path. */
+function snapshotCaptions(api: ImageCaptionerApi): Map<string, string> {
+  const index = api.dataset.index!;
+  const files = new Map<string, string>();
+  for (const img of index.images()) {
+    const file = index.captionPath(img);
+    if (fs.existsSync(file)) files.set(file, fs.readFileSync(file).toString('base64'));
+  }
+  return files;
+}
