@@ -12,22 +12,25 @@ import { note } from './index';
 const FOLDERS = 1000;
 const PER_FOLDER = 100;
 
-/** Largest delay of a 10 ms timer while `work` runs: how long the extension host could not answer. */
-async function maxEventLoopLag(work: () => Promise<void>): Promise<{ max: number; p99: number }> {
+/** Samples every 2 ms: enough of them in a one-second open that p99 is not simply the largest. */
+const SAMPLE_MS = 2;
+
+/** Delays of a 2 ms timer while `work` runs (how long the extension host could not answer): largest and 99th percentile. */
+async function maxEventLoopLag(work: () => Promise<void>): Promise<{ max: number; p99: number; samples: number }> {
   const lags: number[] = [];
   let last = performance.now();
   const timer = setInterval(() => {
     const now = performance.now();
-    lags.push(now - last - 10);
+    lags.push(now - last - SAMPLE_MS);
     last = now;
-  }, 10);
+  }, SAMPLE_MS);
   try {
     await work();
   } finally {
     clearInterval(timer);
   }
   lags.sort((a, b) => a - b);
-  return { max: lags[lags.length - 1] ?? 0, p99: lags[Math.floor(lags.length * 0.99)] ?? 0 };
+  return { max: lags[lags.length - 1] ?? 0, p99: lags[Math.floor(lags.length * 0.99)] ?? 0, samples: lags.length };
 }
 
 describe('a dataset of 100,000 images', function () {
@@ -63,7 +66,7 @@ describe('a dataset of 100,000 images', function () {
       await vscode.commands.executeCommand('imageCaptioner.openDatasetFolder', vscode.Uri.file(big));
       await waitFor(() => api.dataset.index?.rootPath === big && api.dataset.index.images().every((i) => i.captionState !== 'unknown'), 'all captions read', 120_000);
     });
-    note(`event-loop lag while opening 100,000 images: max ${lag.max.toFixed(0)} ms, p99 ${lag.p99.toFixed(0)} ms`);
+    note(`event-loop lag while opening 100,000 images: max ${lag.max.toFixed(0)} ms, p99 ${lag.p99.toFixed(0)} ms (${lag.samples} samples)`);
     const counts = api.dataset.index!.counts();
     assert.equal(counts.images, FOLDERS * PER_FOLDER);
     assert.equal(counts.captioned, Math.ceil(PER_FOLDER / 3) * FOLDERS);

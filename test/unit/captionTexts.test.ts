@@ -41,10 +41,10 @@ describe('CaptionTexts', () => {
     assert.equal(texts.get(img('e.jpg')), 'with bom\nand crlf');
     assert.match(texts.error(img('c.jpg')) ?? '', /c\.txt.*not UTF-8/);
     assert.equal(texts.error(img('a.jpg')), undefined);
-    // Progress comes per slice of reads, not per file: growing, and ending at the total.
+    // Progress comes per slice of the images given, not per file: growing, and ending at their count.
     assert.ok(progress.length >= 1);
     assert.ok(progress.every(([done], i) => i === 0 || done >= progress[i - 1][0]));
-    assert.deepEqual(progress[progress.length - 1], [4, 4]);
+    assert.deepEqual(progress[progress.length - 1], [5, 5]);
     assert.deepEqual(index.counts(), { images: 5, captioned: 2, withCaptionFile: 4, collisions: 0, folders: 1 });
   });
 

@@ -48,13 +48,14 @@ export class CaptionTexts {
     signal?: AbortSignal,
     onProgress?: (done: number, total: number) => void,
   ): Promise<ImageEntry[]> {
-    const pending = images.filter((img) => img.captionState !== 'none' && !this.texts.has(img) && !this.errors.has(img));
     const changed: ImageEntry[] = [];
-    // In chunks, so that preparing paths and recording results never holds the event loop for long.
-    for (let start = 0; start < pending.length; start += CHUNK) {
+    // In chunks, so that picking the unread ones, preparing paths and recording results never holds
+    // the event loop for long (filtering 100,000 entries up front took 10-16 ms in one go).
+    for (let start = 0; start < images.length; start += CHUNK) {
       if (signal?.aborted) return []; // a newer dataset replaced this one: nothing to record
-      await this.loadChunk(pending.slice(start, start + CHUNK), changed, signal);
-      onProgress?.(Math.min(start + CHUNK, pending.length), pending.length);
+      const pending = images.slice(start, start + CHUNK).filter((img) => img.captionState !== 'none' && !this.texts.has(img) && !this.errors.has(img));
+      if (pending.length) await this.loadChunk(pending, changed, signal);
+      onProgress?.(Math.min(start + CHUNK, images.length), images.length);
       await yieldToEventLoop();
     }
     return changed;
