@@ -2,7 +2,7 @@
  * Caption generation for each local model family, batched where the family allows it, stoppable
  * between generation steps, streaming text for single images.
  */
-import { InterruptableStoppingCriteria, type RawImage, type Tensor, type TextStreamer } from '@huggingface/transformers';
+import { InterruptableStoppingCriteria, type PreTrainedModel, type RawImage, type Tensor, type TextStreamer } from '@huggingface/transformers';
 import type { LoadedModel } from './modelLoader';
 import type { ItemResult } from './protocol';
 
@@ -78,12 +78,8 @@ async function captionWithVisionEncoderDecoder(
   control: GenerateControl,
 ): Promise<string[]> {
   const { pixel_values } = await loaded.processor(images as RawImage[]);
-  const output = (await loaded.model.generate({
-    inputs: pixel_values,
-    max_new_tokens: maxNewTokens,
-    stopping_criteria: control.stop,
-    streamer: stepStreamer(control, images.length === 1 ? (ids) => loaded.tokenizer.decode(ids, { skip_special_tokens: true }) : undefined),
-  })) as Tensor;
+  const decode = images.length === 1 ? (ids: number[]) => loaded.tokenizer.decode(ids, { skip_special_tokens: true }) : undefined;
+  const output = await generate(loaded.model, { inputs: pixel_values }, maxNewTokens, control, decode);
   return loaded.tokenizer.batch_decode(output, { skip_special_tokens: true }).map((text: string) => text.trim());
 }
 
@@ -97,12 +93,7 @@ async function captionWithFlorence(
   const task = options.prompt && FLORENCE_TASKS.includes(options.prompt.trim()) ? options.prompt.trim() : '<MORE_DETAILED_CAPTION>';
   const prompts = processor.construct_prompts(task);
   const inputs = await processor(image, prompts);
-  const output = (await loaded.model.generate({
-    ...inputs,
-    max_new_tokens: options.maxNewTokens,
-    stopping_criteria: control.stop,
-    streamer: stepStreamer(control, (ids) => processor.tokenizer.decode(ids, { skip_special_tokens: true })),
-  })) as Tensor;
+  const output = await generate(loaded.model, inputs, options.maxNewTokens, control, (ids) => processor.tokenizer.decode(ids, { skip_special_tokens: true }));
   const generated = processor.batch_decode(output, { skip_special_tokens: false })[0];
   const parsed = processor.post_process_generation(generated, task, image.size) as Record<string, unknown>;
   const text = parsed[task];
@@ -120,20 +111,31 @@ async function captionWithSmolVlm(
   const text = processor.apply_chat_template(messages, { add_generation_prompt: true });
   const inputs = await processor(text, [image], { do_image_splitting: false });
   const promptLength = (inputs.input_ids as Tensor).dims.at(-1) ?? 0;
-  const output = (await loaded.model.generate({
-    ...inputs,
-    max_new_tokens: options.maxNewTokens,
-    stopping_criteria: control.stop,
-    streamer: stepStreamer(control, (ids) => processor.tokenizer.decode(ids, { skip_special_tokens: true })),
-  })) as Tensor;
+  const output = await generate(loaded.model, inputs, options.maxNewTokens, control, (ids) => processor.tokenizer.decode(ids, { skip_special_tokens: true }));
   const answer = processor.batch_decode(output.slice([0, output.dims[0]], [promptLength, output.dims[1]]), { skip_special_tokens: true })[0];
   return answer.trim();
 }
 
+/** generate() stopped by the request's control and streamed through it (`decode` turns generated ids into text). */
+async function generate(
+  model: PreTrainedModel,
+  inputs: Record<string, unknown>,
+  maxNewTokens: number,
+  control: GenerateControl,
+  decode: ((ids: number[]) => string) | undefined,
+): Promise<Tensor> {
+  return (await model.generate({
+    ...inputs,
+    max_new_tokens: maxNewTokens,
+    stopping_criteria: control.stop,
+    streamer: stepStreamer(control, decode),
+  })) as Tensor;
+}
+
 /**
  * A streamer for generate(): it receives the prompt ids first, then one token per step (per
- * sequence); `decode` gets only the generated ids. It counts steps and, for a single sequence with a listener, reports the decoded
- * text's growth.
+ * sequence); `decode` gets only the generated ids. It counts steps and, for a single sequence
+ * with a listener, reports the decoded text's growth.
  */
 function stepStreamer(control: GenerateControl, decode: ((ids: number[]) => string) | undefined): TextStreamer {
   let ids: number[] | undefined;
