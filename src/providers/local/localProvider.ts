@@ -95,7 +95,7 @@ export class LocalProvider implements CaptionProvider {
   private async send(requests: readonly CaptionRequest[]): Promise<Array<CaptionResult | ProviderError>> {
     const first = requests[0];
     const ref = modelRef(first.model);
-    const signal = requests.length === 1 ? first.signal : allAborted(requests.map((r) => r.signal));
+    const cancel = whenAllAborted(requests.map((r) => r.signal));
     let reply: CaptionReply;
     try {
       reply = await this.run(
@@ -108,7 +108,7 @@ export class LocalProvider implements CaptionProvider {
         },
         {
           model: first.model,
-          signal,
+          signal: cancel.signal,
           timeoutMs: first.timeoutMs,
           onProgress: (progress) => {
             if (progress.kind === 'text') first.onText?.(progress.delta);
@@ -117,6 +117,8 @@ export class LocalProvider implements CaptionProvider {
       );
     } catch (error) {
       throw toProviderError(first.model, error);
+    } finally {
+      cancel.dispose();
     }
     return reply.items.map((item) => (item.ok ? { text: item.value, finishReason: 'stop' } : new ProviderError('bad-request', item.error)));
   }
@@ -144,15 +146,20 @@ function florenceTask(request: CaptionRequest): string {
   return FLORENCE_TASK_BY_LENGTH[request.length ?? 'custom'];
 }
 
-/** A signal that aborts when every request of a batch was cancelled. */
-function allAborted(signals: readonly (AbortSignal | undefined)[]): AbortSignal | undefined {
-  if (signals.some((signal) => !signal)) return undefined;
+/**
+ * A signal that aborts when every request of a batch was cancelled (the batch engine gives all its
+ * requests one signal: then that one, with no listener added); `dispose` removes the listeners.
+ */
+function whenAllAborted(signals: readonly (AbortSignal | undefined)[]): { signal?: AbortSignal; dispose(): void } {
+  const distinct = [...new Set(signals)];
+  if (distinct.some((signal) => !signal)) return { dispose: () => undefined };
+  if (distinct.length === 1) return { signal: distinct[0], dispose: () => undefined };
   const controller = new AbortController();
   const check = () => {
-    if (signals.every((signal) => signal!.aborted)) controller.abort();
+    if (distinct.every((signal) => signal!.aborted)) controller.abort();
   };
-  for (const signal of signals) signal!.addEventListener('abort', check, { once: true });
-  return controller.signal;
+  for (const signal of distinct) signal!.addEventListener('abort', check);
+  return { signal: controller.signal, dispose: () => distinct.forEach((signal) => signal!.removeEventListener('abort', check)) };
 }
 
 const KIND_BY_WORKER_ERROR: Record<LocalWorkerErrorKind, ProviderErrorKind> = {

@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import { getEventListeners } from 'node:events';
 import { LocalProvider, type LocalCaptionRunner } from '../../../src/providers/local/localProvider';
 import { LocalWorkerError } from '../../../src/providers/local/workerClient';
 import { ProviderError, type CaptionRequest, type ModelEntry } from '../../../src/providers/types';
@@ -132,6 +133,31 @@ describe('LocalProvider', () => {
     const reason = (settled[1] as PromiseRejectedResult).reason as ProviderError;
     assert.equal(reason.kind, 'bad-request');
     assert.match(reason.message, /x\.jpg could not be read/);
+  });
+
+  it('leaves no listener on the signal the requests share, nor on one of its own, and drops a queued request cancelled before it leaves', async () => {
+    const gates: Array<() => void> = [];
+    const { runner, calls } = recordingRunner(() => new Promise<void>((resolve) => gates.push(resolve)));
+    const provider = new LocalProvider(runner);
+    const entry = model({ task: 'image-to-text', batchSize: 4 });
+    const shared = new AbortController();
+    const own = new AbortController();
+    const pending = Array.from({ length: 11 }, () => provider.caption(request(entry, { signal: shared.signal })));
+    const cancelled = provider.caption(request(entry, { signal: own.signal }));
+    cancelled.catch(() => undefined); // asserted below
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(calls.length, 2, 'two batches in flight');
+    own.abort();
+    while (gates.length) {
+      gates.shift()!();
+      await new Promise((resolve) => setImmediate(resolve));
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await Promise.all(pending);
+    await assert.rejects(cancelled, (error: unknown) => error instanceof ProviderError && error.kind === 'cancelled');
+    assert.equal(calls.reduce((n, c) => n + c.images.length, 0), 11, 'the cancelled request never reached the worker');
+    assert.equal(getEventListeners(shared.signal, 'abort').length, 0, 'every listener removed');
+    assert.equal(getEventListeners(own.signal, 'abort').length, 0);
   });
 
   it('drops a request cancelled while it waited for its batch', async () => {
