@@ -120,9 +120,13 @@ class SyncDraftReader {
   }
 }
 
+/**
+ * Short ASCII extensions only: a member name must fit a plain tar header (no PAX record, whose
+ * extra bytes the shard's size accounting does not count).
+ */
 function imageExtension(sample: ExportSample): Loaded<string> {
   const ext = path.extname(sample.imagePath).slice(1).toLowerCase();
-  if (ext !== '' && !RESERVED_EXTENSIONS.has(ext)) return { ok: true, value: ext };
+  if (/^[a-z0-9]{1,16}$/.test(ext) && !RESERVED_EXTENSIONS.has(ext)) return { ok: true, value: ext };
   return { ok: false, skip: { path: sample.relPath, reason: 'image unreadable', detail: `the extension ".${ext}" cannot name an image member` } };
 }
 

@@ -118,22 +118,30 @@ export class TarShardWriter {
   private drain(): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       let writing = Promise.resolve();
+      // A failed write is kept: the tar may already have ended (its last chunk written after 'end'),
+      // and a shard with a lost write must never be committed.
+      let failure: Error | undefined;
+      const fail = (err: Error): void => {
+        failure ??= err;
+        this.tar.destroy(err);
+      };
       this.tar.on('data', (data: unknown) => {
         const chunk = data as Uint8Array;
-        if (this.out.writeNow(chunk)) return this.written(chunk.byteLength);
+        try {
+          if (this.out.writeNow(chunk)) return this.written(chunk.byteLength);
+        } catch (err) {
+          return fail(err as Error);
+        }
         this.tar.pause();
         writing = writing
           .then(() => this.out.write(chunk))
-          .then(
-            () => {
-              this.written(chunk.byteLength);
-              this.tar.resume();
-            },
-            (err: Error) => void this.tar.destroy(err),
-          );
+          .then(() => {
+            this.written(chunk.byteLength);
+            this.tar.resume();
+          }, fail);
       });
-      this.tar.once('end', () => writing.then(resolve, reject));
-      this.tar.once('error', reject);
+      this.tar.once('end', () => writing.then(() => (failure ? reject(failure) : resolve()), reject));
+      this.tar.once('error', (err: Error) => reject(failure ?? err));
     });
   }
 }

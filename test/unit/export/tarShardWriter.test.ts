@@ -62,4 +62,22 @@ describe('TarShardWriter and AtomicFileStream', () => {
     assert.deepEqual(listed.map((line) => line.split(/\s+/).at(-1)), members().map((m) => m.name));
     for (const { name, data } of members()) assert.deepEqual(execFileSync('tar', ['-xOf', slow, name], { maxBuffer: 8 * 1024 * 1024 }), data, name);
   });
+
+  it('never commits a shard whose last write failed on slow storage, and leaves no temp file', async () => {
+    const dir = await temp.make('ic-tar-fail-');
+    const file = path.join(dir, 'broken.tar');
+    const writer = await TarShardWriter.open(file, { slowWriteMs: -1 });
+    await writer.addBuffer('a.bin', Buffer.alloc(40_000, 1));
+    // The disk fills up at the very last write, the end-of-archive blocks, which tar-stream
+    // emits before its 'end' (that write then runs after the stream has ended).
+    const out = (writer as unknown as { out: { write(chunk: Uint8Array): Promise<void> } }).out;
+    const write = out.write.bind(out);
+    out.write = async (chunk: Uint8Array) => {
+      if (chunk.byteLength === 1024 && chunk.every((byte) => byte === 0)) throw new Error('ENOSPC: no space left on device');
+      return write(chunk);
+    };
+    await assert.rejects(writer.close(), /ENOSPC/);
+    await writer.discard();
+    assert.deepEqual(fs.readdirSync(dir), [], 'no shard, no temp file');
+  });
 });

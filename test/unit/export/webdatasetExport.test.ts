@@ -153,6 +153,20 @@ describe('exportWebDataset', () => {
     got.forEach((sample, i) => assert.equal(sample.jpg, sha256File(many[i].imagePath), many[i].relPath));
   });
 
+  it('skips images whose extension could not name a plain tar member (non-ASCII, too long)', async () => {
+    const dir = await temp.make('ic-wds-ext-');
+    const images = await writeDataset(dir, [{ rel: 'fine.png', width: 8, height: 8, caption: 'fine' }]);
+    for (const name of ['photo.jpé', `long.${'x'.repeat(40)}`]) {
+      fs.copyFileSync(images[0].imagePath, path.join(dir, name));
+      fs.writeFileSync(path.join(dir, `${name.split('.')[0]}.txt`), 'a caption');
+      images.push({ imagePath: path.join(dir, name), relPath: name, captionPath: path.join(dir, `${name.split('.')[0]}.txt`) });
+    }
+    const report = await exportWebDataset(images, { outDir: await temp.make() });
+    assert.equal(report.samples, 1);
+    assert.deepEqual(report.skipped.map((s) => s.path), ['photo.jpé', `long.${'x'.repeat(40)}`]);
+    assert.equal(report.bytes, fs.statSync(report.files[0]).size, 'the size accounted is the size written');
+  });
+
   it('names shards with the given prefix and keeps keys dot-free for names full of dots, spaces and unicode', async () => {
     const dir = await temp.make();
     const odd = await writeDataset(dir, [
