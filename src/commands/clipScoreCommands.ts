@@ -3,7 +3,6 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { formatScore, isScored, type ClipScoreResult, type ClipSortOrder } from '../core/embeddings/clipScore';
 import type { MoveOutcome } from '../core/embeddings/pairMoves';
-import { LocalWorkerError } from '../providers/local/workerClient';
 import { ClipScoreService, type ClipScoreRun } from '../services/clipScoreService';
 import type { DatasetService } from '../services/datasetService';
 import { EmbeddingService } from '../services/embeddingService';
@@ -80,11 +79,12 @@ export function registerClipScoreCommands(local: LocalModelService, dataset: Dat
 async function runScores(scores: ClipScoreService, scopes: ScopePicker, arg: unknown, args: unknown): Promise<void> {
   const scope = await scopes.pick('CLIP Score', arg, args);
   if (!scope) return;
+  // Whatever stage a cancellation interrupts (reading captions, embedding), it says "cancelled".
+  const controller = new AbortController();
   try {
     const run = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `CLIP score of ${scope.label}`, cancellable: true },
       (progress, token) => {
-        const controller = new AbortController();
         token.onCancellationRequested(() => controller.abort());
         let reported = 0;
         let lastReport = 0;
@@ -111,7 +111,7 @@ async function runScores(scores: ClipScoreService, scopes: ScopePicker, arg: unk
     if (failed) parts.push(`${failed} could not be scored (see the CLIP Scores view).`);
     void vscode.window.showInformationMessage(parts.join(' '));
   } catch (err) {
-    if (err instanceof LocalWorkerError && err.kind === 'cancelled') void vscode.window.showInformationMessage('CLIP score cancelled.');
+    if (controller.signal.aborted) void vscode.window.showInformationMessage('CLIP score cancelled.');
     else void vscode.window.showErrorMessage(`CLIP score failed: ${(err as Error).message}`);
   }
 }

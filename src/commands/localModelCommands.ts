@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { modelRef } from '../providers/local/localProvider';
 import type { ModelRegistry } from '../providers/modelRegistry';
-import { LocalModelService } from '../services/localModelService';
+import { formatBytes, LocalModelService } from '../services/localModelService';
 import { Requests, type CachedModel, type LocalTask, type ModelRef } from '../worker/protocol';
 
 /** Model management: what is cached (with sizes), deleting one, downloading one ahead of use. */
@@ -76,10 +76,4 @@ async function pickModelToDownload(local: LocalModelService, registry: ModelRegi
   const tasks: LocalTask[] = ['image-to-text', 'florence2', 'smolvlm', 'clip', 'feature-extraction'];
   const task = (await vscode.window.showQuickPick(tasks, { title: `What kind of model is ${id}?` })) as LocalTask | undefined;
   return task ? { id: id.trim(), task } : undefined;
-}
-
-function formatBytes(bytes: number): string {
-  if (bytes >= 1e9) return `${(bytes / 1e9).toFixed(2)} GB`;
-  if (bytes >= 1e6) return `${(bytes / 1e6).toFixed(1)} MB`;
-  return `${Math.round(bytes / 1e3)} KB`;
 }

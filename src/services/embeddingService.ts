@@ -133,12 +133,16 @@ function cacheId(model: ModelRef): string {
 /** Runs `work` for the batch starts 0, size, 2·size, … with REQUESTS_IN_FLIGHT of them at once, stopping when cancelled. */
 async function inLanes(total: number, size: number, signal: AbortSignal | undefined, work: (start: number) => Promise<void>): Promise<void> {
   let next = 0;
+  let failed = false; // one lane's failure ends the others before their next batch
   const lane = async (): Promise<void> => {
-    while (next < total) {
+    while (next < total && !failed) {
       throwIfCancelled(signal);
       const start = next;
       next += size;
-      await work(start);
+      await work(start).catch((error: unknown) => {
+        failed = true;
+        throw error;
+      });
     }
   };
   await Promise.all(Array.from({ length: REQUESTS_IN_FLIGHT }, lane));

@@ -108,6 +108,8 @@ class DownloadNotice {
   private readonly files = new Map<string, { loaded: number; total: number }>();
   private progress: vscode.Progress<{ message?: string; increment?: number }> | undefined;
   private finish: (() => void) | undefined;
+  /** Set when the requests ended before the notification's callback ran: it then closes at once. */
+  private closed = false;
   private reportedPercent = 0;
   private opened = false;
 
@@ -119,7 +121,7 @@ class DownloadNotice {
 
   report(event: Extract<Progress, { kind: 'download' }>): void {
     const known = this.files.get(event.file);
-    if (!known) this.log.info(`Downloading ${event.file} of ${this.title} (${megabytes(event.total)})`);
+    if (!known) this.log.info(`Downloading ${event.file} of ${this.title} (${formatBytes(event.total)})`);
     this.files.set(event.file, { loaded: event.loaded, total: event.total });
     if (!this.opened) this.open();
     let loaded = 0;
@@ -129,7 +131,7 @@ class DownloadNotice {
       total += file.total;
     }
     const percent = total ? Math.floor((100 * loaded) / total) : 0;
-    this.progress?.report({ message: `${event.file}: ${megabytes(loaded)} of ${megabytes(total)}`, increment: Math.max(0, percent - this.reportedPercent) });
+    this.progress?.report({ message: `${event.file}: ${formatBytes(loaded)} of ${formatBytes(total)}`, increment: Math.max(0, percent - this.reportedPercent) });
     this.reportedPercent = Math.max(this.reportedPercent, percent);
   }
 
@@ -139,6 +141,7 @@ class DownloadNotice {
   }
 
   close(): void {
+    this.closed = true;
     this.finish?.();
     this.finish = undefined;
     this.onClosed();
@@ -150,7 +153,8 @@ class DownloadNotice {
     void vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Downloading ${this.title}` }, (progress) => {
       this.progress = progress;
       return new Promise<void>((resolve) => {
-        this.finish = resolve;
+        if (this.closed) resolve();
+        else this.finish = resolve;
       });
     });
   }
@@ -165,8 +169,10 @@ function dtypeSetting(name: string): ModelRef['dtype'] {
   return (value || undefined) as ModelRef['dtype'];
 }
 
-function megabytes(bytes: number): string {
-  return `${(bytes / 1e6).toFixed(bytes < 1e7 ? 1 : 0)} MB`;
+export function formatBytes(bytes: number): string {
+  if (bytes >= 1e9) return `${(bytes / 1e9).toFixed(2)} GB`;
+  if (bytes >= 1e6) return `${(bytes / 1e6).toFixed(1)} MB`;
+  return `${Math.round(bytes / 1e3)} KB`;
 }
 
 export type { LocalTask };

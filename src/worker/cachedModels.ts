@@ -24,8 +24,7 @@ export async function deleteCachedModel(cacheDir: string, id: string): Promise<b
   const folder = resolve(cacheDir, id);
   const inside = relative(resolve(cacheDir), folder);
   if (!inside || inside.startsWith('..') || inside.includes(`..${sep}`)) throw new Error(`${id} is not a model in the cache`);
-  const known = (await listCachedModels(cacheDir)).some((model) => model.id === id);
-  if (!known) return false;
+  if (!(await stat(join(folder, 'config.json')).catch(() => undefined))) return false; // not a model folder
   await rm(folder, { recursive: true, force: true });
   return true;
 }

@@ -4,7 +4,7 @@
  */
 import { InterruptableStoppingCriteria, type PreTrainedModel, type RawImage, type Tensor, type TextStreamer } from '@huggingface/transformers';
 import type { LoadedModel } from './modelLoader';
-import type { ItemResult } from './protocol';
+import { FLORENCE_CAPTION_TASKS } from './protocol';
 
 export interface GenerateControl {
   readonly stop: InterruptableStoppingCriteria;
@@ -36,7 +36,6 @@ export function yieldBetweenSteps(model: { forward(inputs: unknown): Promise<unk
   };
 }
 
-const FLORENCE_TASKS = ['<CAPTION>', '<DETAILED_CAPTION>', '<MORE_DETAILED_CAPTION>'];
 
 /** Captions for images already decoded; `images[i]` undefined means it failed to load (error kept). */
 export async function captionImages(
@@ -90,7 +89,8 @@ async function captionWithFlorence(
   control: GenerateControl,
 ): Promise<string> {
   const processor = loaded.processor as unknown as FlorenceProcessor;
-  const task = options.prompt && FLORENCE_TASKS.includes(options.prompt.trim()) ? options.prompt.trim() : '<MORE_DETAILED_CAPTION>';
+  const typed = options.prompt?.trim() ?? '';
+  const task = (FLORENCE_CAPTION_TASKS as readonly string[]).includes(typed) ? typed : '<MORE_DETAILED_CAPTION>';
   const prompts = processor.construct_prompts(task);
   const inputs = await processor(image, prompts);
   const output = await generate(loaded.model, inputs, options.maxNewTokens, control, (ids) => processor.tokenizer.decode(ids, { skip_special_tokens: true }));
@@ -175,4 +175,3 @@ interface ChatProcessor {
   tokenizer: { decode(ids: number[], options: { skip_special_tokens: boolean }): string };
 }
 
-export type { ItemResult };

@@ -11,6 +11,7 @@ import { embedImages, embedTexts } from './embedder';
 import { loadImage } from './images';
 import { ModelLoader, type LoadedModel } from './modelLoader';
 import {
+  DEFAULT_MAX_NEW_TOKENS,
   encodeEmbeddings,
   Notifications,
   Requests,
@@ -33,7 +34,6 @@ const connection = createMessageConnection(new StreamMessageReader(process.stdin
 const loader = new ModelLoader(log);
 let settings: WorkerSettings | undefined;
 
-const DEFAULT_MAX_NEW_TOKENS = 128;
 
 connection.onRequest(Requests.configure, (params) => {
   settings = params;
@@ -80,8 +80,7 @@ connection.onRequest(Requests.embedImages, async (params, token) => {
   const good = decoded.filter((item): item is RawImage => !(item instanceof Error));
   const vectors = good.length ? await guard(params.model, () => embedImages(loaded, good)) : [];
   throwIfCancelled(token);
-  let next = 0;
-  return encodeEmbeddings(decoded.map((item) => (item instanceof Error ? item : vectors[next++])));
+  return encodeEmbeddings(mergeResults(decoded, vectors).map((item) => (item.ok ? item.value : new Error(item.error))));
 });
 
 connection.onRequest(Requests.prepareModel, async (params, token) => {
@@ -93,7 +92,7 @@ connection.onRequest(Requests.listCachedModels, () => listCachedModels(requireSe
 
 connection.onRequest(Requests.deleteCachedModel, async ({ id }) => {
   const deleted = await deleteCachedModel(requireSettings().cacheDir, id);
-  loader.configure(requireSettings()); // forget loaded copies
+  await loader.forget(id);
   return { deleted };
 });
 

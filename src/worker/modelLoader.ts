@@ -57,7 +57,6 @@ export class ModelLoader {
       pid: process.pid,
       versions: { node: process.versions.node, transformers: transformers.env.version },
       backends,
-      cudaAvailable: cudaProviderPresent(),
     };
   }
 
@@ -68,9 +67,22 @@ export class ModelLoader {
     if (!pending) {
       pending = this.loadOnce(ref, onDownload);
       this.loaded.set(key, pending);
-      pending.catch(() => this.loaded.delete(key));
+      const failed = pending;
+      failed.catch(() => {
+        if (this.loaded.get(key) === failed) this.loaded.delete(key);
+      });
     }
     return pending;
+  }
+
+  /** Drops the loaded copies of a model (its cache folder was deleted), releasing their sessions. */
+  async forget(id: string): Promise<void> {
+    for (const [key, pending] of [...this.loaded]) {
+      if (key.split('\n')[1] !== id) continue;
+      this.loaded.delete(key);
+      const loaded = await pending.catch(() => undefined);
+      for (const model of loaded ? sessionsOf(loaded) : []) await model.dispose().catch(() => undefined);
+    }
   }
 
   private async loadOnce(ref: ModelRef, onDownload?: (progress: DownloadProgress) => void): Promise<LoadedModel> {
@@ -81,7 +93,9 @@ export class ModelLoader {
     } catch (error) {
       if (device !== 'cpu' && !isMissingModel(error)) {
         this.log(`Could not start ${ref.id} on ${device} (${messageOf(error)}); running it on the CPU.`);
-        return this.loadOn(ref, 'cpu', onDownload);
+        return this.loadOn(ref, 'cpu', onDownload).catch((cpuError: unknown) => {
+          throw this.explain(ref, cpuError);
+        });
       }
       throw this.explain(ref, error);
     }
@@ -231,4 +245,16 @@ function cudaProviderPresent(): boolean {
   const folder = bindingFolder();
   if (!folder) return false;
   return readdirSync(folder).some((name) => /onnxruntime_providers_cuda/.test(name));
+}
+
+/** The models holding onnxruntime sessions in a loaded model. */
+function sessionsOf(loaded: LoadedModel): Model[] {
+  switch (loaded.task) {
+    case 'feature-extraction':
+      return [loaded.extractor.model];
+    case 'clip':
+      return [loaded.textModel, loaded.visionModel];
+    default:
+      return [loaded.model];
+  }
 }

@@ -13,6 +13,13 @@ export type LocalDtype = 'fp32' | 'fp16' | 'q8' | 'q4' | 'q4f16';
 
 export type DevicePreference = 'auto' | 'cpu' | 'cuda';
 
+/** Tokens generated per caption when a request names no limit. */
+export const DEFAULT_MAX_NEW_TOKENS = 128;
+
+/** The Florence-2 tasks that answer with a caption (others answer with boxes or regions). */
+export const FLORENCE_CAPTION_TASKS = ['<CAPTION>', '<DETAILED_CAPTION>', '<MORE_DETAILED_CAPTION>'] as const;
+export type FlorenceCaptionTask = (typeof FLORENCE_CAPTION_TASKS)[number];
+
 export interface ModelRef {
   /** A hub id (`onnx-community/Florence-2-base-ft`) or an absolute folder holding the model files. */
   readonly id: string;
@@ -40,7 +47,6 @@ export interface WorkerInfo {
   readonly versions: { readonly node: string; readonly transformers: string };
   /** Execution providers this onnxruntime build can use (e.g. cpu, cuda). */
   readonly backends: readonly string[];
-  readonly cudaAvailable: boolean;
 }
 
 /** Every long request carries a ticket, echoed in its progress notifications. */

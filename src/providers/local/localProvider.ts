@@ -3,7 +3,8 @@
  * gathered into one batched worker request (up to the model's batch size), so the batch engine's
  * concurrency becomes batch size for models that generate in batches.
  */
-import type { CaptionParams, CaptionReply, ModelRef } from '../../worker/protocol';
+import { DEFAULT_MAX_NEW_TOKENS, FLORENCE_CAPTION_TASKS, type CaptionParams, type CaptionReply, type FlorenceCaptionTask, type ModelRef } from '../../worker/protocol';
+import type { LengthPreset } from '../../core/captioning/prompts';
 import { CaptionProvider, CaptionRequest, CaptionResult, ModelEntry, ProviderError, type ProviderErrorKind } from '../types';
 import { toBase64 } from '../../core/images/preparedImage';
 import { LocalWorkerError, type LocalWorkerErrorKind, type RequestOptions } from './workerClient';
@@ -11,8 +12,7 @@ import { LocalWorkerError, type LocalWorkerErrorKind, type RequestOptions } from
 /** Sends one caption request to the worker (the service adds trust checks and download progress). */
 export type LocalCaptionRunner = (params: Omit<CaptionParams, 'ticket'>, options: RequestOptions & { readonly model: ModelEntry }) => Promise<CaptionReply>;
 
-const DEFAULT_MAX_NEW_TOKENS = 128;
-const FLORENCE_TASK_BY_LENGTH = { short: '<CAPTION>', long: '<DETAILED_CAPTION>', custom: '<MORE_DETAILED_CAPTION>' } as const;
+const FLORENCE_TASK_BY_LENGTH: Readonly<Record<LengthPreset, FlorenceCaptionTask>> = { short: '<CAPTION>', long: '<DETAILED_CAPTION>', custom: '<MORE_DETAILED_CAPTION>' };
 
 interface Waiting {
   readonly request: CaptionRequest;
@@ -142,7 +142,7 @@ function maxNewTokens(request: CaptionRequest): number {
 /** Florence-2 takes a task token, not a prompt: the length preset chooses it, or a caption task token typed as the prompt. */
 function florenceTask(request: CaptionRequest): string {
   const typed = request.prompt.trim();
-  if ((Object.values(FLORENCE_TASK_BY_LENGTH) as string[]).includes(typed)) return typed;
+  if ((FLORENCE_CAPTION_TASKS as readonly string[]).includes(typed)) return typed;
   return FLORENCE_TASK_BY_LENGTH[request.length ?? 'custom'];
 }
 

@@ -181,6 +181,8 @@ export class WorkerClient {
       stderrTail = (stderrTail + chunk).slice(-4000);
       for (const line of chunk.split('\n')) if (line.trim()) this.options.log(`[worker] ${line.trimEnd()}`);
     });
+    // Any message from the worker shows it is alive (a stuck one sends nothing at all).
+    child.stdout!.on('data', () => (this.lastHeardFrom = Date.now()));
     const connection = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
     connection.onNotification(Notifications.progress, (progress) => this.progressByTicket.get(progress.ticket)?.(progress));
     connection.onError(() => undefined);
@@ -210,13 +212,16 @@ export class WorkerClient {
   }
 
   private current: ChildProcess | undefined;
+  private lastHeardFrom = 0;
 
   /** A worker that does not stop a cancelled request soon (a long native call, a hung start) is killed. */
   private killIfStuck(child: ChildProcess | undefined, answered: () => boolean): void {
     if (!child) return;
     const grace = this.options.stopGraceMs ?? 10_000;
     const timer = setTimeout(() => {
-      if (!answered() && this.current === child && child.exitCode === null) {
+      // Still busy with other requests (answering them) is not stuck: only a silent worker is killed.
+      const silent = Date.now() - this.lastHeardFrom >= grace;
+      if (!answered() && silent && this.current === child && child.exitCode === null) {
         this.options.log('The local model worker did not stop a cancelled request in time; restarting it.');
         this.running = undefined; // requests from now on start a fresh worker
         child.kill('SIGKILL');

@@ -96,18 +96,24 @@ describe('embedding service (real worker, tiny CLIP)', function () {
     const service = new EmbeddingService(backend, path.join(h.root, 'embeddings-3'));
     const controller = new AbortController();
     const progress: number[] = [];
+    let sentAtAbort = -1;
     await assert.rejects(
       service.embedImages(clip, paths, {
         signal: controller.signal,
         onProgress: (done) => {
           progress.push(done);
-          if (done === IMAGE_BATCH_SIZE) controller.abort();
+          if (done === IMAGE_BATCH_SIZE) {
+            sentAtAbort = backend.batches.length;
+            controller.abort();
+          }
         },
       }),
       (error: unknown) => error instanceof LocalWorkerError && error.kind === 'cancelled',
     );
     assert.equal(progress[0], IMAGE_BATCH_SIZE);
-    assert.ok(backend.batches.length <= REQUESTS_IN_FLIGHT, `no batch started after the cancellation, only those in flight: ${backend.batches.join(', ')}`);
+    await new Promise((resolve) => setTimeout(resolve, 200)); // lanes still running would send meanwhile
+    assert.equal(backend.batches.length, sentAtAbort, 'no batch was sent after the cancellation');
+    assert.ok(sentAtAbort <= REQUESTS_IN_FLIGHT, `only the batches in flight: ${backend.batches.join(', ')}`);
     const doneBefore = progress.at(-1)!;
     const sentBefore = backend.batches.length;
     const rest = await service.embedImages(clip, paths, { onProgress: (done) => progress.push(done) });

@@ -16,7 +16,7 @@ function fakeWorker(dir: string, name: string, onCaption: string, configure = tr
     file,
     `const rpc = require(${JSON.stringify(JSONRPC)});
 const connection = rpc.createMessageConnection(new rpc.StreamMessageReader(process.stdin), new rpc.StreamMessageWriter(process.stdout));
-${configure ? "connection.onRequest('worker/configure', () => ({ pid: process.pid, versions: { node: process.version, transformers: 'fake' }, backends: ['cpu'], cudaAvailable: false }));" : "connection.onRequest('worker/configure', () => new Promise(() => undefined));"}
+${configure ? "connection.onRequest('worker/configure', () => ({ pid: process.pid, versions: { node: process.version, transformers: 'fake' }, backends: ['cpu'] }));" : "connection.onRequest('worker/configure', () => new Promise(() => undefined));"}
 connection.onRequest('worker/caption', async () => { ${onCaption} });
 connection.onRequest('worker/listCachedModels', () => []);
 connection.listen();
