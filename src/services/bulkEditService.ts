@@ -96,20 +96,21 @@ export class BulkEditService implements vscode.Disposable {
         continue;
       }
       // Checked again at write time: a caption changed on disk since planning is left alone and reported.
-      const onDisk = await readCaption(captionPath).catch(() => null);
-      if (onDisk === null || !stillAsPlanned(onDisk?.text)) {
+      // One read gives both the text checked and the bytes kept for undo, so they cannot differ.
+      const beforeBytes = await readCaptionBytes(captionPath);
+      const decoded = beforeBytes ? decodeOrNull(beforeBytes, captionPath) : undefined;
+      if (beforeBytes === null || decoded === null || !stillAsPlanned(decoded?.text)) {
         conflicts.push(captionPath);
         continue;
       }
-      const beforeBytes = onDisk === undefined ? undefined : await fs.readFile(captionPath);
       if (after === undefined) await fs.rm(captionPath, { force: true });
       else await writeCaption(captionPath, after);
       applied.push({ captionPath, beforeBytes, after });
     }
     if (documentEdit.size > 0) await vscode.workspace.applyEdit(documentEdit);
     this.last = { label: plan.operation, files: applied };
-    this.noteAll(applied);
-    this.noteAll(plan.changes.filter((c) => inDocuments.includes(c.captionPath)));
+    const editedInDocuments = new Set(inDocuments);
+    this.noteAll([...applied, ...plan.changes.filter((c) => editedInDocuments.has(c.captionPath))]);
     return { changed: applied.length + inDocuments.length, conflicts };
   }
 
@@ -161,4 +162,17 @@ export class BulkEditService implements vscode.Disposable {
 async function closePreview(uri: vscode.Uri): Promise<void> {
   const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputText && t.input.uri.toString() === uri.toString());
   if (tabs.length) await vscode.window.tabGroups.close(tabs);
+}
+
+/** A caption file's bytes: undefined when there is none, null when it cannot be read. */
+async function readCaptionBytes(captionPath: string): Promise<Buffer | undefined | null> {
+  return fs.readFile(captionPath).catch((err: NodeJS.ErrnoException) => (err.code === 'ENOENT' ? undefined : null));
+}
+
+function decodeOrNull(bytes: Buffer, captionPath: string): { text: string } | null {
+  try {
+    return decodeCaption(bytes, captionPath);
+  } catch {
+    return null;
+  }
 }
