@@ -1,4 +1,5 @@
 import { toDataUrl } from '../core/images/preparedImage';
+import { MAX_STREAMED_CHARS, replyTooLarge } from './boundedFetch';
 import { ErrorContext, redactSecrets } from './httpErrors';
 import { CaptionRequest, CaptionResult, ProviderError } from './types';
 
@@ -69,6 +70,8 @@ export async function readChatStream(stream: AsyncIterable<ChatChunk>, onText: (
     const delta = contentText(choice?.delta?.content);
     if (delta) {
       text += delta;
+      // Leaving the loop closes the stream, which aborts the request.
+      if (text.length > MAX_STREAMED_CHARS) throw replyTooLarge(context.service, `more than ${MAX_STREAMED_CHARS / 1024} K characters of text`);
       onText(delta);
     }
     finishReason = choice?.finish_reason ?? finishReason;

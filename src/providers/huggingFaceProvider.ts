@@ -6,6 +6,7 @@ import {
   InferenceClientProviderOutputError,
   InferenceClientRoutingError,
 } from '@huggingface/inference';
+import { boundedResponse } from './boundedFetch';
 import { ErrorContext, errorFromFailure, errorFromResponse, redactSecrets } from './httpErrors';
 import { badResponse, buildMessages, contentText, errorContextFor, readChatStream, requestSignal, streamedError } from './chatCompletions';
 import { CaptionProvider, CaptionRequest, CaptionResult, ProviderError } from './types';
@@ -38,7 +39,7 @@ export class HuggingFaceProvider implements CaptionProvider {
     const last: LastReply = {};
     // The library's errors keep the status but not the headers (Retry-After), nor a problem JSON body when streaming.
     const fetchKeepingReply: typeof fetch = async (input, init) => {
-      const response = await baseFetch(input, init);
+      const response = boundedResponse(await baseFetch(input, init), context.service);
       last.headers = response.headers;
       last.errorBody = response.ok ? undefined : await response.clone().text().catch(() => undefined);
       return response;

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { toBase64 } from '../core/images/preparedImage';
+import { boundedFetch } from './boundedFetch';
 import { ErrorContext, errorFromFailure, errorFromResponse, redactSecrets } from './httpErrors';
 import { authHeader, DEFAULT_NVCF_BASE_URL, trimSlash, withNvcfAsset } from './nvcfAssets';
 import { CaptionProvider, CaptionRequest, CaptionResult, GroundedEntity, ModelEntry, ProviderError } from './types';
@@ -86,7 +87,7 @@ export class NimLegacyProvider implements CaptionProvider {
       ...model.extraBody,
     };
     if (model.model) body.model = model.model;
-    const response = await fetch(model.baseUrl as string, {
+    const response = await boundedFetch(context.service)(model.baseUrl as string, {
       method: 'POST',
       headers: { ...authHeader(request.apiKey), 'Content-Type': 'application/json', Accept: 'application/json', ...image.headers },
       body: JSON.stringify(body),
@@ -107,7 +108,7 @@ export class NimLegacyProvider implements CaptionProvider {
       await pending.body?.cancel();
       if (!requestId) throw new ProviderError('bad-response', `${context.service} answered HTTP 202 without an NVCF-REQID header`, { status: 202 });
       await sleep(this.pollIntervalMs, undefined, { signal });
-      pending = await fetch(`${trimSlash(this.assetsBaseUrl)}/v2/nvcf/pexec/status/${encodeURIComponent(requestId)}`, {
+      pending = await boundedFetch(context.service)(`${trimSlash(this.assetsBaseUrl)}/v2/nvcf/pexec/status/${encodeURIComponent(requestId)}`, {
         headers: { ...authHeader(request.apiKey), Accept: 'application/json' },
         signal,
       });

@@ -1,3 +1,4 @@
+import { boundedFetch } from './boundedFetch';
 import { ErrorContext, errorFromResponse, redactSecrets } from './httpErrors';
 import { ProviderError } from './types';
 
@@ -38,7 +39,7 @@ export async function withNvcfAsset<T>(client: NvcfAssetClient, upload: AssetUpl
 }
 
 async function createAsset(client: NvcfAssetClient, upload: AssetUpload): Promise<{ assetId: string; uploadUrl: string }> {
-  const response = await fetch(`${trimSlash(client.baseUrl)}/v2/nvcf/assets`, {
+  const response = await boundedFetch(client.context.service)(`${trimSlash(client.baseUrl)}/v2/nvcf/assets`, {
     method: 'POST',
     headers: { ...authHeader(client.apiKey), 'Content-Type': 'application/json', Accept: 'application/json' },
     body: JSON.stringify({ contentType: upload.contentType, description: upload.description }),
@@ -60,7 +61,7 @@ async function createAsset(client: NvcfAssetClient, upload: AssetUpload): Promis
 
 /** The upload URL is pre-signed storage: it gets no Authorization header, so the key never leaves NVIDIA's API. */
 async function putAssetBytes(client: NvcfAssetClient, uploadUrl: string, upload: AssetUpload): Promise<void> {
-  const response = await fetch(uploadUrl, {
+  const response = await boundedFetch(client.context.service)(uploadUrl, {
     method: 'PUT',
     headers: { 'Content-Type': upload.contentType, 'x-amz-meta-nvcf-asset-description': upload.description },
     body: upload.data,
@@ -71,7 +72,7 @@ async function putAssetBytes(client: NvcfAssetClient, uploadUrl: string, upload:
 }
 
 async function deleteAsset(client: NvcfAssetClient, assetId: string): Promise<void> {
-  const response = await fetch(`${trimSlash(client.baseUrl)}/v2/nvcf/assets/${encodeURIComponent(assetId)}`, {
+  const response = await boundedFetch(client.context.service)(`${trimSlash(client.baseUrl)}/v2/nvcf/assets/${encodeURIComponent(assetId)}`, {
     method: 'DELETE',
     headers: { ...authHeader(client.apiKey), Accept: 'application/json' },
     signal: AbortSignal.timeout(DELETE_TIMEOUT_MS),
