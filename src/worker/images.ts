@@ -1,13 +1,30 @@
 import { basename } from 'node:path';
 import { RawImage } from '@huggingface/transformers';
+import sharp from 'sharp';
+import { readRegularFile } from '../core/files/regularFile';
+import { MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS } from '../core/images/imageLimits';
 import type { ImageInput } from './protocol';
 
-/** Decodes an image for a processor; a corrupt or unreadable image throws with its name and reason. */
+/**
+ * Images by path (embeddings) are decoded at reduced size: the shorter side at most this many pixels,
+ * well above what vision encoders take (224-448) and what their processors resize to anyway.
+ */
+const PATH_IMAGE_SHORT_SIDE = 512;
+
+/**
+ * Decodes an image for a processor: a regular file read with a size limit, decoded by sharp with a
+ * pixel limit, oriented, downscaled (shrink-on-load for JPEG) and converted to RGB. A corrupt,
+ * oversized or unreadable image throws with its name and reason.
+ */
 export async function loadImage(input: ImageInput): Promise<RawImage> {
   const name = 'path' in input ? basename(input.path) : input.name ?? 'image';
   try {
-    if ('path' in input) return await RawImage.read(input.path);
-    return await RawImage.fromBlob(new Blob([Buffer.from(input.base64, 'base64')]));
+    const bytes = 'path' in input ? await readRegularFile(input.path, MAX_IMAGE_BYTES) : Buffer.from(input.base64, 'base64');
+    if (!bytes) throw new Error('the file does not exist');
+    let pipeline = sharp(bytes, { limitInputPixels: MAX_IMAGE_PIXELS, failOn: 'error', pages: 1 }).rotate();
+    if ('path' in input) pipeline = pipeline.resize(PATH_IMAGE_SHORT_SIDE, PATH_IMAGE_SHORT_SIDE, { fit: 'outside', withoutEnlargement: true });
+    const { data, info } = await pipeline.removeAlpha().toColourspace('srgb').raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
+    return new RawImage(new Uint8ClampedArray(data.buffer, data.byteOffset, data.length), info.width, info.height, 3);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     throw new Error(`${name} could not be read as an image: ${reason}`);

@@ -1,5 +1,8 @@
 import { strict as assert } from 'node:assert';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as zlib from 'node:zlib';
+import sharp from 'sharp';
 import * as path from 'node:path';
 import { LocalWorkerError } from '../../../src/providers/local/workerClient';
 import { decodeEmbeddings, Requests, type ModelRef, type Progress } from '../../../src/worker/protocol';
@@ -8,6 +11,15 @@ import { makeHarness, WORKER_PATH, type Harness } from './workerHarness';
 
 const cosine = (a: Float32Array, b: Float32Array) => a.reduce((sum, value, i) => sum + value * b[i], 0);
 const norm = (a: Float32Array) => Math.sqrt(cosine(a, a));
+
+/** A tiny PNG whose header claims `width` x `height` pixels: decoding it whole would take gigabytes. */
+async function pngClaiming(width: number, height: number): Promise<Buffer> {
+  const png = Buffer.from(await sharp({ create: { width: 2, height: 2, channels: 3, background: '#000' } }).png().toBuffer());
+  png.writeUInt32BE(width, 16); // IHDR data starts at 16: width, height, ...
+  png.writeUInt32BE(height, 20);
+  png.writeUInt32BE(zlib.crc32(png.subarray(12, 29)) >>> 0, 29);
+  return png;
+}
 
 describe('local model worker (real process, transformers.js + onnxruntime-node, tiny models)', function () {
   this.timeout(60_000);
@@ -130,6 +142,29 @@ describe('local model worker (real process, transformers.js + onnxruntime-node, 
     assert.ok(score(red, redText) > 90, `red pair ${score(red, redText)}`);
     assert.ok(score(red, blueText) < 15, `mismatched ${score(red, blueText)}`);
     assert.ok(score(blue, blueText) > score(blue, redText));
+  });
+
+  it('refuses a decompression bomb and a FIFO by path at once, and embeds a large image downscaled', async function () {
+    const client = h.client();
+    const model: ModelRef = { id: h.models.clip, task: 'clip' };
+    const bomb = path.join(h.root, 'bomb.png');
+    fs.writeFileSync(bomb, await pngClaiming(40_000, 40_000));
+    const large = path.join(h.root, 'large red.png');
+    await sharp({ create: { width: 6000, height: 4000, channels: 3, background: '#ff0000' } }).png({ compressionLevel: 1 }).toFile(large);
+    const images: Array<{ path: string }> = [{ path: bomb }, { path: large }];
+    if (process.platform !== 'win32') {
+      const fifo = path.join(h.root, 'pipe.jpg');
+      execFileSync('mkfifo', [fifo]);
+      images.push({ path: fifo });
+    }
+    const started = performance.now();
+    const items = decodeEmbeddings(await client.request(Requests.embedImages, { model, images }));
+    assert.ok(performance.now() - started < 20_000);
+    assert.match(!items[0].ok ? items[0].error : '', /bomb\.png could not be read as an image: .*pixel limit/);
+    assert.equal(items[1].ok, true, !items[1].ok ? items[1].error : '');
+    if (items[2]) assert.match(!items[2].ok ? items[2].error : '', /pipe\.jpg could not be read as an image: .*named pipe/);
+    const [redText] = decodeEmbeddings(await client.request(Requests.embedText, { model, texts: ['a red ball'] })).map((item) => (item.ok ? item.value : new Float32Array(0)));
+    assert.ok(items[1].ok && 100 * cosine(items[1].value, redText) > 90, 'the downscaled image still matches its colour');
   });
 
   it('cancellation stops generation within a step, and the worker goes on serving', async () => {
