@@ -5,6 +5,7 @@ import { runBatch } from '../src/core/captioning/batchJob';
 import { startOpenAiFakeServer } from '../test/fixtures/fakeServers/openAiFakeServer';
 import { fakeServerModel, generateThrough, linkImages, writePhotos } from './batchThroughputBench';
 import { Benchmark, note } from './measure';
+import { DatasetBoundary } from '../src/core/files/datasetBoundary';
 
 const LIMIT_PER_SECOND = 20;
 const WINDOW_S = 20;
@@ -25,6 +26,7 @@ export const batchRateLimitBench: Benchmark = {
       const started = performance.now();
       const summary = await runBatch({
         items,
+        boundary: DatasetBoundary.atSync(root),
         generate: generateThrough(fakeServerModel(server.url)),
         concurrency: CONCURRENCY,
         rpm: RPM,

@@ -11,6 +11,7 @@ import { OpenAiCompatibleProvider } from '../src/providers/openAiCompatibleProvi
 import type { ModelEntry } from '../src/providers/types';
 import { startOpenAiFakeServer } from '../test/fixtures/fakeServers/openAiFakeServer';
 import { Benchmark, note, timeMs } from './measure';
+import { DatasetBoundary } from '../src/core/files/datasetBoundary';
 
 const IMAGES = 1000;
 const SEQUENTIAL_IMAGES = 100;
@@ -78,18 +79,18 @@ export const batchThroughputBench: Benchmark = {
       const sources = await writePhotos(path.join(root, 'sources'), DISTINCT, WIDTH, HEIGHT);
       const generate = generateThrough(fakeServerModel(server.url));
       const warm = linkImages(sources, path.join(root, 'warm'), CONCURRENCY);
-      await runBatch({ items: warm, generate, concurrency: CONCURRENCY }); // sharp, sockets and JIT warmed
+      await runBatch({ items: warm, boundary: DatasetBoundary.atSync(root), generate, concurrency: CONCURRENCY }); // sharp, sockets and JIT warmed
 
       const subset = linkImages(sources, path.join(root, 'sequential'), SEQUENTIAL_IMAGES);
       const sequentialMs = await timeMs(async () => {
-        for (const item of subset) await writeCaption(item.captionPath, await generate(item, new AbortController().signal));
+        for (const item of subset) await writeCaption(item.captionPath, await generate(item, new AbortController().signal), DatasetBoundary.atSync(root));
       });
       const sequentialRate = (SEQUENTIAL_IMAGES * 1000) / sequentialMs;
 
       const items = linkImages(sources, path.join(root, 'batch'), IMAGES);
       const requestsBefore = server.requests.length;
       const cpuBefore = process.cpuUsage();
-      const summary = await runBatch({ items, generate, concurrency: CONCURRENCY, journal: { folder: path.join(root, 'storage') } });
+      const summary = await runBatch({ items, boundary: DatasetBoundary.atSync(root), generate, concurrency: CONCURRENCY, journal: { folder: path.join(root, 'storage') } });
       const cpu = process.cpuUsage(cpuBefore);
       const requests = server.requests.length - requestsBefore;
       if (summary.written !== IMAGES) throw new Error(`batch wrote ${summary.written} of ${IMAGES} (${summary.failed} failed)`);
@@ -120,6 +121,7 @@ async function rateWithoutPrep(source: string, baseUrl: string, items: readonly 
   const prompt = 'Write a single concise caption.';
   const summary = await runBatch({
     items,
+    boundary: DatasetBoundary.atSync(path.join(path.dirname(items[0].imagePath), '..')),
     concurrency: CONCURRENCY,
     journal: { folder: path.join(path.dirname(items[0].imagePath), '..', 'storage') },
     generate: async (_item, signal) => (await provider.caption({ model, image, prompt, params: model.defaults, signal, timeoutMs: 30_000 })).text,

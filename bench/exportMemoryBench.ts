@@ -7,6 +7,7 @@ import sharp from 'sharp';
 import type { ExportSample } from '../src/core/export';
 import type { ExportMemoryProbeResult } from './exportMemoryProbe';
 import { Benchmark, median, note } from './measure';
+import { DatasetBoundary } from '../src/core/files/datasetBoundary';
 
 const LARGE = 100_000;
 const SMALL = 10_000;
@@ -50,10 +51,11 @@ export const exportMemoryBench: Benchmark = {
 /** The first `count` samples of the dataset writeTinyDataset made, named by rule (no directory listing). */
 export function exportMemorySamples(dir: string, count: number): ExportSample[] {
   const samples: ExportSample[] = [];
+  const boundary = DatasetBoundary.atSync(dir);
   for (let i = 0; i < count; i++) {
     const relPath = `part_${String(Math.floor(i / PER_FOLDER)).padStart(3, '0')}/img_${String(i).padStart(6, '0')}.png`;
     const imagePath = path.join(dir, relPath);
-    samples.push({ imagePath, relPath, captionPath: imagePath.replace(/\.png$/, '.txt') });
+    samples.push({ imagePath, relPath, captionPath: imagePath.replace(/\.png$/, '.txt'), boundary });
   }
   return samples;
 }

@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import sharp from 'sharp';
 import { ExportSample, exportWebDataset } from '../src/core/export';
 import { Benchmark, median, note, timeMs } from './measure';
+import { DatasetBoundary } from '../src/core/files/datasetBoundary';
 
 const IMAGES = 10_000;
 const DISTINCT = 100;
@@ -71,6 +72,7 @@ async function writeJpegDataset(dir: string): Promise<ExportSample[]> {
     jpegs.push(await sharp(randomBytes(side * side * 3), { raw: { width: side, height: side, channels: 3 } }).jpeg({ quality: 75 }).toBuffer());
   }
   const samples: ExportSample[] = [];
+  const boundary = DatasetBoundary.atSync(dir);
   for (let i = 0; i < IMAGES; i++) {
     const relPath = `part_${String(Math.floor(i / 1000)).padStart(2, '0')}/img_${String(i).padStart(6, '0')}.jpg`;
     const imagePath = path.join(dir, relPath);
@@ -78,7 +80,7 @@ async function writeJpegDataset(dir: string): Promise<ExportSample[]> {
     if (i % 1000 === 0) mkdirSync(path.dirname(imagePath), { recursive: true });
     writeFileSync(imagePath, jpegs[i % DISTINCT]);
     writeFileSync(captionPath, `A synthetic photo number ${i}, with a caption of about the usual length for a dataset.\n`);
-    samples.push({ imagePath, relPath, captionPath });
+    samples.push({ imagePath, relPath, captionPath, boundary });
   }
   return samples;
 }

@@ -12,6 +12,7 @@ import { Requests } from '../src/worker/protocol';
 import { writeTinyModels } from '../test/fixtures/localModels/tinyModels';
 import { Benchmark, note } from './measure';
 import { benchWorkerClient } from './workerIpcBench';
+import { DatasetBoundary } from '../src/core/files/datasetBoundary';
 
 const IMAGES = 1000;
 const SIDE = 256;
@@ -96,7 +97,7 @@ export const hostLagBench: Benchmark = {
       const sources = await writeSources(path.join(root, 'sources'));
 
       // warm-up: the worker starts and loads the model, sharp and the JIT warm up
-      const warm = await runBatch({ items: linkItems(sources, path.join(root, 'warm'), 2 * CONCURRENCY), generate, concurrency: CONCURRENCY });
+      const warm = await runBatch({ items: linkItems(sources, path.join(root, 'warm'), 2 * CONCURRENCY), boundary: DatasetBoundary.atSync(root), generate, concurrency: CONCURRENCY });
       if (warm.written !== 2 * CONCURRENCY) throw new Error(`warm-up wrote ${warm.written} of ${2 * CONCURRENCY}: ${failures(warm.outcomes)}`);
 
       const folder = path.join(root, 'images');
@@ -105,7 +106,7 @@ export const hostLagBench: Benchmark = {
       const cpuBefore = process.cpuUsage();
       const sentBefore = { ...sent };
       lag.enable();
-      const summary = await runBatch({ items, generate, concurrency: CONCURRENCY, journal: { folder: path.join(root, 'storage') } });
+      const summary = await runBatch({ items, boundary: DatasetBoundary.atSync(root), generate, concurrency: CONCURRENCY, journal: { folder: path.join(root, 'storage') } });
       lag.disable();
       const cpu = process.cpuUsage(cpuBefore);
 

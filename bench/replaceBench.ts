@@ -7,6 +7,7 @@ import { CaptionSource, EditPlan } from '../src/core/edits/editPlan';
 import { findReplace } from '../src/core/edits/findReplace';
 import { Benchmark, formatMs, median, note, timeMs } from './measure';
 import { LARGE_DATASET, imageCount } from './syntheticDataset';
+import { DatasetBoundary } from '../src/core/files/datasetBoundary';
 
 const RUNS = 3;
 const SED_SCRIPT = 's/(red|blue|green) (car|dress|hat)/\\2 in \\1/g';
@@ -41,7 +42,7 @@ export const replaceBench: Benchmark = {
 };
 
 async function planWithOurs(pairs: readonly { imagePath: string; captionPath: string }[]): Promise<{ sources: CaptionSource[]; plan: EditPlan }> {
-  const { sources, failures } = await readCaptionSources(pairs);
+  const { sources, failures } = await readCaptionSources(pairs, DatasetBoundary.atSync(path.dirname(path.dirname(pairs[0].captionPath))));
   if (failures.length > 0) throw new Error(`could not read ${failures[0].captionPath}: ${failures[0].message}`);
   return { sources, plan: findReplace(sources, OPTIONS) };
 }

@@ -20,6 +20,7 @@ export const benchIndexOptions: IndexOptions = {
   captionExtension: DEFAULT_CAPTION_EXTENSION,
   recursive: true,
   caseInsensitiveStems: false,
+  followLinksOutside: false,
 };
 
 export function imageCount(shape: DatasetShape): number {

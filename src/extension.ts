@@ -36,11 +36,11 @@ export interface ImageCaptionerApi {
 }
 
 export function activate(context: vscode.ExtensionContext): ImageCaptionerApi {
-  const dataset = new DatasetService(context.workspaceState);
+  const log = vscode.window.createOutputChannel('Image Captioner', { log: true });
+  const dataset = new DatasetService(context.workspaceState, log);
   const previews = new ImagePreviews(vscode.Uri.joinPath(context.globalStorageUri, 'previews'));
   const tree = new DatasetTreeProvider(dataset);
   const treeView = vscode.window.createTreeView('imageCaptioner.dataset', { treeDataProvider: tree, showCollapseAll: true, canSelectMany: true });
-  const log = vscode.window.createOutputChannel('Image Captioner', { log: true });
   const registry = new ModelRegistry(context.workspaceState);
   const localModels = new LocalModelService(context, log);
   const providers = new ProviderFactory({ onWarning: (message) => log.warn(message), local: localModels.captionRunner });

@@ -1,22 +1,55 @@
 import * as vscode from 'vscode';
-import { DEFAULT_IMAGE_EXTENSIONS, extensionSet, normalizeCaptionExtension } from './core/dataset/imageFiles';
+import { DEFAULT_CAPTION_EXTENSION, DEFAULT_IMAGE_EXTENSIONS, extensionSet, normalizeCaptionExtension } from './core/dataset/imageFiles';
+import { sidecarSuffixProblem } from './core/dataset/sidecars';
 import { IndexOptions } from './core/dataset/types';
 
 const SECTION = 'imageCaptioner';
 
-/** The index options the user's settings ask for. */
-export function readIndexOptions(): IndexOptions {
+/** Index options and, for each setting that could not be used as given, why (the default was used instead). */
+export interface IndexSettings {
+  readonly options: IndexOptions;
+  readonly problems: readonly SettingProblem[];
+}
+
+export interface SettingProblem {
+  readonly setting: string;
+  /** The value as configured, for the log (data, never markup). */
+  readonly value: string;
+  readonly reason: string;
+  readonly usedInstead: string;
+}
+
+/**
+ * The index options the user's settings ask for, validated here whatever scope they came from: a
+ * caption extension that could name a file elsewhere (`../x`, `/etc/passwd`, `.png`) is replaced by `.txt`.
+ */
+export function readIndexSettings(): IndexSettings {
   const config = vscode.workspace.getConfiguration(SECTION);
+  const imageExtensions = extensionSet(config.get<string[]>('imageExtensions', [...DEFAULT_IMAGE_EXTENSIONS]).filter((e) => typeof e === 'string'));
+  const configured = config.get<unknown>('captionExtension', DEFAULT_CAPTION_EXTENSION);
+  const normalized = typeof configured === 'string' ? normalizeCaptionExtension(configured) : String(configured);
+  const reason = sidecarSuffixProblem(normalized, imageExtensions);
+  const problems: SettingProblem[] = reason
+    ? [{ setting: `${SECTION}.captionExtension`, value: JSON.stringify(configured), reason, usedInstead: DEFAULT_CAPTION_EXTENSION }]
+    : [];
   return {
-    imageExtensions: extensionSet(config.get<string[]>('imageExtensions', [...DEFAULT_IMAGE_EXTENSIONS])),
-    captionExtension: normalizeCaptionExtension(config.get<string>('captionExtension', '.txt')),
-    recursive: config.get<boolean>('recursive', true),
-    caseInsensitiveStems: process.platform === 'win32' || process.platform === 'darwin',
+    options: {
+      imageExtensions,
+      captionExtension: reason ? DEFAULT_CAPTION_EXTENSION : normalized,
+      recursive: config.get<boolean>('recursive', true),
+      caseInsensitiveStems: process.platform === 'win32' || process.platform === 'darwin',
+      followLinksOutside: config.get<boolean>('followLinksOutsideDataset', false) === true,
+    },
+    problems,
   };
 }
 
+export function readIndexOptions(): IndexOptions {
+  return readIndexSettings().options;
+}
+
 export function affectsIndex(event: vscode.ConfigurationChangeEvent): boolean {
-  return ['imageExtensions', 'captionExtension', 'recursive'].some((key) => event.affectsConfiguration(`${SECTION}.${key}`));
+  return ['imageExtensions', 'captionExtension', 'recursive', 'followLinksOutsideDataset'].some((key) => event.affectsConfiguration(`${SECTION}.${key}`));
 }
 
 export function saveOnNavigate(): boolean {

@@ -22,10 +22,15 @@ export function registerBatchCommands(
   const start = async (title: string, images: readonly ImageEntry[] | undefined, forcedMode?: BatchMode): Promise<void> => {
     if (!images) return;
     const index = dataset.index!;
-    const usable = images.filter((img) => !img.collision);
-    const collisions = images.length - usable.length;
+    const outside = images.filter((img) => index.isOutside(img));
+    const usable = images.filter((img) => !img.collision && !index.isOutside(img));
+    const collisions = images.filter((img) => img.collision && !index.isOutside(img)).length;
+    if (outside.length) captioning.log.warn(`${outside.length} image(s) skipped: links to files outside the dataset folder are never sent to a model (${outside.slice(0, 3).map((img) => img.name).join(', ')}${outside.length > 3 ? ', …' : ''})`);
     if (usable.length === 0) {
-      void vscode.window.showInformationMessage(collisions ? 'Every chosen image shares its caption file with another image: rename them first.' : 'No images to caption.');
+      const why = outside.length
+        ? 'The chosen images are links to files outside the dataset folder: they are never sent to a model.'
+        : collisions ? 'Every chosen image shares its caption file with another image: rename them first.' : 'No images to caption.';
+      void vscode.window.showInformationMessage(why);
       return;
     }
     const model = await captioning.currentModel();

@@ -152,7 +152,13 @@ async function scoreCurrent(scores: ClipScoreService, dataset: DatasetService, s
 
 async function moveLowScoring(scores: ClipScoreService, dataset: DatasetService, confirmed: boolean): Promise<MoveOutcome | undefined> {
   const flagged = scores.flagged();
-  const destination = scores.failedFolderPath();
+  let destination: string | undefined;
+  try {
+    destination = scores.failedFolderPath();
+  } catch (err) {
+    void vscode.window.showErrorMessage((err as Error).message);
+    return undefined;
+  }
   if (flagged.length === 0 || !destination) {
     void vscode.window.showInformationMessage(scores.lastRun ? `No pair scored below ${scores.threshold()}.` : 'Run "CLIP Score…" first.');
     return undefined;

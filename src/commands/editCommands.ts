@@ -39,7 +39,7 @@ export function registerEditCommands(
     const pairs = images
       .map((img) => ({ imagePath: index.imagePath(img), captionPath: index.captionPath(img) }))
       .filter((p) => !seen.has(p.captionPath) && Boolean(seen.add(p.captionPath)));
-    const { sources, failures } = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Reading captions' }, () => readCaptionSources(pairs));
+    const { sources, failures } = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Reading captions' }, () => readCaptionSources(pairs, index.boundary));
     if (failures.length) void vscode.window.showWarningMessage(`${failures.length} caption(s) left out: ${failures.slice(0, 3).map((f) => f.message).join('; ')}${failures.length > 3 ? '; …' : ''}`);
     return sources.map((s) => ({ ...s, text: unsavedText(s.captionPath) ?? s.text }));
   };

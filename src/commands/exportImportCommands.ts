@@ -1,9 +1,9 @@
 import * as vscode from 'vscode';
 import * as path from 'node:path';
-import { promises as fs } from 'node:fs';
 import { exportCaptionTable, exportImageFolder, exportSeedZip, exportWebDataset, ExportReport, ExportSample } from '../core/export';
 import { DETECT_BYTES, detectFormat } from '../core/import/detectFormat';
 import { parseCaptionSource } from '../core/import/parseCaptionSource';
+import { readImportSource } from '../core/import/sourceText';
 import { CaptionChoice, ImportConflictPolicy, planImport } from '../core/import/planImport';
 import { readCaptionSources } from '../core/captions/readCaptions';
 import { ImageEntry } from '../core/dataset/types';
@@ -20,7 +20,8 @@ interface ExportCommandOptions {
 export function registerExportImportCommands(dataset: DatasetService, scopes: ScopePicker, bulk: BulkEditService, log: vscode.LogOutputChannel): vscode.Disposable[] {
   const samplesOf = (images: readonly ImageEntry[]): ExportSample[] => {
     const index = dataset.index!;
-    return images.filter((img) => !img.collision).map((img) => ({ imagePath: index.imagePath(img), relPath: index.relativePath(index.imagePath(img))!, captionPath: index.captionPath(img) }));
+    const { boundary } = index;
+    return images.filter((img) => !img.collision).map((img) => ({ imagePath: index.imagePath(img), relPath: index.relativePath(index.imagePath(img))!, captionPath: index.captionPath(img), boundary }));
   };
 
   /** Runs one export with a cancellable progress notification and reports what was skipped. */
@@ -115,9 +116,9 @@ export function registerExportImportCommands(dataset: DatasetService, scopes: Sc
       if (!index) return;
       const file = source?.fsPath ?? (await vscode.window.showOpenDialog({ title: 'Import captions from', canSelectMany: false, filters: { 'Caption sets': ['txt', 'csv', 'json', 'jsonl', 'token'] } }))?.[0]?.fsPath;
       if (!file) return;
-      const bytes = await fs.readFile(file);
       let parsed;
       try {
+        const bytes = await readImportSource(file);
         parsed = parseCaptionSource(bytes, path.basename(file), { format: detectFormat(path.basename(file), bytes.subarray(0, DETECT_BYTES)) });
       } catch (err) {
         void vscode.window.showErrorMessage(`Cannot import ${path.basename(file)}: ${(err as Error).message}`);
@@ -130,7 +131,7 @@ export function registerExportImportCommands(dataset: DatasetService, scopes: Sc
       if (!conflict) return;
       const images = index.images().filter((img) => !img.collision);
       const pairs = images.map((img) => ({ imagePath: index.imagePath(img), captionPath: index.captionPath(img) }));
-      const { sources } = await readCaptionSources(pairs);
+      const { sources } = await readCaptionSources(pairs, index.boundary);
       const plan = planImport(parsed.records, sources.map((s) => ({ ...s, relPath: index.relativePath(s.imagePath)!, existing: s.text })), { which, conflict, matchStem: true });
       for (const u of plan.unmatched) log.warn(`import: ${u.image}${u.line ? ` (line ${u.line})` : ''}: ${u.reason}`);
       for (const a of plan.ambiguous) log.warn(`import: ${a.image}${a.line ? ` (line ${a.line})` : ''} could be ${a.candidates.join(', ')}`);

@@ -2,7 +2,8 @@ import * as vscode from 'vscode';
 import * as path from 'node:path';
 import { DatasetService } from '../services/datasetService';
 import { DatasetTreeNode, isImage } from '../views/datasetTreeProvider';
-import { captionNameFor, stemKey } from '../core/dataset/imageFiles';
+import { stemKey } from '../core/dataset/imageFiles';
+import { sidecarName } from '../core/dataset/sidecars';
 import { CAPTION_EDITOR_VIEW_TYPE } from '../webviews/captionEditorViewType';
 
 /** Resolves a stem collision: renames one image (optionally copying the shared caption to it). */
@@ -28,7 +29,7 @@ export function registerRenameImageCommand(dataset: DatasetService): vscode.Disp
       },
     });
     if (!newName) return;
-    const sharedCaption = vscode.Uri.file(path.join(dir, captionNameFor(name, index.options.captionExtension)));
+    const sharedCaption = vscode.Uri.file(path.join(dir, sidecarName(name, index.options.captionExtension)));
     const hasCaption = await vscode.workspace.fs.stat(sharedCaption).then(() => true, () => false);
     const copy = hasCaption
       ? await vscode.window.showQuickPick(['Copy the shared caption to the renamed image', 'Start the renamed image without a caption'], { title: 'Caption of the renamed image' })
@@ -38,7 +39,7 @@ export function registerRenameImageCommand(dataset: DatasetService): vscode.Disp
     const target = vscode.Uri.file(path.join(dir, newName));
     edit.renameFile(uri, target, { overwrite: false });
     if (copy?.startsWith('Copy')) {
-      const newCaption = vscode.Uri.file(path.join(dir, captionNameFor(newName, index.options.captionExtension)));
+      const newCaption = vscode.Uri.file(path.join(dir, sidecarName(newName, index.options.captionExtension)));
       edit.createFile(newCaption, { contents: await vscode.workspace.fs.readFile(sharedCaption), overwrite: false });
     }
     const wasOpen = captionEditorTabs(uri);

@@ -49,6 +49,8 @@ export class BatchRunner {
   }
 
   private async withProgress(title: string, model: ModelEntry, start: (runtime: BatchRuntime) => Promise<BatchSummary>): Promise<BatchReport> {
+    const boundary = this.dataset.index?.boundary;
+    if (!boundary) throw new Error('Open the dataset folder first.');
     const ready = await this.captioning.prepareToSend(model);
     if (!ready) throw new vscode.CancellationError();
     const settings = readBatchSettings();
@@ -62,6 +64,7 @@ export class BatchRunner {
         token.onCancellationRequested(() => abort.abort());
         let reported = 0;
         return start({
+          boundary,
           concurrency: settings.concurrency || model.rateLimit?.concurrency,
           rpm: settings.rpm || model.rateLimit?.rpm,
           signal: abort.signal,

@@ -1,7 +1,9 @@
 import * as vscode from 'vscode';
 import * as path from 'node:path';
 import { promises as fs } from 'node:fs';
-import { readCaption, writeCaption } from '../core/captions/captionStore';
+import { MAX_CAPTION_BYTES, readCaption, writeCaption } from '../core/captions/captionStore';
+import type { DatasetBoundary } from '../core/files/datasetBoundary';
+import { readRegularFile } from '../core/files/regularFile';
 import { writeFileAtomic } from '../core/captions/atomicWrite';
 import { decodeCaption } from '../core/captions/captionCodec';
 import type { EditPlan } from '../core/edits/editPlan';
@@ -78,6 +80,7 @@ export class BulkEditService implements vscode.Disposable {
 
   /** Writes the plan; returns how many files changed and the ones left alone (changed since planning). */
   async apply(plan: EditPlan): Promise<{ changed: number; conflicts: string[] }> {
+    const boundary = this.boundary();
     const applied: Array<{ captionPath: string; beforeBytes: Buffer | undefined; after: string | undefined }> = [];
     const inDocuments: string[] = [];
     const conflicts: string[] = [];
@@ -97,14 +100,14 @@ export class BulkEditService implements vscode.Disposable {
       }
       // Checked again at write time: a caption changed on disk since planning is left alone and reported.
       // One read gives both the text checked and the bytes kept for undo, so they cannot differ.
-      const beforeBytes = await readCaptionBytes(captionPath);
+      const beforeBytes = await readCaptionBytes(captionPath, boundary);
       const decoded = beforeBytes ? decodeOrNull(beforeBytes, captionPath) : undefined;
       if (beforeBytes === null || decoded === null || !stillAsPlanned(decoded?.text)) {
         conflicts.push(captionPath);
         continue;
       }
-      if (after === undefined) await fs.rm(captionPath, { force: true });
-      else await writeCaption(captionPath, after);
+      if (after === undefined) await removeCaption(captionPath, boundary);
+      else await writeCaption(captionPath, after, boundary);
       applied.push({ captionPath, beforeBytes, after });
     }
     if (documentEdit.size > 0) await vscode.workspace.applyEdit(documentEdit);
@@ -112,6 +115,13 @@ export class BulkEditService implements vscode.Disposable {
     const editedInDocuments = new Set(inDocuments);
     this.noteAll([...applied, ...plan.changes.filter((c) => editedInDocuments.has(c.captionPath))]);
     return { changed: applied.length + inDocuments.length, conflicts };
+  }
+
+  /** The open dataset's boundary: bulk edits only ever touch caption files inside it. */
+  private boundary(): DatasetBoundary {
+    const boundary = this.dataset.index?.boundary;
+    if (!boundary) throw new Error('Open the dataset folder first.');
+    return boundary;
   }
 
   get lastLabel(): string | undefined {
@@ -122,16 +132,17 @@ export class BulkEditService implements vscode.Disposable {
   async undoLast(): Promise<{ restored: number; skipped: string[]; label?: string }> {
     const last = this.last;
     if (!last) return { restored: 0, skipped: [] };
+    const boundary = this.boundary();
     const skipped: string[] = [];
     const restored: Array<{ captionPath: string; after: string | undefined }> = [];
     for (const file of last.files) {
-      const onDisk = await readCaption(file.captionPath).catch(() => null);
+      const onDisk = await readCaption(file.captionPath, boundary).catch(() => null);
       if (onDisk === null || onDisk?.text !== file.after) {
         skipped.push(file.captionPath);
         continue;
       }
-      if (file.beforeBytes === undefined) await fs.rm(file.captionPath, { force: true });
-      else await writeFileAtomic(file.captionPath, file.beforeBytes);
+      if (file.beforeBytes === undefined) await removeCaption(file.captionPath, boundary);
+      else await writeFileAtomic(file.captionPath, file.beforeBytes, boundary);
       restored.push({ captionPath: file.captionPath, after: file.beforeBytes ? decodeCaption(file.beforeBytes).text : undefined });
     }
     this.last = undefined;
@@ -165,8 +176,14 @@ async function closePreview(uri: vscode.Uri): Promise<void> {
 }
 
 /** A caption file's bytes: undefined when there is none, null when it cannot be read. */
-async function readCaptionBytes(captionPath: string): Promise<Buffer | undefined | null> {
-  return fs.readFile(captionPath).catch((err: NodeJS.ErrnoException) => (err.code === 'ENOENT' ? undefined : null));
+async function readCaptionBytes(captionPath: string, boundary: DatasetBoundary): Promise<Buffer | undefined | null> {
+  return readRegularFile(captionPath, MAX_CAPTION_BYTES, boundary).catch(() => null);
+}
+
+/** Deletes a caption file of the dataset (a link is removed itself, its target never touched). */
+async function removeCaption(captionPath: string, boundary: DatasetBoundary): Promise<void> {
+  await boundary.checkFolderOf(captionPath);
+  await fs.rm(captionPath, { force: true });
 }
 
 function decodeOrNull(bytes: Buffer, captionPath: string): { text: string } | null {

@@ -92,7 +92,10 @@ export class CaptioningService {
     const index = this.dataset.index;
     const image = index?.findImage(imagePath);
     const captionPath = image && index ? index.captionPath(image) : undefined;
-    const existing = request.currentCaption ?? (captionPath ? (await readCaption(captionPath).catch(() => undefined))?.text : undefined) ?? '';
+    const boundary = await this.dataset.boundaryFor(imagePath);
+    // The image must really lie in the dataset: a link leading out of it is never sent to a model.
+    await boundary.realFile(imagePath);
+    const existing = request.currentCaption ?? (captionPath ? (await readCaption(captionPath, boundary).catch(() => undefined))?.text : undefined) ?? '';
     const folder = index?.relativePath(path.dirname(imagePath)) ?? path.basename(path.dirname(imagePath));
     const prompt = buildPrompt(settings.prompt, { name: path.basename(imagePath), folder, caption: existing });
     const suggestedTokens = maxTokensFor(settings.prompt);
@@ -124,14 +127,15 @@ export class CaptioningService {
   async storeGrounding(imagePath: string, model: ModelEntry, result: GeneratedCaption): Promise<void> {
     if (!result.entities?.length) return;
     const file = regionsPathFor(imagePath);
-    const existing = await readRegions(file).catch(() => undefined);
+    const boundary = await this.dataset.boundaryFor(imagePath);
+    const existing = await readRegions(file, boundary).catch(() => undefined);
     const sidecar = withGroundedRegions(existing, result.entities, {
       model: model.id,
       width: result.image.sourceWidth,
       height: result.image.sourceHeight,
       now: new Date(),
     });
-    await writeRegions(file, sidecar);
+    await writeRegions(file, sidecar, boundary);
   }
 
   private modelItems(): Array<vscode.QuickPickItem & { model?: ModelEntry }> {

@@ -8,12 +8,15 @@ import { readCaptionSources } from '../core/captions/readCaptions';
 import type { ImageEntry } from '../core/dataset/types';
 import { DEFAULT_CLIP_THRESHOLD, clipScore, isFlagged, type ClipScoreResult } from '../core/embeddings/clipScore';
 import { movePairs, planPairMoves, reversePlan, type MoveOutcome, type PairMove } from '../core/embeddings/pairMoves';
+import type { DatasetBoundary } from '../core/files/datasetBoundary';
+import { relativeFolderProblem } from '../core/files/relativeFolder';
 import { regionsPathFor } from '../core/regions/regionsSidecar';
 import type { LocalModelService } from './localModelService';
 import type { DatasetService } from './datasetService';
 import type { EmbeddingService } from './embeddingService';
 
 const SECTION = 'imageCaptioner.clipScore';
+const DEFAULT_FAILED_FOLDER = 'clip_failed';
 
 export interface ClipScoreRun {
   readonly results: readonly ClipScoreResult[];
@@ -51,8 +54,19 @@ export class ClipScoreService implements vscode.Disposable {
     return vscode.workspace.getConfiguration(SECTION).get<number>('threshold', DEFAULT_CLIP_THRESHOLD);
   }
 
+  /** The configured folder for flagged pairs, checked to name a folder inside the dataset; throws when it does not. */
   failedFolder(): string {
-    return vscode.workspace.getConfiguration(SECTION).get<string>('failedFolder', 'clip_failed').trim() || 'clip_failed';
+    const folder = vscode.workspace.getConfiguration(SECTION).get<unknown>('failedFolder', DEFAULT_FAILED_FOLDER);
+    const value = typeof folder === 'string' ? folder.trim() || DEFAULT_FAILED_FOLDER : String(folder);
+    const problem = relativeFolderProblem(value);
+    if (problem) throw new Error(`The setting imageCaptioner.clipScore.failedFolder cannot be used: ${problem}.`);
+    return value;
+  }
+
+  private boundary(): DatasetBoundary {
+    const boundary = this.dataset.index?.boundary;
+    if (!boundary) throw new Error('Open a dataset folder first.');
+    return boundary;
   }
 
   /** Scores every captioned image of `images`; keeps the results as the last run. */
@@ -69,8 +83,12 @@ export class ClipScoreService implements vscode.Disposable {
     if (!index) throw new Error('Open a dataset folder first.');
     const pairs: Array<{ imagePath: string; captionPath: string; text?: string; error?: string }> = [];
     let skipped = 0;
+    for (const image of images.filter((img) => index.isOutside(img))) {
+      pairs.push({ imagePath: index.imagePath(image), captionPath: index.captionPath(image), error: 'The image is a link to a file outside the dataset folder; it is not scored.' });
+    }
     const { sources, failures } = await readCaptionSources(
-      images.map((image) => ({ imagePath: index.imagePath(image), captionPath: index.captionPath(image) })),
+      images.filter((image) => !index.isOutside(image)).map((image) => ({ imagePath: index.imagePath(image), captionPath: index.captionPath(image) })),
+      index.boundary,
       { signal: options.signal },
     );
     for (const source of sources) {
@@ -82,7 +100,7 @@ export class ClipScoreService implements vscode.Disposable {
     const readable = pairs.filter((p) => p.text !== undefined);
     const total = readable.length * 2;
     const model = this.local.clipModel();
-    const imageVectors = await this.embeddings.embedImages(model, readable.map((p) => p.imagePath), {
+    const imageVectors = await this.embeddings.embedImages(model, readable.map((p) => p.imagePath), index.boundary, {
       signal: options.signal,
       onProgress: (done) => options.onProgress?.(done, total),
     });
@@ -112,7 +130,12 @@ export class ClipScoreService implements vscode.Disposable {
   /** Where flagged pairs go: `<dataset root>/<failed folder>`. */
   /** Pairs already moved to the failed folder stay out of a wider run (a run over that folder alone still scores them). */
   private withoutMovedPairs(images: readonly ImageEntry[]): readonly ImageEntry[] {
-    const folder = this.failedFolderPath();
+    let folder: string | undefined;
+    try {
+      folder = this.failedFolderPath();
+    } catch {
+      return images; // no usable folder, so nothing can have been moved into it; moving says why
+    }
     const index = this.dataset.index;
     if (!folder || !index) return images;
     const inside = (image: ImageEntry) => index.imagePath(image).startsWith(folder + path.sep);
@@ -132,7 +155,7 @@ export class ClipScoreService implements vscode.Disposable {
     const flagged = this.flagged();
     const { movable, held } = this.withoutSharedCaptions(flagged);
     const pairs = movable.map((r) => ({ imagePath: r.imagePath, captionPath: r.captionPath, sidecars: [regionsPathFor(r.imagePath)] }));
-    const moves = await movePairs(planPairMoves(pairs, root, this.failedFolder()));
+    const moves = await movePairs(planPairMoves(pairs, root, this.failedFolder()), this.boundary());
     const outcome: MoveOutcome = { ...moves, failed: [...held, ...moves.failed] };
     const movedImages = new Set(outcome.moved.map((p) => p.imagePath));
     const results = this.last?.results ?? [];
@@ -162,7 +185,7 @@ export class ClipScoreService implements vscode.Disposable {
   /** Moves the last moved pairs back; pairs whose original place is taken now stay where they are. */
   async undoMove(): Promise<MoveOutcome | undefined> {
     if (!this.lastMove) return undefined;
-    const outcome = await movePairs(reversePlan(this.lastMove.moved));
+    const outcome = await movePairs(reversePlan(this.lastMove.moved), this.boundary());
     const back = new Set(outcome.moved.map((p) => p.files[0]?.to));
     const { moved, results } = this.lastMove;
     const left = moved.filter((p) => !back.has(p.files[0]?.from));

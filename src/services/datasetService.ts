@@ -5,7 +5,8 @@ import { DatasetIndex, IndexCancelledError } from '../core/dataset/datasetIndex'
 import { CaptionTexts } from '../core/dataset/captionTexts';
 import { ImageHealth } from '../core/images/imageHealth';
 import { FolderNode, ImageEntry } from '../core/dataset/types';
-import { affectsIndex, readIndexOptions } from '../settings';
+import { DatasetBoundary } from '../core/files/datasetBoundary';
+import { affectsIndex, readIndexSettings, SettingProblem } from '../settings';
 import { ChangeBatcher } from './changeBatcher';
 
 export type DatasetState = 'noFolder' | 'indexing' | 'empty' | 'ready';
@@ -34,10 +35,11 @@ export class DatasetService implements vscode.Disposable {
   /** Folders whose captions the extension changed since views were last told (see noteCaption). */
   private readonly notedFolders = new Set<FolderNode>();
   private notedTimer?: NodeJS.Timeout;
+  private readonly reportedSettings = new Set<string>();
 
   readonly onDidChange = this.changeEmitter.event;
 
-  constructor(private readonly workspaceState: vscode.Memento) {
+  constructor(private readonly workspaceState: vscode.Memento, private readonly log: vscode.LogOutputChannel) {
     this.disposables.push(
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (affectsIndex(e) && this.rootPath) void this.open(this.rootPath);
@@ -103,9 +105,11 @@ export class DatasetService implements vscode.Disposable {
 
   private async build(rootPath: string, controller: AbortController): Promise<void> {
     try {
+      const { options, problems } = readIndexSettings();
+      this.reportSettingProblems(problems);
       const index = await vscode.window.withProgress(
         { location: { viewId: 'imageCaptioner.dataset' }, title: 'Indexing images' },
-        () => DatasetIndex.build(rootPath, readIndexOptions(), controller.signal),
+        () => DatasetIndex.build(rootPath, options, controller.signal),
       );
       if (controller.signal.aborted) return;
       this.current = { index, texts: new CaptionTexts(index), health: new ImageHealth(index) };
@@ -120,6 +124,27 @@ export class DatasetService implements vscode.Disposable {
       this.setState('noFolder');
       void vscode.window.showErrorMessage(`Image Captioner could not open ${rootPath}: ${(err as Error).message}`);
     }
+  }
+
+  /** A setting that would lead paths astray is replaced by its default: said once per value, the value itself only in the log. */
+  private reportSettingProblems(problems: readonly SettingProblem[]): void {
+    for (const p of problems) {
+      const key = `${p.setting}=${p.value}`;
+      if (this.reportedSettings.has(key)) continue;
+      this.reportedSettings.add(key);
+      this.log.warn(`Setting ${p.setting} = ${p.value} ignored: ${p.reason}; using ${p.usedInstead}.`);
+      void vscode.window.showWarningMessage(`The setting ${p.setting} was ignored (${p.reason}); ${p.usedInstead} is used instead. The value is in the Image Captioner log.`);
+    }
+  }
+
+  /**
+   * Where the files of an image may be read and written: the dataset's boundary for its images,
+   * else the image's own folder (an image opened on its own is a dataset of one folder).
+   */
+  async boundaryFor(imagePath: string): Promise<DatasetBoundary> {
+    const index = this.index;
+    if (index && index.relativePath(imagePath) !== undefined) return index.boundary;
+    return DatasetBoundary.at(path.dirname(imagePath));
   }
 
   /** Reads every caption in the background so counts and filters are exact. */

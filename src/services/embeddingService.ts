@@ -3,8 +3,10 @@
  * over the same dataset embeds nothing again. Per-item errors stay per item; cancellation stops
  * between batches (and inside one, through the worker's own cancellation).
  */
-import { promises as fs } from 'node:fs';
 import { EmbeddingCache, contentKey } from '../core/embeddings/embeddingCache';
+import type { DatasetBoundary } from '../core/files/datasetBoundary';
+import { readRegularFile } from '../core/files/regularFile';
+import { MAX_IMAGE_BYTES } from '../core/images/imageLimits';
 import { LocalWorkerError } from '../providers/local/workerClient';
 import { decodeEmbeddings, type EmbedReply, type ImageInput, type ModelRef } from '../worker/protocol';
 
@@ -37,8 +39,8 @@ export class EmbeddingService {
     private readonly cacheFolder: string,
   ) {}
 
-  /** Embeds image files: a file that cannot be read or decoded errors alone. */
-  async embedImages(model: ModelRef, paths: readonly string[], options: EmbedOptions = {}): Promise<EmbeddingItem[]> {
+  /** Embeds image files inside `boundary`: a file that cannot be read or decoded (or lies outside) errors alone. */
+  async embedImages(model: ModelRef, paths: readonly string[], boundary: DatasetBoundary, options: EmbedOptions = {}): Promise<EmbeddingItem[]> {
     const cache = await this.cache(model);
     const results: EmbeddingItem[] = new Array(paths.length);
     let done = 0;
@@ -48,7 +50,9 @@ export class EmbeddingService {
       await Promise.all(
         batch.map(async (file, i) => {
           try {
-            const key = contentKey(cacheId(model), await fs.readFile(file));
+            const bytes = await readRegularFile(file, MAX_IMAGE_BYTES, boundary);
+            if (!bytes) throw new Error('the file does not exist');
+            const key = contentKey(cacheId(model), bytes);
             const hit = cache.get(key);
             if (hit) results[start + i] = { ok: true, vector: hit };
             else misses.push({ at: start + i, key, path: file });

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import * as path from 'node:path';
 import { promises as fs } from 'node:fs';
 import { createHash } from 'node:crypto';
+import type { DatasetBoundary } from '../core/files/datasetBoundary';
 import { ImageHeader, readImageHeader } from '../core/images/imageHeader';
 
 /** Formats a webview cannot display; they are shown through a PNG preview in extension storage. */
@@ -17,8 +18,9 @@ export interface ImageProbe extends ImageHeader {
 export class ImagePreviews {
   constructor(readonly folder: vscode.Uri) {}
 
-  async probe(file: string): Promise<ImageProbe> {
-    const header = await readImageHeader(file);
+  /** The image's header, and a preview where needed; an image that is not a regular file inside `boundary` is refused. */
+  async probe(file: string, boundary: DatasetBoundary): Promise<ImageProbe> {
+    const header = await readImageHeader(file, boundary);
     if (header.error || !NEEDS_PREVIEW.has(path.extname(file).toLowerCase())) return header;
     try {
       return { ...header, previewPath: await this.pngPreview(file, header.mtimeMs, header.fileSize) };

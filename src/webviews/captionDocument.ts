@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { readCaption, writeCaption } from '../core/captions/captionStore';
 import { minimalChange } from '../core/captions/minimalChange';
+import type { DatasetBoundary } from '../core/files/datasetBoundary';
 
 /**
  * The caption being edited beside an image. Its model is the caption file's TextDocument, so
@@ -22,7 +23,7 @@ export class CaptionDocument implements vscode.CustomDocument {
   /** Fires with the new text when the caption changes for any reason but the webview's own edits. */
   readonly onDidChangeText = this.changeEmitter.event;
 
-  private constructor(readonly uri: vscode.Uri, readonly captionUri: vscode.Uri) {
+  private constructor(readonly uri: vscode.Uri, readonly captionUri: vscode.Uri, readonly boundary: DatasetBoundary) {
     this.disposables.push(
       vscode.workspace.onDidChangeTextDocument((e) => {
         if (e.document === this.textDocument && e.contentChanges.length > 0) this.emitIfNew(e.document.getText());
@@ -33,9 +34,12 @@ export class CaptionDocument implements vscode.CustomDocument {
     );
   }
 
-  /** Opens the caption of `imageUri`; `collision` explains why it must stay read-only, if it must. */
-  static async open(imageUri: vscode.Uri, captionUri: vscode.Uri, collision?: string): Promise<CaptionDocument> {
-    const doc = new CaptionDocument(imageUri, captionUri);
+  /**
+   * Opens the caption of `imageUri`, read and written only inside `boundary`; `collision` explains
+   * why it must stay read-only, if it must.
+   */
+  static async open(imageUri: vscode.Uri, captionUri: vscode.Uri, boundary: DatasetBoundary, collision?: string): Promise<CaptionDocument> {
+    const doc = new CaptionDocument(imageUri, captionUri, boundary);
     doc.collision = collision;
     await doc.attach();
     doc.shownText = doc.text;
@@ -56,7 +60,7 @@ export class CaptionDocument implements vscode.CustomDocument {
     return this.textDocument ? this.textDocument.isDirty : !this.fileExists && this.pendingText !== '';
   }
 
-  /** Why the caption may not be edited here (shared by two images, not UTF-8); undefined when it may. */
+  /** Why the caption may not be edited here (shared by two images, not UTF-8, not a regular file, outside the dataset); undefined when it may. */
   get readOnlyReason(): string | undefined {
     return this.collision ?? this.encodingProblem;
   }
@@ -110,7 +114,7 @@ export class CaptionDocument implements vscode.CustomDocument {
       if (doc.isDirty && !(await doc.save())) throw new Error(`Could not save ${this.captionUri.fsPath}`);
       return;
     }
-    await writeCaption(this.captionUri.fsPath, this.pendingText);
+    await writeCaption(this.captionUri.fsPath, this.pendingText, this.boundary);
     this.fileExists = true;
     this.textDocument = await vscode.workspace.openTextDocument(this.captionUri);
     this.pendingText = '';
@@ -118,7 +122,7 @@ export class CaptionDocument implements vscode.CustomDocument {
 
   /** Throws away unsaved changes: back to the text on disk (or none). */
   async revert(): Promise<void> {
-    const disk = await readCaption(this.captionUri.fsPath).catch(() => undefined);
+    const disk = await readCaption(this.captionUri.fsPath, this.boundary).catch(() => undefined);
     await this.setText(disk?.text ?? '');
     const doc = this.textDocument;
     if (doc?.isDirty && doc.getText().replace(/\r\n/g, '\n') === (disk?.text ?? '')) await doc.save();
@@ -129,9 +133,10 @@ export class CaptionDocument implements vscode.CustomDocument {
     let disk;
     this.encodingProblem = undefined;
     try {
-      disk = await readCaption(this.captionUri.fsPath);
+      disk = await readCaption(this.captionUri.fsPath, this.boundary);
     } catch (err) {
-      // Checked before VS Code decodes the file: a non-UTF-8 caption must never be rewritten.
+      // Checked before VS Code opens the file: a caption that is not UTF-8, not a regular file or
+      // a link leading out of the dataset is never shown as text, nor rewritten.
       this.encodingProblem = (err as Error).message;
       this.fileExists = true;
       this.textDocument = undefined;
@@ -155,7 +160,7 @@ export class CaptionDocument implements vscode.CustomDocument {
 
   private async liveTextDocument(): Promise<vscode.TextDocument | undefined> {
     if (this.textDocument?.isClosed) this.textDocument = undefined;
-    if (!this.textDocument && !this.pendingText && (await readCaption(this.captionUri.fsPath).catch(() => undefined)) !== undefined) {
+    if (!this.textDocument && !this.pendingText && (await readCaption(this.captionUri.fsPath, this.boundary).catch(() => undefined)) !== undefined) {
       this.fileExists = true;
       this.textDocument = await vscode.workspace.openTextDocument(this.captionUri);
     }

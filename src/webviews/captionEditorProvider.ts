@@ -7,6 +7,8 @@ import { DatasetService } from '../services/datasetService';
 import { ImagePreviews } from '../services/imagePreviews';
 import { readIndexOptions } from '../settings';
 import { writeCaption } from '../core/captions/captionStore';
+import { sidecarPath } from '../core/dataset/sidecars';
+import { DatasetBoundary } from '../core/files/datasetBoundary';
 import { captionInfo, datasetPosition, describeImage } from './captionEditorState';
 import { CaptionGenerationController } from './captionGenerationController';
 import { CaptioningService } from '../services/captioningService';
@@ -79,8 +81,8 @@ export class CaptionEditorProvider implements vscode.CustomEditorProvider<Captio
     await this.dataset.whenReady();
     const index = this.dataset.index;
     const image = index?.findImage(uri.fsPath);
-    const captionPath = image && index ? index.captionPath(image) : defaultCaptionPath(uri.fsPath, readIndexOptions().captionExtension);
-    const doc = await CaptionDocument.open(uri, vscode.Uri.file(captionPath), this.collisionWarning(uri));
+    const captionPath = image && index ? index.captionPath(image) : sidecarPath(uri.fsPath, readIndexOptions().captionExtension);
+    const doc = await CaptionDocument.open(uri, vscode.Uri.file(captionPath), await this.dataset.boundaryFor(uri.fsPath), this.collisionWarning(uri));
     if (context.backupId) {
       const backup = await vscode.workspace.fs.readFile(vscode.Uri.parse(context.backupId)).then((b) => Buffer.from(b).toString('utf8'), () => undefined);
       if (backup !== undefined) await doc.setText(backup);
@@ -135,7 +137,7 @@ export class CaptionEditorProvider implements vscode.CustomEditorProvider<Captio
   private async handle(doc: CaptionDocument, panel: vscode.WebviewPanel, msg: FromWebviewMessage): Promise<void> {
     switch (msg.type) {
       case 'ready': {
-        const image = await describeImage(doc.uri, panel.webview, this.previews, this.dataset.index);
+        const image = await describeImage(doc.uri, doc.boundary, panel.webview, this.previews, this.dataset.index);
         const position = datasetPosition(this.dataset.index, doc.uri.fsPath);
         doc.shownText = doc.text;
         this.post(doc, { type: 'init', image, caption: captionInfo(doc), position });
@@ -222,7 +224,8 @@ export class CaptionEditorProvider implements vscode.CustomEditorProvider<Captio
   async saveCustomDocumentAs(doc: CaptionDocument, destination: vscode.Uri): Promise<void> {
     // "Save As" on an image copies the image; its caption goes beside the copy.
     await vscode.workspace.fs.copy(doc.uri, destination, { overwrite: true });
-    await writeCaption(defaultCaptionPath(destination.fsPath, path.extname(doc.captionUri.fsPath)), doc.text);
+    const captionExtension = this.dataset.index?.options.captionExtension ?? readIndexOptions().captionExtension;
+    await writeCaption(sidecarPath(destination.fsPath, captionExtension), doc.text, await DatasetBoundary.at(path.dirname(destination.fsPath)));
   }
 
   async revertCustomDocument(doc: CaptionDocument): Promise<void> {
@@ -275,8 +278,3 @@ const NAVIGATION_COMMANDS = {
   previous: 'imageCaptioner.previousImage',
   nextUncaptioned: 'imageCaptioner.nextUncaptionedImage',
 } as const;
-
-function defaultCaptionPath(imagePath: string, captionExtension: string): string {
-  const ext = path.extname(imagePath);
-  return imagePath.slice(0, imagePath.length - ext.length) + captionExtension;
-}

@@ -1,15 +1,16 @@
 import * as vscode from 'vscode';
 import * as path from 'node:path';
 import { DatasetIndex } from '../core/dataset/datasetIndex';
+import type { DatasetBoundary } from '../core/files/datasetBoundary';
 import { CaptionDocument } from './captionDocument';
 import { CaptionInfo, DatasetPosition, ImageInfo } from './protocol/captionEditorMessages';
 import { ImagePreviews } from '../services/imagePreviews';
 
 /** What the webview shows about the image: where to load it from, its size, or why it cannot be shown. */
-export async function describeImage(uri: vscode.Uri, webview: vscode.Webview, previews: ImagePreviews, index: DatasetIndex | undefined): Promise<ImageInfo> {
+export async function describeImage(uri: vscode.Uri, boundary: DatasetBoundary, webview: vscode.Webview, previews: ImagePreviews, index: DatasetIndex | undefined): Promise<ImageInfo> {
   const fileName = path.basename(uri.fsPath);
   const relativePath = index?.relativePath(uri.fsPath) ?? fileName;
-  const probe = await previews.probe(uri.fsPath);
+  const probe = await previews.probe(uri.fsPath, boundary);
   const src = probe.previewPath ? webview.asWebviewUri(vscode.Uri.file(probe.previewPath)) : webview.asWebviewUri(uri);
   return {
     src: `${src.toString()}?v=${probe.mtimeMs}`,

@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { DatasetBoundary } from '../../src/core/files/datasetBoundary';
 import { writeFileAtomic } from '../../src/core/captions/atomicWrite';
 import { writeCaption } from '../../src/core/captions/captionStore';
 import { TempDirs } from './helpers/tempTree';
@@ -91,8 +92,8 @@ describe('writeFileAtomic', () => {
     const target = path.join(dir, 'a.txt');
     await writeFileAtomic(target, Buffer.from('first'));
     for (let i = 0; i < 20; i++) await writeFileAtomic(target, Buffer.from(`version ${i}`));
-    await writeCaption(target, 'via the store');
-    await writeCaption(path.join(dir, 'b.txt'), 'new file');
+    await writeCaption(target, 'via the store', DatasetBoundary.atSync(dir));
+    await writeCaption(path.join(dir, 'b.txt'), 'new file', DatasetBoundary.atSync(dir));
     assert.equal(await fs.promises.readFile(target, 'utf8'), 'via the store');
     assert.deepEqual((await fs.promises.readdir(dir)).sort(), ['a.txt', 'b.txt']);
   });
@@ -113,7 +114,7 @@ describe('writeFileAtomic', () => {
     await fs.promises.chmod(target, 0o640);
     await writeFileAtomic(target, Buffer.from('new'));
     assert.equal((await fs.promises.stat(target)).mode & 0o777, 0o640);
-    await writeCaption(target, 'newer');
+    await writeCaption(target, 'newer', DatasetBoundary.atSync(dir));
     assert.equal((await fs.promises.stat(target)).mode & 0o777, 0o640);
     assert.equal(await fs.promises.readFile(target, 'utf8'), 'newer');
   });

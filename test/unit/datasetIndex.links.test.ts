@@ -34,14 +34,14 @@ describe('DatasetIndex.build with links and unreadable folders', () => {
     assert.deepEqual(listed(index), ['dir/sub/c.jpg', 'dir/b.jpg', 'a.jpg']);
   });
 
-  it('follows a link to a folder outside the root, once even when two links point there', async () => {
+  it('follows a link to a folder outside the root when allowed, once even when two links point there', async () => {
     const root = await temp.make();
     const elsewhere = await temp.make('ic-unit-elsewhere-');
     await writeTree(elsewhere, { 'e1.jpg': 'x', 'e1.txt': 'caption', 'e2.png': 'x' });
     await writeTree(root, { 'own.jpg': 'x' });
     await fs.promises.symlink(elsewhere, path.join(root, 'link1'));
     await fs.promises.symlink(elsewhere, path.join(root, 'link2'));
-    const index = await within(5000, DatasetIndex.build(root, indexOptions()));
+    const index = await within(5000, DatasetIndex.build(root, indexOptions({ followLinksOutside: true })));
     const names = index.images().map((img) => img.name);
     assert.deepEqual([...names].sort(), ['e1.jpg', 'e2.png', 'own.jpg']);
     const linked = index.images().find((img) => img.name === 'e1.jpg')!;
@@ -51,16 +51,31 @@ describe('DatasetIndex.build with links and unreadable folders', () => {
     assert.ok(fs.existsSync(index.imagePath(linked)));
     assert.equal(index.root.subfolders.length, 1, 'the second link to the same folder is dropped');
     assert.equal(index.root.deepImageCount, 3);
+    assert.ok(index.boundary.contains(fs.realpathSync(path.join(elsewhere, 'e1.txt'))), 'the followed folder counts as inside');
   });
 
-  it('follows a single folder link and skips a dangling one', async () => {
+  it('does not follow a link to a folder outside the root by default, and shows it with the reason', async () => {
+    const root = await temp.make();
+    const elsewhere = await temp.make('ic-unit-elsewhere-');
+    await writeTree(elsewhere, { 'secret.jpg': 'x', 'secret.txt': 'private words' });
+    await writeTree(root, { 'own.jpg': 'x', 'inner/in.jpg': 'x' });
+    await fs.promises.symlink(elsewhere, path.join(root, 'outside'));
+    await fs.promises.symlink(path.join(root, 'inner'), path.join(root, 'alias'));
+    const index = await within(5000, DatasetIndex.build(root, indexOptions()));
+    assert.deepEqual(listed(index).map((rel) => path.posix.basename(rel)), ['in.jpg', 'own.jpg'], 'a folder inside reached through a link is walked once');
+    assert.match(index.folder('outside')?.error ?? '', /outside the dataset, not followed/);
+    assert.deepEqual(index.folder('outside')?.images, []);
+    assert.equal(index.boundary.contains(fs.realpathSync(elsewhere)), false);
+  });
+
+  it('follows a single folder link when allowed and skips a dangling one', async () => {
     const root = await temp.make();
     const elsewhere = await temp.make('ic-unit-elsewhere-');
     await writeTree(elsewhere, { 'deep/e.jpg': 'x' });
     await fs.promises.symlink(elsewhere, path.join(root, 'only'));
     await fs.promises.symlink(path.join(root, 'nothing-here'), path.join(root, 'dangling'));
     await fs.promises.symlink(path.join(root, 'missing.jpg'), path.join(root, 'dangling.jpg'));
-    const index = await DatasetIndex.build(root, indexOptions());
+    const index = await DatasetIndex.build(root, indexOptions({ followLinksOutside: true }));
     assert.deepEqual(listed(index), ['only/deep/e.jpg']);
     assert.equal(index.findImage(path.join(root, 'only', 'deep', 'e.jpg'))?.name, 'e.jpg');
   });

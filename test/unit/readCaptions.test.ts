@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import * as path from 'node:path';
 import { readCaptionSources } from '../../src/core/captions/readCaptions';
 import { TempDirs, writeTree } from './helpers/tempTree';
+import { DatasetBoundary } from '../../src/core/files/datasetBoundary';
 
 describe('readCaptionSources', () => {
   const temp = new TempDirs();
@@ -18,7 +19,7 @@ describe('readCaptionSources', () => {
     });
     const pairs = ['crlf', 'missing', 'empty', 'latin1', 'big'].map((stem) => ({ imagePath: path.join(dir, `${stem}.jpg`), captionPath: path.join(dir, `${stem}.txt`) }));
     const progress: number[] = [];
-    const { sources, failures } = await readCaptionSources(pairs, { onProgress: (done) => progress.push(done) });
+    const { sources, failures } = await readCaptionSources(pairs, DatasetBoundary.atSync(dir), { onProgress: (done) => progress.push(done) });
     assert.deepEqual(
       sources.map((s) => [path.basename(s.captionPath), s.text]),
       [['crlf.txt', 'café 日本語\n🐱\n'], ['missing.txt', undefined], ['empty.txt', ''], ['big.txt', big]],
@@ -32,6 +33,6 @@ describe('readCaptionSources', () => {
   it('stops when cancelled', async () => {
     const controller = new AbortController();
     controller.abort();
-    await assert.rejects(readCaptionSources([{ imagePath: '/x.jpg', captionPath: '/x.txt' }], { signal: controller.signal }), { name: 'AbortError' });
+    await assert.rejects(readCaptionSources([{ imagePath: '/x.jpg', captionPath: '/x.txt' }], DatasetBoundary.atSync('/'), { signal: controller.signal }), { name: 'AbortError' });
   });
 });

@@ -47,7 +47,7 @@ export async function runItem(item: BatchItem, ctx: ItemContext): Promise<ItemOu
   const captionHash = hashText(text);
   await ctx.journal?.record({ type: 'writing', image: item.imagePath, captionHash });
   try {
-    await writeCaption(item.captionPath, text, current.caption?.format);
+    await writeCaption(item.captionPath, text, ctx.runtime.boundary, current.caption?.format);
   } catch (err) {
     return failed(item, `could not write ${item.captionPath}: ${messageOf(err)}`, generated.attempts, 'write', ctx);
   }
@@ -80,7 +80,7 @@ async function generateWithRetries(item: BatchItem, ctx: ItemContext): Promise<G
 /** The caption on disk, or a failed outcome for one that must not be touched (non-UTF-8, too large). */
 async function readExisting(item: BatchItem, attempts: number, ctx: ItemContext): Promise<{ readonly caption: DecodedCaption | undefined } | ItemOutcome> {
   try {
-    return { caption: await readCaption(item.captionPath) };
+    return { caption: await readCaption(item.captionPath, ctx.runtime.boundary) };
   } catch (err) {
     return failed(item, messageOf(err), attempts, 'unreadable-caption', ctx);
   }

@@ -21,7 +21,7 @@ export async function resumeBatch(journalFile: string, runtime: BatchRuntime): P
     }
     for (const [image, captionHash] of state.openIntents) {
       const item = byImage.get(image);
-      if (!item || !(await captionOnDiskIs(item.captionPath, captionHash))) continue;
+      if (!item || !(await captionOnDiskIs(item.captionPath, captionHash, runtime))) continue;
       await journal.record({ type: 'item', image, outcome: 'written', captionHash });
       alreadyDone.add(image);
     }
@@ -33,7 +33,7 @@ export async function resumeBatch(journalFile: string, runtime: BatchRuntime): P
   return executeBatch({ jobId: header.jobId, items: header.items, mode: header.mode, separator: header.separator, alreadyDone }, runtime, journal);
 }
 
-async function captionOnDiskIs(captionPath: string, captionHash: string): Promise<boolean> {
-  const caption = await readCaption(captionPath).catch(() => undefined);
+async function captionOnDiskIs(captionPath: string, captionHash: string, runtime: BatchRuntime): Promise<boolean> {
+  const caption = await readCaption(captionPath, runtime.boundary).catch(() => undefined);
   return caption !== undefined && hashText(caption.text) === captionHash;
 }

@@ -1,3 +1,4 @@
+import type { DatasetBoundary } from '../files/datasetBoundary';
 import type { BatchMode } from './captionMerge';
 import type { RetryPolicy } from './retryPolicy';
 
@@ -42,6 +43,8 @@ export interface JournalOptions {
 
 /** What the caller brings to a run and to a resumed run alike. */
 export interface BatchRuntime {
+  /** The dataset the captions belong to: no caption is read or written outside it. */
+  readonly boundary: DatasetBoundary;
   /** Captions one image; the caller wraps provider, image preparation and clean-up. Must honour `signal`. */
   generate(item: BatchItem, signal: AbortSignal): Promise<string>;
   /** Most requests in flight at once (default 4). */

@@ -1,4 +1,5 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import type { DatasetBoundary } from '../files/datasetBoundary';
 import type { DecodedCaption } from './captionCodec';
 import { readCaption, readCaptionSync } from './captionStore';
 
@@ -14,7 +15,7 @@ export interface CaptionPair {
   readonly captionPath: string;
 }
 
-/** A caption that could not be read (not UTF-8, too large, no permission); it is left out of the plan. */
+/** A caption that could not be read (not UTF-8, too large, not a regular file, outside the dataset, no permission); it is left out of the plan. */
 export interface SourceReadFailure extends CaptionPair {
   readonly message: string;
 }
@@ -41,6 +42,7 @@ const ASYNC_READS_IN_FLIGHT = 32;
  */
 export async function readCaptionSources(
   pairs: readonly CaptionPair[],
+  boundary: DatasetBoundary,
   options: ReadSourcesOptions = {},
 ): Promise<{ sources: CaptionSource[]; failures: SourceReadFailure[] }> {
   const results = new Array<CaptionSource | SourceReadFailure>(pairs.length);
@@ -52,7 +54,7 @@ export async function readCaptionSources(
     const sliceEnd = performance.now() + SLICE_MS;
     while (next < pairs.length && !slow) {
       const started = performance.now();
-      results[next] = settle(pairs[next], () => readCaptionSync(pairs[next].captionPath, scratch));
+      results[next] = settle(pairs[next], () => readCaptionSync(pairs[next].captionPath, boundary, scratch));
       next++;
       const now = performance.now();
       slowInARow = now - started > SLOW_READ_MS ? slowInARow + 1 : 0;
@@ -67,7 +69,7 @@ export async function readCaptionSources(
   const worker = async (): Promise<void> => {
     while (next < pairs.length) {
       const i = next++;
-      results[i] = await settleAsync(pairs[i], () => readCaption(pairs[i].captionPath));
+      results[i] = await settleAsync(pairs[i], () => readCaption(pairs[i].captionPath, boundary));
       options.signal?.throwIfAborted();
       options.onProgress?.(++done, pairs.length);
     }

@@ -73,7 +73,7 @@ export class CaptionTexts {
     const pairs = [...byCaption].map(([captionPath, [img]]) => ({ imagePath: this.index.imagePath(img), captionPath }));
     let read;
     try {
-      read = await readCaptionSources(pairs, { signal });
+      read = await readCaptionSources(pairs, this.index.boundary, { signal });
     } catch (err) {
       if (signal?.aborted) return;
       throw err;

@@ -1,7 +1,9 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { captionNameFor, compareNames, stemKey } from './imageFiles';
+import { DatasetBoundary, isWithin } from '../files/datasetBoundary';
+import { compareNames, stemKey } from './imageFiles';
 import { scanFolder } from './folderScan';
+import { sidecarName, sidecarSuffixProblem } from './sidecars';
 import { CaptionState, FolderNode, ImageEntry, IndexCounts, IndexOptions } from './types';
 
 const PARALLEL_SCANS = 16;
@@ -23,16 +25,23 @@ export class DatasetIndex {
   /** Real path of every listed folder -> its relPath, so a link never walks one real folder twice. */
   private readonly realFolders = new Map<string, string>();
   private readonly nameLookup = new WeakMap<ImageEntry[], Map<string, ImageEntry>>();
+  /** Images that are links to files outside the dataset (rare, so a set rather than a field on every entry). */
+  private readonly outsideImages = new WeakSet<ImageEntry>();
 
-  private constructor(readonly root: FolderNode, readonly options: IndexOptions) {}
+  private constructor(readonly root: FolderNode, readonly options: IndexOptions, readonly boundary: DatasetBoundary) {}
 
-  /** Walks `rootPath` (following folder links, never twice into one real folder). */
+  /**
+   * Walks `rootPath`, following folder links inside it (and outside only when the options allow),
+   * never twice into one real folder. Throws for a caption extension that could name a file elsewhere.
+   */
   static async build(rootPath: string, options: IndexOptions, signal?: AbortSignal): Promise<DatasetIndex> {
+    const problem = sidecarSuffixProblem(options.captionExtension, options.imageExtensions);
+    if (problem) throw new Error(`The caption extension "${options.captionExtension}" cannot be used: ${problem}.`);
     const absRoot = path.resolve(rootPath);
     const stat = await fs.stat(absRoot);
     if (!stat.isDirectory()) throw new Error(`Not a folder: ${absRoot}`);
     const root: FolderNode = newFolder(absRoot, '', path.basename(absRoot), undefined);
-    const index = new DatasetIndex(root, options);
+    const index = new DatasetIndex(root, options, await DatasetBoundary.at(absRoot));
     await index.populate([root], signal);
     return index;
   }
@@ -79,14 +88,19 @@ export class DatasetIndex {
   }
 
   captionPath(image: ImageEntry): string {
-    return joinName(image.folder.absPath, captionNameFor(image.name, this.options.captionExtension));
+    return joinName(image.folder.absPath, sidecarName(image.name, this.options.captionExtension));
+  }
+
+  /** Whether the image is a link to a file outside the dataset: shown, but never read, sent to a model or exported. */
+  isOutside(image: ImageEntry): boolean {
+    return this.outsideImages.has(image);
   }
 
   /** Path of `absPath` relative to the root with '/' separators, or undefined when outside it. */
   relativePath(absPath: string): string | undefined {
-    const rel = path.relative(this.root.absPath, path.resolve(absPath));
-    if (rel.startsWith('..') || path.isAbsolute(rel)) return undefined;
-    return rel.split(path.sep).join('/');
+    const resolved = path.resolve(absPath);
+    if (!isWithin(this.root.absPath, resolved)) return undefined;
+    return path.relative(this.root.absPath, resolved).split(path.sep).join('/');
   }
 
   at(position: number): ImageEntry | undefined {
@@ -141,18 +155,29 @@ export class DatasetIndex {
 
   private async populate(start: FolderNode[], signal?: AbortSignal): Promise<void> {
     for (const f of start) this.forgetSubtree(f, true);
+    this.boundary.forgetCheckedFolders();
     const queue = [...start];
     const running = new Set<Promise<void>>();
     const scanOne = async (folder: FolderNode): Promise<void> => {
-      const real = await fs.realpath(folder.absPath).catch(() => folder.absPath);
+      const real = await fs.realpath(folder.absPath).catch(() => undefined);
+      if (real === undefined) return; // vanished, or a link that no longer leads anywhere
       const owner = this.realFolders.get(real);
       if (owner !== undefined && owner !== folder.relPath && this.folders.has(owner)) return; // seen through another path
+      if (!this.boundary.contains(real)) {
+        if (!this.options.followLinksOutside) {
+          folder.error = 'a link to a folder outside the dataset, not followed (the setting imageCaptioner.followLinksOutsideDataset allows it)';
+          this.folders.set(folder.relPath, folder);
+          return;
+        }
+        this.boundary.admit(real);
+      }
       this.realFolders.set(real, folder.relPath);
       folder.realPath = real;
       this.folders.set(folder.relPath, folder);
-      const listing = await scanFolder(folder.absPath, this.options.imageExtensions);
+      const listing = await scanFolder(folder.absPath, this.options.imageExtensions, this.boundary);
       folder.error = listing.error;
       folder.images = this.makeImages(folder, listing.images, listing.otherFiles);
+      for (const image of folder.images) if (listing.outsideImages.has(image.name)) this.outsideImages.add(image);
       listing.subfolders.sort(compareNames);
       folder.subfolders = this.options.recursive
         ? listing.subfolders.map((name) =>
@@ -183,7 +208,7 @@ export class DatasetIndex {
       byStem.set(key, (byStem.get(key) ?? 0) + 1);
     }
     return names.map((name) => {
-      const hasFile = otherFiles.has(captionNameFor(name, captionExtension));
+      const hasFile = otherFiles.has(sidecarName(name, captionExtension));
       const captionState: CaptionState = hasFile ? 'unknown' : 'none';
       return { folder, name, captionState, collision: byStem.get(stemKey(name, caseInsensitiveStems))! > 1, position: -1 };
     });

@@ -34,10 +34,6 @@ export function normalizeCaptionExtension(ext: string): string {
   return trimmed.startsWith('.') ? trimmed : `.${trimmed}`;
 }
 
-export function captionNameFor(imageName: string, captionExtension: string): string {
-  return stemOf(imageName) + captionExtension;
-}
-
 /** The key two images collide on: their stem, folded where the file system ignores case. */
 export function stemKey(name: string, caseInsensitive: boolean): string {
   const stem = stemOf(name);

@@ -39,6 +39,8 @@ export interface IndexOptions {
   readonly recursive: boolean;
   /** Whether `A.jpg` and `a.png` collide (true on case-insensitive file systems). */
   readonly caseInsensitiveStems: boolean;
+  /** Whether folder links leading outside the dataset folder are followed (their targets then count as inside). */
+  readonly followLinksOutside: boolean;
 }
 
 export interface IndexCounts {

@@ -4,6 +4,8 @@
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { DatasetBoundary, isWithin } from '../files/datasetBoundary';
+import { relativeFolderProblem } from '../files/relativeFolder';
 
 export interface FileMove {
   readonly from: string;
@@ -34,14 +36,18 @@ export interface MoveOutcome {
   readonly failed: ReadonlyArray<{ readonly pair: PairMove; readonly error: string }>;
 }
 
-/** Each file to `<root>/<folder>/<its path relative to root>`; a file shared by two pairs moves with the first. */
+/**
+ * Each file to `<root>/<folder>/<its path relative to root>`; a file shared by two pairs moves with
+ * the first. `folder` must name a folder inside the dataset (plain names, no `..`, nothing absolute).
+ */
 export function planPairMoves(pairs: readonly PairToMove[], root: string, folder: string): PairMove[] {
+  const problem = relativeFolderProblem(folder);
+  if (problem) throw new Error(`The folder "${folder}" cannot receive moved pairs: ${problem}.`);
   const target = path.resolve(root, folder);
   const seen = new Set<string>();
   const destination = (file: string): string => {
-    const rel = path.relative(root, file);
-    if (rel.startsWith('..') || path.isAbsolute(rel)) throw new Error(`${file} is outside the dataset folder ${root}`);
-    return path.join(target, rel);
+    if (!isWithin(root, path.resolve(file))) throw new Error(`${file} is outside the dataset folder ${root}`);
+    return path.join(target, path.relative(root, file));
   };
   const plan: PairMove[] = [];
   for (const pair of pairs) {
@@ -64,7 +70,8 @@ export function reversePlan(moved: readonly PairMove[]): PairMove[] {
   }));
 }
 
-export async function movePairs(plan: readonly PairMove[], signal?: AbortSignal): Promise<MoveOutcome> {
+/** Moves each pair whole; every source and destination folder must really lie inside `boundary` (no link leads a file out). */
+export async function movePairs(plan: readonly PairMove[], boundary: DatasetBoundary, signal?: AbortSignal): Promise<MoveOutcome> {
   const moved: PairMove[] = [];
   const refused: Array<{ pair: PairMove; existing: string[] }> = [];
   const failed: Array<{ pair: PairMove; error: string }> = [];
@@ -89,6 +96,8 @@ export async function movePairs(plan: readonly PairMove[], signal?: AbortSignal)
     const done: FileMove[] = [];
     try {
       for (const file of present) {
+        await boundary.checkFolderOf(file.from);
+        await boundary.checkFolderOf(file.to);
         await moveWithoutOverwrite(file.from, file.to);
         done.push(file);
       }

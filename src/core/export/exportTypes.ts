@@ -1,10 +1,13 @@
 /** What every export reads and reports: the samples in, the files out and what was left out and why. */
+import type { DatasetBoundary } from '../files/datasetBoundary';
 
 export interface ExportSample {
   readonly imagePath: string;
   /** The image's path relative to the dataset root, '/'-separated. */
   readonly relPath: string;
   readonly captionPath: string;
+  /** The dataset the sample belongs to: nothing outside it is read (a link leading out is skipped). */
+  readonly boundary: DatasetBoundary;
   /** Extra fields merged into a WebDataset sample's json (e.g. `model`); never overrides the built-in ones. */
   readonly metadata?: Readonly<Record<string, unknown>>;
 }
@@ -15,6 +18,7 @@ export type SkipReason =
   | 'caption unreadable'
   | 'image missing'
   | 'image unreadable'
+  | 'outside the dataset'
   | 'regions unreadable';
 
 export interface SkippedSample {

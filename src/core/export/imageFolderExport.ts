@@ -1,10 +1,12 @@
 /** Hugging Face `imagefolder`: images at their relative paths plus `metadata.jsonl` of `{"file_name","text"}`. */
-import { promises as fs } from 'node:fs';
+import { createWriteStream, promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { openRegularFile } from '../files/regularFile';
 import { AtomicFileStream } from './atomicFileStream';
 import { ProgressThrottle } from './exportProgress';
-import { ExportControl, ExportReport, ExportSample } from './exportTypes';
-import { loadCaption, statImage } from './sampleSource';
+import { ExportControl, ExportReport, ExportSample, SkippedSample } from './exportTypes';
+import { imageError, loadCaption, statImage } from './sampleSource';
 
 export interface ImageFolderOptions extends ExportControl {
   readonly outDir: string;
@@ -55,13 +57,20 @@ async function copyImage(sample: ExportSample, outDir: string, report: ExportRep
   if (inside.startsWith('..') || path.isAbsolute(inside)) throw new Error(`${sample.relPath} is not a relative path inside the dataset; it cannot be exported.`);
   if (target === path.resolve(sample.imagePath)) return true; // exporting into the dataset itself: the image is already there
   await fs.mkdir(path.dirname(target), { recursive: true });
+  let opened;
   try {
-    await fs.copyFile(sample.imagePath, target);
-    return true;
+    opened = await openRegularFile(sample.imagePath, sample.boundary);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code !== 'ENOENT' && code !== 'EACCES' && code !== 'EISDIR') throw err;
-    report.skipped.push({ path: sample.relPath, reason: code === 'ENOENT' ? 'image missing' : 'image unreadable', detail: (err as Error).message });
+    if (code !== undefined && code !== 'ENOENT' && code !== 'EACCES' && code !== 'EISDIR') throw err;
+    report.skipped.push((imageError(sample, err) as { skip: SkippedSample }).skip);
     return false;
   }
+  if (!opened) {
+    report.skipped.push({ path: sample.relPath, reason: 'image missing' });
+    return false;
+  }
+  // Copied from the descriptor that was checked: a file swapped for a link or a FIFO meanwhile is never read.
+  await pipeline(opened.handle.createReadStream(), createWriteStream(target));
+  return true;
 }

@@ -1,8 +1,9 @@
-import { closeSync, fstatSync, openSync, promises as fs, readSync } from 'node:fs';
+import { closeSync, readSync } from 'node:fs';
 import { imageSize } from 'image-size';
+import { openRegularFile, openRegularFileSync } from '../files/regularFile';
 import { readImageHeader } from '../images/imageHeader';
 import { ExportSample } from './exportTypes';
-import { Loaded } from './sampleSource';
+import { imageError, Loaded } from './sampleSource';
 
 /** Bytes read ahead of an image: all of a typical one, enough for its header in nearly every case. */
 export const IMAGE_HEAD_BYTES = 1024 * 1024;
@@ -16,11 +17,6 @@ export interface ImageHead {
   readonly height?: number;
 }
 
-function missingOrUnreadable(sample: ExportSample, err: unknown): Loaded<never> {
-  const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
-  return { ok: false, skip: { path: sample.relPath, reason: missing ? 'image missing' : 'image unreadable', detail: (err as Error).message } };
-}
-
 function headOf(sample: ExportSample, size: number, head: Buffer, bytesRead: number): Loaded<ImageHead> {
   if (bytesRead < head.length) return { ok: false, skip: { path: sample.relPath, reason: 'image unreadable', detail: 'The file shrank while it was read.' } };
   return { ok: true, value: { size, head, ...pixelSize(head) } };
@@ -28,36 +24,38 @@ function headOf(sample: ExportSample, size: number, head: Buffer, bytesRead: num
 
 /** Reads the image's size and head in one blocking call (four syscalls, no thread-pool round trips). */
 export function readImageHeadSync(sample: ExportSample, allocate: (size: number) => Buffer = Buffer.allocUnsafe): Loaded<ImageHead> {
-  let fd: number;
+  let opened;
   try {
-    fd = openSync(sample.imagePath, 'r');
+    opened = openRegularFileSync(sample.imagePath, sample.boundary);
   } catch (err) {
-    return missingOrUnreadable(sample, err);
+    return imageError(sample, err);
   }
+  if (!opened) return imageError(sample, Object.assign(new Error('The image no longer exists.'), { code: 'ENOENT' }));
+  const { fd, size } = opened;
   try {
-    const { size } = fstatSync(fd);
     const head = allocate(Math.min(size, IMAGE_HEAD_BYTES));
     return headOf(sample, size, head, head.length > 0 ? readSync(fd, head, 0, head.length, 0) : 0);
   } catch (err) {
-    return missingOrUnreadable(sample, err);
+    return imageError(sample, err);
   } finally {
     closeSync(fd);
   }
 }
 
 export async function readImageHead(sample: ExportSample): Promise<Loaded<ImageHead>> {
-  let handle: fs.FileHandle;
+  let opened;
   try {
-    handle = await fs.open(sample.imagePath, 'r');
+    opened = await openRegularFile(sample.imagePath, sample.boundary);
   } catch (err) {
-    return missingOrUnreadable(sample, err);
+    return imageError(sample, err);
   }
+  if (!opened) return imageError(sample, Object.assign(new Error('The image no longer exists.'), { code: 'ENOENT' }));
+  const { handle, size } = opened;
   try {
-    const { size } = await handle.stat();
     const head = Buffer.allocUnsafe(Math.min(size, IMAGE_HEAD_BYTES));
     return headOf(sample, size, head, head.length > 0 ? (await handle.read(head, 0, head.length, 0)).bytesRead : 0);
   } catch (err) {
-    return missingOrUnreadable(sample, err);
+    return imageError(sample, err);
   } finally {
     await handle.close();
   }
@@ -66,7 +64,7 @@ export async function readImageHead(sample: ExportSample): Promise<Loaded<ImageH
 /** The pixel size from the head, or from readImageHeader when the head does not hold it; a skip when neither can. */
 export async function completePixelSize(sample: ExportSample, image: ImageHead): Promise<Loaded<{ width: number; height: number }>> {
   if (image.width !== undefined && image.height !== undefined) return { ok: true, value: { width: image.width, height: image.height } };
-  const header = await readImageHeader(sample.imagePath);
+  const header = await readImageHeader(sample.imagePath, sample.boundary);
   if (header.width !== undefined && header.height !== undefined) return { ok: true, value: { width: header.width, height: header.height } };
   return { ok: false, skip: { path: sample.relPath, reason: 'image unreadable', detail: header.error ?? 'The pixel size cannot be read.' } };
 }

@@ -1,7 +1,9 @@
 /** Reads one sample's parts for an export, turning each per-file problem into a skip reason. */
-import { existsSync, promises as fs } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { readCaption, readCaptionSync } from '../captions/captionStore';
 import { CaptionEncodingError } from '../captions/captionCodec';
+import { OutsideDatasetError } from '../files/datasetBoundary';
+import { openRegularFile } from '../files/regularFile';
 import { Region, readRegions, regionsPathFor } from '../regions/regionsSidecar';
 import { ExportSample, SkipReason, SkippedSample } from './exportTypes';
 
@@ -14,7 +16,7 @@ function skip(sample: ExportSample, reason: SkipReason, detail?: string): { ok: 
 /** The caption text with '\n' line breaks; '' for a missing or blank caption when those are exported too. */
 export async function loadCaption(sample: ExportSample, onlyCaptioned: boolean): Promise<Loaded<string>> {
   try {
-    return captionOrSkip(sample, (await readCaption(sample.captionPath))?.text, onlyCaptioned);
+    return captionOrSkip(sample, (await readCaption(sample.captionPath, sample.boundary))?.text, onlyCaptioned);
   } catch (err) {
     return captionError(sample, err);
   }
@@ -23,7 +25,7 @@ export async function loadCaption(sample: ExportSample, onlyCaptioned: boolean):
 /** loadCaption in one blocking call, for many small cached files (see readCaptionSync). */
 export function loadCaptionSync(sample: ExportSample, onlyCaptioned: boolean, scratch: Buffer): Loaded<string> {
   try {
-    return captionOrSkip(sample, readCaptionSync(sample.captionPath, scratch)?.text, onlyCaptioned);
+    return captionOrSkip(sample, readCaptionSync(sample.captionPath, sample.boundary, scratch)?.text, onlyCaptioned);
   } catch (err) {
     return captionError(sample, err);
   }
@@ -37,19 +39,27 @@ function captionOrSkip(sample: ExportSample, text: string | undefined, onlyCapti
 
 function captionError(sample: ExportSample, err: unknown): Loaded<never> {
   if (err instanceof CaptionEncodingError) return skip(sample, 'caption not UTF-8', err.message);
+  if (err instanceof OutsideDatasetError) return skip(sample, 'outside the dataset', err.message);
   return skip(sample, 'caption unreadable', (err as Error).message);
 }
 
 /** The image's size on disk, for the exports that copy it without reading its pixels. */
 export async function statImage(sample: ExportSample): Promise<Loaded<number>> {
   try {
-    const stat = await fs.stat(sample.imagePath);
-    if (!stat.isFile()) return skip(sample, 'image unreadable', 'not a file');
-    return { ok: true, value: stat.size };
+    const opened = await openRegularFile(sample.imagePath, sample.boundary);
+    if (!opened) return skip(sample, 'image missing');
+    await opened.handle.close();
+    return { ok: true, value: opened.size };
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    return skip(sample, code === 'ENOENT' ? 'image missing' : 'image unreadable', (err as Error).message);
+    return imageError(sample, err);
   }
+}
+
+/** Why an image cannot be exported: missing, a link leading out of the dataset, or unreadable. */
+export function imageError(sample: ExportSample, err: unknown): Loaded<never> {
+  if (err instanceof OutsideDatasetError) return skip(sample, 'outside the dataset', err.message);
+  const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
+  return skip(sample, missing ? 'image missing' : 'image unreadable', (err as Error).message);
 }
 
 /** Whether the image has a regions sidecar (one stat; most images have none, so it is rarely read). */
@@ -60,7 +70,7 @@ export function hasRegionsSync(sample: ExportSample): boolean {
 /** The regions of the image's sidecar; undefined when it has none. */
 export async function loadRegions(sample: ExportSample): Promise<Loaded<readonly Region[] | undefined>> {
   try {
-    return { ok: true, value: (await readRegions(regionsPathFor(sample.imagePath)))?.regions };
+    return { ok: true, value: (await readRegions(regionsPathFor(sample.imagePath), sample.boundary))?.regions };
   } catch (err) {
     return skip(sample, 'regions unreadable', (err as Error).message);
   }

@@ -44,7 +44,7 @@ export async function exportSeedZip(samples: readonly ExportSample[], options: S
     const name = names.claim(sample.relPath);
     entries.push({ sample, name });
     // Images are already compressed: stored as they are.
-    zip.file(name, lazyFileStream(sample.imagePath, () => done++), { binary: true, compression: 'STORE', date: EXPORT_MTIME });
+    zip.file(name, lazyFileStream(sample.imagePath, sample.boundary, () => done++), { binary: true, compression: 'STORE', date: EXPORT_MTIME });
   }
   zip.file(LABEL_FILE, lazyTextStream(() => labelJson(entries, onlyCaptioned)), { compression: 'DEFLATE', date: EXPORT_MTIME });
 

@@ -1,6 +1,7 @@
 import { once } from 'node:events';
-import { promises as fs } from 'node:fs';
 import { pack, type Pack, type Header } from 'tar-stream';
+import type { DatasetBoundary } from '../files/datasetBoundary';
+import { openRegularFile } from '../files/regularFile';
 import { AtomicFileStream } from './atomicFileStream';
 import { EXPORT_MTIME } from './exportTypes';
 import type { ImageHead } from './imageHead';
@@ -67,7 +68,7 @@ export class TarShardWriter {
   }
 
   /** Writes an image as one member: its head, then the rest streamed from disk a chunk at a time. */
-  async addImage(name: string, file: string, image: ImageHead, signal?: AbortSignal): Promise<void> {
+  async addImage(name: string, file: string, boundary: DatasetBoundary, image: ImageHead, signal?: AbortSignal): Promise<void> {
     // Nearly every image fits in the head read ahead: one buffer entry, no entry stream.
     if (image.head.length === image.size) return this.addBuffer(name, image.head);
     this.addedBytes += tarMemberBytes(image.size);
@@ -82,7 +83,7 @@ export class TarShardWriter {
     };
     try {
       if (image.head.length > 0) await write(image.head);
-      if (image.head.length < image.size) await streamRest(file, image, write, signal);
+      if (image.head.length < image.size) await streamRest(file, boundary, image, write, signal);
     } catch (err) {
       sink.destroy(err as Error);
       throw err;
@@ -147,8 +148,10 @@ export class TarShardWriter {
 }
 
 /** The bytes of `file` past the head, in chunks; throws if the file is now shorter than it was. */
-async function streamRest(file: string, image: ImageHead, write: (chunk: Buffer) => Promise<void>, signal?: AbortSignal): Promise<void> {
-  const handle = await fs.open(file, 'r');
+async function streamRest(file: string, boundary: DatasetBoundary, image: ImageHead, write: (chunk: Buffer) => Promise<void>, signal?: AbortSignal): Promise<void> {
+  const opened = await openRegularFile(file, boundary);
+  if (!opened) throw new Error(`${file} was removed while it was being exported; export again.`);
+  const { handle } = opened;
   try {
     for (let position = image.head.length; position < image.size; ) {
       signal?.throwIfAborted();

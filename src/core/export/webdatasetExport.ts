@@ -68,7 +68,7 @@ async function writeSample(shards: ShardSequence, draft: SampleDraft, key: strin
   const json = Buffer.from(JSON.stringify(sampleJson(draft, key, pixels.value, regions.value)), 'utf8');
   const bytes = tarMemberBytes(draft.image.size) + tarMemberBytes(caption.byteLength) + tarMemberBytes(json.byteLength);
   const shard = await shards.shardFor(bytes);
-  await shard.addImage(`${key}.${draft.ext}`, draft.sample.imagePath, draft.image, signal);
+  await shard.addImage(`${key}.${draft.ext}`, draft.sample.imagePath, draft.sample.boundary, draft.image, signal);
   await shard.addBuffer(`${key}.txt`, caption);
   await shard.addBuffer(`${key}.json`, json);
   await shard.flushed(); // the image's head is reused for a later image once it is in the file

@@ -3,6 +3,7 @@ import { ImageEntry } from '../dataset/types';
 import { readImageHeader } from './imageHeader';
 
 const PARALLEL_CHECKS = 16;
+const OUTSIDE = 'This image is a link to a file outside the dataset folder: it is shown, but never sent to a model, exported or written through.';
 
 /** Which images are unreadable (empty, truncated, not an image), learned from their headers on demand. */
 export class ImageHealth {
@@ -26,7 +27,11 @@ export class ImageHealth {
     const worker = async (): Promise<void> => {
       while (next < pending.length) {
         const image = pending[next++];
-        const header = await readImageHeader(this.index.imagePath(image));
+        if (this.index.isOutside(image)) {
+          this.problems.set(image, OUTSIDE);
+          continue;
+        }
+        const header = await readImageHeader(this.index.imagePath(image), this.index.boundary);
         this.problems.set(image, header.error ?? null);
       }
     };

@@ -1,6 +1,17 @@
 /** Decoding a caption-set file: strict UTF-8, as caption files are, with the bad byte located. */
 
+import { readRegularFile } from '../files/regularFile';
 import { ImportParseError } from './importTypes';
+
+/** Largest caption-set file imported (COCO's 2017 captions are ~90 MB): a bigger one is refused, not loaded. */
+export const MAX_IMPORT_BYTES = 256 * 1024 * 1024;
+
+/** The bytes of a caption-set file: a regular file of at most MAX_IMPORT_BYTES, or an error that says why not. */
+export async function readImportSource(file: string): Promise<Buffer> {
+  const bytes = await readRegularFile(file, MAX_IMPORT_BYTES);
+  if (!bytes) throw new ImportParseError(file, 'does not exist');
+  return bytes;
+}
 
 const strictDecoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 const lenientDecoder = new TextDecoder('utf-8', { ignoreBOM: false });

@@ -1,5 +1,10 @@
-import { promises as fs } from 'node:fs';
 import { writeFileAtomic } from '../captions/atomicWrite';
+import type { DatasetBoundary } from '../files/datasetBoundary';
+import { readRegularFile } from '../files/regularFile';
+export { regionsPathFor } from '../dataset/sidecars';
+
+/** A regions file beyond this is not one a person drew (masks are run-length encoded); it is refused, not loaded. */
+export const MAX_REGIONS_BYTES = 64 * 1024 * 1024;
 
 /** `<stem>.regions.json` beside an image (schema in ARCHITECTURE.md: "Data on disk"). */
 export interface RegionsSidecar {
@@ -23,23 +28,17 @@ export interface Region {
   readonly source?: 'user' | 'grounding';
 }
 
-export function regionsPathFor(imagePath: string): string {
-  const dot = imagePath.lastIndexOf('.');
-  const slash = Math.max(imagePath.lastIndexOf('/'), imagePath.lastIndexOf('\\'));
-  return `${dot > slash + 1 ? imagePath.slice(0, dot) : imagePath}.regions.json`;
-}
+const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-export async function readRegions(file: string): Promise<RegionsSidecar | undefined> {
-  const text = await fs.readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => {
-    if (err.code === 'ENOENT') return undefined;
-    throw err;
-  });
-  if (text === undefined) return undefined;
-  const parsed = JSON.parse(text) as RegionsSidecar;
+/** The image's regions; undefined when it has no sidecar. Throws for one that cannot be read or is not version 1. */
+export async function readRegions(file: string, boundary: DatasetBoundary): Promise<RegionsSidecar | undefined> {
+  const bytes = await readRegularFile(file, MAX_REGIONS_BYTES, boundary);
+  if (bytes === undefined) return undefined;
+  const parsed = JSON.parse(utf8.decode(bytes)) as RegionsSidecar;
   if (parsed.version !== 1 || !Array.isArray(parsed.regions)) throw new Error(`${file} is not a version 1 regions file`);
   return parsed;
 }
 
-export async function writeRegions(file: string, sidecar: RegionsSidecar): Promise<void> {
-  await writeFileAtomic(file, Buffer.from(`${JSON.stringify(sidecar, null, 2)}\n`, 'utf8'));
+export async function writeRegions(file: string, sidecar: RegionsSidecar, boundary: DatasetBoundary): Promise<void> {
+  await writeFileAtomic(file, Buffer.from(`${JSON.stringify(sidecar, null, 2)}\n`, 'utf8'), boundary);
 }

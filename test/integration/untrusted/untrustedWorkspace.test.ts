@@ -45,6 +45,27 @@ describe('untrusted workspace', function () {
     assert.ok(index.images().some((img) => img.captionState === 'text'), 'captions read');
   });
 
+  it('ignores the workspace\'s own values of the settings that shape paths and models (restricted settings)', async () => {
+    const settingsFile = path.join(vscode.workspace.workspaceFolders![0].uri.fsPath, '.vscode', 'settings.json');
+    const original = fs.existsSync(settingsFile) ? fs.readFileSync(settingsFile, 'utf8') : undefined;
+    const config = () => vscode.workspace.getConfiguration('imageCaptioner');
+    try {
+      // A setting that is not restricted shows when VS Code has read the file.
+      const hostile = { ...(original ? JSON.parse(original) : {}), 'imageCaptioner.captionExtension': '/../../leak.txt', 'imageCaptioner.clipScore.failedFolder': '../elsewhere', 'imageCaptioner.tree.descriptionLength': 7 };
+      fs.mkdirSync(path.dirname(settingsFile), { recursive: true });
+      fs.writeFileSync(settingsFile, JSON.stringify(hostile, null, 2));
+      await waitFor(() => config().get('tree.descriptionLength') === 7, 'the workspace settings file read');
+      assert.equal(config().get('captionExtension'), '.txt', 'restricted mode uses the default, not the workspace value');
+      assert.equal(config().get('clipScore.failedFolder'), 'clip_failed');
+      await api.dataset.refresh();
+      assert.equal(api.dataset.index!.options.captionExtension, '.txt');
+    } finally {
+      if (original === undefined) fs.rmSync(settingsFile);
+      else fs.writeFileSync(settingsFile, original);
+      await waitFor(() => config().get('tree.descriptionLength') !== 7, 'the workspace settings file restored');
+    }
+  });
+
   it('sends no request to a remote model, from a single image or a batch', async () => {
     const remote = api.captioning.registry.find('test/remote')!;
     assert.equal(await api.captioning.prepareToSend(remote), undefined, 'refused before any key or request');

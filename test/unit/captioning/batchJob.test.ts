@@ -5,7 +5,7 @@ import { runBatch } from '../../../src/core/captioning/batchJob';
 import type { BatchProgress, ItemOutcome } from '../../../src/core/captioning/batchTypes';
 import { ProviderError } from '../../../src/providers/types';
 import { TempDirs } from '../helpers/tempTree';
-import { InFlightCounter, abortableSleep, bytesOf, makeItems, maxInWindow, minGap } from './batchTestKit';
+import { InFlightCounter, abortableSleep, boundaryOf, bytesOf, makeItems, maxInWindow, minGap } from './batchTestKit';
 
 const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 const crlfBom = (text: string): Buffer => Buffer.concat([BOM, Buffer.from(text.replace(/\n/g, '\r\n'), 'utf8')]);
@@ -20,6 +20,7 @@ describe('runBatch: concurrency, rate limit and retries', () => {
     const counter = new InFlightCounter();
     const summary = await runBatch({
       items,
+      boundary: boundaryOf(items),
       concurrency: 5,
       generate: (item, signal) => counter.around(async () => {
         await abortableSleep(5 + Math.random() * 15, signal);
@@ -36,6 +37,7 @@ describe('runBatch: concurrency, rate limit and retries', () => {
     const sentAt: number[] = [];
     const summary = await runBatch({
       items,
+      boundary: boundaryOf(items),
       concurrency: 8,
       rpm: 600,
       generate: async () => {
@@ -56,6 +58,7 @@ describe('runBatch: concurrency, rate limit and retries', () => {
     const tried = new Set<string>();
     const summary = await runBatch({
       items,
+      boundary: boundaryOf(items),
       concurrency: 6,
       rpm: 1200,
       retry: fast,
@@ -78,6 +81,7 @@ describe('runBatch: concurrency, rate limit and retries', () => {
     const attemptsAt: number[] = [];
     const summary = await runBatch({
       items: [item],
+      boundary: boundaryOf([item]),
       retry: fast,
       generate: async () => {
         attemptsAt.push(performance.now());
@@ -96,6 +100,7 @@ describe('runBatch: concurrency, rate limit and retries', () => {
     const attemptsAt: number[] = [];
     const summary = await runBatch({
       items: [item],
+      boundary: boundaryOf([item]),
       retry: { baseMs: 40, capMs: 1000, maxAttempts: 4 },
       generate: async () => {
         attemptsAt.push(performance.now());
@@ -117,6 +122,7 @@ describe('runBatch: concurrency, rate limit and retries', () => {
     const calls = new Map<string, number>();
     const summary = await runBatch({
       items,
+      boundary: boundaryOf(items),
       retry: fast,
       generate: async (item) => {
         calls.set(item.imagePath, (calls.get(item.imagePath) ?? 0) + 1);
@@ -142,6 +148,7 @@ describe('runBatch: concurrency, rate limit and retries', () => {
     const limitPerSecond = 30;
     const summary = await runBatch({
       items,
+      boundary: boundaryOf(items),
       concurrency: 8,
       rpm: 60_000,
       retry: fast, // quick retries exhaust their attempts unless the pace itself comes down
@@ -173,6 +180,7 @@ describe('runBatch: protected captions, cancellation, progress', () => {
     const asked: string[] = [];
     const summary = await runBatch({
       items,
+      boundary: boundaryOf(items),
       mode: 'overwrite',
       concurrency: 1,
       isProtected: (captionPath) => dirty.has(captionPath),
@@ -199,6 +207,7 @@ describe('runBatch: protected captions, cancellation, progress', () => {
     let abortedAt = 0;
     const summary = await runBatch({
       items,
+      boundary: boundaryOf(items),
       mode: 'overwrite',
       concurrency: 6,
       signal: controller.signal,
@@ -229,7 +238,7 @@ describe('runBatch: protected captions, cancellation, progress', () => {
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 50);
     const started = performance.now();
-    const summary = await runBatch({ items, signal: controller.signal, generate: () => new Promise<string>(() => undefined) });
+    const summary = await runBatch({ items, boundary: boundaryOf(items), signal: controller.signal, generate: () => new Promise<string>(() => undefined) });
     assert.ok(performance.now() - started < 200);
     assert.equal(summary.cancelled, true);
     assert.equal(summary.pending, 4);
@@ -241,6 +250,7 @@ describe('runBatch: protected captions, cancellation, progress', () => {
     const reports: { at: number; progress: BatchProgress }[] = [];
     await runBatch({
       items,
+      boundary: boundaryOf(items),
       concurrency: 2,
       progressIntervalMs: 100,
       onProgress: (progress) => reports.push({ at: performance.now(), progress }),

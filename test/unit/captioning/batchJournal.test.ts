@@ -7,7 +7,7 @@ import { resumeBatch } from '../../../src/core/captioning/batchResume';
 import type { BatchItem } from '../../../src/core/captioning/batchTypes';
 import { ProviderError } from '../../../src/providers/types';
 import { TempDirs } from '../helpers/tempTree';
-import { abortableSleep, bytesOf, makeItems } from './batchTestKit';
+import { abortableSleep, boundaryOf, bytesOf, makeItems } from './batchTestKit';
 
 /** A generate that records which images were asked for. */
 function recordingGenerate(asked: string[], fail?: (item: BatchItem) => boolean) {
@@ -37,6 +37,7 @@ describe('batch journal: resume without asking twice', () => {
     const first: string[] = [];
     const cancelled = await runBatch({
       items,
+      boundary: boundaryOf(items),
       mode: 'append',
       concurrency: 3,
       signal: controller.signal,
@@ -54,7 +55,7 @@ describe('batch journal: resume without asking twice', () => {
     assert.deepEqual((await readJournal(listed.file)).header.context, { prompt: 'Describe the image.' });
 
     const second: string[] = [];
-    const resumed = await resumeBatch(listed.file, { concurrency: 3, generate: recordingGenerate(second) });
+    const resumed = await resumeBatch(listed.file, { boundary: boundaryOf(items), concurrency: 3, generate: recordingGenerate(second) });
     assert.deepEqual(second.filter((p) => writtenFirst.includes(p)), []);
     assert.equal(resumed.written, 30 - writtenFirst.length);
     assert.equal(resumed.outcomes.filter((o) => o.kind === 'skipped' && o.reason === 'journal').length, writtenFirst.length);
@@ -68,12 +69,12 @@ describe('batch journal: resume without asking twice', () => {
     const items = await makeItems(await temp.make(), 6);
     const storage = await temp.make('ic-storage-');
     const first: string[] = [];
-    const summary = await runBatch({ items, journal: { folder: storage }, generate: recordingGenerate(first, (item) => item.imagePath === items[4].imagePath) });
+    const summary = await runBatch({ items, boundary: boundaryOf(items), journal: { folder: storage }, generate: recordingGenerate(first, (item) => item.imagePath === items[4].imagePath) });
     assert.equal(summary.failed, 1);
     const [listed] = await listJournals(storage);
     assert.deepEqual([listed.done, listed.failed, listed.remaining], [5, 1, 1]);
     const second: string[] = [];
-    const resumed = await resumeBatch(summary.journalFile!, { generate: recordingGenerate(second) });
+    const resumed = await resumeBatch(summary.journalFile!, { boundary: boundaryOf(items), generate: recordingGenerate(second) });
     assert.deepEqual(second, [items[4].imagePath]);
     assert.equal(resumed.journalFile, undefined);
     assert.deepEqual(await listJournals(storage), []);
@@ -89,7 +90,7 @@ describe('batch journal: resume without asking twice', () => {
     assert.equal(state.corruptLines, 1);
     assert.equal(state.outcomes.size, 1);
     const asked: string[] = [];
-    const resumed = await resumeBatch(file, { generate: recordingGenerate(asked, (item) => item.imagePath === items[2].imagePath) });
+    const resumed = await resumeBatch(file, { boundary: boundaryOf(items), generate: recordingGenerate(asked, (item) => item.imagePath === items[2].imagePath) });
     assert.deepEqual(asked.sort(), [items[1].imagePath, items[2].imagePath]);
     assert.equal(resumed.journalFile, file);
     const after = await readJournal(file);
@@ -108,7 +109,7 @@ describe('batch journal: resume without asking twice', () => {
       { type: 'writing', image: items[1].imagePath, captionHash: hashText(neverRenamed) },
     ]);
     const asked: string[] = [];
-    const resumed = await resumeBatch(file, { generate: recordingGenerate(asked) });
+    const resumed = await resumeBatch(file, { boundary: boundaryOf(items), generate: recordingGenerate(asked) });
     assert.deepEqual(asked, [items[1].imagePath]);
     assert.equal(resumed.written, 1);
     assert.equal(bytesOf(items[0].captionPath)!.toString(), renamed);

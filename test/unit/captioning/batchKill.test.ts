@@ -15,6 +15,7 @@ const BATCH_PROCESS = `
 const { runBatch } = require(process.env.BATCH_JOB_JS);
 const { resumeBatch } = require(process.env.BATCH_RESUME_JS);
 const { ProviderError } = require(process.env.PROVIDER_TYPES_JS);
+const { DatasetBoundary } = require(process.env.BOUNDARY_JS);
 async function generate(item, signal) {
   const res = await fetch(process.env.SERVER_URL + '/chat/completions', {
     method: 'POST', headers: { 'content-type': 'application/json' }, signal,
@@ -23,7 +24,8 @@ async function generate(item, signal) {
   if (!res.ok) throw new ProviderError(res.status === 429 ? 'rate-limit' : 'server', 'HTTP ' + res.status, { status: res.status });
   return (await res.json()).choices[0].message.content;
 }
-const runtime = { generate, concurrency: Number(process.env.CONCURRENCY) };
+const boundary = DatasetBoundary.atSync(process.env.DATASET);
+const runtime = { generate, boundary, concurrency: Number(process.env.CONCURRENCY) };
 const run = process.env.JOURNAL_FILE
   ? resumeBatch(process.env.JOURNAL_FILE, runtime)
   : runBatch({ ...runtime, items: JSON.parse(process.env.ITEMS), mode: 'append', journal: { folder: process.env.STORAGE, jobId: 'killed-job' } });
@@ -62,6 +64,7 @@ describe('batch: kill -9 mid-batch, then resume in a new process', function () {
         BATCH_JOB_JS: require.resolve('../../../src/core/captioning/batchJob'),
         BATCH_RESUME_JS: require.resolve('../../../src/core/captioning/batchResume'),
         PROVIDER_TYPES_JS: require.resolve('../../../src/providers/types'),
+        BOUNDARY_JS: require.resolve('../../../src/core/files/datasetBoundary'),
         SERVER_URL: server.url,
         CONCURRENCY: String(CONCURRENCY),
       },
@@ -102,12 +105,12 @@ describe('batch: kill -9 mid-batch, then resume in a new process', function () {
     const journalFile = path.join(storage, 'killed-job.batch.jsonl');
 
     const kills: { requestsSoFar: number; writtenBefore: BatchItem[] }[] = [];
-    await runProcess({ ITEMS: JSON.stringify(items), STORAGE: storage }, 12);
+    await runProcess({ DATASET: dir, ITEMS: JSON.stringify(items), STORAGE: storage }, 12);
     kills.push({ requestsSoFar: server.requests.length, writtenBefore: writtenNow(items) });
     assert.ok(fs.existsSync(journalFile), 'the killed run left its journal');
-    await runProcess({ JOURNAL_FILE: journalFile }, 12);
+    await runProcess({ DATASET: dir, JOURNAL_FILE: journalFile }, 12);
     kills.push({ requestsSoFar: server.requests.length, writtenBefore: writtenNow(items) });
-    const { stdout } = await runProcess({ JOURNAL_FILE: journalFile });
+    const { stdout } = await runProcess({ DATASET: dir, JOURNAL_FILE: journalFile });
     assert.match(stdout, /summary \{"written":\d+,"failed":0\}/);
 
     for (const [n, kill] of kills.entries()) {

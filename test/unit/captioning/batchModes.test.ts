@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { runBatch } from '../../../src/core/captioning/batchJob';
 import type { BatchItem, ItemOutcome } from '../../../src/core/captioning/batchTypes';
 import { TempDirs } from '../helpers/tempTree';
-import { bytesOf, makeItems } from './batchTestKit';
+import { boundaryOf, bytesOf, makeItems } from './batchTestKit';
 
 const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 const crlfBom = (text: string): Buffer => Buffer.concat([BOM, Buffer.from(text.replace(/\n/g, '\r\n'), 'utf8')]);
@@ -15,7 +15,7 @@ describe('runBatch: modes and what is written', () => {
   async function runMode(mode: 'skip' | 'overwrite' | 'append' | 'prepend', captions: readonly (string | Buffer | undefined)[], generated: string, separator?: string): Promise<{ items: BatchItem[]; outcomes: readonly ItemOutcome[]; asked: number }> {
     const items = await makeItems(await temp.make(), captions.length, (i) => captions[i]);
     let asked = 0;
-    const summary = await runBatch({ items, mode, separator, generate: async () => (asked++, generated) });
+    const summary = await runBatch({ items, boundary: boundaryOf(items), mode, separator, generate: async () => (asked++, generated) });
     return { items, outcomes: summary.outcomes, asked };
   }
 
@@ -68,7 +68,7 @@ describe('runBatch: modes and what is written', () => {
   it('two images sharing one caption file: the second fails and the file is appended to once', async () => {
     const [item] = await makeItems(await temp.make(), 1, () => 'A cat.');
     const twin: BatchItem = { imagePath: item.imagePath.replace(/\.jpg$/, '.png'), captionPath: item.captionPath };
-    const summary = await runBatch({ items: [item, twin], mode: 'append', generate: async () => 'A dog.' });
+    const summary = await runBatch({ items: [item, twin], boundary: boundaryOf([item, twin]), mode: 'append', generate: async () => 'A dog.' });
     assert.deepEqual(bytesOf(item.captionPath), Buffer.from('A cat. A dog.'));
     const failed = summary.outcomes.find((o) => o.kind === 'failed');
     assert.equal(failed?.item, twin);

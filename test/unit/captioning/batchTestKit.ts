@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { BatchItem } from '../../../src/core/captioning/batchTypes';
+import { DatasetBoundary } from '../../../src/core/files/datasetBoundary';
 
 /** `n` fake images (the batch never opens them) with caption paths beside them; `captions` fills some. */
 export async function makeItems(dir: string, n: number, captions: (i: number) => string | Uint8Array | undefined = () => undefined): Promise<BatchItem[]> {
@@ -15,6 +16,11 @@ export async function makeItems(dir: string, n: number, captions: (i: number) =>
     items.push({ imagePath, captionPath });
   }
   return items;
+}
+
+/** The dataset the items live in (the folder of the first). */
+export function boundaryOf(items: readonly BatchItem[]): DatasetBoundary {
+  return DatasetBoundary.atSync(path.dirname(items[0].imagePath));
 }
 
 /** Caption bytes, or undefined when there is no file. */

@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { movePairs, planPairMoves, reversePlan } from '../../../src/core/embeddings/pairMoves';
+import { DatasetBoundary } from '../../../src/core/files/datasetBoundary';
 import { TempDirs } from '../helpers/tempTree';
 
 function write(root: string, rel: string, content: string | Buffer): string {
@@ -47,7 +48,7 @@ describe('moving image/caption pairs aside', () => {
       root,
       'clip_failed',
     );
-    const outcome = await movePairs(plan);
+    const outcome = await movePairs(plan, DatasetBoundary.atSync(root));
     assert.equal(outcome.refused.length + outcome.failed.length, 0);
     assert.equal(outcome.moved.length, 2);
     assert.deepEqual(outcome.moved[1].files.map((f) => path.relative(root, f.to)), [path.join('clip_failed', 'bird.jpg')], 'only files that exist are in the undo plan');
@@ -57,7 +58,7 @@ describe('moving image/caption pairs aside', () => {
     assert.equal(after['clip_failed/sub/dir/cat.png'], before['sub/dir/cat.png']);
     assert.ok(fs.existsSync(other));
 
-    const undone = await movePairs(reversePlan(outcome.moved));
+    const undone = await movePairs(reversePlan(outcome.moved), DatasetBoundary.atSync(root));
     assert.equal(undone.moved.length, 2);
     const restored = snapshot(root);
     assert.deepEqual(restored, before, 'same files, same bytes (empty folders aside)');
@@ -75,7 +76,7 @@ describe('moving image/caption pairs aside', () => {
       root,
       'clip_failed',
     );
-    const outcome = await movePairs(plan);
+    const outcome = await movePairs(plan, DatasetBoundary.atSync(root));
     assert.deepEqual(outcome.refused.map((r) => [r.pair.imagePath, r.existing.map((e) => path.relative(root, e))]), [[a, [path.join('clip_failed', 'a.txt')]]]);
     assert.equal(fs.readFileSync(a, 'utf8'), 'A', 'a refused pair stays whole');
     assert.equal(fs.readFileSync(path.join(root, 'a.txt'), 'utf8'), 'caption a');
@@ -83,7 +84,7 @@ describe('moving image/caption pairs aside', () => {
     assert.equal(fs.readFileSync(path.join(root, 'clip_failed/b.jpg'), 'utf8'), 'B');
 
     write(root, 'b.jpg', 'a new B');
-    const undone = await movePairs(reversePlan(outcome.moved));
+    const undone = await movePairs(reversePlan(outcome.moved), DatasetBoundary.atSync(root));
     assert.equal(undone.moved.length, 0);
     assert.equal(undone.refused.length, 1);
     assert.equal(fs.readFileSync(b, 'utf8'), 'a new B');
@@ -97,11 +98,33 @@ describe('moving image/caption pairs aside', () => {
     const caption = write(root, 'ball.txt', 'a ball');
     const plan = planPairMoves([png, jpg, path.join(root, 'gone.jpg')].map((img) => ({ imagePath: img, captionPath: img === png || img === jpg ? caption : path.join(root, 'gone.txt') })), root, 'out');
     assert.deepEqual(plan.map((p) => p.files.length), [2, 1, 2]);
-    const outcome = await movePairs(plan);
+    const outcome = await movePairs(plan, DatasetBoundary.atSync(root));
     assert.equal(outcome.moved.length, 2);
     assert.equal(outcome.failed.length, 1);
     assert.match(outcome.failed[0].error, /gone\.jpg is no longer there/);
     assert.equal(fs.readFileSync(path.join(root, 'out/ball.txt'), 'utf8'), 'a ball');
     assert.throws(() => planPairMoves([{ imagePath: '/elsewhere/x.jpg', captionPath: '/elsewhere/x.txt' }], root, 'out'), /outside the dataset/);
+  });
+
+  it('refuses a destination folder that is not a plain folder inside the dataset', async () => {
+    const root = await temp.make();
+    const image = write(root, 'a.jpg', 'A');
+    for (const folder of ['../outside', '/tmp/abs', 'x/../../y', '']) {
+      assert.throws(() => planPairMoves([{ imagePath: image, captionPath: path.join(root, 'a.txt') }], root, folder), /cannot receive moved pairs/);
+    }
+  });
+
+  it('moves nothing through a destination folder that is a link leading out of the dataset', async () => {
+    const root = await temp.make();
+    const outside = await temp.make('ic-private-');
+    fs.symlinkSync(outside, path.join(root, 'clip_failed'));
+    const image = write(root, 'a.jpg', 'A');
+    const caption = write(root, 'a.txt', 'caption A');
+    const outcome = await movePairs(planPairMoves([{ imagePath: image, captionPath: caption }], root, 'clip_failed'), DatasetBoundary.atSync(root));
+    assert.equal(outcome.moved.length, 0);
+    assert.match(outcome.failed[0]?.error ?? '', /outside the dataset/);
+    assert.deepEqual(fs.readdirSync(outside), []);
+    assert.equal(fs.readFileSync(image, 'utf8'), 'A');
+    assert.equal(fs.readFileSync(caption, 'utf8'), 'caption A');
   });
 });

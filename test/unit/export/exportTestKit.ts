@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { DatasetBoundary } from '../../../src/core/files/datasetBoundary';
 import sharp from 'sharp';
 import type { ExportSample } from '../../../src/core/export';
 
@@ -43,12 +44,13 @@ export async function writeImage(file: string, width: number, height: number): P
 /** Writes the images with their captions (`stem.txt`) and returns them as export samples, in the given order. */
 export async function writeDataset(root: string, images: readonly FixtureImage[]): Promise<ExportSample[]> {
   const samples: ExportSample[] = [];
+  const boundary = DatasetBoundary.atSync(root);
   for (const image of images) {
     const imagePath = path.join(root, ...image.rel.split('/'));
     await writeImage(imagePath, image.width, image.height);
     const captionPath = imagePath.slice(0, imagePath.length - path.extname(imagePath).length) + '.txt';
     if (image.caption !== undefined) fs.writeFileSync(captionPath, image.caption);
-    samples.push({ imagePath, relPath: image.rel, captionPath });
+    samples.push({ imagePath, relPath: image.rel, captionPath, boundary });
   }
   return samples;
 }

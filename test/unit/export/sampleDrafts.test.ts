@@ -29,7 +29,7 @@ describe('readDrafts', () => {
       { rel: 'd.JPEG', width: 9, height: 9, caption: Buffer.from([0xff, 0xfe, 0x41, 0x00]) },
     ]);
     fs.writeFileSync(path.join(root, 'a.regions.json'), '{"version":1,"image":{"width":30,"height":20},"regions":[]}');
-    samples.push({ imagePath: path.join(root, 'gone.jpg'), relPath: 'gone.jpg', captionPath: path.join(root, 'a.txt') });
+    samples.push({ imagePath: path.join(root, 'gone.jpg'), relPath: 'gone.jpg', captionPath: path.join(root, 'a.txt'), boundary: samples[0].boundary });
     const sync = await collect(readDrafts(samples, true));
     const async = await collect(readDrafts(samples, true, -1));
     assert.deepEqual(sync.map((d) => ({ ...(d as object), regions: undefined })), async.map((d) => ({ ...(d as object), regions: undefined })));

@@ -5,6 +5,7 @@ import { ExportSample, exportWebDataset } from '../../../src/core/export';
 import { TempDirs } from '../helpers/tempTree';
 import sharp from 'sharp';
 import { listDir, sha256File, tarListing, webdatasetSamples, writeDataset, writeImage } from './exportTestKit';
+import { DatasetBoundary } from '../../../src/core/files/datasetBoundary';
 
 const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 const REGIONS = {
@@ -35,7 +36,7 @@ describe('exportWebDataset', () => {
     fs.writeFileSync(path.join(root, 'broken.txt'), 'broken');
     fs.writeFileSync(path.join(root, 'gone.txt'), 'the image was deleted');
     for (const stem of ['broken', 'gone']) {
-      samples.push({ imagePath: path.join(root, `${stem}.jpg`), relPath: `${stem}.jpg`, captionPath: path.join(root, `${stem}.txt`) });
+      samples.push({ imagePath: path.join(root, `${stem}.jpg`), relPath: `${stem}.jpg`, captionPath: path.join(root, `${stem}.txt`), boundary: DatasetBoundary.atSync(root) });
     }
     samples[3] = { ...samples[3], metadata: { model: 'nvidia/vila', key: 'must not override' } };
   });
@@ -125,7 +126,7 @@ describe('exportWebDataset', () => {
     ]);
     for (const name of ['zero-bytes.png', 'zero.jpg']) {
       fs.writeFileSync(path.join(dir, name), Buffer.alloc(0));
-      images.push({ imagePath: path.join(dir, name), relPath: name, captionPath: path.join(dir, `${name}.txt`) });
+      images.push({ imagePath: path.join(dir, name), relPath: name, captionPath: path.join(dir, `${name}.txt`), boundary: DatasetBoundary.atSync(dir) });
     }
     for (const onlyCaptioned of [true, false]) {
       const report = await exportWebDataset(images, { outDir: await temp.make(), onlyCaptioned });
@@ -159,7 +160,7 @@ describe('exportWebDataset', () => {
     for (const name of ['photo.jpé', `long.${'x'.repeat(40)}`]) {
       fs.copyFileSync(images[0].imagePath, path.join(dir, name));
       fs.writeFileSync(path.join(dir, `${name.split('.')[0]}.txt`), 'a caption');
-      images.push({ imagePath: path.join(dir, name), relPath: name, captionPath: path.join(dir, `${name.split('.')[0]}.txt`) });
+      images.push({ imagePath: path.join(dir, name), relPath: name, captionPath: path.join(dir, `${name.split('.')[0]}.txt`), boundary: DatasetBoundary.atSync(dir) });
     }
     const report = await exportWebDataset(images, { outDir: await temp.make() });
     assert.equal(report.samples, 1);
@@ -201,7 +202,7 @@ describe('exportWebDataset', () => {
     const image = path.join(dir, 'rotated.jpg');
     await sharp({ create: { width: 40, height: 10, channels: 3, background: '#336699' } }).jpeg().withMetadata({ orientation: 6 }).toFile(image);
     fs.writeFileSync(path.join(dir, 'rotated.txt'), 'rotated');
-    const report = await exportWebDataset([{ imagePath: image, relPath: 'rotated.jpg', captionPath: path.join(dir, 'rotated.txt') }], { outDir: await temp.make() });
+    const report = await exportWebDataset([{ imagePath: image, relPath: 'rotated.jpg', captionPath: path.join(dir, 'rotated.txt'), boundary: DatasetBoundary.atSync(dir) }], { outDir: await temp.make() });
     const json = webdatasetSamples(report.files[0])[0].json as { width: number; height: number };
     assert.deepEqual([json.width, json.height], [10, 40]);
   });

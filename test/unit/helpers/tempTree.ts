@@ -72,6 +72,7 @@ export function indexOptions(overrides: Partial<IndexOptions> = {}): IndexOption
     captionExtension: '.txt',
     recursive: true,
     caseInsensitiveStems: false,
+    followLinksOutside: false,
     ...overrides,
   };
 }

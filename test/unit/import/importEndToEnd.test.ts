@@ -6,6 +6,7 @@ import { parseCaptionSource } from '../../../src/core/import/parseCaptionSource'
 import { ImportOptions, planImport } from '../../../src/core/import/planImport';
 import { TempDirs } from '../helpers/tempTree';
 import { FLICKR_CAPTIONS, cocoJson, datasetAt, flickrCsv, flickrToken, readText } from './importFixtures';
+import { DatasetBoundary } from '../../../src/core/files/datasetBoundary';
 
 const [IMG0, IMG1, IMG2] = FLICKR_CAPTIONS.map(([name]) => name);
 const CAPS = FLICKR_CAPTIONS.map(([, captions]) => captions);
@@ -38,7 +39,7 @@ describe('import end to end: caption files on disk land beside the images', () =
     await fs.promises.writeFile(sourceFile, content);
     const { records } = parseCaptionSource(await fs.promises.readFile(sourceFile), sourceName);
     const plan = planImport(records, images, options);
-    for (const write of plan.writes) await writeCaption(write.captionPath, write.after);
+    for (const write of plan.writes) await writeCaption(write.captionPath, write.after, DatasetBoundary.atSync(root));
     const caption = (rel: string) => readText(path.join(root, 'dataset', ...rel.split('/'))).catch(() => undefined);
     return {
       plan,

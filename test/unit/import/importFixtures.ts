@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { readCaption } from '../../../src/core/captions/captionStore';
 import { ImportImage } from '../../../src/core/import/imageMatcher';
 import { writeTree } from '../helpers/tempTree';
+import { DatasetBoundary } from '../../../src/core/files/datasetBoundary';
 
 /** Five captions per image, Flickr style: commas, quotes, a trailing " ." and unicode. */
 export const FLICKR_CAPTIONS: ReadonlyArray<readonly [string, readonly string[]]> = [
@@ -69,7 +70,7 @@ export async function datasetAt(root: string, files: Record<string, string | Uin
   for (const rel of Object.keys(files).filter((f) => /\.(jpe?g|png)$/i.test(f)).sort()) {
     const imagePath = path.join(root, ...rel.split('/'));
     const captionPath = imagePath.replace(/\.[^.]+$/, '.txt');
-    images.push({ imagePath, relPath: rel, captionPath, existing: (await readCaption(captionPath))?.text });
+    images.push({ imagePath, relPath: rel, captionPath, existing: (await readCaption(captionPath, DatasetBoundary.atSync(root)))?.text });
   }
   return images;
 }

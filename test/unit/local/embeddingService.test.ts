@@ -7,6 +7,7 @@ import { LocalWorkerError, type WorkerClient } from '../../../src/providers/loca
 import { IMAGE_BATCH_SIZE, REQUESTS_IN_FLIGHT, EmbeddingService, type EmbeddingBackend, type EmbeddingItem } from '../../../src/services/embeddingService';
 import { Requests, type ModelRef } from '../../../src/worker/protocol';
 import { makeHarness, WORKER_PATH, type Harness } from './workerHarness';
+import { DatasetBoundary } from '../../../src/core/files/datasetBoundary';
 
 /** The real worker behind the service, counting what reaches it. */
 function countingBackend(client: WorkerClient): EmbeddingBackend & { images: number; texts: number; batches: number[] } {
@@ -49,7 +50,7 @@ describe('embedding service (real worker, tiny CLIP)', function () {
     const backend = countingBackend(h.client());
     const service = new EmbeddingService(backend, cacheDir);
     const progress: number[] = [];
-    const images = await service.embedImages(clip, [h.images.red, h.images.corrupt, h.images.blue, path.join(h.root, 'missing.png')], { onProgress: (done) => progress.push(done) });
+    const images = await service.embedImages(clip, [h.images.red, h.images.corrupt, h.images.blue, path.join(h.root, 'missing.png')], DatasetBoundary.atSync(h.root), { onProgress: (done) => progress.push(done) });
     const texts = await service.embedTexts(clip, ['a red ball', 'a blue ball', 'a red ball']);
     assert.equal(images[1].ok, false);
     assert.equal(images[3].ok, false);
@@ -63,7 +64,7 @@ describe('embedding service (real worker, tiny CLIP)', function () {
 
     const second = countingBackend(h.client());
     const again = new EmbeddingService(second, cacheDir);
-    const cachedImages = await again.embedImages(clip, [h.images.red, h.images.blue, h.images.corrupt]);
+    const cachedImages = await again.embedImages(clip, [h.images.red, h.images.blue, h.images.corrupt], DatasetBoundary.atSync(h.root));
     const cachedTexts = await again.embedTexts(clip, ['a blue ball']);
     assert.deepEqual([...vector(cachedImages[0])], [...vector(images[0])]);
     assert.deepEqual([...vector(cachedTexts[0])], [...vector(texts[1])]);
@@ -75,10 +76,10 @@ describe('embedding service (real worker, tiny CLIP)', function () {
     const cacheDir = path.join(h.root, 'embeddings-2');
     const backend = countingBackend(h.client());
     const service = new EmbeddingService(backend, cacheDir);
-    await service.embedImages(clip, [h.images.red]);
+    await service.embedImages(clip, [h.images.red], DatasetBoundary.atSync(h.root));
     const copy = path.join(h.root, 'red copy.png');
     fs.copyFileSync(h.images.red, copy);
-    await service.embedImages(clip, [copy]);
+    await service.embedImages(clip, [copy], DatasetBoundary.atSync(h.root));
     assert.equal(backend.images, 1);
   });
 
@@ -98,7 +99,7 @@ describe('embedding service (real worker, tiny CLIP)', function () {
     const progress: number[] = [];
     let sentAtAbort = -1;
     await assert.rejects(
-      service.embedImages(clip, paths, {
+      service.embedImages(clip, paths, DatasetBoundary.atSync(h.root), {
         signal: controller.signal,
         onProgress: (done) => {
           progress.push(done);
@@ -116,7 +117,7 @@ describe('embedding service (real worker, tiny CLIP)', function () {
     assert.ok(sentAtAbort <= REQUESTS_IN_FLIGHT, `only the batches in flight: ${backend.batches.join(', ')}`);
     const doneBefore = progress.at(-1)!;
     const sentBefore = backend.batches.length;
-    const rest = await service.embedImages(clip, paths, { onProgress: (done) => progress.push(done) });
+    const rest = await service.embedImages(clip, paths, DatasetBoundary.atSync(h.root), { onProgress: (done) => progress.push(done) });
     assert.ok(rest.every((item) => item.ok));
     const sentAfter = backend.batches.slice(sentBefore);
     // What finished before the cancellation comes from the cache (batches in flight may have finished too).

@@ -1,0 +1,37 @@
+/** The files that belong to an image (its caption, its regions): one rule for their names, one check of a suffix. */
+import * as path from 'node:path';
+import { stemOf } from './imageFiles';
+
+/** Regions drawn on or grounded in an image (schema in ARCHITECTURE.md: "Data on disk"). */
+export const REGIONS_SUFFIX = '.regions.json';
+
+/** The name of an image's sidecar: its stem and `suffix` (`a.b.jpg` + `.txt` -> `a.b.txt`). */
+export function sidecarName(imageName: string, suffix: string): string {
+  return stemOf(imageName) + suffix;
+}
+
+/** The path of an image's sidecar, in the image's folder. */
+export function sidecarPath(imagePath: string, suffix: string): string {
+  return path.join(path.dirname(imagePath), sidecarName(path.basename(imagePath), suffix));
+}
+
+export function regionsPathFor(imagePath: string): string {
+  return sidecarPath(imagePath, REGIONS_SUFFIX);
+}
+
+/** A dot and plain name parts: `.txt`, `.caption`, `.en.txt`; no separators, no `..`, nothing absolute. */
+const PLAIN_SUFFIX = /^(?:\.[\p{L}\p{N}_-]+)+$/u;
+const MAX_SUFFIX_LENGTH = 40;
+
+/**
+ * Why `suffix` cannot name an image's sidecar, or undefined when it can. Besides its shape, it must
+ * not make the sidecar of one image another image (`.png`) or another kind of sidecar.
+ */
+export function sidecarSuffixProblem(suffix: string, imageExtensions: ReadonlySet<string>): string | undefined {
+  if (suffix.length > MAX_SUFFIX_LENGTH || !PLAIN_SUFFIX.test(suffix)) {
+    return 'it must be a dot and a plain suffix such as .txt, .caption or .en.txt (letters, digits, - and _; no folders, no "..")';
+  }
+  if (imageExtensions.has(suffix.slice(suffix.lastIndexOf('.') + 1).toLowerCase())) return `it ends in an image extension, so captions would overwrite images`;
+  if (suffix.toLowerCase().endsWith(REGIONS_SUFFIX)) return `it ends in ${REGIONS_SUFFIX}, the regions file of each image`;
+  return undefined;
+}
