@@ -4,6 +4,8 @@ import { DatasetService } from '../services/datasetService';
 import { DatasetTreeNode, isImage } from '../views/datasetTreeProvider';
 import { stemKey } from '../core/dataset/imageFiles';
 import { sidecarName } from '../core/dataset/sidecars';
+import { MAX_CAPTION_BYTES } from '../core/captions/captionStore';
+import { readRegularFile } from '../core/files/regularFile';
 import { CAPTION_EDITOR_VIEW_TYPE } from '../webviews/captionEditorViewType';
 
 /** Resolves a stem collision: renames one image (optionally copying the shared caption to it). */
@@ -23,7 +25,7 @@ export function registerRenameImageCommand(dataset: DatasetService): vscode.Disp
       value: suggestion,
       valueSelection: [0, suggestion.length - ext.length],
       validateInput: (value) => {
-        if (!value.trim() || /[\\/]/.test(value)) return 'Enter a file name without folders.';
+        if (!value.trim() || /[\\/]/.test(value) || value === '.' || value === '..') return 'Enter a file name without folders.';
         if (taken.has(stemKey(value, index.options.caseInsensitiveStems))) return 'Another file in this folder already uses this name stem.';
         return undefined;
       },
@@ -40,7 +42,13 @@ export function registerRenameImageCommand(dataset: DatasetService): vscode.Disp
     edit.renameFile(uri, target, { overwrite: false });
     if (copy?.startsWith('Copy')) {
       const newCaption = vscode.Uri.file(path.join(dir, sidecarName(newName, index.options.captionExtension)));
-      edit.createFile(newCaption, { contents: await vscode.workspace.fs.readFile(sharedCaption), overwrite: false });
+      // Read as any caption is: a regular file inside the dataset, within the caption size limit.
+      const contents = await readRegularFile(sharedCaption.fsPath, MAX_CAPTION_BYTES, index.boundary).catch((err: Error) => err);
+      if (contents instanceof Error || contents === undefined) {
+        void vscode.window.showErrorMessage(`The shared caption cannot be copied: ${contents instanceof Error ? contents.message : 'it no longer exists'}. Nothing was renamed.`);
+        return;
+      }
+      edit.createFile(newCaption, { contents, overwrite: false });
     }
     const wasOpen = captionEditorTabs(uri);
     if (!(await vscode.workspace.applyEdit(edit, { isRefactoring: false }))) {
