@@ -208,6 +208,8 @@ export class DatasetService implements vscode.Disposable {
     const captionExt = index.options.captionExtension.toLowerCase();
     const folders = new Map<string, FolderNode>();
     for (const changed of paths) {
+      // Hidden files (the atomic writer's temp files among them) are never images or captions.
+      if (path.basename(changed).startsWith('.')) continue;
       const image = index.findImage(changed);
       const isCaption = changed.toLowerCase().endsWith(captionExt);
       const folder = nearestKnownFolder(index, path.dirname(changed));

@@ -197,4 +197,26 @@ describe('DatasetIndex.build', () => {
     const full = await DatasetIndex.build(root, indexOptions(), new AbortController().signal);
     assert.equal(full.size, 50);
   });
+
+  it('keeps showing the previous listing while a refresh walks the tree, then the new one at once', async () => {
+    const root = await temp.make();
+    const files: Record<string, string> = {};
+    for (let f = 0; f < 20; f++) for (let i = 0; i < 5; i++) files[`f${f}/s/img${i}.jpg`] = 'x';
+    await writeTree(root, files);
+    const index = await DatasetIndex.build(root, indexOptions());
+    assert.equal(index.size, 100);
+    await index.refreshFolder(root); // leaves the order to be recomputed by the next reader
+    await writeTree(root, { 'f3/s/new.jpg': 'x' });
+    const seen = new Set<string>();
+    let done = false;
+    const refreshed = index.refreshFolder(root).finally(() => (done = true));
+    const probe = path.join(root, 'f10', 's', 'img0.jpg');
+    while (!done) {
+      seen.add(`size ${index.size}, f3/s holds ${index.folder('f3/s')?.images.length}, f10/s/img0.jpg ${index.findImage(probe) ? 'found' : 'missing'}`);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await refreshed;
+    assert.deepEqual([...seen], ['size 100, f3/s holds 5, f10/s/img0.jpg found'], 'a half-walked tree was visible');
+    assert.equal(index.size, 101);
+  });
 });

@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { DatasetBoundary, isWithin } from '../files/datasetBoundary';
 import { compareNames, stemKey } from './imageFiles';
-import { scanFolder } from './folderScan';
+import { FolderListing, scanFolder } from './folderScan';
 import { sidecarName, sidecarSuffixProblem } from './sidecars';
 import { CaptionState, FolderNode, ImageEntry, IndexCounts, IndexOptions } from './types';
 
@@ -153,37 +153,41 @@ export class DatasetIndex {
     return folder;
   }
 
+  /**
+   * Walks the subtrees of `start` and only then puts what it found in place, in one synchronous
+   * step: while a refresh runs, the index keeps showing the previous listing instead of a tree
+   * whose subfolders are still empty.
+   */
   private async populate(start: FolderNode[], signal?: AbortSignal): Promise<void> {
-    for (const f of start) this.forgetSubtree(f, true);
     this.boundary.forgetCheckedFolders();
+    const rewalked = new Set<string>();
+    for (const f of start) collectRelPaths(f, rewalked);
+    /** Real folders claimed by this walk, and by folders outside the subtrees being walked again. */
+    const claimed = new Map<string, string>();
+    for (const [real, owner] of this.realFolders) if (!rewalked.has(owner) && this.folders.has(owner)) claimed.set(real, owner);
+    const found = new Map<FolderNode, { real?: string; error?: string; listing?: FolderListing; subfolders: FolderNode[] }>();
     const queue = [...start];
     const running = new Set<Promise<void>>();
     const scanOne = async (folder: FolderNode): Promise<void> => {
       const real = await fs.realpath(folder.absPath).catch(() => undefined);
       if (real === undefined) return; // vanished, or a link that no longer leads anywhere
-      const owner = this.realFolders.get(real);
-      if (owner !== undefined && owner !== folder.relPath && this.folders.has(owner)) return; // seen through another path
+      const owner = claimed.get(real);
+      if (owner !== undefined && owner !== folder.relPath) return; // seen through another path
       if (!this.boundary.contains(real)) {
         if (!this.options.followLinksOutside) {
-          folder.error = 'a link to a folder outside the dataset, not followed (the setting imageCaptioner.followLinksOutsideDataset allows it)';
-          this.folders.set(folder.relPath, folder);
+          found.set(folder, { error: 'a link to a folder outside the dataset, not followed (the setting imageCaptioner.followLinksOutsideDataset allows it)', subfolders: [] });
           return;
         }
         this.boundary.admit(real);
       }
-      this.realFolders.set(real, folder.relPath);
-      folder.realPath = real;
-      this.folders.set(folder.relPath, folder);
+      claimed.set(real, folder.relPath);
       const listing = await scanFolder(folder.absPath, this.options.imageExtensions, this.boundary);
-      folder.error = listing.error;
-      folder.images = this.makeImages(folder, listing.images, listing.otherFiles);
-      for (const image of folder.images) if (listing.outsideImages.has(image.name)) this.outsideImages.add(image);
       listing.subfolders.sort(compareNames);
-      folder.subfolders = this.options.recursive
-        ? listing.subfolders.map((name) =>
-            newFolder(path.join(folder.absPath, name), joinRel(folder.relPath, name), name, folder))
+      const subfolders = this.options.recursive
+        ? listing.subfolders.map((name) => newFolder(path.join(folder.absPath, name), joinRel(folder.relPath, name), name, folder))
         : [];
-      queue.push(...folder.subfolders);
+      found.set(folder, { real, listing, error: listing.error, subfolders });
+      queue.push(...subfolders);
     };
     while (queue.length > 0 || running.size > 0) {
       if (signal?.aborted) throw new IndexCancelledError();
@@ -192,6 +196,18 @@ export class DatasetIndex {
         running.add(job);
       }
       if (running.size > 0) await Promise.race(running);
+    }
+    if (signal?.aborted) throw new IndexCancelledError();
+    for (const f of start) this.forgetSubtree(f, true);
+    for (const f of start) if (!found.has(f)) found.set(f, { error: 'no longer exists', subfolders: [] });
+    for (const [folder, result] of found) {
+      folder.error = result.error;
+      folder.realPath = result.real;
+      folder.subfolders = result.subfolders;
+      folder.images = result.listing ? this.makeImages(folder, result.listing.images, result.listing.otherFiles) : [];
+      for (const image of folder.images) if (result.listing?.outsideImages.has(image.name)) this.outsideImages.add(image);
+      if (result.real) this.realFolders.set(result.real, folder.relPath);
+      this.folders.set(folder.relPath, folder);
     }
     // Folders that were links to an already visited real folder are dropped from their parents.
     for (const f of start) pruneUnvisited(f, this.folders);
@@ -248,6 +264,11 @@ function joinName(folder: string, name: string): string {
 
 function joinRel(parent: string, name: string): string {
   return parent ? `${parent}/${name}` : name;
+}
+
+function collectRelPaths(folder: FolderNode, into: Set<string>): void {
+  into.add(folder.relPath);
+  for (const sub of folder.subfolders) collectRelPaths(sub, into);
 }
 
 function pruneUnvisited(folder: FolderNode, known: Map<string, FolderNode>): void {
