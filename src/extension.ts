@@ -22,6 +22,7 @@ import { registerExportImportCommands } from './commands/exportImportCommands';
 import { registerLocalModelCommands } from './commands/localModelCommands';
 import { LocalModelService } from './services/localModelService';
 import { registerClipScoreCommands } from './commands/clipScoreCommands';
+import { showWarning } from './services/notifications';
 
 /** What the extension exposes to its integration tests (and to other extensions). */
 export interface ImageCaptionerApi {
@@ -41,7 +42,9 @@ export function activate(context: vscode.ExtensionContext): ImageCaptionerApi {
   const tree = new DatasetTreeProvider(dataset);
   const treeView = vscode.window.createTreeView('imageCaptioner.dataset', { treeDataProvider: tree, showCollapseAll: true, canSelectMany: true });
   const log = vscode.window.createOutputChannel('Image Captioner', { log: true });
-  const registry = new ModelRegistry(context.workspaceState);
+  const registry = new ModelRegistry(context.workspaceState, (problems) =>
+    void showWarning(`Image Captioner skipped ${problems.length} model entr${problems.length === 1 ? 'y' : 'ies'}: ${problems.join('; ')}`),
+  );
   const localModels = new LocalModelService(context, log);
   const providers = new ProviderFactory({ onWarning: (message) => log.warn(message), local: localModels.captionRunner });
   const captioning = new CaptioningService(registry, new ApiKeys(context.secrets), providers, dataset, log);

@@ -4,6 +4,7 @@ import { DatasetService } from '../services/datasetService';
 import { DatasetTreeNode, isImage } from '../views/datasetTreeProvider';
 import { captionNameFor, stemKey } from '../core/dataset/imageFiles';
 import { CAPTION_EDITOR_VIEW_TYPE } from '../webviews/captionEditorViewType';
+import { showError } from '../services/notifications';
 
 /** Resolves a stem collision: renames one image (optionally copying the shared caption to it). */
 export function registerRenameImageCommand(dataset: DatasetService): vscode.Disposable {
@@ -43,7 +44,7 @@ export function registerRenameImageCommand(dataset: DatasetService): vscode.Disp
     }
     const wasOpen = captionEditorTabs(uri);
     if (!(await vscode.workspace.applyEdit(edit, { isRefactoring: false }))) {
-      void vscode.window.showErrorMessage(`Could not rename ${name} to ${newName}.`);
+      void showError(`Could not rename ${name} to ${newName}.`);
       return;
     }
     await dataset.refresh();

@@ -14,7 +14,11 @@ export class ModelRegistry implements vscode.Disposable {
   private readonly subscription: vscode.Disposable;
   readonly onDidChange = this.changeEmitter.event;
 
-  constructor(private readonly workspaceState: vscode.Memento) {
+  constructor(
+    private readonly workspaceState: vscode.Memento,
+    /** Told which entries of the user's models were skipped, and why, on each reload that skips some. */
+    private readonly onProblems: (problems: readonly string[]) => void,
+  ) {
     this.reload();
     this.subscription = vscode.workspace.onDidChangeConfiguration((e) => {
       if (affectsModels(e)) this.reload();
@@ -46,9 +50,7 @@ export class ModelRegistry implements vscode.Disposable {
   private reload(): void {
     const { models, problems } = resolveCatalog(catalog, readUserModels());
     this.models = models;
-    if (problems.length > 0) {
-      void vscode.window.showWarningMessage(`Image Captioner skipped ${problems.length} model entr${problems.length === 1 ? 'y' : 'ies'}: ${problems.join('; ')}`);
-    }
+    if (problems.length > 0) this.onProblems(problems);
     this.changeEmitter.fire();
   }
 

@@ -11,6 +11,8 @@ import { ModelRegistry } from '../providers/modelRegistry';
 import { ProviderFactory } from '../providers/providerFactory';
 import { ModelEntry, ProviderError } from '../providers/types';
 import { DatasetService } from './datasetService';
+import { showError, showWarning } from './notifications';
+import { inputMessageText, labelText } from './plainText';
 
 export interface GenerateRequest {
   readonly imagePath: string;
@@ -57,12 +59,12 @@ export class CaptioningService {
    */
   async prepareToSend(model: ModelEntry): Promise<{ apiKey?: string } | undefined> {
     if (!vscode.workspace.isTrusted) {
-      void vscode.window.showWarningMessage('Image Captioner sends no request from an untrusted workspace. Trust this folder to caption with models.');
+      void showWarning('Image Captioner sends no request from an untrusted workspace. Trust this folder to caption with models.');
       return undefined;
     }
     const settings = readGenerationSettings();
     if (settings.paramsError) {
-      void vscode.window.showErrorMessage(settings.paramsError);
+      void showError(settings.paramsError);
       return undefined;
     }
     if (model.key === 'none') return {};
@@ -75,7 +77,7 @@ export class CaptioningService {
   async askForKey(keyName: string, prompt?: string): Promise<string | undefined> {
     const value = await vscode.window.showInputBox({
       title: `API key for ${ApiKeys.label(keyName)}`,
-      prompt: `${prompt ?? ''} It is kept in VS Code's secret storage, never in settings.`.trim(),
+      prompt: inputMessageText(`${prompt ?? ''} It is kept in VS Code's secret storage, never in settings.`.trim()),
       password: true,
       ignoreFocusOut: true,
       validateInput: (v) => (v.trim().length < 8 ? 'This does not look like an API key.' : undefined),
@@ -143,12 +145,12 @@ export class CaptioningService {
     }
     const items: Array<vscode.QuickPickItem & { model?: ModelEntry }> = [];
     for (const [service, models] of byService) {
-      items.push({ label: service, kind: vscode.QuickPickItemKind.Separator });
+      items.push({ label: labelText(service), kind: vscode.QuickPickItemKind.Separator });
       for (const model of models) {
         items.push({
-          label: `${model.id === selected?.id ? '$(check) ' : ''}${model.label}`,
-          description: model.model ?? model.baseUrl,
-          detail: model.note,
+          label: `${model.id === selected?.id ? '$(check) ' : ''}${labelText(model.label)}`,
+          description: labelText(model.model ?? model.baseUrl ?? ''),
+          detail: model.note === undefined ? undefined : labelText(model.note),
           model,
         });
       }

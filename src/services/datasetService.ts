@@ -7,6 +7,7 @@ import { ImageHealth } from '../core/images/imageHealth';
 import { FolderNode, ImageEntry } from '../core/dataset/types';
 import { affectsIndex, readIndexOptions } from '../settings';
 import { ChangeBatcher } from './changeBatcher';
+import { showError } from './notifications';
 
 export type DatasetState = 'noFolder' | 'indexing' | 'empty' | 'ready';
 
@@ -118,7 +119,7 @@ export class DatasetService implements vscode.Disposable {
       if (err instanceof IndexCancelledError) return;
       this.current = undefined;
       this.setState('noFolder');
-      void vscode.window.showErrorMessage(`Image Captioner could not open ${rootPath}: ${(err as Error).message}`);
+      void showError(`Image Captioner could not open ${rootPath}: ${(err as Error).message}`);
     }
   }
 
