@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
 import { ApiKeys } from '../providers/apiKeys';
 import { CaptioningService } from '../services/captioningService';
+import type { KeyDestinationGate } from '../services/keyDestinationGate';
+import { labelText } from '../services/plainText';
 import { CaptionEditorProvider } from '../webviews/captionEditorProvider';
 import { showInformation } from '../services/notifications';
 
@@ -21,6 +23,7 @@ export function registerModelCommands(captioning: CaptioningService, editors: Ca
       await captioning.keys.clear(picked.key);
       void showInformation(`Stored API key for ${picked.label} removed.`);
     }),
+    vscode.commands.registerCommand('imageCaptioner.forgetKeyDestinations', () => forgetKeyDestinations(captioning.keyGate)),
     vscode.commands.registerCommand('imageCaptioner.selectModel', () => captioning.pickModel('Caption with which model?')),
     vscode.commands.registerCommand('imageCaptioner.generateCaption', (modelIds?: string[]) => editors.generateInActiveEditor(modelIds)),
     vscode.commands.registerCommand('imageCaptioner.compareModels', (modelIds?: string[]) =>
@@ -28,4 +31,21 @@ export function registerModelCommands(captioning: CaptioningService, editors: Ca
     ),
     vscode.commands.registerCommand('imageCaptioner.showCaptioningLog', () => captioning.log.show()),
   ];
+}
+
+/** Lists the approved (key, origin) pairs; the picked ones are forgotten, so their next request asks again. */
+async function forgetKeyDestinations(gate: KeyDestinationGate): Promise<number> {
+  const approved = gate.approved();
+  if (approved.length === 0) {
+    void showInformation('No API key has been approved for a host other than its own.');
+    return 0;
+  }
+  const picked = await vscode.window.showQuickPick(
+    approved.map((pair) => ({ label: labelText(pair.origin), description: ApiKeys.label(pair.key), picked: true, pair })),
+    { title: 'Forget which approved API key destinations?', canPickMany: true },
+  );
+  if (!picked?.length) return 0;
+  const forgotten = await gate.forget(picked.map((p) => p.pair));
+  void showInformation(`Forgot ${forgotten} approved API key destination${forgotten === 1 ? '' : 's'}; the next request there asks again.`);
+  return forgotten;
 }

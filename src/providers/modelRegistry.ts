@@ -10,6 +10,8 @@ const SELECTED_KEY = 'imageCaptioner.selectedModel';
 /** The models the user can pick: the built-in catalog plus `imageCaptioner.models`, kept current. */
 export class ModelRegistry implements vscode.Disposable {
   private models: readonly ModelEntry[] = [];
+  /** The catalogue's own models, before the user's settings: they define where each key belongs. */
+  readonly builtIn: readonly ModelEntry[] = resolveCatalog(catalog).models;
   private readonly changeEmitter = new vscode.EventEmitter<void>();
   private readonly subscription: vscode.Disposable;
   readonly onDidChange = this.changeEmitter.event;

@@ -11,6 +11,7 @@ import { ModelRegistry } from '../providers/modelRegistry';
 import { ProviderFactory } from '../providers/providerFactory';
 import { ModelEntry, ProviderError } from '../providers/types';
 import { DatasetService } from './datasetService';
+import type { KeyDestinationGate } from './keyDestinationGate';
 import { showError, showWarning } from './notifications';
 import { inputMessageText, labelText } from './plainText';
 
@@ -28,6 +29,8 @@ export class CaptioningService {
   constructor(
     readonly registry: ModelRegistry,
     readonly keys: ApiKeys,
+    /** Where keys may go: their own hosts, and origins the user approved. */
+    readonly keyGate: KeyDestinationGate,
     private readonly factory: ProviderFactory,
     private readonly dataset: DatasetService,
     readonly log: vscode.LogOutputChannel,
@@ -54,8 +57,9 @@ export class CaptioningService {
   }
 
   /**
-   * What the model needs before a request may leave: a trusted workspace and its key. Asks for a
-   * missing key; returns undefined (after telling the user why) when the request must not be sent.
+   * What the model needs before a request may leave: a trusted workspace, its key, and a destination
+   * that key may go to. Asks for a missing key or an unapproved destination; returns undefined (after
+   * telling the user why) when the request must not be sent.
    */
   async prepareToSend(model: ModelEntry): Promise<{ apiKey?: string } | undefined> {
     if (!vscode.workspace.isTrusted) {
@@ -68,6 +72,7 @@ export class CaptioningService {
       return undefined;
     }
     if (model.key === 'none') return {};
+    if (!(await this.keyGate.allow(model))) return undefined;
     const existing = await this.keys.get(model.key);
     if (existing) return { apiKey: existing };
     const entered = await this.askForKey(model.key, `${model.label} needs an API key (${ApiKeys.label(model.key)}).`);
