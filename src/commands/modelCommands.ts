@@ -10,7 +10,7 @@ import { showInformation } from '../services/notifications';
 export function registerModelCommands(captioning: CaptioningService, editors: CaptionEditorProvider): vscode.Disposable[] {
   const keyNames = (): string[] => [...new Set(['nvidia', 'huggingface', 'openai', ...captioning.registry.all().map((m) => m.key)])].filter((k) => k !== 'none');
   const pickKey = (title: string): Thenable<{ label: string; key: string } | undefined> =>
-    vscode.window.showQuickPick(keyNames().map((key) => ({ label: ApiKeys.label(key), key })), { title });
+    vscode.window.showQuickPick(keyNames().map((key) => ({ label: labelText(ApiKeys.label(key)), key })), { title });
   return [
     vscode.commands.registerCommand('imageCaptioner.setApiKey', async (keyName?: string) => {
       const key = keyName ?? (await pickKey('Set the API key of which service?'))?.key;
@@ -21,7 +21,7 @@ export function registerModelCommands(captioning: CaptioningService, editors: Ca
       const picked = await pickKey('Forget the stored API key of which service?');
       if (!picked) return;
       await captioning.keys.clear(picked.key);
-      void showInformation(`Stored API key for ${picked.label} removed.`);
+      void showInformation(`Stored API key for ${ApiKeys.label(picked.key)} removed.`);
     }),
     vscode.commands.registerCommand('imageCaptioner.forgetKeyDestinations', () => forgetKeyDestinations(captioning.keyGate)),
     vscode.commands.registerCommand('imageCaptioner.selectModel', () => captioning.pickModel('Caption with which model?')),
