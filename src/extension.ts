@@ -22,6 +22,9 @@ import { registerExportImportCommands } from './commands/exportImportCommands';
 import { registerLocalModelCommands } from './commands/localModelCommands';
 import { LocalModelService } from './services/localModelService';
 import { registerClipScoreCommands } from './commands/clipScoreCommands';
+import { showWarning } from './services/notifications';
+import { KeyDestinationGate } from './services/keyDestinationGate';
+import { ownOrigins } from './providers/keyDestinations';
 
 /** What the extension exposes to its integration tests (and to other extensions). */
 export interface ImageCaptionerApi {
@@ -41,10 +44,13 @@ export function activate(context: vscode.ExtensionContext): ImageCaptionerApi {
   const previews = new ImagePreviews(vscode.Uri.joinPath(context.globalStorageUri, 'previews'));
   const tree = new DatasetTreeProvider(dataset);
   const treeView = vscode.window.createTreeView('imageCaptioner.dataset', { treeDataProvider: tree, showCollapseAll: true, canSelectMany: true });
-  const registry = new ModelRegistry(context.workspaceState);
+  const registry = new ModelRegistry(context.workspaceState, (problems) =>
+    void showWarning(`Image Captioner skipped ${problems.length} model entr${problems.length === 1 ? 'y' : 'ies'}: ${problems.join('; ')}`),
+  );
   const localModels = new LocalModelService(context, log);
   const providers = new ProviderFactory({ onWarning: (message) => log.warn(message), local: localModels.captionRunner });
-  const captioning = new CaptioningService(registry, new ApiKeys(context.secrets), providers, dataset, log);
+  const keyGate = new KeyDestinationGate(context.globalState, ownOrigins(registry.builtIn), log);
+  const captioning = new CaptioningService(registry, new ApiKeys(context.secrets), keyGate, providers, dataset, log);
   const editors = new CaptionEditorProvider(context, dataset, previews, captioning);
   const documents = new VirtualDocuments();
   const bulk = new BulkEditService(dataset, documents, (captionPath) => editors.hasUnsavedCaption(captionPath));

@@ -9,6 +9,8 @@ import { BatchReport, BatchRunner } from '../services/batchRunner';
 import { CaptioningService } from '../services/captioningService';
 import { DatasetService } from '../services/datasetService';
 import { DatasetTreeNode, DatasetTreeProvider } from '../views/datasetTreeProvider';
+import { showError, showInformation, showWarning } from '../services/notifications';
+import { labelText } from '../services/plainText';
 
 /** Caption All / Uncaptioned / Selected / Filtered, Resume, and Retry Failed. */
 export function registerBatchCommands(
@@ -30,7 +32,7 @@ export function registerBatchCommands(
       const why = outside.length
         ? 'The chosen images are links to files outside the dataset folder: they are never sent to a model.'
         : collisions ? 'Every chosen image shares its caption file with another image: rename them first.' : 'No images to caption.';
-      void vscode.window.showInformationMessage(why);
+      void showInformation(why);
       return;
     }
     const model = await captioning.currentModel();
@@ -48,7 +50,7 @@ export function registerBatchCommands(
     const { summary, failedItems, model } = result;
     const text = `${summary.cancelled ? 'Captioning cancelled' : 'Captioning finished'}: ${summary.written} written, ${summary.skipped} skipped, ${summary.failed} failed${summary.pending ? `, ${summary.pending} left (Resume continues)` : ''}.`;
     const actions = [failedItems.length ? 'Retry Failed' : undefined, 'Show Log'].filter((a): a is string => Boolean(a));
-    const shown = summary.failed ? vscode.window.showWarningMessage(text, ...actions) : vscode.window.showInformationMessage(text, ...actions);
+    const shown = summary.failed ? showWarning(text, ...actions) : showInformation(text, ...actions);
     void shown.then(async (choice) => {
       if (choice === 'Show Log') captioning.log.show();
       if (choice === 'Retry Failed') await report(await runner.run(failedItems, model, 'overwrite', `Retrying ${failedItems.length} failed images`).catch(cancelledIsFine));
@@ -58,7 +60,7 @@ export function registerBatchCommands(
   const ready = async (): Promise<boolean> => {
     await dataset.whenReady();
     if (dataset.index && dataset.index.size > 0) return true;
-    void vscode.window.showInformationMessage('Open a dataset folder with images first.');
+    void showInformation('Open a dataset folder with images first.');
     return false;
   };
 
@@ -81,13 +83,13 @@ export function registerBatchCommands(
     vscode.commands.registerCommand('imageCaptioner.resumeCaptioning', async () => {
       const jobs = await runner.unfinished();
       if (jobs.length === 0) {
-        void vscode.window.showInformationMessage('No unfinished captioning job in this workspace.');
+        void showInformation('No unfinished captioning job in this workspace.');
         return;
       }
       const picked = await vscode.window.showQuickPick(
         jobs.map((job) => ({
           label: `${job.remaining} of ${job.total} images left`,
-          description: `${captioning.registry.find(job.modelId)?.label ?? job.modelId ?? 'unknown model'} · ${job.mode}`,
+          description: labelText(`${captioning.registry.find(job.modelId)?.label ?? job.modelId ?? 'unknown model'} · ${job.mode}`),
           detail: `Started ${new Date(job.created).toLocaleString()} · ${job.done} done, ${job.failed} failed`,
           job,
         })),
@@ -96,7 +98,7 @@ export function registerBatchCommands(
       if (!picked) return;
       const model = captioning.registry.find(picked.job.modelId);
       if (!model) {
-        void vscode.window.showErrorMessage(`The job's model ${picked.job.modelId} is no longer configured; add it back in imageCaptioner.models to resume.`);
+        void showError(`The job's model ${picked.job.modelId} is no longer configured; add it back in imageCaptioner.models to resume.`);
         return;
       }
       await report(await runner.resume(picked.job, model).catch(cancelledIsFine));
@@ -119,7 +121,7 @@ async function chooseMode(images: readonly ImageEntry[]): Promise<BatchMode | un
   const picked = await vscode.window.showQuickPick(options, { title: `${captioned} of ${images.length} images already have a caption` });
   if (!picked) return undefined;
   if (picked.mode === 'overwrite') {
-    const ok = await vscode.window.showWarningMessage(`Overwrite ${captioned} existing caption${captioned === 1 ? '' : 's'}?`, { modal: true }, 'Overwrite');
+    const ok = await showWarning(`Overwrite ${captioned} existing caption${captioned === 1 ? '' : 's'}?`, { modal: true }, 'Overwrite');
     if (ok !== 'Overwrite') return undefined;
   }
   return picked.mode;
@@ -127,7 +129,7 @@ async function chooseMode(images: readonly ImageEntry[]): Promise<BatchMode | un
 
 function cancelledIsFine(err: unknown): undefined {
   if (err instanceof vscode.CancellationError) return undefined;
-  void vscode.window.showErrorMessage(`Captioning failed: ${(err as Error).message}`);
+  void showError(`Captioning failed: ${(err as Error).message}`);
   return undefined;
 }
 

@@ -11,6 +11,7 @@ import { ClipScoreTreeProvider } from '../views/clipScoreTreeProvider';
 import { CAPTION_EDITOR_VIEW_TYPE } from '../webviews/captionEditorViewType';
 import { Requests } from '../worker/protocol';
 import type { ScopePicker } from './scopePicker';
+import { showError, showInformation, showWarning, withNotificationProgress } from '../services/notifications';
 
 const VIEW_ID = 'imageCaptioner.clipScores';
 const PROGRESS_INTERVAL_MS = 1000;
@@ -82,8 +83,8 @@ async function runScores(scores: ClipScoreService, scopes: ScopePicker, arg: unk
   // Whatever stage a cancellation interrupts (reading captions, embedding), it says "cancelled".
   const controller = new AbortController();
   try {
-    const run = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `CLIP score of ${scope.label}`, cancellable: true },
+    const run = await withNotificationProgress(
+      { title: `CLIP score of ${scope.label}`, cancellable: true },
       (progress, token) => {
         token.onCancellationRequested(() => controller.abort());
         let reported = 0;
@@ -109,10 +110,10 @@ async function runScores(scores: ClipScoreService, scopes: ScopePicker, arg: unk
     const parts = [`Scored ${scored.length} pairs of ${scope.label}: ${below} below ${threshold}.`];
     if (run.skipped) parts.push(`${run.skipped} images without a caption were skipped.`);
     if (failed) parts.push(`${failed} could not be scored (see the CLIP Scores view).`);
-    void vscode.window.showInformationMessage(parts.join(' '));
+    void showInformation(parts.join(' '));
   } catch (err) {
-    if (controller.signal.aborted) void vscode.window.showInformationMessage('CLIP score cancelled.');
-    else void vscode.window.showErrorMessage(`CLIP score failed: ${(err as Error).message}`);
+    if (controller.signal.aborted) void showInformation('CLIP score cancelled.');
+    else void showError(`CLIP score failed: ${(err as Error).message}`);
   }
 }
 
@@ -122,18 +123,18 @@ async function scoreCurrent(scores: ClipScoreService, dataset: DatasetService, s
   await dataset.whenReady();
   const image = imagePath ? dataset.index?.findImage(imagePath) : undefined;
   if (!imagePath || !image) {
-    void vscode.window.showInformationMessage('Open an image of the dataset in the caption editor first.');
+    void showInformation('Open an image of the dataset in the caption editor first.');
     return undefined;
   }
   try {
     const { results } = await scores.score([image]);
     const result = results[0];
     if (!result) {
-      void vscode.window.showInformationMessage(`${image.name} has no caption to score.`);
+      void showInformation(`${image.name} has no caption to score.`);
       return undefined;
     }
     if (!isScored(result)) {
-      void vscode.window.showErrorMessage(`CLIP score of ${image.name} failed: ${result.error}`);
+      void showError(`CLIP score of ${image.name} failed: ${result.error}`);
       return undefined;
     }
     const threshold = scores.threshold();
@@ -142,10 +143,10 @@ async function scoreCurrent(scores: ClipScoreService, dataset: DatasetService, s
     status.tooltip = `CLIP score of ${image.name} and its caption${low ? ` (below ${threshold})` : ''}`;
     status.backgroundColor = low ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
     status.show();
-    void vscode.window.showInformationMessage(`CLIP score of ${image.name}: ${formatScore(result.score)}${low ? ` (below ${threshold})` : ''}.`);
+    void showInformation(`CLIP score of ${image.name}: ${formatScore(result.score)}${low ? ` (below ${threshold})` : ''}.`);
     return result;
   } catch (err) {
-    void vscode.window.showErrorMessage(`CLIP score failed: ${(err as Error).message}`);
+    void showError(`CLIP score failed: ${(err as Error).message}`);
     return undefined;
   }
 }
@@ -156,16 +157,16 @@ async function moveLowScoring(scores: ClipScoreService, dataset: DatasetService,
   try {
     destination = scores.failedFolderPath();
   } catch (err) {
-    void vscode.window.showErrorMessage((err as Error).message);
+    void showError((err as Error).message);
     return undefined;
   }
   if (flagged.length === 0 || !destination) {
-    void vscode.window.showInformationMessage(scores.lastRun ? `No pair scored below ${scores.threshold()}.` : 'Run "CLIP Score…" first.');
+    void showInformation(scores.lastRun ? `No pair scored below ${scores.threshold()}.` : 'Run "CLIP Score…" first.');
     return undefined;
   }
   const shown = dataset.index?.relativePath(destination) ?? destination;
   if (!confirmed) {
-    const answer = await vscode.window.showWarningMessage(
+    const answer = await showWarning(
       `Move ${flagged.length} low-scoring pairs (CLIP score below ${scores.threshold()}) with their captions into "${shown}/"?`,
       { modal: true, detail: 'Each image keeps its folder below the destination. Files already there are never overwritten.' },
       'Move',
@@ -179,7 +180,7 @@ async function moveLowScoring(scores: ClipScoreService, dataset: DatasetService,
 
 async function undoMove(scores: ClipScoreService): Promise<MoveOutcome | undefined> {
   if (!scores.canUndoMove) {
-    void vscode.window.showInformationMessage('No move of low-scoring pairs to undo.');
+    void showInformation('No move of low-scoring pairs to undo.');
     return undefined;
   }
   const outcome = await scores.undoMove();
@@ -192,8 +193,8 @@ function reportMoves(done: string, outcome: MoveOutcome): void {
     ...outcome.refused.map((r) => `${path.basename(r.pair.imagePath)}: ${r.existing.join(', ')} already exists`),
     ...outcome.failed.map((f) => `${path.basename(f.pair.imagePath)}: ${f.error}`),
   ];
-  if (problems.length === 0) void vscode.window.showInformationMessage(done);
-  else void vscode.window.showWarningMessage(`${done} ${problems.length} left in place: ${problems.slice(0, 5).join('; ')}${problems.length > 5 ? '; …' : ''}`);
+  if (problems.length === 0) void showInformation(done);
+  else void showWarning(`${done} ${problems.length} left in place: ${problems.slice(0, 5).join('; ')}${problems.length > 5 ? '; …' : ''}`);
 }
 
 function activeCaptionEditorImage(): string | undefined {

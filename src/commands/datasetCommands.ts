@@ -7,6 +7,8 @@ import { CAPTION_EDITOR_VIEW_TYPE } from '../webviews/captionEditorViewType';
 import { readIndexOptions } from '../settings';
 import { isImageName } from '../core/dataset/imageFiles';
 import { parseQuery } from '../core/dataset/query';
+import { showError, showInformation } from '../services/notifications';
+import { inputMessageText } from '../services/plainText';
 
 /** Opening the dataset, the caption editor, filtering and revealing images. */
 export function registerDatasetCommands(
@@ -47,7 +49,7 @@ export function registerDatasetCommands(
       const uri = arg ?? editors.activeDocument?.uri ?? vscode.window.activeTextEditor?.document.uri;
       const image = uri && dataset.index?.findImage(uri.fsPath);
       if (!image) {
-        void vscode.window.showInformationMessage('This file is not an image of the open dataset.');
+        void showInformation('This file is not an image of the open dataset.');
         return;
       }
       await treeView.reveal(image, { select: true, focus: true, expand: true });
@@ -62,7 +64,7 @@ export function registerDatasetCommands(
             if (text.trim()) parseQuery(text);
             return undefined;
           } catch (err) {
-            return (err as Error).message;
+            return inputMessageText((err as Error).message);
           }
         },
       }));
@@ -70,7 +72,7 @@ export function registerDatasetCommands(
       try {
         await tree.setFilter(value);
       } catch (err) {
-        void vscode.window.showErrorMessage(`Filter: ${(err as Error).message}`);
+        void showError(`Filter: ${(err as Error).message}`);
         return;
       }
       updateViewTitle(dataset, tree, treeView);
@@ -111,7 +113,7 @@ async function imageUriFrom(arg: vscode.Uri | DatasetTreeNode | undefined, datas
   await dataset.whenReady();
   const index = dataset.index;
   if (!index || index.size === 0) {
-    void vscode.window.showInformationMessage('Open a dataset folder with images first.');
+    void showInformation('Open a dataset folder with images first.');
     return undefined;
   }
   const first = index.nextUncaptioned(undefined) ?? index.at(0)!;

@@ -14,6 +14,8 @@ import { DatasetService } from '../services/datasetService';
 import { ScopePicker } from './scopePicker';
 import { captionStatistics } from '../core/edits/captionStatistics';
 import { statisticsMarkdown } from '../services/statisticsReport';
+import { showError, showInformation, showWarning } from '../services/notifications';
+import { inputMessageText } from '../services/plainText';
 
 /** Arguments a test or another extension can pass to skip the prompts (the preview is still shown). */
 export interface FindReplaceArgs extends Partial<FindOptions> {
@@ -40,7 +42,7 @@ export function registerEditCommands(
       .map((img) => ({ imagePath: index.imagePath(img), captionPath: index.captionPath(img) }))
       .filter((p) => !seen.has(p.captionPath) && Boolean(seen.add(p.captionPath)));
     const { sources, failures } = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Reading captions' }, () => readCaptionSources(pairs, index.boundary));
-    if (failures.length) void vscode.window.showWarningMessage(`${failures.length} caption(s) left out: ${failures.slice(0, 3).map((f) => f.message).join('; ')}${failures.length > 3 ? '; …' : ''}`);
+    if (failures.length) void showWarning(`${failures.length} caption(s) left out: ${failures.slice(0, 3).map((f) => f.message).join('; ')}${failures.length > 3 ? '; …' : ''}`);
     return sources.map((s) => ({ ...s, text: unsavedText(s.captionPath) ?? s.text }));
   };
 
@@ -51,19 +53,19 @@ export function registerEditCommands(
       plan = makePlan();
     } catch (err) {
       if (err instanceof EditOptionError) {
-        void vscode.window.showErrorMessage(err.message);
+        void showError(err.message);
         return;
       }
       throw err;
     }
     if (plan.deletions.length && !autoApply) {
-      const ok = await vscode.window.showWarningMessage(`Delete ${plan.deletions.length} empty caption file(s)?`, { modal: true }, 'Delete');
+      const ok = await showWarning(`Delete ${plan.deletions.length} empty caption file(s)?`, { modal: true }, 'Delete');
       if (ok !== 'Delete') return;
     }
     if (!(await bulk.preview(plan, autoApply))) return;
     const { changed, conflicts } = await bulk.apply(plan);
     const tail = conflicts.length ? ` ${conflicts.length} caption(s) changed on disk since the preview were left alone.` : '';
-    void vscode.window.showInformationMessage(`${plan.operation}: ${changed} caption(s) changed.${tail}`, 'Undo').then((choice) => {
+    void showInformation(`${plan.operation}: ${changed} caption(s) changed.${tail}`, 'Undo').then((choice) => {
       if (choice === 'Undo') void vscode.commands.executeCommand('imageCaptioner.undoBulkEdit');
     });
   };
@@ -156,11 +158,11 @@ export function registerEditCommands(
     vscode.commands.registerCommand('imageCaptioner.undoBulkEdit', async () => {
       const { restored, skipped, label } = await bulk.undoLast();
       if (!label) {
-        void vscode.window.showInformationMessage('No bulk edit to undo.');
+        void showInformation('No bulk edit to undo.');
         return;
       }
       const tail = skipped.length ? ` ${skipped.length} caption(s) changed since were left as they are.` : '';
-      void vscode.window.showInformationMessage(`Undid "${label}": ${restored} caption file(s) restored.${tail}`);
+      void showInformation(`Undid "${label}": ${restored} caption file(s) restored.${tail}`);
     }),
   ];
 }
@@ -187,7 +189,7 @@ async function askFind(sources: readonly CaptionSource[], options: Omit<FindOpti
         const count = countMatches(sources, { ...options, find });
         return { message: `${count.matches} match${count.matches === 1 ? '' : 'es'} in ${count.files} caption${count.files === 1 ? '' : 's'}`, severity: vscode.InputBoxValidationSeverity.Info };
       } catch (err) {
-        return (err as Error).message;
+        return inputMessageText((err as Error).message);
       }
     },
   });

@@ -10,6 +10,7 @@ import { ImageEntry } from '../core/dataset/types';
 import { BulkEditService } from '../services/bulkEditService';
 import { DatasetService } from '../services/datasetService';
 import { ScopePicker } from './scopePicker';
+import { showError, showInformation, withNotificationProgress } from '../services/notifications';
 
 /** Exports (WebDataset, the seed's zip, imagefolder, CSV/JSONL) and caption-set imports. */
 /** Options the export commands take from their callers (tests, other extensions), skipping the questions. */
@@ -27,7 +28,7 @@ export function registerExportImportCommands(dataset: DatasetService, scopes: Sc
   /** Runs one export with a cancellable progress notification and reports what was skipped. */
   const runExport = async (title: string, images: readonly ImageEntry[], work: (samples: ExportSample[], control: { signal: AbortSignal; onProgress: (done: number, total: number, bytes: number) => void }) => Promise<ExportReport>): Promise<void> => {
     const samples = samplesOf(images);
-    const report = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
+    const report = await withNotificationProgress({ title, cancellable: true }, async (progress, token) => {
       const abort = new AbortController();
       token.onCancellationRequested(() => abort.abort());
       let last = 0;
@@ -43,13 +44,13 @@ export function registerExportImportCommands(dataset: DatasetService, scopes: Sc
       });
     });
     if (!report) {
-      void vscode.window.showInformationMessage(`${title}: cancelled; no partial file was left.`);
+      void showInformation(`${title}: cancelled; no partial file was left.`);
       return;
     }
     for (const s of report.skipped) log.info(`export skipped ${s.path}: ${s.reason}${s.detail ? ` (${s.detail})` : ''}`);
     const skipped = report.skipped.length ? `, ${report.skipped.length} skipped (see the log)` : '';
     // Not awaited: the command ends with the export, whether or not anyone clicks.
-    void vscode.window.showInformationMessage(`${title}: ${report.samples} samples in ${report.files.length} file(s), ${(report.bytes / 1e6).toFixed(1)} MB${skipped}.`, 'Reveal', 'Show Log').then((choice) => {
+    void showInformation(`${title}: ${report.samples} samples in ${report.files.length} file(s), ${(report.bytes / 1e6).toFixed(1)} MB${skipped}.`, 'Reveal', 'Show Log').then((choice) => {
       if (choice === 'Reveal' && report.files[0]) void vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(report.files[0]));
       if (choice === 'Show Log') log.show();
     });
@@ -121,7 +122,7 @@ export function registerExportImportCommands(dataset: DatasetService, scopes: Sc
         const bytes = await readImportSource(file);
         parsed = parseCaptionSource(bytes, path.basename(file), { format: detectFormat(path.basename(file), bytes.subarray(0, DETECT_BYTES)) });
       } catch (err) {
-        void vscode.window.showErrorMessage(`Cannot import ${path.basename(file)}: ${(err as Error).message}`);
+        void showError(`Cannot import ${path.basename(file)}: ${(err as Error).message}`);
         return;
       }
       const perImage = mostPerImage(parsed.records.map((r) => r.image));
@@ -145,7 +146,7 @@ export function registerExportImportCommands(dataset: DatasetService, scopes: Sc
       if (!(await bulk.preview(editPlan, options?.autoApply))) return;
       const { changed, conflicts } = await bulk.apply(editPlan);
       const unmatched = plan.unmatched.length + plan.ambiguous.length;
-      void vscode.window.showInformationMessage(`Imported captions for ${changed} image(s)${plan.skippedExisting ? `, ${plan.skippedExisting} kept their caption` : ''}${unmatched ? `, ${unmatched} row(s) matched no single image (see the log)` : ''}${conflicts.length ? `, ${conflicts.length} changed meanwhile and left alone` : ''}.`);
+      void showInformation(`Imported captions for ${changed} image(s)${plan.skippedExisting ? `, ${plan.skippedExisting} kept their caption` : ''}${unmatched ? `, ${unmatched} row(s) matched no single image (see the log)` : ''}${conflicts.length ? `, ${conflicts.length} changed meanwhile and left alone` : ''}.`);
     }),
   ];
 }

@@ -3,6 +3,8 @@ import { modelRef } from '../providers/local/localProvider';
 import type { ModelRegistry } from '../providers/modelRegistry';
 import { formatBytes, LocalModelService } from '../services/localModelService';
 import { Requests, type CachedModel, type LocalTask, type ModelRef } from '../worker/protocol';
+import { showError, showInformation, showWarning, withNotificationProgress } from '../services/notifications';
+import { labelText } from '../services/plainText';
 
 /** Model management: what is cached (with sizes), deleting one, downloading one ahead of use. */
 export function registerLocalModelCommands(local: LocalModelService, registry: ModelRegistry): vscode.Disposable[] {
@@ -17,7 +19,7 @@ async function manageModels(local: LocalModelService, registry: ModelRegistry): 
   type Item = vscode.QuickPickItem & { model?: CachedModel; download?: true };
   const total = cached.reduce((sum, m) => sum + m.bytes, 0);
   const items: Item[] = [
-    ...cached.map((model) => ({ label: model.id, description: `${formatBytes(model.bytes)} · ${model.files} files`, detail: model.folder, model })),
+    ...cached.map((model) => ({ label: labelText(model.id), description: `${formatBytes(model.bytes)} · ${model.files} files`, detail: labelText(model.folder), model })),
     { label: '$(cloud-download) Download a model…', download: true as const },
   ];
   const picked = await vscode.window.showQuickPick(items, {
@@ -31,14 +33,14 @@ async function manageModels(local: LocalModelService, registry: ModelRegistry): 
   if (action === 'Reveal Folder') {
     await vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(model.folder));
   } else if (action === 'Delete') {
-    const confirm = await vscode.window.showWarningMessage(
+    const confirm = await showWarning(
       `Delete ${model.id} (${formatBytes(model.bytes)}) from the model cache? It is downloaded again on next use.`,
       { modal: true },
       'Delete',
     );
     if (confirm !== 'Delete') return;
     const { deleted } = await local.request(Requests.deleteCachedModel, { id: model.id });
-    void vscode.window.showInformationMessage(deleted ? `Deleted ${model.id}.` : `${model.id} was no longer in the cache.`);
+    void showInformation(deleted ? `Deleted ${model.id}.` : `${model.id} was no longer in the cache.`);
   }
 }
 
@@ -46,26 +48,26 @@ async function downloadModel(local: LocalModelService, registry: ModelRegistry, 
   const ref = given ?? (await pickModelToDownload(local, registry));
   if (!ref) return;
   try {
-    const { device } = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Preparing ${ref.id}`, cancellable: true },
+    const { device } = await withNotificationProgress(
+      { title: `Preparing ${ref.id}`, cancellable: true },
       (_progress, token) => {
         const controller = new AbortController();
         token.onCancellationRequested(() => controller.abort());
         return local.request(Requests.prepareModel, { model: ref }, { signal: controller.signal });
       },
     );
-    void vscode.window.showInformationMessage(`${ref.id} is ready (runs on ${device}).`);
+    void showInformation(`${ref.id} is ready (runs on ${device}).`);
   } catch (error) {
-    void vscode.window.showErrorMessage(error instanceof Error ? error.message : String(error));
+    void showError(error instanceof Error ? error.message : String(error));
   }
 }
 
 async function pickModelToDownload(local: LocalModelService, registry: ModelRegistry): Promise<ModelRef | undefined> {
   type Item = vscode.QuickPickItem & { ref?: ModelRef; other?: true };
   const items: Item[] = [
-    ...registry.all().filter((m) => m.provider === 'local').map((m) => ({ label: m.label, description: m.model, ref: modelRef(m) })),
-    { label: 'CLIP (CLIP score, image embeddings)', description: local.clipModel().id, ref: local.clipModel() },
-    { label: 'Sentence embeddings (caption clustering)', description: local.textEmbeddingModel().id, ref: local.textEmbeddingModel() },
+    ...registry.all().filter((m) => m.provider === 'local').map((m) => ({ label: labelText(m.label), description: labelText(m.model ?? ''), ref: modelRef(m) })),
+    { label: 'CLIP (CLIP score, image embeddings)', description: labelText(local.clipModel().id), ref: local.clipModel() },
+    { label: 'Sentence embeddings (caption clustering)', description: labelText(local.textEmbeddingModel().id), ref: local.textEmbeddingModel() },
     { label: 'Another model by hub id…', other: true as const },
   ];
   const picked = await vscode.window.showQuickPick(items, { title: 'Download which local model?', matchOnDescription: true });

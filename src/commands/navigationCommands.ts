@@ -4,6 +4,7 @@ import { DatasetService } from '../services/datasetService';
 import { saveOnNavigate } from '../settings';
 import { CaptionEditorProvider } from '../webviews/captionEditorProvider';
 import { CAPTION_EDITOR_VIEW_TYPE } from '../webviews/captionEditorViewType';
+import { showInformation } from '../services/notifications';
 
 /** Next / Previous / Next Uncaptioned: the caption editor moves through the dataset in one tab. */
 export function registerNavigationCommands(dataset: DatasetService, editors: CaptionEditorProvider): vscode.Disposable[] {
@@ -19,13 +20,13 @@ async function navigate(dataset: DatasetService, editors: CaptionEditorProvider,
   await dataset.whenReady();
   const index = dataset.index;
   if (!index) {
-    void vscode.window.showInformationMessage('Open a dataset folder first (Image Captioner: Open Dataset Folder).');
+    void showInformation('Open a dataset folder first (Image Captioner: Open Dataset Folder).');
     return;
   }
   const current = editors.activeDocument;
   const target = navigationTarget(index, current?.uri.fsPath, move);
   if (!target) {
-    void vscode.window.showInformationMessage(move === 'nextUncaptioned' ? 'Every image has a caption.' : 'The dataset has no images.');
+    void showInformation(move === 'nextUncaptioned' ? 'Every image has a caption.' : 'The dataset has no images.');
     return;
   }
   const targetUri = vscode.Uri.file(index.imagePath(target));

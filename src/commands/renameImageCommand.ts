@@ -7,6 +7,7 @@ import { sidecarName } from '../core/dataset/sidecars';
 import { MAX_CAPTION_BYTES } from '../core/captions/captionStore';
 import { readRegularFile } from '../core/files/regularFile';
 import { CAPTION_EDITOR_VIEW_TYPE } from '../webviews/captionEditorViewType';
+import { showError } from '../services/notifications';
 
 /** Resolves a stem collision: renames one image (optionally copying the shared caption to it). */
 export function registerRenameImageCommand(dataset: DatasetService): vscode.Disposable {
@@ -45,14 +46,14 @@ export function registerRenameImageCommand(dataset: DatasetService): vscode.Disp
       // Read as any caption is: a regular file inside the dataset, within the caption size limit.
       const contents = await readRegularFile(sharedCaption.fsPath, MAX_CAPTION_BYTES, index.boundary).catch((err: Error) => err);
       if (contents instanceof Error || contents === undefined) {
-        void vscode.window.showErrorMessage(`The shared caption cannot be copied: ${contents instanceof Error ? contents.message : 'it no longer exists'}. Nothing was renamed.`);
+        void showError(`The shared caption cannot be copied: ${contents instanceof Error ? contents.message : 'it no longer exists'}. Nothing was renamed.`);
         return;
       }
       edit.createFile(newCaption, { contents, overwrite: false });
     }
     const wasOpen = captionEditorTabs(uri);
     if (!(await vscode.workspace.applyEdit(edit, { isRefactoring: false }))) {
-      void vscode.window.showErrorMessage(`Could not rename ${name} to ${newName}.`);
+      void showError(`Could not rename ${name} to ${newName}.`);
       return;
     }
     await dataset.refresh();

@@ -2,6 +2,8 @@ import * as vscode from 'vscode';
 import { FolderNode, ImageEntry } from '../core/dataset/types';
 import { DatasetService } from '../services/datasetService';
 import { DatasetTreeNode, DatasetTreeProvider, isImage } from '../views/datasetTreeProvider';
+import { showInformation } from '../services/notifications';
+import { labelText } from '../services/plainText';
 
 /** Which captions an operation touches: the whole dataset, a folder, the selection, or the current filter. */
 export interface Scope {
@@ -21,7 +23,7 @@ export class ScopePicker {
     await this.dataset.whenReady();
     const index = this.dataset.index;
     if (!index || index.size === 0) {
-      void vscode.window.showInformationMessage('Open a dataset folder with images first.');
+      void showInformation('Open a dataset folder with images first.');
       return undefined;
     }
     const given = this.fromArguments(arg, args);
@@ -32,7 +34,7 @@ export class ScopePicker {
     ];
     if (this.tree.query) {
       const visible = this.tree.visibleImages();
-      options.push({ label: 'Current filter', description: `"${this.tree.query}": ${visible.length} images`, scope: () => ({ label: `images matching "${this.tree.query}"`, images: visible }) });
+      options.push({ label: 'Current filter', description: labelText(`"${this.tree.query}": ${visible.length} images`), scope: () => ({ label: `images matching "${this.tree.query}"`, images: visible }) });
     }
     if (selection.images.length > 0) options.push({ label: 'Selection in the Dataset view', description: `${selection.images.length} images`, scope: () => selection });
     options.push({ label: 'A folder…', scope: () => this.pickFolder() });
@@ -79,7 +81,7 @@ export class ScopePicker {
     };
     walk(index.root);
     const picked = await vscode.window.showQuickPick(
-      folders.map((f) => ({ label: f.relPath || `${f.name} (root)`, description: `${f.deepImageCount} images`, folder: f })),
+      folders.map((f) => ({ label: labelText(f.relPath || `${f.name} (root)`), description: `${f.deepImageCount} images`, folder: f })),
       { title: 'Which folder?' },
     );
     return picked && { label: picked.folder.relPath || 'the dataset folder', images: deepImages(picked.folder) };

@@ -5,6 +5,7 @@ import type { LengthPreset } from '../core/captioning/prompts';
 import { ImageBudgetError, prepareImage } from '../core/images/prepareImage';
 import type { PreparedImage } from '../core/images/preparedImage';
 import { CaptionProvider, GroundedEntity, ModelEntry, ProviderError } from './types';
+import { serverText } from './httpErrors';
 
 const DEFAULT_MAX_SIDE = 1024;
 const ASSET_RATHER_THAN_BELOW = 512;
@@ -52,7 +53,7 @@ export async function generateCaption(imagePath: string, options: GenerateOption
     onText: model.capabilities.stream ? options.onText : undefined,
   });
   const text = cleanCaption(result.text, options.cleanup);
-  if (!text) throw new ProviderError('bad-response', `${model.label} answered with no caption text (raw answer: ${JSON.stringify(result.text.slice(0, 200))})`);
+  if (!text) throw new ProviderError('bad-response', `${model.label} answered with no caption text (raw answer: ${JSON.stringify(serverText(result.text, [options.apiKey], 200))})`);
   return { text, raw: result.text, entities: result.entities, image, elapsedMs: Date.now() - started };
 }
 

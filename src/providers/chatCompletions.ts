@@ -1,6 +1,6 @@
 import { toDataUrl } from '../core/images/preparedImage';
 import { MAX_STREAMED_CHARS, replyTooLarge } from './boundedFetch';
-import { ErrorContext, redactSecrets } from './httpErrors';
+import { ErrorContext, serverText } from './httpErrors';
 import { CaptionRequest, CaptionResult, ProviderError } from './types';
 
 /** What the OpenAI chat-completions wire shares across clients (openai, @huggingface/inference). */
@@ -90,5 +90,5 @@ export function badResponse(context: ErrorContext, what: string): ProviderError 
 export function streamedError(error: unknown, context: ErrorContext): ProviderError {
   const message = (error as { message?: unknown } | undefined)?.message;
   const detail = typeof error === 'string' ? error : typeof message === 'string' ? message : JSON.stringify(error);
-  return new ProviderError('server', redactSecrets(`${context.service} failed while streaming: ${detail}`, context.secrets));
+  return new ProviderError('server', `${context.service} failed while streaming: ${serverText(detail, context.secrets)}`);
 }

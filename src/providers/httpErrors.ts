@@ -34,7 +34,7 @@ export interface ErrorContext {
 
 /** Maps an HTTP error reply to a ProviderError whose message says what happened and what to do. */
 export function errorFromResponse(status: number, body: string, headers: HeaderSource | undefined, context: ErrorContext): ProviderError {
-  const detail = summarizeBody(body);
+  const detail = summarizeBody(body, context.secrets);
   const kind = kindOfStatus(status, context);
   const advice = adviceFor(kind, context);
   const message = `${context.service} answered HTTP ${status}${detail ? `: ${detail}` : ''}${advice ? `. ${advice}` : ''}`;
@@ -77,23 +77,32 @@ function adviceFor(kind: ProviderErrorKind, context: ErrorContext): string | und
   }
 }
 
-/** The useful part of an error body: a JSON `detail`/`message`/`title`/`error`, else its first 300 characters. */
-function summarizeBody(body: string): string {
-  const text = body.trim();
+/**
+ * The useful part of an error body: a JSON `detail`/`message`/`title`/`error`, else its text. Secrets
+ * go before anything is cut (a key across the cut would otherwise leave its first part behind), and
+ * again after JSON decoding (a key written with escapes).
+ */
+function summarizeBody(body: string, secrets: ErrorContext['secrets']): string {
+  const text = redactSecrets(body, secrets).trim();
   if (!text) return '';
   try {
     const json = JSON.parse(text) as Record<string, unknown>;
     const error = json.error as Record<string, unknown> | string | undefined;
     const candidate = json.detail ?? (typeof error === 'object' ? error?.message : error) ?? json.message ?? json.title;
-    if (typeof candidate === 'string' && candidate.trim()) return clip(candidate.trim());
+    if (typeof candidate === 'string' && candidate.trim()) return serverText(candidate.trim(), secrets);
   } catch {
     // not JSON: use the text itself
   }
-  return clip(text.replace(/\s+/g, ' '));
+  return serverText(text.replace(/\s+/g, ' '), secrets);
 }
 
-function clip(text: string): string {
-  return text.length > 300 ? `${text.slice(0, 297)}...` : text;
+/** Longest piece of a server's text put into a message. */
+const SERVER_TEXT_MAX = 300;
+
+/** Text a server sent, fit for a message or the log: secrets redacted first, then cut to `max` characters. */
+export function serverText(text: string, secrets: ErrorContext['secrets'], max = SERVER_TEXT_MAX): string {
+  const redacted = redactSecrets(text, secrets);
+  return redacted.length > max ? `${redacted.slice(0, max - 3)}...` : redacted;
 }
 
 /** Replaces every occurrence of a secret (and of its Bearer form) with "***". */

@@ -10,11 +10,17 @@ const SELECTED_KEY = 'imageCaptioner.selectedModel';
 /** The models the user can pick: the built-in catalog plus `imageCaptioner.models`, kept current. */
 export class ModelRegistry implements vscode.Disposable {
   private models: readonly ModelEntry[] = [];
+  /** The catalogue's own models, before the user's settings: they define where each key belongs. */
+  readonly builtIn: readonly ModelEntry[] = resolveCatalog(catalog).models;
   private readonly changeEmitter = new vscode.EventEmitter<void>();
   private readonly subscription: vscode.Disposable;
   readonly onDidChange = this.changeEmitter.event;
 
-  constructor(private readonly workspaceState: vscode.Memento) {
+  constructor(
+    private readonly workspaceState: vscode.Memento,
+    /** Told which entries of the user's models were skipped, and why, on each reload that skips some. */
+    private readonly onProblems: (problems: readonly string[]) => void,
+  ) {
     this.reload();
     this.subscription = vscode.workspace.onDidChangeConfiguration((e) => {
       if (affectsModels(e)) this.reload();
@@ -46,9 +52,7 @@ export class ModelRegistry implements vscode.Disposable {
   private reload(): void {
     const { models, problems } = resolveCatalog(catalog, readUserModels());
     this.models = models;
-    if (problems.length > 0) {
-      void vscode.window.showWarningMessage(`Image Captioner skipped ${problems.length} model entr${problems.length === 1 ? 'y' : 'ies'}: ${problems.join('; ')}`);
-    }
+    if (problems.length > 0) this.onProblems(problems);
     this.changeEmitter.fire();
   }
 

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { toBase64 } from '../core/images/preparedImage';
 import { boundedFetch } from './boundedFetch';
-import { ErrorContext, errorFromFailure, errorFromResponse, redactSecrets } from './httpErrors';
+import { ErrorContext, errorFromFailure, errorFromResponse, redactSecrets, serverText } from './httpErrors';
 import { authHeader, DEFAULT_NVCF_BASE_URL, trimSlash, withNvcfAsset } from './nvcfAssets';
 import { CaptionProvider, CaptionRequest, CaptionResult, GroundedEntity, ModelEntry, ProviderError } from './types';
 
@@ -147,7 +147,7 @@ function parseReply(body: string, context: ErrorContext, status: number): Captio
   try {
     reply = JSON.parse(body) as ChatReply;
   } catch {
-    throw new ProviderError('bad-response', redactSecrets(`${context.service} sent a reply that is not JSON: ${body.slice(0, 120)}`, context.secrets), { status });
+    throw new ProviderError('bad-response', `${context.service} sent a reply that is not JSON: ${serverText(body, context.secrets, 120)}`, { status });
   }
   const choice = Array.isArray(reply?.choices) ? reply.choices[0] : undefined;
   const text = choice?.message?.content;

@@ -10,6 +10,7 @@ import type { GeneratedCaption } from '../providers/captionPipeline';
 import type { ModelEntry } from '../providers/types';
 import { CaptioningService } from './captioningService';
 import { DatasetService } from './datasetService';
+import { withNotificationProgress } from './notifications';
 
 /** What a finished or cancelled run reports back to the command that started it. */
 export interface BatchReport {
@@ -57,8 +58,8 @@ export class BatchRunner {
     const grounded = new Map<string, GeneratedCaption>();
     const log = this.captioning.log;
     log.info(`Batch "${title}" with ${model.label} started`);
-    const summary = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `${title} with ${model.label}`, cancellable: true },
+    const summary = await withNotificationProgress(
+      { title: `${title} with ${model.label}`, cancellable: true },
       async (progress, token) => {
         const abort = new AbortController();
         token.onCancellationRequested(() => abort.abort());

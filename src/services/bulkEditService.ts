@@ -10,6 +10,7 @@ import type { EditPlan } from '../core/edits/editPlan';
 import { DatasetService } from './datasetService';
 import { diffListing } from './diffListing';
 import type { VirtualDocuments } from './virtualDocuments';
+import { showInformation } from './notifications';
 
 
 /** What one applied plan changed, kept so that "Undo Last Bulk Edit" can put every byte back. */
@@ -50,7 +51,7 @@ export class BulkEditService implements vscode.Disposable {
   async preview(plan: EditPlan, autoApply = false): Promise<boolean> {
     const count = plan.changes.length + plan.deletions.length;
     if (count === 0) {
-      void vscode.window.showInformationMessage(`${plan.operation}: nothing to change.`);
+      void showInformation(`${plan.operation}: nothing to change.`);
       return false;
     }
     const uri = this.documents.show(`Preview ${++this.previewCount} - ${plan.operation}.diff`, diffListing(plan, (p) => this.relative(p)));
@@ -70,7 +71,7 @@ export class BulkEditService implements vscode.Disposable {
     });
     void vscode.commands.executeCommand('setContext', 'imageCaptioner.bulkEditPending', true);
     if (autoApply) this.pending?.decide(true);
-    else void vscode.window.showInformationMessage(summary, 'Apply', 'Discard').then((choice) => choice && this.pending?.uri === uri && this.pending.decide(choice === 'Apply'));
+    else void showInformation(summary, 'Apply', 'Discard').then((choice) => choice && this.pending?.uri === uri && this.pending.decide(choice === 'Apply'));
     const apply = await decision;
     void vscode.commands.executeCommand('setContext', 'imageCaptioner.bulkEditPending', false);
     this.documents.forget(uri);

@@ -11,6 +11,9 @@ import { ModelRegistry } from '../providers/modelRegistry';
 import { ProviderFactory } from '../providers/providerFactory';
 import { ModelEntry, ProviderError } from '../providers/types';
 import { DatasetService } from './datasetService';
+import type { KeyDestinationGate } from './keyDestinationGate';
+import { showError, showWarning } from './notifications';
+import { inputMessageText, labelText } from './plainText';
 
 export interface GenerateRequest {
   readonly imagePath: string;
@@ -26,6 +29,8 @@ export class CaptioningService {
   constructor(
     readonly registry: ModelRegistry,
     readonly keys: ApiKeys,
+    /** Where keys may go: their own hosts, and origins the user approved. */
+    readonly keyGate: KeyDestinationGate,
     private readonly factory: ProviderFactory,
     private readonly dataset: DatasetService,
     readonly log: vscode.LogOutputChannel,
@@ -52,20 +57,22 @@ export class CaptioningService {
   }
 
   /**
-   * What the model needs before a request may leave: a trusted workspace and its key. Asks for a
-   * missing key; returns undefined (after telling the user why) when the request must not be sent.
+   * What the model needs before a request may leave: a trusted workspace, its key, and a destination
+   * that key may go to. Asks for a missing key or an unapproved destination; returns undefined (after
+   * telling the user why) when the request must not be sent.
    */
   async prepareToSend(model: ModelEntry): Promise<{ apiKey?: string } | undefined> {
     if (!vscode.workspace.isTrusted) {
-      void vscode.window.showWarningMessage('Image Captioner sends no request from an untrusted workspace. Trust this folder to caption with models.');
+      void showWarning('Image Captioner sends no request from an untrusted workspace. Trust this folder to caption with models.');
       return undefined;
     }
     const settings = readGenerationSettings();
     if (settings.paramsError) {
-      void vscode.window.showErrorMessage(settings.paramsError);
+      void showError(settings.paramsError);
       return undefined;
     }
     if (model.key === 'none') return {};
+    if (!(await this.keyGate.allow(model))) return undefined;
     const existing = await this.keys.get(model.key);
     if (existing) return { apiKey: existing };
     const entered = await this.askForKey(model.key, `${model.label} needs an API key (${ApiKeys.label(model.key)}).`);
@@ -75,7 +82,7 @@ export class CaptioningService {
   async askForKey(keyName: string, prompt?: string): Promise<string | undefined> {
     const value = await vscode.window.showInputBox({
       title: `API key for ${ApiKeys.label(keyName)}`,
-      prompt: `${prompt ?? ''} It is kept in VS Code's secret storage, never in settings.`.trim(),
+      prompt: inputMessageText(`${prompt ?? ''} It is kept in VS Code's secret storage, never in settings.`.trim()),
       password: true,
       ignoreFocusOut: true,
       validateInput: (v) => (v.trim().length < 8 ? 'This does not look like an API key.' : undefined),
@@ -147,12 +154,12 @@ export class CaptioningService {
     }
     const items: Array<vscode.QuickPickItem & { model?: ModelEntry }> = [];
     for (const [service, models] of byService) {
-      items.push({ label: service, kind: vscode.QuickPickItemKind.Separator });
+      items.push({ label: labelText(service), kind: vscode.QuickPickItemKind.Separator });
       for (const model of models) {
         items.push({
-          label: `${model.id === selected?.id ? '$(check) ' : ''}${model.label}`,
-          description: model.model ?? model.baseUrl,
-          detail: model.note,
+          label: `${model.id === selected?.id ? '$(check) ' : ''}${labelText(model.label)}`,
+          description: labelText(model.model ?? model.baseUrl ?? ''),
+          detail: model.note === undefined ? undefined : labelText(model.note),
           model,
         });
       }

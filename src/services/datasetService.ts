@@ -8,6 +8,7 @@ import { FolderNode, ImageEntry } from '../core/dataset/types';
 import { DatasetBoundary } from '../core/files/datasetBoundary';
 import { affectsIndex, readIndexSettings, SettingProblem } from '../settings';
 import { ChangeBatcher } from './changeBatcher';
+import { showError, showWarning } from './notifications';
 
 export type DatasetState = 'noFolder' | 'indexing' | 'empty' | 'ready';
 
@@ -122,7 +123,7 @@ export class DatasetService implements vscode.Disposable {
       if (err instanceof IndexCancelledError) return;
       this.current = undefined;
       this.setState('noFolder');
-      void vscode.window.showErrorMessage(`Image Captioner could not open ${rootPath}: ${(err as Error).message}`);
+      void showError(`Image Captioner could not open ${rootPath}: ${(err as Error).message}`);
     }
   }
 
@@ -133,7 +134,7 @@ export class DatasetService implements vscode.Disposable {
       if (this.reportedSettings.has(key)) continue;
       this.reportedSettings.add(key);
       this.log.warn(`Setting ${p.setting} = ${p.value} ignored: ${p.reason}; using ${p.usedInstead}.`);
-      void vscode.window.showWarningMessage(`The setting ${p.setting} was ignored (${p.reason}); ${p.usedInstead} is used instead. The value is in the Image Captioner log.`);
+      void showWarning(`The setting ${p.setting} was ignored (${p.reason}); ${p.usedInstead} is used instead. The value is in the Image Captioner log.`);
     }
   }
 

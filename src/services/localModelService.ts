@@ -9,6 +9,7 @@ import type { RequestType } from 'vscode-jsonrpc';
 import { LocalWorkerError, WorkerClient, type RequestOptions } from '../providers/local/workerClient';
 import type { LocalCaptionRunner } from '../providers/local/localProvider';
 import { Requests, type DevicePreference, type LocalTask, type ModelRef, type Progress, type WorkerSettings } from '../worker/protocol';
+import { withNotificationProgress } from './notifications';
 
 const SECTION = 'imageCaptioner.local';
 
@@ -150,7 +151,7 @@ class DownloadNotice {
   private open(): void {
     this.opened = true;
     // Only real downloads (bytes from the hub) open the notification; files read from disk finish at once.
-    void vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Downloading ${this.title}` }, (progress) => {
+    void withNotificationProgress({ title: `Downloading ${this.title}` }, (progress) => {
       this.progress = progress;
       return new Promise<void>((resolve) => {
         if (this.closed) resolve();

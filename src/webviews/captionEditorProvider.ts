@@ -12,6 +12,7 @@ import { DatasetBoundary } from '../core/files/datasetBoundary';
 import { captionInfo, datasetPosition, describeImage } from './captionEditorState';
 import { CaptionGenerationController } from './captionGenerationController';
 import { CaptioningService } from '../services/captioningService';
+import { showError } from '../services/notifications';
 
 /** Keystrokes closer together than this form one undo step, as typing does in a text editor. */
 const TYPING_BURST_MS = 1000;
@@ -129,7 +130,7 @@ export class CaptionEditorProvider implements vscode.CustomEditorProvider<Captio
   /** Webview intents are applied one at a time, in the order they were sent. */
   private enqueue(doc: CaptionDocument, work: () => Promise<void>): void {
     const next = (this.queues.get(doc) ?? Promise.resolve()).then(work).catch((err) => {
-      void vscode.window.showErrorMessage(`Caption editor: ${(err as Error).message}`);
+      void showError(`Caption editor: ${(err as Error).message}`);
     });
     this.queues.set(doc, next);
   }

@@ -6,6 +6,7 @@ import { ProviderError } from '../providers/types';
 import type { CaptioningService } from '../services/captioningService';
 import type { CaptionDocument } from './captionDocument';
 import type { CandidateUpdate, ModelChoice, ToWebviewMessage } from './protocol/captionEditorMessages';
+import { showWarning } from '../services/notifications';
 
 /** Streaming deltas are sent to the webview at most this often. */
 const STREAM_FLUSH_MS = 50;
@@ -84,7 +85,7 @@ export class CaptionGenerationController implements vscode.Disposable {
     const text = how === 'replace' ? candidate.result.text : mergeCaption(this.doc.text, candidate.result.text, 'append');
     await this.applyText(text);
     await this.captioning.storeGrounding(this.doc.uri.fsPath, candidate.model, candidate.result).catch((err) => {
-      void vscode.window.showWarningMessage(`The caption was kept, but its grounded regions could not be saved: ${(err as Error).message}`);
+      void showWarning(`The caption was kept, but its grounded regions could not be saved: ${(err as Error).message}`);
     });
     this.discard(id);
   }

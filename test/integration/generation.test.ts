@@ -104,6 +104,8 @@ describe('generating captions', function () {
     const KEY = 'nvapi-LEAK-CANARY-0123456789abcdef';
     await api.captioning.keys.set('leaktest', KEY);
     const leaky = await startOpenAiFakeServer({ script: () => ({ kind: 'status', status: 401 }) });
+    // A key of the user's own naming belongs to no host until approved; this test is about what comes back.
+    await api.captioning.keyGate.approve({ key: 'leaktest', origin: leaky.origin });
     try {
       const models = vscode.workspace.getConfiguration('imageCaptioner').get<unknown[]>('models', []);
       await vscode.workspace.getConfiguration('imageCaptioner').update('models', [...models, { id: 'test/leaky', label: 'Leaky VLM', provider: 'openai-compatible', baseUrl: leaky.url, model: 'm', key: 'leaktest', capabilities: { stream: false } }], vscode.ConfigurationTarget.Global);
@@ -129,6 +131,7 @@ describe('generating captions', function () {
     } finally {
       await leaky.close();
       await api.captioning.keys.clear('leaktest');
+      await api.captioning.keyGate.forget([{ key: 'leaktest', origin: leaky.origin }]);
     }
   });
 

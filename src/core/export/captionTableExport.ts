@@ -9,9 +9,17 @@ export interface CaptionTableOptions extends ExportControl {
   readonly format: 'csv' | 'jsonl';
 }
 
-/** RFC 4180: a field holding a comma, quote or line break is quoted, with its quotes doubled. */
+/** A cell a spreadsheet would run as a formula starts with one of these (OWASP's CSV injection list). */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/**
+ * RFC 4180: a field holding a comma, quote or line break is quoted, with its quotes doubled. A field
+ * a spreadsheet would run as a formula gets a leading `'` and is quoted (OWASP), so it opens as text.
+ */
 export function csvField(value: string): string {
-  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+  const formula = FORMULA_START.test(value);
+  const text = formula ? `'${value}` : value;
+  return formula || /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
 function row(format: CaptionTableOptions['format'], fileName: string, text: string): string {

@@ -13,7 +13,7 @@ export class FlatNames {
   }
 
   claim(relPath: string): string {
-    const base = path.posix.basename(relPath);
+    const base = portableName(path.posix.basename(relPath));
     const ext = path.posix.extname(base);
     const stem = base.slice(0, base.length - ext.length);
     let name = base;
@@ -21,4 +21,16 @@ export class FlatNames {
     this.used.add(name.toLowerCase());
     return name;
   }
+}
+
+/** Characters Windows refuses in a file name, control characters included; a backslash or `:` would also make a path or a drive. */
+const NOT_PORTABLE = /[\\/:*?"<>|\u0000-\u001f]/g;
+
+/**
+ * A file name safe as an archive entry on any system: no separators (a backslash is one on Windows), no
+ * drive letter or stream (`:`), no `.` or `..`, no characters Windows refuses; each becomes `_`.
+ */
+export function portableName(name: string): string {
+  const safe = name.replace(NOT_PORTABLE, '_');
+  return safe === '' || safe === '.' || safe === '..' ? '_' : safe;
 }

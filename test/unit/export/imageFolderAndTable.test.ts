@@ -59,6 +59,40 @@ with open(sys.argv[1], newline="", encoding="utf-8") as f:
     assert.equal(report.bytes, bytes.length);
   });
 
+  it('CSV: a cell a spreadsheet would run as a formula (= + - @ tab CR) opens as text: a leading quote, and quoted', async () => {
+    const root = await temp.make('ic-formula-');
+    const hostile = await writeDataset(root, [
+      { rel: '=HYPERLINK(1).jpg', width: 4, height: 4, caption: '=1+1' },
+      { rel: '@home.jpg', width: 4, height: 4, caption: "+cmd|' /C calc'!A0" },
+      { rel: 'plain.jpg', width: 4, height: 4, caption: '-2+3, "quoted"' },
+      { rel: '-dash.jpg', width: 4, height: 4, caption: '@SUM(A1:A9)' },
+      { rel: 'tab.jpg', width: 4, height: 4, caption: '\t=starts with a tab' },
+      { rel: 'safe.jpg', width: 4, height: 4, caption: 'a = b + c - d @ e' },
+      { rel: 'cr.jpg', width: 4, height: 4, caption: '\r=starts with a CR' },
+    ]);
+    const outFile = path.join(await temp.make(), 'captions.csv');
+    await exportCaptionTable(hostile, { outFile, format: 'csv' });
+    assert.equal(
+      fs.readFileSync(outFile, 'utf8'),
+      'file_name,text\r\n' +
+        `"'=HYPERLINK(1).jpg","'=1+1"\r\n` +
+        `"'@home.jpg","'+cmd|' /C calc'!A0"\r\n` +
+        `plain.jpg,"'-2+3, ""quoted"""\r\n` +
+        `"'-dash.jpg","'@SUM(A1:A9)"\r\n` +
+        `tab.jpg,"'\t=starts with a tab"\r\n` +
+        'safe.jpg,a = b + c - d @ e\r\n' +
+        `cr.jpg,"'\r=starts with a CR"\r\n`,
+    );
+    const rows = python<string[][]>(`
+import csv, json, sys
+with open(sys.argv[1], newline="", encoding="utf-8") as f:
+    print(json.dumps([row for row in csv.reader(f)][1:]))
+`, outFile);
+    assert.equal(rows.length, 7);
+    assert.ok(rows.every((row) => row.every((cell) => !/^[=+\-@\t\r]/.test(cell))), JSON.stringify(rows));
+    assert.deepEqual(rows[0], ["'=HYPERLINK(1).jpg", "'=1+1"], 'the text itself follows the quote');
+  });
+
   it('JSONL: one object per line', async () => {
     const outFile = path.join(await temp.make(), 'captions.jsonl');
     await exportCaptionTable(samples, { outFile, format: 'jsonl' });

@@ -67,6 +67,27 @@ describe('exportSeedZip', () => {
     assert.equal(report.samples, 5);
   });
 
+  it('names no entry with a backslash, a drive, `..` or an absolute path, whatever the file names (Python zipfile)', async () => {
+    const root = await temp.make('ic-zip-hostile-');
+    const hostile = await writeDataset(root, [
+      { rel: 'a/..\\..\\..\\evil.jpg', width: 4, height: 4, caption: 'backslashes climb out on Windows' },
+      { rel: 'C:evil.jpg', width: 4, height: 4, caption: 'a drive letter' },
+      { rel: 'b/\\abs\\olute.jpg', width: 4, height: 4, caption: 'a root on Windows' },
+      { rel: 'c/x.jpg:stream.jpg', width: 4, height: 4, caption: 'an NTFS stream' },
+      { rel: 'd/con?*|<>".jpg', width: 4, height: 4, caption: 'characters Windows refuses' },
+    ]);
+    const outFile = path.join(await temp.make(), 'webData.zip');
+    await exportSeedZip(hostile, { outFile });
+    const zip = readZip(outFile);
+    const expected = ['.._.._.._evil.jpg', 'C_evil.jpg', '_abs_olute.jpg', 'x.jpg_stream.jpg', 'con______.jpg'];
+    assert.deepEqual(zip.names, [...expected, 'label.json']);
+    for (const name of zip.names) assert.ok(!/[\\/:]/.test(name) && name !== '..', name);
+    assert.deepEqual(zip.labels.map((l) => l.file_name), expected, 'label.json names the entries as written');
+    const extracted = await temp.make();
+    execFileSync('unzip', ['-q', outFile, '-d', extracted]);
+    assert.deepEqual(listDir(extracted), [...expected, 'label.json'].sort(), 'everything lands inside the folder it was unpacked into');
+  });
+
   it('opens in unzip: listed and tested without errors', async () => {
     const outFile = path.join(await temp.make(), 'webData.zip');
     await exportSeedZip(samples, { outFile });
