@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DatasetIndex } from '../../src/core/dataset/datasetIndex';
 import { CaptionTexts } from '../../src/core/dataset/captionTexts';
-import { TempDirs, byRel, chmodDenies, indexOptions, writeTree } from './helpers/tempTree';
+import { TempDirs, byRel, chmodDenies, indexOptions, withoutRootPrivileges, writeTree } from './helpers/tempTree';
 
 describe('CaptionTexts', () => {
   const temp = new TempDirs();
@@ -104,11 +104,14 @@ describe('CaptionTexts', () => {
     assert.equal(img('a.jpg').captionState, 'unknown');
   });
 
-  it('marks a caption file it may not read as unreadable', async function () {
+  it('marks a caption file it may not read as unreadable', async () => {
     const file = path.join(root, 'a.txt');
+    await fs.promises.chmod(root, 0o755);
     await fs.promises.chmod(file, 0o000);
-    if (!chmodDenies(file)) this.skip(); // running as root
-    await texts.load([img('a.jpg')]);
+    await withoutRootPrivileges(async () => {
+      assert.ok(chmodDenies(file), 'chmod 000 keeps this process out of the caption');
+      await texts.load([img('a.jpg')]);
+    });
     assert.equal(img('a.jpg').captionState, 'unreadable');
     assert.match(texts.error(img('a.jpg')) ?? '', /EACCES|permission/i);
   });

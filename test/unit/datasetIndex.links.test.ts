@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DatasetIndex } from '../../src/core/dataset/datasetIndex';
-import { TempDirs, chmodDenies, indexOptions, listed, writeTree } from './helpers/tempTree';
+import { TempDirs, chmodDenies, indexOptions, listed, withoutRootPrivileges, writeTree } from './helpers/tempTree';
 
 /** Fails instead of hanging when a walk does not terminate. */
 function within<T>(ms: number, work: Promise<T>): Promise<T> {
@@ -80,16 +80,16 @@ describe('DatasetIndex.build with links and unreadable folders', () => {
     assert.equal(index.findImage(path.join(root, 'only', 'deep', 'e.jpg'))?.name, 'e.jpg');
   });
 
-  it('reports an unreadable folder via folder.error and indexes the rest', async function () {
+  it('reports an unreadable folder via folder.error and indexes the rest', async () => {
     const root = await temp.make();
     await writeTree(root, { 'ok/a.jpg': 'x', 'locked/b.jpg': 'x', 'locked/inner/c.jpg': 'x', 'z.jpg': 'x' });
     const locked = path.join(root, 'locked');
+    await fs.promises.chmod(root, 0o755);
     await fs.promises.chmod(locked, 0o000);
-    if (!chmodDenies(locked)) {
-      await fs.promises.chmod(locked, 0o755);
-      this.skip(); // running as root: chmod 000 does not keep this process out
-    }
-    const index = await DatasetIndex.build(root, indexOptions());
+    const index = await withoutRootPrivileges(async () => {
+      assert.ok(chmodDenies(locked), 'chmod 000 keeps this process out of the folder');
+      return DatasetIndex.build(root, indexOptions());
+    });
     assert.deepEqual(listed(index), ['ok/a.jpg', 'z.jpg']);
     const folder = index.folder('locked');
     assert.ok(folder, 'the unreadable folder is still part of the tree');

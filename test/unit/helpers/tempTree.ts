@@ -99,7 +99,29 @@ export function chmodDenies(target: string): boolean {
     if (fs.statSync(target).isDirectory()) fs.readdirSync(target);
     else fs.readFileSync(target);
     return false;
-  } catch {
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EACCES') throw err;
     return true;
+  }
+}
+
+/** The conventional `nobody` user and group. */
+const UNPRIVILEGED_ID = 65534;
+
+/**
+ * Runs `work` where chmod 000 keeps this process out: as root (CI containers, where permissions
+ * never deny a read) it runs with the effective user and group set to `nobody` and puts root back
+ * after, so tests of unreadable files run everywhere instead of skipping themselves. Files `work`
+ * reaches must sit in folders `nobody` may enter (mkdtemp makes them 0700: chmod them 0755).
+ */
+export async function withoutRootPrivileges<T>(work: () => Promise<T>): Promise<T> {
+  if (process.getuid?.() !== 0) return work();
+  process.setegid!(UNPRIVILEGED_ID);
+  process.seteuid!(UNPRIVILEGED_ID);
+  try {
+    return await work();
+  } finally {
+    process.seteuid!(0);
+    process.setegid!(0);
   }
 }
