@@ -125,8 +125,11 @@ describe('generating captions', function () {
       const logsRoot = path.dirname(path.dirname(api.logUri.fsPath));
       const leaks = filesContaining(logsRoot, 'LEAK-CANARY');
       assert.deepEqual(leaks, [], `key found in ${leaks.join(', ')}`);
-      const settingsFile = path.join(path.dirname(path.dirname(path.dirname(logsRoot))), 'User', 'settings.json');
-      if (fs.existsSync(settingsFile)) assert.ok(!fs.readFileSync(settingsFile, 'utf8').includes('LEAK-CANARY'));
+      // <user data>/logs/<session> -> <user data>/User/settings.json, where the Global models setting above was written.
+      const settingsFile = path.join(path.dirname(path.dirname(logsRoot)), 'User', 'settings.json');
+      const settings = fs.readFileSync(settingsFile, 'utf8');
+      assert.ok(settings.includes('test/leaky'), `${settingsFile} is the file that holds the user's models`);
+      assert.ok(!settings.includes('LEAK-CANARY'), `key found in ${settingsFile}`);
       assert.ok(filesContaining(logsRoot, 'Leaky VLM').length > 0, 'the failure itself was logged');
     } finally {
       await leaky.close();
@@ -142,8 +145,9 @@ describe('generating captions', function () {
     const untouched = index.images().filter((img) => img.captionState === 'text').map((img) => [index.captionPath(img), fs.readFileSync(index.captionPath(img))] as const);
     for (const img of targets) keepOriginal(img);
     const before = server.requests.length;
-    await vscode.commands.executeCommand('imageCaptioner.captionUncaptioned');
     const unreadable = new Set(['broken.jpg', 'zero-bytes.png']);
+    assert.deepEqual(targets.map((img) => img.name).filter((name) => unreadable.has(name)).sort(), [...unreadable].sort(), 'the unreadable images are among the uncaptioned ones');
+    await vscode.commands.executeCommand('imageCaptioner.captionUncaptioned');
     for (const img of targets) {
       const file = index.captionPath(img);
       if (unreadable.has(img.name)) assert.equal(fs.existsSync(file) && fs.readFileSync(file, 'utf8').trim() !== '', false, `${img.name} cannot be read: no caption`);
