@@ -1,12 +1,21 @@
 import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { writeCaption } from '../../../src/core/captions/captionStore';
+import { readCaptionSources } from '../../../src/core/captions/readCaptions';
 import { EditOptionError } from '../../../src/core/edits/editPlan';
+import { DatasetBoundary } from '../../../src/core/files/datasetBoundary';
 import { InvalidPatternError, countMatches, findReplace } from '../../../src/core/edits/findReplace';
+import { TempDirs } from '../helpers/tempTree';
 import { afters, sources } from './sources';
 
 const literal = { regex: false, caseSensitive: false, wholeWord: false };
 
 describe('findReplace', () => {
-  it('replaces literal text case-insensitively, keeps the final line break of a CRLF caption, skips missing and empty captions', () => {
+  const temp = new TempDirs();
+  after(() => temp.cleanup());
+
+  it('replaces literal text case-insensitively, keeps the final line break of a CRLF caption, skips missing and empty captions', async () => {
     const input = sources({ crlf: 'A cat and a CAT.\n', other: 'a dog', empty: '', missing: undefined });
     const plan = findReplace(input, { ...literal, find: 'cat', replace: 'dog' });
     assert.deepEqual(plan.changes, [
@@ -16,6 +25,17 @@ describe('findReplace', () => {
     assert.equal(plan.unchanged, 3);
     assert.deepEqual(plan.deletions, []);
     assert.equal(plan.operation, 'Replace "cat" with "dog"');
+
+    // The same caption as CRLF bytes on disk, read, planned and written the way the bulk edit applies a plan.
+    const dir = await temp.make();
+    const file = path.join(dir, 'crlf.txt');
+    fs.writeFileSync(file, 'A cat and a CAT.\r\n');
+    const boundary = DatasetBoundary.atSync(dir);
+    const { sources: read } = await readCaptionSources([{ imagePath: path.join(dir, 'crlf.jpg'), captionPath: file }], boundary);
+    const [change] = findReplace(read, { ...literal, find: 'cat', replace: 'dog' }).changes;
+    assert.deepEqual([change.before, change.after], ['A cat and a CAT.\n', 'A dog and a dog.\n']);
+    await writeCaption(file, change.after, boundary);
+    assert.equal(fs.readFileSync(file, 'latin1'), 'A dog and a dog.\r\n');
   });
 
   it('matches case exactly when asked', () => {
