@@ -126,18 +126,19 @@ describe('exportWebDataset', () => {
     ]);
     for (const name of ['zero-bytes.png', 'zero.jpg']) {
       fs.writeFileSync(path.join(dir, name), Buffer.alloc(0));
-      images.push({ imagePath: path.join(dir, name), relPath: name, captionPath: path.join(dir, `${name}.txt`), boundary: DatasetBoundary.atSync(dir) });
+      // Captioned, so that both modes read the image (onlyCaptioned skips an uncaptioned one unread).
+      const captionPath = path.join(dir, `${path.parse(name).name}.txt`);
+      fs.writeFileSync(captionPath, `caption of ${name}`);
+      images.push({ imagePath: path.join(dir, name), relPath: name, captionPath, boundary: DatasetBoundary.atSync(dir) });
     }
     for (const onlyCaptioned of [true, false]) {
       const report = await exportWebDataset(images, { outDir: await temp.make(), onlyCaptioned });
       assert.deepEqual(webdatasetSamples(report.files[0]).map((sample) => (sample.json as { source: string }).source), ['a.png', 'b.jpg'], `onlyCaptioned ${onlyCaptioned}`);
-      if (!onlyCaptioned) {
-        assert.deepEqual(report.skipped.map(({ path: p, reason }) => ({ path: p, reason })), [
-          { path: 'zero-bytes.png', reason: 'image unreadable' },
-          { path: 'zero.jpg', reason: 'image unreadable' },
-        ]);
-        assert.match(report.skipped[0].detail ?? '', /empty \(0 bytes\)/);
-      }
+      assert.deepEqual(report.skipped.map(({ path: p, reason }) => ({ path: p, reason })), [
+        { path: 'zero-bytes.png', reason: 'image unreadable' },
+        { path: 'zero.jpg', reason: 'image unreadable' },
+      ], `onlyCaptioned ${onlyCaptioned}`);
+      assert.match(report.skipped[0].detail ?? '', /empty \(0 bytes\)/);
     }
   });
 
