@@ -106,10 +106,24 @@ with open(sys.argv[1], encoding="utf-8") as f:
 
   it('leaves no partial table or metadata when cancelled', async () => {
     const dir = await temp.make();
-    const controller = new AbortController();
-    const cancelling = samples.map((s, i) => (i === 1 ? { ...s, get captionPath() { controller.abort(); return s.captionPath; } } : s));
-    await assert.rejects(exportCaptionTable(cancelling, { outFile: path.join(dir, 'c.csv'), format: 'csv', signal: controller.signal }), { name: 'AbortError' });
-    await assert.rejects(exportImageFolder(cancelling, { outDir: dir, copyImages: false, signal: controller.signal }), { name: 'AbortError' });
+    /** Samples that cancel the export when the second one is read, noting the folder's files at that moment. */
+    const cancellingAtSecond = (controller: AbortController, seen: string[][]) =>
+      samples.map((s, i) => (i === 1 ? { ...s, get captionPath() {
+        if (!controller.signal.aborted) seen.push(listDir(dir));
+        controller.abort();
+        return s.captionPath;
+      } } : s));
+    const tableSeen: string[][] = [];
+    const table = new AbortController();
+    await assert.rejects(exportCaptionTable(cancellingAtSecond(table, tableSeen), { outFile: path.join(dir, 'c.csv'), format: 'csv', signal: table.signal }), { name: 'AbortError' });
+    const folderSeen: string[][] = [];
+    const folder = new AbortController();
+    await assert.rejects(exportImageFolder(cancellingAtSecond(folder, folderSeen), { outDir: dir, copyImages: false, signal: folder.signal }), { name: 'AbortError' });
     assert.deepEqual(listDir(dir), []);
+    // Each export was cancelled while writing, its file begun under a temp name.
+    assert.equal(tableSeen.length, 1);
+    assert.match(tableSeen[0].join(), /^\.c\.csv\..*\.tmp$/);
+    assert.equal(folderSeen.length, 1);
+    assert.match(folderSeen[0].join(), /^\.metadata\.jsonl\..*\.tmp$/);
   });
 });

@@ -104,11 +104,27 @@ describe('exportSeedZip', () => {
     assert.equal(sha256File(path.join(dir, 'one.zip')), sha256File(path.join(dir, 'two.zip')));
   });
 
-  it('leaves no file behind when cancelled', async () => {
+  it('leaves no file behind when cancelled while it plans the names', async () => {
     const dir = await temp.make();
     const controller = new AbortController();
     const cancelling = samples.map((s, i) => (i === 2 ? { ...s, get relPath() { controller.abort(); return s.relPath; } } : s));
     await assert.rejects(exportSeedZip(cancelling, { outFile: path.join(dir, 'webData.zip'), signal: controller.signal }), { name: 'AbortError' });
     assert.deepEqual(listDir(dir), []);
+  });
+
+  it('leaves no file behind when cancelled while the zip is being written', async () => {
+    const dir = await temp.make();
+    const controller = new AbortController();
+    const seen: string[][] = [];
+    // The first progress report comes once the zip has begun streaming to its temp file.
+    const onProgress = (_done: number, _total: number, bytes: number): void => {
+      if (controller.signal.aborted || bytes === 0) return;
+      seen.push(listDir(dir));
+      controller.abort();
+    };
+    await assert.rejects(exportSeedZip(samples, { outFile: path.join(dir, 'webData.zip'), signal: controller.signal, onProgress }), { name: 'AbortError' });
+    assert.deepEqual(listDir(dir), []);
+    assert.equal(seen.length, 1, 'cancelled mid-write');
+    assert.match(seen[0].join(), /^\.webData\.zip\..*\.tmp$/);
   });
 });
