@@ -23,14 +23,7 @@ export function boundaryOf(items: readonly BatchItem[]): DatasetBoundary {
   return DatasetBoundary.atSync(path.dirname(items[0].imagePath));
 }
 
-/** Caption bytes, or undefined when there is no file. */
-export function bytesOf(file: string): Buffer | undefined {
-  try {
-    return fs.readFileSync(file);
-  } catch {
-    return undefined;
-  }
-}
+export { bytesOf } from '../helpers/tempTree';
 
 /** Temp files writeFileAtomic may leave behind (`.<name>.<pid>.<hex>.tmp`). */
 export function tempFilesIn(dir: string): string[] {

@@ -93,6 +93,16 @@ export function byRel(index: DatasetIndex, rel: string): ImageEntry {
   return found;
 }
 
+/** A file's bytes, or undefined when there is none; any other failure to read it (a folder, no permission) fails the test. */
+export function bytesOf(file: string): Buffer | undefined {
+  try {
+    return fs.readFileSync(file);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
+}
+
 /** True when chmod 000 really keeps this process out of `target` (false when running as root). */
 export function chmodDenies(target: string): boolean {
   try {

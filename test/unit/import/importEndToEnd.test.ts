@@ -4,8 +4,8 @@ import * as path from 'node:path';
 import { writeCaption } from '../../../src/core/captions/captionStore';
 import { parseCaptionSource } from '../../../src/core/import/parseCaptionSource';
 import { ImportOptions, planImport } from '../../../src/core/import/planImport';
-import { TempDirs } from '../helpers/tempTree';
-import { FLICKR_CAPTIONS, cocoJson, datasetAt, flickrCsv, flickrToken, readText } from './importFixtures';
+import { TempDirs, bytesOf } from '../helpers/tempTree';
+import { FLICKR_CAPTIONS, cocoJson, datasetAt, flickrCsv, flickrToken } from './importFixtures';
 import { DatasetBoundary } from '../../../src/core/files/datasetBoundary';
 
 const [IMG0, IMG1, IMG2] = FLICKR_CAPTIONS.map(([name]) => name);
@@ -40,14 +40,14 @@ describe('import end to end: caption files on disk land beside the images', () =
     const { records } = parseCaptionSource(await fs.promises.readFile(sourceFile), sourceName);
     const plan = planImport(records, images, options);
     for (const write of plan.writes) await writeCaption(write.captionPath, write.after, DatasetBoundary.atSync(root));
-    const caption = (rel: string) => readText(path.join(root, 'dataset', ...rel.split('/'))).catch(() => undefined);
+    const caption = (rel: string) => bytesOf(path.join(root, 'dataset', ...rel.split('/')))?.toString('utf8');
     return {
       plan,
       texts: {
-        img0: await caption(`flickr/a/${IMG0.replace('.jpg', '.txt')}`),
-        img1: await caption(`flickr/a/${IMG1.replace('.jpg', '.txt')}`),
-        img2: await caption(`flickr/b/${IMG2.replace('.jpg', '.txt')}`),
-        unrelated: await caption('other/unrelated.txt'),
+        img0: caption(`flickr/a/${IMG0.replace('.jpg', '.txt')}`),
+        img1: caption(`flickr/a/${IMG1.replace('.jpg', '.txt')}`),
+        img2: caption(`flickr/b/${IMG2.replace('.jpg', '.txt')}`),
+        unrelated: caption('other/unrelated.txt'),
       },
     };
   }
