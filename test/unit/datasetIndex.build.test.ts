@@ -149,8 +149,9 @@ describe('DatasetIndex.build', () => {
       const img = byRel(index, rel);
       assert.ok(fs.existsSync(index.imagePath(img)), `imagePath of ${rel} exists`);
       assert.equal(index.findImage(path.join(root, ...rel.split('/'))), img, `findImage(${rel})`);
-      const hasCaption = fs.existsSync(index.captionPath(img));
-      assert.equal(img.captionState, hasCaption ? 'unknown' : 'none', rel);
+      const captionRel = rel.replace(/\.[^.]+$/, '.txt');
+      assert.equal(index.captionPath(img), path.join(root, ...captionRel.split('/')), `captionPath(${rel})`);
+      assert.equal(img.captionState, captionRel in names ? 'unknown' : 'none', rel);
     }
     assert.equal(byRel(index, '🐱 cat 🐶.webp').captionState, 'unknown');
     assert.equal(byRel(index, 'dots.in.folder/x.y.z.bmp').captionState, 'unknown');

@@ -178,9 +178,13 @@ describe('prepareImage', () => {
     const palette = await sharp({ create: { width: 20, height: 20, channels: 4, background: { r: 100, g: 10, b: 100, alpha: 0.5 } } })
       .png({ palette: true })
       .toBuffer();
+    const source = await sharp(palette).metadata();
+    assert.deepEqual([source.isPalette, source.hasAlpha], [true, true], 'the fixture is a palette PNG with transparency');
     const image = await prepareImage(palette, { maxSide: 1024 });
     const meta = await sharp(image.data).metadata();
     assert.deepEqual([image.mime, meta.space, meta.channels, meta.isPalette], ['image/png', 'srgb', 4, false]);
+    const [, , , alpha] = await pixelAt(image, 10, 10);
+    assert.ok(Math.abs(alpha - 128) <= 2, `half transparent, alpha ${alpha}`);
   });
 
   it('encodes WebP when asked, keeping used alpha', async () => {

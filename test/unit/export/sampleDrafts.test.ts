@@ -28,6 +28,7 @@ describe('readDrafts', () => {
       { rel: 'c.jpg', width: 8, height: 8 },
       { rel: 'd.JPEG', width: 9, height: 9, caption: Buffer.from([0xff, 0xfe, 0x41, 0x00]) },
     ]);
+    assert.ok(fs.statSync(samples[1].imagePath).size > 1024 * 1024, 'b.png must pass the 1 MB head');
     fs.writeFileSync(path.join(root, 'a.regions.json'), '{"version":1,"image":{"width":30,"height":20},"regions":[]}');
     samples.push({ imagePath: path.join(root, 'gone.jpg'), relPath: 'gone.jpg', captionPath: path.join(root, 'a.txt'), boundary: samples[0].boundary });
     const sync = await collect(readDrafts(samples, true));
