@@ -6,6 +6,11 @@ import type { ImageCaptionerApi } from '../../src/extension';
 import { activateExtension, closeAllEditors, waitFor } from './extensionApi';
 import { getWorkbenchPage, hasBrowser, screenshot } from './browser';
 
+/** The open bulk-edit preview tabs. */
+function previewTabs(): vscode.Tab[] {
+  return vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputText && t.input.uri.scheme === 'imageCaptioner-preview' && t.label.startsWith('Preview '));
+}
+
 describe('bulk caption edits', function () {
   this.timeout(60_000);
   let api: ImageCaptionerApi;
@@ -49,15 +54,23 @@ describe('bulk caption edits', function () {
     for (const f of files) assert.deepEqual(fs.readFileSync(f), before.get(f), `${f} restored byte for byte`);
   });
 
-  it('closing the preview discards the edit', async () => {
+  it('Discard, or closing the preview, discards the edit', async () => {
     const index = api.dataset.index!;
     const files = index.images().filter((img) => img.captionState === 'text').map((img) => index.captionPath(img));
     const before = files.map((f) => fs.readFileSync(f));
-    const running = vscode.commands.executeCommand('imageCaptioner.findReplace', { find: 'the', replace: 'THE', regex: false, caseSensitive: false, wholeWord: true, images: index.images().map((i) => index.imagePath(i)) });
+    const replaceThe = () => vscode.commands.executeCommand('imageCaptioner.findReplace', { find: 'the', replace: 'THE', regex: false, caseSensitive: false, wholeWord: true, images: index.images().map((i) => index.imagePath(i)) });
+    const running = replaceThe();
     const page = await getWorkbenchPage();
     await page.locator('.editor-actions .action-label[aria-label="Discard Bulk Edit"]').first().click();
     await running;
     files.forEach((f, i) => assert.deepEqual(fs.readFileSync(f), before[i]));
+
+    const closing = replaceThe();
+    const preview = await waitFor(() => previewTabs()[0], 'the preview tab');
+    await vscode.window.tabGroups.close(preview);
+    await closing;
+    files.forEach((f, i) => assert.deepEqual(fs.readFileSync(f), before[i], `${f} unchanged after the preview was closed`));
+    assert.deepEqual(previewTabs(), []);
   });
 
   it('leaves a caption changed on disk after the preview alone, and reports it', async () => {
@@ -65,15 +78,27 @@ describe('bulk caption edits', function () {
     const image = index.images().find((img) => img.captionState === 'text' && !img.collision)!;
     const file = index.captionPath(image);
     const original = fs.readFileSync(file);
-    const running = vscode.commands.executeCommand('imageCaptioner.findReplace', { find: 'e', replace: 'E', regex: false, caseSensitive: true, wholeWord: false, images: [index.imagePath(image)] });
-    const page = await getWorkbenchPage();
-    const apply = page.locator('.editor-actions .action-label[aria-label="Apply Bulk Edit"]').first();
-    await apply.waitFor();
-    fs.writeFileSync(file, 'changed by someone else');
-    await apply.click();
-    await running;
-    assert.equal(fs.readFileSync(file, 'utf8'), 'changed by someone else');
-    fs.writeFileSync(file, original);
+    try {
+      const running = vscode.commands.executeCommand('imageCaptioner.findReplace', { find: 'e', replace: 'E', regex: false, caseSensitive: true, wholeWord: false, images: [index.imagePath(image)] });
+      const page = await getWorkbenchPage();
+      const apply = page.locator('.editor-actions .action-label[aria-label="Apply Bulk Edit"]').first();
+      await apply.waitFor();
+      fs.writeFileSync(file, 'changed by someone else');
+      await apply.click();
+      await running;
+      assert.equal(fs.readFileSync(file, 'utf8'), 'changed by someone else');
+      // The report is a notification: read it in the notification list of the workbench.
+      await vscode.commands.executeCommand('notifications.showList');
+      const report = page.locator('.notifications-center .notification-list-item-message', { hasText: 'changed on disk since the preview' });
+      await report.first().waitFor({ timeout: 10_000 });
+      assert.equal(await report.count(), 1);
+      assert.equal(await report.first().textContent(), 'Replace "e" with "E" (match case): 0 caption(s) changed. 1 caption(s) changed on disk since the preview were left alone.');
+      await screenshot('bulk-edit-conflict-reported');
+    } finally {
+      await vscode.commands.executeCommand('notifications.clearAll');
+      await vscode.commands.executeCommand('notifications.hideList');
+      fs.writeFileSync(file, original);
+    }
   });
 
   it('shows caption statistics of a scope as a generated, read-only Markdown document', async () => {
