@@ -94,10 +94,23 @@ describe('caption editor', function () {
 
   it('next and previous move through the dataset in one tab, saving the caption on the way', async () => {
     const first = images()[0];
+    assert.ok(editable(first) && first.captionState === 'text', `${first.name}, the first image, has an editable caption`);
+    const file = captionOf(first);
+    const original = fs.readFileSync(file);
     await openCaptionEditor(api, first);
     const frame = await editorFrame(first);
-    if (editable(first)) await frame.locator('#caption textarea').pressSequentially(' ');
-    await vscode.commands.executeCommand('imageCaptioner.nextImage');
+    await frame.locator('#caption textarea').pressSequentially(' edited');
+    const typed = await waitFor(async () => {
+      const value = await textareaValue(frame);
+      return value.includes(' edited') ? value : undefined;
+    }, 'the typed text in the webview');
+    await waitFor(() => captionEditorTabs()[0]?.isDirty, 'dirty tab');
+    try {
+      await vscode.commands.executeCommand('imageCaptioner.nextImage');
+      await waitFor(() => fs.readFileSync(file, 'utf8').replace(/^\uFEFF/, '').replace(/\r\n/g, '\n') === typed, `${first.name}'s caption saved on the way`);
+    } finally {
+      fs.writeFileSync(file, original);
+    }
     await waitFor(() => activeCaptionEditorPath() === api.dataset.index!.imagePath(images()[1]), 'second image active');
     await waitFor(() => captionEditorTabs().length === 1, 'one caption editor tab').catch((err) => {
       throw new Error(`${err.message}; tabs: ${captionEditorTabs().map((t) => `${t.label}${t.isDirty ? '*' : ''}`).join(', ')}`);
