@@ -76,6 +76,7 @@ describe('export and import', function () {
   it('imports a Flickr captions.txt beside the images, keeping existing captions', async () => {
     const index = api.dataset.index!;
     const uncaptioned = index.images().filter((img) => img.captionState === 'none' && !img.collision).slice(0, 2);
+    assert.equal(uncaptioned.length, 2, 'the sample has uncaptioned images to import into');
     const captioned = index.images().find((img) => img.captionState === 'text' && !img.collision)!;
     const keep = fs.readFileSync(index.captionPath(captioned));
     const lines = ['image,caption'];

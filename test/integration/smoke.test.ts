@@ -16,7 +16,8 @@ describe('integration harness', () => {
     assert.ok(folder, 'a workspace folder is open');
     assert.equal(folder.uri.scheme, 'file');
     const expected = readHarness()?.workspace;
-    if (expected) assert.equal(fs.realpathSync(folder.uri.fsPath), fs.realpathSync(expected));
+    assert.ok(expected, 'the launcher names the workspace it prepared');
+    assert.equal(fs.realpathSync(folder.uri.fsPath), fs.realpathSync(expected));
     assert.ok(fs.realpathSync(folder.uri.fsPath).startsWith(fs.realpathSync(os.tmpdir())), 'tests never touch the checked-in fixture');
   });
 
