@@ -18,7 +18,8 @@ describe('generating captions', function () {
 
   before(async () => {
     api = await activateExtension();
-    server = await startOpenAiFakeServer({ chunkIntervalMs: 20, replyText: (r) => `"A generated caption number ${r.number}."` });
+    // Deltas 80 ms apart: the editor shows a streamed candidate in pieces long enough to be seen.
+    server = await startOpenAiFakeServer({ chunkIntervalMs: 80, replyText: (r) => `"A generated caption number ${r.number}."` });
     second = await startOpenAiFakeServer({ latencyMs: 300, replyText: () => 'Caption: a second opinion.' });
     const config = vscode.workspace.getConfiguration('imageCaptioner');
     await config.update('models', [
@@ -53,12 +54,23 @@ describe('generating captions', function () {
     const page = await getWorkbenchPage();
     const frame = await webviewFrame(page, { title: image.name, selector: '#caption' });
     await frame.locator('vscode-button.action-generate').click();
+    // What the candidate shows while it runs: the reply arriving in pieces.
+    const candidate = frame.locator('.candidate').first();
+    await candidate.waitFor({ timeout: 20_000 });
+    const shownWhileRunning: string[] = [];
+    for (const deadline = Date.now() + 20_000; Date.now() < deadline && (await candidate.getAttribute('data-state')) === 'running';) {
+      const shown = (await candidate.locator('.candidate-text').textContent()) ?? '';
+      if (shown !== shownWhileRunning.at(-1)) shownWhileRunning.push(shown);
+    }
     const card = frame.locator('.candidate[data-state="done"]');
     await card.waitFor({ timeout: 20_000 }).catch(async (err) => {
       const states = await frame.locator('.candidate').evaluateAll((cards) => cards.map((c) => `${c.getAttribute("data-state")}: ${c.textContent}`));
       throw new Error(`${(err as Error).message}\ncandidates: ${states.join(' | ')}\nrequests: ${server.requests.length}`);
     });
     const request = server.requests.at(-1)!;
+    const raw = `"A generated caption number ${request.number}."`;
+    const partial = shownWhileRunning.filter((shown) => shown.length > 0 && shown.length < raw.length && raw.startsWith(shown));
+    assert.ok(partial.length >= 2, `the candidate grew as the reply streamed in: ${JSON.stringify(shownWhileRunning)}`);
     assert.equal(request.url, '/v1/chat/completions');
     assert.equal(request.body.model, 'fake-vlm');
     assert.equal(request.body.stream, true);
