@@ -164,8 +164,10 @@ describe('NimLegacyProvider', () => {
     const controller = new AbortController();
     const pending = provider.caption(request(kosmos(server, { useAssets: true }), { image: large, signal: controller.signal }));
     await server.waitFor('POST', NIM_LEGACY_ROUTES.kosmos2);
+    assert.equal(server.requests('POST', '/v2/nvcf/assets').length, 1, 'the image went as an asset');
     controller.abort();
     assert.equal((await rejection(pending)).kind, 'cancelled');
+    assert.equal(server.requests('DELETE', '/v2/nvcf/assets/').length, 1);
     assert.equal(server.assets.size, 0);
   });
 
