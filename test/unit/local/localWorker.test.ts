@@ -162,7 +162,8 @@ describe('local model worker (real process, transformers.js + onnxruntime-node, 
     assert.ok(performance.now() - started < 20_000);
     assert.match(!items[0].ok ? items[0].error : '', /bomb\.png could not be read as an image: .*pixel limit/);
     assert.equal(items[1].ok, true, !items[1].ok ? items[1].error : '');
-    if (items[2]) assert.match(!items[2].ok ? items[2].error : '', /pipe\.jpg could not be read as an image: .*named pipe/);
+    assert.equal(items.length, images.length, 'one answer per image');
+    if (images.length === 3) assert.match(!items[2].ok ? items[2].error : '', /pipe\.jpg could not be read as an image: .*named pipe/);
     const [redText] = decodeEmbeddings(await client.request(Requests.embedText, { model, texts: ['a red ball'] })).map((item) => (item.ok ? item.value : new Float32Array(0)));
     assert.ok(items[1].ok && 100 * cosine(items[1].value, redText) > 90, 'the downscaled image still matches its colour');
   });
