@@ -60,7 +60,8 @@ describe('caption editor', function () {
     assert.deepEqual(fs.readFileSync(file), original, 'nothing is written before saving');
     await vscode.commands.executeCommand('workbench.action.files.save');
     await waitFor(() => fs.readFileSync(file, 'utf8').endsWith(', typed in the browser') || fs.readFileSync(file, 'utf8').includes(', typed in the browser'), 'saved caption');
-    assert.equal(captionEditorTabs()[0].isDirty, false);
+    // The tab model reaches the extension host after the save resolves: wait for it to say clean.
+    await waitFor(() => captionEditorTabs()[0]?.isDirty === false, 'the tab clean after saving');
     // Typing is grouped into a few undo steps (pauses split them), never one step per key.
     const originalText = original.toString('utf8').replace(/^\uFEFF/, '').replace(/\r\n/g, '\n');
     let undos = 0;
