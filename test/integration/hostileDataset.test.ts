@@ -61,14 +61,14 @@ describe('a hostile dataset', function () {
     fs.mkdirSync(path.join(outside, 'folder'));
     fs.copyFileSync(someImage, path.join(outside, 'folder', 'elsewhere.jpg'));
     fs.mkdirSync(hostile);
-    for (const name of ['fifo-caption.jpg', 'linked-caption.jpg']) fs.copyFileSync(someImage, path.join(hostile, name));
+    for (const name of ['fifo-caption.jpg', 'linked-caption.jpg', 'plain.jpg']) fs.copyFileSync(someImage, path.join(hostile, name));
     execFileSync('mkfifo', [path.join(hostile, 'fifo-caption.txt')]);
     fs.symlinkSync(path.join(outside, 'secret.txt'), path.join(hostile, 'linked-caption.txt'));
     fs.symlinkSync(path.join(outside, 'private.jpg'), path.join(hostile, 'borrowed.jpg'));
     fs.symlinkSync(path.join(outside, 'folder'), path.join(hostile, 'outside-folder'));
     await api.dataset.refresh();
-    await waitFor(() => api.dataset.index?.folder('hostile')?.images.length === 3, 'the hostile folder indexed');
-    server = await startOpenAiFakeServer({ replyText: () => 'a caption that must never be written' });
+    await waitFor(() => api.dataset.index?.folder('hostile')?.images.length === 4, 'the hostile folder indexed');
+    server = await startOpenAiFakeServer({ replyText: () => 'a caption for the plain image' });
     await vscode.workspace.getConfiguration('imageCaptioner').update('models', [
       { id: 'test/hostile', label: 'Hostile test VLM', provider: 'openai-compatible', baseUrl: server.url, model: 'm', key: 'none' },
     ], vscode.ConfigurationTarget.Global);
@@ -92,7 +92,7 @@ describe('a hostile dataset', function () {
   it('shows links out and FIFO captions as such in the tree, reads nothing through them, and follows no folder link out', async () => {
     const folder = api.dataset.index!.folder('hostile')!;
     const children = await within(10_000, api.tree.getChildren(folder), 'listing the hostile folder');
-    assert.deepEqual(children.map((c) => (c as FolderNode | ImageEntry).name).sort(), ['borrowed.jpg', 'fifo-caption.jpg', 'linked-caption.jpg', 'outside-folder']);
+    assert.deepEqual(children.map((c) => (c as FolderNode | ImageEntry).name).sort(), ['borrowed.jpg', 'fifo-caption.jpg', 'linked-caption.jpg', 'outside-folder', 'plain.jpg']);
     const fifo = api.tree.getTreeItem(image('fifo-caption.jpg'));
     assert.equal((fifo.iconPath as vscode.ThemeIcon).id, 'error');
     assert.match(tooltipOf(fifo), /named pipe/);
@@ -121,14 +121,19 @@ describe('a hostile dataset', function () {
     assert.ok(fs.statSync(path.join(hostile, 'fifo-caption.txt')).isFIFO());
   });
 
-  it('never sends an image that links out of the dataset to a model, alone or in a batch', async () => {
+  it('never sends an image that links out of the dataset to a model, alone or in a batch over its folder', async () => {
     const model = api.captioning.registry.find('test/hostile')!;
     const borrowed = api.dataset.index!.imagePath(image('borrowed.jpg'));
     await assert.rejects(api.captioning.generate({ imagePath: borrowed, model }, undefined), /outside the dataset/);
-    await api.captioning.registry.select(model);
-    await vscode.commands.executeCommand('imageCaptioner.captionSelected', vscode.Uri.file(borrowed));
     assert.equal(server.requests.length, 0, 'nothing reached the server');
+    await api.captioning.registry.select(model);
+    await vscode.commands.executeCommand('imageCaptioner.captionSelected', vscode.Uri.file(hostile));
+    // The batch ran: the plain image was captioned, the two with unreadable captions failed without a request.
+    assert.equal(fs.readFileSync(path.join(hostile, 'plain.txt'), 'utf8'), 'a caption for the plain image');
+    assert.equal(server.requests.length, 1, 'one request, for plain.jpg only');
     assert.equal(fs.existsSync(path.join(hostile, 'borrowed.txt')), false);
+    const logs = path.dirname(path.dirname(api.logUri.fsPath));
+    await waitFor(() => filesContaining(logs, 'never sent to a model (borrowed.jpg)').length > 0, 'the skipped link in the log');
   });
 
   it('ignores a workspace caption extension that would lead out of the dataset, says so, and reads no file there', async () => {
