@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { BATCH_MODES, BatchMode } from './core/captioning/captionMerge';
 import { LengthPreset, PromptOptions, StylePreset } from './core/captioning/prompts';
 import { parseParams, ParamMap } from './core/captioning/params';
 import type { ModelEntryInput } from './providers/modelCatalog';
@@ -42,7 +43,8 @@ export function readGenerationSettings(): GenerationSettings {
 }
 
 export interface BatchSettings {
-  readonly mode: 'skip' | 'overwrite' | 'append' | 'prepend';
+  /** What a batch does with images that already have a caption; 'ask' asks each time. */
+  readonly mode: BatchMode | 'ask';
   /** 0 means the model's own limit. */
   readonly concurrency: number;
   readonly rpm: number;
@@ -51,10 +53,15 @@ export interface BatchSettings {
 export function readBatchSettings(): BatchSettings {
   const c = vscode.workspace.getConfiguration('imageCaptioner');
   return {
-    mode: c.get<BatchSettings['mode']>('batch.mode', 'skip'),
+    mode: batchModeSetting(c.get<unknown>('batch.mode')),
     concurrency: c.get<number>('batch.concurrency', 0),
     rpm: c.get<number>('batch.requestsPerMinute', 0),
   };
+}
+
+/** A hand-edited value that is not a mode asks rather than guessing what to do with existing captions. */
+function batchModeSetting(value: unknown): BatchSettings['mode'] {
+  return BATCH_MODES.includes(value as BatchMode) ? (value as BatchMode) : 'ask';
 }
 
 /** User model entries; VS Code ignores the workspace's value of this restricted setting in untrusted folders. */

@@ -21,8 +21,16 @@ export function registerBatchCommands(
   runner: BatchRunner,
   scopes: ScopePicker,
 ): vscode.Disposable[] {
-  const start = async (title: string, images: readonly ImageEntry[] | undefined, forcedMode?: BatchMode): Promise<void> => {
-    if (!images) return;
+  /** The last run that left failed images: what Retry Failed works on. */
+  let retryable: BatchReport | undefined;
+  const setRetryable = (result: BatchReport | undefined): void => {
+    retryable = result;
+    void vscode.commands.executeCommand('setContext', 'imageCaptioner.canRetryFailed', Boolean(result));
+  };
+
+  /** Each command returns its run's report (undefined when nothing ran), so tests can see the outcome. */
+  const start = async (title: string, images: readonly ImageEntry[] | undefined, forcedMode?: BatchMode): Promise<BatchReport | undefined> => {
+    if (!images) return undefined;
     const index = dataset.index!;
     const outside = images.filter((img) => index.isOutside(img));
     const usable = images.filter((img) => !img.collision && !index.isOutside(img));
@@ -33,28 +41,48 @@ export function registerBatchCommands(
         ? 'The chosen images are links to files outside the dataset folder: they are never sent to a model.'
         : collisions ? 'Every chosen image shares its caption file with another image: rename them first.' : 'No images to caption.';
       void showInformation(why);
-      return;
+      return undefined;
     }
     const model = await captioning.currentModel();
-    if (!model) return;
+    if (!model) return undefined;
+    await dataset.loadCaptions(usable); // the count of captions that a mode would change is exact
     const mode = forcedMode ?? (await chooseMode(usable));
-    if (!mode) return;
+    if (!mode) return undefined;
     const items: BatchItem[] = usable.map((img) => ({ imagePath: index.imagePath(img), captionPath: index.captionPath(img) }));
     if (collisions) captioning.log.warn(`${collisions} image(s) skipped: they share a caption file with another image (resolve with Rename Image…)`);
-    await report(await runner.run(items, model, mode, `${title} (${items.length} images)`).catch(cancelledIsFine));
+    return report(await runner.run(items, model, mode, `${title} (${items.length} images, ${MODE_LABELS[mode]})`).catch(cancelledIsFine));
   };
 
   /** Tells the outcome without waiting for the user: the command ends when the batch does. */
-  const report = async (result: BatchReport | undefined): Promise<void> => {
-    if (!result) return;
-    const { summary, failedItems, model } = result;
-    const text = `${summary.cancelled ? 'Captioning cancelled' : 'Captioning finished'}: ${summary.written} written, ${summary.skipped} skipped, ${summary.failed} failed${summary.pending ? `, ${summary.pending} left (Resume continues)` : ''}.`;
-    const actions = [failedItems.length ? 'Retry Failed' : undefined, 'Show Log'].filter((a): a is string => Boolean(a));
-    const shown = summary.failed ? showWarning(text, ...actions) : showInformation(text, ...actions);
-    void shown.then(async (choice) => {
+  const report = (result: BatchReport | undefined): BatchReport | undefined => {
+    if (!result) return undefined;
+    const { summary, failedItems } = result;
+    setRetryable(failedItems.length && summary.journalFile ? result : undefined);
+    const regions = result.regionsNotSaved ? ` The grounded regions of ${result.regionsNotSaved} image(s) were not saved: see the log.` : '';
+    const text = `${summary.cancelled ? 'Captioning cancelled' : 'Captioning finished'}: ${summary.written} written, ${summary.skipped} skipped, ${summary.failed} failed${summary.pending ? `, ${summary.pending} left (Resume continues)` : ''}.${regions}`;
+    const actions = [retryable === result ? 'Retry Failed' : undefined, 'Show Log'].filter((a): a is string => Boolean(a));
+    const shown = summary.failed || regions ? showWarning(text, ...actions) : showInformation(text, ...actions);
+    void shown.then((choice) => {
       if (choice === 'Show Log') captioning.log.show();
-      if (choice === 'Retry Failed') await report(await runner.run(failedItems, model, 'overwrite', `Retrying ${failedItems.length} failed images`).catch(cancelledIsFine));
+      if (choice === 'Retry Failed') void retry(result).catch(cancelledIsFine);
     });
+    return result;
+  };
+
+  /** Runs a report's failed images again in the mode their job ran with, through the same checks. */
+  const retry = async (last: BatchReport): Promise<BatchReport | undefined> => {
+    const failed = await runner.failedSet(last);
+    if (!failed?.items.length) {
+      if (retryable === last) setRetryable(undefined);
+      void showInformation('No failed images left to retry in that batch (Resume may have finished them).');
+      return undefined;
+    }
+    if (failed.mode === 'overwrite') {
+      const captioned = await countCaptioned(dataset, failed.items);
+      if (captioned > 0 && !(await confirmOverwrite(captioned))) return undefined;
+    }
+    const count = failed.items.length;
+    return report(await runner.retryFailed(last, `Retrying ${count} failed image${count === 1 ? '' : 's'} (${MODE_LABELS[failed.mode]})`).catch(cancelledIsFine));
   };
 
   const ready = async (): Promise<boolean> => {
@@ -65,26 +93,32 @@ export function registerBatchCommands(
   };
 
   return [
-    vscode.commands.registerCommand('imageCaptioner.captionAll', async () => {
-      if (await ready()) await start('Captioning all images', dataset.index!.images());
-    }),
+    vscode.commands.registerCommand('imageCaptioner.captionAll', async () => ((await ready()) ? start('Captioning all images', dataset.index!.images()) : undefined)),
     vscode.commands.registerCommand('imageCaptioner.captionUncaptioned', async () => {
-      if (!(await ready())) return;
+      if (!(await ready())) return undefined;
       await dataset.loadCaptions(dataset.index!.images());
       const images = dataset.index!.images().filter((img) => img.captionState === 'none' || img.captionState === 'empty');
-      await start('Captioning uncaptioned images', images, 'skip');
+      return start('Captioning uncaptioned images', images, 'skip');
     }),
-    vscode.commands.registerCommand('imageCaptioner.captionSelected', async (arg?: unknown, args?: unknown) => {
-      if (await ready()) await start('Captioning selected images', (scopes.fromArguments(arg, args) ?? scopes.fromNodes(treeView.selection)).images);
-    }),
-    vscode.commands.registerCommand('imageCaptioner.captionFiltered', async () => {
-      if (await ready()) await start(`Captioning images matching "${tree.query}"`, tree.visibleImages());
+    vscode.commands.registerCommand('imageCaptioner.captionSelected', async (arg?: unknown, args?: unknown) =>
+      (await ready()) ? start('Captioning selected images', (scopes.fromArguments(arg, args) ?? scopes.fromNodes(treeView.selection)).images) : undefined,
+    ),
+    vscode.commands.registerCommand('imageCaptioner.captionFiltered', async () => ((await ready()) ? start(`Captioning images matching "${tree.query}"`, tree.visibleImages()) : undefined)),
+    vscode.commands.registerCommand('imageCaptioner.retryFailedCaptions', async () => {
+      if (retryable) return retry(retryable);
+      void showInformation('The last batch left no failed images to retry.');
+      return undefined;
     }),
     vscode.commands.registerCommand('imageCaptioner.resumeCaptioning', async () => {
-      const jobs = await runner.unfinished();
+      const { jobs, unreadable } = await runner.unfinished();
+      if (unreadable.length) {
+        void showWarning(`${unreadable.length} captioning job journal(s) could not be read and were left as they are: see the log.`, 'Show Log').then((choice) => {
+          if (choice) captioning.log.show();
+        });
+      }
       if (jobs.length === 0) {
         void showInformation('No unfinished captioning job in this workspace.');
-        return;
+        return undefined;
       }
       const picked = await vscode.window.showQuickPick(
         jobs.map((job) => ({
@@ -95,36 +129,59 @@ export function registerBatchCommands(
         })),
         { title: 'Resume which captioning job?' },
       );
-      if (!picked) return;
+      if (!picked) return undefined;
       const model = captioning.registry.find(picked.job.modelId);
       if (!model) {
         void showError(`The job's model ${picked.job.modelId} is no longer configured; add it back in imageCaptioner.models to resume.`);
-        return;
+        return undefined;
       }
-      await report(await runner.resume(picked.job, model).catch(cancelledIsFine));
+      return report(await runner.resume(picked.job, model).catch(cancelledIsFine));
     }),
   ];
 }
 
-/** Asks what to do with images that already have a caption; overwriting needs a confirmation naming the count. */
+const MODE_LABELS: Record<BatchMode, string> = { skip: 'captioned images skipped', overwrite: 'overwriting captions', append: 'appending', prepend: 'prepending' };
+
+/** An image whose caption a mode other than skip would change (not read yet counts: it may have one). */
+function hasCaption(img: ImageEntry): boolean {
+  return img.captionState === 'text' || img.captionState === 'unknown';
+}
+
+/** How many of these items' images have a caption now. */
+async function countCaptioned(dataset: DatasetService, items: readonly BatchItem[]): Promise<number> {
+  const index = dataset.index;
+  const images = items.map((item) => index?.findImage(item.imagePath)).filter((img): img is ImageEntry => Boolean(img));
+  await dataset.loadCaptions(images);
+  return images.filter(hasCaption).length;
+}
+
+/**
+ * What to do with images that already have a caption: the setting imageCaptioner.batch.mode, or
+ * the user's answer when it is "ask". Overwriting is always confirmed, naming the count.
+ */
 async function chooseMode(images: readonly ImageEntry[]): Promise<BatchMode | undefined> {
-  const captioned = images.filter((img) => img.captionState === 'text' || img.captionState === 'unknown').length;
+  const captioned = images.filter(hasCaption).length;
   if (captioned === 0) return 'skip';
-  const preferred = readBatchSettings().mode;
+  const setting = readBatchSettings().mode;
+  const mode = setting === 'ask' ? await askMode(images.length, captioned) : setting;
+  if (mode === 'overwrite' && !(await confirmOverwrite(captioned))) return undefined;
+  return mode;
+}
+
+async function askMode(total: number, captioned: number): Promise<BatchMode | undefined> {
   const options: Array<vscode.QuickPickItem & { mode: BatchMode }> = [
-    { mode: 'skip', label: 'Skip captioned images', description: `caption ${images.length - captioned}, keep ${captioned} as they are` },
+    { mode: 'skip', label: 'Skip captioned images', description: `caption ${total - captioned}, keep ${captioned} as they are` },
     { mode: 'overwrite', label: 'Overwrite existing captions', description: `replace ${captioned} captions` },
     { mode: 'append', label: 'Append to existing captions', description: 'generated text after the caption' },
     { mode: 'prepend', label: 'Prepend to existing captions', description: 'generated text before the caption' },
   ];
-  options.sort((a, b) => Number(b.mode === preferred) - Number(a.mode === preferred));
-  const picked = await vscode.window.showQuickPick(options, { title: `${captioned} of ${images.length} images already have a caption` });
-  if (!picked) return undefined;
-  if (picked.mode === 'overwrite') {
-    const ok = await showWarning(`Overwrite ${captioned} existing caption${captioned === 1 ? '' : 's'}?`, { modal: true }, 'Overwrite');
-    if (ok !== 'Overwrite') return undefined;
-  }
-  return picked.mode;
+  const picked = await vscode.window.showQuickPick(options, { title: `${captioned} of ${total} images already have a caption` });
+  return picked?.mode;
+}
+
+async function confirmOverwrite(captioned: number): Promise<boolean> {
+  const ok = await showWarning(`Overwrite ${captioned} existing caption${captioned === 1 ? '' : 's'}?`, { modal: true }, 'Overwrite');
+  return ok === 'Overwrite';
 }
 
 function cancelledIsFine(err: unknown): undefined {

@@ -1,10 +1,10 @@
 import * as vscode from 'vscode';
 import * as path from 'node:path';
 import { runBatch } from '../core/captioning/batchJob';
-import { resumeBatch } from '../core/captioning/batchResume';
+import { FailedSet, readFailedSet, resumeBatch, retryFailed } from '../core/captioning/batchResume';
 import { BatchMode } from '../core/captioning/captionMerge';
 import { BatchItem, BatchProgress, BatchRuntime, BatchSummary } from '../core/captioning/batchTypes';
-import { deleteJournal, listJournals, JournalSummary } from '../core/captioning/batchJournal';
+import { deleteJournal, listJournals, JournalSummary, UnreadableJournal } from '../core/captioning/batchJournal';
 import { readBatchSettings } from '../generationSettings';
 import type { GeneratedCaption } from '../providers/captionPipeline';
 import type { ModelEntry } from '../providers/types';
@@ -17,6 +17,8 @@ export interface BatchReport {
   readonly summary: BatchSummary;
   readonly model: ModelEntry;
   readonly failedItems: readonly BatchItem[];
+  /** Images whose grounded regions were not saved (each one is in the log). */
+  readonly regionsNotSaved: number;
 }
 
 /** Runs caption batches in the extension host with progress, cancellation, a resumable journal and a log. */
@@ -35,14 +37,27 @@ export class BatchRunner {
     );
   }
 
-  /** Unfinished jobs of this workspace, newest first. */
-  async unfinished(): Promise<JournalSummary[]> {
-    const jobs = await listJournals(this.journalFolder).catch(() => []);
-    return jobs.filter((j) => j.remaining > 0).sort((a, b) => b.created.localeCompare(a.created));
+  /** Unfinished jobs of this workspace, newest first, and the journals that could not be read (logged). */
+  async unfinished(): Promise<{ jobs: JournalSummary[]; unreadable: UnreadableJournal[] }> {
+    const listed = await listJournals(this.journalFolder);
+    for (const journal of listed.unreadable) this.captioning.log.warn(`Captioning job journal left as it is, it cannot be resumed: ${journal.reason}`);
+    return listed;
   }
 
   async resume(job: JournalSummary, model: ModelEntry): Promise<BatchReport> {
     return this.withProgress(`Resuming captioning (${job.remaining} left)`, model, (runtime) => resumeBatch(job.file, runtime));
+  }
+
+  /** The failed items of a run's job and the mode it runs in; undefined when the job has nothing left. */
+  async failedSet(report: BatchReport): Promise<FailedSet | undefined> {
+    return report.summary.journalFile ? readFailedSet(report.summary.journalFile) : undefined;
+  }
+
+  /** Runs the failed items of a run's job again, in the job's mode and with its checks (see retryFailed). */
+  async retryFailed(report: BatchReport, title: string): Promise<BatchReport> {
+    const journalFile = report.summary.journalFile;
+    if (!journalFile) throw new Error('This batch kept no journal to retry from.');
+    return this.withProgress(title, report.model, (runtime) => retryFailed(journalFile, runtime));
   }
 
   async discard(job: JournalSummary): Promise<void> {
@@ -56,6 +71,7 @@ export class BatchRunner {
     if (!ready) throw new vscode.CancellationError();
     const settings = readBatchSettings();
     const grounded = new Map<string, GeneratedCaption>();
+    const groundingWrites: Promise<boolean>[] = [];
     const log = this.captioning.log;
     log.info(`Batch "${title}" with ${model.label} started`);
     const summary = await withNotificationProgress(
@@ -76,10 +92,12 @@ export class BatchRunner {
             return result.text;
           },
           onItem: (outcome) => {
+            const result = grounded.get(outcome.item.imagePath);
+            grounded.delete(outcome.item.imagePath);
             if (outcome.kind === 'written') {
               this.dataset.noteCaption(outcome.item.imagePath, outcome.text);
-              const result = grounded.get(outcome.item.imagePath);
-              if (result) void this.captioning.storeGrounding(outcome.item.imagePath, model, result).catch((err) => log.warn(`regions of ${outcome.item.imagePath}: ${(err as Error).message}`));
+              // storeGrounding logs its failure; the summary counts it
+              if (result) groundingWrites.push(this.captioning.storeGrounding(outcome.item.imagePath, model, result).then(() => true, () => false));
             } else if (outcome.kind === 'failed') {
               log.error(`${path.basename(outcome.item.imagePath)}: ${outcome.reason} (${outcome.attempts} attempts)`);
             }
@@ -92,9 +110,11 @@ export class BatchRunner {
         });
       },
     );
+    const regionsNotSaved = (await Promise.all(groundingWrites)).filter((saved) => !saved).length;
     logSummary(log, title, model, summary);
+    if (regionsNotSaved) log.warn(`Grounded regions of ${regionsNotSaved} image(s) were not saved (see above); their captions were written.`);
     const failedItems = summary.outcomes.filter((o) => o.kind === 'failed').map((o) => o.item);
-    return { summary, model, failedItems };
+    return { summary, model, failedItems, regionsNotSaved };
   }
 }
 

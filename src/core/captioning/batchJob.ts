@@ -19,6 +19,8 @@ export interface BatchPlan {
   readonly separator?: string;
   /** Image paths settled by an earlier run of this job (from its journal). */
   readonly alreadyDone: ReadonlySet<string>;
+  /** Unfinished items of the job that this run leaves alone (a retry of failed items leaves them to Resume). */
+  readonly leftForResume?: number;
 }
 
 /**
@@ -116,7 +118,8 @@ export async function executeBatch(plan: BatchPlan, runtime: BatchRuntime, journ
   }
   const cancelled = controller.signal.aborted;
   const count = (kind: ItemOutcome['kind']): number => outcomes.filter((o) => o.kind === kind).length;
-  const finished = !cancelled && outcomes.every((o) => o.kind === 'written' || (o.kind === 'skipped' && o.reason !== 'protected'));
+  const leftForResume = plan.leftForResume ?? 0;
+  const finished = !cancelled && leftForResume === 0 && outcomes.every((o) => o.kind === 'written' || (o.kind === 'skipped' && o.reason !== 'protected'));
   let journalFile: string | undefined;
   if (journal) {
     await journal.close();
@@ -130,7 +133,7 @@ export async function executeBatch(plan: BatchPlan, runtime: BatchRuntime, journ
     written: count('written'),
     skipped: count('skipped'),
     failed: count('failed'),
-    pending: plan.items.length - outcomes.length,
+    pending: plan.items.length - outcomes.length + leftForResume,
     elapsedMs: monotonicClock() - startedAt,
     journalFile,
   };

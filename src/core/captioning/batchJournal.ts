@@ -170,20 +170,34 @@ export async function readJournal(file: string): Promise<JournalState> {
   return { file, header, outcomes, openIntents, corruptLines };
 }
 
-/** Jobs that can be resumed, newest first; unreadable files are left out. */
-export async function listJournals(folder: string): Promise<JournalSummary[]> {
+/** A journal file that cannot be used, and why; it is left in place for the user to look at. */
+export interface UnreadableJournal {
+  readonly file: string;
+  readonly reason: string;
+}
+
+/** Jobs that can be resumed, newest first, and the journal files that could not be read. */
+export async function listJournals(folder: string): Promise<{ jobs: JournalSummary[]; unreadable: UnreadableJournal[] }> {
   const names = await fs.readdir(folder).catch((err: NodeJS.ErrnoException) => {
     if (err.code === 'ENOENT') return [] as string[];
     throw err;
   });
-  const summaries: JournalSummary[] = [];
+  const jobs: JournalSummary[] = [];
+  const unreadable: UnreadableJournal[] = [];
   for (const name of names.filter((n) => n.endsWith(SUFFIX))) {
-    const state = await readJournal(path.join(folder, name)).catch(() => undefined);
-    if (!state) continue;
+    const file = path.join(folder, name);
+    let state: JournalState;
+    try {
+      state = await readJournal(file);
+    } catch (err) {
+      // deleted since the listing: that job just finished
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') unreadable.push({ file, reason: err instanceof Error ? err.message : String(err) });
+      continue;
+    }
     const summary = summarize(state);
-    if (summary.remaining > 0) summaries.push(summary);
+    if (summary.remaining > 0) jobs.push(summary);
   }
-  return summaries.sort((a, b) => b.created.localeCompare(a.created));
+  return { jobs: jobs.sort((a, b) => b.created.localeCompare(a.created)), unreadable };
 }
 
 export function summarize(state: JournalState): JournalSummary {

@@ -79,7 +79,7 @@ export interface BatchSummary {
   readonly written: number;
   readonly skipped: number;
   readonly failed: number;
-  /** Items never settled because the batch was cancelled. */
+  /** Items of the job left for Resume: never settled because the batch was cancelled, or left alone by a retry. */
   readonly pending: number;
   readonly elapsedMs: number;
   /** The journal left for "Resume"; undefined when the job finished and its journal was deleted. */

@@ -49,7 +49,7 @@ describe('batch journal: resume without asking twice', () => {
     const writtenFirst = cancelled.outcomes.filter((o) => o.kind === 'written').map((o) => o.item.imagePath);
     assert.ok(cancelled.journalFile && fs.existsSync(cancelled.journalFile));
 
-    const [listed] = await listJournals(storage);
+    const { jobs: [listed] } = await listJournals(storage);
     assert.deepEqual({ jobId: listed.jobId, modelId: listed.modelId, mode: listed.mode, total: listed.total, done: listed.done, remaining: listed.remaining },
       { jobId: cancelled.jobId, modelId: 'nim/test', mode: 'append', total: 30, done: writtenFirst.length, remaining: 30 - writtenFirst.length });
     assert.deepEqual((await readJournal(listed.file)).header.context, { prompt: 'Describe the image.' });
@@ -62,7 +62,7 @@ describe('batch journal: resume without asking twice', () => {
     items.forEach((item, i) => assert.equal(fs.readFileSync(item.captionPath, 'utf8'), `old ${i}. new ${path.basename(item.imagePath)}`));
     assert.equal(resumed.journalFile, undefined);
     assert.deepEqual(fs.readdirSync(storage), []);
-    assert.deepEqual(await listJournals(storage), []);
+    assert.deepEqual(await listJournals(storage), { jobs: [], unreadable: [] });
   });
 
   it('keeps the journal when images failed, and a resume re-runs only those', async () => {
@@ -71,13 +71,13 @@ describe('batch journal: resume without asking twice', () => {
     const first: string[] = [];
     const summary = await runBatch({ items, boundary: boundaryOf(items), journal: { folder: storage }, generate: recordingGenerate(first, (item) => item.imagePath === items[4].imagePath) });
     assert.equal(summary.failed, 1);
-    const [listed] = await listJournals(storage);
+    const { jobs: [listed] } = await listJournals(storage);
     assert.deepEqual([listed.done, listed.failed, listed.remaining], [5, 1, 1]);
     const second: string[] = [];
     const resumed = await resumeBatch(summary.journalFile!, { boundary: boundaryOf(items), generate: recordingGenerate(second) });
     assert.deepEqual(second, [items[4].imagePath]);
     assert.equal(resumed.journalFile, undefined);
-    assert.deepEqual(await listJournals(storage), []);
+    assert.deepEqual(await listJournals(storage), { jobs: [], unreadable: [] });
   });
 
   it('tolerates a torn last line and appends whole lines after it', async () => {
@@ -116,10 +116,23 @@ describe('batch journal: resume without asking twice', () => {
     assert.equal(bytesOf(items[1].captionPath)!.toString(), neverRenamed);
   });
 
-  it('refuses a file that is not a journal', async () => {
+  it('refuses a file that is not a journal, and the listing names it instead of leaving it out silently', async () => {
     const file = path.join(await temp.make('ic-storage-'), 'bad.batch.jsonl');
     fs.writeFileSync(file, '{"type":"item"}\n');
     await assert.rejects(readJournal(file), /not a batch journal header/);
-    assert.deepEqual(await listJournals(path.dirname(file)), []);
+    const { jobs, unreadable } = await listJournals(path.dirname(file));
+    assert.deepEqual(jobs, []);
+    assert.equal(unreadable.length, 1);
+    assert.equal(unreadable[0].file, file);
+    assert.match(unreadable[0].reason, /bad\.batch\.jsonl cannot be used: its first line is not a batch journal header/);
+    assert.equal(fs.readFileSync(file, 'utf8'), '{"type":"item"}\n', 'left as it was');
+  });
+
+  it('a journal folder that cannot be listed is an error, not "no jobs"; a missing one is no jobs', async () => {
+    const storage = await temp.make('ic-storage-');
+    assert.deepEqual(await listJournals(path.join(storage, 'never-created')), { jobs: [], unreadable: [] });
+    const notAFolder = path.join(storage, 'caption-jobs');
+    fs.writeFileSync(notAFolder, 'a file where the folder should be');
+    await assert.rejects(listJournals(notAFolder), /ENOTDIR/);
   });
 });
