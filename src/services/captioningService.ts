@@ -1,9 +1,9 @@
 import * as vscode from 'vscode';
 import * as path from 'node:path';
 import { buildPrompt, maxTokensFor } from '../core/captioning/prompts';
-import { readCaption } from '../core/captions/captionStore';
-import { withGroundedRegions } from '../core/regions/groundedRegions';
-import { readRegions, regionsPathFor, writeRegions } from '../core/regions/regionsSidecar';
+import { captionForPrompt } from '../core/captioning/promptCaption';
+import { RegionsSidecarKeptError, saveGroundedRegions } from '../core/regions/groundingSidecar';
+import { regionsPathFor } from '../core/regions/regionsSidecar';
 import { readGenerationSettings } from '../generationSettings';
 import { ApiKeys } from '../providers/apiKeys';
 import { generateCaption, GeneratedCaption } from '../providers/captionPipeline';
@@ -102,13 +102,14 @@ export class CaptioningService {
     const boundary = await this.dataset.boundaryFor(imagePath);
     // The image must really lie in the dataset: a link leading out of it is never sent to a model.
     await boundary.realFile(imagePath);
-    const existing = request.currentCaption ?? (captionPath ? (await readCaption(captionPath, boundary).catch(() => undefined))?.text : undefined) ?? '';
     const folder = index?.relativePath(path.dirname(imagePath)) ?? path.basename(path.dirname(imagePath));
-    const prompt = buildPrompt(settings.prompt, { name: path.basename(imagePath), folder, caption: existing });
     const suggestedTokens = maxTokensFor(settings.prompt);
     const params = { ...(suggestedTokens && model.defaults.max_tokens === undefined ? { max_tokens: suggestedTokens } : {}), ...settings.params };
     this.log.info(`${model.label} ← ${path.basename(imagePath)}`);
     try {
+      // a caption that cannot be read stops the request: the prompt would be told there is none
+      const existing = request.currentCaption ?? (await captionForPrompt(settings.prompt, captionPath, boundary));
+      const prompt = buildPrompt(settings.prompt, { name: path.basename(imagePath), folder, caption: existing });
       const result = await generateCaption(imagePath, {
         model,
         provider: this.factory.get(model.provider),
@@ -130,19 +131,23 @@ export class CaptioningService {
     }
   }
 
-  /** Keeps a grounded model's phrase boxes in the image's regions sidecar (regions a person drew stay). */
+  /**
+   * Keeps a grounded model's phrase boxes in the image's regions sidecar (every other region stays).
+   * A sidecar that cannot be used is left as it was: RegionsSidecarKeptError, logged here.
+   */
   async storeGrounding(imagePath: string, model: ModelEntry, result: GeneratedCaption): Promise<void> {
     if (!result.entities?.length) return;
-    const file = regionsPathFor(imagePath);
-    const boundary = await this.dataset.boundaryFor(imagePath);
-    const existing = await readRegions(file, boundary).catch(() => undefined);
-    const sidecar = withGroundedRegions(existing, result.entities, {
-      model: model.id,
-      width: result.image.sourceWidth,
-      height: result.image.sourceHeight,
-      now: new Date(),
-    });
-    await writeRegions(file, sidecar, boundary);
+    try {
+      await saveGroundedRegions(regionsPathFor(imagePath), await this.dataset.boundaryFor(imagePath), result.entities, {
+        model: model.id,
+        width: result.image.sourceWidth,
+        height: result.image.sourceHeight,
+        now: new Date(),
+      });
+    } catch (err) {
+      this.log.error(err instanceof RegionsSidecarKeptError ? err.message : `The grounded regions of ${imagePath} were not saved: ${(err as Error).message}`);
+      throw err;
+    }
   }
 
   private modelItems(): Array<vscode.QuickPickItem & { model?: ModelEntry }> {

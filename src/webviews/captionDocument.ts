@@ -65,6 +65,11 @@ export class CaptionDocument implements vscode.CustomDocument {
     return this.collision ?? this.encodingProblem;
   }
 
+  /** Why the caption file's text could not be read (not UTF-8, too large); undefined when it was. */
+  get unreadableReason(): string | undefined {
+    return this.encodingProblem;
+  }
+
   get editable(): boolean {
     return this.readOnlyReason === undefined;
   }

@@ -1,5 +1,7 @@
 import * as vscode from 'vscode';
+import * as path from 'node:path';
 import { mergeCaption } from '../core/captioning/captionMerge';
+import { RegionsSidecarKeptError } from '../core/regions/groundingSidecar';
 import type { GeneratedCaption } from '../providers/captionPipeline';
 import type { ModelEntry } from '../providers/types';
 import { ProviderError } from '../providers/types';
@@ -85,7 +87,8 @@ export class CaptionGenerationController implements vscode.Disposable {
     const text = how === 'replace' ? candidate.result.text : mergeCaption(this.doc.text, candidate.result.text, 'append');
     await this.applyText(text);
     await this.captioning.storeGrounding(this.doc.uri.fsPath, candidate.model, candidate.result).catch((err) => {
-      void showWarning(`The caption was kept, but its grounded regions could not be saved: ${(err as Error).message}`);
+      const why = err instanceof RegionsSidecarKeptError ? `${path.basename(err.file)} was left as it was: it ${err.reason}` : (err as Error).message;
+      void showWarning(`The caption was kept, but its grounded regions were not saved (${why}).`);
     });
     this.discard(id);
   }
@@ -112,7 +115,8 @@ export class CaptionGenerationController implements vscode.Disposable {
           imagePath: this.doc.uri.fsPath,
           model,
           signal,
-          currentCaption: this.doc.text,
+          // a caption that could not be decoded has no text here: the service reads (and reports) it
+          currentCaption: this.doc.unreadableReason === undefined ? this.doc.text : undefined,
           onText: (delta) => {
             streamed += delta;
             flushTimer ??= setTimeout(() => {

@@ -42,11 +42,19 @@ export interface PromptOptions {
 /** Builds the prompt text; unknown `{variables}` are left as typed so the user sees them. */
 export function buildPrompt(options: PromptOptions, vars: PromptVariables): string {
   const preset = options.length === 'custom' ? undefined : LENGTH_PROMPTS[options.length];
-  const presetPrompt = options.length === 'custom' ? undefined : options.presetPrompts?.[options.length]?.trim() || preset?.prompt;
-  const base = options.template?.trim() || presetPrompt || LENGTH_PROMPTS.short.prompt;
   const tokens = options.tokens ?? preset?.tokens ?? LENGTH_PROMPTS.short.tokens;
-  const parts = [fillTemplate(base, vars, tokens), STYLE_PROMPTS[options.style]].filter((p) => p.trim());
+  const parts = [fillTemplate(baseTemplate(options), vars, tokens), STYLE_PROMPTS[options.style]].filter((p) => p.trim());
   return parts.join(' ');
+}
+
+/** True when the prompt refers to the existing caption (`{caption}` or `{tags}`), so it must be read first. */
+export function promptUsesCaption(options: PromptOptions): boolean {
+  return /\{(?:caption|tags)\}/.test(baseTemplate(options));
+}
+
+function baseTemplate(options: PromptOptions): string {
+  const presetPrompt = options.length === 'custom' ? undefined : options.presetPrompts?.[options.length]?.trim() || LENGTH_PROMPTS[options.length].prompt;
+  return options.template?.trim() || presetPrompt || LENGTH_PROMPTS.short.prompt;
 }
 
 /** Suggested `max_tokens` for a length preset: room for the answer, not the seed's blanket 1024. */

@@ -8,7 +8,7 @@ export interface GroundedPhrase {
 
 /**
  * Replaces the regions a model grounded earlier with the new ones (one box region per box) and
- * keeps every region a person drew.
+ * keeps every other region and field of the sidecar.
  */
 export function withGroundedRegions(
   existing: RegionsSidecar | undefined,
@@ -37,7 +37,8 @@ export function withGroundedRegions(
       });
     }
   }
-  return { version: 1, image: existing?.image ?? { width: context.width, height: context.height }, regions: [...kept, ...grounded] };
+  // fields this version does not know are the user's too: they stay
+  return { ...existing, version: 1, image: existing?.image ?? { width: context.width, height: context.height }, regions: [...kept, ...grounded] };
 }
 
 function clamp01(v: number): number {

@@ -34,9 +34,29 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 export async function readRegions(file: string, boundary: DatasetBoundary): Promise<RegionsSidecar | undefined> {
   const bytes = await readRegularFile(file, MAX_REGIONS_BYTES, boundary);
   if (bytes === undefined) return undefined;
-  const parsed = JSON.parse(utf8.decode(bytes)) as RegionsSidecar;
-  if (parsed.version !== 1 || !Array.isArray(parsed.regions)) throw new Error(`${file} is not a version 1 regions file`);
+  const parsed = JSON.parse(utf8.decode(bytes)) as unknown;
+  if (!isVersion1(parsed)) throw new RegionsFormatError(file, parsed);
   return parsed;
+}
+
+/** A regions file that is not version 1: another kind of JSON, or one written by a newer version. */
+export class RegionsFormatError extends Error {
+  /** What is wrong, without the file name: "is not a version 1 regions file". */
+  readonly detail: string;
+
+  constructor(readonly file: string, parsed: unknown) {
+    const version = typeof parsed === 'object' && parsed !== null ? (parsed as { version?: unknown }).version : undefined;
+    const detail = typeof version === 'number' && version > 1
+      ? `has regions version ${version}, newer than this Image Captioner reads (1); update the extension`
+      : 'is not a version 1 regions file';
+    super(`${file} ${detail}`);
+    this.name = 'RegionsFormatError';
+    this.detail = detail;
+  }
+}
+
+function isVersion1(parsed: unknown): parsed is RegionsSidecar {
+  return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) && (parsed as RegionsSidecar).version === 1 && Array.isArray((parsed as RegionsSidecar).regions);
 }
 
 export async function writeRegions(file: string, sidecar: RegionsSidecar, boundary: DatasetBoundary): Promise<void> {
