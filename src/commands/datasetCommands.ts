@@ -6,6 +6,7 @@ import { CaptionEditorProvider } from '../webviews/captionEditorProvider';
 import { CAPTION_EDITOR_VIEW_TYPE } from '../webviews/captionEditorViewType';
 import { readIndexOptions } from '../settings';
 import { isImageName } from '../core/dataset/imageFiles';
+import { fileExists } from './fileExists';
 import { parseQuery } from '../core/dataset/query';
 import { showError, showInformation } from '../services/notifications';
 import { inputMessageText } from '../services/plainText';
@@ -40,7 +41,7 @@ export function registerDatasetCommands(
       const image = index?.findImage(uri.fsPath);
       const captionUri = doc?.captionUri ?? (image && index ? vscode.Uri.file(index.captionPath(image)) : undefined);
       if (!captionUri) return;
-      const exists = await vscode.workspace.fs.stat(captionUri).then(() => true, () => false);
+      const exists = await fileExists(captionUri);
       const target = exists ? captionUri : captionUri.with({ scheme: 'untitled' });
       await vscode.window.showTextDocument(target, { viewColumn: vscode.ViewColumn.Beside });
     }),

@@ -8,6 +8,7 @@ import { MAX_CAPTION_BYTES } from '../core/captions/captionStore';
 import { readRegularFile } from '../core/files/regularFile';
 import { CAPTION_EDITOR_VIEW_TYPE } from '../webviews/captionEditorViewType';
 import { showError } from '../services/notifications';
+import { fileExists } from './fileExists';
 
 /** Resolves a stem collision: renames one image (optionally copying the shared caption to it). */
 export function registerRenameImageCommand(dataset: DatasetService): vscode.Disposable {
@@ -33,7 +34,7 @@ export function registerRenameImageCommand(dataset: DatasetService): vscode.Disp
     });
     if (!newName) return;
     const sharedCaption = vscode.Uri.file(path.join(dir, sidecarName(name, index.options.captionExtension)));
-    const hasCaption = await vscode.workspace.fs.stat(sharedCaption).then(() => true, () => false);
+    const hasCaption = await fileExists(sharedCaption);
     const copy = hasCaption
       ? await vscode.window.showQuickPick(['Copy the shared caption to the renamed image', 'Start the renamed image without a caption'], { title: 'Caption of the renamed image' })
       : undefined;

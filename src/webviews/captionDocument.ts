@@ -125,9 +125,17 @@ export class CaptionDocument implements vscode.CustomDocument {
     this.pendingText = '';
   }
 
-  /** Throws away unsaved changes: back to the text on disk (or none). */
+  /**
+   * Throws away unsaved changes: back to the text on disk (or none when there is no file). A file
+   * that cannot be read now is not "no caption": the revert fails and the unsaved text stays.
+   */
   async revert(): Promise<void> {
-    const disk = await readCaption(this.captionUri.fsPath, this.boundary).catch(() => undefined);
+    let disk;
+    try {
+      disk = await readCaption(this.captionUri.fsPath, this.boundary);
+    } catch (err) {
+      throw new Error(`Could not revert: ${(err as Error).message.replace(/\.?$/, '.')} Your unsaved text was kept.`);
+    }
     await this.setText(disk?.text ?? '');
     const doc = this.textDocument;
     if (doc?.isDirty && doc.getText().replace(/\r\n/g, '\n') === (disk?.text ?? '')) await doc.save();
@@ -165,7 +173,8 @@ export class CaptionDocument implements vscode.CustomDocument {
 
   private async liveTextDocument(): Promise<vscode.TextDocument | undefined> {
     if (this.textDocument?.isClosed) this.textDocument = undefined;
-    if (!this.textDocument && !this.pendingText && (await readCaption(this.captionUri.fsPath, this.boundary).catch(() => undefined)) !== undefined) {
+    // a caption that cannot be read is not a missing one: the edit fails rather than starting a new file
+    if (!this.textDocument && !this.pendingText && (await readCaption(this.captionUri.fsPath, this.boundary)) !== undefined) {
       this.fileExists = true;
       this.textDocument = await vscode.workspace.openTextDocument(this.captionUri);
     }

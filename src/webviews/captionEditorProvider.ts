@@ -83,16 +83,30 @@ export class CaptionEditorProvider implements vscode.CustomEditorProvider<Captio
     const index = this.dataset.index;
     const image = index?.findImage(uri.fsPath);
     const captionPath = image && index ? index.captionPath(image) : sidecarPath(uri.fsPath, readIndexOptions().captionExtension);
+    const backup = context.backupId ? await this.readBackup(vscode.Uri.parse(context.backupId), uri) : undefined;
     const doc = await CaptionDocument.open(uri, vscode.Uri.file(captionPath), await this.dataset.boundaryFor(uri.fsPath), this.collisionWarning(uri));
-    if (context.backupId) {
-      const backup = await vscode.workspace.fs.readFile(vscode.Uri.parse(context.backupId)).then((b) => Buffer.from(b).toString('utf8'), () => undefined);
-      if (backup !== undefined) await doc.setText(backup);
-    }
+    if (backup !== undefined) await doc.setText(backup);
     doc.onDidChangeText((text) => {
       this.post(doc, { type: 'captionChanged', text });
       this.dataset.noteCaption(uri.fsPath, doc.exists || text ? text : undefined);
     });
     return doc;
+  }
+
+  /**
+   * The unsaved caption VS Code backed up at hot exit; undefined when there is no backup file. Any
+   * other failure stops the editor from opening (logged), so the caption on disk is never shown as
+   * if it were the user's unsaved text and the backup stays for the next try.
+   */
+  private async readBackup(backup: vscode.Uri, image: vscode.Uri): Promise<string | undefined> {
+    try {
+      return Buffer.from(await vscode.workspace.fs.readFile(backup)).toString('utf8');
+    } catch (err) {
+      if (err instanceof vscode.FileSystemError && err.code === 'FileNotFound') return undefined;
+      const message = `Could not restore the unsaved caption of ${path.basename(image.fsPath)} from its backup ${backup.fsPath}: ${(err as Error).message}`;
+      this.captioning.log.error(message);
+      throw new Error(`${message}. The editor was not opened, so the backup is kept.`);
+    }
   }
 
   async resolveCustomEditor(doc: CaptionDocument, panel: vscode.WebviewPanel): Promise<void> {
@@ -231,14 +245,22 @@ export class CaptionEditorProvider implements vscode.CustomEditorProvider<Captio
 
   async revertCustomDocument(doc: CaptionDocument): Promise<void> {
     this.bursts.delete(doc);
-    await doc.revert();
+    try {
+      await doc.revert();
+    } catch (err) {
+      this.captioning.log.error(`Could not revert the caption of ${doc.uri.fsPath}: ${(err as Error).message}`);
+      throw err;
+    }
   }
 
   async backupCustomDocument(doc: CaptionDocument, context: vscode.CustomDocumentBackupContext): Promise<vscode.CustomDocumentBackup> {
     await vscode.workspace.fs.writeFile(context.destination, Buffer.from(doc.text, 'utf8'));
     return {
       id: context.destination.toString(),
-      delete: () => vscode.workspace.fs.delete(context.destination).then(undefined, () => undefined),
+      // a backup already gone is fine; one that cannot be deleted is only clutter, but the log says so
+      delete: () => vscode.workspace.fs.delete(context.destination).then(undefined, (err: unknown) => {
+        if (!(err instanceof vscode.FileSystemError && err.code === 'FileNotFound')) this.captioning.log.warn(`Could not delete the caption backup ${context.destination.fsPath}: ${(err as Error).message}`);
+      }),
     };
   }
 
