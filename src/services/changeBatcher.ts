@@ -4,7 +4,12 @@ export class ChangeBatcher {
   private timer?: NodeJS.Timeout;
   private running: Promise<void> = Promise.resolve();
 
-  constructor(private readonly quietMs: number, private readonly flush: (paths: readonly string[]) => Promise<void>) {}
+  constructor(
+    private readonly quietMs: number,
+    private readonly flush: (paths: readonly string[]) => Promise<void>,
+    /** Told when a batch could not be applied; later batches still run. */
+    private readonly onError: (err: unknown, paths: readonly string[]) => void,
+  ) {}
 
   add(path: string): void {
     this.pending.add(path);
@@ -17,7 +22,7 @@ export class ChangeBatcher {
     const batch = [...this.pending];
     this.pending.clear();
     // One batch at a time, so a slow refresh never races the next one.
-    this.running = this.running.then(() => this.flush(batch)).catch((err) => console.error('[image-captioner] refresh failed', err));
+    this.running = this.running.then(() => this.flush(batch)).catch((err) => this.onError(err, batch));
   }
 
   dispose(): void {

@@ -24,7 +24,9 @@ export class DatasetService implements vscode.Disposable {
   private current?: { index: DatasetIndex; texts: CaptionTexts; health: ImageHealth };
   private building?: AbortController;
   private watcher?: vscode.FileSystemWatcher;
-  private readonly batcher = new ChangeBatcher(300, (paths) => this.applyDiskChanges(paths));
+  private readonly batcher = new ChangeBatcher(300, (paths) => this.applyDiskChanges(paths), (err, paths) =>
+    this.log.error(`Could not update the dataset after ${paths.length} change(s) on disk: ${(err as Error).message}. Refresh Dataset reads it again.`),
+  );
   private readonly changeEmitter = new vscode.EventEmitter<DatasetChange>();
   private readonly disposables: vscode.Disposable[] = [this.changeEmitter, this.batcher];
   private stateValue: DatasetState = 'noFolder';
@@ -87,7 +89,7 @@ export class DatasetService implements vscode.Disposable {
     if (this.pendingRoot) return; // a folder was opened explicitly meanwhile
     const candidates = [this.workspaceState.get<string>(ROOT_KEY), vscode.workspace.workspaceFolders?.[0]?.uri.fsPath];
     for (const candidate of candidates) {
-      if (candidate && (await isFolder(candidate))) return this.open(candidate);
+      if (candidate && (await this.isFolder(candidate))) return this.open(candidate);
     }
     this.setState('noFolder');
   }
@@ -118,7 +120,12 @@ export class DatasetService implements vscode.Disposable {
       this.watch(index.rootPath);
       this.setState(index.size > 0 ? 'ready' : 'empty');
       this.changeEmitter.fire({});
-      void this.loadAllCaptions(controller.signal);
+      void this.loadAllCaptions(controller.signal).catch((err) => {
+        this.log.error(`Could not read the captions of ${index.rootPath}: ${(err as Error).message}`);
+        void showWarning('Could not read all captions of the dataset: counts and filters may be incomplete until Refresh Dataset.', 'Show Log').then((choice) => {
+          if (choice) this.log.show();
+        });
+      });
     } catch (err) {
       if (err instanceof IndexCancelledError) return;
       this.current = undefined;
@@ -239,6 +246,16 @@ export class DatasetService implements vscode.Disposable {
     this.changeEmitter.fire({ folders: refreshed.length ? undefined : [...touched.values()] });
   }
 
+  /** A folder that is gone is not opened; one that cannot be checked is not either, and the log says why. */
+  private async isFolder(p: string): Promise<boolean> {
+    try {
+      return (await fs.stat(p)).isDirectory();
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') this.log.warn(`Could not open ${p} as the dataset: ${(err as Error).message}`);
+      return false;
+    }
+  }
+
   private setState(state: DatasetState): void {
     this.stateValue = state;
     void vscode.commands.executeCommand('setContext', 'imageCaptioner.state', state);
@@ -260,6 +277,3 @@ function nearestKnownFolder(index: DatasetIndex, dir: string): FolderNode | unde
   }
 }
 
-async function isFolder(p: string): Promise<boolean> {
-  return fs.stat(p).then((s) => s.isDirectory(), () => false);
-}
