@@ -10,15 +10,10 @@ import type { ImageCaptionerApi } from '../../src/extension';
 import type { FolderNode, ImageEntry } from '../../src/core/dataset/types';
 import { startOpenAiFakeServer, type OpenAiFakeServer } from '../fixtures/fakeServers/openAiFakeServer';
 import { activateExtension, closeAllEditors, openCaptionEditor, waitFor } from './extensionApi';
+import { within } from '../unit/helpers/timeLimit';
 
 const SECRET = 'PRIVATE-WORDS-OUTSIDE-THE-DATASET';
 
-/** Fails the test instead of freezing the run when something blocks. */
-function within<T>(ms: number, work: Thenable<T>, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} did not finish within ${ms} ms`)), ms)));
-  return Promise.race([Promise.resolve(work), timeout]).finally(() => clearTimeout(timer));
-}
 
 /** The tooltip as a reader sees it (MarkdownString.appendText escapes spaces and punctuation). */
 function tooltipOf(item: vscode.TreeItem): string {

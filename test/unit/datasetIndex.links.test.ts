@@ -3,15 +3,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DatasetIndex } from '../../src/core/dataset/datasetIndex';
 import { TempDirs, chmodDenies, indexOptions, listed, withoutRootPrivileges, writeTree } from './helpers/tempTree';
+import { within } from './helpers/timeLimit';
 
-/** Fails instead of hanging when a walk does not terminate. */
-function within<T>(ms: number, work: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`did not finish within ${ms} ms`)), ms);
-  });
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
-}
 
 describe('DatasetIndex.build with links and unreadable folders', () => {
   const temp = new TempDirs();

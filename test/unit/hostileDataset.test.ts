@@ -16,15 +16,8 @@ import { ImageHealth } from '../../src/core/images/imageHealth';
 import { readImageHeader } from '../../src/core/images/imageHeader';
 import { readRegions, regionsPathFor } from '../../src/core/regions/regionsSidecar';
 import { byRel, indexOptions, TempDirs, writeTree } from './helpers/tempTree';
+import { within } from './helpers/timeLimit';
 
-/** Fails instead of hanging: a read that blocks on a FIFO must fail the test, not the run. */
-function within<T>(ms: number, work: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`did not finish within ${ms} ms (blocked?)`)), ms);
-  });
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
-}
 
 const posix = process.platform !== 'win32';
 

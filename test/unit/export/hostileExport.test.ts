@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { exportCaptionTable, exportImageFolder, exportSeedZip, exportWebDataset, ExportReport, ExportSample } from '../../../src/core/export';
 import { TempDirs } from '../helpers/tempTree';
 import { listDir, tarListing, writeDataset, writeImage } from './exportTestKit';
+import { within } from '../helpers/timeLimit';
 
 /** Every export, each into a fresh place, with the dataset's samples. */
 const EXPORTS: Record<string, (samples: ExportSample[], out: string) => Promise<ExportReport>> = {
@@ -14,14 +15,6 @@ const EXPORTS: Record<string, (samples: ExportSample[], out: string) => Promise<
   csv: (samples, out) => exportCaptionTable(samples, { outFile: path.join(out, 'captions.csv'), format: 'csv' }),
 };
 
-/** Fails instead of hanging when an export blocks on a FIFO. */
-function within<T>(ms: number, work: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`did not finish within ${ms} ms (blocked?)`)), ms);
-  });
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
-}
 
 /** All bytes of every file under `dir`, as one string: the secret must appear in none. */
 function everything(dir: string): string {
