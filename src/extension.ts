@@ -22,8 +22,8 @@ import { registerExportImportCommands } from './commands/exportImportCommands';
 import { registerLocalModelCommands } from './commands/localModelCommands';
 import { LocalModelService } from './services/localModelService';
 import { registerClipScoreCommands } from './commands/clipScoreCommands';
-import { showWarning } from './services/notifications';
 import { KeyDestinationGate } from './services/keyDestinationGate';
+import { modelSettingsReporter } from './services/modelSettingsReport';
 import { ownOrigins } from './providers/keyDestinations';
 
 /** What the extension exposes to its integration tests (and to other extensions). */
@@ -44,9 +44,7 @@ export function activate(context: vscode.ExtensionContext): ImageCaptionerApi {
   const previews = new ImagePreviews(vscode.Uri.joinPath(context.globalStorageUri, 'previews'));
   const tree = new DatasetTreeProvider(dataset);
   const treeView = vscode.window.createTreeView('imageCaptioner.dataset', { treeDataProvider: tree, showCollapseAll: true, canSelectMany: true });
-  const registry = new ModelRegistry(context.workspaceState, (problems) =>
-    void showWarning(`Image Captioner skipped ${problems.length} model entr${problems.length === 1 ? 'y' : 'ies'}: ${problems.join('; ')}`),
-  );
+  const registry = new ModelRegistry(context.workspaceState, modelSettingsReporter(log));
   const localModels = new LocalModelService(context, log);
   const providers = new ProviderFactory({ onWarning: (message) => log.warn(message), local: localModels.captionRunner });
   const keyGate = new KeyDestinationGate(context.globalState, ownOrigins(registry.builtIn), log);

@@ -1,34 +1,46 @@
 import * as vscode from 'vscode';
 import catalogJson from '../../models/catalog.json';
-import { affectsModels, readUserModels } from '../generationSettings';
-import { Catalog, resolveCatalog, serviceLabel } from './modelCatalog';
+import { affectsModels, readModelSettings } from '../generationSettings';
+import { Catalog, resolveCatalog, ResolvedCatalog, serviceLabel } from './modelCatalog';
+import { CATALOG_ORIGIN, ModelOrigin } from './modelOrigin';
 import type { ModelEntry } from './types';
 
 const catalog = catalogJson as unknown as Catalog;
 const SELECTED_KEY = 'imageCaptioner.selectedModel';
 
-/** The models the user can pick: the built-in catalog plus `imageCaptioner.models`, kept current. */
+/** The models the user can pick: the built-in catalog plus `imageCaptioner.models` of every scope, kept current. */
 export class ModelRegistry implements vscode.Disposable {
   private models: readonly ModelEntry[] = [];
+  private origins: ReadonlyMap<string, ModelOrigin> = new Map();
   /** The catalogue's own models, before the user's settings: they define where each key belongs. */
   readonly builtIn: readonly ModelEntry[] = resolveCatalog(catalog).models;
   private readonly changeEmitter = new vscode.EventEmitter<void>();
-  private readonly subscription: vscode.Disposable;
+  private readonly subscriptions: vscode.Disposable[];
   readonly onDidChange = this.changeEmitter.event;
 
   constructor(
     private readonly workspaceState: vscode.Memento,
-    /** Told which entries of the user's models were skipped, and why, on each reload that skips some. */
-    private readonly onProblems: (problems: readonly string[]) => void,
+    /** Told what each reload found: skipped entries (and why), entries that replaced others. */
+    private readonly onReload: (resolved: ResolvedCatalog) => void,
   ) {
     this.reload();
-    this.subscription = vscode.workspace.onDidChangeConfiguration((e) => {
-      if (affectsModels(e)) this.reload();
-    });
+    this.subscriptions = [
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (affectsModels(e)) this.reload();
+      }),
+      // the workspace's and folders' entries count once the folder is trusted; folders come and go
+      vscode.workspace.onDidGrantWorkspaceTrust(() => this.reload()),
+      vscode.workspace.onDidChangeWorkspaceFolders(() => this.reload()),
+    ];
   }
 
   all(): readonly ModelEntry[] {
     return this.models;
+  }
+
+  /** Where the model's entry was written (the catalogue, or a settings scope). */
+  origin(model: ModelEntry): ModelOrigin {
+    return this.origins.get(model.id) ?? CATALOG_ORIGIN;
   }
 
   find(id: string | undefined): ModelEntry | undefined {
@@ -50,14 +62,15 @@ export class ModelRegistry implements vscode.Disposable {
   }
 
   private reload(): void {
-    const { models, problems } = resolveCatalog(catalog, readUserModels());
-    this.models = models;
-    if (problems.length > 0) this.onProblems(problems);
+    const resolved = resolveCatalog(catalog, readModelSettings());
+    this.models = resolved.models;
+    this.origins = resolved.origins;
+    this.onReload(resolved);
     this.changeEmitter.fire();
   }
 
   dispose(): void {
-    this.subscription.dispose();
+    for (const subscription of this.subscriptions) subscription.dispose();
     this.changeEmitter.dispose();
   }
 }

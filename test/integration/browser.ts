@@ -9,6 +9,8 @@ export interface Harness {
   resultFile?: string;
   logFile?: string;
   workspace?: string;
+  /** The server's --user-data-dir: `User/settings.json` is the user's settings, `Machine/settings.json` the remote machine's. */
+  userDataDir?: string;
   grep?: string;
   /** Workspace trust on and this folder untrusted: only the suites under untrusted/ run. */
   untrusted?: boolean;

@@ -1,4 +1,6 @@
 // Access to the activated extension and small waiting helpers shared by the integration suites.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ImageCaptionerApi } from '../../src/extension';
 import type { ImageEntry } from '../../src/core/dataset/types';
@@ -61,4 +63,15 @@ export async function closeAllEditors(): Promise<void> {
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   }
   await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+}
+
+/** Files under `dir` (recursively) whose text contains `needle`: where a log line or a leaked key ended up. */
+export function filesContaining(dir: string, needle: string): string[] {
+  const found: string[] = [];
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) found.push(...filesContaining(full, needle));
+    else if (entry.isFile() && fs.readFileSync(full, 'utf8').includes(needle)) found.push(full);
+  }
+  return found;
 }

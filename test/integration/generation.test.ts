@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import type { ImageCaptionerApi } from '../../src/extension';
 import type { ImageEntry } from '../../src/core/dataset/types';
 import { startOpenAiFakeServer, OpenAiFakeServer } from '../fixtures/fakeServers/openAiFakeServer';
-import { activateExtension, captionEditorTabs, closeAllEditors, openCaptionEditor, waitFor } from './extensionApi';
+import { activateExtension, captionEditorTabs, closeAllEditors, filesContaining, openCaptionEditor, waitFor } from './extensionApi';
 import { getWorkbenchPage, hasBrowser, screenshot, webviewFrame } from './browser';
 
 describe('generating captions', function () {
@@ -170,13 +170,3 @@ describe('generating captions', function () {
     assert.equal(sent.length, targets.length - unreadable.size, 'one request per readable uncaptioned image');
   });
 });
-
-function filesContaining(dir: string, needle: string): string[] {
-  const found: string[] = [];
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) found.push(...filesContaining(full, needle));
-    else if (entry.isFile() && fs.readFileSync(full, 'utf8').includes(needle)) found.push(full);
-  }
-  return found;
-}

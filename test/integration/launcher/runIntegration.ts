@@ -176,6 +176,7 @@ async function runPhase(node: string, serverMain: string, grep: string, untruste
     resultFile: path.join(tmp, 'result.json'),
     logFile: path.join(tmp, 'tests.log'),
     workspace,
+    userDataDir: path.join(tmp, 'ud'),
     grep,
     untrusted,
   };

@@ -10,6 +10,7 @@ import { Requests } from '../../../src/worker/protocol';
 import { startOpenAiFakeServer, type OpenAiFakeServer } from '../../fixtures/fakeServers/openAiFakeServer';
 import { writeTinyModels, type TinyModels } from '../../fixtures/localModels/tinyModels';
 import { activateExtension, waitFor } from '../extensionApi';
+import { writeMachineSettings } from '../settingsScopes';
 
 describe('untrusted workspace', function () {
   this.timeout(60_000);
@@ -63,6 +64,27 @@ describe('untrusted workspace', function () {
       if (original === undefined) fs.rmSync(settingsFile);
       else fs.writeFileSync(settingsFile, original);
       await waitFor(() => config().get('tree.descriptionLength') !== 7, 'the workspace settings file restored');
+    }
+  });
+
+  it('offers the user\'s and the remote machine\'s models, never one from the workspace\'s own settings', async () => {
+    const settingsFile = path.join(vscode.workspace.workspaceFolders![0].uri.fsPath, '.vscode', 'settings.json');
+    const original = fs.existsSync(settingsFile) ? fs.readFileSync(settingsFile, 'utf8') : undefined;
+    const config = () => vscode.workspace.getConfiguration('imageCaptioner');
+    const model = (id: string) => ({ id, label: id, provider: 'openai-compatible', baseUrl: server.url, model: 'm', key: 'none' });
+    try {
+      const hostile = { ...(original ? JSON.parse(original) : {}), 'imageCaptioner.models': [model('test/from-workspace')], 'imageCaptioner.tree.descriptionLength': 9 };
+      fs.mkdirSync(path.dirname(settingsFile), { recursive: true });
+      fs.writeFileSync(settingsFile, JSON.stringify(hostile, null, 2));
+      writeMachineSettings({ 'imageCaptioner.models': [model('test/from-machine')] });
+      await waitFor(() => config().get('tree.descriptionLength') === 9 && api.captioning.registry.find('test/from-machine'), 'both settings files read');
+      assert.equal(api.captioning.registry.find('test/from-workspace'), undefined, 'the workspace\'s model is not offered');
+      assert.ok(api.captioning.registry.find('test/remote'), 'the user\'s models stay');
+    } finally {
+      writeMachineSettings({});
+      if (original === undefined) fs.rmSync(settingsFile);
+      else fs.writeFileSync(settingsFile, original);
+      await waitFor(() => config().get('tree.descriptionLength') !== 9 && !api.captioning.registry.find('test/from-machine'), 'the settings files restored');
     }
   });
 

@@ -12,7 +12,7 @@ const own = ownOrigins(builtIn);
 
 /** A user's entry as resolved against the real catalogue. */
 function userModel(entry: ModelEntryInput): ModelEntry {
-  const { models, problems } = resolveCatalog(catalog, [{ id: 'user/model', model: 'm', ...entry }]);
+  const { models, problems } = resolveCatalog(catalog, [{ origin: { scope: 'user' }, value: [{ id: 'user/model', model: 'm', ...entry }] }]);
   assert.deepEqual(problems, []);
   return models.find((m) => m.id === 'user/model')!;
 }

@@ -1,0 +1,98 @@
+// Models from every settings scope in a real VS Code: combined, each with its origin, a skipped one named.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { ImageCaptionerApi } from '../../src/extension';
+import { getWorkbenchPage, hasBrowser, screenshot } from './browser';
+import { activateExtension, filesContaining, waitFor } from './extensionApi';
+import { writeMachineSettings } from './settingsScopes';
+
+describe('model settings', function () {
+  this.timeout(120_000);
+  let api: ImageCaptionerApi;
+  let workspaceSettingsFile: string;
+  let workspaceSettings: string | undefined;
+  const restore: Array<() => void> = [];
+
+  const config = (scope?: vscode.Uri): vscode.WorkspaceConfiguration => vscode.workspace.getConfiguration('imageCaptioner', scope);
+  /** An entry no request ever reaches: the Ollama preset on its default local URL, with no key. */
+  const entry = (id: string, label: string) => ({ id, label, preset: 'ollama', model: id });
+  const has = (id: string): boolean => Boolean(api.captioning.registry.find(id));
+
+  before(async () => {
+    api = await activateExtension();
+    workspaceSettingsFile = path.join(vscode.workspace.workspaceFolders![0].uri.fsPath, '.vscode', 'settings.json');
+    workspaceSettings = fs.existsSync(workspaceSettingsFile) ? fs.readFileSync(workspaceSettingsFile, 'utf8') : undefined;
+  });
+
+  afterEach(async () => {
+    // The remote machine's value first: clearing the Global target while it holds one would clear it there instead.
+    writeMachineSettings({});
+    await waitFor(() => (config().inspect('models') as { globalRemoteValue?: unknown } | undefined)?.globalRemoteValue === undefined, 'the remote machine settings gone');
+    for (const key of ['models']) {
+      await config().update(key, undefined, vscode.ConfigurationTarget.Workspace);
+      await config().update(key, undefined, vscode.ConfigurationTarget.Global);
+    }
+    if (workspaceSettings === undefined) fs.rmSync(workspaceSettingsFile, { force: true });
+    else fs.writeFileSync(workspaceSettingsFile, workspaceSettings);
+    for (const undo of restore.splice(0).reverse()) await undo();
+    await vscode.commands.executeCommand('notifications.clearAll');
+  });
+
+  it('uses the models of every scope at once (user, remote machine, workspace, folder) and knows where each came from', async () => {
+    await config().update('models', [entry('test/user', 'From the user')], vscode.ConfigurationTarget.Global);
+    writeMachineSettings({ 'imageCaptioner.models': [entry('test/machine', 'From the machine')] });
+    await waitFor(() => has('test/user') && has('test/machine'), 'the user\'s and the remote machine\'s models');
+    // VS Code's get() would now return the workspace's list alone: it never merges lists across scopes.
+    await config().update('models', [entry('test/workspace', 'From the workspace')], vscode.ConfigurationTarget.Workspace);
+    await waitFor(() => has('test/workspace'), 'the workspace\'s model');
+    assert.ok(has('test/user') && has('test/machine'), 'the user\'s and the machine\'s models stay beside the workspace\'s');
+    const origin = (id: string) => api.captioning.registry.origin(api.captioning.registry.find(id)!);
+    assert.deepEqual([origin('test/user'), origin('test/machine'), origin('test/workspace')], [{ scope: 'user' }, { scope: 'machine' }, { scope: 'workspace' }]);
+    assert.deepEqual(origin('openai/gpt-4o'), { scope: 'catalog' });
+
+    // The folder's own settings: a single-folder window keeps them in the same file as the workspace's.
+    const folder = vscode.workspace.workspaceFolders![0].uri;
+    await config(folder).update('models', [entry('test/folder', 'From the folder')], vscode.ConfigurationTarget.WorkspaceFolder);
+    await waitFor(() => has('test/folder'), 'the folder\'s model');
+    assert.ok(has('test/user') && has('test/machine'), 'still beside the user\'s and the machine\'s');
+    assert.match(fs.readFileSync(workspaceSettingsFile, 'utf8'), /test\/folder/, 'written to the folder\'s .vscode/settings.json');
+  });
+
+  it('a more specific scope replaces an entry with the same id, and the log says which replaced which', async () => {
+    await config().update('models', [{ ...entry('test/same', 'Written by the user'), model: 'from-user' }], vscode.ConfigurationTarget.Global);
+    await waitFor(() => has('test/same'), 'the user\'s entry');
+    writeMachineSettings({ 'imageCaptioner.models': [{ ...entry('test/same', 'Written on the machine'), model: 'from-machine' }] });
+    await waitFor(() => api.captioning.registry.find('test/same')?.model === 'from-machine', 'the machine\'s entry in its place');
+    assert.equal(api.captioning.registry.all().filter((m) => m.id === 'test/same').length, 1);
+    assert.deepEqual(api.captioning.registry.origin(api.captioning.registry.find('test/same')!), { scope: 'machine' });
+    await waitFor(() => filesContaining(logsRoot(), 'Model "test/same" from Remote machine settings replaces the one from User settings').length > 0, 'the log line', 10_000);
+  });
+
+  it('an entry that is skipped is named, with where it is written and its field, in a warning and the log, as text', async function () {
+    if (!hasBrowser()) this.skip();
+    await vscode.commands.executeCommand('notifications.clearAll');
+    const name = 'test/bad [docs](https://example.com/x)';
+    writeMachineSettings({ 'imageCaptioner.models': [entry('test/good', 'Good one'), { ...entry(name, 'Bad one'), maxImageSide: 'huge' }] });
+    await waitFor(() => has('test/good'), 'the good entry of the same list');
+    assert.equal(has(name), false, 'the bad entry is not offered');
+    const expected = `Model entry "${name}" (imageCaptioner.models[1] in Remote machine settings) skipped: field "maxImageSide" must be a whole number from 64 to 8192`;
+
+    const page = await getWorkbenchPage();
+    await vscode.commands.executeCommand('notifications.showList');
+    const message = page.locator('.notifications-center .notification-list-item-message', { hasText: 'skipped: field "maxImageSide"' }).first();
+    await message.waitFor({ timeout: 15_000 });
+    await screenshot('model-entry-skipped');
+    const shown = ((await message.textContent()) ?? '').replaceAll('\u2060', '');
+    assert.equal(shown, `One model entry was skipped. ${expected}`);
+    assert.equal(await message.locator('a').count(), 0, 'the entry\'s name is text, not a link');
+    await vscode.commands.executeCommand('notifications.hideList');
+    await waitFor(() => filesContaining(logsRoot(), expected).length > 0, 'the log line', 10_000);
+  });
+
+  /** The session's log folder: every channel's file, this extension's included. */
+  function logsRoot(): string {
+    return path.dirname(path.dirname(api.logUri.fsPath));
+  }
+});
