@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { KeyName } from './types';
+import type { KeyName, KeySource } from './types';
 
 /** Environment variables read when no key was stored with "Set API Key". */
 const ENV_FALLBACK: Readonly<Record<string, readonly string[]>> = {
@@ -16,14 +16,12 @@ export class ApiKeys {
 
   /** The key for `name`, or undefined (for 'none', always undefined). */
   async get(name: KeyName): Promise<string | undefined> {
-    if (name === 'none') return undefined;
-    const stored = await this.secrets.get(secretId(name));
-    if (stored) return stored;
-    for (const variable of envVariables(name)) {
-      const value = process.env[variable]?.trim();
-      if (value) return value;
-    }
-    return undefined;
+    return (await this.lookup(name)).value;
+  }
+
+  /** Where the key for `name` would come from now (the value itself stays here). */
+  async source(name: KeyName): Promise<KeySource> {
+    return (await this.lookup(name)).source;
   }
 
   async set(name: KeyName, value: string): Promise<void> {
@@ -32,6 +30,17 @@ export class ApiKeys {
 
   async clear(name: KeyName): Promise<void> {
     await this.secrets.delete(secretId(name));
+  }
+
+  private async lookup(name: KeyName): Promise<{ readonly value?: string; readonly source: KeySource }> {
+    if (name === 'none') return { source: { kind: 'not-needed' } };
+    const stored = await this.secrets.get(secretId(name));
+    if (stored) return { value: stored, source: { kind: 'stored' } };
+    for (const variable of envVariables(name)) {
+      const value = process.env[variable]?.trim();
+      if (value) return { value, source: { kind: 'env', variable } };
+    }
+    return { source: { kind: 'missing' } };
   }
 
   /** Where a missing key can come from, for messages: "Set API Key (NVIDIA) or NVIDIA_API_KEY". */

@@ -16,6 +16,13 @@ export type ImageTransport = 'image_url' | 'image_url-string' | 'inline-img';
 /** Which secret a model needs: the name used in SecretStorage and its environment-variable fallback. */
 export type KeyName = 'nvidia' | 'huggingface' | 'openai' | 'none' | string;
 
+/** Where a model's key comes from right now: none needed, VS Code's secret storage, an environment variable, or nowhere yet. */
+export type KeySource =
+  | { readonly kind: 'not-needed' }
+  | { readonly kind: 'stored' }
+  | { readonly kind: 'env'; readonly variable: string }
+  | { readonly kind: 'missing' };
+
 export type { ParamMap, ParamValue } from '../core/captioning/params';
 import type { ParamMap } from '../core/captioning/params';
 

@@ -9,11 +9,12 @@ import { ApiKeys } from '../providers/apiKeys';
 import { generateCaption, GeneratedCaption } from '../providers/captionPipeline';
 import { ModelRegistry } from '../providers/modelRegistry';
 import { ProviderFactory } from '../providers/providerFactory';
-import { ModelEntry, ProviderError } from '../providers/types';
+import { KeySource, ModelEntry, ProviderError } from '../providers/types';
 import { DatasetService } from './datasetService';
 import type { KeyDestinationGate } from './keyDestinationGate';
 import { showError, showWarning } from './notifications';
-import { inputMessageText, labelText } from './plainText';
+import { modelPickRows } from './modelPickList';
+import { inputMessageText } from './plainText';
 
 export interface GenerateRequest {
   readonly imagePath: string;
@@ -46,7 +47,7 @@ export class CaptioningService {
 
   /** Several models at once, for comparing them on one image. */
   async pickModels(): Promise<ModelEntry[] | undefined> {
-    const items = this.modelItems().filter((i) => i.model);
+    const items = (await this.modelItems()).filter((i) => i.model);
     const picked = await vscode.window.showQuickPick(items, { title: 'Compare which models? (pick two or more)', canPickMany: true, matchOnDescription: true });
     return picked?.map((p) => p.model!);
   }
@@ -150,25 +151,22 @@ export class CaptioningService {
     }
   }
 
-  private modelItems(): Array<vscode.QuickPickItem & { model?: ModelEntry }> {
-    const selected = this.registry.selected();
-    const byService = new Map<string, ModelEntry[]>();
-    for (const model of this.registry.all()) {
-      const service = this.registry.service(model);
-      byService.set(service, [...(byService.get(service) ?? []), model]);
-    }
-    const items: Array<vscode.QuickPickItem & { model?: ModelEntry }> = [];
-    for (const [service, models] of byService) {
-      items.push({ label: labelText(service), kind: vscode.QuickPickItemKind.Separator });
-      for (const model of models) {
-        items.push({
-          label: `${model.id === selected?.id ? '$(check) ' : ''}${labelText(model.label)}`,
-          description: labelText(model.model ?? model.baseUrl ?? ''),
-          detail: model.note === undefined ? undefined : labelText(model.note),
-          model,
-        });
-      }
-    }
-    return items;
+  /** The picker's items: the selected model, then the user's own models, then the catalogue; each says where its key comes from. */
+  private async modelItems(): Promise<Array<vscode.QuickPickItem & { model?: ModelEntry }>> {
+    const models = this.registry.all();
+    const sources = new Map<string, Promise<KeySource>>();
+    for (const model of models) if (!sources.has(model.key)) sources.set(model.key, this.keys.source(model.key));
+    const facts = await Promise.all(
+      models.map(async (model) => ({
+        model,
+        origin: this.registry.origin(model),
+        service: this.registry.service(model),
+        key: await sources.get(model.key)!,
+        keyLabel: ApiKeys.label(model.key),
+      })),
+    );
+    return modelPickRows(facts, this.registry.selected()?.id).map((row) =>
+      row.kind === 'separator' ? { label: row.label, kind: vscode.QuickPickItemKind.Separator } : { label: row.label, description: row.description, detail: row.detail, model: row.model },
+    );
   }
 }

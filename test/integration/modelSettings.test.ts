@@ -1,4 +1,4 @@
-// Models from every settings scope in a real VS Code: combined, each with its origin, a skipped one named.
+// Models from every settings scope in a real VS Code: combined, each with its origin, a skipped one named, the picker's order.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -89,6 +89,37 @@ describe('model settings', function () {
     assert.equal(await message.locator('a').count(), 0, 'the entry\'s name is text, not a link');
     await vscode.commands.executeCommand('notifications.hideList');
     await waitFor(() => filesContaining(logsRoot(), expected).length > 0, 'the log line', 10_000);
+  });
+
+  it('the model picker offers the selected model first, then the user\'s own with their scope, then the catalogue, each saying whether its key is at hand', async function () {
+    if (!hasBrowser()) this.skip();
+    await api.captioning.keys.set('openai', 'sk-picker-test-0123456789');
+    restore.push(() => api.captioning.keys.clear('openai'));
+    const previous = api.captioning.registry.selected();
+    restore.push(async () => previous && api.captioning.registry.select(previous));
+    await config().update('models', [entry('test/user', 'From the user')], vscode.ConfigurationTarget.Global);
+    writeMachineSettings({ 'imageCaptioner.models': [entry('test/machine', 'From the machine')] });
+    await waitFor(() => has('test/user') && has('test/machine'), 'the user\'s models');
+    await api.captioning.registry.select(api.captioning.registry.find('openai/gpt-4o')!);
+
+    const page = await getWorkbenchPage();
+    const picked = vscode.commands.executeCommand('imageCaptioner.selectModel');
+    try {
+      const rows = page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
+      await rows.first().waitFor({ timeout: 15_000 });
+      await screenshot('model-picker');
+      // Each row reads "label, description, detail[, group heading]" to a screen reader: the whole row as text.
+      const shown = await rows.evaluateAll((els) =>
+        els.map((el) => [Number(el.getAttribute('data-index')), el.getAttribute('aria-label') ?? ''] as const).sort((a, b) => a[0] - b[0]).slice(0, 4).map(([, label]) => label),
+      );
+      assert.match(shown[0], /GPT-4o, gpt-4o, Key stored \(OpenAI \(sk-…\)\), Selected$/);
+      assert.equal(shown[1], 'From the machine, test/machine, No key needed: a server on this machine · from Remote machine settings, Your models');
+      assert.equal(shown[2], 'From the user, test/user, No key needed: a server on this machine · from User settings');
+      assert.match(shown[3], /^Llama 3\.1 Nemotron Nano VL 8B, nvidia\/llama-3\.1-nemotron-nano-vl-8b-v1, (No key yet: asks for NVIDIA \(nvapi-…\) when used|Key from (NVIDIA|NGC)_API_KEY), NVIDIA NIM$/);
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+      await picked;
+    }
   });
 
   /** The session's log folder: every channel's file, this extension's included. */
