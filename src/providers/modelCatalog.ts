@@ -4,7 +4,7 @@ import { CATALOG_ORIGIN, ModelOrigin, originLabel, SettingsOrigin } from './mode
 import type { ImageTransport, ModelEntry, ProviderKind } from './types';
 
 /** An entry as written in catalog.json or settings: a preset to start from and what differs. */
-export interface ModelEntryInput extends Partial<Omit<ModelEntry, 'capabilities' | 'defaults' | 'rateLimit'>> {
+export interface ModelEntryInput extends Partial<Omit<ModelEntry, 'capabilities' | 'defaults' | 'rateLimit' | 'presetRateLimit'>> {
   readonly preset?: string;
   readonly capabilities?: Partial<ModelEntry['capabilities']>;
   readonly defaults?: ModelEntry['defaults'];
@@ -136,7 +136,8 @@ function resolveEntry(raw: Readonly<Record<string, unknown>>, presets: Catalog['
     systemPrompt: merged.systemPrompt,
     capabilities: { stream: true, ...preset?.capabilities, ...input.capabilities },
     defaults: { ...preset?.defaults, ...input.defaults },
-    rateLimit: { ...preset?.rateLimit, ...input.rateLimit },
+    rateLimit: input.rateLimit,
+    presetRateLimit: preset?.rateLimit,
     extraBody: merged.extraBody,
     note: merged.note,
     local: merged.local,

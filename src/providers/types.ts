@@ -51,14 +51,22 @@ export interface ModelEntry {
   readonly capabilities: { readonly stream: boolean; readonly grounding?: boolean };
   /** Default request parameters (`max_tokens`, `temperature`, `top_p`, ...), overridden by the user's. */
   readonly defaults: ParamMap;
-  /** Client-side limits: requests per minute and requests in flight. */
-  readonly rateLimit?: { readonly rpm?: number; readonly concurrency?: number };
+  /** Client-side limits this entry sets itself (built-in or in settings). */
+  readonly rateLimit?: RateLimit;
+  /** Limits inherited from the entry's preset, kept apart: a user's own settings may lift them (see batchLimits). */
+  readonly presetRateLimit?: RateLimit;
   /** Extra JSON fields always sent (e.g. Kosmos-2's `grounded_response`). */
   readonly extraBody?: Readonly<Record<string, unknown>>;
   /** Why the model may fail today (e.g. removed from NVIDIA's catalogue), shown with its errors. */
   readonly note?: string;
   /** Local models (provider `local`): how the worker runs `model` (a hub id or an absolute folder). */
   readonly local?: LocalModelOptions;
+}
+
+/** Client-side limits of a batch: requests per minute and requests in flight. */
+export interface RateLimit {
+  readonly rpm?: number;
+  readonly concurrency?: number;
 }
 
 export interface LocalModelOptions {

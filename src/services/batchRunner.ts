@@ -6,6 +6,7 @@ import { BatchMode } from '../core/captioning/captionMerge';
 import { BatchItem, BatchProgress, BatchRuntime, BatchSummary } from '../core/captioning/batchTypes';
 import { deleteJournal, listJournals, JournalSummary, UnreadableJournal } from '../core/captioning/batchJournal';
 import { readBatchSettings } from '../generationSettings';
+import { BatchLimits, batchLimits, describeLimits, shortLimits } from '../providers/batchLimits';
 import type { GeneratedCaption } from '../providers/captionPipeline';
 import type { ModelEntry } from '../providers/types';
 import { CaptioningService } from './captioningService';
@@ -19,6 +20,8 @@ export interface BatchReport {
   readonly failedItems: readonly BatchItem[];
   /** Images whose grounded regions were not saved (each one is in the log). */
   readonly regionsNotSaved: number;
+  /** The concurrency and rate the run was given, and where each came from. */
+  readonly limits: BatchLimits;
 }
 
 /** Runs caption batches in the extension host with progress, cancellation, a resumable journal and a log. */
@@ -69,21 +72,21 @@ export class BatchRunner {
     if (!boundary) throw new Error('Open the dataset folder first.');
     const ready = await this.captioning.prepareToSend(model);
     if (!ready) throw new vscode.CancellationError();
-    const settings = readBatchSettings();
+    const limits = batchLimits(readBatchSettings(), model);
     const grounded = new Map<string, GeneratedCaption>();
     const groundingWrites: Promise<boolean>[] = [];
     const log = this.captioning.log;
-    log.info(`Batch "${title}" with ${model.label} started`);
+    log.info(`Batch "${title}" with ${model.label} started: ${describeLimits(limits)}`);
     const summary = await withNotificationProgress(
-      { title: `${title} with ${model.label}`, cancellable: true },
+      { title: `${title} with ${model.label} · ${shortLimits(limits)}`, cancellable: true },
       async (progress, token) => {
         const abort = new AbortController();
         token.onCancellationRequested(() => abort.abort());
         let reported = 0;
         return start({
           boundary,
-          concurrency: settings.concurrency || model.rateLimit?.concurrency,
-          rpm: settings.rpm || model.rateLimit?.rpm,
+          concurrency: limits.concurrency,
+          rpm: limits.rpm,
           signal: abort.signal,
           isProtected: (captionPath) => this.isDirty(captionPath),
           generate: async (item, signal) => {
@@ -114,7 +117,7 @@ export class BatchRunner {
     logSummary(log, title, model, summary);
     if (regionsNotSaved) log.warn(`Grounded regions of ${regionsNotSaved} image(s) were not saved (see above); their captions were written.`);
     const failedItems = summary.outcomes.filter((o) => o.kind === 'failed').map((o) => o.item);
-    return { summary, model, failedItems, regionsNotSaved };
+    return { summary, model, failedItems, regionsNotSaved, limits };
   }
 }
 

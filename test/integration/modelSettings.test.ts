@@ -1,9 +1,11 @@
-// Models from every settings scope in a real VS Code: combined, each with its origin, a skipped one named, the picker's order.
+// Models from every settings scope, the model picker's order, and the concurrency a user sets, in a real VS Code.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ImageCaptionerApi } from '../../src/extension';
+import type { BatchReport } from '../../src/services/batchRunner';
+import { startOpenAiFakeServer } from '../fixtures/fakeServers/openAiFakeServer';
 import { getWorkbenchPage, hasBrowser, screenshot } from './browser';
 import { activateExtension, filesContaining, waitFor } from './extensionApi';
 import { writeMachineSettings } from './settingsScopes';
@@ -30,7 +32,7 @@ describe('model settings', function () {
     // The remote machine's value first: clearing the Global target while it holds one would clear it there instead.
     writeMachineSettings({});
     await waitFor(() => (config().inspect('models') as { globalRemoteValue?: unknown } | undefined)?.globalRemoteValue === undefined, 'the remote machine settings gone');
-    for (const key of ['models']) {
+    for (const key of ['models', 'batch.concurrency', 'batch.mode']) {
       await config().update(key, undefined, vscode.ConfigurationTarget.Workspace);
       await config().update(key, undefined, vscode.ConfigurationTarget.Global);
     }
@@ -120,6 +122,35 @@ describe('model settings', function () {
       await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
       await picked;
     }
+  });
+
+  it('a batch with imageCaptioner.batch.concurrency 8 on a model whose preset allows 4 at a time (and 35/min) has 8 requests in flight', async () => {
+    const server = await startOpenAiFakeServer({ latencyMs: 1500 });
+    restore.push(() => server.close());
+    await config().update('models', [
+      { id: 'test/nim-like', label: 'NIM-compatible VLM', preset: 'nvidia-nim', baseUrl: server.url, model: 'm', key: 'none', capabilities: { stream: false } },
+    ], vscode.ConfigurationTarget.Global);
+    await config().update('batch.concurrency', 8, vscode.ConfigurationTarget.Global);
+    await config().update('batch.mode', 'append', vscode.ConfigurationTarget.Global);
+    await waitFor(() => has('test/nim-like'), 'the model');
+    const previous = api.captioning.registry.selected();
+    restore.push(async () => previous && api.captioning.registry.select(previous));
+    await api.captioning.registry.select(api.captioning.registry.find('test/nim-like')!);
+    const index = api.dataset.index!;
+    const images = index.images().filter((img) => !img.collision && /\.(jpe?g|png|webp)$/i.test(img.name) && !['broken.jpg', 'zero-bytes.png'].includes(img.name));
+    assert.ok(images.length >= 10, `${images.length} readable images`);
+    for (const img of images) {
+      const file = index.captionPath(img);
+      const original = fs.existsSync(file) ? fs.readFileSync(file) : undefined;
+      restore.push(() => (original ? fs.writeFileSync(file, original) : fs.rmSync(file, { force: true })));
+    }
+    const uris = images.map((img) => vscode.Uri.file(index.imagePath(img)));
+    const report = await vscode.commands.executeCommand<BatchReport | undefined>('imageCaptioner.captionSelected', uris[0], uris);
+    assert.equal(report?.summary.written, images.length, 'every image captioned');
+    assert.equal(server.requests.length, images.length);
+    assert.equal(server.stats.maxInFlight, 8, `requests in flight at most: ${server.stats.maxInFlight}`);
+    assert.deepEqual({ concurrency: report.limits.concurrency, from: report.limits.concurrencyFrom, rpm: report.limits.rpm, lifted: report.limits.liftedPresetRpm }, { concurrency: 8, from: 'setting', rpm: undefined, lifted: 35 });
+    await waitFor(() => filesContaining(logsRoot(), 'up to 8 requests at a time (your setting imageCaptioner.batch.concurrency), no requests-per-minute limit (your concurrency setting lifts the preset\'s 35/min').length > 0, 'the limits in the log', 10_000);
   });
 
   /** The session's log folder: every channel's file, this extension's included. */

@@ -23,7 +23,8 @@ describe('model catalog', () => {
     assert.equal(nim.model, 'meta/llama-3.2-11b-vision-instruct');
     assert.equal(nim.key, 'nvidia');
     assert.deepEqual(nim.defaults, { max_tokens: 1024, temperature: 0.2, top_p: 0.2 });
-    assert.equal(nim.rateLimit?.rpm, 35);
+    assert.deepEqual(nim.presetRateLimit, { rpm: 35, concurrency: 4 }, "the preset's limits, kept apart");
+    assert.equal(nim.rateLimit, undefined, 'the entry sets none of its own');
     assert.equal(nim.maxInlineBase64, 180000);
     const kosmos = resolveCatalog(catalog).models.find((m) => m.id === 'nim/kosmos-2')!;
     assert.equal(kosmos.provider, 'nim-legacy');
@@ -45,11 +46,11 @@ describe('model catalog', () => {
     assert.equal(llava.key, 'none');
     assert.equal(llava.label, 'LLaVA 13B');
     assert.deepEqual(llava.defaults, { max_tokens: 512, temperature: 0.5 });
-    assert.equal(llava.rateLimit?.concurrency, 1);
+    assert.equal(llava.presetRateLimit?.concurrency, 1);
     const overridden = models.filter((m) => m.id === 'nim/llama-3.2-11b-vision');
     assert.equal(overridden.length, 1);
-    assert.equal(overridden[0].rateLimit?.rpm, 10);
-    assert.equal(overridden[0].rateLimit?.concurrency, 4);
+    assert.deepEqual(overridden[0].rateLimit, { rpm: 10 });
+    assert.equal(overridden[0].presetRateLimit?.concurrency, 4);
     const mine = models.find((m) => m.id === 'my/server')!;
     assert.equal(mine.baseUrl, 'http://gpu-box:9000/v1');
     assert.equal(mine.label, 'qwen (openai-compatible)');
