@@ -4,6 +4,7 @@ import { promises as fs } from 'node:fs';
 import { createHash } from 'node:crypto';
 import type { DatasetBoundary } from '../core/files/datasetBoundary';
 import { ImageHeader, readImageHeader } from '../core/images/imageHeader';
+import { sharpWithinPixelLimit } from '../core/images/pixelLimit';
 
 /** Formats a webview cannot display; they are shown through a PNG preview in extension storage. */
 const NEEDS_PREVIEW = new Set(['.tif', '.tiff']);
@@ -34,9 +35,9 @@ export class ImagePreviews {
     const target = path.join(this.folder.fsPath, `${key}.png`);
     if (await fs.stat(target).then(() => true, () => false)) return target;
     await fs.mkdir(this.folder.fsPath, { recursive: true });
-    const sharp = (await import('sharp')).default;
     const temp = `${target}.${process.pid}.tmp`;
-    await sharp(file).rotate().resize(PREVIEW_MAX_SIDE, PREVIEW_MAX_SIDE, { fit: 'inside', withoutEnlargement: true }).png().toFile(temp);
+    const { image } = await sharpWithinPixelLimit(file);
+    await image.rotate().resize(PREVIEW_MAX_SIDE, PREVIEW_MAX_SIDE, { fit: 'inside', withoutEnlargement: true }).png().toFile(temp);
     await fs.rename(temp, target);
     return target;
   }

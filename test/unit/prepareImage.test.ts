@@ -2,7 +2,10 @@ import { strict as assert } from 'node:assert';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { crc32, deflateSync } from 'node:zlib';
 import sharp, { type Sharp } from 'sharp';
+import { MAX_IMAGE_PIXELS } from '../../src/core/images/imageLimits';
+import { pixelLimitReason } from '../../src/core/images/pixelLimit';
 import { ImageBudgetError, ImageReadError, prepareImage } from '../../src/core/images/prepareImage';
 import { PreparedImage, toBase64 } from '../../src/core/images/preparedImage';
 import { TempDirs } from './helpers/tempTree';
@@ -29,6 +32,42 @@ function assertClose(actual: Rgba, expected: [number, number, number], tolerance
     assert.ok(Math.abs(actual[c] - expected[c]) <= tolerance, `pixel ${actual.join(',')} is not close to ${expected.join(',')}`);
   }
 }
+
+/** A PNG whose header claims `width` x `height` RGB pixels, followed by one compressed row and no more: a decompression bomb's shape. */
+function pngClaiming(width: number, height: number): Buffer {
+  const chunk = (type: string, data: Buffer): Buffer => {
+    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+    const framed = Buffer.alloc(body.length + 8);
+    framed.writeUInt32BE(data.length, 0);
+    body.copy(framed, 4);
+    framed.writeUInt32BE(crc32(body), body.length + 4);
+    return framed;
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header.set([8, 2, 0, 0, 0], 8); // 8-bit RGB, no interlace
+  const firstRow = deflateSync(Buffer.alloc(1 + width * 3));
+  return Buffer.concat([Buffer.from('\x89PNG\r\n\x1a\n', 'latin1'), chunk('IHDR', header), chunk('IDAT', firstRow), chunk('IEND', Buffer.alloc(0))]);
+}
+
+/** A real 16x16 JPEG whose frame header (SOF0) is rewritten to claim `width` x `height`. */
+async function jpegClaiming(width: number, height: number): Promise<Buffer> {
+  const jpeg = await solid(16, 16, 128, 128, 128).jpeg().toBuffer();
+  const sof = jpeg.indexOf(Buffer.from([0xff, 0xc0]));
+  assert.ok(sof > 0, 'baseline JPEG frame header');
+  jpeg.writeUInt16BE(height, sof + 5);
+  jpeg.writeUInt16BE(width, sof + 7);
+  return jpeg;
+}
+
+describe('pixelLimitReason', () => {
+  it('allows 16384x16384 and refuses one pixel row more', () => {
+    assert.equal(MAX_IMAGE_PIXELS, 16384 * 16384);
+    assert.equal(pixelLimitReason(16384, 16384), undefined);
+    assert.match(pixelLimitReason(16384, 16385) ?? '', /claims 16384x16385 pixels \(268 megapixels\), more than the 268 megapixels allowed/);
+  });
+});
 
 describe('prepareImage', () => {
   const temp = new TempDirs();
@@ -150,6 +189,26 @@ describe('prepareImage', () => {
     const jpeg = await noise(400, 300).jpeg().toBuffer();
     await assert.rejects(prepareImage(jpeg.subarray(0, jpeg.length >> 1), { maxSide: 512, name: 'cut.jpg' }), /^ImageReadError: cut\.jpg is not a readable image/);
     await assert.rejects(prepareImage(Buffer.from('not an image'), { maxSide: 512, name: 'notes.png' }), /^ImageReadError: notes\.png is not a readable image/);
+  });
+
+  it('refuses decompression bombs by their header, a file and a buffer, before decoding a pixel', async function () {
+    this.timeout(10_000);
+    const file = path.join(await temp.make(), 'bomb.png');
+    fs.writeFileSync(file, pngClaiming(100_000, 100_000));
+    const bombs: [string | Buffer, string, string][] = [
+      [file, file, '100000x100000 pixels \\(10,000 megapixels\\)'],
+      [await jpegClaiming(60_000, 50_000), 'bomb.jpg', '60000x50000 pixels \\(3,000 megapixels\\)'],
+    ];
+    for (const [source, name, size] of bombs) {
+      const started = performance.now();
+      await assert.rejects(prepareImage(source, { maxSide: 1024, name }), (err: Error) => {
+        assert.ok(err instanceof ImageReadError, err.name);
+        const expected = `^${name.replace(/[.\/]/g, '\\$&')} is not a readable image: its header claims ${size}, more than the 268 megapixels allowed in one decode; it is refused unread, as a possible decompression bomb$`;
+        assert.match(err.message, new RegExp(expected));
+        return true;
+      });
+      assert.ok(performance.now() - started < 1000, `refused after ${(performance.now() - started).toFixed(0)} ms`);
+    }
   });
 
   it('takes the first frame of an animated GIF', async () => {

@@ -1,5 +1,6 @@
 import { promises as fs } from 'node:fs';
 import sharp from 'sharp';
+import { sharpWithinPixelLimit } from './pixelLimit';
 import { PreparedImage } from './preparedImage';
 
 // sharp.concurrency stays at its default (1 libvips thread per image on glibc): batches parallelise across
@@ -98,8 +99,7 @@ async function fileSize(file: string): Promise<number> {
 async function decode(source: string | Buffer, file: string, maxSide: number): Promise<Decoded> {
   try {
     // pages: 1 keeps only the first frame of an animation; failOn 'error' tolerates harmless warnings.
-    const image = sharp(source, { autoOrient: true, failOn: 'error', sequentialRead: true, pages: 1 });
-    const meta = await image.metadata();
+    const { image, metadata: meta } = await sharpWithinPixelLimit(source, { autoOrient: true, failOn: 'error', sequentialRead: true, pages: 1 });
     const { data, info } = await image
       .resize({ width: maxSide, height: maxSide, fit: 'inside', withoutEnlargement: true })
       .toColourspace('srgb')
