@@ -211,6 +211,18 @@ describe('prepareImage', () => {
     }
   });
 
+  it('gives the same bytes in one pass (no budget) as through decoded pixels (a budget), for a rotated photo and a 16-bit PNG kept as PNG', async () => {
+    const photo = await noise(1600, 1200).jpeg({ quality: 92 }).withMetadata({ orientation: 6 }).toBuffer();
+    const png16 = await solid(40, 30, 200, 50, 10).toColourspace('rgb16').png().toBuffer();
+    for (const [source, format] of [[photo, 'auto'], [png16, 'png']] as const) {
+      const onePass = await prepareImage(source, { maxSide: 1024, format });
+      const budgeted = await prepareImage(source, { maxSide: 1024, format, maxBase64Chars: 100_000_000 });
+      assert.deepEqual(onePass, budgeted);
+      const meta = await sharp(onePass.data).metadata();
+      assert.deepEqual([meta.width, meta.height, meta.depth, meta.space, meta.orientation], [onePass.width, onePass.height, 'uchar', 'srgb', undefined]);
+    }
+  });
+
   it('takes the first frame of an animated GIF', async () => {
     const frames = await Promise.all([[255, 0, 0], [0, 255, 0], [0, 0, 255]].map(([r, g, b]) => solid(64, 48, r, g, b).png().toBuffer()));
     const gif = await sharp(frames, { join: { animated: true } }).gif().toBuffer();

@@ -1,5 +1,5 @@
 import { promises as fs } from 'node:fs';
-import sharp from 'sharp';
+import sharp, { type Metadata, type Sharp } from 'sharp';
 import { sharpWithinPixelLimit } from './pixelLimit';
 import { PreparedImage } from './preparedImage';
 
@@ -70,6 +70,13 @@ interface Decoded {
   readonly sourceHeight: number;
 }
 
+/** A source opened for decoding: its header read and checked against the pixel limit, nothing decoded yet. */
+interface Opened {
+  readonly image: Sharp;
+  readonly meta: Metadata;
+  readonly file: string;
+}
+
 /** Reads, orients, resizes and encodes an image for a model, within `maxBase64Chars` when given. */
 export async function prepareImage(source: string | Buffer, options: PrepareOptions): Promise<PreparedImage> {
   const { signal } = options;
@@ -77,7 +84,17 @@ export async function prepareImage(source: string | Buffer, options: PrepareOpti
   signal?.throwIfAborted();
   const size = typeof source === 'string' ? await fileSize(source) : source.length;
   if (size === 0) throw new ImageReadError(file, 'the file is empty (0 bytes)');
-  const decoded = await decode(source, file, Math.max(1, Math.round(options.maxSide)));
+  const opened = await open(source, file);
+  const maxSide = Math.max(1, Math.round(options.maxSide));
+  // Without a budget nothing is encoded twice, and without an alpha channel there is none to inspect:
+  // one libvips pipeline from file to encoded bytes, with no raw pixels handed through JavaScript.
+  if (options.maxBase64Chars === undefined && !opened.meta.hasAlpha) {
+    const encoding = chooseEncoding(options.format ?? 'auto', false);
+    const prepared = await encodeDirect(opened, maxSide, encoding, options.quality ?? DEFAULT_QUALITY);
+    signal?.throwIfAborted();
+    return prepared;
+  }
+  const decoded = await decode(opened, maxSide);
   signal?.throwIfAborted();
   const encoding = chooseEncoding(options.format ?? 'auto', decoded.alphaUsed);
   return fitBudget(decoded, encoding, options, file);
@@ -96,15 +113,38 @@ async function fileSize(file: string): Promise<number> {
   }
 }
 
-async function decode(source: string | Buffer, file: string, maxSide: number): Promise<Decoded> {
+async function open(source: string | Buffer, file: string): Promise<Opened> {
   try {
     // pages: 1 keeps only the first frame of an animation; failOn 'error' tolerates harmless warnings.
-    const { image, metadata: meta } = await sharpWithinPixelLimit(source, { autoOrient: true, failOn: 'error', sequentialRead: true, pages: 1 });
-    const { data, info } = await image
-      .resize({ width: maxSide, height: maxSide, fit: 'inside', withoutEnlargement: true })
-      .toColourspace('srgb')
-      .raw({ depth: 'uchar' })
-      .toBuffer({ resolveWithObject: true });
+    const { image, metadata } = await sharpWithinPixelLimit(source, { autoOrient: true, failOn: 'error', sequentialRead: true, pages: 1 });
+    return { image, meta: metadata, file };
+  } catch (err) {
+    throw new ImageReadError(file, firstLine((err as Error).message), { cause: err });
+  }
+}
+
+/** Orientation (from the constructor's autoOrient), then a resize that lets libvips shrink JPEGs on load, in 8-bit sRGB. */
+function oriented(image: Sharp, maxSide: number): Sharp {
+  return image.resize({ width: maxSide, height: maxSide, fit: 'inside', withoutEnlargement: true }).toColourspace('srgb');
+}
+
+function sourceSize(meta: Metadata): { sourceWidth: number; sourceHeight: number } {
+  return { sourceWidth: meta.autoOrient?.width ?? meta.width, sourceHeight: meta.autoOrient?.height ?? meta.height };
+}
+
+/** Decodes, resizes and encodes in one pass: for sources without alpha when no budget can ask for another encoding. */
+async function encodeDirect({ image, meta, file }: Opened, maxSide: number, encoding: Encoding, quality: number): Promise<PreparedImage> {
+  try {
+    const { data, info } = await withEncoding(oriented(image, maxSide), encoding, clampQuality(quality)).toBuffer({ resolveWithObject: true });
+    return { data, mime: `image/${encoding}`, width: info.width, height: info.height, ...sourceSize(meta) };
+  } catch (err) {
+    throw new ImageReadError(file, firstLine((err as Error).message), { cause: err });
+  }
+}
+
+async function decode({ image, meta, file }: Opened, maxSide: number): Promise<Decoded> {
+  try {
+    const { data, info } = await oriented(image, maxSide).raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
     if (info.channels !== 3 && info.channels !== 4) throw new Error(`unexpected ${info.channels} channels after conversion`);
     return {
       pixels: data,
@@ -112,8 +152,7 @@ async function decode(source: string | Buffer, file: string, maxSide: number): P
       height: info.height,
       channels: info.channels,
       alphaUsed: info.channels === 4 && hasTransparentPixel(data),
-      sourceWidth: meta.autoOrient?.width ?? meta.width,
-      sourceHeight: meta.autoOrient?.height ?? meta.height,
+      ...sourceSize(meta),
     };
   } catch (err) {
     throw new ImageReadError(file, firstLine((err as Error).message), { cause: err });
@@ -131,8 +170,12 @@ function chooseEncoding(format: PrepareFormat, alphaUsed: boolean): Encoding {
   return format;
 }
 
+function clampQuality(quality: number): number {
+  return Math.min(100, Math.max(1, Math.round(quality)));
+}
+
 function qualitySteps(start: number): number[] {
-  const first = Math.min(100, Math.max(1, Math.round(start)));
+  const first = clampQuality(start);
   const steps = [first];
   for (let q = first - QUALITY_STEP; q >= MIN_QUALITY; q -= QUALITY_STEP) steps.push(q);
   return steps;
@@ -177,9 +220,14 @@ async function encode(decoded: Decoded, width: number, height: number, encoding:
   if (width !== decoded.width || height !== decoded.height) pipeline = pipeline.resize(width, height, { fit: 'fill' });
   if (channels === 4 && !decoded.alphaUsed) pipeline = pipeline.removeAlpha();
   else if (channels === 4 && encoding === 'jpeg') pipeline = pipeline.flatten({ background: '#ffffff' });
-  if (encoding === 'jpeg') return pipeline.jpeg({ quality }).toBuffer();
-  if (encoding === 'webp') return pipeline.webp({ quality }).toBuffer();
-  return pipeline.png().toBuffer();
+  return withEncoding(pipeline, encoding, quality).toBuffer();
+}
+
+/** The one set of encoder settings both paths use (sharp's defaults: 4:2:0 chroma, optimised Huffman tables). */
+function withEncoding(pipeline: Sharp, encoding: Encoding, quality: number): Sharp {
+  if (encoding === 'jpeg') return pipeline.jpeg({ quality });
+  if (encoding === 'webp') return pipeline.webp({ quality });
+  return pipeline.png();
 }
 
 function base64Length(bytes: number): number {
