@@ -8,11 +8,19 @@ export interface BenchResult {
   readonly target: number;
   /** Which side of the target passes (default '<='). */
   readonly op?: '<=' | '>=';
+  /** Names a further figure of the same run (e.g. `host-lag-engine`); the benchmark's own name otherwise. */
+  readonly name?: string;
 }
 
 export interface Benchmark {
   readonly name: string;
-  run(datasets: import('./syntheticDataset').SyntheticDatasets): Promise<BenchResult>;
+  /** One figure, or several measured in one run. */
+  run(datasets: import('./syntheticDataset').SyntheticDatasets): Promise<BenchResult | readonly BenchResult[]>;
+}
+
+/** Whether the figure is on the passing side of its target (a NaN figure never is). */
+export function meetsTarget(result: BenchResult): boolean {
+  return (result.op ?? '<=') === '<=' ? result.figure <= result.target : result.figure >= result.target;
 }
 
 export function median(values: readonly number[]): number {
@@ -35,8 +43,13 @@ export function note(text: string): void {
 }
 
 export function resultLine(name: string, result: BenchResult): string {
+  return `bench ${name}: ${formatFigure(result)} (target ${result.op ?? '<='} ${result.target})`;
+}
+
+/** The figure with its unit, as the result line prints it. */
+export function formatFigure(result: BenchResult): string {
   const figure = result.figure >= 10 ? result.figure.toFixed(1) : result.figure.toFixed(2);
-  return `bench ${name}: ${figure}${result.unit} (target ${result.op ?? '<='} ${result.target})`;
+  return `${figure}${result.unit}`;
 }
 
 export function formatMs(ms: number): string {

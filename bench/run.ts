@@ -1,4 +1,7 @@
-/** `npm run bench [-- NAME...]`: runs the named benchmarks (all by default), one result line each. */
+/**
+ * `npm run bench [-- NAME...]`: runs the named benchmarks (all by default), one result line per
+ * figure, then a summary line; exits 1 when any figure misses its target or a benchmark fails.
+ */
 import { batchRateLimitBench } from './batchRateLimitBench';
 import { batchThroughputBench } from './batchThroughputBench';
 import { exportMemoryBench } from './exportMemoryBench';
@@ -7,15 +10,14 @@ import { hostLagBench } from './hostLagBench';
 import { imagePrepBench } from './imagePrepBench';
 import { indexBench } from './indexBench';
 import { indexMemoryBench } from './indexMemoryBench';
-import { Benchmark, resultLine } from './measure';
+import { BenchResult, Benchmark, formatFigure, meetsTarget, resultLine } from './measure';
 import { navigateBench } from './navigateBench';
 import { replaceBench } from './replaceBench';
 import { SyntheticDatasets } from './syntheticDataset';
 import { workerIpcBench } from './workerIpcBench';
 
 const BENCHMARKS: readonly Benchmark[] = [
-  indexBench, indexMemoryBench, navigateBench, imagePrepBench, batchThroughputBench, batchRateLimitBench, replaceBench,
-  exportWdsBench, exportMemoryBench, workerIpcBench, hostLagBench,
+  indexBench, indexMemoryBench, navigateBench, imagePrepBench, batchThroughputBench, batchRateLimitBench, replaceBench, exportWdsBench, exportMemoryBench, workerIpcBench, hostLagBench,
 ];
 
 async function main(names: string[]): Promise<number> {
@@ -31,13 +33,34 @@ async function main(names: string[]): Promise<number> {
     process.exit(130);
   };
   process.once('SIGINT', removeOnInterrupt);
+  const misses: string[] = [];
+  let figures = 0;
   try {
-    for (const bench of selected) console.log(resultLine(bench.name, await bench.run(datasets)));
+    for (const bench of selected) {
+      let results: readonly BenchResult[];
+      try {
+        results = [await bench.run(datasets)].flat();
+      } catch (err) {
+        // One broken benchmark must not hide the others' figures; it counts as a miss.
+        console.log(`bench ${bench.name}: FAILED: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+        misses.push(`${bench.name} (failed)`);
+        continue;
+      }
+      for (const result of results) {
+        const name = result.name ?? bench.name;
+        figures++;
+        console.log(resultLine(name, result));
+        if (!meetsTarget(result)) misses.push(`${name} (${formatFigure(result)}, target ${result.op ?? '<='} ${result.target})`);
+      }
+    }
   } finally {
     datasets.dispose();
     process.off('SIGINT', removeOnInterrupt);
   }
-  return 0;
+  console.log(misses.length === 0
+    ? `bench summary: all ${figures} figures met their targets`
+    : `bench summary: ${misses.length} missed: ${misses.join('; ')}`);
+  return misses.length === 0 ? 0 : 1;
 }
 
 main(process.argv.slice(2)).then(
