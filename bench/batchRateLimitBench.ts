@@ -18,7 +18,7 @@ export const batchRateLimitBench: Benchmark = {
   name: 'batch-ratelimit',
   async run() {
     const root = mkdtempSync(path.join(os.tmpdir(), 'image-captioner-ratelimit-'));
-    const server = await startOpenAiFakeServer({ latencyMs: 100, rateLimitPerSecond: LIMIT_PER_SECOND });
+    const server = await startOpenAiFakeServer({ latencyMs: 100, rateLimitPerSecond: LIMIT_PER_SECOND, keepBodies: 1 });
     try {
       const sources = await writePhotos(path.join(root, 'sources'), 2, 640, 480);
       const items = linkImages(sources, path.join(root, 'images'), IMAGES);

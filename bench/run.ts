@@ -4,6 +4,7 @@
  */
 import { batchRateLimitBench } from './batchRateLimitBench';
 import { batchThroughputBench } from './batchThroughputBench';
+import { batchVsSequentialBench } from './batchVsSequentialBench';
 import { exportMemoryBench } from './exportMemoryBench';
 import { exportWdsBench } from './exportWdsBench';
 import { hostLagBench } from './hostLagBench';
@@ -17,7 +18,8 @@ import { SyntheticDatasets } from './syntheticDataset';
 import { workerIpcBench } from './workerIpcBench';
 
 const BENCHMARKS: readonly Benchmark[] = [
-  indexBench, indexMemoryBench, navigateBench, imagePrepBench, batchThroughputBench, batchRateLimitBench, replaceBench, exportWdsBench, exportMemoryBench, workerIpcBench, hostLagBench,
+  indexBench, indexMemoryBench, navigateBench, imagePrepBench, batchThroughputBench, batchVsSequentialBench,
+  batchRateLimitBench, replaceBench, exportWdsBench, exportMemoryBench, workerIpcBench, hostLagBench,
 ];
 
 async function main(names: string[]): Promise<number> {

@@ -273,6 +273,27 @@ describe('OpenAiCompatibleProvider against a fake OpenAI-compatible server', () 
       }
     });
 
+    it('a server with 2 slots serves 6 requests sent at once two at a time: latency grows with the queue', async () => {
+      const slotted = await startOpenAiFakeServer({ slots: 2, latencyMs: 100 });
+      try {
+        const started = performance.now();
+        const latencies = await Promise.all(Array.from({ length: 6 }, async () => {
+          await provider.caption(request({}, { baseUrl: slotted.url }));
+          return performance.now() - started;
+        }));
+        latencies.sort((a, b) => a - b);
+        // three waves of two, 100 ms each: answers near 100, 200 and 300 ms
+        for (const [wave, bound] of [[0, 100], [2, 200], [4, 300]]) {
+          assert.ok(latencies[wave] >= bound - 5 && latencies[wave + 1] >= bound - 5, `wave ${wave / 2}: ${latencies.map((l) => l.toFixed(0)).join(', ')} ms`);
+        }
+        assert.ok(latencies[5] < 300 + 250, `last answer after ${latencies[5].toFixed(0)} ms`);
+        assert.equal(slotted.stats.maxInFlight, 6, 'all six reached the server at once');
+        assert.equal(slotted.stats.maxQueued, 4);
+      } finally {
+        await slotted.close();
+      }
+    });
+
     it('a closed port → network', async () => {
       const url = server.url;
       await server.close();
