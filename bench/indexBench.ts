@@ -31,7 +31,8 @@ async function buildIndex(dir: string): Promise<void> {
   if (index.size !== imageCount(LARGE_DATASET)) throw new Error(`index found ${index.size} images in ${dir}`);
 }
 
-function listWithFind(dir: string): Promise<void> {
+/** `find DIR -type f`, its listing drained and dropped. */
+export function listWithFind(dir: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const find = spawn('find', [dir, '-type', 'f'], { stdio: ['ignore', 'pipe', 'inherit'] });
     find.stdout.on('data', () => undefined); // drain: the listing itself is not needed

@@ -14,7 +14,7 @@ export const indexMemoryBench: Benchmark = {
   async run(datasets: SyntheticDatasets) {
     const dir = datasets.get(LARGE_DATASET);
     const probes: MemoryProbeResult[] = [];
-    for (let i = 0; i < RUNS; i++) probes.push(await probe(dir));
+    for (let i = 0; i < RUNS; i++) probes.push(await probeIndexMemory(dir));
     const mb = (pick: (p: MemoryProbeResult) => number): string => (median(probes.map(pick)) / MB).toFixed(1);
     note(`${probes[0].images} images: heap+external retained ${mb((p) => p.retainedBytes)} MB, ` +
       `RSS growth ${mb((p) => p.rssBytes)} MB, peak heap+external while building ${mb((p) => p.peakDuringBuildBytes)} MB (median of ${RUNS})`);
@@ -22,8 +22,9 @@ export const indexMemoryBench: Benchmark = {
   },
 };
 
-async function probe(dir: string): Promise<MemoryProbeResult> {
+/** The index of `dir` built in a fresh Node process: what it retains, read there. */
+export async function probeIndexMemory(dir: string): Promise<MemoryProbeResult> {
   const script = path.join(__dirname, 'indexMemoryProbe.js');
-  const { stdout } = await promisify(execFile)(process.execPath, ['--expose-gc', script, dir], { maxBuffer: MB });
+  const { stdout } = await promisify(execFile)(process.execPath, ['--expose-gc', script, dir], { maxBuffer: MB, timeout: 600_000 });
   return JSON.parse(stdout) as MemoryProbeResult;
 }

@@ -9,6 +9,7 @@ import { exportMemoryBench } from './exportMemoryBench';
 import { exportWdsBench } from './exportWdsBench';
 import { hostLagBench } from './hostLagBench';
 import { imagePrepBench } from './imagePrepBench';
+import { index1mBench } from './index1mBench';
 import { indexBench } from './indexBench';
 import { indexMemoryBench } from './indexMemoryBench';
 import { BenchResult, Benchmark, formatFigure, meetsTarget, resultLine } from './measure';
@@ -18,7 +19,7 @@ import { SyntheticDatasets } from './syntheticDataset';
 import { workerIpcBench } from './workerIpcBench';
 
 const BENCHMARKS: readonly Benchmark[] = [
-  indexBench, indexMemoryBench, navigateBench, imagePrepBench, batchThroughputBench, batchVsSequentialBench,
+  indexBench, indexMemoryBench, index1mBench, navigateBench, imagePrepBench, batchThroughputBench, batchVsSequentialBench,
   batchRateLimitBench, replaceBench, exportWdsBench, exportMemoryBench, workerIpcBench, hostLagBench,
 ];
 

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { DEFAULT_CAPTION_EXTENSION, DEFAULT_IMAGE_EXTENSIONS, extensionSet } from '../src/core/dataset/imageFiles';
@@ -9,10 +9,17 @@ export interface DatasetShape {
   readonly top: number;
   readonly sub: number;
   readonly perFolder: number;
+  /** Every image has a caption file (otherwise about 30% have one). */
+  readonly allCaptioned?: boolean;
 }
 
 export const LARGE_DATASET: DatasetShape = { top: 25, sub: 40, perFolder: 100 }; // 100,000 images in 1,000 folders
 export const SMALL_DATASET: DatasetShape = { top: 2, sub: 5, perFolder: 10 }; // 100 images, same depth
+export const MILLION_DATASET: DatasetShape = { top: 100, sub: 100, perFolder: 100, allCaptioned: true }; // 1,000,000 images + captions in 10,000 folders
+
+/** Git-ignored folder of trees too big to generate on every run (out/bench/x.js -> repository root). */
+export const BENCH_CACHE = path.resolve(__dirname, '..', '..', '.bench-cache');
+const COMPLETE_MARKER = '.complete';
 
 /** The options the extension uses by default. */
 export const benchIndexOptions: IndexOptions = {
@@ -34,7 +41,7 @@ export class SyntheticDatasets {
 
   /** The folder holding a tree of `shape`, generated on first use. */
   get(shape: DatasetShape): string {
-    const key = `${shape.top}x${shape.sub}x${shape.perFolder}`;
+    const key = shapeKey(shape);
     let dir = this.made.get(key);
     if (!dir) {
       dir = path.join(this.root, key);
@@ -49,7 +56,25 @@ export class SyntheticDatasets {
   }
 }
 
-/** Mixed .jpg/.png names, about 30% with a `.txt` caption beside them; all files empty. */
+/**
+ * The folder holding a tree of `shape` in BENCH_CACHE, generated once and kept for later runs (a marker
+ * written last tells a complete tree from one cut short); delete BENCH_CACHE to reclaim the space.
+ */
+export function cachedDataset(shape: DatasetShape): { dir: string; generatedMs?: number } {
+  const dir = path.join(BENCH_CACHE, shapeKey(shape));
+  if (existsSync(path.join(dir, COMPLETE_MARKER))) return { dir };
+  const started = performance.now();
+  rmSync(dir, { recursive: true, force: true });
+  writeTree(dir, shape);
+  writeFileSync(path.join(dir, COMPLETE_MARKER), ''); // a dot file: the index and `find -name` skip it alike
+  return { dir, generatedMs: performance.now() - started };
+}
+
+function shapeKey(shape: DatasetShape): string {
+  return `${shape.top}x${shape.sub}x${shape.perFolder}${shape.allCaptioned ? '-captioned' : ''}`;
+}
+
+/** Mixed .jpg/.png names, about 30% (or all) with a `.txt` caption beside them; all files empty. */
 function writeTree(dir: string, shape: DatasetShape): void {
   let n = 0;
   for (let t = 0; t < shape.top; t++) {
@@ -59,7 +84,7 @@ function writeTree(dir: string, shape: DatasetShape): void {
       for (let i = 0; i < shape.perFolder; i++, n++) {
         const stem = `img_${pad(n, 6)}`;
         writeFileSync(path.join(folder, `${stem}${n % 3 === 0 ? '.png' : '.jpg'}`), '');
-        if (n % 10 < 3) writeFileSync(path.join(folder, `${stem}.txt`), '');
+        if (shape.allCaptioned || n % 10 < 3) writeFileSync(path.join(folder, `${stem}.txt`), '');
       }
     }
   }
