@@ -14,6 +14,15 @@ export interface Harness {
   grep?: string;
   /** Workspace trust on and this folder untrusted: only the suites under untrusted/ run. */
   untrusted?: boolean;
+  /** Run this benchmark suite instead of the tests. */
+  bench?: BenchSuite;
+}
+
+/** A benchmark run inside the extension host: bench/<name>.bench.js, its settings, where it writes its figures. */
+export interface BenchSuite {
+  readonly name: string;
+  readonly resultFile: string;
+  readonly config: Readonly<Record<string, unknown>>;
 }
 
 export const HARNESS_ENV = 'IMAGE_CAPTIONER_HARNESS';

@@ -35,11 +35,15 @@ function errorText(err: unknown): string {
   return err instanceof Error ? err.stack ?? err.message : String(err);
 }
 
-function runMocha(grep: string | undefined, untrusted: boolean, log: (e: LogEvent) => void): Promise<SuiteResult> {
+function runMocha(harness: Harness | undefined, log: (e: LogEvent) => void): Promise<SuiteResult> {
   const mocha = new Mocha({ ui: 'bdd', timeout: 60_000, color: false });
+  const grep = harness?.grep;
+  const untrusted = Boolean(harness?.untrusted);
   // The suites under untrusted/ need a window whose folder is not trusted; the others a trusted one.
+  // A benchmark window runs its one suite under bench/ (named *.bench.js, so never among the tests).
   const untrustedDir = path.join(__dirname, 'untrusted') + path.sep;
-  for (const file of findTests(__dirname)) if (file.startsWith(untrustedDir) === untrusted) mocha.addFile(file);
+  if (harness?.bench) mocha.addFile(path.join(__dirname, 'bench', `${harness.bench.name}.bench.js`));
+  else for (const file of findTests(__dirname)) if (file.startsWith(untrustedDir) === untrusted) mocha.addFile(file);
   if (grep) mocha.grep(new RegExp(grep));
   const result: SuiteResult = { passed: 0, failed: 0, skipped: 0, failures: [] };
   return new Promise((resolve) => {
@@ -69,7 +73,7 @@ export async function run(): Promise<void> {
     harness = readHarness();
     const logFile = harness?.logFile;
     const log = (e: LogEvent) => logFile && fs.appendFileSync(logFile, JSON.stringify(e) + '\n');
-    result = await runMocha(harness?.grep, Boolean(harness?.untrusted), log);
+    result = await runMocha(harness, log);
   } catch (err) {
     result = { passed: 0, failed: 1, skipped: 0, failures: [{ title: 'integration suite setup', error: errorText(err) }] };
   }

@@ -5,7 +5,7 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import type { Harness } from '../browser';
+import type { BenchSuite, Harness } from '../browser';
 import { makeSampleDataset } from '../../../scripts/makeExamples';
 import type { LogEvent, SuiteResult } from '../index';
 
@@ -149,8 +149,8 @@ async function main(): Promise<number> {
   const grep = parseGrep(process.argv.slice(2)) ?? '';
   // Two windows: the suites in a trusted folder, then those under untrusted/ in a folder that is not.
   const phases = [
-    await runPhase(node, serverMain, grep, false),
-    await runPhase(node, serverMain, grep, true),
+    await runPhase(node, serverMain, { grep, untrusted: false }),
+    await runPhase(node, serverMain, { grep, untrusted: true }),
   ];
   const total = phases.reduce((sum, r) => ({ passed: sum.passed + r.passed, failed: sum.failed + r.failed, skipped: sum.skipped + r.skipped }));
   if (total.passed + total.failed === 0) console.log('[integration] no test ran (does --grep match any title?)');
@@ -164,14 +164,31 @@ interface PhaseResult {
   readonly skipped: number;
 }
 
+interface PhaseOptions {
+  readonly grep: string;
+  readonly untrusted: boolean;
+  /** Run this benchmark suite (out/test/integration/bench/<name>.bench.js) instead of the tests. */
+  readonly bench?: BenchSuite;
+}
+
+/**
+ * Runs one benchmark suite inside a real extension host (a trusted window on the sample workspace);
+ * it reports through `suite.resultFile`. Benchmarks are not part of the test run.
+ */
+export async function runBenchSuite(suite: BenchSuite): Promise<PhaseResult> {
+  const { node, serverMain } = locateServer();
+  if (!fs.existsSync(path.join(repoRoot, 'out', 'test', 'integration', 'bench', `${suite.name}.bench.js`))) fail('Build first: node esbuild.mjs');
+  return runPhase(node, serverMain, { grep: '', untrusted: false, bench: suite });
+}
+
 /** One VS Code server and browser window running the suites of one trust state. */
-async function runPhase(node: string, serverMain: string, grep: string, untrusted: boolean): Promise<PhaseResult> {
-  const window = untrusted ? 'untrusted window' : 'trusted window';
+async function runPhase(node: string, serverMain: string, { grep, untrusted, bench }: PhaseOptions): Promise<PhaseResult> {
+  const window = bench ? `benchmark ${bench.name}` : untrusted ? 'untrusted window' : 'trusted window';
   const timeoutMs = Number(process.env.INTEGRATION_TIMEOUT_MS) || 15 * 60_000;
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'image-captioner-it-'));
   const workspace = await prepareWorkspace(tmp);
   const [port, cdpPort] = [await freePort(), await freePort()];
-  const harness: Required<Harness> = {
+  const harness: Required<Omit<Harness, 'bench'>> & Pick<Harness, 'bench'> = {
     cdpEndpoint: `http://127.0.0.1:${cdpPort}`,
     resultFile: path.join(tmp, 'result.json'),
     logFile: path.join(tmp, 'tests.log'),
@@ -179,6 +196,7 @@ async function runPhase(node: string, serverMain: string, grep: string, untruste
     userDataDir: path.join(tmp, 'ud'),
     grep,
     untrusted,
+    bench,
   };
   const harnessFile = path.join(tmp, 'harness.json');
   fs.writeFileSync(harnessFile, JSON.stringify(harness, null, 2));
