@@ -59,3 +59,7 @@ export function saveOnNavigate(): boolean {
 export function treeDescriptionLength(): number {
   return vscode.workspace.getConfiguration(SECTION).get<number>('tree.descriptionLength', 60);
 }
+
+export function affectsTreeDescription(event: vscode.ConfigurationChangeEvent): boolean {
+  return event.affectsConfiguration(`${SECTION}.tree.descriptionLength`);
+}

@@ -12,9 +12,9 @@ import { showError, showWarning } from './notifications';
 
 export type DatasetState = 'noFolder' | 'indexing' | 'empty' | 'ready';
 
-/** What changed: the folders whose listing or captions changed, or everything. */
+/** What changed: only the captions of these images (no listing changed), or, without images, anything. */
 export interface DatasetChange {
-  readonly folders?: readonly FolderNode[];
+  readonly images?: readonly ImageEntry[];
 }
 
 const ROOT_KEY = 'imageCaptioner.datasetRoot';
@@ -35,8 +35,8 @@ export class DatasetService implements vscode.Disposable {
   private pendingRoot?: string;
   /** Set once the first dataset was asked for (see whenReady). */
   private initial?: Promise<void>;
-  /** Folders whose captions the extension changed since views were last told (see noteCaption). */
-  private readonly notedFolders = new Set<FolderNode>();
+  /** Images whose captions the extension changed since views were last told (see noteCaption). */
+  private readonly notedImages = new Set<ImageEntry>();
   private notedTimer?: NodeJS.Timeout;
   private readonly reportedSettings = new Set<string>();
 
@@ -189,12 +189,12 @@ export class DatasetService implements vscode.Disposable {
     this.current.texts.set(image, text);
     if (before === image.captionState && oldText === text) return;
     // Typing calls this on every keystroke: views are told once per pause, not per key.
-    this.notedFolders.add(image.folder);
+    this.notedImages.add(image);
     this.notedTimer ??= setTimeout(() => {
       this.notedTimer = undefined;
-      const folders = [...this.notedFolders];
-      this.notedFolders.clear();
-      this.changeEmitter.fire({ folders });
+      const images = [...this.notedImages];
+      this.notedImages.clear();
+      this.changeEmitter.fire({ images });
     }, 150);
   }
 
@@ -215,35 +215,45 @@ export class DatasetService implements vscode.Disposable {
     const { index, texts, health } = current;
     const captionExt = index.options.captionExtension.toLowerCase();
     const folders = new Map<string, FolderNode>();
+    const touched = new Set<string>();
+    const captionsChanged: ImageEntry[] = [];
     for (const changed of paths) {
+      const folder = nearestKnownFolder(index, path.dirname(changed));
+      if (!folder) continue;
+      touched.add(folder.relPath);
       // Hidden files (the atomic writer's temp files among them) are never images or captions.
       if (path.basename(changed).startsWith('.')) continue;
       const image = index.findImage(changed);
       const isCaption = changed.toLowerCase().endsWith(captionExt);
-      const folder = nearestKnownFolder(index, path.dirname(changed));
-      if (!folder) continue;
-      if (isCaption) {
-        for (const img of folder.images) {
-          if (index.captionPath(img) === changed) texts.invalidate(img);
-        }
-      }
+      // The caption of a known image is looked at again alone: re-listing the folder would replace all
+      // of its entries and so read every caption and image header in it again (a batch writes captions
+      // several times a second, and the view re-read 1,000 headers after each).
+      const captionOf = isCaption ? folder.images.filter((img) => index.captionPath(img) === changed) : [];
+      for (const img of captionOf) texts.invalidate(img);
+      captionsChanged.push(...captionOf);
       if (image) health.forget(image);
-      if (!image || !isCaption) folders.set(folder.relPath, folder);
+      if (captionOf.length === 0) folders.set(folder.relPath, folder); // new or deleted images, other files
     }
     const refreshed: FolderNode[] = [];
     for (const folder of folders.values()) {
       const result = await index.refreshFolder(folder.absPath);
       if (result) refreshed.push(result);
     }
-    const touched = new Map<string, FolderNode>();
-    for (const changed of paths) {
-      const folder = nearestKnownFolder(index, path.dirname(changed));
-      if (folder) touched.set(folder.relPath, folder);
+    // The folders as the index holds them now (new entries after a re-listing).
+    const now = [...touched].map((relPath) => index.folder(relPath)).filter((f): f is FolderNode => f !== undefined);
+    // One listing of each other folder with changes catches captions whose own events the watcher
+    // dropped: a file created and deleted in quick succession gets none, not even a deletion.
+    for (const folder of now) {
+      if (folders.has(folder.relPath)) continue;
+      const names = await fs.readdir(folder.absPath).catch(() => undefined);
+      if (names) captionsChanged.push(...texts.reconcile(folder.images, new Set(names)));
     }
-    for (const folder of touched.values()) await texts.load(folder.images);
+    for (const folder of now) await texts.load(folder.images); // only unread captions are read
     if (this.current !== current) return;
     this.setState(index.size > 0 ? 'ready' : 'empty');
-    this.changeEmitter.fire({ folders: refreshed.length ? undefined : [...touched.values()] });
+    // Views redraw everything after a re-listing, and only the rows of changed captions otherwise.
+    if (refreshed.length) this.changeEmitter.fire({});
+    else if (captionsChanged.length) this.changeEmitter.fire({ images: [...new Set(captionsChanged)] });
   }
 
   /** A folder that is gone is not opened; one that cannot be checked is not either, and the log says why. */

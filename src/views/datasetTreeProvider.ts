@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { FolderNode, ImageEntry } from '../core/dataset/types';
 import { compileQuery, parseQuery, queryNeedsCaptions, SubjectPredicate } from '../core/dataset/query';
 import { DatasetService } from '../services/datasetService';
-import { treeDescriptionLength } from '../settings';
+import { affectsTreeDescription, treeDescriptionLength } from '../settings';
 import { CAPTION_EDITOR_VIEW_TYPE } from '../webviews/captionEditorViewType';
 import { imageTreeItem } from './imageTreeItem';
 
@@ -20,17 +20,24 @@ export type DatasetTreeNode = FolderNode | ImageEntry | ImagePage;
 
 /** The Dataset view: folders, then images, lazily per folder; filtered by a text query. */
 export class DatasetTreeProvider implements vscode.TreeDataProvider<DatasetTreeNode>, vscode.Disposable {
-  private readonly changeEmitter = new vscode.EventEmitter<DatasetTreeNode | undefined>();
+  private readonly changeEmitter = new vscode.EventEmitter<DatasetTreeNode | DatasetTreeNode[] | undefined>();
   readonly onDidChangeTreeData = this.changeEmitter.event;
   private filter?: SubjectPredicate;
   private filterQuery = '';
-  private readonly subscription: vscode.Disposable;
+  /** Read once, not once per row: a folder of 1,000 images asked VS Code's configuration 1,000 times per redraw. */
+  private descriptionLength = treeDescriptionLength();
+  private readonly subscriptions: vscode.Disposable[];
 
   constructor(private readonly dataset: DatasetService) {
-    this.subscription = dataset.onDidChange((change) => {
-      if (!change.folders || this.filter) this.changeEmitter.fire(undefined);
-      else for (const folder of change.folders) this.changeEmitter.fire(folder.relPath === '' ? undefined : folder);
-    });
+    this.subscriptions = [
+      // Changed captions redraw their rows alone, unless a filter may now show or hide them.
+      dataset.onDidChange((change) => this.changeEmitter.fire(change.images && !this.filter ? [...change.images] : undefined)),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (!affectsTreeDescription(e)) return;
+        this.descriptionLength = treeDescriptionLength();
+        this.changeEmitter.fire(undefined);
+      }),
+    ];
   }
 
   get query(): string {
@@ -68,7 +75,7 @@ export class DatasetTreeProvider implements vscode.TreeDataProvider<DatasetTreeN
     }
     if (isImage(node)) {
       const index = this.dataset.index!;
-      const item = imageTreeItem(node, index, this.dataset.texts, this.dataset.health?.problem(node), treeDescriptionLength());
+      const item = imageTreeItem(node, index, this.dataset.texts, this.dataset.health?.problem(node), this.descriptionLength);
       item.command = {
         command: 'vscode.openWith',
         title: 'Open Caption Editor',
@@ -135,7 +142,7 @@ export class DatasetTreeProvider implements vscode.TreeDataProvider<DatasetTreeN
   }
 
   dispose(): void {
-    this.subscription.dispose();
+    for (const subscription of this.subscriptions) subscription.dispose();
     this.changeEmitter.dispose();
   }
 }

@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import sharp from 'sharp';
 import type { ImageCaptionerApi } from '../../src/extension';
+import type { ImageEntry } from '../../src/core/dataset/types';
 import type { DatasetTreeNode } from '../../src/views/datasetTreeProvider';
 import { activateExtension, waitFor } from './extensionApi';
 import { getWorkbenchPage, hasBrowser, screenshot } from './browser';
@@ -136,6 +137,41 @@ describe('dataset view', () => {
     await waitFor(() => !index().findImage(added), 'the deleted image gone');
     fs.rmSync(path.join(root, 'added by test.txt'));
     assert.equal(index().size, before);
+  });
+
+  it('follows a caption file another program writes, rewrites and deletes without re-listing its folder, redrawing its row alone', async () => {
+    const first = api.dataset.index!.images().find((img) => img.captionState === 'none' && !img.collision && img.folder.images.length > 1)!;
+    const imagePath = api.dataset.index!.imagePath(first);
+    const captionFile = api.dataset.index!.captionPath(first);
+    const entry = () => api.dataset.index!.findImage(imagePath)!;
+    try {
+      fs.writeFileSync(captionFile, 'written elsewhere');
+      await waitFor(() => api.dataset.texts!.get(entry()) === 'written elsewhere', 'the new caption read');
+      // from here on (earlier suites' changes settled), the same entries: nothing else is read again
+      const target = entry();
+      const entries = [...target.folder.images];
+      const redrawn: (DatasetTreeNode | DatasetTreeNode[] | undefined)[] = [];
+      const listening = api.tree.onDidChangeTreeData((nodes) => redrawn.push(nodes));
+      try {
+        fs.writeFileSync(captionFile, 'rewritten elsewhere');
+        await waitFor(() => api.dataset.texts!.get(entry()) === 'rewritten elsewhere', 'the rewritten caption read');
+        fs.writeFileSync(captionFile, 'written as a batch does');
+        api.dataset.noteCaption(imagePath, 'written as a batch does'); // what a batch does after each write
+        await waitFor(() => redrawn.length >= 3, 'the view told of the noted caption');
+        fs.rmSync(captionFile);
+        await waitFor(() => entry().captionState === 'none', 'the deleted caption noticed');
+      } finally {
+        listening.dispose();
+      }
+      assert.ok(entry() === target && target.folder.images.every((img, i) => img === entries[i]), 'the folder was re-listed');
+      assert.equal(target.folder.images.length, entries.length);
+      // rows only (a neighbour whose caption came or went unannounced may be redrawn with it), never the folder
+      const rows = redrawn.map((nodes) => (Array.isArray(nodes) ? nodes.filter((node): node is ImageEntry => 'captionState' in node && node.folder === target.folder) : []));
+      const rowsOnly = rows.every((images, i) => images.length > 0 && images.length === (redrawn[i] as unknown[]).length && images.includes(target));
+      assert.ok(rowsOnly, `redrawn: ${redrawn.map((n) => (Array.isArray(n) ? `[${n.length}]` : String(n))).join(', ')}`);
+    } finally {
+      fs.rmSync(captionFile, { force: true });
+    }
   });
 
   it('creates no file while browsing', async () => {

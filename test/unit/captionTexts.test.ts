@@ -73,9 +73,30 @@ describe('CaptionTexts', () => {
     assert.equal(texts.get(img('c.jpg')), 'café');
   });
 
-  it('invalidate() keeps an image without caption file at none', () => {
+  it('invalidate() looks again for the caption file of an image that had none: created since, it is read; still missing, none', async () => {
+    await texts.load(index.images());
     texts.invalidate(img('d.jpg'));
+    assert.equal(img('d.jpg').captionState, 'unknown');
+    await texts.load(index.images());
     assert.equal(img('d.jpg').captionState, 'none');
+    await fs.promises.writeFile(path.join(root, 'd.txt'), 'a caption written elsewhere');
+    texts.invalidate(img('d.jpg'));
+    assert.deepEqual((await texts.load(index.images())).map((i) => i.name), ['d.jpg']);
+    assert.equal(img('d.jpg').captionState, 'text');
+    assert.equal(texts.get(img('d.jpg')), 'a caption written elsewhere');
+  });
+
+  it('reconcile() looks again at the images whose caption file came or went unannounced, and only at those', async () => {
+    await texts.load(index.images());
+    texts.set(img('a.jpg'), 'noted as written, then deleted before any watcher event');
+    await fs.promises.rm(path.join(root, 'a.txt'));
+    await fs.promises.rm(path.join(root, 'b.txt'));
+    await fs.promises.writeFile(path.join(root, 'd.txt'), 'created by another program');
+    assert.deepEqual(texts.reconcile(index.images(), new Set(await fs.promises.readdir(root))).map((i) => i.name).sort(), ['a.jpg', 'b.jpg', 'd.jpg']);
+    assert.equal(texts.get(img('e.jpg')), 'with bom\nand crlf', 'the others keep what was read');
+    await texts.load(index.images());
+    assert.deepEqual(['a.jpg', 'b.jpg', 'd.jpg'].map((n) => img(n).captionState), ['none', 'none', 'text']);
+    assert.deepEqual(texts.reconcile(index.images(), new Set(await fs.promises.readdir(root))), []);
   });
 
   it('set() records edited text and its state without reading', async () => {

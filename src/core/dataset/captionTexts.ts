@@ -4,6 +4,7 @@ import { readCaptionSources } from '../captions/readCaptions';
 /** Captions prepared, read and recorded per turn of the event loop at most. */
 const CHUNK = 2000;
 import { DatasetIndex } from './datasetIndex';
+import { sidecarName } from './sidecars';
 import { CaptionState, ImageEntry } from './types';
 
 /** Caption texts read on demand (tree descriptions, filtering), kept per image entry. */
@@ -24,11 +25,23 @@ export class CaptionTexts {
     return this.errors.get(image);
   }
 
-  /** Forgets a loaded caption so the next load reads the file again. */
+  /** The caption file may have been created, rewritten or deleted: the next load looks for it and reads it again. */
   invalidate(image: ImageEntry): void {
     this.texts.delete(image);
     this.errors.delete(image);
-    if (image.captionState !== 'none') image.captionState = 'unknown';
+    image.captionState = 'unknown';
+  }
+
+  /**
+   * Looks again at the images whose caption file's presence among `names` (their folder's listing)
+   * disagrees with what is known, and returns them. File watchers drop a file created and deleted
+   * in quick succession, so a caption noted as written can be gone without an event of its own.
+   */
+  reconcile(images: readonly ImageEntry[], names: ReadonlySet<string>): ImageEntry[] {
+    const extension = this.index.options.captionExtension;
+    const stale = images.filter((img) => names.has(sidecarName(img.name, extension)) !== (img.captionState !== 'none'));
+    for (const img of stale) this.invalidate(img);
+    return stale;
   }
 
   /** Records text that was just written or edited, without a read. */
