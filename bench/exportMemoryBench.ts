@@ -62,6 +62,7 @@ export function exportMemorySamples(dir: string, count: number): ExportSample[] 
 
 async function writeTinyDataset(dir: string, count: number): Promise<void> {
   const png = await sharp({ create: { width: 1, height: 1, channels: 3, background: '#808080' } }).png().toBuffer();
+  mkdirSync(dir, { recursive: true }); // the samples' boundary is the folder's real path: it must exist
   for (const [i, sample] of exportMemorySamples(dir, count).entries()) {
     if (i % PER_FOLDER === 0) mkdirSync(path.dirname(sample.imagePath), { recursive: true });
     writeFileSync(sample.imagePath, png);

@@ -72,6 +72,7 @@ async function writeJpegDataset(dir: string): Promise<ExportSample[]> {
     jpegs.push(await sharp(randomBytes(side * side * 3), { raw: { width: side, height: side, channels: 3 } }).jpeg({ quality: 75 }).toBuffer());
   }
   const samples: ExportSample[] = [];
+  mkdirSync(dir, { recursive: true }); // the boundary is the folder's real path: it must exist
   const boundary = DatasetBoundary.atSync(dir);
   for (let i = 0; i < IMAGES; i++) {
     const relPath = `part_${String(Math.floor(i / 1000)).padStart(2, '0')}/img_${String(i).padStart(6, '0')}.jpg`;

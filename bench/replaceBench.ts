@@ -22,13 +22,13 @@ export const replaceBench: Benchmark = {
       const pairs = writeCaptions(root);
       const list = path.join(root, 'captions.list');
       writeFileSync(list, pairs.map((p) => p.captionPath).join('\0'));
-      const first = await planWithOurs(pairs); // also warms the file system cache for both
+      const first = await planWithOurs(root, pairs); // also warms the file system cache for both
       checkAgainstSed(list, first.sources, first.plan);
       const sedMs: number[] = [];
       const oursMs: number[] = [];
       for (let i = 0; i < RUNS; i++) {
         sedMs.push(await timeMs(() => runSed(list)));
-        oursMs.push(await timeMs(() => planWithOurs(pairs)));
+        oursMs.push(await timeMs(() => planWithOurs(root, pairs)));
       }
       const sed = median(sedMs);
       const ours = median(oursMs);
@@ -41,8 +41,8 @@ export const replaceBench: Benchmark = {
   },
 };
 
-async function planWithOurs(pairs: readonly { imagePath: string; captionPath: string }[]): Promise<{ sources: CaptionSource[]; plan: EditPlan }> {
-  const { sources, failures } = await readCaptionSources(pairs, DatasetBoundary.atSync(path.dirname(path.dirname(pairs[0].captionPath))));
+async function planWithOurs(root: string, pairs: readonly { imagePath: string; captionPath: string }[]): Promise<{ sources: CaptionSource[]; plan: EditPlan }> {
+  const { sources, failures } = await readCaptionSources(pairs, DatasetBoundary.atSync(root));
   if (failures.length > 0) throw new Error(`could not read ${failures[0].captionPath}: ${failures[0].message}`);
   return { sources, plan: findReplace(sources, OPTIONS) };
 }
