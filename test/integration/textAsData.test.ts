@@ -35,7 +35,7 @@ describe('text from a dataset in notifications', function () {
     await vscode.commands.executeCommand('imageCaptioner.importCaptions', vscode.Uri.file(file));
 
     const page = await getWorkbenchPage();
-    // Toasts may not render headless; the notification center renders the same items.
+    // The notification center lists it whether or not its toast has faded.
     await vscode.commands.executeCommand('notifications.showList');
     const message = page.locator('.notifications-center .notification-list-item-message', { hasText: 'Cannot import' }).first();
     await message.waitFor({ timeout: 15_000 });

@@ -95,20 +95,42 @@ function startServer(node: string, serverMain: string, tmp: string, port: number
     serverMain, '--host', '127.0.0.1', '--port', String(port),
     '--without-connection-token', '--accept-server-license-terms', '--telemetry-level', 'off',
     '--user-data-dir', path.join(tmp, 'ud'), '--server-data-dir', path.join(tmp, 'sd'), '--extensions-dir', path.join(tmp, 'ext'),
-    '--enable-smoke-test-driver', '--disable-getting-started-override',
+    '--disable-getting-started-override',
     ...(untrusted ? [] : ['--disable-workspace-trust']),
   ];
   // detached: own process group, so the extension host and other children die with it.
   return spawn(node, args, { detached: true, stdio: ['ignore', log, log], env: { ...env, [HARNESS_ENV]: harnessFile } });
 }
 
-function workbenchUrl(port: number, workspace: string): string {
-  const remote = `vscode-remote://127.0.0.1:${port}`;
-  const payload = [
-    ['extensionDevelopmentPath', `${remote}${repoRoot}`],
-    ['extensionTestsPath', `${remote}${path.join(repoRoot, 'out', 'test', 'integration', 'index.js')}`],
-  ];
-  return `http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
+/**
+ * Opens the workbench with this extension under development and its tests, and with everything a
+ * user sees. A built workbench reads extensionDevelopmentPath/extensionTestsPath from the URL's
+ * `payload` only with the smoke-test driver on, and that driver turns off every notification toast
+ * (NotificationsToasts.addToast in VS Code 1.139). So the driver stays off and the two paths go in
+ * as an embedder passes them: the `developmentOptions` of the workbench configuration, which the
+ * server writes into the page and has no command-line option for. The script below adds them as the
+ * workbench reads that configuration, before any of its code runs.
+ */
+async function openWorkbench(page: Page, port: number, workspace: string): Promise<void> {
+  const remote = { scheme: 'vscode-remote', authority: `127.0.0.1:${port}` };
+  const developmentOptions = {
+    extensions: [{ ...remote, path: repoRoot }],
+    extensionTestsPath: { ...remote, path: path.join(repoRoot, 'out', 'test', 'integration', 'index.js') },
+  };
+  await page.addInitScript({
+    content: `{
+      const extra = ${JSON.stringify(developmentOptions)};
+      const getAttribute = Element.prototype.getAttribute;
+      Element.prototype.getAttribute = function (name) {
+        const value = getAttribute.call(this, name);
+        if (this.id !== 'vscode-workbench-web-configuration' || name !== 'data-settings' || !value) return value;
+        const config = JSON.parse(value);
+        config.developmentOptions = { ...config.developmentOptions, ...extra };
+        return JSON.stringify(config);
+      };
+    }`,
+  });
+  await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}`, { waitUntil: 'domcontentloaded' });
 }
 
 /** Prints the suite's per-test lines as they are appended to the log file. */
@@ -224,7 +246,7 @@ async function runPhase(node: string, serverMain: string, { grep, untrusted, ben
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
     page.on('pageerror', (e) => consoleErrors.push(String(e)));
-    await page.goto(workbenchUrl(port, workspace), { waitUntil: 'domcontentloaded' });
+    await openWorkbench(page, port, workspace);
 
     const printNew = logTailer(harness.logFile);
     const deadline = Date.now() + timeoutMs;
