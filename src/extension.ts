@@ -13,6 +13,9 @@ import { ModelRegistry } from './providers/modelRegistry';
 import { ProviderFactory } from './providers/providerFactory';
 import { CaptioningService } from './services/captioningService';
 import { BatchRunner } from './services/batchRunner';
+import { BatchActivity } from './services/batchActivity';
+import { BatchStatusBar } from './views/batchStatusBar';
+import { DATASET_VIEW_ID } from './datasetViewId';
 import { journalFolder, registerBatchCommands } from './commands/batchCommands';
 import { BulkEditService } from './services/bulkEditService';
 import { VirtualDocuments } from './services/virtualDocuments';
@@ -43,7 +46,7 @@ export function activate(context: vscode.ExtensionContext): ImageCaptionerApi {
   const dataset = new DatasetService(context.workspaceState, log);
   const previews = new ImagePreviews(vscode.Uri.joinPath(context.globalStorageUri, 'previews'));
   const tree = new DatasetTreeProvider(dataset);
-  const treeView = vscode.window.createTreeView('imageCaptioner.dataset', { treeDataProvider: tree, showCollapseAll: true, canSelectMany: true });
+  const treeView = vscode.window.createTreeView(DATASET_VIEW_ID, { treeDataProvider: tree, showCollapseAll: true, canSelectMany: true });
   const registry = new ModelRegistry(context.workspaceState, modelSettingsReporter(log));
   const localModels = new LocalModelService(context, log);
   const providers = new ProviderFactory({ onWarning: (message) => log.warn(message), local: localModels.captionRunner });
@@ -53,7 +56,8 @@ export function activate(context: vscode.ExtensionContext): ImageCaptionerApi {
   const documents = new VirtualDocuments();
   const bulk = new BulkEditService(dataset, documents, (captionPath) => editors.hasUnsavedCaption(captionPath));
   const scopes = new ScopePicker(dataset, tree, treeView);
-  const runner = new BatchRunner(captioning, dataset, journalFolder(context), (captionPath) => editors.hasUnsavedCaption(captionPath));
+  const batchActivity = new BatchActivity();
+  const runner = new BatchRunner(captioning, dataset, journalFolder(context), (captionPath) => editors.hasUnsavedCaption(captionPath), batchActivity);
   context.subscriptions.push(
     log,
     localModels,
@@ -61,6 +65,7 @@ export function activate(context: vscode.ExtensionContext): ImageCaptionerApi {
     dataset,
     tree,
     treeView,
+    new BatchStatusBar(batchActivity),
     vscode.window.registerCustomEditorProvider(CAPTION_EDITOR_VIEW_TYPE, editors, {
       supportsMultipleEditorsPerDocument: false,
     }),

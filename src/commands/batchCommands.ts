@@ -11,6 +11,7 @@ import { DatasetService } from '../services/datasetService';
 import { DatasetTreeNode, DatasetTreeProvider } from '../views/datasetTreeProvider';
 import { showError, showInformation, showWarning } from '../services/notifications';
 import { labelText } from '../services/plainText';
+import { outcomeText } from '../services/batchProgressText';
 
 /** Caption All / Uncaptioned / Selected / Filtered, Resume, and Retry Failed. */
 export function registerBatchCommands(
@@ -59,7 +60,7 @@ export function registerBatchCommands(
     const { summary, failedItems } = result;
     setRetryable(failedItems.length && summary.journalFile ? result : undefined);
     const regions = result.regionsNotSaved ? ` The grounded regions of ${result.regionsNotSaved} image(s) were not saved: see the log.` : '';
-    const text = `${summary.cancelled ? 'Captioning cancelled' : 'Captioning finished'}: ${summary.written} written, ${summary.skipped} skipped, ${summary.failed} failed${summary.pending ? `, ${summary.pending} left (Resume continues)` : ''}.${regions}`;
+    const text = `${outcomeText(summary)}${summary.pending ? ' (Resume continues)' : ''}.${regions}`;
     const actions = [retryable === result ? 'Retry Failed' : undefined, 'Show Log'].filter((a): a is string => Boolean(a));
     const shown = summary.failed || regions ? showWarning(text, ...actions) : showInformation(text, ...actions);
     void shown.then((choice) => {

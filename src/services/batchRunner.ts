@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { runBatch } from '../core/captioning/batchJob';
 import { FailedSet, readFailedSet, resumeBatch, retryFailed } from '../core/captioning/batchResume';
 import { BatchMode } from '../core/captioning/captionMerge';
-import { BatchItem, BatchProgress, BatchRuntime, BatchSummary } from '../core/captioning/batchTypes';
+import { BatchItem, BatchRuntime, BatchSummary } from '../core/captioning/batchTypes';
 import { deleteJournal, listJournals, JournalSummary, UnreadableJournal } from '../core/captioning/batchJournal';
 import { readBatchSettings } from '../generationSettings';
 import { BatchLimits, batchLimits, describeLimits, shortLimits } from '../providers/batchLimits';
@@ -11,7 +11,9 @@ import type { GeneratedCaption } from '../providers/captionPipeline';
 import type { ModelEntry } from '../providers/types';
 import { CaptioningService } from './captioningService';
 import { DatasetService } from './datasetService';
-import { withNotificationProgress } from './notifications';
+import { BatchActivity } from './batchActivity';
+import { formatDuration } from './batchProgressText';
+import { withBatchProgress } from './withBatchProgress';
 
 /** What a finished or cancelled run reports back to the command that started it. */
 export interface BatchReport {
@@ -32,6 +34,8 @@ export class BatchRunner {
     private readonly journalFolder: string,
     /** True when the caption is open with unsaved changes anywhere in VS Code. */
     private readonly isDirty: (captionPath: string) => boolean,
+    /** What the batches are doing, for the status bar. */
+    private readonly activity: BatchActivity,
   ) {}
 
   async run(items: readonly BatchItem[], model: ModelEntry, mode: BatchMode, title: string): Promise<BatchReport> {
@@ -77,12 +81,12 @@ export class BatchRunner {
     const groundingWrites: Promise<boolean>[] = [];
     const log = this.captioning.log;
     log.info(`Batch "${title}" with ${model.label} started: ${describeLimits(limits)}`);
-    const summary = await withNotificationProgress(
-      { title: `${title} with ${model.label} · ${shortLimits(limits)}`, cancellable: true },
-      async (progress, token) => {
+    const summary = await withBatchProgress(
+      this.activity,
+      `${title} with ${model.label} · ${shortLimits(limits)}`,
+      async (report, token) => {
         const abort = new AbortController();
         token.onCancellationRequested(() => abort.abort());
-        let reported = 0;
         return start({
           boundary,
           concurrency: limits.concurrency,
@@ -105,11 +109,7 @@ export class BatchRunner {
               log.error(`${path.basename(outcome.item.imagePath)}: ${outcome.reason} (${outcome.attempts} attempts)`);
             }
           },
-          onProgress: (p) => {
-            const settled = p.done + p.skipped + p.failed;
-            progress.report({ message: progressMessage(p), increment: p.total ? ((settled - reported) / p.total) * 100 : undefined });
-            reported = settled;
-          },
+          onProgress: report,
         });
       },
     );
@@ -119,19 +119,6 @@ export class BatchRunner {
     const failedItems = summary.outcomes.filter((o) => o.kind === 'failed').map((o) => o.item);
     return { summary, model, failedItems, regionsNotSaved, limits };
   }
-}
-
-function progressMessage(p: BatchProgress): string {
-  const parts = [`${p.done + p.skipped + p.failed} of ${p.total}`];
-  if (p.rate > 0) parts.push(`${p.rate.toFixed(1)}/s`);
-  if (p.etaMs !== undefined && !p.final) parts.push(`about ${formatDuration(p.etaMs)} left`);
-  if (p.failed) parts.push(`${p.failed} failed`);
-  return parts.join(' · ');
-}
-
-function formatDuration(ms: number): string {
-  const s = Math.round(ms / 1000);
-  return s < 90 ? `${s} s` : s < 5400 ? `${Math.round(s / 60)} min` : `${(s / 3600).toFixed(1)} h`;
 }
 
 function logSummary(log: vscode.LogOutputChannel, title: string, model: ModelEntry, s: BatchSummary): void {

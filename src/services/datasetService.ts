@@ -9,6 +9,7 @@ import { DatasetBoundary } from '../core/files/datasetBoundary';
 import { affectsIndex, readIndexSettings, SettingProblem } from '../settings';
 import { ChangeBatcher } from './changeBatcher';
 import { showError, showWarning } from './notifications';
+import { DATASET_VIEW_ID } from '../datasetViewId';
 
 export type DatasetState = 'noFolder' | 'indexing' | 'empty' | 'ready';
 
@@ -111,7 +112,7 @@ export class DatasetService implements vscode.Disposable {
       const { options, problems } = readIndexSettings();
       this.reportSettingProblems(problems);
       const index = await vscode.window.withProgress(
-        { location: { viewId: 'imageCaptioner.dataset' }, title: 'Indexing images' },
+        { location: { viewId: DATASET_VIEW_ID }, title: 'Indexing images' },
         () => DatasetIndex.build(rootPath, options, controller.signal),
       );
       if (controller.signal.aborted) return;
@@ -159,7 +160,7 @@ export class DatasetService implements vscode.Disposable {
   private async loadAllCaptions(signal: AbortSignal): Promise<void> {
     const current = this.current;
     if (!current) return;
-    await vscode.window.withProgress({ location: { viewId: 'imageCaptioner.dataset' } }, () =>
+    await vscode.window.withProgress({ location: { viewId: DATASET_VIEW_ID } }, () =>
       current.texts.load(current.index.images(), signal),
     );
     if (!signal.aborted && this.current === current) this.changeEmitter.fire({});

@@ -5,6 +5,7 @@ import { DatasetService } from '../services/datasetService';
 import { affectsTreeDescription, treeDescriptionLength } from '../settings';
 import { CAPTION_EDITOR_VIEW_TYPE } from '../webviews/captionEditorViewType';
 import { imageTreeItem } from './imageTreeItem';
+import { DATASET_VIEW_ID } from '../datasetViewId';
 
 /** Images of a very large folder come in pages, so the tree never builds 100,000 items at once. */
 export const PAGE_SIZE = 1000;
@@ -51,7 +52,7 @@ export class DatasetTreeProvider implements vscode.TreeDataProvider<DatasetTreeN
     this.filter = parsed ? compileQuery(parsed) : undefined;
     const index = this.dataset.index;
     if (parsed && queryNeedsCaptions(parsed) && index) {
-      await vscode.window.withProgress({ location: { viewId: 'imageCaptioner.dataset' }, title: 'Reading captions' }, () =>
+      await vscode.window.withProgress({ location: { viewId: DATASET_VIEW_ID }, title: 'Reading captions' }, () =>
         this.dataset.loadCaptions(index.images()),
       );
     }
