@@ -1,5 +1,6 @@
 import { isCommaSeparated } from '../captioning/captionMerge';
 import { splitTags } from '../captioning/prompts';
+import { compileGlob } from '../patterns/glob';
 import { CaptionSource, EditOptionError, EditPlan, planEdits } from './editPlan';
 
 /** A comma-separated caption as its tags and its final line break. */
@@ -36,11 +37,14 @@ export function tagArguments(tags: readonly string[], what: string): string[] {
   return list;
 }
 
-/** A test for tags matching any of `patterns`, case-insensitively; '*' stands for any characters. */
+/** A test for tags matching any of `patterns`, case-insensitively; '*' stands for any characters ('?' is literal). */
 export function tagMatcher(patterns: readonly string[]): (tag: string) => boolean {
-  const alternatives = patterns.map((p) => p.split('*').map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*'));
-  const pattern = new RegExp(`^(?:${alternatives.join('|')})$`, 'iu');
-  return (tag) => pattern.test(tag);
+  const exact = new Set(patterns.filter((p) => !p.includes('*')).map(tagKey));
+  const globs = patterns.filter((p) => p.includes('*')).map((p) => compileGlob(tagKey(p), { questionMark: false }));
+  return (tag) => {
+    const key = tagKey(tag);
+    return exact.has(key) || globs.some((glob) => glob.test(key));
+  };
 }
 
 /** Plans a tag operation: `edit` maps a caption's tags to new ones; unchanged lists keep their original text. */

@@ -1,4 +1,5 @@
 /** Compiles a term's text once into a test on lower-cased subject text: substring, prefix, wildcard or tag. */
+import { compileGlob, Glob } from '../../patterns/glob';
 
 /** Lower-case and, for non-ASCII text, NFC (macOS file names arrive decomposed). */
 export function foldCase(text: string): string {
@@ -6,7 +7,6 @@ export function foldCase(text: string): string {
   return NON_ASCII.test(lower) ? lower.normalize('NFC') : lower;
 }
 const NON_ASCII = /[^\x00-\x7f]/;
-const SPACE = /\s/u;
 
 export type TextTest = (foldedText: string) => boolean;
 
@@ -25,22 +25,22 @@ export function substringTest(pattern: string): TextTest {
  * `prefixOnly`. A leading or trailing `*` drops that anchor, so `*_v2*` is a plain substring test.
  */
 export function wildcardTest(pattern: string, prefixOnly = false): TextTest {
-  let body = foldCase(pattern);
-  const atStart = !body.startsWith('*');
-  const atEnd = !prefixOnly && !body.endsWith('*');
-  body = body.replace(/^\*+|\*+$/g, '');
+  const folded = foldCase(pattern);
+  let first = 0;
+  while (folded[first] === '*') first++;
+  let last = folded.length;
+  while (last > first && folded[last - 1] === '*') last--;
+  const body = folded.slice(first, last);
+  const atStart = first === 0;
+  const atEnd = !prefixOnly && last === folded.length;
   if (!hasWildcard(body)) {
     if (atStart && atEnd) return (text) => text === body;
     if (atStart) return (text) => text.startsWith(body);
     if (atEnd) return (text) => text.endsWith(body);
     return (text) => text.includes(body);
   }
-  const source = body
-    .split(/([*?])/)
-    .map((part) => (part === '*' ? '.*' : part === '?' ? '.' : escapeRegExp(part)))
-    .join('');
-  const re = new RegExp(`${atStart ? '^' : ''}${source}${atEnd ? '$' : ''}`, 'su');
-  return (text) => re.test(text);
+  const glob = compileGlob(prefixOnly ? `${folded}*` : folded);
+  return (text) => glob.test(text);
 }
 
 /** `name:` whole-name wildcard, or substring without wildcards. */
@@ -62,12 +62,33 @@ export function tagTest(pattern: string): TextTest {
   const tag = foldCase(pattern.trim());
   if (!tag || tag.includes(',')) return () => false;
   if (!hasWildcard(tag)) return (caption) => hasTagAt(caption, tag);
-  const body = tag
-    .split(/([*?])/)
-    .map((part) => (part === '*' ? '[^,]*' : part === '?' ? '[^,]' : escapeRegExp(part)))
-    .join('');
-  const re = new RegExp(`(?:^|,)\\s*(?=[^\\s,])${body}(?<!\\s)\\s*(?:,|$)`, 'u');
-  return (caption) => re.test(caption);
+  const glob = compileGlob(tag);
+  return (caption) => someTag(caption, glob);
+}
+
+/**
+ * True when the glob matches a comma-separated tag of the caption, taken from its first to its
+ * last non-space character. Only tags holding a piece every match contains are tested.
+ */
+function someTag(caption: string, glob: Glob): boolean {
+  const anchor = glob.longestLiteral;
+  for (let at = caption.indexOf(anchor); at !== -1; ) {
+    const comma = caption.indexOf(',', at + anchor.length);
+    const end = comma === -1 ? caption.length : comma;
+    let from = at === 0 ? 0 : caption.lastIndexOf(',', at - 1) + 1;
+    let to = end;
+    while (from < to && isSpace(caption.charCodeAt(from))) from++;
+    while (to > from && isSpace(caption.charCodeAt(to - 1))) to--;
+    if (from < to && glob.test(caption, from, to)) return true;
+    at = comma === -1 ? -1 : caption.indexOf(anchor, comma + 1);
+  }
+  return false;
+}
+
+/** What `\s` matches, by code: the tests run on every tag edge of every caption. */
+function isSpace(code: number): boolean {
+  if (code <= 0x7f) return code === 0x20 || (code >= 0x09 && code <= 0x0d);
+  return code === 0xa0 || code === 0x1680 || (code >= 0x2000 && code <= 0x200a) || code === 0x2028 || code === 0x2029 || code === 0x202f || code === 0x205f || code === 0x3000 || code === 0xfeff;
 }
 
 function hasTagAt(caption: string, tag: string): boolean {
@@ -82,11 +103,7 @@ function isTagEdge(caption: string, from: number, step: 1 | -1): boolean {
   for (let i = from; i >= 0 && i < caption.length; i += step) {
     const c = caption[i];
     if (c === ',') return true;
-    if (!SPACE.test(c)) return false;
+    if (!isSpace(caption.charCodeAt(i))) return false;
   }
   return true;
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 }

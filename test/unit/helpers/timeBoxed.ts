@@ -1,0 +1,39 @@
+import { Worker } from 'node:worker_threads';
+
+/** What a time-boxed call returned and how long it ran (in its thread, start-up excluded). */
+export interface TimedResult<T> {
+  readonly value: T;
+  readonly ms: number;
+}
+
+const RUNNER = `
+const { parentPort, workerData } = require('node:worker_threads');
+const fn = require(workerData.modulePath)[workerData.exportName];
+const started = performance.now();
+const value = fn(...workerData.args);
+parentPort.postMessage({ value, ms: performance.now() - started });
+`;
+
+/**
+ * Calls `exportName` of the compiled module `modulePath` with `args` in a worker thread that is
+ * ended after `limitMs`: code that never finishes (a backtracking regex) fails the test with a
+ * message instead of freezing the whole test run, which a mocha timeout cannot stop.
+ */
+export function callWithin<T>(limitMs: number, modulePath: string, exportName: string, ...args: unknown[]): Promise<TimedResult<T>> {
+  const worker = new Worker(RUNNER, { eval: true, workerData: { modulePath, exportName, args } });
+  return new Promise<TimedResult<T>>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      reject(new Error(`${exportName}(${args.map((a) => JSON.stringify(a)?.slice(0, 40)).join(', ')}) did not finish within ${limitMs} ms`));
+      void worker.terminate();
+    }, limitMs);
+    worker.once('message', (result: TimedResult<T>) => {
+      clearTimeout(timer);
+      resolve(result);
+      void worker.terminate();
+    });
+    worker.once('error', (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+  });
+}
