@@ -34,10 +34,21 @@ export function mergeCaption(existing: string, generated: string, mode: BatchMod
 
 /** Joins with `sep`, after removing the separator's own marks already at the seam. */
 function joinTexts(first: string, second: string, sep: string): string {
-  const mark = sep.trim();
-  if (mark === '') return `${first.trimEnd()}${sep}${second.trimStart()}`;
-  const escaped = mark.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const left = first.replace(new RegExp(`(?:\\s|${escaped})+$`), '');
-  const right = second.replace(new RegExp(`^(?:\\s|${escaped})+`), '');
-  return `${left}${sep}${right}`;
+  const marks = [sep.trim()].filter(Boolean);
+  return `${trimMarks(first, marks, 'end')}${sep}${trimMarks(second, marks, 'start')}`;
+}
+
+/**
+ * `text` without the whitespace and copies of `marks` (non-empty strings) at its start or end.
+ * A loop, not a regex: `(?:\s|,)+$` takes time quadratic in a caption's run of commas and spaces.
+ */
+export function trimMarks(text: string, marks: readonly string[], side: 'start' | 'end'): string {
+  if (side === 'end') {
+    let rest = text.trimEnd();
+    for (let mark = marks.find((m) => rest.endsWith(m)); mark; mark = marks.find((m) => rest.endsWith(m))) rest = rest.slice(0, -mark.length).trimEnd();
+    return rest;
+  }
+  let rest = text.trimStart();
+  for (let mark = marks.find((m) => rest.startsWith(m)); mark; mark = marks.find((m) => rest.startsWith(m))) rest = rest.slice(mark.length).trimStart();
+  return rest;
 }

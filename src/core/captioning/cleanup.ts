@@ -1,4 +1,4 @@
-import { mergeCaption } from './captionMerge';
+import { mergeCaption, trimMarks } from './captionMerge';
 
 /** Turns a model's raw answer into a caption: no reasoning, no labels, no wrapping quotes, tidy spaces. */
 
@@ -37,8 +37,8 @@ function unquote(text: string): string {
 /** Adds a trigger word before / text after, once, joined the way merged captions are (no doubled separators). */
 export function addAffixes(text: string, prefix?: string, suffix?: string): string {
   let out = text;
-  const p = prefix?.trim().replace(/[,\s]+$/, '');
-  const s = suffix?.trim().replace(/^[,\s]+/, '');
+  const p = prefix === undefined ? undefined : trimMarks(prefix.trim(), [','], 'end');
+  const s = suffix === undefined ? undefined : trimMarks(suffix.trim(), [','], 'start');
   if (p && !out.toLowerCase().startsWith(p.toLowerCase())) out = mergeCaption(out, p, 'prepend');
   if (s && !out.toLowerCase().endsWith(s.toLowerCase())) out = mergeCaption(out, s, 'append');
   return out;

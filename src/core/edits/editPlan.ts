@@ -53,6 +53,14 @@ export function splitFinalBreak(text: string): { body: string; end: string } {
   return text.endsWith('\n') ? { body: text.slice(0, -1), end: '\n' } : { body: text, end: '' };
 }
 
+/**
+ * True when the whitespace that ends the text holds a line break. Not `/\n\s*$/`: a regex that
+ * is not anchored at the start takes time quadratic in a long run of line breaks.
+ */
+export function endsWithLineBreak(text: string): boolean {
+  return text.slice(text.trimEnd().length).includes('\n');
+}
+
 /** `"a", "b"` for operation labels. */
 export function quoteList(items: readonly string[]): string {
   return items.map((item) => `"${item}"`).join(', ');

@@ -1,4 +1,4 @@
-import { CaptionSource, EditOptionError, EditPlan, PlannedChange } from './editPlan';
+import { CaptionSource, EditOptionError, EditPlan, endsWithLineBreak, PlannedChange } from './editPlan';
 
 export interface NormalizeOptions {
   /** Removes whitespace and blank lines around the caption; a final line break stays. */
@@ -37,7 +37,7 @@ export function normalizeText(text: string, options: NormalizeOptions): string {
       .replace(/\n{3,}/g, '\n\n');
   }
   if (options.trim) {
-    const end = /\n\s*$/.test(result) && result.trim() !== '' ? '\n' : '';
+    const end = endsWithLineBreak(result) && result.trim() !== '' ? '\n' : '';
     result = result.trim() + end;
   }
   return result;

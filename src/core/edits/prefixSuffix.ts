@@ -1,4 +1,4 @@
-import { mergeCaption } from '../captioning/captionMerge';
+import { mergeCaption, trimMarks } from '../captioning/captionMerge';
 import { CaptionSource, EditOptionError, EditPlan, planEdits } from './editPlan';
 
 export interface PrefixSuffixOptions {
@@ -37,8 +37,10 @@ export function addPrefixSuffix(sources: readonly CaptionSource[], options: Pref
 
 /** The phrase without the separator marks the user may have typed around it ("ohwx, " → "ohwx"). */
 function core(phrase: string): string {
-  return phrase.replace(/^[\s,;|]+|[\s,;|]+$/g, '');
+  return trimMarks(trimMarks(phrase, SEPARATOR_MARKS, 'start'), SEPARATOR_MARKS, 'end');
 }
+
+const SEPARATOR_MARKS = [',', ';', '|'];
 
 const WORD_CHAR = /[\p{L}\p{N}\p{M}_]/u;
 

@@ -1,7 +1,7 @@
 import { isCommaSeparated } from '../captioning/captionMerge';
 import { splitTags } from '../captioning/prompts';
 import { compileGlob } from '../patterns/glob';
-import { CaptionSource, EditOptionError, EditPlan, planEdits } from './editPlan';
+import { CaptionSource, EditOptionError, EditPlan, endsWithLineBreak, planEdits } from './editPlan';
 
 /** A comma-separated caption as its tags and its final line break. */
 export interface TagCaption {
@@ -14,7 +14,7 @@ export interface TagCaption {
  * operations leave alone. A blank caption is an empty tag list; one phrase without a full stop is one tag.
  */
 export function parseTagCaption(text: string): TagCaption | undefined {
-  const end = /\n\s*$/.test(text) ? '\n' : '';
+  const end = endsWithLineBreak(text) ? '\n' : '';
   const body = text.trim();
   if (body.includes('\n')) return undefined;
   const isTagList = body === '' || (body.includes(',') ? isCommaSeparated(body) : !/[.!?]$/.test(body));

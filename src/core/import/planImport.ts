@@ -98,7 +98,7 @@ function chooseCaption(group: readonly CaptionRecord[], which: CaptionChoice): s
   }
   if (usable.length === 0) return { reason: 'has only empty captions' };
   if (which === 'first') return usable[0].caption.trim();
-  return usable.map((r) => r.caption.trim().replace(/\s*\n\s*/g, ' ')).join('\n');
+  return usable.map((r) => oneLine(r.caption)).join('\n');
 }
 
 type Outcome = ImportWrite | 'unchanged' | 'skippedExisting';
@@ -122,4 +122,9 @@ function alreadyAppended(existing: string, imported: string): boolean {
   if (!text.endsWith(imported)) return false;
   const rest = text.slice(0, text.length - imported.length);
   return rest === '' || /[\s,;]$/.test(rest);
+}
+
+/** The caption's lines trimmed and joined with one space, as a global replace of whitespace around line breaks would be (that regex is quadratic in a long run of spaces). */
+function oneLine(caption: string): string {
+  return caption.split('\n').map((line) => line.trim()).filter(Boolean).join(' ');
 }

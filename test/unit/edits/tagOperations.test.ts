@@ -37,7 +37,7 @@ describe('tag operations', () => {
 
   it('removes wildcard tags in under 100 ms on a 100 KB caption where a backtracking regex ran for hours', async function () {
     this.timeout(30_000);
-    const scenarios = path.join(__dirname, '..', 'patterns', 'patternScenarios.js');
+    const scenarios = path.join(__dirname, '..', 'patterns', 'longTextScenarios.js');
     for (const [patterns, filler, changed] of [[['*a*a*a*a*ab*'], 'a', 0], [['x*', '*a*a*a*a*a*'], 'a', 1], [['*a*a*a*a*ab*'], 'a ', 0], [['a*a*a*a*a*'], 'aaaaa, ', 1]] as const) {
       const { value, ms } = await callWithin<number>(5_000, scenarios, 'removeTagsOnLongCaption', patterns, filler, 100_000);
       assert.equal(value, changed, patterns.join(' '));

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { compileGlob } from '../../../src/core/patterns/glob';
 import { callWithin } from '../helpers/timeBoxed';
 
-const SCENARIOS = path.join(__dirname, 'patternScenarios.js');
+const SCENARIOS = path.join(__dirname, 'longTextScenarios.js');
 
 /** The regular expression wildcards used to compile to: the definition the glob must keep. */
 function reference(pattern: string, questionMark: boolean): RegExp {
