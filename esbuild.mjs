@@ -48,6 +48,20 @@ const worker = esbuild.build({
   logLevel: 'warning',
 });
 
+// Find/replace patterns run in a worker thread that the host ends when a user's regex backtracks
+// for hours (src/core/patterns/patternRunner.ts); tests start its transpiled twin in out/.
+const patternWorker = esbuild.build({
+  entryPoints: ['src/core/patterns/patternThread.ts'],
+  bundle: true,
+  outfile: 'dist/patternWorker.js',
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'warning',
+});
+
 const webviewApps = ['captionEditor'];
 const webviews = esbuild.build({
   entryPoints: webviewApps.map((app) => `src/webviews/ui/${app}/main.ts`),
@@ -79,7 +93,7 @@ const tests = production ? Promise.resolve() : esbuild.build({
   logLevel: 'warning',
 });
 
-await Promise.all([extension, worker, webviews, tests]);
+await Promise.all([extension, worker, patternWorker, webviews, tests]);
 mkdirSync('dist/webviews', { recursive: true });
 copyFileSync('node_modules/@vscode/codicons/dist/codicon.css', 'dist/webviews/codicon.css');
 copyFileSync('node_modules/@vscode/codicons/dist/codicon.ttf', 'dist/webviews/codicon.ttf');

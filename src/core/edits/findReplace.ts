@@ -47,38 +47,84 @@ export function compileFind(options: FindOptions): RegExp {
   return new RegExp(source, flags);
 }
 
-/** The live count shown while typing: matches and the captions holding them, without building new texts. */
+/** One caption's replacement: its place among the texts, its new text and the matches replaced. */
+export interface TextReplacement {
+  readonly index: number;
+  readonly after: string;
+  readonly matches: number;
+}
+
+/** Every replacement over a list of texts. */
+export interface Replacements {
+  readonly replacements: TextReplacement[];
+  readonly matches: number;
+}
+
+/** Called after each text with the number done; false stops the run (cancelled). */
+export type KeepGoing = (done: number) => boolean;
+
+/**
+ * The live count shown while typing: matches and the captions holding them, without building new
+ * texts. Runs on the calling thread: the extension runs it in PatternRunner's thread.
+ */
 export function countMatches(sources: readonly CaptionSource[], options: FindOptions): MatchCount {
-  const pattern = compileFind(options);
-  let matches = 0;
-  let files = 0;
-  for (const source of sources) {
-    if (source.text === undefined) continue;
-    const n = countIn(pattern, splitFinalBreak(source.text).body);
-    matches += n;
-    if (n > 0) files++;
-  }
-  return { matches, files };
+  return countInTexts(sources.map((s) => s.text), options)!;
 }
 
 /**
  * Replaces every match in every caption. The final line break is outside the search, so `$`
- * and `\s+$` act on the last line's text and the file keeps its ending.
+ * and `\s+$` act on the last line's text and the file keeps its ending. Runs on the calling
+ * thread: the extension runs it in PatternRunner's thread.
  */
 export function findReplace(sources: readonly CaptionSource[], options: FindReplaceOptions): EditPlan {
+  return planFromReplacements(sources, options, replaceInTexts(sources.map((s) => s.text), options)!);
+}
+
+/** countMatches over bare texts (undefined: no caption file); undefined when `keepGoing` stopped it. */
+export function countInTexts(texts: readonly (string | undefined)[], options: FindOptions, keepGoing?: KeepGoing): MatchCount | undefined {
+  const pattern = compileFind(options);
+  let matches = 0;
+  let files = 0;
+  for (let i = 0; i < texts.length; i++) {
+    const text = texts[i];
+    if (text !== undefined) {
+      const n = countIn(pattern, splitFinalBreak(text).body);
+      matches += n;
+      if (n > 0) files++;
+    }
+    if (keepGoing && !keepGoing(i + 1)) return undefined;
+  }
+  return { matches, files };
+}
+
+/** The replacements of findReplace over bare texts; undefined when `keepGoing` stopped it. */
+export function replaceInTexts(texts: readonly (string | undefined)[], options: FindReplaceOptions, keepGoing?: KeepGoing): Replacements | undefined {
   const pattern = compileFind(options);
   const literalReplacement = (): string => options.replace;
-  const changes: PlannedChange[] = [];
+  const replacements: TextReplacement[] = [];
   let matches = 0;
-  for (const source of sources) {
-    if (source.text === undefined) continue;
-    const { body, end } = splitFinalBreak(source.text);
-    const n = countIn(pattern, body);
-    if (n === 0) continue;
-    matches += n;
-    const after = (options.regex ? body.replace(pattern, options.replace) : body.replace(pattern, literalReplacement)) + end;
-    if (after !== source.text) changes.push({ captionPath: source.captionPath, imagePath: source.imagePath, before: source.text, after, matches: n });
+  for (let index = 0; index < texts.length; index++) {
+    const text = texts[index];
+    if (text !== undefined) {
+      const { body, end } = splitFinalBreak(text);
+      const n = countIn(pattern, body);
+      if (n > 0) {
+        matches += n;
+        const after = (options.regex ? body.replace(pattern, options.replace) : body.replace(pattern, literalReplacement)) + end;
+        if (after !== text) replacements.push({ index, after, matches: n });
+      }
+    }
+    if (keepGoing && !keepGoing(index + 1)) return undefined;
   }
+  return { replacements, matches };
+}
+
+/** The plan of `replacements` made over the texts of `sources`, in the same order. */
+export function planFromReplacements(sources: readonly CaptionSource[], options: FindReplaceOptions, { replacements, matches }: Replacements): EditPlan {
+  const changes: PlannedChange[] = replacements.map(({ index, after, matches: n }) => {
+    const source = sources[index];
+    return { captionPath: source.captionPath, imagePath: source.imagePath, before: source.text, after, matches: n };
+  });
   return { operation: label(options), changes, deletions: [], unchanged: sources.length - changes.length, matches };
 }
 

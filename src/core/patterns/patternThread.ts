@@ -1,0 +1,50 @@
+/**
+ * The worker thread that runs find/replace patterns, so that a regex that backtracks for hours
+ * stops with the thread instead of freezing the extension host. Bundled as dist/patternWorker.js;
+ * tests start its transpiled twin in out/.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { countInTexts, replaceInTexts } from '../edits/findReplace';
+import type { FromPatternThread, PatternThreadData, ToPatternThread } from './patternProtocol';
+
+const port = parentPort!;
+const data = workerData as PatternThreadData;
+const cancel = new Int32Array(data.cancel);
+let texts: readonly (string | undefined)[] = [];
+
+port.on('message', (message: ToPatternThread) => {
+  if (message.kind === 'texts') {
+    texts = message.texts;
+    return;
+  }
+  const { id } = message;
+  // Says the run has begun: the host's stall watch then times the pattern, not the thread's start.
+  post({ kind: 'progress', id, done: 0 });
+  let reported = performance.now();
+  const keepGoing = (done: number): boolean => {
+    if (Atomics.load(cancel, 0) === id) return false;
+    const now = performance.now();
+    if (now - reported >= data.progressMs) {
+      reported = now;
+      post({ kind: 'progress', id, done });
+    }
+    return true;
+  };
+  try {
+    if (message.kind === 'count') {
+      const count = countInTexts(texts, message.options, keepGoing);
+      post(count ? { kind: 'counted', id, count } : { kind: 'cancelled', id });
+    } else {
+      const result = replaceInTexts(texts, message.options, keepGoing);
+      // The pattern's work is over; copying a large plan to the host is not timed as if it were stuck.
+      if (result) post({ kind: 'progress', id, done: texts.length });
+      post(result ? { kind: 'replaced', id, result } : { kind: 'cancelled', id });
+    }
+  } catch (err) {
+    post({ kind: 'failed', id, message: err instanceof Error ? err.message : String(err) });
+  }
+});
+
+function post(message: FromPatternThread): void {
+  port.postMessage(message);
+}
