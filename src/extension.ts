@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { DatasetService } from './services/datasetService';
 import { ImagePreviews } from './services/imagePreviews';
@@ -21,6 +22,7 @@ import { BulkEditService } from './services/bulkEditService';
 import { VirtualDocuments } from './services/virtualDocuments';
 import { ScopePicker } from './commands/scopePicker';
 import { registerEditCommands } from './commands/editCommands';
+import { PatternRunner } from './core/patterns/patternRunner';
 import { registerExportImportCommands } from './commands/exportImportCommands';
 import { registerLocalModelCommands } from './commands/localModelCommands';
 import { LocalModelService } from './services/localModelService';
@@ -56,6 +58,7 @@ export function activate(context: vscode.ExtensionContext): ImageCaptionerApi {
   const documents = new VirtualDocuments();
   const bulk = new BulkEditService(dataset, documents, (captionPath) => editors.hasUnsavedCaption(captionPath));
   const scopes = new ScopePicker(dataset, tree, treeView);
+  const patterns = new PatternRunner({ threadPath: context.asAbsolutePath(path.join('dist', 'patternWorker.js')) });
   const batchActivity = new BatchActivity();
   const runner = new BatchRunner(captioning, dataset, journalFolder(context), (captionPath) => editors.hasUnsavedCaption(captionPath), batchActivity);
   context.subscriptions.push(
@@ -76,7 +79,8 @@ export function activate(context: vscode.ExtensionContext): ImageCaptionerApi {
     ...registerBatchCommands(dataset, tree, treeView, captioning, runner, scopes),
     bulk,
     documents,
-    ...registerEditCommands(dataset, scopes, bulk, documents, (captionPath) => editors.unsavedCaptionText(captionPath)),
+    patterns,
+    ...registerEditCommands(dataset, scopes, bulk, documents, (captionPath) => editors.unsavedCaptionText(captionPath), patterns),
     ...registerExportImportCommands(dataset, scopes, bulk, log),
     ...registerLocalModelCommands(localModels, registry),
     ...registerClipScoreCommands(localModels, dataset, scopes, context),

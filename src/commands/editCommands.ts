@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import { readCaptionSources } from '../core/captions/readCaptions';
 import { CaptionSource, EditOptionError, EditPlan } from '../core/edits/editPlan';
-import { countMatches, findReplace, FindOptions } from '../core/edits/findReplace';
+import { FindOptions, FindReplaceOptions } from '../core/edits/findReplace';
+import { PatternCancelledError, PatternRunner, PatternThreadError } from '../core/patterns/patternRunner';
 import { normalize, NormalizeOptions } from '../core/edits/normalize';
 import { addPrefixSuffix } from '../core/edits/prefixSuffix';
 import { addTags, removeTags, renameTag } from '../core/edits/tagEdits';
@@ -14,10 +15,10 @@ import { DatasetService } from '../services/datasetService';
 import { ScopePicker } from './scopePicker';
 import { captionStatistics } from '../core/edits/captionStatistics';
 import { statisticsMarkdown } from '../services/statisticsReport';
-import { showError, showInformation, showWarning } from '../services/notifications';
+import { showError, showInformation, showWarning, withNotificationProgress } from '../services/notifications';
 import { inputMessageText } from '../services/plainText';
 
-/** Arguments a test or another extension can pass to skip the prompts (the preview is still shown). */
+/** Arguments a test or another extension can pass to skip the prompts (the preview is still shown); without `find`, it is asked for. */
 export interface FindReplaceArgs extends Partial<FindOptions> {
   readonly replace?: string;
   readonly images?: readonly string[];
@@ -25,13 +26,23 @@ export interface FindReplaceArgs extends Partial<FindOptions> {
   readonly autoApply?: boolean;
 }
 
-/** Find/replace, prefix/suffix, tag operations and normalize: scoped, previewed, undoable. */
+/** How a bulk edit command ended; returned so that tests (and other extensions) can tell. */
+export type EditOutcome =
+  | { readonly kind: 'applied'; readonly changed: number; readonly conflicts: number }
+  /** Nothing to change, or the user discarded the preview or a question. */
+  | { readonly kind: 'declined' }
+  /** The options could not make a plan; `message` is what the user was shown. */
+  | { readonly kind: 'failed'; readonly message: string }
+  | { readonly kind: 'cancelled' };
+
+/** Find/replace, prefix/suffix, tag operations and normalize: scoped, previewed, undoable; patterns run in `patterns`' thread. */
 export function registerEditCommands(
   dataset: DatasetService,
   scopes: ScopePicker,
   bulk: BulkEditService,
   documents: VirtualDocuments,
   unsavedText: (captionPath: string) => string | undefined,
+  patterns: PatternRunner,
 ): vscode.Disposable[] {
   /** The captions of `images` as they are now: unsaved editor text wins over the file. */
   const sourcesOf = async (images: readonly ImageEntry[]): Promise<CaptionSource[]> => {
@@ -46,46 +57,48 @@ export function registerEditCommands(
     return sources.map((s) => ({ ...s, text: unsavedText(s.captionPath) ?? s.text }));
   };
 
-  /** Preview, apply, report; `plan` errors in the options become a message. */
-  const run = async (makePlan: () => EditPlan, autoApply = false): Promise<void> => {
+  /** Preview, apply, report; option errors (a pattern that ran too long among them) become a message. */
+  const run = async (makePlan: () => EditPlan | Thenable<EditPlan>, autoApply = false): Promise<EditOutcome> => {
     let plan: EditPlan;
     try {
-      plan = makePlan();
+      plan = await makePlan();
     } catch (err) {
-      if (err instanceof EditOptionError) {
+      if (err instanceof PatternCancelledError) return { kind: 'cancelled' };
+      if (err instanceof EditOptionError || err instanceof PatternThreadError) {
         void showError(err.message);
-        return;
+        return { kind: 'failed', message: err.message };
       }
       throw err;
     }
     if (plan.deletions.length && !autoApply) {
       const ok = await showWarning(`Delete ${plan.deletions.length} empty caption file(s)?`, { modal: true }, 'Delete');
-      if (ok !== 'Delete') return;
+      if (ok !== 'Delete') return { kind: 'declined' };
     }
-    if (!(await bulk.preview(plan, autoApply))) return;
+    if (!(await bulk.preview(plan, autoApply))) return { kind: 'declined' };
     const { changed, conflicts } = await bulk.apply(plan);
     const tail = conflicts.length ? ` ${conflicts.length} caption(s) changed on disk since the preview were left alone.` : '';
     void showInformation(`${plan.operation}: ${changed} caption(s) changed.${tail}`, 'Undo').then((choice) => {
       if (choice === 'Undo') void vscode.commands.executeCommand('imageCaptioner.undoBulkEdit');
     });
+    return { kind: 'applied', changed, conflicts: conflicts.length };
   };
 
   const imagesFrom = (paths: readonly string[] | undefined): ImageEntry[] | undefined =>
     paths && dataset.index ? paths.map((p) => dataset.index!.findImage(p)).filter((i): i is ImageEntry => Boolean(i)) : undefined;
 
   return [
-    vscode.commands.registerCommand('imageCaptioner.findReplace', async (arg?: unknown, args?: unknown) => {
-      const given = arg && typeof arg === 'object' && 'find' in arg ? (arg as FindReplaceArgs) : undefined;
+    vscode.commands.registerCommand('imageCaptioner.findReplace', async (arg?: unknown, args?: unknown): Promise<EditOutcome> => {
+      const given = arg && typeof arg === 'object' && ('find' in arg || 'images' in arg) ? (arg as FindReplaceArgs) : undefined;
       const images = imagesFrom(given?.images) ?? (await scopes.pick('Find and replace', arg, args))?.images;
-      if (!images) return;
+      if (!images) return { kind: 'declined' };
       const sources = await sourcesOf(images);
       const options = given ? { regex: false, caseSensitive: false, wholeWord: false, ...given } : await askFindOptions();
-      if (!options) return;
-      const find = given?.find ?? (await askFind(sources, options));
-      if (find === undefined) return;
+      if (!options) return { kind: 'declined' };
+      const find = given?.find ?? (await askFind(patterns, sources, options));
+      if (find === undefined) return { kind: 'declined' };
       const replace = given?.replace ?? (await vscode.window.showInputBox({ title: `Replace "${find}" with`, prompt: options.regex ? '$1, $<name>, $& refer to the match' : undefined }));
-      if (replace === undefined) return;
-      await run(() => findReplace(sources, { ...options, find, replace }), given?.autoApply);
+      if (replace === undefined) return { kind: 'declined' };
+      return run(() => planReplace(patterns, sources, { ...options, find, replace }), given?.autoApply);
     }),
     vscode.commands.registerCommand('imageCaptioner.addPrefixSuffix', async (arg?: unknown, args?: unknown) => {
       const scope = await scopes.pick('Add prefix / suffix', arg, args);
@@ -179,19 +192,52 @@ async function askFindOptions(): Promise<Omit<FindOptions, 'find'> | undefined> 
   return { regex: on.has('regex'), caseSensitive: on.has('caseSensitive'), wholeWord: on.has('wholeWord') };
 }
 
-/** Asks what to find, with a live count of matches and captions as the user types. */
-async function askFind(sources: readonly CaptionSource[], options: Omit<FindOptions, 'find'>): Promise<string | undefined> {
-  return vscode.window.showInputBox({
-    title: `Find${options.regex ? ' (regular expression)' : ''} in ${sources.length} captions`,
-    validateInput: (find) => {
-      if (!find) return undefined;
-      try {
-        const count = countMatches(sources, { ...options, find });
-        return { message: `${count.matches} match${count.matches === 1 ? '' : 'es'} in ${count.files} caption${count.files === 1 ? '' : 's'}`, severity: vscode.InputBoxValidationSeverity.Info };
-      } catch (err) {
-        return inputMessageText((err as Error).message);
-      }
-    },
+/**
+ * Asks what to find, with a live count of matches and captions as the user types. Each count runs
+ * in the pattern thread and a keystroke cancels the one before; a pattern that runs too long gets
+ * the timeout's message and cannot be accepted.
+ */
+async function askFind(patterns: PatternRunner, sources: readonly CaptionSource[], options: Omit<FindOptions, 'find'>): Promise<string | undefined> {
+  let counting: AbortController | undefined;
+  try {
+    return await vscode.window.showInputBox({
+      title: `Find${options.regex ? ' (regular expression)' : ''} in ${sources.length} captions`,
+      validateInput: async (find) => {
+        counting?.abort();
+        if (!find) return undefined;
+        const controller = (counting = new AbortController());
+        try {
+          const count = await patterns.countMatches(sources, { ...options, find }, { signal: controller.signal });
+          return { message: `${count.matches} match${count.matches === 1 ? '' : 'es'} in ${count.files} caption${count.files === 1 ? '' : 's'}`, severity: vscode.InputBoxValidationSeverity.Info };
+        } catch (err) {
+          // A newer keystroke's count answers instead (VS Code shows only the latest value's answer).
+          if (err instanceof PatternCancelledError) return undefined;
+          if (err instanceof EditOptionError || err instanceof PatternThreadError) return inputMessageText(err.message);
+          throw err;
+        }
+      },
+    });
+  } finally {
+    counting?.abort();
+  }
+}
+
+/** The find/replace plan, made in the pattern thread under a cancellable progress notification. */
+function planReplace(patterns: PatternRunner, sources: readonly CaptionSource[], options: FindReplaceOptions): Thenable<EditPlan> {
+  return withNotificationProgress({ title: 'Finding matches', cancellable: true }, async (progress, token) => {
+    const controller = new AbortController();
+    const cancellation = token.onCancellationRequested(() => controller.abort());
+    let reported = 0;
+    const onProgress = (done: number, total: number): void => {
+      if (total === 0 || done === reported) return;
+      progress.report({ increment: ((done - reported) / total) * 100, message: `${done.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} captions` });
+      reported = done;
+    };
+    try {
+      return await patterns.findReplace(sources, options, { signal: controller.signal, onProgress });
+    } finally {
+      cancellation.dispose();
+    }
   });
 }
 

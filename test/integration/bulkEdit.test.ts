@@ -2,9 +2,11 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
+import type { EditOutcome } from '../../src/commands/editCommands';
 import type { ImageCaptionerApi } from '../../src/extension';
 import { activateExtension, closeAllEditors, waitFor } from './extensionApi';
 import { getWorkbenchPage, hasBrowser, screenshot } from './browser';
+import { note } from './index';
 
 /** The open bulk-edit preview tabs. */
 function previewTabs(): vscode.Tab[] {
@@ -101,6 +103,48 @@ describe('bulk caption edits', function () {
     }
   });
 
+  it('stops a catastrophically backtracking regex with a message, in the live count and the replace, while the extension host keeps ticking', async () => {
+    const index = api.dataset.index!;
+    const image = index.images().find((img) => img.captionState === 'text' && !img.collision)!;
+    const file = index.captionPath(image);
+    const original = fs.readFileSync(file);
+    // (a+)+$ backtracks about 2^28 times on it: 10-40 s on this thread; the pattern thread is ended after 3 s.
+    const pathological = `${'a'.repeat(28)}!\n`;
+    fs.writeFileSync(file, pathological);
+    const lags: number[] = [];
+    try {
+      let lag = hostLag();
+      const started = Date.now();
+      const outcome = await vscode.commands.executeCommand<EditOutcome>('imageCaptioner.findReplace', { find: '(a+)+$', replace: 'x', regex: true, caseSensitive: true, wholeWord: false, autoApply: true, images: [index.imagePath(image)] });
+      const elapsed = Date.now() - started;
+      lags.push(lag.stop());
+      assert.equal(outcome.kind, 'failed', JSON.stringify(outcome));
+      assert.match((outcome as { message: string }).message, /more than 3 s on one caption and was stopped: it likely backtracks catastrophically/);
+      assert.ok(elapsed < 3000 + 3000, `answered after ${elapsed} ms`);
+      assert.equal(fs.readFileSync(file, 'utf8'), pathological, 'nothing written');
+
+      const typing = vscode.commands.executeCommand<EditOutcome>('imageCaptioner.findReplace', { regex: true, caseSensitive: true, wholeWord: false, images: [index.imagePath(image)] });
+      const page = await getWorkbenchPage();
+      const input = page.locator('.quick-input-widget input.input');
+      const message = page.locator('.quick-input-widget .quick-input-message');
+      await input.waitFor();
+      lag = hostLag();
+      await input.fill('(a+)+$');
+      await message.filter({ hasText: 'backtracks catastrophically' }).waitFor({ timeout: 10_000 });
+      lags.push(lag.stop());
+      await screenshot('find-pattern-too-slow');
+      await input.fill('a+!');
+      await message.filter({ hasText: '1 match in 1 caption' }).waitFor({ timeout: 10_000 });
+      await page.keyboard.press('Escape');
+      assert.deepEqual(await typing, { kind: 'declined' });
+      note(`catastrophic regex: replace answered in ${elapsed} ms; host timers late by up to ${lags.map((l) => l.toFixed(0)).join(' ms (replace) and ')} ms (live count)`);
+      // Without the pattern thread each phase blocked this host for the whole 10-40 s.
+      assert.ok(Math.max(...lags) < 500, `the extension host's timers were late by up to ${lags.map((l) => l.toFixed(0)).join(' and ')} ms`);
+    } finally {
+      fs.writeFileSync(file, original);
+    }
+  });
+
   it('shows caption statistics of a scope as a generated, read-only Markdown document', async () => {
     const index = api.dataset.index!;
     const root = vscode.Uri.file(index.rootPath);
@@ -127,3 +171,20 @@ describe('bulk caption edits', function () {
     assert.match(text, /## Caption length \(characters\)/);
   });
 });
+
+/** Starts a 10 ms timer in this extension host; `stop()` says by how much it was late at most: how long the event loop was blocked. */
+function hostLag(): { stop(): number } {
+  let last = performance.now();
+  let max = 0;
+  const timer = setInterval(() => {
+    const now = performance.now();
+    max = Math.max(max, now - last - 10);
+    last = now;
+  }, 10);
+  return {
+    stop: () => {
+      clearInterval(timer);
+      return max;
+    },
+  };
+}
