@@ -132,6 +132,7 @@ export class PatternRunner {
         worker.off('message', onMessage);
         worker.off('error', onError);
         worker.off('exit', onExit);
+        worker.unref();
         run.signal?.removeEventListener('abort', onAbort);
         if (this.thread === thread) this.idleTimer = setTimeout(() => this.end(thread), this.idleMs).unref();
         outcome();
@@ -164,6 +165,7 @@ export class PatternRunner {
           settle(() => reject(new PatternCancelledError()));
         }, this.cancelGraceMs);
       };
+      worker.ref();
       worker.on('message', onMessage);
       worker.on('error', onError);
       worker.on('exit', onExit);
@@ -181,7 +183,7 @@ export class PatternRunner {
     const workerData: PatternThreadData = { cancel: this.cancel, progressMs: PROGRESS_MS };
     const worker = new Worker(this.options.threadPath, { workerData });
     const thread: Thread = { worker };
-    // An idle thread keeps no process alive; a run in progress does, through its stall timer.
+    // An idle thread keeps no process alive (a run refs it until it settles).
     worker.unref();
     // Without a listener an 'error' would be thrown in the host; a run in progress reports it through its own.
     worker.on('error', () => this.forget(thread));

@@ -62,25 +62,25 @@ describe('PatternRunner', function () {
     const err = (settled as PromiseRejectedResult).reason;
     assert.ok(err instanceof PatternTimeoutError && err instanceof EditOptionError, String(err));
     assert.match(err.message, /more than 0\.5 s on one caption .*backtracks catastrophically.*\(a\+\)\+/);
-    assert.ok(elapsed < 500 + 1000, `answered after ${elapsed.toFixed(0)} ms`);
-    assert.ok(lagMs < 100, `the event loop was blocked for ${lagMs.toFixed(0)} ms`);
+    assert.ok(elapsed < 500 + 1500, `answered after ${elapsed.toFixed(0)} ms`);
+    assert.ok(lagMs < 250, `the event loop was blocked for ${lagMs.toFixed(0)} ms`);
 
     const { lagMs: countLag, settled: counted } = await timerLag(patterns.countMatches(sources({ a: `${'x'.repeat(3000)}` }), { ...regex, find: '(x+x+)+y' }));
     assert.ok(counted.status === 'rejected' && counted.reason instanceof PatternTimeoutError, 'the live count stops too');
-    assert.ok(countLag < 100, `the event loop was blocked for ${countLag.toFixed(0)} ms`);
+    assert.ok(countLag < 250, `the event loop was blocked for ${countLag.toFixed(0)} ms`);
     assert.deepEqual(await patterns.countMatches(catastrophic, { ...regex, find: 'a+!' }), { matches: 2, files: 2 }, 'the next run gets a fresh thread');
   });
 
   it('keeps a long run going while it makes progress, reporting captions done', async () => {
-    // Each caption takes a few ms (2^16 backtracking steps), 1000 of them far longer than the stall limit.
-    const many = sources(Object.fromEntries(Array.from({ length: 1000 }, (_, i) => [`c${i}`, `${'a'.repeat(16)}!`])));
-    const patterns = runner({ stallMs: 400 });
+    // Each caption takes about a millisecond (2^16 backtracking steps), 3000 of them far longer than the stall limit.
+    const many = sources(Object.fromEntries(Array.from({ length: 3000 }, (_, i) => [`c${i}`, `${'a'.repeat(16)}!`])));
+    const patterns = runner({ stallMs: 300 });
     const progress: number[] = [];
     const started = performance.now();
     const count = await patterns.countMatches(many, { ...regex, find: '(a+)+$' }, { onProgress: (done, total) => progress.push(done / total) });
     const elapsed = performance.now() - started;
     assert.deepEqual(count, { matches: 0, files: 0 });
-    assert.ok(elapsed > 800, `the run should outlast the stall limit twice to show anything, took ${elapsed.toFixed(0)} ms`);
+    assert.ok(elapsed > 600, `the run should outlast the stall limit twice to show anything, took ${elapsed.toFixed(0)} ms`);
     assert.equal(progress[0], 0, 'the start is reported');
     assert.ok(progress.length >= 4, `progress reported ${progress.length} times`);
     assert.ok(progress.slice(1).every((p, i) => p > progress[i] && p < 1), progress.join(' '));
