@@ -6,7 +6,7 @@
 import { Worker } from 'node:worker_threads';
 import { CaptionSource, EditOptionError, EditPlan } from '../edits/editPlan';
 import { compileFind, FindOptions, FindReplaceOptions, MatchCount, planFromReplacements } from '../edits/findReplace';
-import type { FromPatternThread, PatternThreadData, ToPatternThread } from './patternProtocol';
+import { unpackReplacements, type FromPatternThread, type PatternThreadData, type ToPatternThread } from './patternProtocol';
 
 export interface PatternRunnerOptions {
   /** The thread's script: dist/patternWorker.js, or out/src/core/patterns/patternThread.js in tests. */
@@ -97,7 +97,7 @@ export class PatternRunner {
     compileFind(options);
     const answer = await this.enqueue(sources, { kind: 'replace', options }, run);
     if (answer.kind !== 'replaced') throw new PatternThreadError(`a ${answer.kind} answer to a replace`);
-    return planFromReplacements(sources, options, answer.result);
+    return planFromReplacements(sources, options, unpackReplacements(answer.result));
   }
 
   /** Ends the thread; a run in progress fails. */

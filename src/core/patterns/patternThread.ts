@@ -5,7 +5,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { countInTexts, replaceInTexts } from '../edits/findReplace';
-import type { FromPatternThread, PatternThreadData, ToPatternThread } from './patternProtocol';
+import { packReplacements, type FromPatternThread, type PatternThreadData, type ToPatternThread } from './patternProtocol';
 
 const port = parentPort!;
 const data = workerData as PatternThreadData;
@@ -38,7 +38,10 @@ port.on('message', (message: ToPatternThread) => {
       const result = replaceInTexts(texts, message.options, keepGoing);
       // The pattern's work is over; copying a large plan to the host is not timed as if it were stuck.
       if (result) post({ kind: 'progress', id, done: texts.length });
-      post(result ? { kind: 'replaced', id, result } : { kind: 'cancelled', id });
+      if (result) {
+        const packed = packReplacements(result);
+        port.postMessage({ kind: 'replaced', id, result: packed } satisfies FromPatternThread, [packed.index.buffer, packed.matches.buffer, packed.ends.buffer]);
+      } else post({ kind: 'cancelled', id });
     }
   } catch (err) {
     post({ kind: 'failed', id, message: err instanceof Error ? err.message : String(err) });

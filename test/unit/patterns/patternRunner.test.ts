@@ -36,7 +36,7 @@ describe('PatternRunner', function () {
   afterEach(() => runners.splice(0).forEach((r) => r.dispose()));
 
   it('counts and plans exactly as findReplace does on this thread, for literal, whole-word and regex searches', async () => {
-    const input = sources({ a: 'A red car, a Blue hat\n', b: 'red red\r\n', c: undefined, d: 'café cafés 🐱\n', e: 'line one\nline two\n' });
+    const input = sources({ a: 'A red car, a Blue hat\n', b: 'red red\r\n', c: undefined, d: 'café cafés 🐱\n', e: 'line one\nline two\n', f: 'no break' });
     const patterns = runner();
     const cases = [
       { find: 'red', replace: 'RED', regex: false, caseSensitive: false, wholeWord: false },
@@ -44,6 +44,7 @@ describe('PatternRunner', function () {
       { find: '(red|blue) (car|hat)', replace: '$2 ($1)', regex: true, caseSensitive: false, wholeWord: false },
       { find: '$', replace: '!', regex: true, caseSensitive: true, wholeWord: false },
       { find: '(?:)', replace: '-', regex: true, caseSensitive: true, wholeWord: false },
+      { find: '[\\s\\S]+', replace: '', regex: true, caseSensitive: true, wholeWord: false },
     ];
     for (const options of cases) {
       assert.deepEqual(await patterns.findReplace(input, options), findReplace(input, options), options.find);
