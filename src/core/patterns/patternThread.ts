@@ -36,18 +36,20 @@ port.on('message', (message: ToPatternThread) => {
       post(count ? { kind: 'counted', id, count } : { kind: 'cancelled', id });
     } else {
       const result = replaceInTexts(texts, message.options, keepGoing);
-      // The pattern's work is over; copying a large plan to the host is not timed as if it were stuck.
-      if (result) post({ kind: 'progress', id, done: texts.length });
-      if (result) {
-        const packed = packReplacements(result);
-        port.postMessage({ kind: 'replaced', id, result: packed } satisfies FromPatternThread, [packed.index.buffer, packed.matches.buffer, packed.ends.buffer]);
-      } else post({ kind: 'cancelled', id });
+      if (!result) {
+        post({ kind: 'cancelled', id });
+        return;
+      }
+      // The pattern's work is over: copying a large plan to the host is not timed as if it were stuck.
+      post({ kind: 'progress', id, done: texts.length });
+      const packed = packReplacements(result);
+      post({ kind: 'replaced', id, result: packed }, [packed.index.buffer, packed.matches.buffer, packed.ends.buffer]);
     }
   } catch (err) {
     post({ kind: 'failed', id, message: err instanceof Error ? err.message : String(err) });
   }
 });
 
-function post(message: FromPatternThread): void {
-  port.postMessage(message);
+function post(message: FromPatternThread, transfer: ArrayBuffer[] = []): void {
+  port.postMessage(message, transfer);
 }
