@@ -22,7 +22,8 @@ parentPort.postMessage({ value, ms: (used.user + used.system) / 1000 });
 /**
  * Calls `exportName` of the compiled module `modulePath` with `args` in a worker thread that is
  * ended after `limitMs`: code that never finishes (a backtracking regex) fails the test with a
- * message instead of freezing the whole test run, which a mocha timeout cannot stop.
+ * message instead of freezing the whole test run. For synchronous work: a mocha timeout, or
+ * `within` (timeLimit.ts) for promises, needs a turn of the event loop that such code never gives.
  */
 export function callWithin<T>(limitMs: number, modulePath: string, exportName: string, ...args: unknown[]): Promise<TimedResult<T>> {
   const worker = new Worker(RUNNER, { eval: true, workerData: { modulePath, exportName, args } });
