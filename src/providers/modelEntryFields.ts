@@ -12,14 +12,16 @@ export interface FieldProblem {
 }
 
 type Kind =
-  | { readonly type: 'string' }
+  /** Lengths are capped: a setting is no place for megabytes, and URL and name handling need not scale to them. */
+  | { readonly type: 'string'; readonly maxLength: number }
   | { readonly type: 'boolean' }
   /** A request parameter: a string, a number or a boolean. */
   | { readonly type: 'param' }
   | { readonly type: 'number'; readonly min?: number; readonly max?: number; readonly integer?: boolean }
   | { readonly type: 'object'; readonly fields?: Readonly<Record<string, Kind>>; readonly values?: Kind };
 
-const text: Kind = { type: 'string' };
+const text: Kind = { type: 'string', maxLength: 2048 };
+const longText: Kind = { type: 'string', maxLength: 64 * 1024 };
 const flag: Kind = { type: 'boolean' };
 const integer = (min: number, max?: number): Kind => ({ type: 'number', integer: true, min, max });
 
@@ -34,8 +36,8 @@ const ENTRY_FIELDS: Readonly<Record<string, Kind>> = {
   imageTransport: text,
   key: text,
   hfProvider: text,
-  systemPrompt: text,
-  note: text,
+  systemPrompt: longText,
+  note: longText,
   maxImageSide: integer(64, 8192),
   maxInlineBase64: integer(1000),
   useAssets: flag,
@@ -68,7 +70,8 @@ function checkFields(value: Readonly<Record<string, unknown>>, fields: Readonly<
 function check(value: unknown, kind: Kind, field: string): FieldProblem | undefined {
   switch (kind.type) {
     case 'string':
-      return typeof value === 'string' ? undefined : { field, reason: 'must be a string' };
+      if (typeof value !== 'string') return { field, reason: 'must be a string' };
+      return value.length <= kind.maxLength ? undefined : { field, reason: `must be at most ${kind.maxLength} characters long` };
     case 'boolean':
       return typeof value === 'boolean' ? undefined : { field, reason: 'must be true or false' };
     case 'param':

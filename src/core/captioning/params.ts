@@ -22,11 +22,15 @@ const KNOWN: Readonly<Record<string, { kind: 'int' | 'number'; min: number; max:
   num_beams: { kind: 'int', min: 1, max: 32 },
 };
 
+const MAX_PARAMS_LENGTH = 4096;
+
 /**
  * Parses the seed tool's advanced-parameter syntax: `max_tokens=1024, temperature=0.2, top_p=0.2`.
  * Values become numbers, booleans or strings ("quoted" keeps commas); known keys are range-checked.
  */
 export function parseParams(text: string): ParamMap {
+  // The pattern below backtracks over long runs of spaces; no real parameter string comes near this.
+  if (text.length > MAX_PARAMS_LENGTH) throw new ParamSyntaxError(`the parameters are ${text.length} characters long; at most ${MAX_PARAMS_LENGTH} are read`, MAX_PARAMS_LENGTH);
   const params: Record<string, ParamValue> = {};
   const re = /\s*([^=,\s][^=,]*?)\s*=\s*("(?:[^"\\]|\\.)*"|[^,]*?)\s*(?:,|$)/y;
   let at = 0;

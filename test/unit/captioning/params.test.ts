@@ -42,4 +42,11 @@ describe('parseParams (key=value, key=value)', () => {
     assert.equal(formatParams(params), 'max_tokens=100, temperature=0.2, stop="a, b", flag=false');
     assert.deepEqual(parseParams(formatParams(params)), params);
   });
+
+  it('refuses a parameter string longer than any real one at once (its pattern would backtrack over long runs of spaces)', () => {
+    const started = performance.now();
+    assert.throws(() => parseParams(`a${' '.repeat(100_000)}b`), (err: unknown) => err instanceof ParamSyntaxError && /at most 4096 are read/.test(err.message));
+    assert.ok(performance.now() - started < 100);
+    assert.deepEqual(parseParams(`temperature=0.2,${' '.repeat(3000)}top_p=0.9`), { temperature: 0.2, top_p: 0.9 });
+  });
 });

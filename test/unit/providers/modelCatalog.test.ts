@@ -142,4 +142,16 @@ describe('model catalog', () => {
     assert.equal(problemText(problems[0]), 'Model entry "org/no-task" (imageCaptioner.models[1] in User settings) skipped: field "local.task" must be "image-to-text" | "florence2" | "smolvlm" (a local model needs "local": { "task": … })');
     assert.match(problemText(problems[1]), /field "local.dtype" must be one of fp32, fp16, q8, q4, q4f16$/);
   });
+
+  it('refuses a setting string too long to be a URL or a name at once, instead of backtracking over it', () => {
+    const started = performance.now();
+    const { models, problems } = resolveCatalog(catalog, user(
+      { id: 'user/slashes', preset: 'ollama', model: 'm', baseUrl: `http://x/${'/'.repeat(200_000)}a` },
+      { id: 'user/ok', preset: 'ollama', model: 'm', baseUrl: 'http://127.0.0.1:11434/v1///' },
+    ));
+    assert.ok(performance.now() - started < 200, `took ${performance.now() - started} ms`);
+    assert.equal(models.some((m) => m.id === 'user/slashes'), false);
+    assert.match(problems.map(problemText).join('\n'), /baseUrl.*at most 2048 characters/);
+    assert.equal(models.find((m) => m.id === 'user/ok')?.baseUrl, 'http://127.0.0.1:11434/v1');
+  });
 });
