@@ -46,7 +46,9 @@ describe('runBatch: concurrency, rate limit and retries', () => {
       },
     });
     assert.equal(summary.written, 25);
-    assert.ok(minGap(sentAt) >= 98, `two requests only ${minGap(sentAt).toFixed(1)} ms apart`);
+    // Permits follow a fixed schedule: a request that woke late (a busy machine) leaves a shorter gap
+    // to the next one without ever putting more than 10 in a second, which the windows below check.
+    assert.ok(minGap(sentAt) >= 75, `two requests only ${minGap(sentAt).toFixed(1)} ms apart`);
     assert.ok(maxInWindow(sentAt, 990) <= 10, `${maxInWindow(sentAt, 990)} requests within 990 ms`);
     assert.ok(maxInWindow(sentAt, 1000) <= 11, `${maxInWindow(sentAt, 1000)} requests within 1 s`);
     assert.ok(sentAt[24] - sentAt[0] >= 2350, `25 requests in ${(sentAt[24] - sentAt[0]).toFixed(0)} ms`);
