@@ -1,3 +1,4 @@
+import { StepTarget, stepAdvice } from './requestSteps';
 import { ProviderError, ProviderErrorKind } from './types';
 
 /** Headers as the fetch API or the openai package give them. */
@@ -30,6 +31,8 @@ export interface ErrorContext {
   readonly retiredNote?: string;
   /** Secrets that must never appear in a message. */
   readonly secrets?: readonly (string | undefined)[];
+  /** The step and host when it is not the model's request itself (an NVCF status poll or asset call). */
+  readonly target?: StepTarget;
 }
 
 /** Maps an HTTP error reply to a ProviderError whose message says what happened and what to do. */
@@ -37,19 +40,9 @@ export function errorFromResponse(status: number, body: string, headers: HeaderS
   const detail = summarizeBody(body, context.secrets);
   const kind = kindOfStatus(status, context);
   const advice = adviceFor(kind, context);
-  const message = `${context.service} answered HTTP ${status}${detail ? `: ${detail}` : ''}${advice ? `. ${advice}` : ''}`;
+  const where = context.target && context.target.step !== 'request' ? ` to the ${context.target.step} at ${context.target.host}` : '';
+  const message = `${context.service} answered HTTP ${status}${where}${detail ? `: ${detail}` : ''}${advice ? `. ${advice}` : ''}`;
   return new ProviderError(kind, redactSecrets(message, context.secrets), { status, retryAfterMs: retryAfterMs(headers) });
-}
-
-/** Maps a failure without a reply (refused, reset, aborted, timed out) to a ProviderError. */
-export function errorFromFailure(err: unknown, context: ErrorContext, timedOut: boolean, cancelled: boolean): ProviderError {
-  if (err instanceof ProviderError) return err;
-  if (cancelled) return new ProviderError('cancelled', `${context.service}: request cancelled`);
-  if (timedOut) return new ProviderError('timeout', `${context.service} did not answer in time`);
-  const e = err as { code?: string; cause?: { code?: string; message?: string }; message?: string };
-  const code = e?.cause?.code ?? e?.code;
-  const reason = code ? `${code}` : (e?.cause?.message ?? e?.message ?? String(err));
-  return new ProviderError('network', redactSecrets(`${context.service} could not be reached (${reason}). Check the base URL and that the server is running.`, context.secrets));
 }
 
 function kindOfStatus(status: number, context: ErrorContext): ProviderErrorKind {
@@ -69,7 +62,7 @@ function adviceFor(kind: ProviderErrorKind, context: ErrorContext): string | und
     case 'gone':
       return context.retiredNote ?? 'This model or route is no longer served';
     case 'not-found':
-      return 'Check the base URL and the model id';
+      return context.target && context.target.step !== 'request' ? stepAdvice(context.target.step) : 'Check the base URL and the model id';
     case 'rate-limit':
       return 'Too many requests: lower the requests-per-minute or concurrency setting';
     default:

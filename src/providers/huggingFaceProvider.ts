@@ -6,8 +6,9 @@ import {
   InferenceClientProviderOutputError,
   InferenceClientRoutingError,
 } from '@huggingface/inference';
-import { boundedResponse } from './boundedFetch';
-import { ErrorContext, errorFromFailure, errorFromResponse, redactSecrets } from './httpErrors';
+import { serviceFetch } from './boundedFetch';
+import { errorFromFailure } from './connectionErrors';
+import { ErrorContext, errorFromResponse, redactSecrets } from './httpErrors';
 import { badResponse, buildMessages, contentText, errorContextFor, readChatStream, requestSignal, streamedError } from './chatCompletions';
 import { CaptionProvider, CaptionRequest, CaptionResult, ProviderError } from './types';
 
@@ -35,11 +36,11 @@ export class HuggingFaceProvider implements CaptionProvider {
     // The router takes only Hugging Face tokens; a custom endpoint may need none.
     if (!model.baseUrl && !request.apiKey) throw new ProviderError('auth', `${context.service} needs a Hugging Face token (hf_...): ${context.keyHint}`);
     const { signal, deadline } = requestSignal(request);
-    const baseFetch = this.options.fetch ?? fetch;
+    const baseFetch = serviceFetch(context, 'request', this.options.fetch ?? fetch);
     const last: LastReply = {};
     // The library's errors keep the status but not the headers (Retry-After), nor a problem JSON body when streaming.
     const fetchKeepingReply: typeof fetch = async (input, init) => {
-      const response = boundedResponse(await baseFetch(input, init), context.service);
+      const response = await baseFetch(input, init);
       last.headers = response.headers;
       last.errorBody = response.ok ? undefined : await response.clone().text().catch(() => undefined);
       return response;

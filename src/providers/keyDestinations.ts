@@ -31,7 +31,7 @@ export type KeyVerdict =
 /** Each key's own origins: where the built-in models send it. */
 export type OwnOrigins = ReadonlyMap<KeyName, ReadonlySet<string>>;
 
-/** The origins a model's requests carry its key to (its base URL, and the NVCF assets host for legacy NIM routes). */
+/** The origins a model's requests carry its key to (its base URL; for legacy NIM routes also its NVCF host, for assets and status polls). */
 export function keyDestinations(model: ModelEntry): string[] {
   switch (model.provider) {
     case 'local':
@@ -39,7 +39,8 @@ export function keyDestinations(model: ModelEntry): string[] {
     case 'huggingface':
       return model.baseUrl ? [originOf(model.baseUrl)] : [...HUGGING_FACE_ORIGINS];
     case 'nim-legacy':
-      return unique([...(model.baseUrl ? [originOf(model.baseUrl)] : []), ...(model.useAssets ? [originOf(DEFAULT_NVCF_BASE_URL)] : [])]);
+      // a 202 from any legacy route is polled at the NVCF host with the key, assets or not
+      return unique([...(model.baseUrl ? [originOf(model.baseUrl)] : []), originOf(model.nvcfBaseUrl ?? DEFAULT_NVCF_BASE_URL)]);
     case 'openai-compatible':
       return [model.baseUrl ? originOf(model.baseUrl) : OPENAI_ORIGIN];
   }

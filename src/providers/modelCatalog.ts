@@ -1,6 +1,7 @@
 import type { LocalDtype, LocalTask } from '../worker/protocol';
 import { fieldProblem, FieldProblem, isObject } from './modelEntryFields';
 import { CATALOG_ORIGIN, ModelOrigin, originLabel, SettingsOrigin } from './modelOrigin';
+import { DEFAULT_NVCF_BASE_URL } from './nvcfAssets';
 import type { ImageTransport, ModelEntry, ProviderKind } from './types';
 
 /** An entry as written in catalog.json or settings: a preset to start from and what differs. */
@@ -113,7 +114,10 @@ function resolveEntry(raw: Readonly<Record<string, unknown>>, presets: Catalog['
   if (!id) return { field: 'id', reason: 'is missing: give the entry an "id" or a "model"' };
   if (provider !== 'nim-legacy' && !merged.model) return { field: 'model', reason: 'is missing: the model id the service expects' };
   if (provider !== 'huggingface' && provider !== 'local' && !merged.baseUrl) return { field: 'baseUrl', reason: 'is missing' };
-  if (merged.baseUrl && !/^https?:\/\/[^\s]+$/i.test(merged.baseUrl)) return { field: 'baseUrl', reason: `is not an http(s) URL: ${merged.baseUrl}` };
+  for (const field of ['baseUrl', 'nvcfBaseUrl'] as const) {
+    const url = merged[field];
+    if (url && !/^https?:\/\/[^\s]+$/i.test(url)) return { field, reason: `is not an http(s) URL: ${url}` };
+  }
   if (provider === 'local') {
     const local = merged.local;
     if (!local || !LOCAL_TASKS.includes(local.task)) return { field: 'local.task', reason: `must be ${LOCAL_TASKS.map((t) => `"${t}"`).join(' | ')} (a local model needs "local": { "task": … })` };
@@ -132,6 +136,8 @@ function resolveEntry(raw: Readonly<Record<string, unknown>>, presets: Catalog['
     maxImageSide: merged.maxImageSide,
     maxInlineBase64: merged.maxInlineBase64,
     useAssets: merged.useAssets,
+    // polls after HTTP 202 go there too, so every legacy route has one
+    nvcfBaseUrl: provider === 'nim-legacy' ? (merged.nvcfBaseUrl ?? DEFAULT_NVCF_BASE_URL).replace(/\/+$/, '') : undefined,
     hfProvider: merged.hfProvider,
     systemPrompt: merged.systemPrompt,
     capabilities: { stream: true, ...preset?.capabilities, ...input.capabilities },

@@ -32,6 +32,7 @@ const ENTRY_FIELDS: Readonly<Record<string, Kind>> = {
   preset: text,
   provider: text,
   baseUrl: text,
+  nvcfBaseUrl: text,
   model: text,
   imageTransport: text,
   key: text,

@@ -1,8 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { toBase64 } from '../core/images/preparedImage';
-import { boundedFetch } from './boundedFetch';
-import { ErrorContext, errorFromFailure, errorFromResponse, redactSecrets, serverText } from './httpErrors';
-import { authHeader, DEFAULT_NVCF_BASE_URL, trimSlash, withNvcfAsset } from './nvcfAssets';
+import { serviceFetch } from './boundedFetch';
+import { errorFromFailure } from './connectionErrors';
+import { ErrorContext, errorFromResponse, redactSecrets, serverText } from './httpErrors';
+import { authHeader, DEFAULT_NVCF_BASE_URL, stepContext, trimSlash, withNvcfAsset } from './nvcfAssets';
 import { CaptionProvider, CaptionRequest, CaptionResult, GroundedEntity, ModelEntry, ProviderError } from './types';
 
 /** NVIDIA's samples assert `len(base64) < 180_000` for inline images. */
@@ -13,8 +14,6 @@ const KEY_HINT = "run 'Image Captioner: Set API Key' for NVIDIA";
 const DEFAULT_RETIRED_NOTE = 'NVIDIA may have retired this legacy route; pick a model on integrate.api.nvidia.com instead';
 
 export interface NimLegacyOptions {
-  /** NVCF API base for assets and pexec status polling (default https://api.nvcf.nvidia.com). */
-  readonly assetsBaseUrl?: string;
   /** Delay between polls of a request answered with HTTP 202 (default 1000 ms). */
   readonly pollIntervalMs?: number;
   /** Told about non-fatal problems (an asset left undeleted); defaults to console.warn. */
@@ -29,16 +28,15 @@ interface ImageReference {
 
 /**
  * NIM's per-model legacy routes (Kosmos-2, VILA, `/v1/gr/...`): the image travels inside a string
- * content as `<img src="..." />`; `model.baseUrl` is the full route; no streaming.
+ * content as `<img src="..." />`; `model.baseUrl` is the full route; no streaming. Assets and status
+ * polls go to the model's `nvcfBaseUrl` (NVIDIA's NVCF API unless the entry names another).
  */
 export class NimLegacyProvider implements CaptionProvider {
   readonly kind = 'nim-legacy' as const;
-  private readonly assetsBaseUrl: string;
   private readonly pollIntervalMs: number;
   private readonly onWarning: (message: string) => void;
 
   constructor(options: NimLegacyOptions = {}) {
-    this.assetsBaseUrl = options.assetsBaseUrl ?? DEFAULT_NVCF_BASE_URL;
     this.pollIntervalMs = options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
     this.onWarning = options.onWarning ?? ((message) => console.warn(message));
   }
@@ -65,7 +63,7 @@ export class NimLegacyProvider implements CaptionProvider {
       const result = inline
         ? await this.send(request, context, { src: `data:${request.image.mime};base64,${base64}`, headers: {} }, controller.signal)
         : await withNvcfAsset(
-            { baseUrl: this.assetsBaseUrl, apiKey: request.apiKey, signal: controller.signal, context, onWarning: this.onWarning },
+            { baseUrl: nvcfBaseUrlOf(model), apiKey: request.apiKey, signal: controller.signal, context, onWarning: this.onWarning },
             { data: request.image.data, contentType: request.image.mime, description: ASSET_DESCRIPTION },
             (assetId) => this.send(request, context, assetReference(request.image.mime, assetId), controller.signal),
           );
@@ -87,7 +85,7 @@ export class NimLegacyProvider implements CaptionProvider {
       ...model.extraBody,
     };
     if (model.model) body.model = model.model;
-    const response = await boundedFetch(context.service)(model.baseUrl as string, {
+    const response = await serviceFetch(context, 'request')(model.baseUrl as string, {
       method: 'POST',
       headers: { ...authHeader(request.apiKey), 'Content-Type': 'application/json', Accept: 'application/json', ...image.headers },
       body: JSON.stringify(body),
@@ -102,13 +100,14 @@ export class NimLegacyProvider implements CaptionProvider {
   /** NVCF answers 202 while the function still runs: the result is fetched from pexec/status by request id. */
   private async poll(first: Response, request: CaptionRequest, context: ErrorContext, signal: AbortSignal): Promise<CaptionResult> {
     let pending = first;
-    const statusContext: ErrorContext = { ...context, service: `${context.service} (NVCF status)`, retiredNote: undefined };
+    const base = trimSlash(nvcfBaseUrlOf(request.model));
+    const statusContext = stepContext(context, 'status poll', base);
     for (;;) {
       const requestId = pending.headers.get('nvcf-reqid');
       await pending.body?.cancel();
       if (!requestId) throw new ProviderError('bad-response', `${context.service} answered HTTP 202 without an NVCF-REQID header`, { status: 202 });
       await sleep(this.pollIntervalMs, undefined, { signal });
-      pending = await boundedFetch(context.service)(`${trimSlash(this.assetsBaseUrl)}/v2/nvcf/pexec/status/${encodeURIComponent(requestId)}`, {
+      pending = await serviceFetch(statusContext, 'status poll')(`${base}/v2/nvcf/pexec/status/${encodeURIComponent(requestId)}`, {
         headers: { ...authHeader(request.apiKey), Accept: 'application/json' },
         signal,
       });
@@ -118,6 +117,11 @@ export class NimLegacyProvider implements CaptionProvider {
       return parseReply(text, context, pending.status);
     }
   }
+}
+
+/** Where the model's NVCF calls go: its own entry's host, NVIDIA's by default. */
+function nvcfBaseUrlOf(model: ModelEntry): string {
+  return model.nvcfBaseUrl ?? DEFAULT_NVCF_BASE_URL;
 }
 
 function assetReference(mime: string, assetId: string): ImageReference {

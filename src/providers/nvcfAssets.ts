@@ -1,14 +1,16 @@
-import { boundedFetch } from './boundedFetch';
+import { serviceFetch } from './boundedFetch';
 import { ErrorContext, errorFromResponse, redactSecrets } from './httpErrors';
+import { RequestStep, hostOf } from './requestSteps';
 import { ProviderError } from './types';
 
-/** NVIDIA Cloud Functions API base (assets and pexec status); tests point it at a fake server. */
+/** NVIDIA Cloud Functions API base (assets and pexec status): a NIM legacy entry's nvcfBaseUrl unless it names another. */
 export const DEFAULT_NVCF_BASE_URL = 'https://api.nvcf.nvidia.com';
 
 /** Time allowed to delete an asset; its own limit, so a cancelled request still cleans up. */
 const DELETE_TIMEOUT_MS = 10_000;
 
 export interface NvcfAssetClient {
+  /** The NVCF API base (the model's nvcfBaseUrl). */
   readonly baseUrl: string;
   readonly apiKey?: string;
   /** Cancels creation and upload (deletion has its own limit and always runs). */
@@ -39,14 +41,16 @@ export async function withNvcfAsset<T>(client: NvcfAssetClient, upload: AssetUpl
 }
 
 async function createAsset(client: NvcfAssetClient, upload: AssetUpload): Promise<{ assetId: string; uploadUrl: string }> {
-  const response = await boundedFetch(client.context.service)(`${trimSlash(client.baseUrl)}/v2/nvcf/assets`, {
+  const url = `${trimSlash(client.baseUrl)}/v2/nvcf/assets`;
+  const context = stepContext(client.context, 'asset creation', url);
+  const response = await serviceFetch(context, 'asset creation')(url, {
     method: 'POST',
     headers: { ...authHeader(client.apiKey), 'Content-Type': 'application/json', Accept: 'application/json' },
     body: JSON.stringify({ contentType: upload.contentType, description: upload.description }),
     signal: client.signal,
   });
   const body = await response.text();
-  if (!response.ok) throw errorFromResponse(response.status, body, response.headers, assetContext(client, 'create'));
+  if (!response.ok) throw errorFromResponse(response.status, body, response.headers, context);
   let parsed: { assetId?: unknown; uploadUrl?: unknown } = {};
   try {
     parsed = JSON.parse(body) as typeof parsed;
@@ -61,29 +65,32 @@ async function createAsset(client: NvcfAssetClient, upload: AssetUpload): Promis
 
 /** The upload URL is pre-signed storage: it gets no Authorization header, so the key never leaves NVIDIA's API. */
 async function putAssetBytes(client: NvcfAssetClient, uploadUrl: string, upload: AssetUpload): Promise<void> {
-  const response = await boundedFetch(client.context.service)(uploadUrl, {
+  const context = stepContext(client.context, 'asset upload', uploadUrl);
+  const response = await serviceFetch(context, 'asset upload')(uploadUrl, {
     method: 'PUT',
     headers: { 'Content-Type': upload.contentType, 'x-amz-meta-nvcf-asset-description': upload.description },
     body: upload.data,
     signal: client.signal,
   });
   const body = await response.text();
-  if (!response.ok) throw errorFromResponse(response.status, body, response.headers, assetContext(client, 'upload'));
+  if (!response.ok) throw errorFromResponse(response.status, body, response.headers, context);
 }
 
 async function deleteAsset(client: NvcfAssetClient, assetId: string): Promise<void> {
-  const response = await boundedFetch(client.context.service)(`${trimSlash(client.baseUrl)}/v2/nvcf/assets/${encodeURIComponent(assetId)}`, {
+  const url = `${trimSlash(client.baseUrl)}/v2/nvcf/assets/${encodeURIComponent(assetId)}`;
+  const context = stepContext(client.context, 'asset delete', url);
+  const response = await serviceFetch(context, 'asset delete')(url, {
     method: 'DELETE',
     headers: { ...authHeader(client.apiKey), Accept: 'application/json' },
     signal: AbortSignal.timeout(DELETE_TIMEOUT_MS),
   });
   const body = await response.text();
-  if (!response.ok && response.status !== 404) throw errorFromResponse(response.status, body, response.headers, assetContext(client, 'delete'));
+  if (!response.ok && response.status !== 404) throw errorFromResponse(response.status, body, response.headers, context);
 }
 
-/** Asset endpoints are not the retired route: a 404 there is not the model's retirement. */
-function assetContext(client: NvcfAssetClient, step: string): ErrorContext {
-  return { ...client.context, service: `${client.context.service} (NVCF asset ${step})`, retiredNote: undefined };
+/** How errors of an NVCF step read: its step and host named; not the retired route, so a 404 there is no retirement. */
+export function stepContext(context: ErrorContext, step: RequestStep, url: string): ErrorContext {
+  return { ...context, retiredNote: undefined, target: { step, host: hostOf(url) } };
 }
 
 export function authHeader(apiKey: string | undefined): Record<string, string> {

@@ -1,7 +1,8 @@
 import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
 import type { ChatCompletion, ChatCompletionCreateParamsNonStreaming } from 'openai/resources/chat/completions';
-import { boundedResponse } from './boundedFetch';
-import { ErrorContext, errorFromFailure, errorFromResponse } from './httpErrors';
+import { serviceFetch } from './boundedFetch';
+import { errorFromFailure } from './connectionErrors';
+import { ErrorContext, errorFromResponse } from './httpErrors';
 import { badResponse, buildMessages, contentText, errorContextFor, readChatStream, requestSignal, streamedError } from './chatCompletions';
 import { CaptionProvider, CaptionRequest, CaptionResult, ProviderError } from './types';
 
@@ -25,7 +26,7 @@ export class OpenAiCompatibleProvider implements CaptionProvider {
     // openai rejects `timeout: undefined`; without a limit its own default (10 minutes) applies.
     const options = request.timeoutMs ? { signal, timeout: request.timeoutMs } : { signal };
     try {
-      const client = this.clientFor(model.baseUrl ?? OPENAI_BASE_URL, request.apiKey, context.service);
+      const client = this.clientFor(model.baseUrl ?? OPENAI_BASE_URL, request.apiKey, context);
       if (!streaming) return resultOf(await client.chat.completions.create(body, options), context);
       const stream = await client.chat.completions.create({ ...body, stream: true }, options);
       return await readChatStream(stream, request.onText!, signal, context);
@@ -35,8 +36,8 @@ export class OpenAiCompatibleProvider implements CaptionProvider {
     }
   }
 
-  private clientFor(baseURL: string, apiKey: string | undefined, service: string): OpenAI {
-    const cacheKey = `${baseURL}\n${apiKey ?? ''}\n${service}`;
+  private clientFor(baseURL: string, apiKey: string | undefined, context: ErrorContext): OpenAI {
+    const cacheKey = `${baseURL}\n${apiKey ?? ''}\n${context.service}`;
     let client = this.clients.get(cacheKey);
     if (client) this.clients.delete(cacheKey);
     else {
@@ -49,7 +50,7 @@ export class OpenAiCompatibleProvider implements CaptionProvider {
         // Retries are the batch engine's job: it honours Retry-After across all requests of a batch.
         maxRetries: 0,
         logLevel: 'off',
-        fetch: (input, init) => fetchKeepingErrorBody(input, init, service),
+        fetch: fetchKeepingErrorBody(serviceFetch(context, 'request')),
       });
     }
     this.clients.set(cacheKey, client);
@@ -62,13 +63,15 @@ export class OpenAiCompatibleProvider implements CaptionProvider {
 const errorBodies = new WeakMap<Headers, string>();
 
 /** openai keeps only the `error` field of an error body; NVIDIA's problem JSON explains itself in `detail`/`title`. */
-async function fetchKeepingErrorBody(input: string | URL | Request, init: RequestInit | undefined, service: string): Promise<Response> {
-  const response = boundedResponse(await fetch(input, init), service);
-  if (response.ok) return response;
-  const text = await response.text();
-  const copy = new Response(text, { status: response.status, statusText: response.statusText, headers: response.headers });
-  errorBodies.set(copy.headers, text);
-  return copy;
+function fetchKeepingErrorBody(base: typeof fetch): typeof fetch {
+  return async (input, init) => {
+    const response = await base(input, init);
+    if (response.ok) return response;
+    const text = await response.text();
+    const copy = new Response(text, { status: response.status, statusText: response.statusText, headers: response.headers });
+    errorBodies.set(copy.headers, text);
+    return copy;
+  };
 }
 
 function resultOf(completion: ChatCompletion | unknown, context: ErrorContext): CaptionResult {

@@ -10,7 +10,6 @@ export class ProviderFactory {
 
   constructor(
     private readonly options: {
-      readonly nvcfBaseUrl?: string;
       readonly onWarning?: (message: string) => void;
       /** Runs local models (the worker, through the host's service). */
       readonly local?: LocalCaptionRunner;
@@ -33,7 +32,7 @@ export class ProviderFactory {
       case 'huggingface':
         return new HuggingFaceProvider();
       case 'nim-legacy':
-        return new NimLegacyProvider({ assetsBaseUrl: this.options.nvcfBaseUrl, onWarning: this.options.onWarning });
+        return new NimLegacyProvider({ onWarning: this.options.onWarning });
       case 'local':
         if (!this.options.local) throw new Error('Local models need the local-model worker');
         return new LocalProvider(this.options.local);

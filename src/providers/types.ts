@@ -44,6 +44,8 @@ export interface ModelEntry {
   readonly maxInlineBase64?: number;
   /** Upload images that cannot fit inline as NVCF assets (NIM legacy routes only). */
   readonly useAssets?: boolean;
+  /** NVCF API base of a NIM legacy route: asset upload and status polls after HTTP 202 (default `https://api.nvcf.nvidia.com`). */
+  readonly nvcfBaseUrl?: string;
   /** Hugging Face inference provider ("auto" or a named one) for `huggingface` models. */
   readonly hfProvider?: string;
   /** A system message sent first (e.g. `/no_think` for Nemotron Nano 12B v2 VL); none when omitted. */
@@ -114,7 +116,8 @@ export type ProviderErrorKind =
   | 'rate-limit' // 429
   | 'server' // 5xx
   | 'timeout'
-  | 'network' // connection refused / reset / DNS
+  | 'unreachable' // no connection could be made: DNS, refused, no route, TLS
+  | 'network' // the connection was lost on the way (reset, closed mid-reply)
   | 'bad-request' // 400/413/422: the request itself is wrong
   | 'bad-response' // unparseable or empty reply
   | 'cancelled';
@@ -141,7 +144,8 @@ export class ProviderError extends Error {
 
   /** Whether trying again later can succeed. */
   get retryable(): boolean {
-    return this.kind === 'rate-limit' || this.kind === 'server' || this.kind === 'timeout' || this.kind === 'network';
+    // unreachable too: a blip passes, and a batch stops on its own after a few in a row (core/captioning/failFast)
+    return this.kind === 'rate-limit' || this.kind === 'server' || this.kind === 'timeout' || this.kind === 'network' || this.kind === 'unreachable';
   }
 }
 

@@ -85,11 +85,12 @@ describe('caption pipeline: prepare, ask, clean', function () {
       maxImageSide: 1024,
       maxInlineBase64: 2_000,
       useAssets: true,
+      nvcfBaseUrl: nim.url,
     });
     nim.script({ text: 'a noisy texture' });
     const result = await generateCaption(photo, {
       model,
-      provider: new NimLegacyProvider({ assetsBaseUrl: nim.url }),
+      provider: new NimLegacyProvider(),
       prompt: 'Describe.',
       params: {},
       timeoutMs: 10_000,

@@ -63,7 +63,7 @@ describe('a server whose reply never ends', function () {
     { name: 'OpenAI-compatible, streamed', provider: () => new OpenAiCompatibleProvider(), model: () => ({ provider: 'openai-compatible', baseUrl: `${server.url}/v1` }), stream: true },
     { name: 'Hugging Face endpoint, JSON', provider: () => new HuggingFaceProvider(), model: () => ({ provider: 'huggingface', baseUrl: `${server.url}/v1` }), stream: false },
     { name: 'Hugging Face endpoint, streamed', provider: () => new HuggingFaceProvider(), model: () => ({ provider: 'huggingface', baseUrl: `${server.url}/v1` }), stream: true },
-    { name: 'NIM legacy route', provider: () => new NimLegacyProvider({ assetsBaseUrl: server.url }), model: () => ({ provider: 'nim-legacy', baseUrl: `${server.url}/vlm/test`, imageTransport: 'inline-img' }), stream: false },
+    { name: 'NIM legacy route', provider: () => new NimLegacyProvider(), model: () => ({ provider: 'nim-legacy', baseUrl: `${server.url}/vlm/test`, nvcfBaseUrl: server.url, imageTransport: 'inline-img' }), stream: false },
   ];
 
   for (const c of cases) {

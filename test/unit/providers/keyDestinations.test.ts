@@ -67,11 +67,24 @@ describe('which origin may receive which key', () => {
     assert.deepEqual(keyDestinations(userModel({ preset: 'huggingface' })).sort(), ['https://huggingface.co', 'https://router.huggingface.co']);
   });
 
-  it('a legacy NIM route elsewhere sends the key to its route and to the NVCF assets host', () => {
+  it('a legacy NIM route elsewhere sends the key to its route and to the NVCF host (assets and status polls alike)', () => {
     const route = userModel({ preset: 'nvidia-nim-legacy', baseUrl: 'https://my-proxy.example/v1/vlm/x', key: 'proxy' });
     assert.deepEqual(keyDestinations(route), ['https://my-proxy.example', 'https://api.nvcf.nvidia.com']);
     assert.deepEqual(keyVerdict(route, own, nothingApproved), { kind: 'needs-approval', origins: ['https://my-proxy.example', 'https://api.nvcf.nvidia.com'] });
-    assert.deepEqual(keyDestinations({ ...route, useAssets: false }), ['https://my-proxy.example']);
+    // a 202 from the route is polled at the NVCF host with the key, whether or not images go as assets
+    assert.deepEqual(keyDestinations({ ...route, useAssets: false }), ['https://my-proxy.example', 'https://api.nvcf.nvidia.com']);
+  });
+
+  it('a legacy NIM entry\'s own NVCF host is a destination of its key: approved like any other, refused over plain http to another machine', () => {
+    const proxied = userModel({ preset: 'nvidia-nim-legacy', baseUrl: 'https://ai.api.nvidia.com/v1/vlm/x', nvcfBaseUrl: 'https://NVCF.Proxy.Example/' });
+    assert.equal(proxied.nvcfBaseUrl, 'https://NVCF.Proxy.Example', 'kept as written, trailing slash trimmed');
+    assert.deepEqual(keyDestinations(proxied), ['https://ai.api.nvidia.com', 'https://nvcf.proxy.example']);
+    assert.deepEqual(keyVerdict(proxied, own, nothingApproved), { kind: 'needs-approval', origins: ['https://nvcf.proxy.example'] });
+    assert.deepEqual(keyVerdict(proxied, own, (p) => p.key === 'nvidia' && p.origin === 'https://nvcf.proxy.example'), { kind: 'allowed' });
+    const plain = userModel({ preset: 'nvidia-nim-legacy', baseUrl: 'https://ai.api.nvidia.com/v1/vlm/x', nvcfBaseUrl: 'http://10.0.0.5:8080' });
+    assert.deepEqual(keyVerdict(plain, own, () => true), { kind: 'refused', origin: 'http://10.0.0.5:8080' });
+    const local = userModel({ preset: 'nvidia-nim-legacy', baseUrl: 'http://127.0.0.1:9000/v1/vlm/x', nvcfBaseUrl: 'http://127.0.0.1:9001', key: 'none' });
+    assert.deepEqual(keyVerdict(local, own, nothingApproved), { kind: 'no-key' });
   });
 
   it('refuses a key over plain http to another machine, approved or not', () => {

@@ -154,4 +154,21 @@ describe('model catalog', () => {
     assert.match(problems.map(problemText).join('\n'), /baseUrl.*at most 2048 characters/);
     assert.equal(models.find((m) => m.id === 'user/ok')?.baseUrl, 'http://127.0.0.1:11434/v1');
   });
+
+  it('gives every legacy NIM route an NVCF host: NVIDIA\'s unless the entry names its own, which must be an http(s) URL', () => {
+    const kosmos = resolveCatalog(catalog).models.find((m) => m.id === 'nim/kosmos-2')!;
+    assert.equal(kosmos.nvcfBaseUrl, 'https://api.nvcf.nvidia.com');
+    const { models, problems } = resolveCatalog(catalog, user(
+      { id: 'my/legacy', preset: 'nvidia-nim-legacy', baseUrl: 'http://127.0.0.1:9000/v1/vlm/x', nvcfBaseUrl: 'http://127.0.0.1:9001/' },
+      { id: 'my/bad-nvcf', preset: 'nvidia-nim-legacy', baseUrl: 'http://127.0.0.1:9000/v1/vlm/x', nvcfBaseUrl: 'api.nvcf.example' },
+      { id: 'my/chat', preset: 'nvidia-nim', model: 'm', nvcfBaseUrl: 'https://unused.example' },
+      { id: 'my/typed', preset: 'nvidia-nim-legacy', baseUrl: 'http://127.0.0.1:9000/v1/vlm/x', nvcfBaseUrl: 9001 },
+    ));
+    assert.equal(models.find((m) => m.id === 'my/legacy')?.nvcfBaseUrl, 'http://127.0.0.1:9001');
+    assert.deepEqual(problems.map(problemText), [
+      'Model entry "my/bad-nvcf" (imageCaptioner.models[1] in User settings) skipped: field "nvcfBaseUrl" is not an http(s) URL: api.nvcf.example',
+      'Model entry "my/typed" (imageCaptioner.models[3] in User settings) skipped: field "nvcfBaseUrl" must be a string',
+    ]);
+    assert.equal(models.find((m) => m.id === 'my/chat')?.nvcfBaseUrl, undefined, 'only legacy routes talk to NVCF');
+  });
 });

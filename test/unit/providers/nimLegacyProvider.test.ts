@@ -22,6 +22,7 @@ function kosmos(server: NimFakeServer, extra: Partial<ModelEntry> = {}): ModelEn
     label: 'Kosmos-2',
     provider: 'nim-legacy',
     baseUrl: server.url + NIM_LEGACY_ROUTES.kosmos2,
+    nvcfBaseUrl: server.url,
     imageTransport: 'inline-img',
     key: 'nvidia',
     capabilities: { stream: false, grounding: true },
@@ -59,7 +60,7 @@ describe('NimLegacyProvider', () => {
   });
   beforeEach(async () => {
     server = await NimFakeServer.start();
-    provider = new NimLegacyProvider({ assetsBaseUrl: server.url, pollIntervalMs: 10, onWarning: (m) => warnings.push(m) });
+    provider = new NimLegacyProvider({ pollIntervalMs: 10, onWarning: (m) => warnings.push(m) });
     warnings.length = 0;
   });
   afterEach(() => server.close());
@@ -201,7 +202,7 @@ describe('NimLegacyProvider', () => {
 
   it('cancels during the wait between polls without waiting out the interval', async () => {
     server.script({ pending: 2 });
-    const slowPoller = new NimLegacyProvider({ assetsBaseUrl: server.url, pollIntervalMs: 60_000 });
+    const slowPoller = new NimLegacyProvider({ pollIntervalMs: 60_000 });
     const controller = new AbortController();
     const pending = slowPoller.caption(request(kosmos(server), { signal: controller.signal }));
     await server.waitFor('POST', NIM_LEGACY_ROUTES.kosmos2);

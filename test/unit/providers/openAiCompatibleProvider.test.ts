@@ -294,12 +294,13 @@ describe('OpenAiCompatibleProvider against a fake OpenAI-compatible server', () 
       }
     });
 
-    it('a closed port → network', async () => {
+    it('a closed port → unreachable, naming the host', async () => {
       const url = server.url;
       await server.close();
       const err = await failure(request({}, { baseUrl: url }));
-      assert.equal(err.kind, 'network');
+      assert.equal(err.kind, 'unreachable');
       assert.match(err.message, /ECONNREFUSED/);
+      assert.ok(err.message.includes(new URL(url).host), err.message);
     });
   });
 });
