@@ -6,6 +6,7 @@ import type { BatchJournal } from './batchJournal';
 import { hashText } from './batchJournal';
 import type { BatchItem, BatchRuntime, ItemOutcome } from './batchTypes';
 import { BatchMode, mergeCaption } from './captionMerge';
+import type { FailFast } from './failFast';
 import { RateLimiter, monotonicClock } from './rateLimiter';
 import { RetryDecision, RetryPolicy, decideRetry, isRateLimited } from './retryPolicy';
 
@@ -17,6 +18,8 @@ export interface ItemContext {
   readonly policy: RetryPolicy;
   readonly limiter: RateLimiter;
   readonly adaptive: AdaptiveRate;
+  /** Stops the batch (aborting `signal`) after a few hopeless failures in a row. */
+  readonly failFast: FailFast;
   readonly signal: AbortSignal;
   readonly journal?: BatchJournal;
 }
@@ -62,10 +65,13 @@ async function generateWithRetries(item: BatchItem, ctx: ItemContext): Promise<G
     try {
       const text = (await raceAbort(ctx.runtime.generate(item, ctx.signal), ctx.signal)).trim();
       ctx.adaptive.onAccepted();
+      ctx.failFast.onSuccess();
       if (text === '') return { ok: false, outcome: await failed(item, 'the model returned no text', attempt, 'empty', ctx) };
       return { ok: true, text, attempts: attempt };
     } catch (err) {
       if (ctx.signal.aborted || err instanceof BatchCancelledError) throw new BatchCancelledError();
+      // may stop the batch: a retry's wait then ends at once and the item stays pending for Resume
+      ctx.failFast.onFailure(err);
       const decision = decideRetry(err, attempt, ctx.policy);
       // a 429 that names its wait is paced by that wait; one without is answered by AIMD
       if (isRateLimited(err) && !(decision.retry && decision.fromServer)) ctx.adaptive.onRateLimited();

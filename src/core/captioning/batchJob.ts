@@ -6,6 +6,7 @@ import { runItem } from './batchItem';
 import { ProgressTracker } from './batchProgress';
 import type { BatchItem, BatchOptions, BatchProgress, BatchRuntime, BatchSummary, ItemOutcome } from './batchTypes';
 import type { BatchMode } from './captionMerge';
+import { FailFast } from './failFast';
 import { RateLimiter, monotonicClock } from './rateLimiter';
 import { DEFAULT_RETRY_POLICY } from './retryPolicy';
 
@@ -25,8 +26,9 @@ export interface BatchPlan {
 
 /**
  * Captions `items` with bounded concurrency, a client-side rate limit, retries and atomic writes.
- * Never throws for an item: each one ends written, skipped or failed in the summary. With
- * `journal`, a cancelled or killed run can be finished by `resumeBatch` without asking twice.
+ * Never throws for an item: each one ends written, skipped or failed in the summary, or pending when
+ * the batch was cancelled or stopped itself (a few hopeless failures in a row, see failFast.ts). With
+ * `journal`, a cancelled, stopped or killed run can be finished by `resumeBatch` without asking twice.
  */
 export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
   const jobId = options.journal?.jobId ?? newJobId();
@@ -59,6 +61,8 @@ export async function executeBatch(plan: BatchPlan, runtime: BatchRuntime, journ
   const limiter = new RateLimiter(rate);
   const adaptive = new AdaptiveRate(limiter, rate);
   const policy = { ...DEFAULT_RETRY_POLICY, ...runtime.retry };
+  // a hopeless batch ends like a cancelled one: items not settled stay pending in the journal
+  const failFast = new FailFast(policy.stopAfterHopeless, () => controller.abort());
   let callbackError: { error: unknown } | undefined;
   const guard = (callback: () => void): void => {
     try {
@@ -90,7 +94,7 @@ export async function executeBatch(plan: BatchPlan, runtime: BatchRuntime, journ
     else queue.push(item);
     owners.set(item.captionPath, owner ?? item);
   }
-  const context = { mode: plan.mode, separator: plan.separator, runtime, policy, limiter, adaptive, signal: controller.signal, journal };
+  const context = { mode: plan.mode, separator: plan.separator, runtime, policy, limiter, adaptive, failFast, signal: controller.signal, journal };
   const worker = async (): Promise<void> => {
     for (let item = queue.shift(); item && !controller.signal.aborted; item = queue.shift()) {
       let outcome: ItemOutcome;
@@ -116,10 +120,11 @@ export async function executeBatch(plan: BatchPlan, runtime: BatchRuntime, journ
     await journal?.close();
     throw callbackError.error;
   }
-  const cancelled = controller.signal.aborted;
+  const stopped = failFast.stopped;
+  const cancelled = controller.signal.aborted && !stopped;
   const count = (kind: ItemOutcome['kind']): number => outcomes.filter((o) => o.kind === kind).length;
   const leftForResume = plan.leftForResume ?? 0;
-  const finished = !cancelled && leftForResume === 0 && outcomes.every((o) => o.kind === 'written' || (o.kind === 'skipped' && o.reason !== 'protected'));
+  const finished = !controller.signal.aborted && leftForResume === 0 && outcomes.every((o) => o.kind === 'written' || (o.kind === 'skipped' && o.reason !== 'protected'));
   let journalFile: string | undefined;
   if (journal) {
     await journal.close();
@@ -136,5 +141,6 @@ export async function executeBatch(plan: BatchPlan, runtime: BatchRuntime, journ
     pending: plan.items.length - outcomes.length + leftForResume,
     elapsedMs: monotonicClock() - startedAt,
     journalFile,
+    ...(stopped ? { stopped } : {}),
   };
 }

@@ -1,5 +1,6 @@
 import type { DatasetBoundary } from '../files/datasetBoundary';
 import type { BatchMode } from './captionMerge';
+import type { BatchStop } from './failFast';
 import type { RetryPolicy } from './retryPolicy';
 
 /** One image of a batch and the caption file it writes. */
@@ -74,12 +75,15 @@ export interface BatchOptions extends BatchRuntime {
 
 export interface BatchSummary {
   readonly jobId: string;
+  /** Cancelled by the caller's signal. */
   readonly cancelled: boolean;
+  /** Set when the batch stopped itself: requests kept failing in a way no request could get past. */
+  readonly stopped?: BatchStop;
   readonly outcomes: readonly ItemOutcome[];
   readonly written: number;
   readonly skipped: number;
   readonly failed: number;
-  /** Items of the job left for Resume: never settled because the batch was cancelled, or left alone by a retry. */
+  /** Items of the job left for Resume: never settled because the batch was cancelled or stopped, or left alone by a retry. */
   readonly pending: number;
   readonly elapsedMs: number;
   /** The journal left for "Resume"; undefined when the job finished and its journal was deleted. */

@@ -9,6 +9,8 @@ export interface RetryPolicy {
   readonly maxAttempts: number;
   /** Longest server-requested wait honoured, in ms; a longer Retry-After fails the item. */
   readonly maxRetryAfterMs: number;
+  /** Requests in a row, across the batch, failing in a way no request can get past (see failFast.ts) that stop the batch. */
+  readonly stopAfterHopeless: number;
 }
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = {
@@ -16,6 +18,7 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   capMs: 60_000,
   maxAttempts: 6,
   maxRetryAfterMs: 10 * 60_000,
+  stopAfterHopeless: 3,
 };
 
 /**
