@@ -4,6 +4,7 @@ import { BatchMode } from '../core/captioning/captionMerge';
 import { BatchItem } from '../core/captioning/batchTypes';
 import { ImageEntry } from '../core/dataset/types';
 import { ScopePicker } from './scopePicker';
+import { showStopped } from './batchStopped';
 import { readBatchSettings } from '../generationSettings';
 import { BatchReport, BatchRunner } from '../services/batchRunner';
 import { CaptioningService } from '../services/captioningService';
@@ -59,6 +60,11 @@ export function registerBatchCommands(
     if (!result) return undefined;
     const { summary, failedItems } = result;
     setRetryable(failedItems.length && summary.journalFile ? result : undefined);
+    if (summary.stopped && summary.journalFile) {
+      const journalFile = summary.journalFile;
+      showStopped(summary, summary.stopped, result.model, () => void runner.resume({ file: journalFile, remaining: summary.pending + summary.failed }, result.model).then(report, cancelledIsFine));
+      return result;
+    }
     const regions = result.regionsNotSaved ? ` The grounded regions of ${result.regionsNotSaved} image(s) were not saved: see the log.` : '';
     const text = `${outcomeText(summary)}${summary.pending ? ' (Resume continues)' : ''}.${regions}`;
     const actions = [retryable === result ? 'Retry Failed' : undefined, 'Show Log'].filter((a): a is string => Boolean(a));

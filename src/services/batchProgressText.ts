@@ -14,9 +14,9 @@ export function progressText(p: BatchProgress): string {
   return parts.join(' · ');
 }
 
-/** "Captioning finished: 238 written, 0 skipped, 2 failed" (", 5 left" when some were never started). */
+/** "Captioning finished: 238 written, 0 skipped, 2 failed" (", 5 left" when some were never started); cancelled or stopped says so. */
 export function outcomeText(s: BatchSummary): string {
-  return `${s.cancelled ? 'Captioning cancelled' : 'Captioning finished'}: ${s.written} written, ${s.skipped} skipped, ${s.failed} failed${s.pending ? `, ${s.pending} left` : ''}`;
+  return `${s.cancelled ? 'Captioning cancelled' : s.stopped ? 'Captioning stopped' : 'Captioning finished'}: ${s.written} written, ${s.skipped} skipped, ${s.failed} failed${s.pending ? `, ${s.pending} left` : ''}`;
 }
 
 /** "45 s", "12 min", "1.5 h". */

@@ -51,7 +51,8 @@ export class BatchRunner {
     return listed;
   }
 
-  async resume(job: JournalSummary, model: ModelEntry): Promise<BatchReport> {
+  /** Runs what a job left (its failed and pending images), from its journal: a job of the list, or a run's own. */
+  async resume(job: Pick<JournalSummary, 'file' | 'remaining'>, model: ModelEntry): Promise<BatchReport> {
     return this.withProgress(`Resuming captioning (${job.remaining} left)`, model, (runtime) => resumeBatch(job.file, runtime));
   }
 
@@ -126,9 +127,10 @@ function logSummary(log: vscode.LogOutputChannel, title: string, model: ModelEnt
   for (const o of s.outcomes) if (o.kind === 'skipped') skippedBy.set(o.reason, (skippedBy.get(o.reason) ?? 0) + 1);
   const skipped = [...skippedBy].map(([reason, n]) => `${n} ${SKIP_LABELS[reason] ?? reason}`).join(', ');
   log.info(
-    `Batch "${title}" with ${model.label} ${s.cancelled ? 'cancelled' : 'finished'} in ${formatDuration(s.elapsedMs)}: ` +
+    `Batch "${title}" with ${model.label} ${s.cancelled ? 'cancelled' : s.stopped ? 'stopped' : 'finished'} in ${formatDuration(s.elapsedMs)}: ` +
       `${s.written} written, ${s.skipped} skipped${skipped ? ` (${skipped})` : ''}, ${s.failed} failed${s.pending ? `, ${s.pending} not started` : ''}`,
   );
+  if (s.stopped) log.error(`Batch "${title}" stopped after ${s.stopped.failures} failed requests in a row (${s.stopped.errorKind}): ${s.stopped.reason}`);
   for (const o of s.outcomes) if (o.kind === 'skipped' && o.reason === 'protected') log.warn(`${o.item.captionPath}: open with unsaved changes, not overwritten`);
 }
 

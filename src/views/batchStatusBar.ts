@@ -86,6 +86,8 @@ function describeOutcome(outcome: BatchOutcome): { icon: string; text: string; d
   if (outcome.kind === 'error') return { icon: '$(error)', text: 'Captioning failed', detail: `Captioning failed: ${outcome.message}`, background: 'statusBarItem.errorBackground' };
   const { summary } = outcome;
   const text = outcomeText(summary);
+  // stopped: nothing more can work until the user fixes the address, the key or the model
+  if (summary.stopped) return { icon: '$(error)', text, detail: `${text}. ${summary.stopped.reason}`, background: 'statusBarItem.errorBackground' };
   if (summary.failed > 0) return { icon: '$(warning)', text, background: 'statusBarItem.warningBackground' };
   return { icon: summary.cancelled ? '$(circle-slash)' : '$(check)', text };
 }

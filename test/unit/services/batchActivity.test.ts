@@ -72,5 +72,7 @@ describe('batch progress wording', () => {
   it('words a finished, a cancelled and a partly failed batch', () => {
     assert.equal(outcomeText(summary({ written: 238, failed: 2 })), 'Captioning finished: 238 written, 0 skipped, 2 failed');
     assert.equal(outcomeText(summary({ cancelled: true, written: 3, skipped: 1, pending: 6 })), 'Captioning cancelled: 3 written, 1 skipped, 0 failed, 6 left');
+    const stopped = { errorKind: 'unreachable', reason: 'VLM: the request to gpu-box:8000 failed: the connection was refused (ECONNREFUSED).', failures: 3 };
+    assert.equal(outcomeText(summary({ stopped, failed: 1, pending: 239 })), 'Captioning stopped: 0 written, 0 skipped, 1 failed, 239 left');
   });
 });
