@@ -2,6 +2,7 @@
  * `npm run bench [-- NAME...]`: runs the named benchmarks (all by default), one result line per
  * figure, then a summary line; exits 1 when any figure misses its target or a benchmark fails.
  */
+import { batchFaultsBench } from './batchFaultsBench';
 import { batchRateLimitBench } from './batchRateLimitBench';
 import { batchThroughputBench } from './batchThroughputBench';
 import { batchVsSequentialBench } from './batchVsSequentialBench';
@@ -20,7 +21,7 @@ import { workerIpcBench } from './workerIpcBench';
 
 const BENCHMARKS: readonly Benchmark[] = [
   indexBench, indexMemoryBench, index1mBench, navigateBench, imagePrepBench, batchThroughputBench, batchVsSequentialBench,
-  batchRateLimitBench, replaceBench, exportWdsBench, exportMemoryBench, workerIpcBench, hostLagBench,
+  batchRateLimitBench, batchFaultsBench, replaceBench, exportWdsBench, exportMemoryBench, workerIpcBench, hostLagBench,
 ];
 
 async function main(names: string[]): Promise<number> {

@@ -64,7 +64,7 @@ export class AdaptiveRate {
     this.sent.push(this.clock());
   }
 
-  /** Call when a request succeeds: the pace recovers with time. */
+  /** Call when the server let a request through its limit (a success, or a failure other than 429): the pace recovers with time. */
   onAccepted(): void {
     const now = this.clock();
     this.accepted.push(now);

@@ -8,7 +8,7 @@ import type { BatchItem, BatchRuntime, ItemOutcome } from './batchTypes';
 import { BatchMode, mergeCaption } from './captionMerge';
 import type { FailFast } from './failFast';
 import { RateLimiter, monotonicClock } from './rateLimiter';
-import { RetryDecision, RetryPolicy, decideRetry, isRateLimited } from './retryPolicy';
+import { RetryDecision, RetryPolicy, decideRetry, isRateLimited, passedRateLimit } from './retryPolicy';
 
 /** Everything one item needs from its batch. */
 export interface ItemContext {
@@ -72,6 +72,8 @@ async function generateWithRetries(item: BatchItem, ctx: ItemContext): Promise<G
       if (ctx.signal.aborted || err instanceof BatchCancelledError) throw new BatchCancelledError();
       // may stop the batch: a retry's wait then ends at once and the item stays pending for Resume
       ctx.failFast.onFailure(err);
+      // a 500 or a reset passed the server's limit: counted as accepted, the limit is not taken for 6% lower under 6% faults
+      if (passedRateLimit(err)) ctx.adaptive.onAccepted();
       const decision = decideRetry(err, attempt, ctx.policy);
       // a 429 that names its wait is paced by that wait; one without is answered by AIMD
       if (isRateLimited(err) && !(decision.retry && decision.fromServer)) ctx.adaptive.onRateLimited();

@@ -46,6 +46,17 @@ export function isRateLimited(err: unknown): boolean {
   return hints.kind === 'rate-limit' || hints.status === 429;
 }
 
+/**
+ * True for failures the server let through its rate limit: it answered with another status than 429,
+ * or took the request and failed it (5xx, lost connection, timeout, a reply that makes no sense).
+ * They count toward the rate the server accepts, as servers count them against their limit.
+ */
+export function passedRateLimit(err: unknown): boolean {
+  if (isRateLimited(err)) return false;
+  const { status, kind } = hintsOf(err);
+  return status !== undefined || kind === 'server' || kind === 'network' || kind === 'timeout' || kind === 'bad-response';
+}
+
 /** Full-jitter backoff: uniform in [0, min(cap, base x 2^(attempt-1))]. */
 export function backoffMs(attempt: number, policy: RetryPolicy, random: () => number = Math.random): number {
   const ceiling = Math.min(policy.capMs, policy.baseMs * 2 ** Math.max(0, attempt - 1));

@@ -170,6 +170,37 @@ describe('runBatch: concurrency, rate limit and retries', () => {
     assert.ok(refused < 40, `${refused} requests refused for 90 images`);
     assert.ok(summary.elapsedMs < 4500, `90 images at 30/s took ${summary.elapsedMs.toFixed(0)} ms: the pace collapsed`);
   });
+
+  it('under 500s holds the rate the server lets through, not the rate of successes (a 500 counts against the limit too)', async function () {
+    this.timeout(20_000);
+    const items = await makeItems(await temp.make(), 80);
+    const accepted: number[] = [];
+    const failedOnce = new Set<string>();
+    const limitPerSecond = 40;
+    const summary = await runBatch({
+      items,
+      boundary: boundaryOf(items),
+      concurrency: 8,
+      rpm: 60_000,
+      retry: fast,
+      generate: async (item, signal) => {
+        await abortableSleep(20, signal);
+        const now = performance.now();
+        if (accepted.filter((t) => t > now - 1000).length >= limitPerSecond) throw new ProviderError('rate-limit', 'HTTP 429: Too Many Requests', { status: 429 });
+        accepted.push(now);
+        // half of what the server takes fails: each image's first accepted request
+        if (!failedOnce.has(item.imagePath)) {
+          failedOnce.add(item.imagePath);
+          throw new ProviderError('server', 'HTTP 500: inference failed', { status: 500 });
+        }
+        return 'a caption';
+      },
+    });
+    assert.equal(summary.failed, 0);
+    assert.equal(summary.written, 80);
+    // 160 requests through a 40/s limit: about 4.5 s; paced by the successes (20/s) it takes about 8.5 s
+    assert.ok(summary.elapsedMs < 6500, `160 accepted requests at 40/s took ${summary.elapsedMs.toFixed(0)} ms: the 500s were taken for a lower limit`);
+  });
 });
 
 describe('runBatch: protected captions, cancellation, progress', () => {

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { DEFAULT_RETRY_POLICY, backoffMs, decideRetry, isRateLimited } from '../../../src/core/captioning/retryPolicy';
+import { DEFAULT_RETRY_POLICY, backoffMs, decideRetry, isRateLimited, passedRateLimit } from '../../../src/core/captioning/retryPolicy';
 import { ProviderError } from '../../../src/providers/types';
 
 describe('retryPolicy: exponential backoff with full jitter', () => {
@@ -34,5 +34,14 @@ describe('retryPolicy: exponential backoff with full jitter', () => {
     assert.equal(isRateLimited({ status: 429 }), true);
     assert.equal(isRateLimited(new ProviderError('server', 'HTTP 500', { status: 500 })), false);
     assert.equal(isRateLimited(undefined), false);
+  });
+
+  it('counts a failure the server let through its limit (any answer but 429, a lost connection, a timeout) toward the rate it accepts', () => {
+    for (const err of [new ProviderError('server', 'HTTP 500', { status: 500 }), new ProviderError('network', 'reset'), new ProviderError('timeout', 'slow'), new ProviderError('bad-request', 'HTTP 400', { status: 400 }), new ProviderError('bad-response', 'not JSON')]) {
+      assert.equal(passedRateLimit(err), true, err.kind);
+    }
+    for (const err of [new ProviderError('rate-limit', 'HTTP 429', { status: 429 }), new ProviderError('unreachable', 'refused'), new ProviderError('cancelled', 'x'), new Error('sharp: unsupported image format')]) {
+      assert.equal(passedRateLimit(err), false, (err as ProviderError).kind ?? err.message);
+    }
   });
 });
