@@ -64,13 +64,14 @@ describe('a batch against a service that cannot work ends within seconds, the re
     assert.deepEqual([summary.written, summary.failed, summary.pending], [0, 0, IMAGES]);
   });
 
-  it('a server refusing the key (401): at most one request per slot, those images failed, the rest pending and never sent', async () => {
+  it('a server refusing the key (401): a handful of requests, those images failed, the rest pending and never sent', async () => {
     server = await startOpenAiFakeServer({ script: () => faults.unauthorized() });
     const { summary, seconds } = await batchAgainst(server.url, await makeItems(await temp.make(), IMAGES), image);
     assert.ok(seconds < 5, `took ${seconds.toFixed(1)} s`);
     assert.equal(summary.stopped?.errorKind, 'auth');
     assert.match(summary.stopped!.reason, /answered HTTP 401/);
-    assert.ok(server.requests.length >= 3 && server.requests.length <= CONCURRENCY, `${server.requests.length} requests reached the server`);
+    // the third 401 stops it; until then a slot freed by an earlier 401 may have sent one more: at most 3 + 3 others
+    assert.ok(server.requests.length >= 3 && server.requests.length <= CONCURRENCY + 2, `${server.requests.length} requests reached the server`);
     assert.ok(summary.failed >= 3 && summary.failed <= server.requests.length, `${summary.failed} failed`);
     assert.equal(summary.pending, IMAGES - summary.failed);
   });
