@@ -2,12 +2,11 @@ import { strict as assert } from 'node:assert';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { crc32, deflateSync } from 'node:zlib';
 import sharp, { type Sharp } from 'sharp';
-import { MAX_IMAGE_PIXELS } from '../../src/core/images/imageLimits';
-import { pixelLimitReason } from '../../src/core/images/pixelLimit';
+import { MAX_IMAGE_PIXELS, pixelLimitReason } from '../../src/core/images/imageLimits';
 import { ImageBudgetError, ImageReadError, prepareImage } from '../../src/core/images/prepareImage';
 import { PreparedImage, toBase64 } from '../../src/core/images/preparedImage';
+import { jpegClaiming, pngClaiming } from '../fixtures/images/bombImages';
 import { TempDirs } from './helpers/tempTree';
 
 type Rgba = [number, number, number, number];
@@ -31,34 +30,6 @@ function assertClose(actual: Rgba, expected: [number, number, number], tolerance
   for (let c = 0; c < 3; c++) {
     assert.ok(Math.abs(actual[c] - expected[c]) <= tolerance, `pixel ${actual.join(',')} is not close to ${expected.join(',')}`);
   }
-}
-
-/** A PNG whose header claims `width` x `height` RGB pixels, followed by one compressed row and no more: a decompression bomb's shape. */
-function pngClaiming(width: number, height: number): Buffer {
-  const chunk = (type: string, data: Buffer): Buffer => {
-    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-    const framed = Buffer.alloc(body.length + 8);
-    framed.writeUInt32BE(data.length, 0);
-    body.copy(framed, 4);
-    framed.writeUInt32BE(crc32(body), body.length + 4);
-    return framed;
-  };
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(width, 0);
-  header.writeUInt32BE(height, 4);
-  header.set([8, 2, 0, 0, 0], 8); // 8-bit RGB, no interlace
-  const firstRow = deflateSync(Buffer.alloc(1 + width * 3));
-  return Buffer.concat([Buffer.from('\x89PNG\r\n\x1a\n', 'latin1'), chunk('IHDR', header), chunk('IDAT', firstRow), chunk('IEND', Buffer.alloc(0))]);
-}
-
-/** A real 16x16 JPEG whose frame header (SOF0) is rewritten to claim `width` x `height`. */
-async function jpegClaiming(width: number, height: number): Promise<Buffer> {
-  const jpeg = await solid(16, 16, 128, 128, 128).jpeg().toBuffer();
-  const sof = jpeg.indexOf(Buffer.from([0xff, 0xc0]));
-  assert.ok(sof > 0, 'baseline JPEG frame header');
-  jpeg.writeUInt16BE(height, sof + 5);
-  jpeg.writeUInt16BE(width, sof + 7);
-  return jpeg;
 }
 
 describe('pixelLimitReason', () => {
@@ -189,6 +160,18 @@ describe('prepareImage', () => {
     const jpeg = await noise(400, 300).jpeg().toBuffer();
     await assert.rejects(prepareImage(jpeg.subarray(0, jpeg.length >> 1), { maxSide: 512, name: 'cut.jpg' }), /^ImageReadError: cut\.jpg is not a readable image/);
     await assert.rejects(prepareImage(Buffer.from('not an image'), { maxSide: 512, name: 'notes.png' }), /^ImageReadError: notes\.png is not a readable image/);
+  });
+
+  it('says what it found for bytes that are no image: text in a file, an HTML page in a buffer', async () => {
+    const file = path.join(await temp.make(), 'notes.jpg');
+    fs.writeFileSync(file, 'a cat on a sofa\n');
+    await assert.rejects(prepareImage(file, { maxSide: 512 }), (err: Error) => {
+      assert.ok(err instanceof ImageReadError);
+      assert.equal(err.message, `${file} is not a readable image: the file starts with text ("a cat on a sofa")`);
+      return true;
+    });
+    const page = Buffer.from('<!DOCTYPE html><html><head><title>403 Forbidden</title></head></html>');
+    await assert.rejects(prepareImage(page, { maxSide: 512, maxBase64Chars: 180_000, name: 'photo.png' }), /^ImageReadError: photo\.png is not a readable image: it is an HTML page/);
   });
 
   it('refuses decompression bombs by their header, a file and a buffer, before decoding a pixel', async function () {

@@ -1,6 +1,8 @@
 import { promises as fs } from 'node:fs';
 import sharp, { type Metadata, type Sharp } from 'sharp';
-import { sharpWithinPixelLimit } from './pixelLimit';
+import { openRegularFile } from '../files/regularFile';
+import { notAnImageReason, SNIFF_BYTES } from './notAnImage';
+import { PixelLimitError, sharpWithinPixelLimit } from './pixelLimit';
 import { PreparedImage } from './preparedImage';
 
 // sharp.concurrency stays at its default (1 libvips thread per image on glibc): batches parallelise across
@@ -119,7 +121,24 @@ async function open(source: string | Buffer, file: string): Promise<Opened> {
     const { image, metadata } = await sharpWithinPixelLimit(source, { autoOrient: true, failOn: 'error', sequentialRead: true, pages: 1 });
     return { image, meta: metadata, file };
   } catch (err) {
-    throw new ImageReadError(file, firstLine((err as Error).message), { cause: err });
+    const notAnImage = err instanceof PixelLimitError ? undefined : await sniff(source);
+    throw new ImageReadError(file, notAnImage ?? firstLine((err as Error).message), { cause: err });
+  }
+}
+
+/** What the source is when it is not an image at all (libvips only says "unsupported image format"). */
+async function sniff(source: string | Buffer): Promise<string | undefined> {
+  if (typeof source !== 'string') return notAnImageReason(source.subarray(0, SNIFF_BYTES));
+  const opened = await openRegularFile(source).catch(() => undefined); // unreadable now: libvips' own message stands
+  if (!opened) return undefined;
+  try {
+    const head = Buffer.alloc(Math.min(opened.size, SNIFF_BYTES));
+    const { bytesRead } = await opened.handle.read(head, 0, head.length, 0);
+    return notAnImageReason(head.subarray(0, bytesRead));
+  } catch {
+    return undefined; // as above: the decoder's message is the one to give
+  } finally {
+    await opened.handle.close();
   }
 }
 

@@ -1,0 +1,95 @@
+// Images as a user meets them in a real VS Code: a decompression bomb and bytes that are no image.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import sharp from 'sharp';
+import * as vscode from 'vscode';
+import type { FrameLocator } from 'playwright-core';
+import type { ImageCaptionerApi } from '../../src/extension';
+import type { ImageEntry } from '../../src/core/dataset/types';
+import { pngClaiming } from '../fixtures/images/bombImages';
+import { activateExtension, closeAllEditors, openCaptionEditor, waitFor } from './extensionApi';
+import { getWorkbenchPage, hasBrowser, screenshot, webviewFrame } from './browser';
+
+const FOLDER = 'image-checks';
+
+/** What the tests read of the webview's <img> (the node type-check has no DOM types). */
+interface ImageNode {
+  readonly hidden: boolean;
+  getAttribute(name: string): string | null;
+}
+
+/** The tooltip as a reader sees it (MarkdownString.appendText escapes spaces and punctuation). */
+function tooltipOf(item: vscode.TreeItem): string {
+  const text = item.tooltip instanceof vscode.MarkdownString ? item.tooltip.value : String(item.tooltip ?? '');
+  return text.replace(/&nbsp;/g, ' ').replace(/\\([\\`*_{}[\]()#+\-.!<>])/g, '$1');
+}
+
+async function editorFrame(image: ImageEntry): Promise<FrameLocator> {
+  return webviewFrame(await getWorkbenchPage(), { title: image.name, selector: '#caption' });
+}
+
+describe('images in the dataset view and the caption editor', function () {
+  this.timeout(60_000);
+  let api: ImageCaptionerApi;
+  let folder: string;
+
+  const image = (name: string): ImageEntry => {
+    const found = api.dataset.index!.folder(FOLDER)?.images.find((img) => img.name === name);
+    assert.ok(found, `${name} is in the index`);
+    return found;
+  };
+
+  before(async function () {
+    if (!hasBrowser()) this.skip();
+    api = await activateExtension();
+    folder = path.join(vscode.workspace.workspaceFolders![0].uri.fsPath, FOLDER);
+    fs.mkdirSync(folder);
+    fs.writeFileSync(path.join(folder, 'bomb.png'), pngClaiming(60_000, 60_000));
+    fs.writeFileSync(path.join(folder, 'notes.jpg'), 'a cat on a sofa, written by hand\n');
+    // An 8x8 sprite: a checkerboard of 2x2 blocks, red and blue.
+    const sprite = Buffer.alloc(8 * 8 * 3);
+    for (let i = 0; i < 64; i++) sprite.set(((i % 8) >> 1) % 2 === ((i >> 3) >> 1) % 2 ? [220, 30, 30] : [30, 30, 220], i * 3);
+    await sharp(sprite, { raw: { width: 8, height: 8, channels: 3 } }).png().toFile(path.join(folder, 'sprite.png'));
+    await api.dataset.refresh();
+    await waitFor(() => api.dataset.index?.folder(FOLDER)?.images.length === 3, `the ${FOLDER} folder indexed`);
+    await activateExtension(); // the refresh made new entries: their captions are read again
+  });
+
+  afterEach(closeAllEditors);
+
+  after(async () => {
+    await closeAllEditors();
+    if (folder) fs.rmSync(folder, { recursive: true, force: true });
+    if (api) {
+      await api.dataset.refresh();
+      await waitFor(() => !api.dataset.index?.folder(FOLDER), `the ${FOLDER} folder gone from the index`);
+      await activateExtension();
+    }
+  });
+
+  it('flags a decompression bomb and a text file named .jpg unreadable in the tree, saying why', async () => {
+    await api.tree.getChildren(api.dataset.index!.folder(FOLDER)!); // the tree checks the headers of what it shows
+    await waitFor(() => api.dataset.health?.problem(image('bomb.png')), 'the bomb checked');
+    const bomb = api.tree.getTreeItem(image('bomb.png'));
+    assert.equal((bomb.iconPath as vscode.ThemeIcon).id, 'error');
+    assert.match(tooltipOf(bomb), /its header claims 60000x60000 pixels \(3,600 megapixels\), more than the 268 megapixels allowed in one decode; it is refused unread, as a possible decompression bomb/);
+    const notes = api.tree.getTreeItem(image('notes.jpg'));
+    assert.equal((notes.iconPath as vscode.ThemeIcon).id, 'error');
+    assert.match(tooltipOf(notes), /Not an image: the file starts with text \("a cat on a sofa, written by hand"\)/);
+    assert.doesNotMatch(tooltipOf(notes), /unsupported file type/);
+    assert.equal((api.tree.getTreeItem(image('sprite.png')).iconPath as vscode.ThemeIcon).id, 'circle-large-outline', 'the sprite is a readable image');
+  });
+
+  it('shows why a decompression bomb cannot be shown in the caption editor, and never hands it to the browser', async () => {
+    await openCaptionEditor(api, image('bomb.png'));
+    const frame = await editorFrame(image('bomb.png'));
+    const message = frame.locator('.image-error');
+    await message.waitFor({ state: 'visible' });
+    assert.match((await message.textContent()) ?? '', /claims 60000x60000 pixels \(3,600 megapixels\).*decompression bomb/);
+    const img = await frame.locator('img.image').evaluate((el) => ({ hidden: (el as unknown as ImageNode).hidden, src: (el as unknown as ImageNode).getAttribute('src') }));
+    assert.deepEqual(img, { hidden: true, src: null }, 'no broken image, no decode in the webview');
+    assert.match((await frame.locator('.status').textContent()) ?? '', /60000×60000 px/);
+    await screenshot('caption-editor-bomb');
+  });
+});
