@@ -1,4 +1,5 @@
-// Images as a user meets them in a real VS Code: a decompression bomb and bytes that are no image.
+// Images as a user meets them in a real VS Code: a decompression bomb and bytes that are no image,
+// and "Open with Caption Editor" while VS Code's own image preview shows an image.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -8,10 +9,11 @@ import type { FrameLocator } from 'playwright-core';
 import type { ImageCaptionerApi } from '../../src/extension';
 import type { ImageEntry } from '../../src/core/dataset/types';
 import { pngClaiming } from '../fixtures/images/bombImages';
-import { activateExtension, closeAllEditors, openCaptionEditor, waitFor } from './extensionApi';
+import { activateExtension, activeCaptionEditorPath, closeAllEditors, openCaptionEditor, waitFor } from './extensionApi';
 import { getWorkbenchPage, hasBrowser, screenshot, webviewFrame } from './browser';
 
 const FOLDER = 'image-checks';
+const IMAGE_PREVIEW = 'imagePreview.previewEditor';
 
 /** What the tests read of the webview's <img> (the node type-check has no DOM types). */
 interface ImageNode {
@@ -91,5 +93,32 @@ describe('images in the dataset view and the caption editor', function () {
     assert.deepEqual(img, { hidden: true, src: null }, 'no broken image, no decode in the webview');
     assert.match((await frame.locator('.status').textContent()) ?? '', /60000×60000 px/);
     await screenshot('caption-editor-bomb');
+  });
+
+  it('"Open with Caption Editor" from the palette opens the image shown in VS Code\'s image preview', async () => {
+    await activateExtension(); // the watcher's late events about the new folder re-list the root: read the captions again
+    const index = api.dataset.index!;
+    const firstUncaptioned = index.nextUncaptioned(undefined);
+    const captioned = index.images().filter((img) => img.captionState === 'text' && !img.collision && img !== firstUncaptioned);
+    assert.ok(captioned.length >= 2, `the sample has captioned images: ${index.images().map((img) => `${img.name}:${img.captionState}`).join(', ')}`);
+    const [earlier, previewed] = captioned;
+    // A caption editor opened before stays the "last active" one: the preview in front must still win.
+    await openCaptionEditor(api, earlier);
+    const uri = vscode.Uri.file(index.imagePath(previewed));
+    await vscode.commands.executeCommand('vscode.openWith', uri, IMAGE_PREVIEW);
+    await waitFor(() => {
+      const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+      return input instanceof vscode.TabInputCustom && input.viewType === IMAGE_PREVIEW && input.uri.fsPath === uri.fsPath;
+    }, 'the image preview in front');
+    await vscode.commands.executeCommand('imageCaptioner.openWithCaptionEditor');
+    await waitFor(() => activeCaptionEditorPath() === uri.fsPath, `the caption editor on ${previewed.name}`).catch((err) => {
+      throw new Error(`${err.message}; active: ${activeCaptionEditorPath() ?? vscode.window.tabGroups.activeTabGroup.activeTab?.label}`);
+    });
+    await closeAllEditors();
+    // With nothing else open, the preview's image all the same (it was the first uncaptioned image).
+    await vscode.commands.executeCommand('vscode.openWith', uri, IMAGE_PREVIEW);
+    await waitFor(() => (vscode.window.tabGroups.activeTabGroup.activeTab?.input as { viewType?: string } | undefined)?.viewType === IMAGE_PREVIEW, 'the image preview in front');
+    await vscode.commands.executeCommand('imageCaptioner.openCaptionEditor');
+    await waitFor(() => activeCaptionEditorPath() === uri.fsPath, `the caption editor on ${previewed.name} again`);
   });
 });
