@@ -1,5 +1,5 @@
 // Images as a user meets them in a real VS Code: a decompression bomb and bytes that are no image,
-// and "Open with Caption Editor" while VS Code's own image preview shows an image.
+// "Open with Caption Editor" while VS Code's own image preview shows an image, and Fit on an icon.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -18,7 +18,12 @@ const IMAGE_PREVIEW = 'imagePreview.previewEditor';
 /** What the tests read of the webview's <img> (the node type-check has no DOM types). */
 interface ImageNode {
   readonly hidden: boolean;
+  readonly complete: boolean;
+  readonly naturalWidth: number;
   getAttribute(name: string): string | null;
+  getBoundingClientRect(): { width: number; height: number };
+  readonly parentElement: { clientWidth: number; clientHeight: number };
+  readonly ownerDocument: { defaultView: { getComputedStyle(node: unknown): { imageRendering: string } } };
 }
 
 /** The tooltip as a reader sees it (MarkdownString.appendText escapes spaces and punctuation). */
@@ -120,5 +125,32 @@ describe('images in the dataset view and the caption editor', function () {
     await waitFor(() => (vscode.window.tabGroups.activeTabGroup.activeTab?.input as { viewType?: string } | undefined)?.viewType === IMAGE_PREVIEW, 'the image preview in front');
     await vscode.commands.executeCommand('imageCaptioner.openCaptionEditor');
     await waitFor(() => activeCaptionEditorPath() === uri.fsPath, `the caption editor on ${previewed.name} again`);
+  });
+
+  it('Fit scales an 8x8 sprite up to fill the image pane, with crisp pixels, and zooming in goes on from there', async () => {
+    await openCaptionEditor(api, image('sprite.png'));
+    const frame = await editorFrame(image('sprite.png'));
+    const img = frame.locator('img.image');
+    await waitFor(() => img.evaluate((el) => (el as unknown as ImageNode).complete && (el as unknown as ImageNode).naturalWidth === 8), 'the sprite decoded');
+    await frame.locator('#fit').click();
+    const measure = (): Promise<{ width: number; height: number; paneWidth: number; paneHeight: number; rendering: string }> =>
+      img.evaluate((el) => {
+        const node = el as unknown as ImageNode;
+        const box = node.getBoundingClientRect();
+        const pane = node.parentElement;
+        return { width: box.width, height: box.height, paneWidth: pane.clientWidth, paneHeight: pane.clientHeight, rendering: node.ownerDocument.defaultView.getComputedStyle(node).imageRendering };
+      });
+    const fitted = await waitFor(async () => {
+      const m = await measure();
+      return m.width > 8 ? m : undefined;
+    }, 'the sprite scaled up');
+    const side = Math.min(fitted.paneWidth, fitted.paneHeight);
+    assert.ok(side > 100, `a pane to fill (${fitted.paneWidth}x${fitted.paneHeight})`);
+    assert.ok(Math.abs(fitted.width - side) <= 1 && Math.abs(fitted.height - side) <= 1, `${fitted.width}x${fitted.height} fills ${fitted.paneWidth}x${fitted.paneHeight}`);
+    assert.equal(fitted.rendering, 'pixelated');
+    await screenshot('caption-editor-sprite-fit');
+    // Fit put the sprite beyond the usual zoom range (32x): zooming in from there still enlarges it.
+    await frame.locator('#zoom-in').click();
+    await waitFor(async () => (await measure()).width > fitted.width, 'the sprite larger after zooming in');
   });
 });
