@@ -26,6 +26,18 @@ function noise(width: number, height: number, channels: 3 | 4 = 3): Sharp {
   return sharp(randomBytes(width * height * channels), { raw: { width, height, channels } });
 }
 
+/** A 1600x1200 photo-like JPEG: sky and field gradients under gaussian sensor noise of `sigma`. */
+async function photoLike(sigma: number): Promise<Buffer> {
+  const scene = `<svg xmlns="http://www.w3.org/2000/svg" width="1600" height="1200"><defs>
+    <linearGradient id="sky" x1="0" y1="0" x2="0" y2="1"><stop offset="0" stop-color="#2a6fd6"/><stop offset="1" stop-color="#f2d49b"/></linearGradient>
+    <radialGradient id="sun"><stop offset="0" stop-color="#fff6c0"/><stop offset="1" stop-color="#ff9a3c" stop-opacity="0"/></radialGradient>
+    <linearGradient id="field" x1="0" y1="0" x2="1" y2="1"><stop offset="0" stop-color="#4f7f2e"/><stop offset="1" stop-color="#1f3d12"/></linearGradient></defs>
+    <rect width="1600" height="1200" fill="url(#sky)"/><circle cx="1200" cy="300" r="260" fill="url(#sun)"/>
+    <path d="M0 820 Q400 700 800 800 T1600 760 V1200 H0 Z" fill="url(#field)"/></svg>`;
+  const grain = await sharp({ create: { width: 1600, height: 1200, channels: 3, background: '#000', noise: { type: 'gaussian', mean: 128, sigma } } }).png().toBuffer();
+  return sharp(Buffer.from(scene)).composite([{ input: grain, blend: 'overlay' }]).jpeg({ quality: 92 }).toBuffer();
+}
+
 function assertClose(actual: Rgba, expected: [number, number, number], tolerance = 40): void {
   for (let c = 0; c < 3; c++) {
     assert.ok(Math.abs(actual[c] - expected[c]) <= tolerance, `pixel ${actual.join(',')} is not close to ${expected.join(',')}`);
@@ -111,15 +123,44 @@ describe('prepareImage', () => {
     assert.deepEqual([meta.width, meta.height], [image.width, image.height]);
   });
 
-  it('lowers quality before shrinking when a lower quality fits at full size', async () => {
-    const jpeg = await noise(1024, 768).jpeg({ quality: 95 }).toBuffer();
-    const at90 = await prepareImage(jpeg, { maxSide: 1024, quality: 90 });
-    const at50 = await prepareImage(jpeg, { maxSide: 1024, quality: 50 });
-    const budget = toBase64(at50).length + 100;
-    assert.ok(toBase64(at90).length > budget, 'the fixture must not fit at quality 90');
-    const image = await prepareImage(jpeg, { maxSide: 1024, maxBase64Chars: budget });
-    assert.deepEqual([image.width, image.height], [1024, 768]);
-    assert.ok(toBase64(image).length <= budget);
+  describe('under the NIM inline limit, quality before resolution', function () {
+    this.timeout(20_000);
+    const NIM = { maxSide: 1024, maxBase64Chars: 180_000 };
+    /** base64 length of the photo prepared for NIM's size at each quality, with no budget (the same bytes a budget gives). */
+    const sizesAt = async (photo: Buffer, qualities: number[]): Promise<Map<number, number>> =>
+      new Map(await Promise.all(qualities.map(async (quality) => [quality, toBase64(await prepareImage(photo, { maxSide: NIM.maxSide, quality })).length] as const)));
+
+    it('keeps a 1600x1200 photo at the full 1024 px with the highest quality of 90/85/80 that fits', async () => {
+      const photo = await photoLike(16);
+      const sizes = await sizesAt(photo, [90, 85, 80]);
+      assert.ok(sizes.get(90)! > NIM.maxBase64Chars && sizes.get(80)! <= NIM.maxBase64Chars, `the fixture fits at 80 but not at 90: ${[...sizes]}`);
+      const expected = [90, 85, 80].find((q) => sizes.get(q)! <= NIM.maxBase64Chars)!;
+      const image = await prepareImage(photo, NIM);
+      assert.deepEqual([image.width, image.height, image.quality], [1024, 768, expected]);
+      assert.deepEqual(image.data, (await prepareImage(photo, { maxSide: NIM.maxSide, quality: expected })).data);
+    });
+
+    it('lowers the resolution, not the quality below 80, when quality 80 does not fit at 1024 px', async () => {
+      const photo = await photoLike(40);
+      const sizes = await sizesAt(photo, [80, 50]);
+      assert.ok(sizes.get(80)! > NIM.maxBase64Chars && sizes.get(50)! <= NIM.maxBase64Chars, `the fixture fits at 50 but not at 80: ${[...sizes]}`);
+      const image = await prepareImage(photo, NIM);
+      assert.ok(image.width < 1024 && image.width >= 512, `${image.width}x${image.height}`);
+      assert.equal(Math.round((image.width / image.height) * 100), 133);
+      assert.ok(image.quality! >= 80, `quality ${image.quality}`);
+      assert.ok(toBase64(image).length <= NIM.maxBase64Chars, 'within the limit, its margin kept');
+      const meta = await sharp(image.data).metadata();
+      assert.deepEqual([meta.width, meta.height], [image.width, image.height]);
+    });
+
+    it('goes below quality 80 only at the smallest size allowed, before giving up', async () => {
+      const photo = await photoLike(40);
+      const sizes = await sizesAt(photo, [80, 70, 50]);
+      const budget = sizes.get(70)! + 100;
+      assert.ok(sizes.get(80)! > budget && sizes.get(50)! <= budget);
+      const image = await prepareImage(photo, { maxSide: 1024, maxBase64Chars: budget, minSide: 1024 });
+      assert.deepEqual([image.width, image.height, image.quality], [1024, 768, 70]);
+    });
   });
 
   it('shrinks a transparent PNG to fit, staying PNG', async () => {
