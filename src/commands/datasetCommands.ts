@@ -1,11 +1,9 @@
 import * as vscode from 'vscode';
-import * as path from 'node:path';
 import { DatasetService } from '../services/datasetService';
 import { DatasetTreeNode, DatasetTreeProvider, isImage } from '../views/datasetTreeProvider';
 import { CaptionEditorProvider } from '../webviews/captionEditorProvider';
 import { CAPTION_EDITOR_VIEW_TYPE } from '../webviews/captionEditorViewType';
-import { readIndexOptions } from '../settings';
-import { isImageName } from '../core/dataset/imageFiles';
+import { activeImageUri } from './activeImage';
 import { fileExists } from './fileExists';
 import { parseQuery } from '../core/dataset/query';
 import { showError, showInformation } from '../services/notifications';
@@ -47,7 +45,7 @@ export function registerDatasetCommands(
     }),
     vscode.commands.registerCommand('imageCaptioner.revealInDatasetView', async (arg?: vscode.Uri) => {
       await dataset.whenReady();
-      const uri = arg ?? editors.activeDocument?.uri ?? vscode.window.activeTextEditor?.document.uri;
+      const uri = arg ?? activeImageUri(editors);
       const image = uri && dataset.index?.findImage(uri.fsPath);
       if (!image) {
         void showInformation('This file is not an image of the open dataset.');
@@ -108,8 +106,8 @@ async function pickFolder(): Promise<vscode.Uri | undefined> {
 async function imageUriFrom(arg: vscode.Uri | DatasetTreeNode | undefined, dataset: DatasetService, editors: CaptionEditorProvider, ask = true): Promise<vscode.Uri | undefined> {
   if (arg instanceof vscode.Uri) return arg;
   if (arg && isImage(arg) && dataset.index) return vscode.Uri.file(dataset.index.imagePath(arg));
-  const active = editors.activeDocument?.uri ?? vscode.window.activeTextEditor?.document.uri;
-  if (active && isImageName(path.basename(active.fsPath), readIndexOptions().imageExtensions)) return active;
+  const active = activeImageUri(editors);
+  if (active) return active;
   if (!ask) return undefined;
   await dataset.whenReady();
   const index = dataset.index;

@@ -124,7 +124,7 @@ export class CaptioningService {
         signal: request.signal,
         onText: request.onText,
       });
-      this.log.info(`${model.label} → ${path.basename(imagePath)} in ${result.elapsedMs} ms (${result.image.width}x${result.image.height} ${result.image.mime}, ${result.image.data.length} bytes)`);
+      this.log.info(`${model.label} → ${path.basename(imagePath)} in ${result.elapsedMs} ms (${result.image.width}x${result.image.height} ${result.image.mime}${result.image.quality !== undefined ? ` q${result.image.quality}` : ''}, ${result.image.data.length} bytes)`);
       return result;
     } catch (err) {
       if (!(err instanceof ProviderError && err.kind === 'cancelled')) this.log.warn(`${model.label} ✗ ${path.basename(imagePath)}: ${(err as Error).message}`);

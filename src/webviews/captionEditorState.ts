@@ -13,7 +13,8 @@ export async function describeImage(uri: vscode.Uri, boundary: DatasetBoundary, 
   const probe = await previews.probe(uri.fsPath, boundary);
   const src = probe.previewPath ? webview.asWebviewUri(vscode.Uri.file(probe.previewPath)) : webview.asWebviewUri(uri);
   return {
-    src: `${src.toString()}?v=${probe.mtimeMs}`,
+    // An image whose header is refused is never handed to the browser's decoder (a bomb would be decoded there).
+    src: probe.error ? undefined : `${src.toString()}?v=${probe.mtimeMs}`,
     fileName,
     relativePath,
     fileSize: probe.fileSize,

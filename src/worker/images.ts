@@ -1,8 +1,9 @@
 import { basename } from 'node:path';
 import { RawImage } from '@huggingface/transformers';
-import sharp from 'sharp';
 import { readRegularFile } from '../core/files/regularFile';
-import { MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS } from '../core/images/imageLimits';
+import { MAX_IMAGE_BYTES } from '../core/images/imageLimits';
+import { notAnImageReason } from '../core/images/notAnImage';
+import { PixelLimitError, sharpWithinPixelLimit } from '../core/images/pixelLimit';
 import type { ImageInput } from './protocol';
 
 /**
@@ -18,15 +19,19 @@ const PATH_IMAGE_SHORT_SIDE = 512;
  */
 export async function loadImage(input: ImageInput): Promise<RawImage> {
   const name = 'path' in input ? basename(input.path) : input.name ?? 'image';
+  let bytes: Buffer | undefined;
   try {
-    const bytes = 'path' in input ? await readRegularFile(input.path, MAX_IMAGE_BYTES) : Buffer.from(input.base64, 'base64');
+    bytes = 'path' in input ? await readRegularFile(input.path, MAX_IMAGE_BYTES) : Buffer.from(input.base64, 'base64');
     if (!bytes) throw new Error('the file does not exist');
-    let pipeline = sharp(bytes, { limitInputPixels: MAX_IMAGE_PIXELS, failOn: 'error', pages: 1 }).rotate();
+    const { image } = await sharpWithinPixelLimit(bytes, { failOn: 'error', pages: 1 });
+    let pipeline = image.rotate();
     if ('path' in input) pipeline = pipeline.resize(PATH_IMAGE_SHORT_SIDE, PATH_IMAGE_SHORT_SIDE, { fit: 'outside', withoutEnlargement: true });
     const { data, info } = await pipeline.removeAlpha().toColourspace('srgb').raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
     return new RawImage(new Uint8ClampedArray(data.buffer, data.byteOffset, data.length), info.width, info.height, 3);
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
+    // Bytes that are no image at all are named ("it is an HTML page"); libvips would only say "unsupported image format".
+    const notAnImage = bytes && !(error instanceof PixelLimitError) ? notAnImageReason(bytes) : undefined;
+    const reason = notAnImage ?? (error instanceof Error ? error.message : String(error));
     throw new Error(`${name} could not be read as an image: ${reason}`);
   }
 }

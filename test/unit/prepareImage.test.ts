@@ -2,12 +2,11 @@ import { strict as assert } from 'node:assert';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { crc32, deflateSync } from 'node:zlib';
 import sharp, { type Sharp } from 'sharp';
-import { MAX_IMAGE_PIXELS } from '../../src/core/images/imageLimits';
-import { pixelLimitReason } from '../../src/core/images/pixelLimit';
+import { MAX_IMAGE_PIXELS, pixelLimitReason } from '../../src/core/images/imageLimits';
 import { ImageBudgetError, ImageReadError, prepareImage } from '../../src/core/images/prepareImage';
 import { PreparedImage, toBase64 } from '../../src/core/images/preparedImage';
+import { jpegClaiming, pngClaiming } from '../fixtures/images/bombImages';
 import { TempDirs } from './helpers/tempTree';
 
 type Rgba = [number, number, number, number];
@@ -27,38 +26,22 @@ function noise(width: number, height: number, channels: 3 | 4 = 3): Sharp {
   return sharp(randomBytes(width * height * channels), { raw: { width, height, channels } });
 }
 
+/** A 1600x1200 photo-like JPEG: sky and field gradients under gaussian sensor noise of `sigma`. */
+async function photoLike(sigma: number): Promise<Buffer> {
+  const scene = `<svg xmlns="http://www.w3.org/2000/svg" width="1600" height="1200"><defs>
+    <linearGradient id="sky" x1="0" y1="0" x2="0" y2="1"><stop offset="0" stop-color="#2a6fd6"/><stop offset="1" stop-color="#f2d49b"/></linearGradient>
+    <radialGradient id="sun"><stop offset="0" stop-color="#fff6c0"/><stop offset="1" stop-color="#ff9a3c" stop-opacity="0"/></radialGradient>
+    <linearGradient id="field" x1="0" y1="0" x2="1" y2="1"><stop offset="0" stop-color="#4f7f2e"/><stop offset="1" stop-color="#1f3d12"/></linearGradient></defs>
+    <rect width="1600" height="1200" fill="url(#sky)"/><circle cx="1200" cy="300" r="260" fill="url(#sun)"/>
+    <path d="M0 820 Q400 700 800 800 T1600 760 V1200 H0 Z" fill="url(#field)"/></svg>`;
+  const grain = await sharp({ create: { width: 1600, height: 1200, channels: 3, background: '#000', noise: { type: 'gaussian', mean: 128, sigma } } }).png().toBuffer();
+  return sharp(Buffer.from(scene)).composite([{ input: grain, blend: 'overlay' }]).jpeg({ quality: 92 }).toBuffer();
+}
+
 function assertClose(actual: Rgba, expected: [number, number, number], tolerance = 40): void {
   for (let c = 0; c < 3; c++) {
     assert.ok(Math.abs(actual[c] - expected[c]) <= tolerance, `pixel ${actual.join(',')} is not close to ${expected.join(',')}`);
   }
-}
-
-/** A PNG whose header claims `width` x `height` RGB pixels, followed by one compressed row and no more: a decompression bomb's shape. */
-function pngClaiming(width: number, height: number): Buffer {
-  const chunk = (type: string, data: Buffer): Buffer => {
-    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-    const framed = Buffer.alloc(body.length + 8);
-    framed.writeUInt32BE(data.length, 0);
-    body.copy(framed, 4);
-    framed.writeUInt32BE(crc32(body), body.length + 4);
-    return framed;
-  };
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(width, 0);
-  header.writeUInt32BE(height, 4);
-  header.set([8, 2, 0, 0, 0], 8); // 8-bit RGB, no interlace
-  const firstRow = deflateSync(Buffer.alloc(1 + width * 3));
-  return Buffer.concat([Buffer.from('\x89PNG\r\n\x1a\n', 'latin1'), chunk('IHDR', header), chunk('IDAT', firstRow), chunk('IEND', Buffer.alloc(0))]);
-}
-
-/** A real 16x16 JPEG whose frame header (SOF0) is rewritten to claim `width` x `height`. */
-async function jpegClaiming(width: number, height: number): Promise<Buffer> {
-  const jpeg = await solid(16, 16, 128, 128, 128).jpeg().toBuffer();
-  const sof = jpeg.indexOf(Buffer.from([0xff, 0xc0]));
-  assert.ok(sof > 0, 'baseline JPEG frame header');
-  jpeg.writeUInt16BE(height, sof + 5);
-  jpeg.writeUInt16BE(width, sof + 7);
-  return jpeg;
 }
 
 describe('pixelLimitReason', () => {
@@ -140,15 +123,44 @@ describe('prepareImage', () => {
     assert.deepEqual([meta.width, meta.height], [image.width, image.height]);
   });
 
-  it('lowers quality before shrinking when a lower quality fits at full size', async () => {
-    const jpeg = await noise(1024, 768).jpeg({ quality: 95 }).toBuffer();
-    const at90 = await prepareImage(jpeg, { maxSide: 1024, quality: 90 });
-    const at50 = await prepareImage(jpeg, { maxSide: 1024, quality: 50 });
-    const budget = toBase64(at50).length + 100;
-    assert.ok(toBase64(at90).length > budget, 'the fixture must not fit at quality 90');
-    const image = await prepareImage(jpeg, { maxSide: 1024, maxBase64Chars: budget });
-    assert.deepEqual([image.width, image.height], [1024, 768]);
-    assert.ok(toBase64(image).length <= budget);
+  describe('under the NIM inline limit, quality before resolution', function () {
+    this.timeout(20_000);
+    const NIM = { maxSide: 1024, maxBase64Chars: 180_000 };
+    /** base64 length of the photo prepared for NIM's size at each quality, with no budget (the same bytes a budget gives). */
+    const sizesAt = async (photo: Buffer, qualities: number[]): Promise<Map<number, number>> =>
+      new Map(await Promise.all(qualities.map(async (quality) => [quality, toBase64(await prepareImage(photo, { maxSide: NIM.maxSide, quality })).length] as const)));
+
+    it('keeps a 1600x1200 photo at the full 1024 px with the highest quality of 90/85/80 that fits', async () => {
+      const photo = await photoLike(16);
+      const sizes = await sizesAt(photo, [90, 85, 80]);
+      assert.ok(sizes.get(90)! > NIM.maxBase64Chars && sizes.get(80)! <= NIM.maxBase64Chars, `the fixture fits at 80 but not at 90: ${[...sizes]}`);
+      const expected = [90, 85, 80].find((q) => sizes.get(q)! <= NIM.maxBase64Chars)!;
+      const image = await prepareImage(photo, NIM);
+      assert.deepEqual([image.width, image.height, image.quality], [1024, 768, expected]);
+      assert.deepEqual(image.data, (await prepareImage(photo, { maxSide: NIM.maxSide, quality: expected })).data);
+    });
+
+    it('lowers the resolution, not the quality below 80, when quality 80 does not fit at 1024 px', async () => {
+      const photo = await photoLike(40);
+      const sizes = await sizesAt(photo, [80, 50]);
+      assert.ok(sizes.get(80)! > NIM.maxBase64Chars && sizes.get(50)! <= NIM.maxBase64Chars, `the fixture fits at 50 but not at 80: ${[...sizes]}`);
+      const image = await prepareImage(photo, NIM);
+      assert.ok(image.width < 1024 && image.width >= 512, `${image.width}x${image.height}`);
+      assert.equal(Math.round((image.width / image.height) * 100), 133);
+      assert.ok(image.quality! >= 80, `quality ${image.quality}`);
+      assert.ok(toBase64(image).length <= NIM.maxBase64Chars, 'within the limit, its margin kept');
+      const meta = await sharp(image.data).metadata();
+      assert.deepEqual([meta.width, meta.height], [image.width, image.height]);
+    });
+
+    it('goes below quality 80 only at the smallest size allowed, before giving up', async () => {
+      const photo = await photoLike(40);
+      const sizes = await sizesAt(photo, [80, 70, 50]);
+      const budget = sizes.get(70)! + 100;
+      assert.ok(sizes.get(80)! > budget && sizes.get(50)! <= budget);
+      const image = await prepareImage(photo, { maxSide: 1024, maxBase64Chars: budget, minSide: 1024 });
+      assert.deepEqual([image.width, image.height, image.quality], [1024, 768, 70]);
+    });
   });
 
   it('shrinks a transparent PNG to fit, staying PNG', async () => {
@@ -189,6 +201,18 @@ describe('prepareImage', () => {
     const jpeg = await noise(400, 300).jpeg().toBuffer();
     await assert.rejects(prepareImage(jpeg.subarray(0, jpeg.length >> 1), { maxSide: 512, name: 'cut.jpg' }), /^ImageReadError: cut\.jpg is not a readable image/);
     await assert.rejects(prepareImage(Buffer.from('not an image'), { maxSide: 512, name: 'notes.png' }), /^ImageReadError: notes\.png is not a readable image/);
+  });
+
+  it('says what it found for bytes that are no image: text in a file, an HTML page in a buffer', async () => {
+    const file = path.join(await temp.make(), 'notes.jpg');
+    fs.writeFileSync(file, 'a cat on a sofa\n');
+    await assert.rejects(prepareImage(file, { maxSide: 512 }), (err: Error) => {
+      assert.ok(err instanceof ImageReadError);
+      assert.equal(err.message, `${file} is not a readable image: the file starts with text ("a cat on a sofa")`);
+      return true;
+    });
+    const page = Buffer.from('<!DOCTYPE html><html><head><title>403 Forbidden</title></head></html>');
+    await assert.rejects(prepareImage(page, { maxSide: 512, maxBase64Chars: 180_000, name: 'photo.png' }), /^ImageReadError: photo\.png is not a readable image: it is an HTML page/);
   });
 
   it('refuses decompression bombs by their header, a file and a buffer, before decoding a pixel', async function () {

@@ -1,15 +1,5 @@
 import sharp, { type Metadata, type Sharp, type SharpOptions } from 'sharp';
-import { MAX_IMAGE_PIXELS } from './imageLimits';
-
-const MEGAPIXEL = 1_000_000;
-
-/** Why an image of this header size is refused before decoding (a likely decompression bomb), or undefined when it is within the limit. */
-export function pixelLimitReason(width: number, height: number): string | undefined {
-  if (width * height <= MAX_IMAGE_PIXELS) return undefined;
-  const megapixels = (n: number): string => `${Math.round(n / MEGAPIXEL).toLocaleString('en-US')} megapixels`;
-  return `its header claims ${width}x${height} pixels (${megapixels(width * height)}), more than the ${megapixels(MAX_IMAGE_PIXELS)} ` +
-    'allowed in one decode; it is refused unread, as a possible decompression bomb';
-}
+import { MAX_IMAGE_PIXELS, pixelLimitReason } from './imageLimits';
 
 /** The image's header claims more pixels than one decode may have. */
 export class PixelLimitError extends Error {

@@ -1,6 +1,8 @@
 import { promises as fs } from 'node:fs';
 import sharp, { type Metadata, type Sharp } from 'sharp';
-import { sharpWithinPixelLimit } from './pixelLimit';
+import { openRegularFile } from '../files/regularFile';
+import { notAnImageReason, SNIFF_BYTES } from './notAnImage';
+import { PixelLimitError, sharpWithinPixelLimit } from './pixelLimit';
 import { PreparedImage } from './preparedImage';
 
 // sharp.concurrency stays at its default (1 libvips thread per image on glibc): batches parallelise across
@@ -52,7 +54,10 @@ export class ImageBudgetError extends Error {
 }
 
 const DEFAULT_QUALITY = 90;
-const QUALITY_STEP = 10;
+const QUALITY_STEP = 5;
+/** Quality is given up before resolution (a captioner needs the detail more), but only down to this. */
+const PREFERRED_MIN_QUALITY = 80;
+/** Lowest quality tried at all: only at the smallest size allowed, before giving up. */
 const MIN_QUALITY = 50;
 const SHRINK = 0.8;
 const MIN_SIDE = 64;
@@ -119,7 +124,24 @@ async function open(source: string | Buffer, file: string): Promise<Opened> {
     const { image, metadata } = await sharpWithinPixelLimit(source, { autoOrient: true, failOn: 'error', sequentialRead: true, pages: 1 });
     return { image, meta: metadata, file };
   } catch (err) {
-    throw new ImageReadError(file, firstLine((err as Error).message), { cause: err });
+    const notAnImage = err instanceof PixelLimitError ? undefined : await sniff(source);
+    throw new ImageReadError(file, notAnImage ?? firstLine((err as Error).message), { cause: err });
+  }
+}
+
+/** What the source is when it is not an image at all (libvips only says "unsupported image format"). */
+async function sniff(source: string | Buffer): Promise<string | undefined> {
+  if (typeof source !== 'string') return notAnImageReason(source.subarray(0, SNIFF_BYTES));
+  const opened = await openRegularFile(source).catch(() => undefined); // unreadable now: libvips' own message stands
+  if (!opened) return undefined;
+  try {
+    const head = Buffer.alloc(Math.min(opened.size, SNIFF_BYTES));
+    const { bytesRead } = await opened.handle.read(head, 0, head.length, 0);
+    return notAnImageReason(head.subarray(0, bytesRead));
+  } catch {
+    return undefined; // as above: the decoder's message is the one to give
+  } finally {
+    await opened.handle.close();
   }
 }
 
@@ -135,8 +157,9 @@ function sourceSize(meta: Metadata): { sourceWidth: number; sourceHeight: number
 /** Decodes, resizes and encodes in one pass: for sources without alpha when no budget can ask for another encoding. */
 async function encodeDirect({ image, meta, file }: Opened, maxSide: number, encoding: Encoding, quality: number): Promise<PreparedImage> {
   try {
-    const { data, info } = await withEncoding(oriented(image, maxSide), encoding, clampQuality(quality)).toBuffer({ resolveWithObject: true });
-    return { data, mime: `image/${encoding}`, width: info.width, height: info.height, ...sourceSize(meta) };
+    const q = clampQuality(quality);
+    const { data, info } = await withEncoding(oriented(image, maxSide), encoding, q).toBuffer({ resolveWithObject: true });
+    return { data, mime: `image/${encoding}`, width: info.width, height: info.height, ...sourceSize(meta), ...(encoding === 'png' ? {} : { quality: q }) };
   } catch (err) {
     throw new ImageReadError(file, firstLine((err as Error).message), { cause: err });
   }
@@ -174,44 +197,67 @@ function clampQuality(quality: number): number {
   return Math.min(100, Math.max(1, Math.round(quality)));
 }
 
-function qualitySteps(start: number): number[] {
-  const first = clampQuality(start);
-  const steps = [first];
-  for (let q = first - QUALITY_STEP; q >= MIN_QUALITY; q -= QUALITY_STEP) steps.push(q);
+/** Qualities from `from` down to `to` (inclusive) in steps; `from` alone when it is already at or below `to`. */
+function qualitySteps(from: number, to: number): number[] {
+  const steps = [from];
+  for (let q = from - QUALITY_STEP; q >= to; q -= QUALITY_STEP) steps.push(q);
   return steps;
 }
 
-/** Highest quality, then largest size, whose base64 fits; sizes predicted not to fit are skipped. */
+/**
+ * The largest size, then the highest quality, whose base64 fits: the quality goes down to 80 before
+ * the size goes down (sizes predicted not to fit are skipped); only at the smallest size allowed do
+ * lower qualities get a try before ImageBudgetError.
+ */
 async function fitBudget(decoded: Decoded, encoding: Encoding, options: PrepareOptions, file: string): Promise<PreparedImage> {
   const budget = options.maxBase64Chars;
   const maxBytes = budget === undefined ? Infinity : Math.floor(budget / 4) * 3;
-  const qualities = encoding === 'png' ? [0] : qualitySteps(options.quality ?? DEFAULT_QUALITY);
+  const start = clampQuality(options.quality ?? DEFAULT_QUALITY);
+  const floor = Math.min(start, PREFERRED_MIN_QUALITY);
+  const preferred = encoding === 'png' ? [undefined] : qualitySteps(start, floor);
+  const lastResort = encoding === 'png' ? [] : qualitySteps(floor, MIN_QUALITY).slice(1);
+  const fits = { encoding, maxBytes, signal: options.signal };
   const longest = Math.max(decoded.width, decoded.height);
+  const minSide = options.minSide ?? MIN_SIDE;
   let scale = 1;
   for (;;) {
     const width = Math.max(1, Math.round(decoded.width * scale));
     const height = Math.max(1, Math.round(decoded.height * scale));
-    let smallestBytes = Infinity;
-    for (const quality of qualities) {
-      options.signal?.throwIfAborted();
-      const data = await encode(decoded, width, height, encoding, quality);
-      if (data.length <= maxBytes) {
-        const mime = `image/${encoding}` as const;
-        return { data, mime, width, height, sourceWidth: decoded.sourceWidth, sourceHeight: decoded.sourceHeight };
-      }
-      smallestBytes = Math.min(smallestBytes, data.length);
-    }
+    const fitted = await firstFit(decoded, width, height, preferred, fits);
+    if ('image' in fitted) return fitted.image;
     // Encoded size grows roughly with area, so jump straight to the first 0.8 step that may fit.
-    let steps = Math.max(1, Math.floor(Math.log(maxBytes / smallestBytes) / Math.log(SHRINK * SHRINK)));
-    const minSide = options.minSide ?? MIN_SIDE;
+    let steps = Math.max(1, Math.floor(Math.log(maxBytes / fitted.smallestBytes) / Math.log(SHRINK * SHRINK)));
     while (steps > 1 && longest * scale * SHRINK ** steps < minSide) steps--; // always try the smallest allowed size
     const nextScale = scale * SHRINK ** steps;
     if (longest * nextScale < minSide) {
-      const smallest = { width, height, base64Chars: base64Length(smallestBytes) };
+      const lowered = await firstFit(decoded, width, height, lastResort, fits);
+      if ('image' in lowered) return lowered.image;
+      const smallest = { width, height, base64Chars: base64Length(Math.min(fitted.smallestBytes, lowered.smallestBytes)) };
       throw new ImageBudgetError(file, budget ?? Infinity, smallest);
     }
     scale = nextScale;
   }
+}
+
+/** The first of `qualities` (undefined: PNG) whose encoding at this size fits, or the fewest bytes any took. */
+async function firstFit(
+  decoded: Decoded,
+  width: number,
+  height: number,
+  qualities: readonly (number | undefined)[],
+  { encoding, maxBytes, signal }: { encoding: Encoding; maxBytes: number; signal?: AbortSignal },
+): Promise<{ image: PreparedImage } | { smallestBytes: number }> {
+  let smallestBytes = Infinity;
+  for (const quality of qualities) {
+    signal?.throwIfAborted();
+    const data = await encode(decoded, width, height, encoding, quality ?? 0);
+    if (data.length <= maxBytes) {
+      const { sourceWidth, sourceHeight } = decoded;
+      return { image: { data, mime: `image/${encoding}`, width, height, sourceWidth, sourceHeight, ...(quality === undefined ? {} : { quality }) } };
+    }
+    smallestBytes = Math.min(smallestBytes, data.length);
+  }
+  return { smallestBytes };
 }
 
 async function encode(decoded: Decoded, width: number, height: number, encoding: Encoding, quality: number): Promise<Buffer> {

@@ -8,6 +8,8 @@ export interface PreparedImage {
   /** Pixel size of the source image as displayed. */
   readonly sourceWidth: number;
   readonly sourceHeight: number;
+  /** The JPEG/WebP quality `data` was encoded at; absent for PNG. */
+  readonly quality?: number;
 }
 
 export function toBase64(image: PreparedImage): string {

@@ -1,8 +1,8 @@
 /** Messages between the caption editor's host and its webview: one union per direction. */
 
 export interface ImageInfo {
-  /** Webview URI of the image (or of a PNG preview for formats the webview cannot show). */
-  readonly src: string;
+  /** Webview URI of the image (or of a PNG preview for formats the webview cannot show); absent when it cannot be shown. */
+  readonly src?: string;
   readonly fileName: string;
   readonly relativePath: string;
   readonly fileSize: number;

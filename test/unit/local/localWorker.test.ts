@@ -1,25 +1,16 @@
 import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as zlib from 'node:zlib';
 import sharp from 'sharp';
 import * as path from 'node:path';
 import { LocalWorkerError } from '../../../src/providers/local/workerClient';
 import { decodeEmbeddings, Requests, type ModelRef, type Progress } from '../../../src/worker/protocol';
+import { pngClaiming } from '../../fixtures/images/bombImages';
 import { TEXT_EMBEDDING_SIZE } from '../../fixtures/localModels/tinyModels';
 import { makeHarness, WORKER_PATH, type Harness } from './workerHarness';
 
 const cosine = (a: Float32Array, b: Float32Array) => a.reduce((sum, value, i) => sum + value * b[i], 0);
 const norm = (a: Float32Array) => Math.sqrt(cosine(a, a));
-
-/** A tiny PNG whose header claims `width` x `height` pixels: decoding it whole would take gigabytes. */
-async function pngClaiming(width: number, height: number): Promise<Buffer> {
-  const png = Buffer.from(await sharp({ create: { width: 2, height: 2, channels: 3, background: '#000' } }).png().toBuffer());
-  png.writeUInt32BE(width, 16); // IHDR data starts at 16: width, height, ...
-  png.writeUInt32BE(height, 20);
-  png.writeUInt32BE(zlib.crc32(png.subarray(12, 29)) >>> 0, 29);
-  return png;
-}
 
 describe('local model worker (real process, transformers.js + onnxruntime-node, tiny models)', function () {
   this.timeout(60_000);
@@ -144,14 +135,16 @@ describe('local model worker (real process, transformers.js + onnxruntime-node, 
     assert.ok(score(blue, blueText) > score(blue, redText));
   });
 
-  it('refuses a decompression bomb and a FIFO by path at once, and embeds a 24-megapixel image that still matches its colour', async function () {
+  it('refuses a decompression bomb (naming its size), an HTML page and a FIFO by path at once, and embeds a 24-megapixel image that still matches its colour', async function () {
     const client = h.client();
     const model: ModelRef = { id: h.models.clip, task: 'clip' };
     const bomb = path.join(h.root, 'bomb.png');
-    fs.writeFileSync(bomb, await pngClaiming(40_000, 40_000));
+    fs.writeFileSync(bomb, pngClaiming(40_000, 40_000));
     const large = path.join(h.root, 'large red.png');
     await sharp({ create: { width: 6000, height: 4000, channels: 3, background: '#ff0000' } }).png({ compressionLevel: 1 }).toFile(large);
-    const images: Array<{ path: string }> = [{ path: bomb }, { path: large }];
+    const page = path.join(h.root, 'page.jpg');
+    fs.writeFileSync(page, '<!DOCTYPE html><html><body>Access denied</body></html>');
+    const images: Array<{ path: string }> = [{ path: bomb }, { path: large }, { path: page }];
     if (process.platform !== 'win32') {
       const fifo = path.join(h.root, 'pipe.jpg');
       execFileSync('mkfifo', [fifo]);
@@ -160,10 +153,11 @@ describe('local model worker (real process, transformers.js + onnxruntime-node, 
     const started = performance.now();
     const items = decodeEmbeddings(await client.request(Requests.embedImages, { model, images }));
     assert.ok(performance.now() - started < 20_000);
-    assert.match(!items[0].ok ? items[0].error : '', /bomb\.png could not be read as an image: .*pixel limit/);
+    assert.match(!items[0].ok ? items[0].error : '', /bomb\.png could not be read as an image: its header claims 40000x40000 pixels \(1,600 megapixels\), more than the 268 megapixels allowed/);
     assert.equal(items[1].ok, true, !items[1].ok ? items[1].error : '');
     assert.equal(items.length, images.length, 'one answer per image');
-    if (images.length === 3) assert.match(!items[2].ok ? items[2].error : '', /pipe\.jpg could not be read as an image: .*named pipe/);
+    assert.match(!items[2].ok ? items[2].error : '', /page\.jpg could not be read as an image: it is an HTML page/);
+    if (images.length === 4) assert.match(!items[3].ok ? items[3].error : '', /pipe\.jpg could not be read as an image: .*named pipe/);
     const [redText] = decodeEmbeddings(await client.request(Requests.embedText, { model, texts: ['a red ball'] })).map((item) => (item.ok ? item.value : new Float32Array(0)));
     assert.ok(items[1].ok && 100 * cosine(items[1].value, redText) > 90, 'the downscaled image still matches its colour');
   });

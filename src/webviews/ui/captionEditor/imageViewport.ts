@@ -7,6 +7,10 @@ export interface ZoomState {
 
 const MIN_SCALE = 0.05;
 const MAX_SCALE = 32;
+/** Small images zoom beyond MAX_SCALE until their longer side is this many CSS pixels. */
+const MAX_ZOOMED_SIDE = 8192;
+/** From this magnification on, pixels are drawn as crisp squares (VS Code's own image preview uses the same threshold). */
+const PIXELATION_THRESHOLD = 3;
 
 export class ImageViewport {
   private state: ZoomState = { mode: 'fit', scale: 1 };
@@ -17,6 +21,10 @@ export class ImageViewport {
     private readonly onChange: (state: ZoomState) => void,
   ) {
     image.addEventListener('load', () => this.apply());
+    // "Fit" follows the pane's size: the fitted scale is set in pixels, so it is worked out again on every resize.
+    new ResizeObserver(() => {
+      if (this.state.mode === 'fit') this.apply();
+    }).observe(area);
     area.addEventListener('wheel', (e) => {
       if (!e.ctrlKey && !e.metaKey) return;
       e.preventDefault();
@@ -40,7 +48,12 @@ export class ImageViewport {
 
   zoomBy(factor: number): void {
     const current = this.state.mode === 'fit' ? this.fittedScale() : this.state.scale;
-    this.set({ mode: 'scale', scale: Math.min(MAX_SCALE, Math.max(MIN_SCALE, current * factor)) });
+    // Small images may go beyond 32x (Fit alone puts an icon there) until they are MAX_ZOOMED_SIDE wide;
+    // a huge scan that Fit shows below the minimum never jumps up to it when zoomed out.
+    const longest = Math.max(this.image.naturalWidth, this.image.naturalHeight, 1);
+    const upper = Math.max(MAX_SCALE, MAX_ZOOMED_SIDE / longest);
+    const scale = Math.min(upper, Math.max(Math.min(MIN_SCALE, current), current * factor));
+    this.set({ mode: 'scale', scale });
   }
 
   private set(state: ZoomState): void {
@@ -49,22 +62,29 @@ export class ImageViewport {
     this.onChange(state);
   }
 
+  /** The scale at which the whole image fills the pane: below 1 for large images, above 1 for icons and sprites. */
   private fittedScale(): number {
     const { naturalWidth: w, naturalHeight: h } = this.image;
     if (!w || !h) return 1;
-    return Math.min(this.area.clientWidth / w, this.area.clientHeight / h, 1);
+    return Math.min(this.area.clientWidth / w, this.area.clientHeight / h);
   }
 
   private apply(): void {
     const fit = this.state.mode === 'fit';
     this.area.classList.toggle('fit', fit);
-    if (fit) {
+    const { naturalWidth: w, naturalHeight: h } = this.image;
+    if (!w || !h) {
       this.image.style.width = '';
       this.image.style.height = '';
-    } else {
-      this.image.style.width = `${Math.round(this.image.naturalWidth * this.state.scale)}px`;
-      this.image.style.height = `${Math.round(this.image.naturalHeight * this.state.scale)}px`;
+      this.image.classList.remove('pixelated');
+      return;
     }
+    const scale = fit ? this.fittedScale() : this.state.scale;
+    // Rounded down in fit mode so that the image never overflows the pane by a pixel and shows scroll bars.
+    const size = (n: number): string => `${Math.max(1, fit ? Math.floor(n * scale) : Math.round(n * scale))}px`;
+    this.image.style.width = size(w);
+    this.image.style.height = size(h);
+    this.image.classList.toggle('pixelated', scale >= PIXELATION_THRESHOLD);
   }
 
   private enableDragPan(): void {

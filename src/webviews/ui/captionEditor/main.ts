@@ -76,9 +76,10 @@ window.addEventListener('message', (event: MessageEvent<ToWebviewMessage>) => {
 function showImage(info: ImageInfo): void {
   layout.imageError.textContent = info.error ?? '';
   layout.imageError.hidden = !info.error;
-  layout.image.hidden = Boolean(info.error) && !info.src;
+  layout.image.hidden = !info.src;
   layout.image.alt = info.fileName;
-  layout.image.src = info.src;
+  if (info.src) layout.image.src = info.src;
+  else layout.image.removeAttribute('src');
   viewport.restore(vscode.getState()?.zoom);
 }
 
