@@ -73,9 +73,9 @@ describe('caption pipeline: prepare, ask, clean', function () {
     const base64 = url.slice('data:image/jpeg;base64,'.length);
     assert.ok(base64.length <= 180_000, `${base64.length} characters inline`);
     const sent = await sharp(Buffer.from(base64, 'base64')).metadata();
-    // Pure noise does not fit at 1024 px in quality 80: the size gives way, the quality stays.
+    // Pure noise does not fit at 1024 px as it is: the compact encoder and lower qualities come first, then the size gives way.
     assert.deepEqual([sent.width, sent.height], [result.image.width, result.image.height]);
-    assert.ok(Math.max(sent.width!, sent.height!) <= 1024 && result.image.quality! >= 80, `${sent.width}x${sent.height} at quality ${result.image.quality}`);
+    assert.ok(Math.max(sent.width!, sent.height!) <= 1024 && result.image.quality! >= 70, `${sent.width}x${sent.height} at quality ${result.image.quality}`);
     assert.equal(result.image.sourceWidth, 3000);
   });
 
