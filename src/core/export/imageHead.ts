@@ -2,6 +2,7 @@ import { closeSync, readSync } from 'node:fs';
 import { imageSize } from 'image-size';
 import { openRegularFile, openRegularFileSync } from '../files/regularFile';
 import { readImageHeader } from '../images/imageHeader';
+import { pixelLimitReason } from '../images/imageLimits';
 import { ExportSample } from './exportTypes';
 import { imageError, Loaded } from './sampleSource';
 
@@ -63,10 +64,16 @@ export async function readImageHead(sample: ExportSample): Promise<Loaded<ImageH
 
 /** The pixel size from the head, or from readImageHeader when the head does not hold it; a skip when neither can. */
 export async function completePixelSize(sample: ExportSample, image: ImageHead): Promise<Loaded<{ width: number; height: number }>> {
-  if (image.width !== undefined && image.height !== undefined) return { ok: true, value: { width: image.width, height: image.height } };
+  if (image.width !== undefined && image.height !== undefined) return withinPixelLimit(sample, image.width, image.height);
   const header = await readImageHeader(sample.imagePath, sample.boundary);
-  if (header.width !== undefined && header.height !== undefined) return { ok: true, value: { width: header.width, height: header.height } };
+  if (header.width !== undefined && header.height !== undefined) return withinPixelLimit(sample, header.width, header.height);
   return { ok: false, skip: { path: sample.relPath, reason: 'image unreadable', detail: header.error ?? 'The pixel size cannot be read.' } };
+}
+
+/** A header claiming more pixels than one decode may take is a likely decompression bomb: a trainer would choke on it, so it is not exported. */
+function withinPixelLimit(sample: ExportSample, width: number, height: number): Loaded<{ width: number; height: number }> {
+  const tooLarge = pixelLimitReason(width, height);
+  return tooLarge ? { ok: false, skip: { path: sample.relPath, reason: 'image unreadable', detail: `The image cannot be exported: ${tooLarge}.` } } : { ok: true, value: { width, height } };
 }
 
 /** Pixel size as displayed, the rule readImageHeader applies: EXIF orientations 5-8 swap width and height. */

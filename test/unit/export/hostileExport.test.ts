@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { exportCaptionTable, exportImageFolder, exportSeedZip, exportWebDataset, ExportReport, ExportSample } from '../../../src/core/export';
 import { TempDirs } from '../helpers/tempTree';
+import { pngClaiming } from '../../fixtures/images/bombImages';
 import { listDir, tarListing, writeDataset, writeImage } from './exportTestKit';
 import { within } from '../helpers/timeLimit';
 
@@ -76,4 +77,16 @@ describe('exports of a dataset holding links out of it and special files', funct
       if (name === 'webdataset') assert.deepEqual(tarListing(report.files[0]).map((m) => m.split(' ').pop()), ['000000000.jpg', '000000000.txt', '000000000.json']);
     });
   }
+
+  it('webdataset: leaves out an image whose header claims more pixels than one decode may take (a trainer would choke on it)', async () => {
+    const root = await temp.make('ic-bomb-export-');
+    const kept = await writeDataset(root, [{ rel: 'fine.jpg', width: 8, height: 8, caption: 'a fine image' }]);
+    fs.writeFileSync(path.join(root, 'bomb.png'), pngClaiming(60_000, 60_000));
+    fs.writeFileSync(path.join(root, 'bomb.txt'), 'a caption for a bomb');
+    const bomb = { imagePath: path.join(root, 'bomb.png'), relPath: 'bomb.png', captionPath: path.join(root, 'bomb.txt'), boundary: kept[0].boundary };
+    const report = await exportWebDataset([...kept, bomb], { outDir: await temp.make('ic-out-bomb-') });
+    assert.equal(report.samples, 1);
+    assert.deepEqual(report.skipped.map((s) => [s.path, s.reason]), [['bomb.png', 'image unreadable']]);
+    assert.match(report.skipped[0].detail ?? '', /60000x60000 pixels .* decompression bomb/);
+  });
 });
