@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { FolderNode, ImageEntry } from '../core/dataset/types';
+import { deepImages } from '../core/dataset/datasetIndex';
 import { DatasetService } from '../services/datasetService';
 import { DatasetTreeNode, DatasetTreeProvider, isImage } from '../views/datasetTreeProvider';
 import { showInformation } from '../services/notifications';
@@ -86,10 +87,4 @@ export class ScopePicker {
     );
     return picked && { label: picked.folder.relPath || 'the dataset folder', images: deepImages(picked.folder) };
   }
-}
-
-export function deepImages(folder: FolderNode): ImageEntry[] {
-  const out: ImageEntry[] = [...folder.images];
-  for (const sub of folder.subfolders) out.push(...deepImages(sub));
-  return out;
 }

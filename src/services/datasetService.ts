@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import * as path from 'node:path';
 import { promises as fs } from 'node:fs';
-import { DatasetIndex, IndexCancelledError } from '../core/dataset/datasetIndex';
+import { DatasetIndex, deepImages, IndexCancelledError } from '../core/dataset/datasetIndex';
 import { CaptionTexts } from '../core/dataset/captionTexts';
 import { ImageHealth } from '../core/images/imageHealth';
 import { FolderNode, ImageEntry } from '../core/dataset/types';
@@ -250,6 +250,9 @@ export class DatasetService implements vscode.Disposable {
       if (names) captionsChanged.push(...texts.reconcile(folder.images, new Set(names)));
     }
     for (const folder of now) await texts.load(folder.images); // only unread captions are read
+    // A re-listing makes new entries for its whole subtree: their captions are read again, or the
+    // captions below the folder would stay "not read yet" until someone opened each subfolder.
+    for (const folder of refreshed) await texts.load(deepImages(folder));
     if (this.current !== current) return;
     this.setState(index.size > 0 ? 'ready' : 'empty');
     // Views redraw everything after a re-listing, and only the rows of changed captions otherwise.

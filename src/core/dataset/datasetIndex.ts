@@ -290,3 +290,14 @@ function recountUpwards(folder: FolderNode): void {
 function defaultUncaptioned(image: ImageEntry): boolean {
   return image.captionState === 'none' || image.captionState === 'empty';
 }
+
+/** The images of `folder` and of every folder below it, in dataset order. */
+export function deepImages(folder: FolderNode): ImageEntry[] {
+  const out: ImageEntry[] = [];
+  const visit = (f: FolderNode): void => {
+    for (const sub of f.subfolders) visit(sub);
+    out.push(...f.images);
+  };
+  visit(folder);
+  return out;
+}
