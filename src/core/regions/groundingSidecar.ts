@@ -34,7 +34,6 @@ export async function saveGroundedRegions(
 
 function whyUnusable(err: unknown): string {
   if (err instanceof RegionsFormatError) return err.detail;
-  if (err instanceof SyntaxError) return `is not valid JSON (${err.message})`;
   if ((err as NodeJS.ErrnoException).code === 'ERR_ENCODING_INVALID_ENCODED_DATA') return 'is not UTF-8 text';
   return `cannot be read (${err instanceof Error ? err.message : String(err)})`;
 }

@@ -1,6 +1,7 @@
 import { writeFileAtomic } from '../captions/atomicWrite';
 import type { DatasetBoundary } from '../files/datasetBoundary';
 import { readRegularFile } from '../files/regularFile';
+import { formatRegions, parseRegionsText, RegionsParse } from './regionsText';
 export { regionsPathFor } from '../dataset/sidecars';
 
 /** A regions file beyond this is not one a person drew (masks are run-length encoded); it is refused, not loaded. */
@@ -24,41 +25,40 @@ export interface Region {
   readonly description: string;
   readonly model: string;
   readonly updated: string;
-  /** Where the region came from: drawn by a person, or grounded by a model's caption. */
-  readonly source?: 'user' | 'grounding';
+  /** Where the region came from: drawn by a person, segmented from clicks (SAM), or grounded by a model's caption. */
+  readonly source?: 'user' | 'segment' | 'grounding';
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-/** The image's regions; undefined when it has no sidecar. Throws for one that cannot be read or is not version 1. */
+/**
+ * The image's regions; undefined when it has no sidecar. Throws RegionsFormatError for one that is
+ * not JSON, not a valid version 1 regions file, or newer (saying where), and the read's own errors.
+ */
 export async function readRegions(file: string, boundary: DatasetBoundary): Promise<RegionsSidecar | undefined> {
   const bytes = await readRegularFile(file, MAX_REGIONS_BYTES, boundary);
   if (bytes === undefined) return undefined;
-  const parsed = JSON.parse(utf8.decode(bytes)) as unknown;
-  if (!isVersion1(parsed)) throw new RegionsFormatError(file, parsed);
-  return parsed;
+  const parsed = parseRegionsText(utf8.decode(bytes));
+  if (!parsed.ok) throw new RegionsFormatError(file, regionsProblemText(parsed));
+  return parsed.sidecar;
 }
 
-/** A regions file that is not version 1: another kind of JSON, or one written by a newer version. */
-export class RegionsFormatError extends Error {
-  /** What is wrong, without the file name: "is not a version 1 regions file". */
-  readonly detail: string;
+/** What is wrong with a sidecar's text, without the file name: "is not valid JSON (line 3, column 5: unexpected '}')". */
+export function regionsProblemText(parsed: Extract<RegionsParse, { ok: false }>): string {
+  const where = `line ${parsed.line}, column ${parsed.column}`;
+  if (parsed.problem === 'newer') return parsed.message.replace(/^it /, '');
+  if (parsed.problem === 'syntax') return `is not valid JSON (${where}: ${parsed.message})`;
+  return `is not a version 1 regions file (${where}: ${parsed.message})`;
+}
 
-  constructor(readonly file: string, parsed: unknown) {
-    const version = typeof parsed === 'object' && parsed !== null ? (parsed as { version?: unknown }).version : undefined;
-    const detail = typeof version === 'number' && version > 1
-      ? `has regions version ${version}, newer than this Image Captioner reads (1); update the extension`
-      : 'is not a version 1 regions file';
+/** A regions file that is not valid JSON, not a version 1 regions file, or one written by a newer version. */
+export class RegionsFormatError extends Error {
+  constructor(readonly file: string, readonly detail: string) {
     super(`${file} ${detail}`);
     this.name = 'RegionsFormatError';
-    this.detail = detail;
   }
 }
 
-function isVersion1(parsed: unknown): parsed is RegionsSidecar {
-  return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) && (parsed as RegionsSidecar).version === 1 && Array.isArray((parsed as RegionsSidecar).regions);
-}
-
 export async function writeRegions(file: string, sidecar: RegionsSidecar, boundary: DatasetBoundary): Promise<void> {
-  await writeFileAtomic(file, Buffer.from(`${JSON.stringify(sidecar, null, 2)}\n`, 'utf8'), boundary);
+  await writeFileAtomic(file, Buffer.from(formatRegions(sidecar), 'utf8'), boundary);
 }

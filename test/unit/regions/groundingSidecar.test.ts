@@ -47,10 +47,11 @@ describe('grounded regions: only a missing sidecar starts a new one', () => {
     ['not JSON', '{"version": 1, "regions": [ { "id": "r1", ', /it is not valid JSON/],
     ['a newer version', JSON.stringify({ version: 2, regions: [], shapes: { kept: true } }), /it has regions version 2, newer than this Image Captioner reads \(1\); update the extension/],
     ['not UTF-8 (a Latin-1 label)', Buffer.concat([Buffer.from('{"version":1,"regions":[{"id":"r1","label":"caf'), Buffer.from([0xe9]), Buffer.from('"}]}')]), /it is not UTF-8 text$/],
-    ['JSON null', 'null', /it is not a version 1 regions file/],
-    ['a JSON array', '[{"version":1}]', /it is not a version 1 regions file/],
-    ['version 1 without regions', '{"version":1,"image":{"width":1,"height":1}}', /it is not a version 1 regions file/],
-    ['a version given as text', '{"version":"1","regions":[]}', /it is not a version 1 regions file/],
+    ['JSON null', 'null', /it is not a version 1 regions file \(line 1, column 1: a regions file is a JSON object\)/],
+    ['a JSON array', '[{"version":1}]', /it is not a version 1 regions file \(line 1, column 1: a regions file is a JSON object\)/],
+    ['version 1 without regions', '{"version":1,"image":{"width":1,"height":1}}', /it is not a version 1 regions file \(line 1, column 1: "regions" must be a list\)/],
+    ['a version given as text', '{"version":"1","regions":[]}', /it is not a version 1 regions file \(line 1, column 12: "version" must be 1\)/],
+    ['a polygon of two points', '{"version":1,"image":{"width":4,"height":4},\n"regions":[\n {"id":"p","kind":"polygon","bbox":[0,0,1,1],"points":[[0,0],[1,1]],"description":"","model":"m","updated":""}]}', /it is not a version 1 regions file \(line 3, column 2: region 1: a polygon needs at least 3 points\)/],
   ];
   for (const [what, content, message] of unusable) {
     it(`keeps a sidecar that is ${what} byte for byte, writes nothing, and says why`, async () => {
