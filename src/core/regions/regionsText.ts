@@ -21,7 +21,7 @@ export function parseRegionsText(text: string): RegionsParse {
   try {
     parsed = parseJsonAt(text.replace(/^\uFEFF/, ''), 'regions');
   } catch (err) {
-    if (err instanceof ImportParseError) return { ok: false, problem: 'syntax', message: err.detail.replace(/^JSON parse error: /, ''), line: err.line ?? 1, column: err.column ?? 1 };
+    if (err instanceof ImportParseError) return { ok: false, problem: 'syntax', message: err.detail.replace(/^JSON parse error: /, '').replace(/ \(position \d+\)$/, ''), line: err.line ?? 1, column: err.column ?? 1 };
     throw err;
   }
   const problem = findProblem(parsed);
