@@ -1,12 +1,15 @@
 import * as vscode from 'vscode';
 import * as path from 'node:path';
+import { promises as fs } from 'node:fs';
+import { regionsPathFor } from '../core/dataset/sidecars';
+import type { ModelEntry } from '../providers/types';
 import { BatchMode } from '../core/captioning/captionMerge';
 import { BatchItem } from '../core/captioning/batchTypes';
 import { ImageEntry } from '../core/dataset/types';
 import { ScopePicker } from './scopePicker';
 import { showStopped } from './batchStopped';
 import { readBatchSettings } from '../generationSettings';
-import { BatchReport, BatchRunner } from '../services/batchRunner';
+import { BatchKind, batchKindOf, BatchReport, BatchRunner } from '../services/batchRunner';
 import { CaptioningService } from '../services/captioningService';
 import { DatasetService } from '../services/datasetService';
 import { DatasetTreeNode, DatasetTreeProvider } from '../views/datasetTreeProvider';
@@ -22,6 +25,8 @@ export function registerBatchCommands(
   captioning: CaptioningService,
   runner: BatchRunner,
   scopes: ScopePicker,
+  /** The model that fuses region descriptions into captions (the settings choose it); region batches need it. */
+  fuseModel?: () => Promise<ModelEntry | undefined>,
 ): vscode.Disposable[] {
   /** The last run that left failed images: what Retry Failed works on. */
   let retryable: BatchReport | undefined;
@@ -31,8 +36,18 @@ export function registerBatchCommands(
   };
 
   /** Each command returns its run's report (undefined when nothing ran), so tests can see the outcome. */
-  const start = async (title: string, images: readonly ImageEntry[] | undefined, forcedMode?: BatchMode): Promise<BatchReport | undefined> => {
+  const start = async (title: string, images: readonly ImageEntry[] | undefined, forcedMode?: BatchMode, kind: BatchKind = 'caption'): Promise<BatchReport | undefined> => {
     if (!images) return undefined;
+    if (kind === 'regions') {
+      const withRegions = await imagesWithRegions(dataset, images);
+      const left = images.length - withRegions.length;
+      if (left) captioning.log.info(`${left} image(s) left out of the region batch: they have no regions file`);
+      if (withRegions.length === 0) {
+        void showInformation('None of the chosen images has regions yet: draw some with Edit Regions… first.');
+        return undefined;
+      }
+      images = withRegions;
+    }
     const index = dataset.index!;
     const outside = images.filter((img) => index.isOutside(img));
     const usable = images.filter((img) => !img.collision && !index.isOutside(img));
@@ -45,14 +60,14 @@ export function registerBatchCommands(
       void showInformation(why);
       return undefined;
     }
-    const model = await captioning.currentModel();
+    const model = kind === 'regions' ? await fuseModel?.() : await captioning.currentModel();
     if (!model) return undefined;
     await dataset.loadCaptions(usable); // the count of captions that a mode would change is exact
     const mode = forcedMode ?? (await chooseMode(usable));
     if (!mode) return undefined;
     const items: BatchItem[] = usable.map((img) => ({ imagePath: index.imagePath(img), captionPath: index.captionPath(img) }));
     if (collisions) captioning.log.warn(`${collisions} image(s) skipped: they share a caption file with another image (resolve with Rename Image…)`);
-    return report(await runner.run(items, model, mode, `${title} (${items.length} images, ${MODE_LABELS[mode]})`).catch(cancelledIsFine));
+    return report(await runner.run(items, model, mode, `${title} (${items.length} images, ${MODE_LABELS[mode]})`, kind).catch(cancelledIsFine));
   };
 
   /** Tells the outcome without waiting for the user: the command ends when the batch does. */
@@ -62,7 +77,7 @@ export function registerBatchCommands(
     setRetryable(failedItems.length && summary.journalFile ? result : undefined);
     if (summary.stopped && summary.journalFile) {
       const journalFile = summary.journalFile;
-      showStopped(summary, summary.stopped, result.model, () => void runner.resume({ file: journalFile, remaining: summary.pending + summary.failed }, result.model).then(report, cancelledIsFine));
+      showStopped(summary, summary.stopped, result.model, () => void runner.resume({ file: journalFile, remaining: summary.pending + summary.failed, context: { kind: result.kind } }, result.model).then(report, cancelledIsFine));
       return result;
     }
     const regions = result.regionsNotSaved ? ` The grounded regions of ${result.regionsNotSaved} image(s) were not saved: see the log.` : '';
@@ -110,6 +125,9 @@ export function registerBatchCommands(
     vscode.commands.registerCommand('imageCaptioner.captionSelected', async (arg?: unknown, args?: unknown) =>
       (await ready()) ? start('Captioning selected images', (scopes.fromArguments(arg, args) ?? scopes.fromNodes(treeView.selection)).images) : undefined,
     ),
+    vscode.commands.registerCommand('imageCaptioner.regions.fuseSelected', async (arg?: unknown, args?: unknown) =>
+      (await ready()) ? start('Describing regions and fusing captions', (scopes.fromArguments(arg, args) ?? scopes.fromNodes(treeView.selection)).images, undefined, 'regions') : undefined,
+    ),
     vscode.commands.registerCommand('imageCaptioner.captionFiltered', async () => ((await ready()) ? start(`Captioning images matching "${tree.query}"`, tree.visibleImages()) : undefined)),
     vscode.commands.registerCommand('imageCaptioner.retryFailedCaptions', async () => {
       if (retryable) return retry(retryable);
@@ -130,7 +148,7 @@ export function registerBatchCommands(
       const picked = await vscode.window.showQuickPick(
         jobs.map((job) => ({
           label: `${job.remaining} of ${job.total} images left`,
-          description: labelText(`${captioning.registry.find(job.modelId)?.label ?? job.modelId ?? 'unknown model'} · ${job.mode}`),
+          description: labelText(`${batchKindOf(job.context) === 'regions' ? 'captions fused from regions · ' : ''}${captioning.registry.find(job.modelId)?.label ?? job.modelId ?? 'unknown model'} · ${job.mode}`),
           detail: `Started ${new Date(job.created).toLocaleString()} · ${job.done} done, ${job.failed} failed`,
           job,
         })),
@@ -148,6 +166,13 @@ export function registerBatchCommands(
 }
 
 const MODE_LABELS: Record<BatchMode, string> = { skip: 'captioned images skipped', overwrite: 'overwriting captions', append: 'appending', prepend: 'prepending' };
+
+/** The images that have a regions file (checked on disk: the index does not list sidecars other than captions). */
+async function imagesWithRegions(dataset: DatasetService, images: readonly ImageEntry[]): Promise<ImageEntry[]> {
+  const index = dataset.index!;
+  const found = await Promise.all(images.map((img) => fs.stat(regionsPathFor(index.imagePath(img))).then((st) => st.isFile(), () => false)));
+  return images.filter((_, i) => found[i]);
+}
 
 /** An image whose caption a mode other than skip would change (not read yet counts: it may have one). */
 function hasCaption(img: ImageEntry): boolean {

@@ -9,14 +9,27 @@ import { readBatchSettings } from '../generationSettings';
 import { BatchLimits, batchLimits, describeLimits, shortLimits } from '../providers/batchLimits';
 import type { GeneratedCaption } from '../providers/captionPipeline';
 import type { ModelEntry } from '../providers/types';
+import { describeAndFuse, RegionTextSource } from '../core/regions/describeAndFuse';
 import { CaptioningService } from './captioningService';
 import { DatasetService } from './datasetService';
 import { BatchActivity } from './batchActivity';
 import { formatDuration } from './batchProgressText';
 import { withBatchProgress } from './withBatchProgress';
 
+/** What a batch writes: captions from the model, or captions fused from each image's described regions. */
+export type BatchKind = 'caption' | 'regions';
+
+/** What a region batch needs beyond the caption batch: where region texts come from. */
+export interface RegionBatchSource {
+  /** The describer and fuser, with the models the settings choose now. */
+  textSource(): RegionTextSource;
+  /** True when the regions file is open with unsaved changes: a batch never writes it. */
+  isRegionsDirty(regionsFile: string): boolean;
+}
+
 /** What a finished or cancelled run reports back to the command that started it. */
 export interface BatchReport {
+  readonly kind: BatchKind;
   readonly summary: BatchSummary;
   readonly model: ModelEntry;
   readonly failedItems: readonly BatchItem[];
@@ -36,11 +49,13 @@ export class BatchRunner {
     private readonly isDirty: (captionPath: string) => boolean,
     /** What the batches are doing, for the status bar. */
     private readonly activity: BatchActivity,
+    /** Region batches need it; without it only caption batches run. */
+    private readonly regions?: RegionBatchSource,
   ) {}
 
-  async run(items: readonly BatchItem[], model: ModelEntry, mode: BatchMode, title: string): Promise<BatchReport> {
-    return this.withProgress(title, model, (runtime) =>
-      runBatch({ ...runtime, items, mode, journal: { folder: this.journalFolder, modelId: model.id, context: { title } } }),
+  async run(items: readonly BatchItem[], model: ModelEntry, mode: BatchMode, title: string, kind: BatchKind = 'caption'): Promise<BatchReport> {
+    return this.withProgress(title, model, kind, (runtime) =>
+      runBatch({ ...runtime, items, mode, journal: { folder: this.journalFolder, modelId: model.id, context: { title, kind } } }),
     );
   }
 
@@ -52,8 +67,10 @@ export class BatchRunner {
   }
 
   /** Runs what a job left (its failed and pending images), from its journal: a job of the list, or a run's own. */
-  async resume(job: Pick<JournalSummary, 'file' | 'remaining'>, model: ModelEntry): Promise<BatchReport> {
-    return this.withProgress(`Resuming captioning (${job.remaining} left)`, model, (runtime) => resumeBatch(job.file, runtime));
+  async resume(job: Pick<JournalSummary, 'file' | 'remaining' | 'context'>, model: ModelEntry): Promise<BatchReport> {
+    const kind = batchKindOf(job.context);
+    const what = kind === 'regions' ? 'region captions' : 'captioning';
+    return this.withProgress(`Resuming ${what} (${job.remaining} left)`, model, kind, (runtime) => resumeBatch(job.file, runtime));
   }
 
   /** The failed items of a run's job and the mode it runs in; undefined when the job has nothing left. */
@@ -65,16 +82,19 @@ export class BatchRunner {
   async retryFailed(report: BatchReport, title: string): Promise<BatchReport> {
     const journalFile = report.summary.journalFile;
     if (!journalFile) throw new Error('This batch kept no journal to retry from.');
-    return this.withProgress(title, report.model, (runtime) => retryFailed(journalFile, runtime));
+    return this.withProgress(title, report.model, report.kind, (runtime) => retryFailed(journalFile, runtime));
   }
 
   async discard(job: JournalSummary): Promise<void> {
     await deleteJournal(job.file);
   }
 
-  private async withProgress(title: string, model: ModelEntry, start: (runtime: BatchRuntime) => Promise<BatchSummary>): Promise<BatchReport> {
+  private async withProgress(title: string, model: ModelEntry, kind: BatchKind, start: (runtime: BatchRuntime) => Promise<BatchSummary>): Promise<BatchReport> {
     const boundary = this.dataset.index?.boundary;
     if (!boundary) throw new Error('Open the dataset folder first.');
+    const regions = this.regions;
+    if (kind === 'regions' && !regions) throw new Error('Region batches are not available in this window.');
+    const regionText = kind === 'regions' ? regions!.textSource() : undefined;
     const ready = await this.captioning.prepareToSend(model);
     if (!ready) throw new vscode.CancellationError();
     const limits = batchLimits(readBatchSettings(), model);
@@ -95,6 +115,9 @@ export class BatchRunner {
           signal: abort.signal,
           isProtected: (captionPath) => this.isDirty(captionPath),
           generate: async (item, signal) => {
+            if (regionText) {
+              return describeAndFuse(item.imagePath, { boundary, source: regionText, isRegionsProtected: (file) => regions!.isRegionsDirty(file) }, signal);
+            }
             const result = await this.captioning.generate({ imagePath: item.imagePath, model, signal }, ready.apiKey);
             if (result.entities?.length) grounded.set(item.imagePath, result);
             return result.text;
@@ -118,8 +141,13 @@ export class BatchRunner {
     logSummary(log, title, model, summary);
     if (regionsNotSaved) log.warn(`Grounded regions of ${regionsNotSaved} image(s) were not saved (see above); their captions were written.`);
     const failedItems = summary.outcomes.filter((o) => o.kind === 'failed').map((o) => o.item);
-    return { summary, model, failedItems, regionsNotSaved, limits };
+    return { kind, summary, model, failedItems, regionsNotSaved, limits };
   }
+}
+
+/** The kind of batch a journal's context says it was (journals from before region batches are caption batches). */
+export function batchKindOf(context: unknown): BatchKind {
+  return (context as { kind?: unknown } | undefined)?.kind === 'regions' ? 'regions' : 'caption';
 }
 
 function logSummary(log: vscode.LogOutputChannel, title: string, model: ModelEntry, s: BatchSummary): void {

@@ -59,6 +59,8 @@ export interface JournalSummary {
   readonly done: number;
   readonly failed: number;
   readonly remaining: number;
+  /** What the caller kept with the job (its title, what kind of batch it is). */
+  readonly context?: unknown;
 }
 
 export class JournalError extends Error {
@@ -219,6 +221,7 @@ export function summarize(state: JournalState): JournalSummary {
     done,
     failed,
     remaining: header.items.length - done,
+    context: header.context,
   };
 }
 
