@@ -20,7 +20,10 @@ export async function saveGroundedRegions(
   boundary: DatasetBoundary,
   phrases: readonly GroundedPhrase[],
   context: Parameters<typeof withGroundedRegions>[2],
+  /** True when the regions are open with unsaved changes: they are not written under the user. */
+  isProtected?: (file: string) => boolean,
 ): Promise<RegionsSidecar> {
+  if (isProtected?.(file)) throw new RegionsSidecarKeptError(file, 'is open with unsaved changes (save it and caption again to add the grounded boxes)');
   let existing: RegionsSidecar | undefined;
   try {
     existing = await readRegions(file, boundary);

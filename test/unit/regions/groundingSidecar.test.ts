@@ -67,6 +67,16 @@ describe('grounded regions: only a missing sidecar starts a new one', () => {
     });
   }
 
+  it('never writes regions open with unsaved changes, and says so', async () => {
+    const file = await sidecarWith('{"version":1,"image":{"width":2,"height":2},"regions":[]}');
+    const before = fs.readFileSync(file);
+    await assert.rejects(
+      saveGroundedRegions(file, DatasetBoundary.atSync(path.dirname(file)), phrases, context, (f) => f === file),
+      (err: Error) => err instanceof RegionsSidecarKeptError && /it is open with unsaved changes/.test(err.message),
+    );
+    assert.deepEqual(fs.readFileSync(file), before);
+  });
+
   it('keeps a sidecar path that cannot be read (a folder) and says so', async () => {
     const file = path.join(await temp.make(), 'photo.regions.json');
     fs.mkdirSync(file);
