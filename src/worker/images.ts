@@ -15,9 +15,10 @@ const PATH_IMAGE_SHORT_SIDE = 512;
 /**
  * Decodes an image for a processor: a regular file read with a size limit, decoded by sharp with a
  * pixel limit, oriented, downscaled (shrink-on-load for JPEG) and converted to RGB. A corrupt,
- * oversized or unreadable image throws with its name and reason.
+ * oversized or unreadable image throws with its name and reason. `longestSide` bounds the longer
+ * side instead of the shorter one (SAM resizes the longer side to 1024: more is wasted decoding).
  */
-export async function loadImage(input: ImageInput): Promise<RawImage> {
+export async function loadImage(input: ImageInput, options: { readonly longestSide?: number } = {}): Promise<RawImage> {
   const name = 'path' in input ? basename(input.path) : input.name ?? 'image';
   let bytes: Buffer | undefined;
   try {
@@ -25,7 +26,8 @@ export async function loadImage(input: ImageInput): Promise<RawImage> {
     if (!bytes) throw new Error('the file does not exist');
     const { image } = await sharpWithinPixelLimit(bytes, { failOn: 'error', pages: 1 });
     let pipeline = image.rotate();
-    if ('path' in input) pipeline = pipeline.resize(PATH_IMAGE_SHORT_SIDE, PATH_IMAGE_SHORT_SIDE, { fit: 'outside', withoutEnlargement: true });
+    if (options.longestSide) pipeline = pipeline.resize(options.longestSide, options.longestSide, { fit: 'inside', withoutEnlargement: true });
+    else if ('path' in input) pipeline = pipeline.resize(PATH_IMAGE_SHORT_SIDE, PATH_IMAGE_SHORT_SIDE, { fit: 'outside', withoutEnlargement: true });
     const { data, info } = await pipeline.removeAlpha().toColourspace('srgb').raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
     return new RawImage(new Uint8ClampedArray(data.buffer, data.byteOffset, data.length), info.width, info.height, 3);
   } catch (error) {

@@ -9,7 +9,11 @@ import { deleteCachedModel, listCachedModels } from './cachedModels';
 import { captionImages, newControl } from './captioner';
 import { embedImages, embedTexts } from './embedder';
 import { loadImage } from './images';
-import { ModelLoader, type LoadedModel } from './modelLoader';
+import { ModelLoader, modelKey, type LoadedModel } from './modelLoader';
+import { encodeRle } from '../core/regions/cocoRle';
+import { maskBounds } from '../core/regions/binaryMask';
+import { segmentPromptProblem } from '../core/regions/segmentTypes';
+import { SegmentCancelled, Segmenter } from './segmenter';
 import {
   DEFAULT_MAX_NEW_TOKENS,
   encodeEmbeddings,
@@ -32,6 +36,7 @@ const log = (line: string) => process.stderr.write(`${line}\n`);
 
 const connection = createMessageConnection(new StreamMessageReader(process.stdin), new StreamMessageWriter(process.stdout));
 const loader = new ModelLoader(log);
+const segmenter = new Segmenter();
 let settings: WorkerSettings | undefined;
 
 
@@ -83,6 +88,27 @@ connection.onRequest(Requests.embedImages, async (params, token) => {
   return encodeEmbeddings(mergeResults(decoded, vectors).map((item) => (item.ok ? item.value : new Error(item.error))));
 });
 
+connection.onRequest(Requests.segment, async (params, token) => {
+  const started = performance.now();
+  const prompt = { points: params.points, box: params.box };
+  const problem = segmentPromptProblem(prompt);
+  if (problem) throw workerError('bad-input', `Cannot segment: ${problem}.`);
+  if (params.model.task !== 'sam') throw workerError('bad-input', `${params.model.id} is a ${params.model.task} model; segmenting needs a SAM model`);
+  const loaded = await load(params.model, params.ticket, token);
+  if (loaded.task !== 'sam') throw workerError('bad-input', `${params.model.id} is not a SAM model`);
+  let result;
+  try {
+    result = await guard(params.model, () => segmenter.segment(loaded, modelKey(params.model), params.image.path, prompt, () => token.isCancellationRequested), 'bad-input');
+  } catch (error) {
+    if (error instanceof SegmentCancelled) throwIfCancelled(token);
+    throw error;
+  }
+  throwIfCancelled(token);
+  const bbox = maskBounds(result.mask);
+  if (!bbox) throw workerError('bad-input', `${params.model.id} found no region at this prompt: click inside the object, or add positive points.`);
+  return { rle: encodeRle(result.mask), bbox, score: result.score, millis: performance.now() - started, embeddingCached: result.embeddingCached, device: loaded.device };
+});
+
 connection.onRequest(Requests.prepareModel, async (params, token) => {
   const loaded = await load(params.model, params.ticket, token);
   return { device: loaded.device };
@@ -93,6 +119,7 @@ connection.onRequest(Requests.listCachedModels, () => listCachedModels(requireSe
 connection.onRequest(Requests.deleteCachedModel, async ({ id }) => {
   const deleted = await deleteCachedModel(requireSettings().cacheDir, id);
   await loader.forget(id);
+  segmenter.forget(`sam\n${id}`);
   return { deleted };
 });
 
@@ -120,11 +147,13 @@ function mergeResults<T>(decoded: readonly (RawImage | Error)[], values: readonl
   return decoded.map((item) => (item instanceof Error ? { ok: false as const, error: item.message } : { ok: true as const, value: values[next++] }));
 }
 
-async function guard<T>(model: ModelRef, run: () => Promise<T>): Promise<T> {
+/** Runs model work; an image that cannot be read is `unreadable` (bad-input for a single-image request), anything else `failed`. */
+async function guard<T>(model: ModelRef, run: () => Promise<T>, unreadable?: 'bad-input'): Promise<T> {
   try {
     return await run();
   } catch (error) {
-    if (error instanceof ResponseError) throw error;
+    if (error instanceof ResponseError || error instanceof SegmentCancelled) throw error;
+    if (unreadable && /could not be read as an image/.test(messageOf(error))) throw workerError(unreadable, messageOf(error));
     if (isOutOfMemory(error)) throw workerError('out-of-memory', `${model.id} ran out of memory: ${messageOf(error)}. Try a smaller batch, dtype (q8/q4) or model.`);
     throw workerError('failed', `${model.id} failed: ${messageOf(error)}`);
   }

@@ -20,6 +20,7 @@ export type LoadedModel =
   | { readonly task: 'florence2'; readonly processor: Processor; readonly model: Model; readonly device: string }
   | { readonly task: 'smolvlm'; readonly processor: Processor; readonly model: Model; readonly device: string }
   | { readonly task: 'feature-extraction'; readonly extractor: transformers.FeatureExtractionPipeline; readonly device: string }
+  | { readonly task: 'sam'; readonly processor: Processor; readonly model: Model; readonly device: string }
   | {
       readonly task: 'clip';
       readonly processor: Processor;
@@ -62,7 +63,7 @@ export class ModelLoader {
 
   /** The loaded model, loading it (and downloading what is missing) on first use. */
   load(ref: ModelRef, onDownload?: (progress: DownloadProgress) => void): Promise<LoadedModel> {
-    const key = `${ref.task}\n${ref.id}\n${ref.dtype ?? ''}`;
+    const key = modelKey(ref);
     let pending = this.loaded.get(key);
     if (!pending) {
       pending = this.loadOnce(ref, onDownload);
@@ -149,6 +150,19 @@ export class ModelLoader {
           device,
         };
         break;
+      case 'sam':
+        // AutoModel maps model_type sam, sam2, edgetam and sam3_tracker to their mask-generation classes
+        // (vision_encoder + prompt_encoder_mask_decoder sessions).
+        model = {
+          task: ref.task,
+          processor: await transformers.AutoProcessor.from_pretrained(id, options),
+          model: await transformers.AutoModel.from_pretrained(id, options),
+          device,
+        };
+        if (typeof (model.model as { get_image_embeddings?: unknown }).get_image_embeddings !== 'function') {
+          throw new Error(`${id} is not a SAM model (its config.json model_type must be sam, sam2, edgetam or sam3_tracker)`);
+        }
+        break;
       case 'clip':
         model = {
           task: ref.task,
@@ -217,6 +231,11 @@ export class ModelLoader {
     if (!this.settings) throw workerError('failed', 'The worker was not configured');
     return this.settings;
   }
+}
+
+/** One key per loaded copy of a model: task, id and dtype (what is cached per model uses it too). */
+export function modelKey(ref: ModelRef): string {
+  return `${ref.task}\n${ref.id}\n${ref.dtype ?? ''}`;
 }
 
 function isMissingModel(error: unknown): boolean {

@@ -6,7 +6,7 @@
 import { NotificationType, RequestType } from 'vscode-jsonrpc';
 
 /** How a local model is run: a transformers.js pipeline, or a model family's own generate loop. */
-export type LocalTask = 'image-to-text' | 'florence2' | 'smolvlm' | 'feature-extraction' | 'clip';
+export type LocalTask = 'image-to-text' | 'florence2' | 'smolvlm' | 'feature-extraction' | 'clip' | 'sam';
 
 /** Weight precision; models on the hub publish some of these as onnx/<name>_<dtype>.onnx. */
 export type LocalDtype = 'fp32' | 'fp16' | 'q8' | 'q4' | 'q4f16';
@@ -94,6 +94,28 @@ export interface EmbedReply {
   readonly failed: ReadonlyArray<{ readonly index: number; readonly error: string }>;
 }
 
+/** Click-to-segment: SAM (or SAM 2) on one image by path, prompted with points and/or a box (0..1). */
+export interface SegmentParams extends Ticketed {
+  readonly model: ModelRef;
+  readonly image: { readonly path: string };
+  readonly points: ReadonlyArray<{ readonly x: number; readonly y: number; readonly positive: boolean }>;
+  /** [x, y, w, h] in 0..1. */
+  readonly box?: readonly [number, number, number, number];
+}
+
+export interface SegmentReply {
+  /** The chosen mask at the size the image was decoded at, COCO RLE with compressed counts. */
+  readonly rle: { readonly size: [number, number]; readonly counts: string };
+  readonly bbox: [number, number, number, number];
+  /** The model's predicted IoU of the chosen mask (the best of its multimask outputs). */
+  readonly score: number;
+  /** Time spent in the worker on this request. */
+  readonly millis: number;
+  /** True when the image embedding came from the cache (only the prompt encoder and mask decoder ran). */
+  readonly embeddingCached: boolean;
+  readonly device: string;
+}
+
 export interface PrepareModelParams extends Ticketed {
   readonly model: ModelRef;
 }
@@ -127,6 +149,7 @@ export const Requests = {
   caption: new RequestType<CaptionParams, CaptionReply, void>('worker/caption'),
   embedText: new RequestType<EmbedTextParams, EmbedReply, void>('worker/embedText'),
   embedImages: new RequestType<EmbedImagesParams, EmbedReply, void>('worker/embedImages'),
+  segment: new RequestType<SegmentParams, SegmentReply, void>('worker/segment'),
   /** Loads a model (downloading what is missing) so the next request starts at once. */
   prepareModel: new RequestType<PrepareModelParams, { readonly device: string }, void>('worker/prepareModel'),
   listCachedModels: new RequestType<Record<string, never>, readonly CachedModel[], void>('worker/listCachedModels'),
