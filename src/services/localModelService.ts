@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import type { RequestType } from 'vscode-jsonrpc';
 import { LocalWorkerError, WorkerClient, type RequestOptions } from '../providers/local/workerClient';
 import type { LocalCaptionRunner } from '../providers/local/localProvider';
+import { DEFAULT_SEGMENTATION_MODEL, type SegmentationBackend } from './segmentationService';
 import { Requests, type DevicePreference, type LocalTask, type ModelRef, type Progress, type WorkerSettings } from '../worker/protocol';
 import { withNotificationProgress } from './notifications';
 
@@ -61,6 +62,18 @@ export class LocalModelService implements vscode.Disposable {
   textEmbeddingModel(): ModelRef {
     return { id: config().get<string>('textEmbeddingModel', 'Xenova/all-MiniLM-L6-v2'), task: 'feature-extraction', dtype: dtypeSetting('textEmbeddingModelDtype') };
   }
+
+  /** The SAM model for click-to-segment (setting imageCaptioner.segmentation.model: a hub id or an absolute folder). */
+  segmentationModel(): ModelRef {
+    const id = vscode.workspace.getConfiguration('imageCaptioner.segmentation').get<string>('model', DEFAULT_SEGMENTATION_MODEL).trim();
+    return { id: id || DEFAULT_SEGMENTATION_MODEL, task: 'sam' };
+  }
+
+  /** SegmentationService's way into the worker. */
+  readonly segmentationBackend: SegmentationBackend = {
+    model: () => this.segmentationModel(),
+    segment: (params, signal) => this.request(Requests.segment, params, { signal, title: `segmentation model ${params.model.id}` }),
+  };
 
   /** Runs one request in the worker: refused in untrusted workspaces; downloads show progress. */
   async request<P, R>(type: RequestType<P, R, void>, params: Omit<P, 'ticket'>, options: RequestOptions & { readonly title?: string } = {}): Promise<R> {

@@ -88,6 +88,8 @@ export class ModelLoader {
 
   private async loadOnce(ref: ModelRef, onDownload?: (progress: DownloadProgress) => void): Promise<LoadedModel> {
     const settings = this.requireSettings();
+    const problem = modelIdProblem(ref.id);
+    if (problem) throw workerError('bad-input', problem);
     const device = this.chooseDevice(settings);
     try {
       return await this.loadOn(ref, device, onDownload);
@@ -231,6 +233,16 @@ export class ModelLoader {
     if (!this.settings) throw workerError('failed', 'The worker was not configured');
     return this.settings;
   }
+}
+
+/**
+ * Why a model id can be neither a hub id nor an absolute folder, or undefined. A relative id is
+ * joined to the cache and models folders: `../x` or `a/../../b` would reach outside them.
+ */
+export function modelIdProblem(id: string): string | undefined {
+  if (isAbsolute(id)) return undefined;
+  if (/^[A-Za-z0-9][\w.-]*(\/[A-Za-z0-9][\w.-]*)?$/.test(id) && !id.split('/').some((part) => part.includes('..'))) return undefined;
+  return `"${id.slice(0, 200)}" is neither a Hugging Face hub id (org/name) nor an absolute folder`;
 }
 
 /** One key per loaded copy of a model: task, id and dtype (what is cached per model uses it too). */
