@@ -16,12 +16,14 @@ import { indexMemoryBench } from './indexMemoryBench';
 import { BenchResult, Benchmark, formatFigure, meetsTarget, resultLine } from './measure';
 import { navigateBench } from './navigateBench';
 import { replaceBench } from './replaceBench';
+import { segmentClickBench } from './segmentClickBench';
 import { SyntheticDatasets } from './syntheticDataset';
 import { workerIpcBench } from './workerIpcBench';
 
 const BENCHMARKS: readonly Benchmark[] = [
   indexBench, indexMemoryBench, index1mBench, navigateBench, imagePrepBench, batchThroughputBench, batchVsSequentialBench,
   batchRateLimitBench, batchFaultsBench, replaceBench, exportWdsBench, exportMemoryBench, workerIpcBench, hostLagBench,
+  segmentClickBench,
 ];
 
 async function main(names: string[]): Promise<number> {

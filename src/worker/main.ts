@@ -10,8 +10,7 @@ import { captionImages, newControl } from './captioner';
 import { embedImages, embedTexts } from './embedder';
 import { loadImage } from './images';
 import { ModelLoader, modelKey, type LoadedModel } from './modelLoader';
-import { encodeRle } from '../core/regions/cocoRle';
-import { maskBounds } from '../core/regions/binaryMask';
+import { countsToString } from '../core/regions/cocoRle';
 import { segmentPromptProblem } from '../core/regions/segmentTypes';
 import { SegmentCancelled, Segmenter } from './segmenter';
 import {
@@ -104,9 +103,9 @@ connection.onRequest(Requests.segment, async (params, token) => {
     throw error;
   }
   throwIfCancelled(token);
-  const bbox = maskBounds(result.mask);
+  const { size, runs, bbox } = result.mask;
   if (!bbox) throw workerError('bad-input', `${params.model.id} found no region at this prompt: click inside the object, or add positive points.`);
-  return { rle: encodeRle(result.mask), bbox, score: result.score, millis: performance.now() - started, embeddingCached: result.embeddingCached, device: loaded.device };
+  return { rle: { size, counts: countsToString(runs) }, bbox, score: result.score, millis: performance.now() - started, embeddingCached: result.embeddingCached, device: loaded.device };
 });
 
 connection.onRequest(Requests.prepareModel, async (params, token) => {

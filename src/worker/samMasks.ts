@@ -1,9 +1,9 @@
 /**
- * From SAM's low-resolution mask logits to a binary mask at the image's size: only the chosen mask
- * of the multimask outputs is upsampled (the library's post_process_masks resizes all three twice,
- * through the 1024x1024 padded frame: ~10x the work of one bilinear pass straight to the image).
+ * From SAM's low-resolution mask logits straight to COCO RLE runs at the image's size: only the
+ * chosen mask of the multimask outputs is upsampled (the library's post_process_masks resizes all
+ * three twice, through the 1024x1024 padded frame), and the runs are made column by column as
+ * COCO orders them, so no row-major mask is built, scanned for its box and scanned again to encode.
  */
-import type { BinaryMask } from '../core/regions/binaryMask';
 
 /** The geometry of one SAM run: the low-res logits cover the padded frame, the image fills its top left. */
 export interface MaskFrame {
@@ -17,7 +17,16 @@ export interface MaskFrame {
   readonly output: readonly [number, number];
 }
 
-/** The index of the highest score (SAM's predicted IoU of each candidate mask). */
+export interface MaskRuns {
+  /** [height, width] */
+  readonly size: [number, number];
+  /** COCO runs: column-major, alternating 0 and 1, starting with a (possibly empty) run of 0. */
+  readonly runs: number[];
+  /** [x, y, w, h] in 0..1 of the pixels inside; undefined when none is. */
+  readonly bbox: [number, number, number, number] | undefined;
+}
+
+/** The index of the highest score (SAM's predicted IoU of each candidate mask); the first of equals. */
 export function bestIndex(scores: ArrayLike<number>, start: number, count: number): number {
   let best = 0;
   for (let i = 1; i < count; i++) if (scores[start + i] > scores[start + best]) best = i;
@@ -26,54 +35,76 @@ export function bestIndex(scores: ArrayLike<number>, start: number, count: numbe
 
 /**
  * One mask's logits (`logits[offset ..]`, row-major lowRes) sampled bilinearly at each output
- * pixel's centre and thresholded at 0, as SAM's post-processing does (pixel centres, no corner alignment).
+ * pixel's centre and thresholded at 0, as SAM's post-processing does (pixel centres, no corner
+ * alignment), as COCO runs. A box ([x, y, w, h] in 0..1) clears every pixel it does not touch.
+ * Separable: each output column first blends its two low-res columns; output pixels between two
+ * low-res cells of one sign share it (a blend of two values of one sign keeps it), so only those
+ * between cells of opposite signs are computed one by one.
  */
-export function maskFromLogits(logits: ArrayLike<number>, offset: number, frame: MaskFrame): BinaryMask {
+export function maskRunsFromLogits(logits: ArrayLike<number>, offset: number, frame: MaskFrame, box?: readonly [number, number, number, number]): MaskRuns {
   const [lowH, lowW] = frame.lowRes;
   const [height, width] = frame.output;
   const xs = axisSamples(width, frame.reshaped[1], frame.padded[1], lowW);
   const ys = axisSamples(height, frame.reshaped[0], frame.padded[0], lowH);
-  const data = new Uint8Array(width * height);
-  for (let y = 0; y < height; y++) {
-    const row0 = offset + ys.lo[y] * lowW;
-    const row1 = offset + ys.hi[y] * lowW;
-    const wy = ys.weight[y];
-    const out = y * width;
-    for (let x = 0; x < width; x++) {
-      const lo = xs.lo[x];
-      const hi = xs.hi[x];
-      const wx = xs.weight[x];
-      const top = logits[row0 + lo] + (logits[row0 + hi] - logits[row0 + lo]) * wx;
-      const bottom = logits[row1 + lo] + (logits[row1 + hi] - logits[row1 + lo]) * wx;
-      if (top + (bottom - top) * wy > 0) data[out + x] = 1;
-    }
-  }
-  return { width, height, data };
-}
+  const spans = spanStarts(ys.lo, lowH, height); // the output rows between low-res rows k and k + 1
+  const [x0, x1] = box ? [Math.max(0, Math.floor(box[0] * width)), Math.min(width, Math.ceil((box[0] + box[2]) * width))] : [0, width];
+  const [y0, y1] = box ? [Math.max(0, Math.floor(box[1] * height)), Math.min(height, Math.ceil((box[1] + box[3]) * height))] : [0, height];
 
-/** Clears every pixel outside a box ([x, y, w, h] in 0..1): a box prompt bounds its mask. */
-export function clipMaskToBox(mask: BinaryMask, box: readonly [number, number, number, number]): void {
-  const { width, height, data } = mask;
-  const x0 = Math.max(0, Math.floor(box[0] * width));
-  const x1 = Math.min(width, Math.ceil((box[0] + box[2]) * width));
-  const y0 = Math.max(0, Math.floor(box[1] * height));
-  const y1 = Math.min(height, Math.ceil((box[1] + box[3]) * height));
-  for (let y = 0; y < height; y++) {
-    const row = y * width;
-    if (y < y0 || y >= y1) {
-      data.fill(0, row, row + width);
+  const runs: number[] = [];
+  let value = 0;
+  let run = 0;
+  let [minX, minY, maxX, maxY] = [width, height, -1, -1];
+  /** Appends `length` pixels of `v` at rows `y`.. of column `x`. */
+  const push = (v: number, length: number, x: number, y: number): void => {
+    if (length <= 0) return;
+    if (v !== value) {
+      runs.push(run);
+      run = 0;
+      value = v;
+    }
+    run += length;
+    if (v) {
+      if (x < minX) minX = x;
+      maxX = x;
+      if (y < minY) minY = y;
+      if (y + length - 1 > maxY) maxY = y + length - 1;
+    }
+  };
+  const column = new Float64Array(lowH);
+  for (let x = 0; x < width; x++) {
+    if (x < x0 || x >= x1) {
+      push(0, height, x, 0);
       continue;
     }
-    data.fill(0, row, row + x0);
-    data.fill(0, row + x1, row + width);
+    const lo = offset + xs.lo[x];
+    const hi = offset + xs.hi[x];
+    const wx = xs.weight[x];
+    for (let k = 0; k < lowH; k++) column[k] = logits[lo + k * lowW] + (logits[hi + k * lowW] - logits[lo + k * lowW]) * wx;
+    push(0, y0, x, 0);
+    for (let k = 0; k < lowH; k++) {
+      const from = Math.max(spans[k], y0);
+      const to = Math.min(spans[k + 1], y1);
+      if (from >= to) continue;
+      const a = column[k];
+      const b = column[Math.min(lowH - 1, k + 1)];
+      if ((a > 0) === (b > 0)) {
+        push(a > 0 ? 1 : 0, to - from, x, from);
+        continue;
+      }
+      for (let y = from; y < to; y++) push(column[ys.lo[y]] + (column[ys.hi[y]] - column[ys.lo[y]]) * ys.weight[y] > 0 ? 1 : 0, 1, x, y);
+    }
+    push(0, height - y1, x, y1);
   }
+  runs.push(run);
+  const bbox: MaskRuns['bbox'] = maxX < 0 ? undefined : [minX / width, minY / height, (maxX + 1 - minX) / width, (maxY + 1 - minY) / height];
+  return { size: [height, width], runs, bbox };
 }
 
 /** For each output pixel along one axis: the two low-res cells around its centre and the weight of the second. */
-function axisSamples(size: number, reshaped: number, padded: number, low: number): { lo: Int32Array; hi: Int32Array; weight: Float32Array } {
+function axisSamples(size: number, reshaped: number, padded: number, low: number): { lo: Int32Array; hi: Int32Array; weight: Float64Array } {
   const lo = new Int32Array(size);
   const hi = new Int32Array(size);
-  const weight = new Float32Array(size);
+  const weight = new Float64Array(size);
   for (let i = 0; i < size; i++) {
     // Output pixel centre → padded-frame coordinate → low-res coordinate (cell centres at k + 0.5).
     const inPadded = ((i + 0.5) * reshaped) / size;
@@ -83,4 +114,12 @@ function axisSamples(size: number, reshaped: number, padded: number, low: number
     weight[i] = at - lo[i];
   }
   return { lo, hi, weight };
+}
+
+/** starts[k]..starts[k + 1]: the output pixels whose lower low-res cell is k (`lo` never decreases). */
+function spanStarts(lo: Int32Array, low: number, size: number): Int32Array {
+  const starts = new Int32Array(low + 1).fill(size);
+  for (let i = size - 1; i >= 0; i--) starts[lo[i]] = i;
+  for (let k = low - 1; k >= 0; k--) starts[k] = Math.min(starts[k], starts[k + 1]);
+  return starts;
 }

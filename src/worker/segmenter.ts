@@ -7,12 +7,11 @@
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { Tensor, type RawImage } from '@huggingface/transformers';
-import type { BinaryMask } from '../core/regions/binaryMask';
 import type { SegmentPrompt } from '../core/regions/segmentTypes';
 import { loadImage } from './images';
 import { LruPromises } from './lruPromises';
 import type { LoadedModel } from './modelLoader';
-import { bestIndex, clipMaskToBox, maskFromLogits } from './samMasks';
+import { bestIndex, maskRunsFromLogits, type MaskRuns } from './samMasks';
 
 type SamModel = Extract<LoadedModel, { task: 'sam' }>;
 
@@ -29,7 +28,8 @@ interface ImageEmbedding {
 }
 
 export interface Segmentation {
-  readonly mask: BinaryMask;
+  /** The chosen mask at the decoded image's size, as COCO runs with its box. */
+  readonly mask: MaskRuns;
   readonly score: number;
   readonly embeddingCached: boolean;
 }
@@ -67,7 +67,7 @@ export class Segmenter {
     return { embeddings, original: inputs.original_sizes[0], reshaped: inputs.reshaped_input_sizes[0] };
   }
 
-  private async decode(loaded: SamModel, image: ImageEmbedding, prompt: SegmentPrompt): Promise<{ mask: BinaryMask; score: number }> {
+  private async decode(loaded: SamModel, image: ImageEmbedding, prompt: SegmentPrompt): Promise<{ mask: MaskRuns; score: number }> {
     const [reshapedH, reshapedW] = image.reshaped;
     const decoderInputs: readonly string[] = (loaded.model as unknown as { sessions: Record<string, { inputNames: string[] }> }).sessions.prompt_encoder_mask_decoder.inputNames;
     const takesBoxes = decoderInputs.includes('input_boxes');
@@ -93,14 +93,8 @@ export class Segmenter {
     const [count, lowH, lowW] = dims.slice(-3);
     const scores = iou_scores.data as Float32Array;
     const best = bestIndex(scores, 0, count);
-    const mask = maskFromLogits(pred_masks.data as Float32Array, best * lowH * lowW, {
-      lowRes: [lowH, lowW],
-      padded: paddedFrame(loaded, image.reshaped),
-      reshaped: image.reshaped,
-      output: image.original,
-    });
-    if (box) clipMaskToBox(mask, box);
-    return { mask, score: scores[best] };
+    const frame = { lowRes: [lowH, lowW], padded: paddedFrame(loaded, image.reshaped), reshaped: image.reshaped, output: image.original } as const;
+    return { mask: maskRunsFromLogits(pred_masks.data as Float32Array, best * lowH * lowW, frame, box), score: scores[best] };
   }
 }
 

@@ -1,9 +1,10 @@
 import { strict as assert } from 'node:assert';
 import { SamImageProcessor, Tensor } from '@huggingface/transformers';
-import { maskArea } from '../../../src/core/regions/binaryMask';
+import { maskArea, maskBounds } from '../../../src/core/regions/binaryMask';
+import { decodeRle, maskRuns } from '../../../src/core/regions/cocoRle';
 import { LruPromises } from '../../../src/worker/lruPromises';
 import { modelIdProblem } from '../../../src/worker/modelLoader';
-import { bestIndex, clipMaskToBox, maskFromLogits } from '../../../src/worker/samMasks';
+import { bestIndex, maskRunsFromLogits, type MaskFrame } from '../../../src/worker/samMasks';
 import { seededRandom } from '../../../scripts/sampleCanvas';
 
 /** Smooth logits like SAM's: a few blobs of either sign over a low-res grid. */
@@ -23,7 +24,16 @@ function blobs(count: number, low: number, seed: number): Float32Array {
   return out;
 }
 
-describe('SAM masks: from low-res logits to a mask at the image size', () => {
+/** The mask of the runs (checked to decode as COCO RLE) and its box as the runs gave it. */
+function decoded(logits: Float32Array, offset: number, frame: MaskFrame, box?: readonly [number, number, number, number]) {
+  const result = maskRunsFromLogits(logits, offset, frame, box);
+  const mask = decodeRle({ size: result.size, counts: result.runs });
+  assert.deepEqual(maskRuns(mask), result.runs, 'runs as COCO writes them (no empty run but the first)');
+  assert.deepEqual(result.bbox, maskBounds(mask), 'the box of the pixels inside');
+  return mask;
+}
+
+describe('SAM masks: from low-res logits to COCO runs at the image size', () => {
   it('agrees with transformers.js post_process_masks (pad, crop, resize) on all but edge pixels, for upscaled and downscaled images', async () => {
     const config = { size: { longest_edge: 1024 }, pad_size: { height: 1024, width: 1024 }, do_pad: true };
     const processor = new SamImageProcessor(config as ConstructorParameters<typeof SamImageProcessor>[0]);
@@ -37,7 +47,7 @@ describe('SAM masks: from low-res logits to a mask at the image size', () => {
       const [expected] = await processor.post_process_masks(new Tensor('float32', logits, [1, 1, 3, low, low]), [original as unknown as [number, number]], [reshaped as unknown as [number, number]]);
       const plane = original[0] * original[1];
       for (const index of [0, 2]) {
-        const ours = maskFromLogits(logits, index * low * low, { lowRes: [low, low], padded: [1024, 1024], reshaped, output: original });
+        const ours = decoded(logits, index * low * low, { lowRes: [low, low], padded: [1024, 1024], reshaped, output: original });
         assert.equal(ours.width, original[1]);
         assert.equal(ours.height, original[0]);
         const theirs = (expected.data as Uint8Array).subarray(index * plane, (index + 1) * plane);
@@ -59,16 +69,19 @@ describe('SAM masks: from low-res logits to a mask at the image size', () => {
     assert.equal(bestIndex([0.9, 0.9, 0.1], 0, 3), 0, 'the first of equals');
   });
 
-  it('a box clears every pixel it does not touch', () => {
-    const mask = { width: 10, height: 8, data: new Uint8Array(80).fill(1) };
-    clipMaskToBox(mask, [0.2, 0.25, 0.5, 0.5]);
+  it('a box clears every pixel it does not touch; a mask with nothing inside has no box', () => {
+    const low = 16;
+    const frame: MaskFrame = { lowRes: [low, low], padded: [64, 64], reshaped: [64, 64], output: [8, 10] };
+    const everywhere = new Float32Array(low * low).fill(1);
+    const mask = decoded(everywhere, 0, frame, [0.2, 0.25, 0.5, 0.5]);
     assert.equal(maskArea(mask), 5 * 4);
     assert.equal(mask.data[2 * 10 + 2], 1);
     assert.equal(mask.data[2 * 10 + 1], 0);
     assert.equal(mask.data[6 * 10 + 2], 0);
-    const edge = { width: 10, height: 10, data: new Uint8Array(100).fill(1) };
-    clipMaskToBox(edge, [0.15, 0, 0.1, 1]); // covers pixels 1 and 2 partly
-    assert.equal(maskArea(edge), 20);
+    assert.equal(maskArea(decoded(everywhere, 0, frame, [0.15, 0, 0.1, 1])), 2 * 8, 'pixels 1 and 2 are touched');
+    assert.equal(maskArea(decoded(everywhere, 0, frame)), 80);
+    const nowhere = maskRunsFromLogits(new Float32Array(low * low).fill(-1), 0, frame);
+    assert.deepEqual(nowhere, { size: [8, 10], runs: [80], bbox: undefined });
   });
 });
 
