@@ -105,6 +105,21 @@ describe('click to segment (real worker, tiny SAM)', function () {
     assert.ok(w > 0.05 && hgt > 0.1, `fills the box: ${result.bbox}`);
   });
 
+  it('a SAM 2 export (three feature levels, a box input, no padding) takes the box itself, and points as SAM does', async () => {
+    const sam2 = new SegmentationService({ model: () => ({ id: h.models.sam2, task: 'sam' }), segment: (params, signal) => client.request(Requests.segment, params, { signal }) });
+    const box = [0.2, 0.25, 0.5, 0.5] as const;
+    const boxed = await sam2.segment(grey, { points: [], box });
+    const mask = decodeRle(boxed.rle);
+    assert.deepEqual(boxed.rle.size, [48, 64]);
+    // The box's cells fill its mask (SAM v1's centre point would give a bump of ~6% of the image).
+    assert.ok(Math.abs(maskArea(mask) / (64 * 48) - 0.25) < 0.04, `the box filled: ${maskArea(mask)} px`);
+    boxed.bbox.forEach((v, i) => assert.ok(Math.abs(v - box[i]) < 0.04, `bbox ${boxed.bbox} ≈ box ${box}`));
+    const clicked = decodeRle((await sam2.segment(grey, { points: [{ x: 0.5, y: 0.5, positive: true }] })).rle);
+    assert.equal(at(clicked, 0.5, 0.5), 1);
+    assert.equal(at(clicked, 0.9, 0.5), 0);
+    assert.ok(maskArea(clicked) < maskArea(mask) / 2, 'a click alone selects a bump, not a box');
+  });
+
   it('the embedding is computed once per image: further clicks skip the vision encoder, a changed file or an evicted one is embedded again', async () => {
     const file = await image('cache.png', '#000000');
     const first = await segment(file, { points: [{ x: 0.5, y: 0.5, positive: true }] });
