@@ -70,16 +70,27 @@ export function maskRunsFromLogits(logits: ArrayLike<number>, offset: number, fr
       if (y + length - 1 > maxY) maxY = y + length - 1;
     }
   };
+  // The logits column by column (contiguous for the blend below), and which columns have any cell inside.
+  const columns = new Float64Array(lowW * lowH);
+  const anyInside = new Uint8Array(lowW);
+  for (let k = 0; k < lowH; k++) {
+    for (let j = 0; j < lowW; j++) {
+      const v = logits[offset + k * lowW + j];
+      columns[j * lowH + k] = v;
+      if (v > 0) anyInside[j] = 1;
+    }
+  }
   const column = new Float64Array(lowH);
   for (let x = 0; x < width; x++) {
-    if (x < x0 || x >= x1) {
+    // A blend of two columns with no cell above 0 has none either.
+    if (x < x0 || x >= x1 || (!anyInside[xs.lo[x]] && !anyInside[xs.hi[x]])) {
       push(0, height, x, 0);
       continue;
     }
-    const lo = offset + xs.lo[x];
-    const hi = offset + xs.hi[x];
+    const lo = xs.lo[x] * lowH;
+    const hi = xs.hi[x] * lowH;
     const wx = xs.weight[x];
-    for (let k = 0; k < lowH; k++) column[k] = logits[lo + k * lowW] + (logits[hi + k * lowW] - logits[lo + k * lowW]) * wx;
+    for (let k = 0; k < lowH; k++) column[k] = columns[lo + k] + (columns[hi + k] - columns[lo + k]) * wx;
     push(0, y0, x, 0);
     for (let k = 0; k < lowH; k++) {
       const from = Math.max(spans[k], y0);
