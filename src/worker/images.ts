@@ -12,6 +12,14 @@ import type { ImageInput } from './protocol';
  */
 const PATH_IMAGE_SHORT_SIDE = 512;
 
+/** An image file that is missing, unreadable or no image; the message names the file and the reason. */
+export class UnreadableImageError extends Error {
+  constructor(name: string, reason: string) {
+    super(`${name} could not be read as an image: ${reason}`);
+    this.name = 'UnreadableImageError';
+  }
+}
+
 /**
  * Decodes an image for a processor: a regular file read with a size limit, decoded by sharp with a
  * pixel limit, oriented, downscaled (shrink-on-load for JPEG) and converted to RGB. A corrupt,
@@ -34,6 +42,6 @@ export async function loadImage(input: ImageInput, options: { readonly longestSi
     // Bytes that are no image at all are named ("it is an HTML page"); libvips would only say "unsupported image format".
     const notAnImage = bytes && !(error instanceof PixelLimitError) ? notAnImageReason(bytes) : undefined;
     const reason = notAnImage ?? (error instanceof Error ? error.message : String(error));
-    throw new Error(`${name} could not be read as an image: ${reason}`);
+    throw new UnreadableImageError(name, reason);
   }
 }

@@ -8,11 +8,11 @@ import type { RawImage } from '@huggingface/transformers';
 import { deleteCachedModel, listCachedModels } from './cachedModels';
 import { captionImages, newControl } from './captioner';
 import { embedImages, embedTexts } from './embedder';
-import { loadImage } from './images';
+import { loadImage, UnreadableImageError } from './images';
 import { ModelLoader, modelKey, type LoadedModel } from './modelLoader';
 import { countsToString } from '../core/regions/cocoRle';
 import { segmentPromptProblem } from '../core/regions/segmentTypes';
-import { SegmentCancelled, Segmenter } from './segmenter';
+import { SegmentCancelled, Segmenter, type Segmentation } from './segmenter';
 import {
   DEFAULT_MAX_NEW_TOKENS,
   encodeEmbeddings,
@@ -95,9 +95,9 @@ connection.onRequest(Requests.segment, async (params, token) => {
   if (params.model.task !== 'sam') throw workerError('bad-input', `${params.model.id} is a ${params.model.task} model; segmenting needs a SAM model`);
   const loaded = await load(params.model, params.ticket, token);
   if (loaded.task !== 'sam') throw workerError('bad-input', `${params.model.id} is not a SAM model`);
-  let result;
+  let result: Segmentation;
   try {
-    result = await guard(params.model, () => segmenter.segment(loaded, modelKey(params.model), params.image.path, prompt, () => token.isCancellationRequested), 'bad-input');
+    result = await guard(params.model, () => segmenter.segment(loaded, modelKey(params.model), params.image.path, prompt, () => token.isCancellationRequested));
   } catch (error) {
     if (error instanceof SegmentCancelled) throwIfCancelled(token);
     throw error;
@@ -118,7 +118,7 @@ connection.onRequest(Requests.listCachedModels, () => listCachedModels(requireSe
 connection.onRequest(Requests.deleteCachedModel, async ({ id }) => {
   const deleted = await deleteCachedModel(requireSettings().cacheDir, id);
   await loader.forget(id);
-  segmenter.forget(`sam\n${id}`);
+  segmenter.forget(modelKey({ id, task: 'sam' })); // every dtype: the key ends with the dtype
   return { deleted };
 });
 
@@ -146,13 +146,13 @@ function mergeResults<T>(decoded: readonly (RawImage | Error)[], values: readonl
   return decoded.map((item) => (item instanceof Error ? { ok: false as const, error: item.message } : { ok: true as const, value: values[next++] }));
 }
 
-/** Runs model work; an image that cannot be read is `unreadable` (bad-input for a single-image request), anything else `failed`. */
-async function guard<T>(model: ModelRef, run: () => Promise<T>, unreadable?: 'bad-input'): Promise<T> {
+/** Runs model work: an image that cannot be read is `bad-input`, running out of memory `out-of-memory`, anything else `failed`. */
+async function guard<T>(model: ModelRef, run: () => Promise<T>): Promise<T> {
   try {
     return await run();
   } catch (error) {
     if (error instanceof ResponseError || error instanceof SegmentCancelled) throw error;
-    if (unreadable && /could not be read as an image/.test(messageOf(error))) throw workerError(unreadable, messageOf(error));
+    if (error instanceof UnreadableImageError) throw workerError('bad-input', error.message);
     if (isOutOfMemory(error)) throw workerError('out-of-memory', `${model.id} ran out of memory: ${messageOf(error)}. Try a smaller batch, dtype (q8/q4) or model.`);
     throw workerError('failed', `${model.id} failed: ${messageOf(error)}`);
   }

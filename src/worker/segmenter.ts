@@ -8,7 +8,7 @@ import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { Tensor, type RawImage } from '@huggingface/transformers';
 import type { SegmentPrompt } from '../core/regions/segmentTypes';
-import { loadImage } from './images';
+import { loadImage, UnreadableImageError } from './images';
 import { LruPromises } from './lruPromises';
 import type { LoadedModel } from './modelLoader';
 import { bestIndex, maskRunsFromLogits, type MaskRuns } from './samMasks';
@@ -43,7 +43,7 @@ export class Segmenter {
    */
   async segment(loaded: SamModel, modelKey: string, path: string, prompt: SegmentPrompt, isCancelled: () => boolean): Promise<Segmentation> {
     const info = await stat(path).catch((error: NodeJS.ErrnoException) => {
-      throw new Error(`${basename(path)} could not be read as an image: ${error.code === 'ENOENT' ? 'the file does not exist' : error.message}`);
+      throw new UnreadableImageError(basename(path), error.code === 'ENOENT' ? 'the file does not exist' : error.message);
     });
     const key = `${modelKey}\n${path}\n${info.size}\n${info.mtimeMs}`;
     const embeddingCached = this.embeddings.has(key);
@@ -53,9 +53,9 @@ export class Segmenter {
     return { ...mask, embeddingCached };
   }
 
-  /** Forgets the embeddings made by a model (it was unloaded or deleted). */
-  forget(modelKey: string): void {
-    this.embeddings.forget(`${modelKey}\n`);
+  /** Forgets the embeddings of the models whose key starts with `prefix` (a model that was deleted). */
+  forget(prefix: string): void {
+    this.embeddings.forget(prefix);
   }
 
   private async embed(loaded: SamModel, path: string): Promise<ImageEmbedding> {
