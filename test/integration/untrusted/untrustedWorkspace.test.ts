@@ -98,11 +98,16 @@ describe('untrusted workspace', function () {
     assert.deepEqual(snapshotCaptions(api), before, 'no caption file written');
   });
 
-  it('starts no local model process, for captions, embeddings or CLIP score', async () => {
+  it('starts no local model process, for captions, embeddings, CLIP score or segmentation', async () => {
     const local = api.captioning.registry.find('test/local')!;
     assert.equal(await api.captioning.prepareToSend(local), undefined);
     await assert.rejects(
       api.localModels.request(Requests.embedText, { model: { id: models.textEmbedder, task: 'feature-extraction' }, texts: ['a'] }),
+      /Local models do not run in an untrusted workspace/,
+    );
+    const image = api.dataset.index!.imagePath(api.dataset.index!.images()[0]);
+    await assert.rejects(
+      api.localModels.segmentationBackend.segment({ model: { id: models.sam, task: 'sam' }, image: { path: image }, points: [{ x: 0.5, y: 0.5, positive: true }] }),
       /Local models do not run in an untrusted workspace/,
     );
     const objects = vscode.Uri.file(path.join(api.dataset.rootPath!, 'objects'));
