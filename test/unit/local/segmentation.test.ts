@@ -121,7 +121,13 @@ describe('click to segment (real worker, tiny SAM)', function () {
   });
 
   it('the embedding is computed once per image: further clicks skip the vision encoder, a changed file or an evicted one is embedded again', async () => {
-    const file = await image('cache.png', '#000000');
+    // Uncompressed TIFF: a black and a white image of one size have the same number of bytes.
+    const file = path.join(h.root, 'cache.tiff');
+    const write = (colour: string) => sharp({ create: { width: 200, height: 150, channels: 3, background: colour } }).tiff({ compression: 'none' }).toFile(file);
+    const mtime = 1_700_000_000; // whole seconds: the key's mtime is exact after the rewrite below
+    await write('#000000');
+    fs.utimesSync(file, mtime, mtime);
+    const written = fs.statSync(file);
     const first = await segment(file, { points: [{ x: 0.5, y: 0.5, positive: true }] });
     const second = await segment(file, { points: [{ x: 0.4, y: 0.5, positive: true }] });
     assert.equal(first.reply.embeddingCached, false);
@@ -129,10 +135,17 @@ describe('click to segment (real worker, tiny SAM)', function () {
     assert.ok(second.reply.millis < 1000, `a cached click answers well under a second: ${second.reply.millis} ms`);
     const dark = maskArea(first.mask);
 
-    // The same path rewritten white (a new mtime): embedded again, and the mask follows the new pixels.
-    await sharp({ create: { width: 200, height: 150, channels: 3, background: '#ffffff' } }).png().toFile(file);
-    const later = new Date(Date.now() + 5000);
-    fs.utimesSync(file, later, later);
+    // Rewritten white with the same size and mtime, the file looks unchanged: the kept embedding (of the
+    // black image) answers, which shows that the vision encoder did not run again.
+    await write('#ffffff');
+    assert.equal(fs.statSync(file).size, written.size);
+    fs.utimesSync(file, mtime, mtime);
+    const stale = await segment(file, { points: [{ x: 0.5, y: 0.5, positive: true }] });
+    assert.equal(stale.reply.embeddingCached, true);
+    assert.equal(maskArea(stale.mask), dark, 'the black image\'s embedding, not the white one\'s');
+
+    // A new mtime: embedded again, and the mask follows the new pixels.
+    fs.utimesSync(file, mtime + 5, mtime + 5);
     const changed = await segment(file, { points: [{ x: 0.5, y: 0.5, positive: true }] });
     assert.equal(changed.reply.embeddingCached, false, 'a changed file is embedded again');
     assert.ok(maskArea(changed.mask) > 2 * dark, `the white image's embedding grows the mask: ${maskArea(changed.mask)} vs ${dark}`);
