@@ -20,14 +20,16 @@ export interface SegmentPrompt {
 
 /** The mask a prompt gave: COCO RLE (compressed counts), its box, the model's own score. */
 export interface SegmentResult {
-  readonly rle: { size: [number, number]; counts: string };
+  /** The mask as COCO RLE with compressed counts, at the size the image was decoded at (longer side <= the model's frame). */
+  readonly rle: { readonly size: [number, number]; readonly counts: string };
   /** [x, y, w, h] in 0..1 of the image. */
-  bbox: [number, number, number, number];
+  readonly bbox: [number, number, number, number];
   /** The model's predicted IoU of the mask it chose (the best of its candidates). */
-  score: number;
-  model: string;
+  readonly score: number;
+  /** The model id that made it (hub id or folder). */
+  readonly model: string;
   /** Time in the worker for this request (an image seen before costs only the prompt encoder and mask decoder). */
-  millis: number;
+  readonly millis: number;
 }
 
 /** Clicks per request: a person clicks a handful; thousands would only slow the decoder. */
