@@ -66,7 +66,7 @@ describe('model catalog', () => {
     ));
     assert.equal(models.length, catalog.models.length);
     const texts = problems.map(problemText);
-    assert.equal(texts[0], 'Model entry "x" (imageCaptioner.models[0] in User settings) skipped: field "preset" is "nope", which is no preset (choose from nvidia-nim, nvidia-nim-legacy, huggingface, openai, ollama, lmstudio, llamacpp, vllm, local)');
+    assert.equal(texts[0], 'Model entry "x" (imageCaptioner.models[0] in User settings) skipped: field "preset" is "nope", which is no preset (choose from nvidia-nim, nvidia-nim-legacy, huggingface, openai, ollama, lmstudio, llamacpp, vllm, dam, local)');
     assert.equal(texts[1], 'Model entry "x" (imageCaptioner.models[1] in User settings) skipped: field "baseUrl" is missing');
     assert.equal(texts[2], 'Model entry "y" (imageCaptioner.models[2] in User settings) skipped: field "baseUrl" is not an http(s) URL: ftp://x');
     assert.equal(texts[3], 'Model entry #4 (imageCaptioner.models[3] in User settings) skipped: field "id" is missing: give the entry an "id" or a "model"');
