@@ -89,6 +89,16 @@ export function resolveCatalog(catalog: Catalog, settings: readonly ModelSetting
   return { models: [...byId.values()], origins, problems, replaced };
 }
 
+/**
+ * The catalogue with the Describe Anything preset pointing at `baseUrl` (the setting
+ * `imageCaptioner.dam.baseUrl`): the built-in entry and the user's entries on that preset follow it,
+ * an entry with its own baseUrl keeps it.
+ */
+export function withDamBaseUrl(catalog: Catalog, baseUrl: string): Catalog {
+  const dam = catalog.presets.dam;
+  return dam ? { ...catalog, presets: { ...catalog.presets, dam: { ...dam, baseUrl } } } : catalog;
+}
+
 /** One line a user can act on: which entry, where it is written, which field, and why. */
 export function problemText(problem: ModelEntryProblem): string {
   const where = problem.index === undefined ? `imageCaptioner.models in ${originLabel(problem.origin)}` : `imageCaptioner.models[${problem.index}] in ${originLabel(problem.origin)}`;

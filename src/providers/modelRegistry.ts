@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import catalogJson from '../../models/catalog.json';
 import { affectsModels, readModelSettings } from '../generationSettings';
-import { Catalog, resolveCatalog, ResolvedCatalog, serviceLabel } from './modelCatalog';
+import { readDamSettings } from '../regionSettings';
+import { Catalog, resolveCatalog, ResolvedCatalog, serviceLabel, withDamBaseUrl } from './modelCatalog';
 import { CATALOG_ORIGIN, ModelOrigin } from './modelOrigin';
 import type { ModelEntry } from './types';
 
@@ -62,7 +63,7 @@ export class ModelRegistry implements vscode.Disposable {
   }
 
   private reload(): void {
-    const resolved = resolveCatalog(catalog, readModelSettings());
+    const resolved = resolveCatalog(withDamBaseUrl(catalog, readDamSettings().baseUrl), readModelSettings());
     this.models = resolved.models;
     this.origins = resolved.origins;
     this.onReload(resolved);
