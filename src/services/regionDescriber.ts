@@ -3,6 +3,7 @@ import { BatchCancelledError } from '../core/captioning/abortableDelay';
 import { cleanCaption } from '../core/captioning/cleanup';
 import { isHopeless } from '../core/captioning/failFast';
 import { RequestLane } from '../core/captioning/requestLane';
+import type { RetryPolicy } from '../core/captioning/retryPolicy';
 import { focalImages, maskedRegionPng, outlinedOverview } from '../core/images/regionImages';
 import type { PreparedImage } from '../core/images/preparedImage';
 import { buildFusePrompt, describedRegions } from '../core/regions/regionPrompts';
@@ -47,6 +48,8 @@ export interface RegionDescriberDeps {
   /** Rejects when the image must not be sent (a link leading out of its dataset). */
   readonly checkImage: (imagePath: string) => Promise<void>;
   readonly log?: { info(message: string): void; warn(message: string): void };
+  /** Retries of each request (the batch engine's default); a caller that retries itself (a region batch) passes `maxAttempts: 1`. */
+  readonly retryPolicy?: RetryPolicy;
 }
 
 export interface DescribeRequest {
@@ -191,7 +194,7 @@ export class RegionDescriber {
   private laneFor(model: ModelEntry, settings: RegionSettings): RequestLane {
     const limits = batchLimits(settings.batch, model);
     let lane = this.lanes.get(model.id);
-    if (!lane) this.lanes.set(model.id, (lane = new RequestLane(limits)));
+    if (!lane) this.lanes.set(model.id, (lane = new RequestLane(limits, this.deps.retryPolicy)));
     else lane.setLimits(limits);
     return lane;
   }

@@ -7,6 +7,7 @@ import { DEFAULT_FOCAL_PROMPT, DEFAULT_FUSE_PROMPT } from '../../../src/core/reg
 import { clipRegion } from '../../../src/core/regions/regionShapes';
 import type { Region } from '../../../src/core/regions/regionsSidecar';
 import { ProviderFactory } from '../../../src/providers/providerFactory';
+import { DEFAULT_RETRY_POLICY } from '../../../src/core/captioning/retryPolicy';
 import { ModelEntry, ProviderError } from '../../../src/providers/types';
 import { RegionDescriber, RegionRequestError, RegionSettings } from '../../../src/services/regionDescriber';
 import { DamFakeServer, startDamFakeServer } from '../../fixtures/fakeServers/damFakeServer';
@@ -174,6 +175,24 @@ describe('RegionDescriber: describing regions and fusing them, against fake serv
     assert.ok(err instanceof ProviderError && err.kind === 'server', String(err));
     assert.equal(deltas.length, 1);
     assert.equal(chat.requests.length, 3, 'the streamed failure was sent again');
+  });
+
+  it('a caller that retries itself (a region batch) gets each failure at once with maxAttempts 1', async () => {
+    chat = await startOpenAiFakeServer({ script: [faults.serverError('busy')] });
+    models = [chatModel()];
+    const once = new RegionDescriber({
+      models: { find: (id) => models.find((m) => m.id === id), selected: () => undefined },
+      settings: () => settings,
+      isTrusted: () => true,
+      prepareToSend: async () => ({}),
+      providers: new ProviderFactory(),
+      checkImage: async () => undefined,
+      retryPolicy: { ...DEFAULT_RETRY_POLICY, maxAttempts: 1 },
+    });
+    const err = await once.describe({ imagePath: image, sidecarImage: SIZE, region: BOX, modelId: 'chat/vision' }).catch((e: unknown) => e);
+    once.dispose();
+    assert.ok(err instanceof ProviderError && err.kind === 'server' && err.retryable, String(err));
+    assert.equal(chat.requests.length, 1);
   });
 
   it('keeps to the model\'s concurrency across regions described at once, and a cancel stops one', async () => {
