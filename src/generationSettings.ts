@@ -98,5 +98,5 @@ export function readModelSettings(): ModelSettingsValue[] {
 }
 
 export function affectsModels(e: vscode.ConfigurationChangeEvent): boolean {
-  return e.affectsConfiguration('imageCaptioner.models');
+  return e.affectsConfiguration('imageCaptioner.models') || e.affectsConfiguration('imageCaptioner.dam.baseUrl');
 }

@@ -13,20 +13,20 @@ export interface ChatMessage {
   readonly content: string | Array<TextPart | ImagePart>;
 }
 
-/** The system message (if the model has one) and the user message carrying the image as the model expects it. */
+/** The system message (if the model has one) and the user message carrying the image(s) as the model expects them. */
 export function buildMessages(request: CaptionRequest): ChatMessage[] {
   const { model, prompt } = request;
-  const url = toDataUrl(request.image);
+  const urls = [request.image, ...(request.extraImages ?? [])].map(toDataUrl);
   const messages: ChatMessage[] = model.systemPrompt ? [{ role: 'system', content: model.systemPrompt }] : [];
   switch (model.imageTransport) {
     case 'inline-img':
-      messages.push({ role: 'user', content: `${prompt} <img src="${url}" />` });
+      messages.push({ role: 'user', content: `${prompt} ${urls.map((url) => `<img src="${url}" />`).join(' ')}` });
       break;
     case 'image_url-string':
-      messages.push({ role: 'user', content: [{ type: 'image_url', image_url: url }, { type: 'text', text: prompt }] });
+      messages.push({ role: 'user', content: [...urls.map((url): ImagePart => ({ type: 'image_url', image_url: url })), { type: 'text', text: prompt }] });
       break;
     default:
-      messages.push({ role: 'user', content: [{ type: 'image_url', image_url: { url } }, { type: 'text', text: prompt }] });
+      messages.push({ role: 'user', content: [...urls.map((url): ImagePart => ({ type: 'image_url', image_url: { url } })), { type: 'text', text: prompt }] });
   }
   return messages;
 }

@@ -42,6 +42,7 @@ export function keyDestinations(model: ModelEntry): string[] {
       // a 202 from any legacy route is polled at the NVCF host with the key, assets or not
       return unique([...(model.baseUrl ? [originOf(model.baseUrl)] : []), originOf(model.nvcfBaseUrl ?? DEFAULT_NVCF_BASE_URL)]);
     case 'openai-compatible':
+    case 'dam':
       return [model.baseUrl ? originOf(model.baseUrl) : OPENAI_ORIGIN];
   }
 }

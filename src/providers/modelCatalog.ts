@@ -51,7 +51,7 @@ export interface ResolvedCatalog {
   readonly replaced: readonly ReplacedModel[];
 }
 
-const PROVIDERS: readonly ProviderKind[] = ['openai-compatible', 'nim-legacy', 'huggingface', 'local'];
+const PROVIDERS: readonly ProviderKind[] = ['openai-compatible', 'nim-legacy', 'huggingface', 'local', 'dam'];
 const LOCAL_TASKS: readonly LocalTask[] = ['image-to-text', 'florence2', 'smolvlm'];
 const LOCAL_DTYPES: readonly LocalDtype[] = ['fp32', 'fp16', 'q8', 'q4', 'q4f16'];
 const TRANSPORTS: readonly ImageTransport[] = ['image_url', 'image_url-string', 'inline-img'];
@@ -87,6 +87,16 @@ export function resolveCatalog(catalog: Catalog, settings: readonly ModelSetting
     else value.forEach((m, i) => add(m, origin, i));
   }
   return { models: [...byId.values()], origins, problems, replaced };
+}
+
+/**
+ * The catalogue with the Describe Anything preset pointing at `baseUrl` (the setting
+ * `imageCaptioner.dam.baseUrl`): the built-in entry and the user's entries on that preset follow it,
+ * an entry with its own baseUrl keeps it.
+ */
+export function withDamBaseUrl(catalog: Catalog, baseUrl: string): Catalog {
+  const dam = catalog.presets.dam;
+  return dam ? { ...catalog, presets: { ...catalog.presets, dam: { ...dam, baseUrl } } } : catalog;
 }
 
 /** One line a user can act on: which entry, where it is written, which field, and why. */

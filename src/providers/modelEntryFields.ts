@@ -42,7 +42,7 @@ const ENTRY_FIELDS: Readonly<Record<string, Kind>> = {
   maxImageSide: integer(64, 8192),
   maxInlineBase64: integer(1000),
   useAssets: flag,
-  capabilities: { type: 'object', fields: { stream: flag, grounding: flag } },
+  capabilities: { type: 'object', fields: { stream: flag, grounding: flag, images: integer(1, 16) } },
   defaults: { type: 'object', values: { type: 'param' } },
   rateLimit: { type: 'object', fields: { rpm: { type: 'number', min: 0 }, concurrency: integer(1, 64) } },
   extraBody: { type: 'object' },

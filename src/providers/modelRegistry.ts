@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import catalogJson from '../../models/catalog.json';
 import { affectsModels, readModelSettings } from '../generationSettings';
-import { Catalog, resolveCatalog, ResolvedCatalog, serviceLabel } from './modelCatalog';
+import { readDamSettings } from '../regionSettings';
+import { Catalog, resolveCatalog, ResolvedCatalog, serviceLabel, withDamBaseUrl } from './modelCatalog';
 import { CATALOG_ORIGIN, ModelOrigin } from './modelOrigin';
 import type { ModelEntry } from './types';
 
@@ -12,6 +13,8 @@ const SELECTED_KEY = 'imageCaptioner.selectedModel';
 export class ModelRegistry implements vscode.Disposable {
   private models: readonly ModelEntry[] = [];
   private origins: ReadonlyMap<string, ModelOrigin> = new Map();
+  /** The catalogue as the settings adjust it (the DAM server's base URL). */
+  private adjusted: Catalog = catalog;
   /** The catalogue's own models, before the user's settings: they define where each key belongs. */
   readonly builtIn: readonly ModelEntry[] = resolveCatalog(catalog).models;
   private readonly changeEmitter = new vscode.EventEmitter<void>();
@@ -58,11 +61,12 @@ export class ModelRegistry implements vscode.Disposable {
   }
 
   service(model: ModelEntry): string {
-    return serviceLabel(model, catalog);
+    return serviceLabel(model, this.adjusted);
   }
 
   private reload(): void {
-    const resolved = resolveCatalog(catalog, readModelSettings());
+    this.adjusted = withDamBaseUrl(catalog, readDamSettings().baseUrl);
+    const resolved = resolveCatalog(this.adjusted, readModelSettings());
     this.models = resolved.models;
     this.origins = resolved.origins;
     this.onReload(resolved);

@@ -1,3 +1,4 @@
+import { DamProvider } from './damProvider';
 import { HuggingFaceProvider } from './huggingFaceProvider';
 import { NimLegacyProvider } from './nimLegacyProvider';
 import { OpenAiCompatibleProvider } from './openAiCompatibleProvider';
@@ -33,6 +34,8 @@ export class ProviderFactory {
         return new HuggingFaceProvider();
       case 'nim-legacy':
         return new NimLegacyProvider({ onWarning: this.options.onWarning });
+      case 'dam':
+        return new DamProvider();
       case 'local':
         if (!this.options.local) throw new Error('Local models need the local-model worker');
         return new LocalProvider(this.options.local);

@@ -3,7 +3,7 @@ import type { PreparedImage } from '../core/images/preparedImage';
 import type { LocalDtype, LocalTask } from '../worker/protocol';
 
 /** How a service is spoken to. */
-export type ProviderKind = 'openai-compatible' | 'nim-legacy' | 'huggingface' | 'local';
+export type ProviderKind = 'openai-compatible' | 'nim-legacy' | 'huggingface' | 'local' | 'dam';
 
 /**
  * How the image travels in a chat message:
@@ -50,7 +50,8 @@ export interface ModelEntry {
   readonly hfProvider?: string;
   /** A system message sent first (e.g. `/no_think` for Nemotron Nano 12B v2 VL); none when omitted. */
   readonly systemPrompt?: string;
-  readonly capabilities: { readonly stream: boolean; readonly grounding?: boolean };
+  /** `images`: how many images one request may carry (default 1); focal prompting sends a crop as a second image where it may. */
+  readonly capabilities: { readonly stream: boolean; readonly grounding?: boolean; readonly images?: number };
   /** Default request parameters (`max_tokens`, `temperature`, `top_p`, ...), overridden by the user's. */
   readonly defaults: ParamMap;
   /** Client-side limits this entry sets itself (built-in or in settings). */
@@ -88,6 +89,8 @@ export interface GroundedEntity {
 export interface CaptionRequest {
   readonly model: ModelEntry;
   readonly image: PreparedImage;
+  /** Images sent after `image` in the same message (focal prompting's crop); only for models whose `capabilities.images` allows them. */
+  readonly extraImages?: readonly PreparedImage[];
   readonly prompt: string;
   /** The length preset the prompt was built from (models that take a task instead of a prompt use it). */
   readonly length?: LengthPreset;
@@ -153,4 +156,22 @@ export class ProviderError extends Error {
 export interface CaptionProvider {
   readonly kind: ProviderKind;
   caption(request: CaptionRequest): Promise<CaptionResult>;
+}
+
+/**
+ * A region of an image, for a service that describes masked regions itself (Describe Anything): the
+ * image travels as a PNG in RGBA whose alpha channel is the region's mask (255 inside, 0 outside).
+ */
+export interface RegionRequest extends Omit<CaptionRequest, 'image' | 'extraImages' | 'length'> {
+  readonly maskedImage: PreparedImage;
+}
+
+/** A provider that describes a masked region natively, beside captioning whole images. */
+export interface RegionCaptionProvider extends CaptionProvider {
+  describeRegion(request: RegionRequest): Promise<CaptionResult>;
+}
+
+/** True for providers with the native region capability. */
+export function describesRegions(provider: CaptionProvider): provider is RegionCaptionProvider {
+  return typeof (provider as Partial<RegionCaptionProvider>).describeRegion === 'function';
 }

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Catalog, ModelSettingsValue, problemText, resolveCatalog } from '../../../src/providers/modelCatalog';
+import { Catalog, ModelSettingsValue, problemText, resolveCatalog, withDamBaseUrl } from '../../../src/providers/modelCatalog';
 
 // out/test/unit/providers -> repository root
 const catalog = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../../../models/catalog.json'), 'utf8')) as Catalog;
@@ -32,6 +32,20 @@ describe('model catalog', () => {
     assert.equal(kosmos.model, undefined);
     assert.equal(kosmos.capabilities.grounding, true);
     assert.match(kosmos.note ?? '', /removed/);
+  });
+
+  it('points the Describe Anything entry, and user entries on its preset, at imageCaptioner.dam.baseUrl; an entry with its own URL keeps it', () => {
+    const settings: ModelSettingsValue[] = [{ origin: { scope: 'user' }, value: [{ id: 'my-dam', preset: 'dam' }, { id: 'far-dam', preset: 'dam', baseUrl: 'http://10.0.0.5:9000' }] }];
+    const { models, problems } = resolveCatalog(withDamBaseUrl(catalog, 'http://gpu-box.local:8123/'.replace(/\/$/, '')), settings);
+    assert.deepEqual(problems, []);
+    const byId = (id: string) => models.find((m) => m.id === id)!;
+    assert.equal(byId('dam/describe-anything').provider, 'dam');
+    assert.equal(byId('dam/describe-anything').model, 'describe_anything_model');
+    assert.equal(byId('dam/describe-anything').key, 'none');
+    assert.equal(byId('dam/describe-anything').baseUrl, 'http://gpu-box.local:8123');
+    assert.equal(byId('my-dam').baseUrl, 'http://gpu-box.local:8123');
+    assert.equal(byId('far-dam').baseUrl, 'http://10.0.0.5:9000');
+    assert.equal(resolveCatalog(catalog).models.find((m) => m.id === 'dam/describe-anything')!.baseUrl, 'http://127.0.0.1:8000');
   });
 
   it('lets a user add a model from a preset with no code: it inherits the service and overrides what differs', () => {
@@ -66,7 +80,7 @@ describe('model catalog', () => {
     ));
     assert.equal(models.length, catalog.models.length);
     const texts = problems.map(problemText);
-    assert.equal(texts[0], 'Model entry "x" (imageCaptioner.models[0] in User settings) skipped: field "preset" is "nope", which is no preset (choose from nvidia-nim, nvidia-nim-legacy, huggingface, openai, ollama, lmstudio, llamacpp, vllm, local)');
+    assert.equal(texts[0], 'Model entry "x" (imageCaptioner.models[0] in User settings) skipped: field "preset" is "nope", which is no preset (choose from nvidia-nim, nvidia-nim-legacy, huggingface, openai, ollama, lmstudio, llamacpp, vllm, dam, local)');
     assert.equal(texts[1], 'Model entry "x" (imageCaptioner.models[1] in User settings) skipped: field "baseUrl" is missing');
     assert.equal(texts[2], 'Model entry "y" (imageCaptioner.models[2] in User settings) skipped: field "baseUrl" is not an http(s) URL: ftp://x');
     assert.equal(texts[3], 'Model entry #4 (imageCaptioner.models[3] in User settings) skipped: field "id" is missing: give the entry an "id" or a "model"');
