@@ -30,12 +30,16 @@ import { registerClipScoreCommands } from './commands/clipScoreCommands';
 import { KeyDestinationGate } from './services/keyDestinationGate';
 import { modelSettingsReporter } from './services/modelSettingsReport';
 import { ownOrigins } from './providers/keyDestinations';
+import { RegionEditorProvider } from './webviews/regionEditorProvider';
+import { REGION_EDITOR_VIEW_TYPE } from './webviews/regionEditorViewType';
+import { registerRegionCommands } from './commands/regionCommands';
 
 /** What the extension exposes to its integration tests (and to other extensions). */
 export interface ImageCaptionerApi {
   readonly dataset: DatasetService;
   readonly tree: DatasetTreeProvider;
   readonly editors: CaptionEditorProvider;
+  readonly regionEditors: RegionEditorProvider;
   readonly treeView: vscode.TreeView<DatasetTreeNode>;
   readonly captioning: CaptioningService;
   readonly localModels: LocalModelService;
@@ -55,6 +59,8 @@ export function activate(context: vscode.ExtensionContext): ImageCaptionerApi {
   const keyGate = new KeyDestinationGate(context.globalState, ownOrigins(registry.builtIn), log);
   const captioning = new CaptioningService(registry, new ApiKeys(context.secrets), keyGate, providers, dataset, log);
   const editors = new CaptionEditorProvider(context, dataset, previews, captioning);
+  // segment, describe and fuse come from the segmentation service and region describer when they are wired in
+  const regionEditors = new RegionEditorProvider(context, dataset, previews, {}, (image, text, model) => editors.offerCandidate(image, text, model));
   const documents = new VirtualDocuments();
   const bulk = new BulkEditService(dataset, documents, (captionPath) => editors.hasUnsavedCaption(captionPath));
   const scopes = new ScopePicker(dataset, tree, treeView);
@@ -72,6 +78,8 @@ export function activate(context: vscode.ExtensionContext): ImageCaptionerApi {
     vscode.window.registerCustomEditorProvider(CAPTION_EDITOR_VIEW_TYPE, editors, {
       supportsMultipleEditorsPerDocument: false,
     }),
+    vscode.window.registerCustomEditorProvider(REGION_EDITOR_VIEW_TYPE, regionEditors, { supportsMultipleEditorsPerDocument: false }),
+    ...registerRegionCommands(dataset, editors),
     ...registerDatasetCommands(dataset, tree, treeView, editors),
     ...registerNavigationCommands(dataset, editors),
     registerRenameImageCommand(dataset),
@@ -93,7 +101,7 @@ export function activate(context: vscode.ExtensionContext): ImageCaptionerApi {
   );
   updateViewTitle(dataset, tree, treeView);
   if (treeView.visible || startupViewRequested()) void dataset.whenReady().then(() => openFirstImageIfAsked(dataset));
-  return { dataset, tree, editors, treeView, captioning, localModels, logUri: context.logUri };
+  return { dataset, tree, editors, regionEditors, treeView, captioning, localModels, logUri: context.logUri };
 }
 
 /** The opt-in start-up view of a dataset: the Dataset view and the first uncaptioned image in the editor. */

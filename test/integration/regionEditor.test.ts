@@ -1,0 +1,306 @@
+// The region editor in a real VS Code, driven through the browser: drawing, saving, undo, bad
+// sidecars, grounded boxes, and segment / describe / fuse through services the test gives it.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import sharp from 'sharp';
+import type { FrameLocator, Page } from 'playwright-core';
+import type { ImageCaptionerApi } from '../../src/extension';
+import { decodeRle, encodeRle } from '../../src/core/regions/cocoRle';
+import type { RegionsSidecar } from '../../src/core/regions/regionsSidecar';
+import type { RegionEditorServices } from '../../src/webviews/regionEditorServices';
+import { activateExtension, closeAllEditors, waitFor } from './extensionApi';
+import { getWorkbenchPage, hasBrowser, screenshot, webviewFrame } from './browser';
+
+const REGION_VIEW_TYPE = 'imageCaptioner.regionEditor';
+const WIDTH = 320;
+const HEIGHT = 240;
+
+function regionTabs(): vscode.Tab[] {
+  return vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputCustom && t.input.viewType === REGION_VIEW_TYPE);
+}
+
+function readSidecar(file: string): RegionsSidecar {
+  return JSON.parse(fs.readFileSync(file, 'utf8')) as RegionsSidecar;
+}
+
+describe('region editor', function () {
+  let api: ImageCaptionerApi;
+  let folder: string;
+  let page: Page;
+  let counter = 0;
+
+  /** A fresh image of its own (so each test's sidecar starts from nothing) in the workspace. */
+  async function newImage(): Promise<{ image: string; sidecar: string }> {
+    const image = path.join(folder, `region-${++counter}.png`);
+    await sharp({ create: { width: WIDTH, height: HEIGHT, channels: 3, background: { r: 40, g: 120, b: 200 } } }).png().toFile(image);
+    return { image, sidecar: path.join(folder, `region-${counter}.regions.json`) };
+  }
+
+  async function openRegions(image: string): Promise<FrameLocator> {
+    await vscode.commands.executeCommand('imageCaptioner.editRegions', vscode.Uri.file(image));
+    await waitFor(() => regionTabs().some((t) => (t.input as vscode.TabInputCustom).uri.fsPath === image), 'the region editor tab');
+    const frame = await webviewFrame(page, { title: `Regions: ${path.basename(image)}`, selector: '#overlay' });
+    await waitFor(async () => (await frame.locator('#status').textContent())?.includes('region'), 'the editor initialized');
+    await waitFor(() => frame.locator('img.image').evaluate((img) => (img as unknown as { complete: boolean }).complete && (img as unknown as { naturalWidth: number }).naturalWidth > 0), 'the image decoded');
+    return frame;
+  }
+
+  /** Page coordinates of a point given in 0..1 of the image as the webview shows it now. */
+  async function at(frame: FrameLocator, nx: number, ny: number): Promise<[number, number]> {
+    const box = await frame.locator('img.image').boundingBox();
+    assert.ok(box, 'the image has a box on the page');
+    return [box.x + nx * box.width, box.y + ny * box.height];
+  }
+
+  async function drag(frame: FrameLocator, from: [number, number], to: [number, number]): Promise<void> {
+    const [x1, y1] = await at(frame, ...from);
+    const [x2, y2] = await at(frame, ...to);
+    await page.mouse.move(x1, y1);
+    await page.mouse.down();
+    for (let i = 1; i <= 5; i++) await page.mouse.move(x1 + ((x2 - x1) * i) / 5, y1 + ((y2 - y1) * i) / 5);
+    await page.mouse.up();
+  }
+
+  async function click(frame: FrameLocator, nx: number, ny: number, modifiers: Array<'Shift'> = []): Promise<void> {
+    const [x, y] = await at(frame, nx, ny);
+    for (const m of modifiers) await page.keyboard.down(m);
+    await page.mouse.click(x, y);
+    for (const m of modifiers) await page.keyboard.up(m);
+  }
+
+  const rows = (frame: FrameLocator) => frame.locator('#region-list .region-row');
+
+  before(async function () {
+    if (!hasBrowser()) this.skip();
+    api = await activateExtension();
+    page = await getWorkbenchPage();
+    folder = path.join(api.dataset.rootPath!, 'region-editor-test');
+    fs.mkdirSync(folder, { recursive: true });
+  });
+
+  afterEach(async () => {
+    api?.regionEditors.useServices({});
+    await closeAllEditors();
+  });
+
+  after(async () => {
+    if (folder) fs.rmSync(folder, { recursive: true, force: true });
+    if (api) await api.dataset.refresh();
+  });
+
+  it('a dragged rectangle is saved to the sidecar with the dragged box, and undo removes it', async () => {
+    const { image, sidecar } = await newImage();
+    const frame = await openRegions(image);
+    assert.equal(fs.existsSync(sidecar), false, 'opening the editor creates no file');
+    await frame.locator('#tool-rect').click();
+    await drag(frame, [0.2, 0.3], [0.6, 0.8]);
+    await waitFor(async () => (await rows(frame).count()) === 1, 'one region in the list');
+    await waitFor(() => regionTabs()[0]?.isDirty, 'the editor dirty');
+    assert.equal(fs.existsSync(sidecar), false, 'nothing written before saving');
+    await screenshot('region-editor-rectangle');
+    await vscode.commands.executeCommand('workbench.action.files.save');
+    await waitFor(() => fs.existsSync(sidecar), 'the sidecar created by the save');
+    const saved = readSidecar(sidecar);
+    assert.deepEqual(saved.image, { width: WIDTH, height: HEIGHT });
+    assert.equal(saved.regions.length, 1);
+    const [region] = saved.regions;
+    assert.equal(region.kind, 'box');
+    assert.equal(region.source, 'user');
+    // one screen pixel of the fitted image is at most ~1/WIDTH of the image
+    const expected = [0.2, 0.3, 0.4, 0.5];
+    region.bbox.forEach((v, i) => assert.ok(Math.abs(v - expected[i]) < 0.02, `bbox[${i}] ${v} vs ${expected[i]} (${JSON.stringify(region.bbox)})`));
+    await waitFor(() => regionTabs()[0]?.isDirty === false, 'clean after saving');
+
+    await vscode.commands.executeCommand('undo');
+    await waitFor(async () => (await rows(frame).count()) === 0, 'the region gone from the list after undo');
+    await vscode.commands.executeCommand('workbench.action.files.save');
+    await waitFor(() => readSidecar(sidecar).regions.length === 0, 'the undo saved: no regions on disk');
+    await vscode.commands.executeCommand('redo');
+    await waitFor(async () => (await rows(frame).count()) === 1, 'redo brings it back');
+  });
+
+  it('a polygon closes on its first point and is saved with its points', async () => {
+    const { image, sidecar } = await newImage();
+    const frame = await openRegions(image);
+    await frame.locator('#tool-polygon').click();
+    const points: Array<[number, number]> = [[0.1, 0.1], [0.5, 0.15], [0.45, 0.6], [0.15, 0.5]];
+    for (const p of points) await click(frame, ...p);
+    await click(frame, ...points[0]);
+    await waitFor(async () => (await rows(frame).count()) === 1, 'the polygon in the list');
+    await vscode.commands.executeCommand('workbench.action.files.save');
+    await waitFor(() => fs.existsSync(sidecar), 'the sidecar');
+    const [region] = readSidecar(sidecar).regions;
+    assert.equal(region.kind, 'polygon');
+    assert.equal(region.points!.length, 4);
+    region.points!.forEach(([x, y], i) => assert.ok(Math.abs(x - points[i][0]) < 0.02 && Math.abs(y - points[i][1]) < 0.02, `point ${i}: ${x},${y}`));
+    assert.ok(Math.abs(region.bbox[0] - 0.1) < 0.02 && Math.abs(region.bbox[2] - 0.4) < 0.02, `bbox ${JSON.stringify(region.bbox)}`);
+  });
+
+  it('a malformed sidecar is shown with its line and column, read-only, and its bytes never change', async () => {
+    const { image, sidecar } = await newImage();
+    const bad = '{\n  "version": 1,\n  "image": { "width": 320, "height": 240 },\n  "regions": [ { "id": "a", } ]\n}\n';
+    fs.writeFileSync(sidecar, bad);
+    const frame = await openRegions(image);
+    const problem = frame.locator('#problem');
+    await problem.waitFor({ state: 'visible' });
+    const text = (await problem.textContent()) ?? '';
+    assert.match(text, /line 4, column \d+/, text);
+    await frame.locator('#tool-rect').click();
+    await drag(frame, [0.2, 0.2], [0.5, 0.5]);
+    await frame.locator('#notice').waitFor({ state: 'visible' });
+    assert.equal(await rows(frame).count(), 0, 'nothing was added');
+    await vscode.commands.executeCommand('workbench.action.files.save');
+    await new Promise((r) => setTimeout(r, 500));
+    assert.equal(fs.readFileSync(sidecar, 'utf8'), bad, 'the file is byte for byte what it was');
+    await screenshot('region-editor-malformed');
+  });
+
+  it('regions a grounding model wrote show as numbered boxes with their phrases', async () => {
+    const { image, sidecar } = await newImage();
+    const grounded: RegionsSidecar = {
+      version: 1,
+      image: { width: WIDTH, height: HEIGHT },
+      regions: [
+        { id: 'g1', kind: 'box', bbox: [0.1, 0.1, 0.3, 0.4], label: 'a dog', description: 'a dog', model: 'microsoft/kosmos-2-patch14-224', updated: '2026-01-01T00:00:00.000Z', source: 'grounding' },
+        { id: 'g2', kind: 'box', bbox: [0.5, 0.2, 0.4, 0.5], label: '<b>a ball</b>', description: 'a ball', model: 'microsoft/kosmos-2-patch14-224', updated: '2026-01-01T00:00:00.000Z', source: 'grounding' },
+      ],
+    };
+    fs.writeFileSync(sidecar, JSON.stringify(grounded, null, 2));
+    const frame = await openRegions(image);
+    await waitFor(async () => (await rows(frame).count()) === 2, 'two rows');
+    assert.deepEqual(await rows(frame).locator('.region-label').evaluateAll((els) => els.map((e) => (e as unknown as { value: string }).value)), ['a dog', '<b>a ball</b>']);
+    assert.equal(await frame.locator('#region-list b').count(), 0, 'label text is never markup');
+    assert.match((await rows(frame).nth(0).locator('.region-meta').textContent()) ?? '', /grounded.*kosmos-2/);
+    assert.deepEqual(await rows(frame).locator('.region-number').allTextContents(), ['1', '2']);
+    // the overlay draws box 1 at its place: a pixel on its outline has the list's colour
+    const colour = await rows(frame).nth(0).locator('.region-number').evaluate((e) => (e as unknown as { style: { background: string } }).style.background);
+    const [px, py] = await at(frame, 0.1 + 0.15, 0.1);
+    const overlayBox = (await frame.locator('#overlay').boundingBox())!;
+    const pixel = await frame.locator('#overlay').evaluate((canvas, [x, y]) => {
+      const c = canvas as unknown as { width: number; clientWidth: number; getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } };
+      const ratio = c.width / c.clientWidth;
+      return Array.from(c.getContext('2d').getImageData(Math.round(x * ratio), Math.round(y * ratio), 1, 1).data);
+    }, [px - overlayBox.x, py - overlayBox.y]);
+    assert.equal(`rgb(${pixel[0]}, ${pixel[1]}, ${pixel[2]})`, colour, 'the outline of box 1 in its list colour');
+    assert.equal(fs.readFileSync(sidecar, 'utf8'), JSON.stringify(grounded, null, 2), 'opening rewrites nothing');
+  });
+
+  it('without services the editor says what is not available', async () => {
+    const { image } = await newImage();
+    api.regionEditors.useServices({});
+    const frame = await openRegions(image);
+    assert.equal(await frame.locator('#describe-all').isDisabled(), true);
+    assert.match((await frame.locator('#fuse').getAttribute('title')) ?? '', /not available/);
+    await frame.locator('#tool-segment').click();
+    await waitFor(async () => /segment/i.test((await frame.locator('#notice').textContent()) ?? ''), 'a notice that segmentation is not available');
+  });
+
+  it('click-to-segment: clicks go to the segmenter with their signs, the mask it returns becomes a region', async () => {
+    const { image, sidecar } = await newImage();
+    const prompts: unknown[] = [];
+    const services: RegionEditorServices = {
+      segment: async (imagePath, prompt) => {
+        assert.equal(imagePath, image);
+        prompts.push(prompt);
+        // a 32x24 mask with a block at columns 8..15, rows 6..17
+        const data = new Uint8Array(32 * 24);
+        for (let r = 6; r < 18; r++) for (let c = 8; c < 16; c++) data[r * 32 + c] = 1;
+        const rle = encodeRle({ width: 32, height: 24, data });
+        return { rle, bbox: [0.25, 0.25, 0.25, 0.5], score: 0.9, model: 'fake/sam', millis: 12 };
+      },
+    };
+    api.regionEditors.useServices(services);
+    const frame = await openRegions(image);
+    await frame.locator('#tool-segment').click();
+    await click(frame, 0.4, 0.5);
+    await waitFor(() => prompts.length === 1, 'the first click segmented');
+    await click(frame, 0.9, 0.9, ['Shift']);
+    await waitFor(() => prompts.length === 2, 'the second click segmented');
+    const last = prompts[1] as { points: Array<{ x: number; y: number; positive: boolean }> };
+    assert.equal(last.points.length, 2);
+    assert.equal(last.points[0].positive, true);
+    assert.equal(last.points[1].positive, false, 'shift-click is a negative point');
+    assert.ok(Math.abs(last.points[0].x - 0.4) < 0.02 && Math.abs(last.points[0].y - 0.5) < 0.02, JSON.stringify(last.points[0]));
+    await waitFor(async () => /fake\/sam/.test((await frame.locator('#status').textContent()) ?? ''), 'the mask shown');
+    await frame.locator('#keep-shape').click();
+    await waitFor(async () => (await rows(frame).count()) === 1, 'the mask kept as a region');
+    await vscode.commands.executeCommand('workbench.action.files.save');
+    await waitFor(() => fs.existsSync(sidecar), 'saved');
+    const [region] = readSidecar(sidecar).regions;
+    assert.equal(region.kind, 'mask');
+    assert.equal(region.source, 'segment');
+    assert.equal(region.model, 'fake/sam');
+    assert.equal(typeof region.rle!.counts, 'string');
+    const mask = decodeRle(region.rle!);
+    assert.equal(mask.data[10 * 32 + 10], 1);
+    assert.equal(mask.data[2 * 32 + 2], 0);
+    assert.deepEqual(region.bbox, [0.25, 0.25, 0.25, 0.5]);
+  });
+
+  it('Describe All streams each region its own text, writes it into the sidecar, and a failure stays with its region', async () => {
+    const { image, sidecar } = await newImage();
+    const base = { kind: 'box' as const, description: '', model: '', updated: '2026-01-01T00:00:00.000Z', source: 'user' as const };
+    fs.writeFileSync(sidecar, JSON.stringify({ version: 1, image: { width: WIDTH, height: HEIGHT }, regions: [
+      { ...base, id: 'r1', bbox: [0.1, 0.1, 0.2, 0.2] },
+      { ...base, id: 'r2', bbox: [0.5, 0.5, 0.2, 0.2] },
+      { ...base, id: 'r3', bbox: [0.7, 0.1, 0.2, 0.2] },
+    ] }, null, 2));
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const services: RegionEditorServices = {
+      describe: async ({ region, onText, signal }) => {
+        if (region.id === 'r3') throw new Error('the DAM server answered 500');
+        onText?.(`streaming ${region.id}`);
+        // r1 answers last: replies must still reach their own region
+        if (region.id === 'r1') await gate;
+        signal?.throwIfAborted();
+        return { text: `described ${region.id}`, model: 'fake/dam' };
+      },
+    };
+    api.regionEditors.useServices(services);
+    const frame = await openRegions(image);
+    await waitFor(async () => (await rows(frame).count()) === 3, 'three rows');
+    await frame.locator('#describe-all').click();
+    await waitFor(async () => (await rows(frame).nth(0).locator('.region-status').textContent()) === 'streaming r1', 'r1 streaming');
+    await waitFor(async () => (await rows(frame).nth(1).locator('.region-description').inputValue()) === 'described r2', 'r2 described');
+    await waitFor(async () => /500/.test((await rows(frame).nth(2).locator('.region-status').textContent()) ?? ''), 'r3 shows its error');
+    release();
+    await waitFor(async () => (await rows(frame).nth(0).locator('.region-description').inputValue()) === 'described r1', 'r1 described');
+    await vscode.commands.executeCommand('workbench.action.files.save');
+    await waitFor(() => readSidecar(sidecar).regions[0].description === 'described r1', 'saved');
+    const saved = readSidecar(sidecar).regions;
+    assert.deepEqual(saved.map((r) => [r.id, r.description, r.model]), [['r1', 'described r1', 'fake/dam'], ['r2', 'described r2', 'fake/dam'], ['r3', '', '']]);
+  });
+
+  it('Fuse into Caption offers the fused text as a candidate in the caption editor; Replace is one undo step', async () => {
+    const { image, sidecar } = await newImage();
+    fs.writeFileSync(sidecar, JSON.stringify({ version: 1, image: { width: WIDTH, height: HEIGHT }, regions: [
+      { id: 'r1', kind: 'box', bbox: [0.1, 0.1, 0.2, 0.2], description: 'a blue sky', model: 'fake/dam', updated: '2026-01-01T00:00:00.000Z' },
+    ] }, null, 2));
+    let fusedRegions: unknown;
+    api.regionEditors.useServices({
+      fuse: async ({ regions, onText }) => {
+        fusedRegions = regions.map((r) => r.description);
+        onText?.('A photo ');
+        return { text: 'A photo of a blue sky.', model: 'fake/fuser' };
+      },
+    });
+    const frame = await openRegions(image);
+    await waitFor(async () => (await rows(frame).count()) === 1, 'the region');
+    await frame.locator('#fuse').click();
+    await waitFor(async () => /Offered in the caption editor/.test((await frame.locator('#fuse-status').textContent()) ?? ''), 'fuse answered');
+    assert.deepEqual(fusedRegions, ['a blue sky']);
+    const caption = await webviewFrame(page, { title: path.basename(image), selector: '#caption' });
+    const card = caption.locator('.candidate[data-state="done"]');
+    await card.waitFor({ timeout: 20_000 });
+    assert.equal(await card.locator('.candidate-text').textContent(), 'A photo of a blue sky.');
+    await card.locator('vscode-button.action-replace').click();
+    await waitFor(async () => (await caption.locator('#caption textarea').inputValue()) === 'A photo of a blue sky.', 'the caption replaced');
+    // the caption editor opened beside the region editor, which kept the focus
+    await vscode.commands.executeCommand('vscode.openWith', vscode.Uri.file(image), 'imageCaptioner.captionEditor', vscode.ViewColumn.Two);
+    await vscode.commands.executeCommand('undo');
+    await waitFor(async () => (await caption.locator('#caption textarea').inputValue()) === '', 'Replace undone in one step');
+  });
+});
