@@ -138,6 +138,77 @@ describe('region editor', function () {
     assert.ok(Math.abs(region.bbox[0] - 0.1) < 0.02 && Math.abs(region.bbox[2] - 0.4) < 0.02, `bbox ${JSON.stringify(region.bbox)}`);
   });
 
+  it('edits: a box drawn past the edge is clipped, resized by a handle, duplicated, deleted; a degenerate one is refused', async () => {
+    const { image, sidecar } = await newImage();
+    const frame = await openRegions(image);
+    await frame.locator('#tool-rect').click();
+    await drag(frame, [0.1, -0.1], [0.3, 0.2]);
+    await waitFor(async () => (await rows(frame).count()) === 1, 'the box');
+    await frame.locator('#tool-select').click();
+    await drag(frame, [0.3, 0.2], [0.5, 0.4]);
+    await vscode.commands.executeCommand('workbench.action.files.save');
+    await waitFor(() => fs.existsSync(sidecar), 'saved');
+    const resized = readSidecar(sidecar).regions[0].bbox;
+    [0.1, 0, 0.4, 0.4].forEach((v, i) => assert.ok(Math.abs(resized[i] - v) < 0.02, `clipped to the top edge and resized: ${JSON.stringify(resized)}`));
+    await page.keyboard.press('Control+d');
+    await waitFor(async () => (await rows(frame).count()) === 2, 'Ctrl+D duplicated it');
+    await page.keyboard.press('Delete');
+    await waitFor(async () => (await rows(frame).count()) === 1, 'Delete removed the selected copy');
+    await frame.locator('#tool-rect').click();
+    await drag(frame, [0.7, 0.2], [0.7, 0.6]);
+    await waitFor(async () => /zero area/.test((await frame.locator('#notice').textContent()) ?? ''), 'the refusal says why');
+    assert.equal(await rows(frame).count(), 1);
+    await vscode.commands.executeCommand('workbench.action.files.save');
+    await waitFor(() => readSidecar(sidecar).regions.length === 1 && regionTabs()[0]?.isDirty === false, 'saved');
+    assert.deepEqual(readSidecar(sidecar).regions[0].bbox, resized, 'the original stayed where it was');
+  });
+
+  it('brush and eraser paint a mask region that is saved as COCO RLE', async () => {
+    const { image, sidecar } = await newImage();
+    const frame = await openRegions(image);
+    await frame.locator('#tool-brush').click();
+    await drag(frame, [0.2, 0.5], [0.8, 0.5]);
+    await frame.locator('#tool-eraser').click();
+    await click(frame, 0.5, 0.5);
+    await page.keyboard.press('Enter');
+    await waitFor(async () => (await rows(frame).count()) === 1, 'the mask kept with Enter');
+    await vscode.commands.executeCommand('workbench.action.files.save');
+    await waitFor(() => fs.existsSync(sidecar), 'saved');
+    const [region] = readSidecar(sidecar).regions;
+    assert.equal(region.kind, 'mask');
+    assert.equal(typeof region.rle!.counts, 'string');
+    assert.deepEqual(region.rle!.size, [HEIGHT, WIDTH], 'a small image is masked at full resolution');
+    const mask = decodeRle(region.rle!);
+    const pixel = (nx: number, ny: number): number => mask.data[Math.floor(ny * HEIGHT) * WIDTH + Math.floor(nx * WIDTH)];
+    assert.equal(pixel(0.3, 0.5), 1, 'painted');
+    assert.equal(pixel(0.7, 0.5), 1, 'painted');
+    assert.equal(pixel(0.5, 0.5), 0, 'erased');
+    assert.equal(pixel(0.3, 0.1), 0, 'never painted');
+    assert.ok(region.bbox[0] > 0.15 && region.bbox[0] < 0.2 && region.bbox[2] > 0.6 && region.bbox[2] < 0.7, `bbox from the mask: ${JSON.stringify(region.bbox)}`);
+  });
+
+  it('reopening shows exactly what was saved, a typed description included; a change on disk shows while open', async () => {
+    const { image, sidecar } = await newImage();
+    let frame = await openRegions(image);
+    await frame.locator('#tool-rect').click();
+    await drag(frame, [0.2, 0.2], [0.4, 0.5]);
+    await waitFor(async () => (await rows(frame).count()) === 1, 'the box');
+    await rows(frame).nth(0).locator('.region-description').fill('a <i>blue</i> square');
+    await waitFor(() => regionTabs()[0]?.isDirty, 'dirty');
+    await vscode.commands.executeCommand('workbench.action.files.save');
+    await waitFor(() => fs.existsSync(sidecar) && readSidecar(sidecar).regions[0]?.description === 'a <i>blue</i> square', 'the description saved');
+    const saved = fs.readFileSync(sidecar, 'utf8');
+    await closeAllEditors();
+    frame = await openRegions(image);
+    await waitFor(async () => (await rows(frame).count()) === 1, 'the region again');
+    assert.equal(await rows(frame).nth(0).locator('.region-description').inputValue(), 'a <i>blue</i> square');
+    assert.equal(await frame.locator('#region-list i').count(), 0, 'text is never markup');
+    assert.equal(fs.readFileSync(sidecar, 'utf8'), saved, 'opening rewrote nothing');
+    const changed = readSidecar(sidecar);
+    fs.writeFileSync(sidecar, JSON.stringify({ ...changed, regions: [...changed.regions, { ...changed.regions[0], id: 'other', bbox: [0.6, 0.6, 0.2, 0.2] }] }, null, 2));
+    await waitFor(async () => (await rows(frame).count()) === 2, 'the region added on disk appears');
+  });
+
   it('a malformed sidecar is shown with its line and column, read-only, and its bytes never change', async () => {
     const { image, sidecar } = await newImage();
     const bad = '{\n  "version": 1,\n  "image": { "width": 320, "height": 240 },\n  "regions": [ { "id": "a", } ]\n}\n';

@@ -20,6 +20,8 @@ export function regionColor(index: number): string {
 export interface OverlayScene {
   readonly regions: readonly Region[];
   readonly selected?: string;
+  /** A mask region being moved: drawn offset by (dx, dy) in 0..1 until it is dropped. */
+  readonly maskOffset?: { readonly id: string; readonly dx: number; readonly dy: number };
   /** A rectangle being dragged: two corners in 0..1. */
   readonly dragBox?: readonly [number, number, number, number];
   /** A polygon being clicked, and where the pointer is. */
@@ -52,7 +54,12 @@ export class OverlayRenderer {
     ctx.clearRect(0, 0, w, h);
     const [ix, iy] = this.viewport.toStage(0, 0);
     const [ix2, iy2] = this.viewport.toStage(1, 1);
-    scene.regions.forEach((region, i) => this.drawRegion(region, regionColor(i), i + 1, region.id === scene.selected, [ix, iy, ix2 - ix, iy2 - iy]));
+    scene.regions.forEach((region, i) => {
+      const offset = scene.maskOffset?.id === region.id ? scene.maskOffset : undefined;
+      const dx = offset ? offset.dx * (ix2 - ix) : 0;
+      const dy = offset ? offset.dy * (iy2 - iy) : 0;
+      this.drawRegion(region, regionColor(i), i + 1, region.id === scene.selected, [ix + dx, iy + dy, ix2 - ix, iy2 - iy]);
+    });
     if (scene.pendingMask) {
       ctx.globalAlpha = 0.6;
       ctx.imageSmoothingEnabled = false;

@@ -33,7 +33,7 @@ const CLOSE_DISTANCE = 8;
 
 type Drag =
   | { readonly kind: 'box'; readonly start: readonly [number, number]; end: readonly [number, number] }
-  | { readonly kind: 'move'; readonly region: Region; readonly start: readonly [number, number]; preview: Region }
+  | { readonly kind: 'move'; readonly region: Region; readonly start: readonly [number, number]; preview: Region; offset: readonly [number, number] }
   | { readonly kind: 'handle'; readonly region: Region; readonly handle: Handle; preview: Region }
   | { readonly kind: 'paint'; last: readonly [number, number] }
   | { readonly kind: 'segmentBox'; readonly start: readonly [number, number]; readonly startStage: readonly [number, number]; end: readonly [number, number] };
@@ -86,6 +86,7 @@ export class DrawingTools {
     if (this.paint?.regionId) regions = regions.filter((r) => r.id !== this.paint!.regionId);
     return {
       regions,
+      maskOffset: drag?.kind === 'move' && drag.region.kind === 'mask' ? { id: drag.region.id, dx: drag.offset[0], dy: drag.offset[1] } : undefined,
       selected: this.host.selected(),
       dragBox: drag?.kind === 'box' || drag?.kind === 'segmentBox' ? [drag.start[0], drag.start[1], drag.end[0], drag.end[1]] : undefined,
       polygon: this.polygon.length > 0 ? { points: this.polygon, hover: this.hover } : undefined,
@@ -126,11 +127,11 @@ export class DrawingTools {
     this.host.redraw();
   }
 
-  /** A copy of the region beside it, as a new region. */
+  /** A copy of the region beside it, as a new region, selected (so Delete right after takes the copy away). */
   duplicate(region: Region): void {
-    const taken = new Set(this.host.regions().map((r) => r.id));
-    const copy = this.moved(region, 0.02, 0.02);
-    this.host.add([{ ...stripUpdated(copy), id: freeId(taken) }]);
+    const id = freeId(new Set(this.host.regions().map((r) => r.id)));
+    this.host.add([{ ...stripUpdated(this.moved(region, 0.02, 0.02)), id }]);
+    this.host.select(id);
   }
 
   private down(e: PointerEvent): void {
@@ -152,7 +153,7 @@ export class DrawingTools {
         }
         const hit = regionAt(this.host.regions(), at[0], at[1]);
         this.host.select(hit?.id);
-        if (hit && this.host.editable()) this.drag = { kind: 'move', region: hit, start: at, preview: hit };
+        if (hit && this.host.editable()) this.drag = { kind: 'move', region: hit, start: at, preview: hit, offset: [0, 0] };
         return;
       }
       case 'rect':
@@ -181,7 +182,11 @@ export class DrawingTools {
     if (isPaintTool(this.tool)) this.brushCursor = { x: this.stagePoint(e)[0], y: this.stagePoint(e)[1] };
     if (this.tool === 'polygon') this.hover = at;
     if (drag?.kind === 'box' || drag?.kind === 'segmentBox') drag.end = at;
-    else if (drag?.kind === 'move') drag.preview = this.moved(drag.region, at[0] - drag.start[0], at[1] - drag.start[1]);
+    else if (drag?.kind === 'move') {
+      // a mask is shifted once, on release; while dragging, its drawing is only offset
+      drag.offset = [at[0] - drag.start[0], at[1] - drag.start[1]];
+      drag.preview = moveShape(drag.region, drag.offset[0], drag.offset[1]);
+    }
     else if (drag?.kind === 'handle') drag.preview = dragHandle(drag.region, drag.handle, at[0], at[1]);
     else if (drag?.kind === 'paint') {
       this.paint!.layer.stroke(drag.last, at, this.brushRadius(), this.tool === 'eraser');
@@ -208,6 +213,8 @@ export class DrawingTools {
         break;
       }
       case 'move':
+        if (drag.offset[0] !== 0 || drag.offset[1] !== 0) this.host.update(stripUpdated(this.moved(drag.region, drag.offset[0], drag.offset[1])));
+        break;
       case 'handle':
         if (drag.preview !== drag.region) this.host.update(stripUpdated(drag.preview));
         break;
