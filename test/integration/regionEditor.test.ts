@@ -209,6 +209,50 @@ describe('region editor', function () {
     await waitFor(async () => (await rows(frame).count()) === 2, 'the region added on disk appears');
   });
 
+  it('zoom (+, 0, wheel) and pan (middle drag) move the image and the regions together; ? lists the shortcuts; the caption editor opens it', async () => {
+    const { image } = await newImage();
+    const base = { kind: 'box' as const, description: '', model: '', updated: '2026-01-01T00:00:00.000Z' };
+    fs.writeFileSync(path.join(folder, `region-${counter}.regions.json`), JSON.stringify({ version: 1, image: { width: WIDTH, height: HEIGHT }, regions: [{ ...base, id: 'r1', bbox: [0.5, 0.5, 0.25, 0.25] }] }));
+    await vscode.commands.executeCommand('vscode.openWith', vscode.Uri.file(image), 'imageCaptioner.captionEditor');
+    const caption = await webviewFrame(page, { title: path.basename(image), selector: '#edit-regions' });
+    await caption.locator('#edit-regions').click();
+    await waitFor(() => regionTabs().some((t) => (t.input as vscode.TabInputCustom).uri.fsPath === image), 'the caption editor\'s button opened the region editor');
+    const frame = await openRegions(image);
+    const imageBox = async () => (await frame.locator('img.image').boundingBox())!;
+    const fitted = await imageBox();
+    await click(frame, 0.1, 0.1);
+    await page.keyboard.press('+');
+    await waitFor(async () => (await imageBox()).width > fitted.width * 1.2, 'zoomed in with +');
+    await page.keyboard.press('0');
+    await waitFor(async () => Math.abs((await imageBox()).width - fitted.width) < 1, 'fit again with 0');
+    const [wx, wy] = await at(frame, 0.5, 0.5);
+    await page.mouse.move(wx, wy);
+    await page.mouse.wheel(0, -300);
+    await waitFor(async () => (await imageBox()).width > fitted.width * 1.2, 'zoomed in with the wheel');
+    const zoomed = await imageBox();
+    await page.mouse.move(wx, wy);
+    await page.mouse.down({ button: 'middle' });
+    await page.mouse.move(wx + 60, wy + 40, { steps: 4 });
+    await page.mouse.up({ button: 'middle' });
+    const panned = await imageBox();
+    assert.ok(Math.abs(panned.x - zoomed.x - 60) < 2 && Math.abs(panned.y - zoomed.y - 40) < 2, `panned by the drag: ${JSON.stringify([zoomed, panned])}`);
+    // the region is drawn where the image now shows it: a pixel inside box 1 has its colour
+    const [px, py] = await at(frame, 0.6, 0.6);
+    const overlayBox = (await frame.locator('#overlay').boundingBox())!;
+    const alpha = await frame.locator('#overlay').evaluate((canvas, [x, y]) => {
+      const c = canvas as unknown as { width: number; clientWidth: number; getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } };
+      const ratio = c.width / c.clientWidth;
+      return [c.getContext('2d').getImageData(Math.round(x * ratio), Math.round(y * ratio), 1, 1).data[3], c.getContext('2d').getImageData(Math.round((x - 200) * ratio), Math.round(y * ratio), 1, 1).data[3]];
+    }, [px - overlayBox.x, py - overlayBox.y]);
+    assert.ok(alpha[0] > 0, 'inside the box: drawn');
+    assert.equal(alpha[1], 0, 'left of the box: nothing');
+    await page.keyboard.press('?');
+    await frame.locator('#help').waitFor({ state: 'visible' });
+    assert.ok((await frame.locator('#help tr').count()) >= 10, 'the help lists the shortcuts');
+    await page.keyboard.press('Escape');
+    await frame.locator('#help').waitFor({ state: 'hidden' });
+  });
+
   it('a malformed sidecar is shown with its line and column, read-only, and its bytes never change', async () => {
     const { image, sidecar } = await newImage();
     const bad = '{\n  "version": 1,\n  "image": { "width": 320, "height": 240 },\n  "regions": [ { "id": "a", } ]\n}\n';
@@ -363,14 +407,19 @@ describe('region editor', function () {
     await frame.locator('#fuse').click();
     await waitFor(async () => /Offered in the caption editor/.test((await frame.locator('#fuse-status').textContent()) ?? ''), 'fuse answered');
     assert.deepEqual(fusedRegions, ['a blue sky']);
-    const caption = await webviewFrame(page, { title: path.basename(image), selector: '#caption' });
+    let caption = await webviewFrame(page, { title: path.basename(image), selector: '#caption' });
+    await caption.locator('.candidate[data-state="done"]').waitFor({ timeout: 20_000 });
+    // a hidden webview loses its page: shown again, it gets the candidate again from the host
+    const other = vscode.Uri.file(path.join(folder, 'other.txt'));
+    fs.writeFileSync(other.fsPath, 'another editor in front');
+    await vscode.window.showTextDocument(other, { viewColumn: vscode.ViewColumn.Two });
+    await vscode.commands.executeCommand('vscode.openWith', vscode.Uri.file(image), 'imageCaptioner.captionEditor', vscode.ViewColumn.Two);
+    caption = await webviewFrame(page, { title: path.basename(image), selector: '#caption' });
     const card = caption.locator('.candidate[data-state="done"]');
     await card.waitFor({ timeout: 20_000 });
     assert.equal(await card.locator('.candidate-text').textContent(), 'A photo of a blue sky.');
     await card.locator('vscode-button.action-replace').click();
     await waitFor(async () => (await caption.locator('#caption textarea').inputValue()) === 'A photo of a blue sky.', 'the caption replaced');
-    // the caption editor opened beside the region editor, which kept the focus
-    await vscode.commands.executeCommand('vscode.openWith', vscode.Uri.file(image), 'imageCaptioner.captionEditor', vscode.ViewColumn.Two);
     await vscode.commands.executeCommand('undo');
     await waitFor(async () => (await caption.locator('#caption textarea').inputValue()) === '', 'Replace undone in one step');
   });
