@@ -103,6 +103,13 @@ export class RegionEditorProvider implements vscode.CustomEditorProvider<RegionD
     this.queues.set(doc, next);
   }
 
+  /** Runs `work` in the document's queue (after the edits sent before it) and gives its result or error to the caller. */
+  private queued<T>(doc: RegionDocument, work: () => Promise<T>): Promise<T> {
+    const result = (this.queues.get(doc) ?? Promise.resolve()).then(work);
+    this.queues.set(doc, result.then(() => undefined, () => undefined));
+    return result;
+  }
+
   private async handle(doc: RegionDocument, panel: vscode.WebviewPanel, msg: Exclude<FromRegionWebviewMessage, { type: 'request' | 'cancel' }>): Promise<void> {
     const now = new Date();
     switch (msg.type) {
@@ -188,16 +195,17 @@ export class RegionEditorProvider implements vscode.CustomEditorProvider<RegionD
         const described = await this.services.describe!({ imagePath, sidecarImage: sidecar.image, region, onText, signal });
         signal.throwIfAborted();
         // written into the region as it is now (it may have been moved meanwhile)
-        const written = await new Promise<boolean>((resolve) => this.enqueue(doc, async () => {
+        const written = await this.queued(doc, async () => {
           const current = doc.sidecar.regions.find((r) => r.id === request.regionId);
-          resolve(current !== undefined && (await this.edit(doc, 'Describe region', (s) => updateRegion(s, { ...current, description: described.text, model: described.model }, new Date()))));
-        }));
+          return current !== undefined && (await this.edit(doc, 'Describe region', (s) => updateRegion(s, { ...current, description: described.text, model: described.model }, new Date())));
+        });
         if (!written) throw new Error(`The description was not written: region ${request.regionId} is gone or the regions file is read-only.`);
         return { kind: 'describe', regionId: request.regionId, text: described.text, model: described.model };
       }
       case 'fuse': {
-        const regions = doc.sidecar.regions;
-        if (regions.length === 0) throw new Error('There are no regions to fuse: draw some first.');
+        // a region without text has nothing to weave in
+        const regions = doc.sidecar.regions.filter((r) => r.description.trim() !== '');
+        if (regions.length === 0) throw new Error(doc.sidecar.regions.length === 0 ? 'There are no regions to fuse: draw some first.' : 'No region has a description yet: describe them first (Describe All).');
         const fused = await this.services.fuse!({ imagePath, regions, onText, signal });
         signal.throwIfAborted();
         await this.offerCandidate(doc.uri, fused.text, fused.model);

@@ -141,6 +141,11 @@ describe('region editor', function () {
   it('edits: a box drawn past the edge is clipped, resized by a handle, duplicated, deleted; a degenerate one is refused', async () => {
     const { image, sidecar } = await newImage();
     const frame = await openRegions(image);
+    // zoomed out, the stage has room around the image on every side to start a drag outside it
+    const fitted = (await frame.locator('img.image').boundingBox())!;
+    await click(frame, 0.5, 0.5);
+    await page.keyboard.press('-');
+    await waitFor(async () => (await frame.locator('img.image').boundingBox())!.width < fitted.width * 0.9, 'zoomed out with -');
     await frame.locator('#tool-rect').click();
     await drag(frame, [0.1, -0.1], [0.3, 0.2]);
     await waitFor(async () => (await rows(frame).count()) === 1, 'the box');
@@ -387,6 +392,19 @@ describe('region editor', function () {
     await waitFor(() => readSidecar(sidecar).regions[0].description === 'described r1', 'saved');
     const saved = readSidecar(sidecar).regions;
     assert.deepEqual(saved.map((r) => [r.id, r.description, r.model]), [['r1', 'described r1', 'fake/dam'], ['r2', 'described r2', 'fake/dam'], ['r3', '', '']]);
+  });
+
+  it('Fuse with no described region says to describe them first and asks no model', async () => {
+    const { image, sidecar } = await newImage();
+    fs.writeFileSync(sidecar, JSON.stringify({ version: 1, image: { width: WIDTH, height: HEIGHT }, regions: [
+      { id: 'r1', kind: 'box', bbox: [0.1, 0.1, 0.2, 0.2], description: '', model: '', updated: '2026-01-01T00:00:00.000Z' },
+    ] }));
+    let asked = 0;
+    api.regionEditors.useServices({ fuse: async () => ({ text: String(++asked), model: 'fake/fuser' }) });
+    const frame = await openRegions(image);
+    await frame.locator('#fuse').click();
+    await waitFor(async () => /describe them first/.test((await frame.locator('#fuse-status').textContent()) ?? ''), 'the reason');
+    assert.equal(asked, 0);
   });
 
   it('Fuse into Caption offers the fused text as a candidate in the caption editor; Replace is one undo step', async () => {

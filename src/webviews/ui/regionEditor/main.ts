@@ -23,6 +23,9 @@ const statuses = new Map<string, RegionStatus>();
 /** The describe request running for each region, to cancel it. */
 const describing = new Map<string, string>();
 let segmentRequest: string | undefined;
+/** Regions sent to the host and not yet in its state: a state posted before the host saw them must not drop their selection. */
+const adding = new Map<string, number>();
+const ADD_ANSWER_MS = 3000;
 let fuseRequest: string | undefined;
 
 let frame = 0;
@@ -44,7 +47,10 @@ const tools = new DrawingTools({
     selected = id;
     renderList();
   },
-  add: (regions) => send({ type: 'addRegions', regions }),
+  add: (regions) => {
+    for (const r of regions) adding.set(r.id, Date.now());
+    send({ type: 'addRegions', regions });
+  },
   update: (region) => send({ type: 'updateRegion', region }),
   segment: (prompt) => {
     if (available.segment) return showNotice(available.segment);
@@ -182,7 +188,8 @@ function showImage(info: { src?: string; fileName: string; width?: number; heigh
 
 function showState(next: RegionsState): void {
   state = next;
-  if (selected && !state.regions.some((r) => r.id === selected)) selected = undefined;
+  for (const [id, sent] of adding) if (state.regions.some((r) => r.id === id) || Date.now() - sent > ADD_ANSWER_MS) adding.delete(id);
+  if (selected && !adding.has(selected) && !state.regions.some((r) => r.id === selected)) selected = undefined;
   for (const id of statuses.keys()) if (!state.regions.some((r) => r.id === id)) statuses.delete(id);
   const problem = next.problem;
   layout.problem.hidden = !problem;
