@@ -119,6 +119,12 @@ describe('region editor', function () {
     await waitFor(() => readSidecar(sidecar).regions.length === 0, 'the undo saved: no regions on disk');
     await vscode.commands.executeCommand('redo');
     await waitFor(async () => (await rows(frame).count()) === 1, 'redo brings it back');
+    // the keys work from inside the webview too
+    await click(frame, 0.9, 0.1);
+    await page.keyboard.press('Control+z');
+    await waitFor(async () => (await rows(frame).count()) === 0, 'Ctrl+Z in the editor undid it');
+    await page.keyboard.press('Control+Shift+z');
+    await waitFor(async () => (await rows(frame).count()) === 1, 'Ctrl+Shift+Z in the editor redid it');
   });
 
   it('a polygon closes on its first point and is saved with its points', async () => {
@@ -392,6 +398,33 @@ describe('region editor', function () {
     await waitFor(() => readSidecar(sidecar).regions[0].description === 'described r1', 'saved');
     const saved = readSidecar(sidecar).regions;
     assert.deepEqual(saved.map((r) => [r.id, r.description, r.model]), [['r1', 'described r1', 'fake/dam'], ['r2', 'described r2', 'fake/dam'], ['r3', '', '']]);
+  });
+
+  it('Cancel stops a description: the service sees the abort and the region keeps its text', async () => {
+    const { image, sidecar } = await newImage();
+    fs.writeFileSync(sidecar, JSON.stringify({ version: 1, image: { width: WIDTH, height: HEIGHT }, regions: [
+      { id: 'r1', kind: 'box', bbox: [0.1, 0.1, 0.2, 0.2], description: 'kept', model: 'earlier', updated: '2026-01-01T00:00:00.000Z' },
+    ] }));
+    let aborted = false;
+    api.regionEditors.useServices({
+      describe: ({ onText, signal }) => new Promise((_, reject) => {
+        onText?.('a slow ');
+        signal?.addEventListener('abort', () => {
+          aborted = true;
+          reject(new Error('aborted'));
+        });
+      }),
+    });
+    const frame = await openRegions(image);
+    const row = rows(frame).nth(0);
+    await row.locator('.region-describe').click();
+    await waitFor(async () => (await row.locator('.region-status').textContent()) === 'a slow ', 'streaming');
+    assert.equal(await row.locator('.region-describe').textContent(), 'Cancel');
+    await row.locator('.region-describe').click();
+    await waitFor(() => aborted, 'the service saw the abort');
+    await waitFor(async () => (await row.locator('.region-status').isHidden()) && (await row.locator('.region-describe').textContent()) === 'Describe', 'the row back to Describe');
+    assert.equal(await row.locator('.region-description').inputValue(), 'kept');
+    assert.equal(regionTabs()[0]?.isDirty, false, 'nothing was changed');
   });
 
   it('Fuse with no described region says to describe them first and asks no model', async () => {
