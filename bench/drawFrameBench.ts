@@ -41,7 +41,7 @@ export const drawFrameBench: Benchmark = {
       await page.goto(pathToFileURL(path.join(dir, 'page.html')).href);
       const init: ToRegionWebviewMessage = {
         type: 'init',
-        image: { src: pathToFileURL(image).href, fileName: 'large.jpg', width: WIDTH, height: HEIGHT },
+        image: { src: pathToFileURL(image).href, fileName: 'large.jpg', relativePath: 'large.jpg', fileSize: fs.statSync(image).size, width: WIDTH, height: HEIGHT },
         state: { regions: benchRegions(), fileName: 'large.regions.json', exists: true, editable: true },
         availability: {},
       };

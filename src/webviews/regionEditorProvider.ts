@@ -7,11 +7,12 @@ import { DatasetBoundary } from '../core/files/datasetBoundary';
 import type { DatasetService } from '../services/datasetService';
 import type { ImagePreviews } from '../services/imagePreviews';
 import { showError } from '../services/notifications';
-import type { FromRegionWebviewMessage, RegionImageInfo, RegionReply, RegionRequest, ToRegionWebviewMessage } from './protocol/regionEditorMessages';
+import type { FromRegionWebviewMessage, RegionReply, RegionRequest, ToRegionWebviewMessage } from './protocol/regionEditorMessages';
 import { RegionDocument } from './regionDocument';
 import type { RegionEditorServices } from './regionEditorServices';
 import { availability, RegionRequests } from './regionRequests';
 import { webviewHtml } from './webviewHtml';
+import { describeImage } from './captionEditorState';
 
 /** Edits of one region's text closer together than this form one undo step, as typing does. */
 const TYPING_BURST_MS = 1000;
@@ -114,7 +115,7 @@ export class RegionEditorProvider implements vscode.CustomEditorProvider<RegionD
     const now = new Date();
     switch (msg.type) {
       case 'ready':
-        this.post(doc, { type: 'init', image: await this.describeImage(doc, panel.webview), state: doc.state(), availability: this.availability() });
+        this.post(doc, { type: 'init', image: await describeImage(doc.uri, doc.boundary, panel.webview, this.previews, this.dataset.index), state: doc.state(), availability: this.availability() });
         return;
       case 'addRegions':
         await this.edit(doc, msg.regions.length === 1 ? 'Add region' : 'Add regions', (s) => addRegions(s, msg.regions, now));
@@ -216,13 +217,6 @@ export class RegionEditorProvider implements vscode.CustomEditorProvider<RegionD
 
   private availability(): ReturnType<typeof availability> {
     return availability(this.services, vscode.workspace.isTrusted);
-  }
-
-  private async describeImage(doc: RegionDocument, webview: vscode.Webview): Promise<RegionImageInfo> {
-    const probe = await this.previews.probe(doc.uri.fsPath, doc.boundary);
-    const src = probe.previewPath ? webview.asWebviewUri(vscode.Uri.file(probe.previewPath)) : webview.asWebviewUri(doc.uri);
-    // a refused header is never handed to the browser's decoder
-    return { src: probe.error ? undefined : `${src.toString()}?v=${probe.mtimeMs}`, fileName: path.basename(doc.uri.fsPath), width: probe.width, height: probe.height, error: probe.error };
   }
 
   async saveCustomDocument(doc: RegionDocument): Promise<void> {

@@ -5,17 +5,12 @@
  * it, and stops the work when a `cancel` of that id arrives.
  */
 import type { Region } from '../../core/regions/regionTypes';
+import type { ImageInfo } from './captionEditorMessages';
 
 export type { Region };
 
-/** The image under the regions: where the webview loads it from, or why it cannot be shown. */
-export interface RegionImageInfo {
-  readonly src?: string;
-  readonly fileName: string;
-  readonly width?: number;
-  readonly height?: number;
-  readonly error?: string;
-}
+/** The image under the regions: the caption editor's description of it (where to load it from, its size, or why it cannot be shown). */
+export type RegionImageInfo = ImageInfo;
 
 /** Where a malformed sidecar went wrong (1-based), as the parser found it. */
 export interface RegionsProblem {

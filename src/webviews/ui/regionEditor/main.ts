@@ -1,4 +1,4 @@
-import type { FromRegionWebviewMessage, Region, RegionDraft, RegionsState, ServiceAvailability, ToRegionWebviewMessage } from '../../protocol/regionEditorMessages';
+import type { FromRegionWebviewMessage, Region, RegionDraft, RegionImageInfo, RegionsState, ServiceAvailability, ToRegionWebviewMessage } from '../../protocol/regionEditorMessages';
 import { buildLayout, ToolName } from './layout';
 import { OverlayRenderer } from './overlay';
 import { RequestClient, RequestFailed } from './requestClient';
@@ -176,7 +176,7 @@ function selectTool(tool: ToolName): void {
   layout.brushSize.hidden = tool !== 'brush' && tool !== 'eraser';
 }
 
-function showImage(info: { src?: string; fileName: string; width?: number; height?: number; error?: string }): void {
+function showImage(info: RegionImageInfo): void {
   layout.imageError.hidden = !info.error;
   layout.imageError.textContent = info.error ?? '';
   layout.image.hidden = !info.src;
