@@ -142,6 +142,25 @@ describe('region editor', function () {
     assert.equal(region.points!.length, 4);
     region.points!.forEach(([x, y], i) => assert.ok(Math.abs(x - points[i][0]) < 0.02 && Math.abs(y - points[i][1]) < 0.02, `point ${i}: ${x},${y}`));
     assert.ok(Math.abs(region.bbox[0] - 0.1) < 0.02 && Math.abs(region.bbox[2] - 0.4) < 0.02, `bbox ${JSON.stringify(region.bbox)}`);
+
+    // Escape drops a polygon in progress; Enter closes one
+    await click(frame, 0.6, 0.6);
+    await click(frame, 0.9, 0.6);
+    await page.keyboard.press('Escape');
+    await click(frame, 0.6, 0.7);
+    await click(frame, 0.9, 0.7);
+    await click(frame, 0.8, 0.9);
+    await page.keyboard.press('Enter');
+    await waitFor(async () => (await rows(frame).count()) === 2, 'the second polygon closed with Enter');
+    // a vertex of the selected polygon is a handle
+    await frame.locator('#tool-select').click();
+    await drag(frame, [0.9, 0.7], [0.95, 0.95]);
+    await vscode.commands.executeCommand('workbench.action.files.save');
+    await waitFor(() => readSidecar(sidecar).regions.length === 2 && regionTabs()[0]?.isDirty === false, 'saved');
+    const second = readSidecar(sidecar).regions[1];
+    assert.equal(second.points!.length, 3, 'the Escaped points are not in it');
+    assert.ok(Math.abs(second.points![1][0] - 0.95) < 0.02 && Math.abs(second.points![1][1] - 0.95) < 0.02, `vertex moved: ${JSON.stringify(second.points)}`);
+    assert.ok(Math.abs(second.bbox[3] - 0.25) < 0.02, `the box follows the points: ${JSON.stringify(second.bbox)}`);
   });
 
   it('edits: a box drawn past the edge is clipped, resized by a handle, duplicated, deleted; a degenerate one is refused', async () => {
@@ -196,6 +215,21 @@ describe('region editor', function () {
     assert.equal(pixel(0.5, 0.5), 0, 'erased');
     assert.equal(pixel(0.3, 0.1), 0, 'never painted');
     assert.ok(region.bbox[0] > 0.15 && region.bbox[0] < 0.2 && region.bbox[2] > 0.6 && region.bbox[2] < 0.7, `bbox from the mask: ${JSON.stringify(region.bbox)}`);
+
+    // painting with a mask selected adds to that mask
+    await frame.locator('#tool-select').click();
+    await click(frame, 0.3, 0.5);
+    await frame.locator('#tool-brush').click();
+    await drag(frame, [0.3, 0.2], [0.3, 0.45]);
+    await page.keyboard.press('Enter');
+    await waitFor(() => regionTabs()[0]?.isDirty, 'the mask changed');
+    await vscode.commands.executeCommand('workbench.action.files.save');
+    await waitFor(() => regionTabs()[0]?.isDirty === false, 'saved');
+    const edited = readSidecar(sidecar).regions;
+    assert.equal(edited.length, 1, 'the same region, not a new one');
+    const grown = decodeRle(edited[0].rle!);
+    assert.equal(grown.data[Math.floor(0.3 * HEIGHT) * WIDTH + Math.floor(0.3 * WIDTH)], 1, 'the new stroke is in it');
+    assert.equal(grown.data[Math.floor(0.5 * HEIGHT) * WIDTH + Math.floor(0.7 * WIDTH)], 1, 'the old stroke too');
   });
 
   it('reopening shows exactly what was saved, a typed description included; a change on disk shows while open', async () => {
