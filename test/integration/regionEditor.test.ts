@@ -357,37 +357,37 @@ describe('region editor', function () {
     await waitFor(async () => /segment/i.test((await frame.locator('#notice').textContent()) ?? ''), 'a notice that segmentation is not available');
   });
 
-  it('click-to-segment: clicks go to the segmenter with their signs, the mask it returns becomes a region', async () => {
+  it('click-to-segment: the mask of a click becomes a region at once, shift-clicks refine it, Enter starts the next object', async () => {
     const { image, sidecar } = await newImage();
-    const prompts: unknown[] = [];
+    const prompts: Array<{ points: Array<{ x: number; y: number; positive: boolean }> }> = [];
     const services: RegionEditorServices = {
       segment: async (imagePath, prompt) => {
         assert.equal(imagePath, image);
-        prompts.push(prompt);
-        // a 32x24 mask with a block at columns 8..15, rows 6..17
+        prompts.push(prompt as (typeof prompts)[number]);
+        // a 32x24 mask: a block at columns 8..15, rows 6..17, narrower (to column 11) once a negative point came
+        const negative = prompt.points.some((p) => !p.positive);
         const data = new Uint8Array(32 * 24);
-        for (let r = 6; r < 18; r++) for (let c = 8; c < 16; c++) data[r * 32 + c] = 1;
-        const rle = encodeRle({ width: 32, height: 24, data });
-        return { rle, bbox: [0.25, 0.25, 0.25, 0.5], score: 0.9, model: 'fake/sam', millis: 12 };
+        for (let r = 6; r < 18; r++) for (let c = 8; c < (negative ? 12 : 16); c++) data[r * 32 + c] = 1;
+        return { rle: encodeRle({ width: 32, height: 24, data }), bbox: [0.25, 0.25, negative ? 0.125 : 0.25, 0.5], score: 0.9, model: 'fake/sam', millis: 12 };
       },
     };
     api.regionEditors.useServices(services);
     const frame = await openRegions(image);
     await frame.locator('#tool-segment').click();
     await click(frame, 0.4, 0.5);
-    await waitFor(() => prompts.length === 1, 'the first click segmented');
-    await click(frame, 0.9, 0.9, ['Shift']);
+    await waitFor(async () => (await rows(frame).count()) === 1, 'the mask of the first click is a region');
+    await click(frame, 0.45, 0.5, ['Shift']);
     await waitFor(() => prompts.length === 2, 'the second click segmented');
-    const last = prompts[1] as { points: Array<{ x: number; y: number; positive: boolean }> };
-    assert.equal(last.points.length, 2);
-    assert.equal(last.points[0].positive, true);
-    assert.equal(last.points[1].positive, false, 'shift-click is a negative point');
-    assert.ok(Math.abs(last.points[0].x - 0.4) < 0.02 && Math.abs(last.points[0].y - 0.5) < 0.02, JSON.stringify(last.points[0]));
-    await waitFor(async () => /fake\/sam/.test((await frame.locator('#status').textContent()) ?? ''), 'the mask shown');
-    await frame.locator('#keep-shape').click();
-    await waitFor(async () => (await rows(frame).count()) === 1, 'the mask kept as a region');
+    assert.deepEqual(prompts[1].points.map((p) => p.positive), [true, false], 'both clicks sent, shift-click negative');
+    assert.ok(Math.abs(prompts[1].points[0].x - 0.4) < 0.02 && Math.abs(prompts[1].points[0].y - 0.5) < 0.02, JSON.stringify(prompts[1].points[0]));
+    await waitFor(async () => /0\.125/.test(JSON.stringify(api.regionEditors.openDocuments()[0]?.sidecar.regions[0]?.bbox)), 'the region refined, not a second one');
+    assert.equal(await rows(frame).count(), 1);
+    await page.keyboard.press('Enter');
+    await click(frame, 0.8, 0.2);
+    await waitFor(async () => (await rows(frame).count()) === 2, 'after Enter a click starts a new object');
+    assert.equal(prompts[2].points.length, 1, 'the new object starts from its own click');
     await vscode.commands.executeCommand('workbench.action.files.save');
-    await waitFor(() => fs.existsSync(sidecar), 'saved');
+    await waitFor(() => fs.existsSync(sidecar) && readSidecar(sidecar).regions.length === 2, 'saved');
     const [region] = readSidecar(sidecar).regions;
     assert.equal(region.kind, 'mask');
     assert.equal(region.source, 'segment');
@@ -395,8 +395,8 @@ describe('region editor', function () {
     assert.equal(typeof region.rle!.counts, 'string');
     const mask = decodeRle(region.rle!);
     assert.equal(mask.data[10 * 32 + 10], 1);
-    assert.equal(mask.data[2 * 32 + 2], 0);
-    assert.deepEqual(region.bbox, [0.25, 0.25, 0.25, 0.5]);
+    assert.equal(mask.data[10 * 32 + 13], 0, 'the refined mask, without what the negative click took away');
+    assert.deepEqual(region.bbox, [0.25, 0.25, 0.125, 0.5]);
   });
 
   it('Describe All streams each region its own text, writes it into the sidecar, and a failure stays with its region', async () => {

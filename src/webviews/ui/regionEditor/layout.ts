@@ -25,7 +25,7 @@ export const SHORTCUTS: ReadonlyArray<readonly [string, string]> = [
   ['P', 'Polygon: click points; click the first point or Enter closes, Backspace removes the last'],
   ['B / E', 'Brush / eraser: paint a mask; Enter keeps it'],
   ['[ / ]', 'Brush smaller / larger'],
-  ['S', 'Click to segment: click (Shift+click: not this), or drag a box; Enter keeps the mask'],
+  ['S', 'Click to segment: the mask of a click becomes a region; more clicks refine it (Shift+click: not this), a drag gives a box; Enter starts the next object'],
   ['Escape', 'Cancel the shape being drawn'],
   ['Delete', 'Delete the selected region'],
   ['Ctrl+D', 'Duplicate the selected region'],
@@ -68,7 +68,7 @@ export function buildLayout(root: HTMLElement): Layout {
   brushSize.id = 'brush-size';
   brushSize.title = 'Brush size in screen pixels ([ and ])';
   el('span', 'separator', toolbar);
-  const keep = button(toolbar, 'check', 'Keep the mask or polygon being drawn (Enter)', 'keep-shape', 'Keep');
+  const keep = button(toolbar, 'check', 'Keep the polygon or painted mask (Enter)', 'keep-shape', 'Keep');
   const discard = button(toolbar, 'close', 'Discard it (Escape)', 'discard-shape', 'Discard');
   el('span', 'separator', toolbar);
   const zoomIn = button(toolbar, 'zoom-in', 'Zoom in (+)', 'zoom-in');

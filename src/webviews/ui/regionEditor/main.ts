@@ -41,6 +41,7 @@ const viewport = new Viewport(layout.stage, layout.image, redraw);
 const overlay = new OverlayRenderer(layout.overlay, viewport);
 const tools = new DrawingTools({
   regions: () => state.regions,
+  known: (id) => adding.has(id) || state.regions.some((r) => r.id === id),
   editable: () => state.editable,
   selected: () => selected,
   select: (id) => {
@@ -63,7 +64,7 @@ const tools = new DrawingTools({
         if (segmentRequest !== id) return;
         segmentRequest = undefined;
         tools.showSegment(reply);
-        setStatus(`Mask from ${reply.model} (score ${reply.score.toFixed(2)}, ${Math.round(reply.millis)} ms): Enter keeps it, more clicks refine it.`);
+        setStatus(`Mask from ${reply.model} (score ${reply.score.toFixed(2)}, ${Math.round(reply.millis)} ms): more clicks refine it (Shift: not this), Enter starts the next object.`);
       },
       (err: RequestFailed) => {
         if (segmentRequest === id) segmentRequest = undefined;

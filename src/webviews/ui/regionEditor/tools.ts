@@ -10,12 +10,14 @@ import type { Region, RegionDraft, SegmentPromptMessage } from '../../protocol/r
 import { bounds, dragHandle, Handle, handleAt, moveShape, regionAt } from './hitTest';
 import type { ToolName } from './layout';
 import { MaskLayer, shiftMask } from './maskLayer';
-import { maskToCanvas, OverlayScene } from './overlay';
+import type { OverlayScene } from './overlay';
 import type { Viewport } from './viewport';
 
 /** What the tools need from the editor around them. */
 export interface ToolHost {
   regions(): readonly Region[];
+  /** Whether the region exists, or was just sent to the host to be added. */
+  known(id: string): boolean;
   editable(): boolean;
   selected(): string | undefined;
   select(id: string | undefined): void;
@@ -46,8 +48,8 @@ export class DrawingTools {
   private brushCursor?: { x: number; y: number };
   /** A mask being painted, and the mask region it edits (if it started from one). */
   private paint?: { layer: MaskLayer; regionId?: string };
-  private segmentPrompt: { points: Array<{ x: number; y: number; positive: boolean }>; box?: [number, number, number, number] } = { points: [] };
-  private segmentResult?: { rle: { size: [number, number]; counts: string }; model: string; canvas: HTMLCanvasElement };
+  /** Clicks (and a box) of the object being segmented, and the region its mask became; Enter, Escape or another tool starts the next object. */
+  private segmentPrompt: { points: Array<{ x: number; y: number; positive: boolean }>; box?: [number, number, number, number]; regionId?: string } = { points: [] };
   brushSize = 24;
 
   constructor(private readonly host: ToolHost, private readonly viewport: Viewport, private readonly stage: HTMLElement) {
@@ -72,9 +74,9 @@ export class DrawingTools {
     this.host.redraw();
   }
 
-  /** Whether a polygon, mask or segmentation is waiting for Keep or Discard. */
+  /** Whether a polygon, a painted mask or clicks of a segmentation are in progress. */
   get hasPending(): boolean {
-    return this.polygon.length > 0 || !!this.paint?.layer.touched || !!this.segmentResult;
+    return this.polygon.length > 0 || !!this.paint?.layer.touched || this.segmentPrompt.points.length > 0 || !!this.segmentPrompt.box;
   }
 
   /** What the overlay draws: the regions (one replaced by its preview while dragged) and the shape in progress. */
@@ -90,7 +92,7 @@ export class DrawingTools {
       selected: this.host.selected(),
       dragBox: drag?.kind === 'box' || drag?.kind === 'segmentBox' ? [drag.start[0], drag.start[1], drag.end[0], drag.end[1]] : undefined,
       polygon: this.polygon.length > 0 ? { points: this.polygon, hover: this.hover } : undefined,
-      pendingMask: this.paint?.layer.canvas ?? this.segmentResult?.canvas,
+      pendingMask: this.paint?.layer.canvas,
       segmentPoints: this.tool === 'segment' ? this.segmentPrompt.points : undefined,
       brush: isPaintTool(this.tool) && this.brushCursor ? { ...this.brushCursor, radius: this.brushSize / 2, erase: this.tool === 'eraser' } : undefined,
     };
@@ -100,15 +102,14 @@ export class DrawingTools {
   keep(): void {
     if (this.polygon.length > 0) this.closePolygon();
     else if (this.paint?.layer.touched) this.keepPaint();
-    else if (this.segmentResult) this.keepSegment();
+    else this.endSegment();
   }
 
   /** Drops the shape in progress (Escape). */
   discard(): void {
     this.polygon = [];
     this.paint = undefined;
-    this.segmentPrompt = { points: [] };
-    this.segmentResult = undefined;
+    this.endSegment();
     this.drag = undefined;
     this.host.redraw();
   }
@@ -121,9 +122,28 @@ export class DrawingTools {
     return true;
   }
 
-  /** Shows the segmenter's mask for the current clicks, to keep with Enter. */
+  /**
+   * The segmenter's mask for the current clicks becomes a region at once; further clicks on the
+   * same object replace its mask (each an undoable edit) until Enter, Escape or another tool.
+   */
   showSegment(answer: { rle: { size: [number, number]; counts: string }; model: string }): void {
-    this.segmentResult = { ...answer, canvas: maskToCanvas(decodeRle(answer.rle), '#46f0f0', 0xff) };
+    const bounds = maskBounds(decodeRle(answer.rle));
+    if (!bounds) {
+      this.host.notice('The segmenter found nothing there: click elsewhere or draw a box.');
+      return;
+    }
+    const fields = { kind: 'mask' as const, bbox: bounds, rle: answer.rle, model: answer.model, source: 'segment' as const };
+    // a region undone or deleted meanwhile is not brought back by a refining click: a new one starts
+    const existing = this.segmentPrompt.regionId && this.host.known(this.segmentPrompt.regionId) ? this.segmentPrompt.regionId : undefined;
+    const current = existing ? this.host.regions().find((r) => r.id === existing) : undefined;
+    // the host applies intents in order: an update right after the add reaches the region the add made
+    if (existing) this.host.update({ ...(current ? stripUpdated(current) : { id: existing, description: '' }), ...fields });
+    else {
+      const id = freeId(new Set(this.host.regions().map((r) => r.id)));
+      this.segmentPrompt.regionId = id;
+      this.host.add([{ id, description: '', ...fields }]);
+      this.host.select(id);
+    }
     this.host.redraw();
   }
 
@@ -292,20 +312,9 @@ export class DrawingTools {
     this.host.redraw();
   }
 
-  private keepSegment(): void {
-    const result = this.segmentResult!;
-    const mask = decodeRle(result.rle);
-    const bounds = maskBounds(mask);
-    this.segmentResult = undefined;
+  /** Starts over: the next click segments a new object. */
+  private endSegment(): void {
     this.segmentPrompt = { points: [] };
-    if (!bounds) {
-      this.host.notice('The segmenter found nothing there: click elsewhere or draw a box.');
-      this.host.redraw();
-      return;
-    }
-    const id = freeId(new Set(this.host.regions().map((r) => r.id)));
-    this.host.add([{ id, kind: 'mask', bbox: bounds, rle: result.rle, description: '', model: result.model, source: 'segment' }]);
-    this.host.select(id);
     this.host.redraw();
   }
 
