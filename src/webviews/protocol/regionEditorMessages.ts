@@ -4,6 +4,7 @@
  * each with exactly one `reply` or `replyError` of that id, streams text as `delta`s tagged with
  * it, and stops the work when a `cancel` of that id arrives.
  */
+import type { DraftRegion } from '../../core/regions/regionEdits';
 import type { Region } from '../../core/regions/regionTypes';
 import type { ImageInfo } from './captionEditorMessages';
 
@@ -70,8 +71,8 @@ export type ToRegionWebviewMessage =
   | { readonly type: 'replyError'; readonly requestId: string; readonly message: string; readonly cancelled: boolean }
   | { readonly type: 'delta'; readonly requestId: string; readonly text: string };
 
-/** A region as the webview drafts it: the host clips it, checks it, stamps `updated` and `source`. */
-export type RegionDraft = Omit<Region, 'updated'>;
+/** A region as the webview drafts it: the host clips it, checks it and stamps `updated`. */
+export type RegionDraft = DraftRegion;
 
 export type FromRegionWebviewMessage =
   | { readonly type: 'ready' }

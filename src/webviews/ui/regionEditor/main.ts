@@ -1,9 +1,9 @@
-import type { FromRegionWebviewMessage, Region, RegionDraft, RegionImageInfo, RegionsState, ServiceAvailability, ToRegionWebviewMessage } from '../../protocol/regionEditorMessages';
+import type { FromRegionWebviewMessage, RegionImageInfo, RegionsState, ServiceAvailability, ToRegionWebviewMessage } from '../../protocol/regionEditorMessages';
 import { buildLayout, ToolName } from './layout';
 import { OverlayRenderer } from './overlay';
 import { RequestClient, RequestFailed } from './requestClient';
 import { RegionStatus, SideList } from './sideList';
-import { DrawingTools } from './tools';
+import { DrawingTools, stripUpdated } from './tools';
 import { isTyping, Viewport } from './viewport';
 
 interface VsCodeApi {
@@ -84,7 +84,7 @@ const list = new SideList(layout.list, {
   },
   edit: (id, patch) => {
     const region = state.regions.find((r) => r.id === id);
-    if (region) send({ type: 'updateRegion', region: { ...draftOf(region), ...patch }, typing: true });
+    if (region) send({ type: 'updateRegion', region: { ...stripUpdated(region), ...patch }, typing: true });
   },
   describe: (id) => describe(id),
   cancelDescribe: (id) => {
@@ -286,11 +286,6 @@ function showNotice(text: string): void {
   noticeTimer = setTimeout(() => {
     layout.notice.hidden = true;
   }, 8000);
-}
-
-function draftOf(region: Region): RegionDraft {
-  const { updated: _updated, ...draft } = region;
-  return draft;
 }
 
 selectTool('select');

@@ -343,7 +343,8 @@ function isPaintTool(tool: ToolName): boolean {
   return tool === 'brush' || tool === 'eraser';
 }
 
-function stripUpdated(region: Region): RegionDraft {
+/** The region as an edit intent (the host stamps the time of the edit). */
+export function stripUpdated(region: Region): RegionDraft {
   const { updated: _updated, ...draft } = region;
   return draft;
 }
