@@ -62,7 +62,7 @@ const patternWorker = esbuild.build({
   logLevel: 'warning',
 });
 
-const webviewApps = ['captionEditor'];
+const webviewApps = ['captionEditor', 'regionEditor'];
 const webviews = esbuild.build({
   entryPoints: webviewApps.map((app) => `src/webviews/ui/${app}/main.ts`),
   bundle: true,

@@ -30,12 +30,22 @@ import { registerClipScoreCommands } from './commands/clipScoreCommands';
 import { KeyDestinationGate } from './services/keyDestinationGate';
 import { modelSettingsReporter } from './services/modelSettingsReport';
 import { ownOrigins } from './providers/keyDestinations';
+import { RegionEditorProvider } from './webviews/regionEditorProvider';
+import { REGION_EDITOR_VIEW_TYPE } from './webviews/regionEditorViewType';
+import { registerRegionCommands } from './commands/regionCommands';
+import { SegmentationService } from './services/segmentationService';
+import { RegionDescriber, RegionDescriberDeps } from './services/regionDescriber';
+import { readRegionSettings } from './regionSettings';
+import { registerDamServerCommands } from './commands/damServerCommands';
+import { DEFAULT_RETRY_POLICY } from './core/captioning/retryPolicy';
+import type { ModelEntry } from './providers/types';
 
 /** What the extension exposes to its integration tests (and to other extensions). */
 export interface ImageCaptionerApi {
   readonly dataset: DatasetService;
   readonly tree: DatasetTreeProvider;
   readonly editors: CaptionEditorProvider;
+  readonly regionEditors: RegionEditorProvider;
   readonly treeView: vscode.TreeView<DatasetTreeNode>;
   readonly captioning: CaptioningService;
   readonly localModels: LocalModelService;
@@ -55,12 +65,42 @@ export function activate(context: vscode.ExtensionContext): ImageCaptionerApi {
   const keyGate = new KeyDestinationGate(context.globalState, ownOrigins(registry.builtIn), log);
   const captioning = new CaptioningService(registry, new ApiKeys(context.secrets), keyGate, providers, dataset, log);
   const editors = new CaptionEditorProvider(context, dataset, previews, captioning);
+  const segmentation = new SegmentationService(localModels.segmentationBackend);
+  const describerDeps: RegionDescriberDeps = {
+    models: registry,
+    settings: readRegionSettings,
+    isTrusted: () => vscode.workspace.isTrusted,
+    prepareToSend: (model) => captioning.prepareToSend(model),
+    providers,
+    checkImage: async (imagePath) => void (await (await dataset.boundaryFor(imagePath)).realFile(imagePath)),
+    log,
+  };
+  const describer = new RegionDescriber(describerDeps);
+  // a batch retries each image itself (the batch engine's policy): its describer does not retry on top of that
+  const batchDescriber = new RegionDescriber({ ...describerDeps, retryPolicy: { ...DEFAULT_RETRY_POLICY, maxAttempts: 1 } });
+  const regionEditors = new RegionEditorProvider(
+    context,
+    dataset,
+    previews,
+    { segment: (image, prompt, signal) => segmentation.segment(image, prompt, signal), describe: (r) => describer.describe(r), fuse: (r) => describer.fuse(r) },
+    (image, text, model) => editors.offerCandidate(image, text, model),
+  );
+  const regionsDirty = (regionsPath: string): boolean =>
+    regionEditors.hasUnsavedRegions(regionsPath) || vscode.workspace.textDocuments.some((d) => d.isDirty && d.uri.scheme === 'file' && d.uri.fsPath === regionsPath);
+  captioning.isRegionsProtected = regionsDirty;
+  const damOutput = vscode.window.createOutputChannel('Describe Anything Server');
   const documents = new VirtualDocuments();
   const bulk = new BulkEditService(dataset, documents, (captionPath) => editors.hasUnsavedCaption(captionPath));
   const scopes = new ScopePicker(dataset, tree, treeView);
   const patterns = new PatternRunner({ threadPath: context.asAbsolutePath(path.join('dist', 'patternWorker.js')) });
   const batchActivity = new BatchActivity();
-  const runner = new BatchRunner(captioning, dataset, journalFolder(context), (captionPath) => editors.hasUnsavedCaption(captionPath), batchActivity);
+  const runner = new BatchRunner(captioning, dataset, journalFolder(context), (captionPath) => editors.hasUnsavedCaption(captionPath), batchActivity, {
+    textSource: (fuseModel: ModelEntry) => ({
+      describe: (r) => batchDescriber.describe(r),
+      fuse: (r) => batchDescriber.fuse({ ...r, modelId: fuseModel.id }),
+    }),
+    isRegionsDirty: regionsDirty,
+  });
   context.subscriptions.push(
     log,
     localModels,
@@ -72,11 +112,17 @@ export function activate(context: vscode.ExtensionContext): ImageCaptionerApi {
     vscode.window.registerCustomEditorProvider(CAPTION_EDITOR_VIEW_TYPE, editors, {
       supportsMultipleEditorsPerDocument: false,
     }),
+    vscode.window.registerCustomEditorProvider(REGION_EDITOR_VIEW_TYPE, regionEditors, { supportsMultipleEditorsPerDocument: false }),
+    ...registerRegionCommands(dataset, editors),
     ...registerDatasetCommands(dataset, tree, treeView, editors),
     ...registerNavigationCommands(dataset, editors),
     registerRenameImageCommand(dataset),
     ...registerModelCommands(captioning, editors),
-    ...registerBatchCommands(dataset, tree, treeView, captioning, runner, scopes),
+    ...registerBatchCommands(dataset, tree, treeView, captioning, runner, scopes, () => fuseModelForBatch(describer, captioning)),
+    registerDamServerCommands(damOutput),
+    damOutput,
+    describer,
+    batchDescriber,
     bulk,
     documents,
     patterns,
@@ -93,7 +139,16 @@ export function activate(context: vscode.ExtensionContext): ImageCaptionerApi {
   );
   updateViewTitle(dataset, tree, treeView);
   if (treeView.visible || startupViewRequested()) void dataset.whenReady().then(() => openFirstImageIfAsked(dataset));
-  return { dataset, tree, editors, treeView, captioning, localModels, logUri: context.logUri };
+  return { dataset, tree, editors, regionEditors, treeView, captioning, localModels, logUri: context.logUri };
+}
+
+/** The model a region batch fuses with: the fuse setting's, else the selected captioning model (asked for when none is). */
+async function fuseModelForBatch(describer: RegionDescriber, captioning: CaptioningService): Promise<ModelEntry | undefined> {
+  const model = describer.fuseModel();
+  if (model) return model;
+  const configured = readRegionSettings().fuseModel;
+  if (configured) throw new Error(`No model "${configured}" is known (imageCaptioner.regions.fuseModel): pick one from "Image Captioner: Select Model", or add it to imageCaptioner.models.`);
+  return captioning.currentModel();
 }
 
 /** The opt-in start-up view of a dataset: the Dataset view and the first uncaptioned image in the editor. */

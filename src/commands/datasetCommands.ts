@@ -103,7 +103,8 @@ async function pickFolder(): Promise<vscode.Uri | undefined> {
   return picked?.[0];
 }
 
-async function imageUriFrom(arg: vscode.Uri | DatasetTreeNode | undefined, dataset: DatasetService, editors: CaptionEditorProvider, ask = true): Promise<vscode.Uri | undefined> {
+/** The image a command is about: its argument (explorer file, dataset view item), the image in front, or (when `ask`) the first uncaptioned one. */
+export async function imageUriFrom(arg: vscode.Uri | DatasetTreeNode | undefined, dataset: DatasetService, editors: CaptionEditorProvider, ask = true): Promise<vscode.Uri | undefined> {
   if (arg instanceof vscode.Uri) return arg;
   if (arg && isImage(arg) && dataset.index) return vscode.Uri.file(dataset.index.imagePath(arg));
   const active = activeImageUri(editors);

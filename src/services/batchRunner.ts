@@ -21,8 +21,8 @@ export type BatchKind = 'caption' | 'regions';
 
 /** What a region batch needs beyond the caption batch: where region texts come from. */
 export interface RegionBatchSource {
-  /** The describer and fuser, with the models the settings choose now. */
-  textSource(): RegionTextSource;
+  /** The describer (the model the settings choose) and the fuser (`fuseModel`, the batch's model). */
+  textSource(fuseModel: ModelEntry): RegionTextSource;
   /** True when the regions file is open with unsaved changes: a batch never writes it. */
   isRegionsDirty(regionsFile: string): boolean;
 }
@@ -94,7 +94,7 @@ export class BatchRunner {
     if (!boundary) throw new Error('Open the dataset folder first.');
     const regions = this.regions;
     if (kind === 'regions' && !regions) throw new Error('Region batches are not available in this window.');
-    const regionText = kind === 'regions' ? regions!.textSource() : undefined;
+    const regionText = kind === 'regions' ? regions!.textSource(model) : undefined;
     const ready = await this.captioning.prepareToSend(model);
     if (!ready) throw new vscode.CancellationError();
     const limits = batchLimits(readBatchSettings(), model);

@@ -27,6 +27,9 @@ export interface GenerateRequest {
 
 /** Everything between "caption this image with that model" and a clean caption: trust, keys, settings, logging. */
 export class CaptioningService {
+  /** True when an image's regions are open with unsaved changes: grounded boxes are not written under them. */
+  isRegionsProtected?: (regionsPath: string) => boolean;
+
   constructor(
     readonly registry: ModelRegistry,
     readonly keys: ApiKeys,
@@ -144,7 +147,7 @@ export class CaptioningService {
         width: result.image.sourceWidth,
         height: result.image.sourceHeight,
         now: new Date(),
-      });
+      }, this.isRegionsProtected);
     } catch (err) {
       this.log.error(err instanceof RegionsSidecarKeptError ? err.message : `The grounded regions of ${imagePath} were not saved: ${(err as Error).message}`);
       throw err;

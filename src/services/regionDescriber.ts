@@ -147,6 +147,12 @@ export class RegionDescriber {
     );
   }
 
+  /** The model a fuse uses now: imageCaptioner.regions.fuseModel, else the selected captioning model; undefined when neither names a known model. */
+  fuseModel(): ModelEntry | undefined {
+    const id = this.deps.settings().fuseModel || this.deps.models.selected()?.id;
+    return id ? this.deps.models.find(id) : undefined;
+  }
+
   /** Stops the lanes' timers. */
   dispose(): void {
     for (const lane of this.lanes.values()) lane.dispose();

@@ -11,6 +11,7 @@ import { sidecarPath } from '../core/dataset/sidecars';
 import { DatasetBoundary } from '../core/files/datasetBoundary';
 import { captionInfo, datasetPosition, describeImage } from './captionEditorState';
 import { CaptionGenerationController } from './captionGenerationController';
+import { CAPTION_EDITOR_VIEW_TYPE } from './captionEditorViewType';
 import { CaptioningService } from '../services/captioningService';
 import { showError } from '../services/notifications';
 
@@ -54,6 +55,21 @@ export class CaptionEditorProvider implements vscode.CustomEditorProvider<Captio
   async compareInActiveEditor(): Promise<void> {
     const doc = this.activeDocument;
     if (doc) await this.generators.get(doc)?.compare();
+  }
+
+  /**
+   * Puts `text` as a candidate into the caption editor of `imageUri`, opening it beside the
+   * active editor when it is not open; kept with Replace or Append as one undo step.
+   */
+  async offerCandidate(imageUri: vscode.Uri, text: string, modelLabel: string): Promise<void> {
+    const find = (): CaptionGenerationController | undefined => {
+      const doc = [...this.generators.keys()].find((d) => d.uri.fsPath === imageUri.fsPath);
+      return doc && this.generators.get(doc);
+    };
+    if (!find()) await vscode.commands.executeCommand('vscode.openWith', imageUri, CAPTION_EDITOR_VIEW_TYPE, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true });
+    const generator = find();
+    if (!generator) throw new Error(`The caption editor of ${path.basename(imageUri.fsPath)} did not open, so the caption was not offered there.`);
+    generator.offer(text, modelLabel);
   }
 
   /** The caption document of the caption editor that has focus or was last active. */
@@ -157,6 +173,8 @@ export class CaptionEditorProvider implements vscode.CustomEditorProvider<Captio
         doc.shownText = doc.text;
         this.post(doc, { type: 'init', image, caption: captionInfo(doc), position });
         this.post(doc, { type: 'models', ...this.generators.get(doc)!.modelChoices() });
+        // candidates offered while the webview was loading (a fused caption opens the editor)
+        this.generators.get(doc)!.showAll();
         return;
       }
       case 'selectModel':
@@ -186,6 +204,9 @@ export class CaptionEditorProvider implements vscode.CustomEditorProvider<Captio
         return;
       case 'renameImage':
         await vscode.commands.executeCommand('imageCaptioner.renameImage', doc.uri);
+        return;
+      case 'editRegions':
+        await vscode.commands.executeCommand('imageCaptioner.editRegions', doc.uri);
         return;
     }
   }

@@ -15,7 +15,8 @@ const STREAM_FLUSH_MS = 50;
 
 interface Candidate {
   readonly update: CandidateUpdate;
-  readonly model: ModelEntry;
+  /** The registry model that generated it; absent for a candidate delivered from elsewhere (fused regions). */
+  readonly model?: ModelEntry;
   readonly result?: GeneratedCaption;
 }
 
@@ -80,12 +81,33 @@ export class CaptionGenerationController implements vscode.Disposable {
     this.running = undefined;
   }
 
+  /**
+   * Shows a finished caption made elsewhere (regions fused into a caption) as a candidate, kept
+   * or discarded like a generated one.
+   */
+  offer(text: string, modelLabel: string): void {
+    const id = `c${this.nextId++}`;
+    const update: CandidateUpdate = { id, modelId: modelLabel, modelLabel, state: 'done', text };
+    this.candidates.set(id, { update });
+    this.post({ type: 'candidate', candidate: update });
+  }
+
+  /** Posts every candidate again (a webview that loaded after they arrived). */
+  showAll(): void {
+    for (const { update } of this.candidates.values()) this.post({ type: 'candidate', candidate: update });
+  }
+
   /** Makes the candidate the caption (or adds it after the caption) in one undoable edit. */
   async keep(id: string, how: 'replace' | 'append'): Promise<void> {
     const candidate = this.candidates.get(id);
-    if (!candidate?.result || !this.doc.editable) return;
-    const text = how === 'replace' ? candidate.result.text : mergeCaption(this.doc.text, candidate.result.text, 'append');
+    const kept = candidate?.result?.text ?? (candidate?.model ? undefined : candidate?.update.state === 'done' ? candidate.update.text : undefined);
+    if (!candidate || kept === undefined || !this.doc.editable) return;
+    const text = how === 'replace' ? kept : mergeCaption(this.doc.text, kept, 'append');
     await this.applyText(text);
+    if (!candidate.model || !candidate.result) {
+      this.discard(id);
+      return;
+    }
     await this.captioning.storeGrounding(this.doc.uri.fsPath, candidate.model, candidate.result).catch((err) => {
       const why = err instanceof RegionsSidecarKeptError ? `${path.basename(err.file)} was left as it was: it ${err.reason}` : (err as Error).message;
       void showWarning(`The caption was kept, but its grounded regions were not saved (${why}).`);

@@ -4,7 +4,7 @@
  */
 import { BinaryMask, emptyMask, resizeMask } from './binaryMask';
 import { decodeRle } from './cocoRle';
-import type { Region } from './regionsSidecar';
+import type { Region } from './regionTypes';
 
 type Point = readonly [number, number];
 

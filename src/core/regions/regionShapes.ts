@@ -5,7 +5,7 @@
  */
 import { maskArea, maskBounds } from './binaryMask';
 import { decodeRle, RleError } from './cocoRle';
-import type { Region } from './regionsSidecar';
+import type { Region } from './regionTypes';
 
 type Box = [number, number, number, number];
 type Point = [number, number];

@@ -2,32 +2,14 @@ import { writeFileAtomic } from '../captions/atomicWrite';
 import type { DatasetBoundary } from '../files/datasetBoundary';
 import { readRegularFile } from '../files/regularFile';
 import { formatRegions, parseRegionsText, RegionsParse } from './regionsText';
+import type { RegionsSidecar } from './regionTypes';
 export { regionsPathFor } from '../dataset/sidecars';
 
 /** A regions file beyond this is not one a person drew (masks are run-length encoded); it is refused, not loaded. */
 export const MAX_REGIONS_BYTES = 64 * 1024 * 1024;
 
-/** `<stem>.regions.json` beside an image (schema in ARCHITECTURE.md: "Data on disk"). */
-export interface RegionsSidecar {
-  readonly version: 1;
-  readonly image: { readonly width: number; readonly height: number };
-  readonly regions: readonly Region[];
-}
-
-export interface Region {
-  readonly id: string;
-  readonly kind: 'box' | 'polygon' | 'mask';
-  /** [x, y, w, h] in 0..1 of the image. */
-  readonly bbox: readonly [number, number, number, number];
-  readonly points?: ReadonlyArray<readonly [number, number]>;
-  readonly rle?: { readonly size: readonly [number, number]; readonly counts: string | readonly number[] };
-  readonly label?: string;
-  readonly description: string;
-  readonly model: string;
-  readonly updated: string;
-  /** Where the region came from: drawn by a person, segmented from clicks (SAM), or grounded by a model's caption. */
-  readonly source?: 'user' | 'segment' | 'grounding';
-}
+// the types live in a browser-safe module (the region editor's webview uses them); they stay importable from here
+export type { Region, RegionsSidecar } from './regionTypes';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 

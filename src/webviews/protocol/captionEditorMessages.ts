@@ -66,6 +66,7 @@ export type FromWebviewMessage =
   | { readonly type: 'navigate'; readonly move: NavigationIntent }
   | { readonly type: 'openCaptionAsText' }
   | { readonly type: 'renameImage' }
+  | { readonly type: 'editRegions' }
   | { readonly type: 'selectModel'; readonly modelId: string }
   | { readonly type: 'generate'; readonly modelIds?: readonly string[] }
   | { readonly type: 'compare' }

@@ -19,7 +19,7 @@ export interface Layout {
   readonly statusImage: HTMLElement;
   readonly statusCaption: HTMLElement;
   readonly generationArea: HTMLElement;
-  readonly buttons: Record<'previous' | 'next' | 'nextUncaptioned' | 'openAsText' | 'fit' | 'actualSize' | 'zoomIn' | 'zoomOut', HTMLElement>;
+  readonly buttons: Record<'previous' | 'next' | 'nextUncaptioned' | 'openAsText' | 'editRegions' | 'fit' | 'actualSize' | 'zoomIn' | 'zoomOut', HTMLElement>;
 }
 
 export function buildLayout(root: HTMLElement): Layout {
@@ -48,6 +48,7 @@ export function buildLayout(root: HTMLElement): Layout {
     zoomIn: button('zoom-in', 'Zoom in (Ctrl+wheel)', 'zoom-in'),
     zoomOut: button('zoom-out', 'Zoom out', 'zoom-out'),
     openAsText: button('go-to-file', 'Open the caption file as text', 'open-as-text'),
+    editRegions: button('symbol-namespace', 'Edit regions of this image…', 'edit-regions'),
   };
   const main = el('div', 'main', root);
   const imageArea = el('div', 'image-area', main);

@@ -34,6 +34,7 @@ layout.buttons.previous.addEventListener('click', () => send({ type: 'navigate',
 layout.buttons.next.addEventListener('click', () => send({ type: 'navigate', move: 'next' }));
 layout.buttons.nextUncaptioned.addEventListener('click', () => send({ type: 'navigate', move: 'nextUncaptioned' }));
 layout.buttons.openAsText.addEventListener('click', () => send({ type: 'openCaptionAsText' }));
+layout.buttons.editRegions.addEventListener('click', () => send({ type: 'editRegions' }));
 layout.buttons.fit.addEventListener('click', () => viewport.fit());
 layout.buttons.actualSize.addEventListener('click', () => viewport.actualSize());
 layout.buttons.zoomIn.addEventListener('click', () => viewport.zoomBy(1.25));

@@ -1,0 +1,1 @@
+export const REGION_EDITOR_VIEW_TYPE = 'imageCaptioner.regionEditor';
