@@ -29,6 +29,8 @@ export class RegionEditorProvider implements vscode.CustomEditorProvider<RegionD
   readonly onDidChangeCustomDocument = this.changeEmitter.event;
   private readonly panels = new Map<RegionDocument, vscode.WebviewPanel>();
   private readonly requests = new Map<RegionDocument, RegionRequests>();
+  /** The services the extension wired in; useServices() with no argument puts them back. */
+  private readonly wired: RegionEditorServices;
   private readonly bursts = new WeakMap<RegionDocument, { regionId: string; lastEdit: number }>();
   private readonly queues = new WeakMap<RegionDocument, Promise<void>>();
 
@@ -39,11 +41,12 @@ export class RegionEditorProvider implements vscode.CustomEditorProvider<RegionD
     private services: RegionEditorServices,
     private readonly offerCandidate: OfferCandidate,
   ) {
+    this.wired = services;
     context.subscriptions.push(vscode.workspace.onDidGrantWorkspaceTrust(() => this.postAvailability()));
   }
 
-  /** Replaces the services (the extension wires the real ones; tests give their own). */
-  useServices(services: RegionEditorServices): void {
+  /** Replaces the services (the extension wires the real ones; tests give their own); none given: the wired ones again. */
+  useServices(services: RegionEditorServices = this.wired): void {
     this.services = services;
     this.postAvailability();
   }

@@ -2,6 +2,7 @@
 // sidecars, grounded boxes, and segment / describe / fuse through services the test gives it.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import sharp from 'sharp';
@@ -10,6 +11,9 @@ import type { ImageCaptionerApi } from '../../src/extension';
 import { decodeRle, encodeRle } from '../../src/core/regions/cocoRle';
 import type { RegionsSidecar } from '../../src/core/regions/regionsSidecar';
 import type { RegionEditorServices } from '../../src/webviews/regionEditorServices';
+import { regionMask } from '../../src/core/regions/rasterize';
+import { writeSam } from '../fixtures/localModels/samModel';
+import { startDamFakeServer } from '../fixtures/fakeServers/damFakeServer';
 import { activateExtension, closeAllEditors, waitFor } from './extensionApi';
 import { getWorkbenchPage, hasBrowser, screenshot, webviewFrame } from './browser';
 
@@ -81,7 +85,7 @@ describe('region editor', function () {
   });
 
   afterEach(async () => {
-    api?.regionEditors.useServices({});
+    api?.regionEditors.useServices(); // the wired ones again
     await closeAllEditors();
   });
 
@@ -507,5 +511,44 @@ describe('region editor', function () {
     await waitFor(async () => (await caption.locator('#caption textarea').inputValue()) === 'A photo of a blue sky.', 'the caption replaced');
     await vscode.commands.executeCommand('undo');
     await waitFor(async () => (await caption.locator('#caption textarea').inputValue()) === '', 'Replace undone in one step');
+  });
+  it('end to end with the services the extension wires: a click segmented by SAM in the worker, described by the Describe Anything server, saved', async function () {
+    this.timeout(120_000);
+    const modelFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'ic-e2e-sam-'));
+    await writeSam(modelFolder);
+    const dam = await startDamFakeServer({ replyText: () => 'a blue patch of sky' });
+    const config = vscode.workspace.getConfiguration('imageCaptioner');
+    try {
+      await config.update('segmentation.model', modelFolder, vscode.ConfigurationTarget.Global);
+      await config.update('local.allowDownloads', false, vscode.ConfigurationTarget.Global);
+      await config.update('dam.baseUrl', dam.url, vscode.ConfigurationTarget.Global);
+      await waitFor(() => api.captioning.registry.find('dam/describe-anything')?.baseUrl === dam.url, 'the DAM entry on the fake server');
+      const { image, sidecar } = await newImage();
+      const frame = await openRegions(image);
+      await frame.locator('#tool-segment').click();
+      await click(frame, 0.5, 0.5);
+      await waitFor(async () => (await rows(frame).count()) === 1, 'the mask of the click is a region', 60_000);
+      const row = rows(frame).nth(0);
+      await row.locator('.region-describe').click();
+      await waitFor(async () => (await row.locator('.region-description').inputValue()) === 'a blue patch of sky', 'the DAM description in the row', 30_000);
+      await vscode.commands.executeCommand('workbench.action.files.save');
+      await waitFor(() => fs.existsSync(sidecar) && readSidecar(sidecar).regions[0]?.description === 'a blue patch of sky', 'saved');
+      const [region] = readSidecar(sidecar).regions;
+      assert.deepEqual([region.kind, region.source, region.model], ['mask', 'segment', 'dam/describe-anything']);
+      const mask = decodeRle(region.rle!);
+      assert.equal(mask.data[Math.floor(mask.height / 2) * mask.width + Math.floor(mask.width / 2)], 1, 'inside at the click');
+      assert.equal(mask.data[2 * mask.width + 2], 0, 'outside far from it');
+      assert.equal(dam.requests.length, 1);
+      const sent = dam.requests[0].image!;
+      assert.equal(sent.channels, 4);
+      const expected = regionMask(region, sent.width, sent.height).data;
+      const wrong = [...expected].filter((inside, i) => (sent.alpha![i] > 0 ? 1 : 0) !== inside).length;
+      assert.equal(wrong, 0, 'the server got the saved mask as the alpha channel, pixel by pixel');
+    } finally {
+      for (const key of ['segmentation.model', 'local.allowDownloads', 'dam.baseUrl']) await config.update(key, undefined, vscode.ConfigurationTarget.Global);
+      await dam.close();
+      await api.localModels.client.stop();
+      fs.rmSync(modelFolder, { recursive: true, force: true });
+    }
   });
 });

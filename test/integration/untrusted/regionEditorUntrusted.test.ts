@@ -22,7 +22,7 @@ describe('untrusted workspace: region editor', function () {
   });
 
   after(async () => {
-    api?.regionEditors.useServices({});
+    api?.regionEditors.useServices(); // the wired ones again
     await closeAllEditors();
     if (folder) fs.rmSync(folder, { recursive: true, force: true });
   });
