@@ -6,6 +6,12 @@
  * the difference to the run two before). Browser-safe.
  */
 import type { BinaryMask } from './binaryMask';
+import { MAX_IMAGE_PIXELS } from '../images/imageLimits';
+
+/** A mask as large as the largest image one decode may have: a regions file cannot make anyone allocate more. */
+export const MAX_MASK_PIXELS = MAX_IMAGE_PIXELS;
+/** Runs one mask may have: far beyond any outline a person or SAM draws, far below what would exhaust memory. */
+export const MAX_RLE_RUNS = 4_000_000;
 
 export interface CocoRle {
   readonly size: readonly [number, number];
@@ -46,17 +52,64 @@ export function maskRuns(mask: BinaryMask): number[] {
   return runs;
 }
 
-/** Decodes either form of counts; throws RleError for a size or counts that do not describe a mask. */
-export function decodeRle(rle: CocoRle): BinaryMask {
+/** The checked runs of a mask and its size; throws RleError for a size or counts that do not describe a mask. */
+export function rleRuns(rle: CocoRle): { width: number; height: number; runs: number[] } {
   const size = rle?.size;
   if (!Array.isArray(size) || size.length !== 2 || !size.every((n) => Number.isInteger(n) && n >= 0)) {
     throw new RleError('its "size" is not [height, width] in whole pixels');
   }
   const [height, width] = size as [number, number];
-  if (width * height > 2 ** 31 - 1) throw new RleError(`its size ${width}x${height} is larger than a mask may be`);
+  if (width * height > MAX_MASK_PIXELS) throw new RleError(`its size ${width}x${height} is larger than a mask may be (${MAX_MASK_PIXELS} pixels)`);
+  if (typeof rle.counts === 'string' ? rle.counts.length > MAX_RLE_RUNS * 2 : Array.isArray(rle.counts) && rle.counts.length > MAX_RLE_RUNS) {
+    throw new RleError(`it has more runs than a mask may have (${MAX_RLE_RUNS})`);
+  }
   const runs = typeof rle.counts === 'string' ? countsFromString(rle.counts) : checkedRuns(rle.counts);
+  if (runs.length > MAX_RLE_RUNS) throw new RleError(`it has more runs than a mask may have (${MAX_RLE_RUNS})`);
   const total = runs.reduce((sum, n) => sum + n, 0);
   if (total !== width * height) throw new RleError(`its runs cover ${total} pixels, but a ${width}x${height} mask has ${width * height}`);
+  return { width, height, runs };
+}
+
+/**
+ * The pixels inside and their box ([x, y, w, h] in 0..1; undefined when none is), read from the
+ * runs without making the mask: checking a regions file costs no more memory than the file.
+ */
+export function rleExtent(rle: CocoRle): { area: number; bounds: [number, number, number, number] | undefined } {
+  const { width, height, runs } = rleRuns(rle);
+  let area = 0;
+  let minX = Infinity;
+  let maxX = -1;
+  let minY = Infinity;
+  let maxY = -1;
+  let index = 0;
+  for (let r = 0; r < runs.length; r++) {
+    const n = runs[r];
+    if (r % 2 === 1 && n > 0) {
+      area += n;
+      const first = index;
+      const last = index + n - 1;
+      const firstColumn = Math.floor(first / height);
+      const lastColumn = Math.floor(last / height);
+      minX = Math.min(minX, firstColumn);
+      maxX = Math.max(maxX, lastColumn);
+      if (firstColumn === lastColumn) {
+        minY = Math.min(minY, first % height);
+        maxY = Math.max(maxY, last % height);
+      } else {
+        // a run over a column's end goes on at the next column's top
+        minY = Math.min(minY, 0, first % height);
+        maxY = height - 1;
+      }
+    }
+    index += n;
+  }
+  const bounds: [number, number, number, number] | undefined = maxX < 0 ? undefined : [minX / width, minY / height, (maxX + 1 - minX) / width, (maxY + 1 - minY) / height];
+  return { area, bounds };
+}
+
+/** Decodes either form of counts; throws RleError for a size or counts that do not describe a mask. */
+export function decodeRle(rle: CocoRle): BinaryMask {
+  const { width, height, runs } = rleRuns(rle);
   const data = new Uint8Array(width * height);
   let index = 0;
   for (let r = 0; r < runs.length; r++) {

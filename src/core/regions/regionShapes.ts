@@ -3,8 +3,7 @@
  * image (0..1) and shapes with nothing left (zero area, a polygon of fewer than 3 points, an empty
  * mask) are refused with the reason. Browser-safe.
  */
-import { maskArea, maskBounds } from './binaryMask';
-import { decodeRle, RleError } from './cocoRle';
+import { RleError, rleExtent } from './cocoRle';
 import type { Region } from './regionTypes';
 
 type Box = [number, number, number, number];
@@ -24,7 +23,7 @@ export function validateRegionShape(region: Region): string | undefined {
   if (region.kind === 'mask') {
     if (!region.rle) return 'a mask region has no "rle"';
     try {
-      if (maskArea(decodeRle(region.rle)) === 0) return 'the mask is empty';
+      if (rleExtent(region.rle).area === 0) return 'the mask is empty';
     } catch (err) {
       if (err instanceof RleError) return `its mask cannot be decoded: ${err.message}`;
       throw err;
@@ -42,7 +41,7 @@ export function clipRegion(region: Region): Region {
     return { ...region, points, bbox: boundsOf(points) };
   }
   if (region.kind === 'mask' && region.rle) {
-    const bounds = maskBounds(decodeRle(region.rle));
+    const { bounds } = rleExtent(region.rle);
     return { ...region, bbox: bounds ? roundBox(bounds) : clipBox(region.bbox) };
   }
   return { ...region, bbox: clipBox(region.bbox) };

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { BinaryMask, maskArea, maskBounds, resizeMask } from '../../../src/core/regions/binaryMask';
-import { countsFromString, countsToString, decodeRle, encodeRle, maskRuns, RleError } from '../../../src/core/regions/cocoRle';
+import { countsFromString, countsToString, decodeRle, encodeRle, MAX_RLE_RUNS, maskRuns, RleError, rleExtent } from '../../../src/core/regions/cocoRle';
 import { rasterizeBox, rasterizePolygon, regionMask } from '../../../src/core/regions/rasterize';
 import { boxFromCorners, clipRegion, validateRegionShape } from '../../../src/core/regions/regionShapes';
 import type { Region } from '../../../src/core/regions/regionsSidecar';
@@ -47,6 +47,29 @@ describe('COCO RLE', () => {
         assert.deepEqual(rows(decodeRle({ size: rle.size, counts: maskRuns(m) })), rows(m), 'the uncompressed list form');
       }
     }
+  });
+
+  it('measures a mask from its runs alone, as the decoded mask measures (area and box)', () => {
+    let seed = 11;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    for (const [w, h] of [[1, 1], [5, 3], [13, 17], [40, 30]]) {
+      for (let trial = 0; trial < 8; trial++) {
+        // sparse blobs and dense noise alike, empty masks included
+        const p = [0, 0.02, 0.1, 0.5, 0.9, 1, 0.05, 0.3][trial];
+        const m: BinaryMask = { width: w, height: h, data: Uint8Array.from({ length: w * h }, () => (random() < p ? 1 : 0)) };
+        const extent = rleExtent(encodeRle(m));
+        assert.equal(extent.area, maskArea(m), `${w}x${h} p=${p}`);
+        assert.deepEqual(extent.bounds, maskBounds(m), `${w}x${h} p=${p}`);
+      }
+    }
+  });
+
+  it('refuses a mask larger than an image may be, or with more runs than any outline has, before allocating it', () => {
+    const started = Date.now();
+    assert.throws(() => decodeRle({ size: [100_000, 100_000], counts: [1e10] }), (e: Error) => e instanceof RleError && /larger than a mask may be/.test(e.message));
+    assert.throws(() => rleExtent({ size: [100_000, 100_000], counts: '' }), /larger than a mask may be/);
+    assert.throws(() => rleExtent({ size: [10, 10], counts: '1'.repeat(MAX_RLE_RUNS * 2 + 1) }), /more runs than a mask may have/);
+    assert.ok(Date.now() - started < 2000, 'refused at once');
   });
 
   it('refuses counts that do not describe the mask, saying what is wrong', () => {
