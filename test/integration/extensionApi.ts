@@ -47,9 +47,22 @@ export function activeCaptionEditorPath(): string | undefined {
 
 export async function openCaptionEditor(api: ImageCaptionerApi, image: ImageEntry): Promise<vscode.Uri> {
   const uri = vscode.Uri.file(api.dataset.index!.imagePath(image));
+  await textDocumentInStepWithDisk(api.dataset.index!.captionPath(image));
   await vscode.commands.executeCommand('vscode.openWith', uri, VIEW_TYPE);
   await waitFor(() => activeCaptionEditorPath() === uri.fsPath && api.editors.activeDocument?.uri.fsPath === uri.fsPath, `caption editor for ${image.name}`);
   return uri;
+}
+
+/**
+ * Waits until VS Code's model of a file it holds open (not dirty) has the text on disk. Suites put
+ * files back with fs writes; VS Code's watcher reloads its model a moment later, and an edit made
+ * to the stale model before that fails to save ("the file is newer"), as it would for a user.
+ */
+export async function textDocumentInStepWithDisk(file: string): Promise<void> {
+  const doc = vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'file' && d.uri.fsPath === file && !d.isDirty);
+  if (!doc || !fs.existsSync(file)) return;
+  const onDisk = (): string => fs.readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
+  await waitFor(() => doc.isClosed || doc.isDirty || doc.getText() === onDisk(), `VS Code's model of ${file} reloaded from disk`).catch(() => undefined);
 }
 
 /** Closes every editor, reverting unsaved ones first so no "Save changes?" dialog blocks the run. */
