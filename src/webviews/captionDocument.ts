@@ -116,8 +116,10 @@ export class CaptionDocument implements vscode.CustomDocument {
     if (!this.editable) return;
     const doc = await this.liveTextDocument();
     if (doc) {
-      if (doc.isDirty && !(await doc.save())) throw new Error(`Could not save ${this.captionUri.fsPath}`);
-      return;
+      if (!doc.isDirty || (await doc.save()) || !doc.isDirty) return; // a save of the same document that ran meanwhile counts
+      const disk = await readCaption(this.captionUri.fsPath, this.boundary).catch(() => undefined);
+      const why = disk && disk.text !== this.text ? 'the file on disk differs from the text here' : 'VS Code refused to write it';
+      throw new Error(`Could not save ${this.captionUri.fsPath}: ${why} (if it changed on disk, VS Code offers to compare or overwrite). Your unsaved text was kept.`);
     }
     await writeCaption(this.captionUri.fsPath, this.pendingText, this.boundary);
     this.fileExists = true;
