@@ -1,0 +1,187 @@
+/**
+ * k-means on dense rows: k-means++ seeding (greedy, 2 + ln k candidates per centre as scikit-learn does),
+ * Lloyd iterations until the centres stop moving, the best of several seeded restarts by inertia.
+ * The same seed gives the same clustering.
+ */
+import { seededRandom, type Random } from './random';
+import type { DenseMatrix } from './sparse';
+
+/** How to cluster. */
+export interface KMeansOptions {
+  readonly k: number;
+  readonly seed?: number;
+  /** Restarts, each from its own seeding; the lowest inertia wins (default 4). */
+  readonly restarts?: number;
+  readonly maxIterations?: number;
+  /** Stop when the centres' total squared shift is below tolerance × the data's mean variance (default 1e-4). */
+  readonly tolerance?: number;
+}
+
+/** The winning clustering. */
+export interface KMeansResult {
+  /** Cluster of each row, 0 .. k-1. */
+  readonly labels: Int32Array;
+  /** k×d centres. */
+  readonly centroids: DenseMatrix;
+  /** Sum of squared distances of rows to their centres. */
+  readonly inertia: number;
+  readonly iterations: number;
+}
+
+function squaredDistance(a: Float64Array, ao: number, b: Float64Array, bo: number, d: number): number {
+  let sum = 0;
+  for (let j = 0; j < d; j++) {
+    const diff = a[ao + j] - b[bo + j];
+    sum += diff * diff;
+  }
+  return sum;
+}
+
+function seedCentres(x: DenseMatrix, k: number, random: Random): Float64Array {
+  const { rows: n, cols: d, data } = x;
+  const centres = new Float64Array(k * d);
+  const first = random.int(n);
+  centres.set(data.subarray(first * d, first * d + d), 0);
+  const closest = new Float64Array(n);
+  let potential = 0;
+  for (let i = 0; i < n; i++) potential += closest[i] = squaredDistance(data, i * d, centres, 0, d);
+  const trials = 2 + Math.floor(Math.log(k));
+  const candidateDist = new Float64Array(n);
+  const bestDist = new Float64Array(n);
+  for (let c = 1; c < k; c++) {
+    let bestPotential = Infinity;
+    let bestIndex = -1;
+    for (let t = 0; t < trials; t++) {
+      // Sample a row with probability proportional to its squared distance to the nearest chosen centre.
+      let target = random.next() * potential;
+      let index = n - 1;
+      for (let i = 0; i < n; i++) {
+        target -= closest[i];
+        if (target < 0) {
+          index = i;
+          break;
+        }
+      }
+      let candidatePotential = 0;
+      for (let i = 0; i < n; i++) {
+        candidatePotential += candidateDist[i] = Math.min(closest[i], squaredDistance(data, i * d, data, index * d, d));
+      }
+      if (candidatePotential < bestPotential) {
+        bestPotential = candidatePotential;
+        bestIndex = index;
+        bestDist.set(candidateDist);
+      }
+    }
+    centres.set(data.subarray(bestIndex * d, bestIndex * d + d), c * d);
+    closest.set(bestDist);
+    potential = bestPotential;
+  }
+  return centres;
+}
+
+function lloyd(x: DenseMatrix, centres: Float64Array, k: number, maxIterations: number, tolerance: number): KMeansResult {
+  const { rows: n, cols: d, data } = x;
+  const labels = new Int32Array(n);
+  const sums = new Float64Array(k * d);
+  const counts = new Int32Array(k);
+  const centreNorms = new Float64Array(k);
+  const rowNorms = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let s = 0;
+    for (let j = 0; j < d; j++) s += data[i * d + j] * data[i * d + j];
+    rowNorms[i] = s;
+  }
+  let iterations = 0;
+  let inertia = 0;
+  for (; iterations < maxIterations; ) {
+    iterations++;
+    for (let c = 0; c < k; c++) {
+      let s = 0;
+      for (let j = 0; j < d; j++) s += centres[c * d + j] * centres[c * d + j];
+      centreNorms[c] = s;
+    }
+    sums.fill(0);
+    counts.fill(0);
+    inertia = 0;
+    // Assignment by |x|² - 2 x·c + |c|²: one dot product per pair instead of a difference.
+    for (let i = 0; i < n; i++) {
+      const o = i * d;
+      let best = 0;
+      let bestDist = Infinity;
+      for (let c = 0; c < k; c++) {
+        const co = c * d;
+        let dot = 0;
+        for (let j = 0; j < d; j++) dot += data[o + j] * centres[co + j];
+        const dist = centreNorms[c] - 2 * dot;
+        if (dist < bestDist) {
+          bestDist = dist;
+          best = c;
+        }
+      }
+      labels[i] = best;
+      counts[best]++;
+      inertia += Math.max(0, bestDist + rowNorms[i]);
+      const so = best * d;
+      for (let j = 0; j < d; j++) sums[so + j] += data[o + j];
+    }
+    let shift = 0;
+    for (let c = 0; c < k; c++) {
+      // An emptied cluster keeps its centre rather than becoming NaN.
+      if (counts[c] === 0) continue;
+      for (let j = 0; j < d; j++) {
+        const next = sums[c * d + j] / counts[c];
+        const diff = next - centres[c * d + j];
+        shift += diff * diff;
+        centres[c * d + j] = next;
+      }
+    }
+    if (shift <= tolerance) break;
+  }
+  // Labels and inertia of the final centres.
+  inertia = 0;
+  for (let i = 0; i < n; i++) {
+    let best = 0;
+    let bestDist = Infinity;
+    for (let c = 0; c < k; c++) {
+      const dist = squaredDistance(data, i * d, centres, c * d, d);
+      if (dist < bestDist) {
+        bestDist = dist;
+        best = c;
+      }
+    }
+    labels[i] = best;
+    inertia += bestDist;
+  }
+  return { labels, centroids: { rows: k, cols: d, data: centres }, inertia, iterations };
+}
+
+/** The mean per-feature variance, which scales the convergence tolerance to the data. */
+function meanVariance(x: DenseMatrix): number {
+  const { rows: n, cols: d, data } = x;
+  let total = 0;
+  for (let j = 0; j < d; j++) {
+    let sum = 0;
+    let sq = 0;
+    for (let i = 0; i < n; i++) {
+      const v = data[i * d + j];
+      sum += v;
+      sq += v * v;
+    }
+    total += sq / n - (sum / n) ** 2;
+  }
+  return total / d;
+}
+
+/** Clusters the rows of `x` into `options.k` groups. */
+export function kmeans(x: DenseMatrix, options: KMeansOptions): KMeansResult {
+  const { k } = options;
+  if (!Number.isInteger(k) || k < 1 || k > x.rows) throw new Error(`k must be a whole number from 1 to ${x.rows}, not ${k}`);
+  const random = seededRandom(options.seed ?? 0);
+  const tolerance = (options.tolerance ?? 1e-4) * meanVariance(x);
+  let best: KMeansResult | undefined;
+  for (let r = 0; r < (options.restarts ?? 4); r++) {
+    const result = lloyd(x, seedCentres(x, k, random), k, options.maxIterations ?? 300, tolerance);
+    if (!best || result.inertia < best.inertia) best = result;
+  }
+  return best!;
+}

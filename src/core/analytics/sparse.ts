@@ -1,0 +1,58 @@
+/** A compressed sparse row matrix and the products the SVD needs, on typed arrays. */
+
+/** Rows × cols matrix; row i's entries are `values[rowStart[i] .. rowStart[i+1])` at columns `colIndex[...]`. */
+export interface CsrMatrix {
+  readonly rows: number;
+  readonly cols: number;
+  readonly rowStart: Int32Array;
+  readonly colIndex: Int32Array;
+  readonly values: Float64Array;
+}
+
+/** A dense row-major matrix. */
+export interface DenseMatrix {
+  readonly rows: number;
+  readonly cols: number;
+  readonly data: Float64Array;
+}
+
+/** X · B for sparse X (n×d) and dense B (d×l): an n×l dense matrix. */
+export function sparseTimesDense(x: CsrMatrix, b: DenseMatrix): DenseMatrix {
+  if (x.cols !== b.rows) throw new Error(`Cannot multiply ${x.rows}×${x.cols} by ${b.rows}×${b.cols}`);
+  const l = b.cols;
+  const out = new Float64Array(x.rows * l);
+  for (let i = 0; i < x.rows; i++) {
+    const o = i * l;
+    for (let p = x.rowStart[i]; p < x.rowStart[i + 1]; p++) {
+      const v = x.values[p];
+      const r = x.colIndex[p] * l;
+      for (let c = 0; c < l; c++) out[o + c] += v * b.data[r + c];
+    }
+  }
+  return { rows: x.rows, cols: l, data: out };
+}
+
+/** Xᵀ · Y for sparse X (n×d) and dense Y (n×l): a d×l dense matrix. */
+export function sparseTransposeTimesDense(x: CsrMatrix, y: DenseMatrix): DenseMatrix {
+  if (x.rows !== y.rows) throw new Error(`Cannot multiply (${x.rows}×${x.cols})ᵀ by ${y.rows}×${y.cols}`);
+  const l = y.cols;
+  const out = new Float64Array(x.cols * l);
+  for (let i = 0; i < x.rows; i++) {
+    const r = i * l;
+    for (let p = x.rowStart[i]; p < x.rowStart[i + 1]; p++) {
+      const v = x.values[p];
+      const o = x.colIndex[p] * l;
+      for (let c = 0; c < l; c++) out[o + c] += v * y.data[r + c];
+    }
+  }
+  return { rows: x.cols, cols: l, data: out };
+}
+
+/** The sparse matrix as dense rows (for small matrices in tests and the PCA of a few points). */
+export function toDense(x: CsrMatrix): DenseMatrix {
+  const data = new Float64Array(x.rows * x.cols);
+  for (let i = 0; i < x.rows; i++) {
+    for (let p = x.rowStart[i]; p < x.rowStart[i + 1]; p++) data[i * x.cols + x.colIndex[p]] = x.values[p];
+  }
+  return { rows: x.rows, cols: x.cols, data };
+}
