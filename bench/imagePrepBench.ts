@@ -1,4 +1,4 @@
-import { ChildProcessWithoutNullStreams, spawn, spawnSync } from 'node:child_process';
+import { ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -6,6 +6,7 @@ import { createInterface } from 'node:readline';
 import sharp from 'sharp';
 import { prepareImage } from '../src/core/images/prepareImage';
 import { toBase64 } from '../src/core/images/preparedImage';
+import { findPython } from './findPython';
 import { Benchmark, median, note, timeMs } from './measure';
 
 const IMAGES = 8;
@@ -44,7 +45,7 @@ for _ in sys.stdin:
 export const imagePrepBench: Benchmark = {
   name: 'image-prep',
   async run() {
-    const python = findPythonWithPil();
+    const python = findPython(['PIL'], 'python3-pil');
     const dir = mkdtempSync(path.join(os.tmpdir(), 'image-captioner-image-prep-'));
     let pil: PilWorker | undefined;
     try {
@@ -128,14 +129,6 @@ async function writePhotos(dir: string): Promise<string[]> {
     files.push(file);
   }
   return files;
-}
-
-/** Debian's PIL lives in the system python; a pyenv or venv python3 first on PATH may lack it. */
-function findPythonWithPil(): string {
-  for (const python of ['python3', '/usr/bin/python3']) {
-    if (spawnSync(python, ['-c', 'import PIL'], { stdio: 'ignore' }).status === 0) return python;
-  }
-  throw new Error('image-prep needs Python PIL: install the Debian package python3-pil (apt-get install -y python3-pil)');
 }
 
 /** A python3 child running PIL_WORKER: each `round()` prepares every file once and answers its wall and CPU time. */

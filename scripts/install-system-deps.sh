@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Debian packages the tests need: Chromium (drives the VS Code workbench), headers for the VS Code
-# server's native modules, python3-pil for the image-prep benchmark baseline. Installs only what is missing.
+# server's native modules, python3-pil for the image-prep benchmark baseline,
+# python3-numpy and python3-sklearn for the analytics tests and the cluster-vs-sklearn baseline. Installs only what is missing.
 set -euo pipefail
-packages=(chromium libkrb5-dev libxkbfile-dev libx11-dev libsecret-1-dev pkg-config)
+packages=(chromium libkrb5-dev libxkbfile-dev libx11-dev libsecret-1-dev pkg-config python3-numpy python3-sklearn)
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if ((${#missing[@]} == 0)); then exit 0; fi
