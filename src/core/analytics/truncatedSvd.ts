@@ -100,14 +100,14 @@ export function truncatedSvd(x: CsrMatrix, options: SvdOptions): SvdResult {
       components[c * d + r] = sum / s;
     }
   }
-  // Embedding U Σ = Q W (n×k), with signs fixed per component.
+  // X ≈ Q B = (Q W) Σ Vᵀ, so the embedding U Σ is Q W Σ (n×k); then signs are fixed per component.
   const n = x.rows;
   const embedding = new Float64Array(n * k);
   for (let i = 0; i < n; i++) {
     for (let c = 0; c < k; c++) {
       let sum = 0;
       for (let a = 0; a < l; a++) sum += q.data[i * l + a] * eig.vectors[a * l + c];
-      embedding[i * k + c] = sum;
+      embedding[i * k + c] = sum * singularValues[c];
     }
   }
   for (let c = 0; c < k; c++) {
