@@ -6,6 +6,7 @@ import { batchFaultsBench } from './batchFaultsBench';
 import { batchRateLimitBench } from './batchRateLimitBench';
 import { batchThroughputBench } from './batchThroughputBench';
 import { batchVsSequentialBench } from './batchVsSequentialBench';
+import { clusterVsSklearnBench } from './clusterVsSklearnBench';
 import { drawFrameBench } from './drawFrameBench';
 import { exportMemoryBench } from './exportMemoryBench';
 import { exportWdsBench } from './exportWdsBench';
@@ -24,7 +25,7 @@ import { workerIpcBench } from './workerIpcBench';
 const BENCHMARKS: readonly Benchmark[] = [
   indexBench, indexMemoryBench, index1mBench, navigateBench, imagePrepBench, batchThroughputBench, batchVsSequentialBench,
   batchRateLimitBench, batchFaultsBench, replaceBench, exportWdsBench, exportMemoryBench, workerIpcBench, hostLagBench,
-  segmentClickBench, drawFrameBench,
+  segmentClickBench, drawFrameBench, clusterVsSklearnBench,
 ];
 
 async function main(names: string[]): Promise<number> {
