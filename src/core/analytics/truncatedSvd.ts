@@ -16,6 +16,8 @@ export interface SvdOptions {
   readonly oversampling?: number;
   /** Power iterations (default 5; more sharpens the subspace when singular values decay slowly). */
   readonly powerIterations?: number;
+  /** 'auto' (default) is exact up to 160 columns and randomized beyond. */
+  readonly method?: 'auto' | 'exact' | 'randomized';
 }
 
 /** X ≈ U Σ Vᵀ truncated to k components. */
@@ -57,32 +59,74 @@ export function orthonormalizeColumns(y: DenseMatrix): void {
   for (let c = 0; c < l; c++) for (let i = 0; i < n; i++) data[i * l + c] = cols[c][i];
 }
 
+/**
+ * T (l×l, row-major) such that Y T has orthonormal columns spanning Y's range, from the eigen-decomposition
+ * of the Gram matrix YᵀY = V Λ Vᵀ (T = V Λ^-1/2): one pass over Y's rows instead of Gram-Schmidt's many.
+ * Directions with negligible eigenvalues (Y short of full rank) get a zero column.
+ */
+export function orthonormalizingTransform(y: DenseMatrix): Float64Array {
+  const { rows: n, cols: l, data } = y;
+  const gram = new Float64Array(l * l);
+  for (let i = 0; i < n; i++) {
+    const o = i * l;
+    for (let a = 0; a < l; a++) {
+      const va = data[o + a];
+      if (va === 0) continue;
+      for (let b = a; b < l; b++) gram[a * l + b] += va * data[o + b];
+    }
+  }
+  for (let a = 0; a < l; a++) for (let b = 0; b < a; b++) gram[a * l + b] = gram[b * l + a];
+  const { values, vectors } = symmetricEigen(gram, l);
+  const t = new Float64Array(l * l);
+  for (let c = 0; c < l; c++) {
+    if (!(values[c] > 1e-12 * values[0])) continue;
+    const scale = 1 / Math.sqrt(values[c]);
+    for (let a = 0; a < l; a++) t[a * l + c] = vectors[a * l + c] * scale;
+  }
+  return t;
+}
+
 /** The k leading singular triplets of `x`. */
 export function truncatedSvd(x: CsrMatrix, options: SvdOptions): SvdResult {
   const k = Math.min(options.components, x.rows, x.cols);
   if (k < 1) throw new Error(`Cannot reduce a ${x.rows}×${x.cols} matrix to ${options.components} components`);
   const l = Math.min(k + (options.oversampling ?? 10), x.rows, x.cols);
+  // A small vocabulary makes the exact route cheaper than the randomized one: Xᵀ X is only d×d.
+  const method = options.method ?? 'auto';
+  if (method === 'exact' || (method === 'auto' && x.cols <= EXACT_MAX_COLUMNS)) return signFixed(exactSvd(x, k));
   const random = seededRandom(options.seed ?? 0);
   const omega = new Float64Array(x.cols * l);
   for (let i = 0; i < omega.length; i++) omega[i] = random.gaussian();
+  // Power iterations only have to keep the subspace well conditioned, so each round re-orthonormalises the
+  // smaller side (d×l or n×l): for captions n ≫ d, and orthonormalising n×l is where the time would go.
+  const smallerIsRows = x.rows < x.cols;
   let q = sparseTimesDense(x, { rows: x.cols, cols: l, data: omega });
-  orthonormalizeColumns(q);
   for (let it = 0; it < (options.powerIterations ?? 5); it++) {
+    if (smallerIsRows) orthonormalizeColumns(q);
     const z = sparseTransposeTimesDense(x, q);
-    orthonormalizeColumns(z);
+    if (!smallerIsRows) orthonormalizeColumns(z);
     q = sparseTimesDense(x, z);
-    orthonormalizeColumns(q);
   }
+  // Q = Y T with orthonormal columns, never formed: Bᵀ = Xᵀ Q = (Xᵀ Y) T and U Σ = Y (T W Σ) use T alone.
+  const t = orthonormalizingTransform(q);
   // Bᵀ = Xᵀ Q (d×l); B Bᵀ (l×l) = W Σ² Wᵀ gives B's left singular vectors W and values Σ.
-  const bt = sparseTransposeTimesDense(x, q);
+  const xty = sparseTransposeTimesDense(x, q);
   const d = x.cols;
+  const bt = new Float64Array(d * l);
+  for (let r = 0; r < d; r++) {
+    for (let a = 0; a < l; a++) {
+      const v = xty.data[r * l + a];
+      if (v === 0) continue;
+      for (let c = 0; c < l; c++) bt[r * l + c] += v * t[a * l + c];
+    }
+  }
   const gram = new Float64Array(l * l);
   for (let r = 0; r < d; r++) {
     const o = r * l;
     for (let a = 0; a < l; a++) {
-      const va = bt.data[o + a];
+      const va = bt[o + a];
       if (va === 0) continue;
-      for (let b = a; b < l; b++) gram[a * l + b] += va * bt.data[o + b];
+      for (let b = a; b < l; b++) gram[a * l + b] += va * bt[o + b];
     }
   }
   for (let a = 0; a < l; a++) for (let b = 0; b < a; b++) gram[a * l + b] = gram[b * l + a];
@@ -96,20 +140,62 @@ export function truncatedSvd(x: CsrMatrix, options: SvdOptions): SvdResult {
     if (s === 0) continue;
     for (let r = 0; r < d; r++) {
       let sum = 0;
-      for (let a = 0; a < l; a++) sum += bt.data[r * l + a] * eig.vectors[a * l + c];
+      for (let a = 0; a < l; a++) sum += bt[r * l + a] * eig.vectors[a * l + c];
       components[c * d + r] = sum / s;
     }
   }
-  // X ≈ Q B = (Q W) Σ Vᵀ, so the embedding U Σ is Q W Σ (n×k); then signs are fixed per component.
+  // X ≈ Q B = (Q W) Σ Vᵀ, so the embedding U Σ is Y T W Σ (n×k); the l×k factor T W Σ is formed first.
+  const factor = new Float64Array(l * k);
+  for (let a = 0; a < l; a++) {
+    for (let c = 0; c < k; c++) {
+      let sum = 0;
+      for (let b = 0; b < l; b++) sum += t[a * l + b] * eig.vectors[b * l + c];
+      factor[a * k + c] = sum * singularValues[c];
+    }
+  }
   const n = x.rows;
   const embedding = new Float64Array(n * k);
   for (let i = 0; i < n; i++) {
-    for (let c = 0; c < k; c++) {
-      let sum = 0;
-      for (let a = 0; a < l; a++) sum += q.data[i * l + a] * eig.vectors[a * l + c];
-      embedding[i * k + c] = sum * singularValues[c];
+    const o = i * k;
+    for (let a = 0; a < l; a++) {
+      const v = q.data[i * l + a];
+      if (v === 0) continue;
+      for (let c = 0; c < k; c++) embedding[o + c] += v * factor[a * k + c];
     }
   }
+  return signFixed({ embedding: { rows: n, cols: k, data: embedding }, singularValues, components: { rows: k, cols: d, data: components } });
+}
+
+/** Up to this many columns the SVD comes exactly from the eigen-decomposition of Xᵀ X. */
+const EXACT_MAX_COLUMNS = 160;
+
+/** The exact k leading triplets from Xᵀ X = V Σ² Vᵀ (X's rows are sparse, so Xᵀ X costs Σ row-nnz²). */
+function exactSvd(x: CsrMatrix, k: number): SvdResult {
+  const d = x.cols;
+  const gram = new Float64Array(d * d);
+  for (let i = 0; i < x.rows; i++) {
+    for (let p = x.rowStart[i]; p < x.rowStart[i + 1]; p++) {
+      const a = x.colIndex[p] * d;
+      const va = x.values[p];
+      for (let r = x.rowStart[i]; r < x.rowStart[i + 1]; r++) gram[a + x.colIndex[r]] += va * x.values[r];
+    }
+  }
+  const eig = symmetricEigen(gram, d);
+  const singularValues = new Float64Array(k);
+  const components = new Float64Array(k * d);
+  const v = new Float64Array(d * k);
+  for (let c = 0; c < k; c++) {
+    singularValues[c] = Math.sqrt(Math.max(0, eig.values[c]));
+    for (let r = 0; r < d; r++) components[c * d + r] = v[r * k + c] = eig.vectors[r * d + c];
+  }
+  const embedding = sparseTimesDense(x, { rows: d, cols: k, data: v });
+  return { embedding, singularValues, components: { rows: k, cols: d, data: components } };
+}
+
+/** Each component signed so its largest entry is positive (and its embedding column with it): deterministic output. */
+function signFixed(result: SvdResult): SvdResult {
+  const { rows: k, cols: d, data: components } = result.components;
+  const { rows: n, data: embedding } = result.embedding;
   for (let c = 0; c < k; c++) {
     let largest = 0;
     for (let r = 0; r < d; r++) if (Math.abs(components[c * d + r]) > Math.abs(largest)) largest = components[c * d + r];
@@ -118,5 +204,5 @@ export function truncatedSvd(x: CsrMatrix, options: SvdOptions): SvdResult {
       for (let i = 0; i < n; i++) embedding[i * k + c] = -embedding[i * k + c];
     }
   }
-  return { embedding: { rows: n, cols: k, data: embedding }, singularValues, components: { rows: k, cols: d, data: components } };
+  return result;
 }

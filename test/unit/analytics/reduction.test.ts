@@ -35,12 +35,12 @@ function assertEqualUpToSign(ours: Float64Array, theirs: number[][], k: number, 
 }
 
 describe('Analytics: truncated SVD and PCA', () => {
-  it("truncated SVD agrees with scikit-learn's TruncatedSVD(algorithm='arpack') up to sign", function () {
+  for (const method of ['exact', 'randomized'] as const) it(`truncated SVD (${method}) agrees with scikit-learn's TruncatedSVD(algorithm='arpack') up to sign`, function () {
     this.timeout(60_000);
     const x = sparseMatrix(40, 25, 9);
     const k = 5;
-    // Oversampled to all 25 columns the projection spans the row space, so the result is exact, not approximate.
-    const ours = truncatedSvd(x, { components: k, seed: 3, oversampling: 20 });
+    // Randomized and oversampled to all 25 columns, the projection spans the row space: exact, not approximate.
+    const ours = truncatedSvd(x, { components: k, seed: 3, oversampling: 20, method });
     const theirs = sklearnReference<{ embedding: number[][]; values: number[]; components: number[][] }>(`
 from sklearn.decomposition import TruncatedSVD
 x = np.array(data['x'])
@@ -58,8 +58,8 @@ print(json.dumps({'embedding': e.tolist(), 'values': svd.singular_values_.tolist
 
   it('truncated SVD is deterministic for a seed and signed so each component’s largest entry is positive', () => {
     const x = sparseMatrix(60, 30, 4);
-    const a = truncatedSvd(x, { components: 8, seed: 1 });
-    assert.deepEqual([...a.embedding.data], [...truncatedSvd(x, { components: 8, seed: 1 }).embedding.data]);
+    const a = truncatedSvd(x, { components: 8, seed: 1, method: 'randomized' });
+    assert.deepEqual([...a.embedding.data], [...truncatedSvd(x, { components: 8, seed: 1, method: 'randomized' }).embedding.data]);
     for (let c = 0; c < 8; c++) {
       const row = [...a.components.data.subarray(c * 30, c * 30 + 30)];
       const largest = row.reduce((m, v) => (Math.abs(v) > Math.abs(m) ? v : m), 0);
