@@ -31,7 +31,7 @@ export interface SvdResult {
 }
 
 /** Orthonormalises the columns of the row-major n×l matrix in place (modified Gram-Schmidt, twice for stability). */
-export function orthonormalizeColumns(y: DenseMatrix): void {
+export function orthonormalizeColumns(y: DenseMatrix, passes = 2): void {
   const { rows: n, cols: l, data } = y;
   // Work on columns as contiguous arrays: Gram-Schmidt walks columns, row-major would stride.
   const cols = Array.from({ length: l }, (_, c) => {
@@ -39,7 +39,7 @@ export function orthonormalizeColumns(y: DenseMatrix): void {
     for (let i = 0; i < n; i++) col[i] = data[i * l + c];
     return col;
   });
-  for (let pass = 0; pass < 2; pass++) {
+  for (let pass = 0; pass < passes; pass++) {
     for (let c = 0; c < l; c++) {
       const v = cols[c];
       for (let p = 0; p < c; p++) {
@@ -102,9 +102,11 @@ export function truncatedSvd(x: CsrMatrix, options: SvdOptions): SvdResult {
   const smallerIsRows = x.rows < x.cols;
   let q = sparseTimesDense(x, { rows: x.cols, cols: l, data: omega });
   for (let it = 0; it < (options.powerIterations ?? 5); it++) {
-    if (smallerIsRows) orthonormalizeColumns(q);
+    // one pass is enough between power iterations: it only keeps the columns from collapsing onto
+    // the leading direction; the final basis is made orthonormal exactly (orthonormalizingTransform)
+    if (smallerIsRows) orthonormalizeColumns(q, 1);
     const z = sparseTransposeTimesDense(x, q);
-    if (!smallerIsRows) orthonormalizeColumns(z);
+    if (!smallerIsRows) orthonormalizeColumns(z, 1);
     q = sparseTimesDense(x, z);
   }
   // Q = Y T with orthonormal columns, never formed: Bᵀ = Xᵀ Q = (Xᵀ Y) T and U Σ = Y (T W Σ) use T alone.
@@ -145,24 +147,11 @@ export function truncatedSvd(x: CsrMatrix, options: SvdOptions): SvdResult {
     }
   }
   // X ≈ Q B = (Q W) Σ Vᵀ, so the embedding U Σ is Y T W Σ (n×k); the l×k factor T W Σ is formed first.
-  const factor = new Float64Array(l * k);
-  for (let a = 0; a < l; a++) {
-    for (let c = 0; c < k; c++) {
-      let sum = 0;
-      for (let b = 0; b < l; b++) sum += t[a * l + b] * eig.vectors[b * l + c];
-      factor[a * k + c] = sum * singularValues[c];
-    }
-  }
+  // U Σ = X V: a sparse product (nnz x k) instead of the dense Q T W Σ (n x l x k)
+  const v = new Float64Array(d * k);
+  for (let c = 0; c < k; c++) for (let r = 0; r < d; r++) v[r * k + c] = components[c * d + r];
+  const embedding = sparseTimesDense(x, { rows: d, cols: k, data: v }).data;
   const n = x.rows;
-  const embedding = new Float64Array(n * k);
-  for (let i = 0; i < n; i++) {
-    const o = i * k;
-    for (let a = 0; a < l; a++) {
-      const v = q.data[i * l + a];
-      if (v === 0) continue;
-      for (let c = 0; c < k; c++) embedding[o + c] += v * factor[a * k + c];
-    }
-  }
   return signFixed({ embedding: { rows: n, cols: k, data: embedding }, singularValues, components: { rows: k, cols: d, data: components } });
 }
 
