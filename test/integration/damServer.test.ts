@@ -2,13 +2,13 @@
 // Start runs the user's command from the machine settings and waits for it, Stop leaves nothing running.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import { createServer } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ImageCaptionerApi } from '../../src/extension';
 import { activateExtension, waitFor } from './extensionApi';
 import { writeMachineSettings } from './settingsScopes';
+import { alive, freePort } from '../fixtures/processes';
 
 /** A stand-in for dam_server.py: writes its pid and its worker's, loads a moment, then answers on the port (or exits at once). */
 const SERVER_SCRIPT = `
@@ -22,23 +22,6 @@ console.log('loading model...');
 if (mode === 'crash') { console.error('CUDA error: no device'); process.exit(3); }
 setTimeout(() => http.createServer((req, res) => res.writeHead(404).end()).listen(Number(port), '127.0.0.1'), 300);
 `;
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe('Describe Anything server', function () {
   this.timeout(60_000);

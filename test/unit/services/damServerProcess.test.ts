@@ -1,9 +1,9 @@
 import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
-import { createServer } from 'node:net';
 import * as path from 'node:path';
 import { DamServerProcess, DamServerStartError } from '../../../src/services/damServerProcess';
 import { TempDirs } from '../helpers/tempTree';
+import { alive, freePort } from '../../fixtures/processes';
 
 /** A stand-in for dam_server.py: starts a worker of its own, loads for a while, then listens (or fails, or never listens). */
 const SERVER_SCRIPT = `
@@ -17,23 +17,6 @@ if (mode === 'crash') { console.error('CUDA error: no device'); process.exit(3);
 if (mode === 'never') return;
 setTimeout(() => http.createServer((req, res) => res.writeHead(404).end()).listen(Number(port), '127.0.0.1', () => console.log('Uvicorn running on http://127.0.0.1:' + port)), 300);
 `;
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 async function gone(pid: number, withinMs = 3000): Promise<boolean> {
   const until = Date.now() + withinMs;
