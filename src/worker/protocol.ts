@@ -4,6 +4,7 @@
  * crosses the process boundary.
  */
 import { NotificationType, RequestType } from 'vscode-jsonrpc';
+import type { SegmentPrompt, SegmentResult } from '../core/regions/segmentTypes';
 
 /** How a local model is run: a transformers.js pipeline, or a model family's own generate loop. */
 export type LocalTask = 'image-to-text' | 'florence2' | 'smolvlm' | 'feature-extraction' | 'clip' | 'sam';
@@ -95,22 +96,13 @@ export interface EmbedReply {
 }
 
 /** Click-to-segment: SAM (or SAM 2) on one image by path, prompted with points and/or a box (0..1). */
-export interface SegmentParams extends Ticketed {
+export interface SegmentParams extends Ticketed, SegmentPrompt {
   readonly model: ModelRef;
   readonly image: { readonly path: string };
-  readonly points: ReadonlyArray<{ readonly x: number; readonly y: number; readonly positive: boolean }>;
-  /** [x, y, w, h] in 0..1. */
-  readonly box?: readonly [number, number, number, number];
 }
 
-export interface SegmentReply {
-  /** The chosen mask at the size the image was decoded at, COCO RLE with compressed counts. */
-  readonly rle: { readonly size: [number, number]; readonly counts: string };
-  readonly bbox: [number, number, number, number];
-  /** The model's predicted IoU of the chosen mask (the best of its multimask outputs). */
-  readonly score: number;
-  /** Time spent in the worker on this request. */
-  readonly millis: number;
+/** The chosen mask (the host's SegmentResult without the model id, which the host knows), and how it was made. */
+export interface SegmentReply extends Omit<SegmentResult, 'model'> {
   /** True when the image embedding came from the cache (only the prompt encoder and mask decoder ran). */
   readonly embeddingCached: boolean;
   readonly device: string;
