@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { textUndoStep } from './textUndoStep';
 import * as path from 'node:path';
 import { CaptionDocument } from './captionDocument';
 import { FromWebviewMessage, ToWebviewMessage } from './protocol/captionEditorMessages';
@@ -225,20 +226,7 @@ export class CaptionEditorProvider implements vscode.CustomEditorProvider<Captio
     }
     const current = { lastEdit: now };
     this.bursts.set(doc, current);
-    let after: string | undefined;
-    this.changeEmitter.fire({
-      document: doc,
-      label: 'Edit caption',
-      undo: async () => {
-        this.bursts.delete(doc);
-        after ??= doc.text;
-        await doc.setText(before);
-      },
-      redo: async () => {
-        this.bursts.delete(doc);
-        if (after !== undefined) await doc.setText(after);
-      },
-    });
+    this.changeEmitter.fire(textUndoStep(doc, before, 'Edit caption', () => this.bursts.delete(doc)));
   }
 
   /** A change made by the host (a kept candidate): its own undo step, shown in the webview. */

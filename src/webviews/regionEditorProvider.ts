@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { textUndoStep } from './textUndoStep';
 import * as path from 'node:path';
 import { regionsPathFor } from '../core/dataset/sidecars';
 import { addRegions, deleteRegions, EditResult, updateRegion } from '../core/regions/regionEdits';
@@ -165,20 +166,7 @@ export class RegionEditorProvider implements vscode.CustomEditorProvider<RegionD
     }
     if (typingIn) this.bursts.set(doc, { regionId: typingIn, lastEdit: now });
     else this.bursts.delete(doc);
-    let after: string | undefined;
-    this.changeEmitter.fire({
-      document: doc,
-      label,
-      undo: async () => {
-        this.bursts.delete(doc);
-        after ??= doc.text;
-        await doc.setText(before);
-      },
-      redo: async () => {
-        this.bursts.delete(doc);
-        if (after !== undefined) await doc.setText(after);
-      },
-    });
+    this.changeEmitter.fire(textUndoStep(doc, before, label, () => this.bursts.delete(doc)));
     return true;
   }
 
