@@ -82,7 +82,12 @@ export function activate(context: vscode.ExtensionContext): ImageCaptionerApi {
     context,
     dataset,
     previews,
-    { segment: (image, prompt, signal) => segmentation.segment(image, prompt, signal), describe: (r) => describer.describe(r), fuse: (r) => describer.fuse(r) },
+    {
+      // the worker reads the image itself: only one whose real path is inside the dataset, like every other read
+      segment: async (image, prompt, signal) => (await describerDeps.checkImage(image), segmentation.segment(image, prompt, signal)),
+      describe: (r) => describer.describe(r),
+      fuse: (r) => describer.fuse(r),
+    },
     (image, text, model) => editors.offerCandidate(image, text, model),
   );
   const regionsDirty = (regionsPath: string): boolean =>
