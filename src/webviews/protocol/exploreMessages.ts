@@ -1,0 +1,93 @@
+/**
+ * Messages between the Explore panel ("Visualize Dataset") and its host: one union per direction.
+ * Item i of a `layout` is point i of the plot; every later message names items by that index
+ * (the host keeps the same list until the next layout).
+ */
+import type { ClusterSummary, ExploreLayout, KSuggestionResult, Projection } from '../../core/explore/exploreTypes';
+
+export type { ClusterSummary, ExploreLayout, KSuggestionResult, Projection };
+
+export type ExploreTarget = 'captions' | 'images';
+
+/** Which images the panel lays out. */
+export type ExploreScope =
+  | { readonly kind: 'dataset' }
+  | { readonly kind: 'folder'; readonly relPath: string }
+  /** The Dataset view's selection when the run started (its relative paths are kept in the state). */
+  | { readonly kind: 'selection'; readonly relPaths?: readonly string[] }
+  | { readonly kind: 'filter'; readonly query: string };
+
+/** What one run computes; kept in the webview's state, so a reload restores the same view. */
+export interface ExploreSettings {
+  readonly target: ExploreTarget;
+  readonly scope: ExploreScope;
+  /** Id of an embedding source from `init.sources` ('builtin' is always there). */
+  readonly sourceId: string;
+  readonly k: number;
+  readonly projection: Projection;
+}
+
+/** An embedding source the user may pick for a target. */
+export interface SourceChoice {
+  readonly id: string;
+  readonly label: string;
+  readonly target: ExploreTarget;
+  /** False when it cannot run now (no model set, untrusted folder, no key); `why` says what to do. */
+  readonly available: boolean;
+  readonly why?: string;
+}
+
+/** The items of a layout as parallel arrays (100,000 items stay one small message each). */
+export interface ExploreItems {
+  /** Dataset-relative image paths, '/'-separated. */
+  readonly relPaths: readonly string[];
+  readonly captions: readonly string[];
+  /** 1 where the caption may be edited here (UTF-8, not shared by two images). */
+  readonly editable: Uint8Array;
+  /** Webview URI of the dataset folder: an image's src is imageBase + '/' + its encoded relPath. */
+  readonly imageBase: string;
+}
+
+/** Bulk actions the panel offers on a selection or a cluster. */
+export type ExploreAction = 'showInDatasetView' | 'findReplace' | 'prefixSuffix' | 'editTags' | 'caption' | 'export' | 'clipScore';
+
+export type ToExploreWebview =
+  | {
+      readonly type: 'init';
+      readonly sources: readonly SourceChoice[];
+      /** Folders of the dataset for the scope picker, '' for the root. */
+      readonly folders: readonly string[];
+      /** The Dataset view's current filter query ('' when none) and selection size. */
+      readonly filterQuery: string;
+      readonly selectionSize: number;
+      readonly stopWords: readonly string[];
+      /** False in an untrusted folder: model sources and model actions are off. */
+      readonly trusted: boolean;
+    }
+  | { readonly type: 'progress'; readonly stage: string; readonly done: number; readonly total: number }
+  | {
+      readonly type: 'layout';
+      readonly settings: ExploreSettings;
+      readonly items: ExploreItems;
+      readonly layout: ExploreLayout;
+      readonly fromCache: boolean;
+      /** Items left out (unreadable image, failed embedding), with why. */
+      readonly failed: ReadonlyArray<{ readonly relPath: string; readonly error: string }>;
+    }
+  | { readonly type: 'kSuggestion'; readonly result: KSuggestionResult }
+  /** A caption changed on disk or in another editor (or a gallery edit was saved). */
+  | { readonly type: 'captionChanged'; readonly index: number; readonly text: string }
+  | { readonly type: 'captionSaveFailed'; readonly index: number; readonly error: string }
+  | { readonly type: 'cancelled' }
+  | { readonly type: 'error'; readonly message: string };
+
+export type FromExploreWebview =
+  | { readonly type: 'ready' }
+  | { readonly type: 'run'; readonly settings: ExploreSettings }
+  | { readonly type: 'suggestK'; readonly settings: ExploreSettings; readonly min: number; readonly max: number }
+  | { readonly type: 'cancel' }
+  /** Save an edited caption through the caption file's document (the caption editor's rules). */
+  | { readonly type: 'editCaption'; readonly index: number; readonly text: string }
+  | { readonly type: 'openImage'; readonly index: number }
+  | { readonly type: 'action'; readonly action: ExploreAction; readonly indices: readonly number[] }
+  | { readonly type: 'setStopWords'; readonly words: readonly string[] };
