@@ -20,6 +20,7 @@ export type LoadedModel =
   | { readonly task: 'florence2'; readonly processor: Processor; readonly model: Model; readonly device: string }
   | { readonly task: 'smolvlm'; readonly processor: Processor; readonly model: Model; readonly device: string }
   | { readonly task: 'feature-extraction'; readonly extractor: transformers.FeatureExtractionPipeline; readonly device: string }
+  | { readonly task: 'image-feature-extraction'; readonly extractor: transformers.ImageFeatureExtractionPipeline; readonly device: string }
   | { readonly task: 'sam'; readonly processor: Processor; readonly model: Model; readonly device: string }
   | {
       readonly task: 'clip';
@@ -149,6 +150,14 @@ export class ModelLoader {
         model = {
           task: ref.task,
           extractor: (await transformers.pipeline('feature-extraction', id, options)) as transformers.FeatureExtractionPipeline,
+          device,
+        };
+        break;
+      case 'image-feature-extraction':
+        // the pipeline's AutoModel maps ViT, DINOv2, ResNet, ConvNeXt, ... to their bare feature models
+        model = {
+          task: ref.task,
+          extractor: (await transformers.pipeline('image-feature-extraction', id, options)) as transformers.ImageFeatureExtractionPipeline,
           device,
         };
         break;
@@ -282,6 +291,7 @@ function cudaProviderPresent(): boolean {
 function sessionsOf(loaded: LoadedModel): Model[] {
   switch (loaded.task) {
     case 'feature-extraction':
+    case 'image-feature-extraction':
       return [loaded.extractor.model];
     case 'clip':
       return [loaded.textModel, loaded.visionModel];

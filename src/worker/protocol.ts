@@ -7,7 +7,7 @@ import { NotificationType, RequestType } from 'vscode-jsonrpc';
 import type { SegmentPrompt, SegmentResult } from '../core/regions/segmentTypes';
 
 /** How a local model is run: a transformers.js pipeline, or a model family's own generate loop. */
-export type LocalTask = 'image-to-text' | 'florence2' | 'smolvlm' | 'feature-extraction' | 'clip' | 'sam';
+export type LocalTask = 'image-to-text' | 'florence2' | 'smolvlm' | 'feature-extraction' | 'image-feature-extraction' | 'clip' | 'sam';
 
 /** Weight precision; models on the hub publish some of these as onnx/<name>_<dtype>.onnx. */
 export type LocalDtype = 'fp32' | 'fp16' | 'q8' | 'q4' | 'q4f16';

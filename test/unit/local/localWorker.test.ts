@@ -135,6 +135,24 @@ describe('local model worker (real process, transformers.js + onnxruntime-node, 
     assert.ok(score(blue, blueText) > score(blue, redText));
   });
 
+  it('image features (image-feature-extraction, a bare ViT): tokens mean-pooled and normalized per image, a corrupt image fails alone, text refused', async () => {
+    const client = h.client();
+    const model: ModelRef = { id: h.models.imageFeatures, task: 'image-feature-extraction' };
+    const reply = await client.request(Requests.embedImages, { model, images: [{ path: h.images.red }, { path: h.images.corrupt }, { path: h.images.green }, { path: h.images.blue }] });
+    const items = decodeEmbeddings(reply);
+    assert.equal(reply.dims, 3);
+    assert.equal(items[1].ok, false);
+    assert.match(!items[1].ok ? items[1].error : '', /corrupt\.jpg could not be read/);
+    const [red, green, blue] = [items[0], items[2], items[3]].map((item) => (item.ok ? item.value : new Float32Array(0)));
+    for (const v of [red, green, blue]) assert.ok(Math.abs(norm(v) - 1) < 1e-4);
+    // the mean colour normalised to -1..1: each image points along its own channel
+    for (const [v, channel] of [[red, 0], [green, 1], [blue, 2]] as const) {
+      assert.equal(v.indexOf(Math.max(...v)), channel, `${[...v]}`);
+    }
+    assert.ok(cosine(red, blue) < cosine(red, red) - 0.5);
+    await assert.rejects(client.request(Requests.embedText, { model, texts: ['a red ball'] }), /does not embed text/);
+  });
+
   it('refuses a decompression bomb (naming its size), an HTML page and a FIFO by path at once, and embeds a 24-megapixel image that still matches its colour', async function () {
     const client = h.client();
     const model: ModelRef = { id: h.models.clip, task: 'clip' };
