@@ -81,8 +81,10 @@ function summarizeBody(body: string, secrets: ErrorContext['secrets']): string {
   try {
     const json = JSON.parse(text) as Record<string, unknown>;
     const error = json.error as Record<string, unknown> | string | undefined;
-    const candidate = json.detail ?? (typeof error === 'object' ? error?.message : error) ?? json.message ?? json.title;
-    if (typeof candidate === 'string' && candidate.trim()) return serverText(candidate.trim(), secrets);
+    // the first field that holds text: a `detail` may be an object (`{}` beside a `message`)
+    const candidates = [json.detail, typeof error === 'object' ? error?.message : error, json.message, json.title];
+    const candidate = candidates.find((c): c is string => typeof c === 'string' && c.trim() !== '');
+    if (candidate) return serverText(candidate.trim(), secrets);
   } catch {
     // not JSON: use the text itself
   }

@@ -55,6 +55,8 @@ const PROVIDERS: readonly ProviderKind[] = ['openai-compatible', 'nim-legacy', '
 const LOCAL_TASKS: readonly LocalTask[] = ['image-to-text', 'florence2', 'smolvlm'];
 const LOCAL_DTYPES: readonly LocalDtype[] = ['fp32', 'fp16', 'q8', 'q4', 'q4f16'];
 const TRANSPORTS: readonly ImageTransport[] = ['image_url', 'image_url-string', 'inline-img'];
+const INPUT_TYPES: readonly string[] = ['query', 'passage'];
+const TRUNCATE_MODES: readonly string[] = ['NONE', 'START', 'END'];
 
 /**
  * Built-in models, then the entries of each settings value in the order given (least specific scope
@@ -133,6 +135,12 @@ function resolveEntry(raw: Readonly<Record<string, unknown>>, presets: Catalog['
     if (!local || !LOCAL_TASKS.includes(local.task)) return { field: 'local.task', reason: `must be ${LOCAL_TASKS.map((t) => `"${t}"`).join(' | ')} (a local model needs "local": { "task": … })` };
     if (local.dtype && !LOCAL_DTYPES.includes(local.dtype)) return { field: 'local.dtype', reason: `must be one of ${LOCAL_DTYPES.join(', ')}` };
   }
+  const embedding = merged.embedding;
+  if (embedding) {
+    if (provider !== 'openai-compatible') return { field: 'embedding', reason: `needs provider "openai-compatible" (POST {baseUrl}/embeddings), not "${provider}"` };
+    if (embedding.inputType !== undefined && !INPUT_TYPES.includes(embedding.inputType)) return { field: 'embedding.inputType', reason: `must be ${INPUT_TYPES.map((t) => `"${t}"`).join(' or ')}` };
+    if (embedding.truncate !== undefined && !TRUNCATE_MODES.includes(embedding.truncate)) return { field: 'embedding.truncate', reason: `must be ${TRUNCATE_MODES.map((t) => `"${t}"`).join(', ')}` };
+  }
   const transport = merged.imageTransport ?? 'image_url';
   if (!TRANSPORTS.includes(transport)) return { field: 'imageTransport', reason: `must be one of ${TRANSPORTS.join(', ')}` };
   return {
@@ -157,6 +165,7 @@ function resolveEntry(raw: Readonly<Record<string, unknown>>, presets: Catalog['
     extraBody: merged.extraBody,
     note: merged.note,
     local: merged.local,
+    embedding: merged.embedding,
   };
 }
 

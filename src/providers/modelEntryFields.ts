@@ -47,6 +47,7 @@ const ENTRY_FIELDS: Readonly<Record<string, Kind>> = {
   rateLimit: { type: 'object', fields: { rpm: { type: 'number', min: 0 }, concurrency: integer(1, 64) } },
   extraBody: { type: 'object' },
   local: { type: 'object', fields: { task: text, dtype: text, batchSize: integer(1, 64) } },
+  embedding: { type: 'object', fields: { images: flag, inputType: text, truncate: text, dimensions: integer(1, 65536), batchSize: integer(1, 2048) } },
 };
 
 /** The first field of `entry` whose value is of the wrong kind, or undefined when every field fits. */

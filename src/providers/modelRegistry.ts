@@ -37,8 +37,19 @@ export class ModelRegistry implements vscode.Disposable {
     ];
   }
 
+  /** Every model: captioning and embedding ones. */
   all(): readonly ModelEntry[] {
     return this.models;
+  }
+
+  /** The models that caption (what the pickers offer): every entry but embedding models. */
+  captionModels(): readonly ModelEntry[] {
+    return this.models.filter((m) => !m.embedding);
+  }
+
+  /** The embedding models (entries with `embedding`), for the Explore panel's hosted sources. */
+  embeddingModels(): readonly ModelEntry[] {
+    return this.models.filter((m) => m.embedding);
   }
 
   /** Where the model's entry was written (the catalogue, or a settings scope). */

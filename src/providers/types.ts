@@ -64,6 +64,22 @@ export interface ModelEntry {
   readonly note?: string;
   /** Local models (provider `local`): how the worker runs `model` (a hub id or an absolute folder). */
   readonly local?: LocalModelOptions;
+  /** Set for an embedding model (`POST {baseUrl}/embeddings`): it embeds, never captions. */
+  readonly embedding?: EmbeddingModelOptions;
+}
+
+/** What an embedding model entry takes and how its requests are shaped. */
+export interface EmbeddingModelOptions {
+  /** Images go in `input` as data URLs beside texts (NV-CLIP and other multimodal embedders); texts only otherwise. */
+  readonly images?: boolean;
+  /** NIM's asymmetric retrievers require `input_type`; dataset items are "passage". Sent only when set. */
+  readonly inputType?: 'query' | 'passage';
+  /** NIM: how an input past the model's token limit is cut ("NONE": such an input fails). Sent only when set. */
+  readonly truncate?: 'NONE' | 'START' | 'END';
+  /** Output size, for models that take `dimensions` (OpenAI text-embedding-3). */
+  readonly dimensions?: number;
+  /** Inputs per request (default 32 texts, 8 images). */
+  readonly batchSize?: number;
 }
 
 /** Client-side limits of a batch: requests per minute and requests in flight. */

@@ -156,7 +156,7 @@ export class CaptioningService {
 
   /** The picker's items: the selected model, then the user's own models, then the catalogue; each says where its key comes from. */
   private async modelItems(): Promise<Array<vscode.QuickPickItem & { model?: ModelEntry }>> {
-    const models = this.registry.all();
+    const models = this.registry.captionModels();
     const sources = new Map<string, Promise<KeySource>>();
     for (const model of models) if (!sources.has(model.key)) sources.set(model.key, this.keys.source(model.key));
     const facts = await Promise.all(

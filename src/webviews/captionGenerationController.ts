@@ -40,7 +40,7 @@ export class CaptionGenerationController implements vscode.Disposable {
   modelChoices(): { models: ModelChoice[]; selected?: string; canSend: boolean } {
     const registry = this.captioning.registry;
     return {
-      models: registry.all().map((m) => ({ id: m.id, label: m.label, service: registry.service(m) })),
+      models: registry.captionModels().map((m) => ({ id: m.id, label: m.label, service: registry.service(m) })),
       selected: registry.selected()?.id,
       canSend: vscode.workspace.isTrusted,
     };
