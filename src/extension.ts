@@ -39,6 +39,10 @@ import { readRegionSettings } from './regionSettings';
 import { registerDamServerCommands } from './commands/damServerCommands';
 import { DEFAULT_RETRY_POLICY } from './core/captioning/retryPolicy';
 import type { ModelEntry } from './providers/types';
+import { EmbeddingService } from './services/embeddingService';
+import { HostedEmbeddings } from './services/hostedEmbeddings';
+import { ExploreVectors } from './services/exploreVectors';
+import { KnownKeys } from './services/knownKeys';
 
 /** What the extension exposes to its integration tests (and to other extensions). */
 export interface ImageCaptionerApi {
@@ -49,6 +53,8 @@ export interface ImageCaptionerApi {
   readonly treeView: vscode.TreeView<DatasetTreeNode>;
   readonly captioning: CaptioningService;
   readonly localModels: LocalModelService;
+  /** The Explore panel's embedding sources (built-in descriptors, local and hosted models). */
+  readonly exploreVectors: ExploreVectors;
   /** This extension's log folder (tests check that no key ever reaches a log). */
   readonly logUri: vscode.Uri;
 }
@@ -65,6 +71,23 @@ export function activate(context: vscode.ExtensionContext): ImageCaptionerApi {
   const keyGate = new KeyDestinationGate(context.globalState, ownOrigins(registry.builtIn), log);
   const captioning = new CaptioningService(registry, new ApiKeys(context.secrets), keyGate, providers, dataset, log);
   const editors = new CaptionEditorProvider(context, dataset, previews, captioning);
+  // one embeddings cache folder and one EmbeddingService, shared by CLIP score and the Explore panel
+  const embeddingsFolder = path.join(context.globalStorageUri.fsPath, 'embeddings');
+  const embeddings = new EmbeddingService(localModels.embeddingBackend, embeddingsFolder);
+  const hostedEmbeddings = new HostedEmbeddings(embeddingsFolder);
+  const knownKeys = new KnownKeys(captioning.keys, context.secrets, keyGate);
+  void knownKeys.refresh(registry.embeddingModels()).catch((err: unknown) => log.warn(`Could not read the stored API keys: ${(err as Error).message}`));
+  const exploreVectors = new ExploreVectors({
+    isTrusted: () => vscode.workspace.isTrusted,
+    local: embeddings,
+    hosted: hostedEmbeddings,
+    localModels: () => localModels.embeddingModels(),
+    embeddingModels: () => registry.embeddingModels(),
+    hostedProblem: (model) => knownKeys.problem(model),
+    refresh: () => knownKeys.refresh(registry.embeddingModels()),
+    prepareToSend: (model) => captioning.prepareToSend(model),
+    cacheFolder: embeddingsFolder,
+  });
   const segmentation = new SegmentationService(localModels.segmentationBackend);
   const describerDeps: RegionDescriberDeps = {
     models: registry,
@@ -134,7 +157,9 @@ export function activate(context: vscode.ExtensionContext): ImageCaptionerApi {
     ...registerEditCommands(dataset, scopes, bulk, documents, (captionPath) => editors.unsavedCaptionText(captionPath), patterns),
     ...registerExportImportCommands(dataset, scopes, bulk, log),
     ...registerLocalModelCommands(localModels, registry),
-    ...registerClipScoreCommands(localModels, dataset, scopes, context),
+    ...registerClipScoreCommands(localModels, embeddings, dataset, scopes),
+    hostedEmbeddings,
+    knownKeys,
     treeView.onDidChangeVisibility((e) => {
       if (e.visible) void dataset.whenReady();
     }),
@@ -144,7 +169,7 @@ export function activate(context: vscode.ExtensionContext): ImageCaptionerApi {
   );
   updateViewTitle(dataset, tree, treeView);
   if (treeView.visible || startupViewRequested()) void dataset.whenReady().then(() => openFirstImageIfAsked(dataset));
-  return { dataset, tree, editors, regionEditors, treeView, captioning, localModels, logUri: context.logUri };
+  return { dataset, tree, editors, regionEditors, treeView, captioning, localModels, exploreVectors, logUri: context.logUri };
 }
 
 /** The model a region batch fuses with: the fuse setting's, else the selected captioning model (asked for when none is). */

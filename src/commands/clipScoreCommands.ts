@@ -5,11 +5,10 @@ import { formatScore, isScored, type ClipScoreResult, type ClipSortOrder } from 
 import type { MoveOutcome } from '../core/embeddings/pairMoves';
 import { ClipScoreService, type ClipScoreRun } from '../services/clipScoreService';
 import type { DatasetService } from '../services/datasetService';
-import { EmbeddingService } from '../services/embeddingService';
+import type { EmbeddingService } from '../services/embeddingService';
 import type { LocalModelService } from '../services/localModelService';
 import { ClipScoreTreeProvider } from '../views/clipScoreTreeProvider';
 import { CAPTION_EDITOR_VIEW_TYPE } from '../webviews/captionEditorViewType';
-import { Requests } from '../worker/protocol';
 import type { ScopePicker } from './scopePicker';
 import { showError, showInformation, showWarning, withNotificationProgress } from '../services/notifications';
 
@@ -23,14 +22,8 @@ export interface ClipScoreViewState {
   readonly items: readonly vscode.TreeItem[];
 }
 
-export function registerClipScoreCommands(local: LocalModelService, dataset: DatasetService, scopes: ScopePicker, context: vscode.ExtensionContext): vscode.Disposable[] {
-  const embeddings = new EmbeddingService(
-    {
-      embedImages: (params, signal) => local.request(Requests.embedImages, params, { signal, title: params.model.id }),
-      embedText: (params, signal) => local.request(Requests.embedText, params, { signal, title: params.model.id }),
-    },
-    path.join(context.globalStorageUri.fsPath, 'embeddings'),
-  );
+/** The CLIP score commands over the shared EmbeddingService (built once in extension.ts, shared with the Explore panel). */
+export function registerClipScoreCommands(local: LocalModelService, embeddings: EmbeddingService, dataset: DatasetService, scopes: ScopePicker): vscode.Disposable[] {
   const scores = new ClipScoreService(local, embeddings, dataset);
   const tree = new ClipScoreTreeProvider(scores, dataset);
   const view = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: tree });

@@ -68,6 +68,7 @@ async function pickModelToDownload(local: LocalModelService, registry: ModelRegi
     ...registry.all().filter((m) => m.provider === 'local').map((m) => ({ label: labelText(m.label), description: labelText(m.model ?? ''), ref: modelRef(m) })),
     { label: 'CLIP (CLIP score, image embeddings)', description: labelText(local.clipModel().id), ref: local.clipModel() },
     { label: 'Sentence embeddings (caption clustering)', description: labelText(local.textEmbeddingModel().id), ref: local.textEmbeddingModel() },
+    ...[local.imageFeatureModel()].filter((ref) => ref !== undefined).map((ref) => ({ label: 'Image features (image clustering)', description: labelText(ref.id), ref })),
     { label: 'Segmentation (click to segment regions)', description: labelText(local.segmentationModel().id), ref: local.segmentationModel() },
     { label: 'Another model by hub id…', other: true as const },
   ];
@@ -76,7 +77,7 @@ async function pickModelToDownload(local: LocalModelService, registry: ModelRegi
   if (picked.ref) return picked.ref;
   const id = await vscode.window.showInputBox({ title: 'Hugging Face hub id of an ONNX model', placeHolder: 'onnx-community/Florence-2-large-ft' });
   if (!id?.trim()) return undefined;
-  const tasks: LocalTask[] = ['image-to-text', 'florence2', 'smolvlm', 'clip', 'feature-extraction', 'sam'];
+  const tasks: LocalTask[] = ['image-to-text', 'florence2', 'smolvlm', 'clip', 'feature-extraction', 'image-feature-extraction', 'sam'];
   const task = (await vscode.window.showQuickPick(tasks, { title: `What kind of model is ${id}?` })) as LocalTask | undefined;
   return task ? { id: id.trim(), task } : undefined;
 }

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { ApiKeys } from '../providers/apiKeys';
-import { KeyDestination, keyVerdict, OwnOrigins } from '../providers/keyDestinations';
+import { KeyDestination, keyVerdict, type KeyVerdict, OwnOrigins } from '../providers/keyDestinations';
 import type { ModelEntry } from '../providers/types';
 import { showError, showWarning } from './notifications';
 
@@ -19,9 +19,14 @@ export class KeyDestinationGate {
     private readonly log: vscode.LogOutputChannel,
   ) {}
 
+  /** What may happen to `model`'s key now, without asking. */
+  verdict(model: ModelEntry): KeyVerdict {
+    return keyVerdict(model, this.own, (pair) => this.isApproved(pair));
+  }
+
   /** True when `model`'s key may be sent where its requests go; asks (modal) for each origin not approved yet. */
   async allow(model: ModelEntry): Promise<boolean> {
-    const verdict = keyVerdict(model, this.own, (pair) => this.isApproved(pair));
+    const verdict = this.verdict(model);
     switch (verdict.kind) {
       case 'no-key':
       case 'allowed':

@@ -11,8 +11,11 @@ import type { LocalCaptionRunner } from '../providers/local/localProvider';
 import { DEFAULT_SEGMENTATION_MODEL, type SegmentationBackend } from './segmentationService';
 import { Requests, type DevicePreference, type LocalTask, type ModelRef, type Progress, type WorkerSettings } from '../worker/protocol';
 import { withNotificationProgress } from './notifications';
+import type { EmbeddingBackend } from './embeddingService';
 
 const SECTION = 'imageCaptioner.local';
+/** A bare ViT (ImageNet-21k) as transformers.js' image-feature-extraction example uses it. */
+export const DEFAULT_IMAGE_FEATURE_MODEL = 'Xenova/vit-base-patch16-224-in21k';
 
 export class LocalModelService implements vscode.Disposable {
   readonly client: WorkerClient;
@@ -62,6 +65,25 @@ export class LocalModelService implements vscode.Disposable {
   textEmbeddingModel(): ModelRef {
     return { id: config().get<string>('textEmbeddingModel', 'Xenova/all-MiniLM-L6-v2'), task: 'feature-extraction', dtype: dtypeSetting('textEmbeddingModelDtype') };
   }
+
+  /** The image-feature model (a ResNet / ViT / DINOv2 ONNX) for image clustering: the seed's image path; undefined when the setting is empty. */
+  imageFeatureModel(): ModelRef | undefined {
+    const id = config().get<string>('imageFeatureModel', DEFAULT_IMAGE_FEATURE_MODEL).trim();
+    return id ? { id, task: 'image-feature-extraction', dtype: dtypeSetting('imageFeatureModelDtype') } : undefined;
+  }
+
+  /** The models the Explore panel embeds with, by role; a role whose setting is empty has none. */
+  embeddingModels(): { readonly text?: ModelRef; readonly clip?: ModelRef; readonly imageFeatures?: ModelRef } {
+    const text = this.textEmbeddingModel();
+    const clip = this.clipModel();
+    return { text: text.id.trim() ? text : undefined, clip: clip.id.trim() ? clip : undefined, imageFeatures: this.imageFeatureModel() };
+  }
+
+  /** EmbeddingService's way into the worker (trust and download notices included). */
+  readonly embeddingBackend: EmbeddingBackend = {
+    embedImages: (params, signal) => this.request(Requests.embedImages, params, { signal, title: params.model.id }),
+    embedText: (params, signal) => this.request(Requests.embedText, params, { signal, title: params.model.id }),
+  };
 
   /** The SAM model for click-to-segment (setting imageCaptioner.segmentation.model: a hub id or an absolute folder). */
   segmentationModel(): ModelRef {
