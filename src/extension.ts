@@ -160,6 +160,7 @@ export function activate(context: vscode.ExtensionContext): ImageCaptionerApi {
     ...registerClipScoreCommands(localModels, embeddings, dataset, scopes),
     hostedEmbeddings,
     knownKeys,
+    registry.onDidChange(() => void knownKeys.refresh(registry.embeddingModels()).catch((err: unknown) => log.warn(`Could not read the stored API keys: ${(err as Error).message}`))),
     treeView.onDidChangeVisibility((e) => {
       if (e.visible) void dataset.whenReady();
     }),
