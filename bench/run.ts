@@ -16,6 +16,7 @@ import { index1mBench } from './index1mBench';
 import { indexBench } from './indexBench';
 import { indexMemoryBench } from './indexMemoryBench';
 import { BenchResult, Benchmark, formatFigure, meetsTarget, resultLine } from './measure';
+import { bleuVsNltkBench, ciderVsNltkBench } from './metricsVsNltkBench';
 import { navigateBench } from './navigateBench';
 import { replaceBench } from './replaceBench';
 import { segmentClickBench } from './segmentClickBench';
@@ -25,7 +26,7 @@ import { workerIpcBench } from './workerIpcBench';
 const BENCHMARKS: readonly Benchmark[] = [
   indexBench, indexMemoryBench, index1mBench, navigateBench, imagePrepBench, batchThroughputBench, batchVsSequentialBench,
   batchRateLimitBench, batchFaultsBench, replaceBench, exportWdsBench, exportMemoryBench, workerIpcBench, hostLagBench,
-  segmentClickBench, drawFrameBench, clusterVsSklearnBench,
+  segmentClickBench, drawFrameBench, clusterVsSklearnBench, bleuVsNltkBench, ciderVsNltkBench,
 ];
 
 async function main(names: string[]): Promise<number> {

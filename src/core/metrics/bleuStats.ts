@@ -1,5 +1,5 @@
 /** What both BLEU conventions need from one image: lengths and clipped n-gram matches. */
-import { CountedItem, MAX_ORDER } from './ngramIndex';
+import { CountedSet, MAX_ORDER, ngramStart } from './ngramIndex';
 
 /** One image's BLEU statistics; index k of the arrays is for n-grams of length k + 1. */
 export interface BleuStats {
@@ -12,10 +12,11 @@ export interface BleuStats {
   readonly candidateNgrams: readonly number[];
 }
 
-/** The reference length closest to `candidateLength`; ties go to the shorter reference. */
-export function closestReferenceLength(referenceLengths: readonly number[], candidateLength: number): number {
-  let best = referenceLengths[0];
-  for (const length of referenceLengths) {
+/** The length among `referenceLengths[from..to)` closest to `candidateLength`; ties go to the shorter reference. */
+export function closestReferenceLength(referenceLengths: ArrayLike<number>, candidateLength: number, from = 0, to = referenceLengths.length): number {
+  let best = referenceLengths[from];
+  for (let i = from + 1; i < to; i++) {
+    const length = referenceLengths[i];
     const distance = Math.abs(length - candidateLength);
     const bestDistance = Math.abs(best - candidateLength);
     if (distance < bestDistance || (distance === bestDistance && length < best)) best = length;
@@ -23,36 +24,33 @@ export function closestReferenceLength(referenceLengths: readonly number[], cand
   return best;
 }
 
-/** BLEU statistics of every item; `size` bounds the n-gram ids (NgramIndex.size). */
-export function bleuStats(items: readonly CountedItem[], size: number): BleuStats[] {
+/** BLEU statistics of every counted item. */
+export function bleuStats(set: CountedSet): BleuStats[] {
+  const { ids, counts, firstSentence, lengths } = set;
   // The most often any one reference has each n-gram, kept per id and cleared after each item.
-  const referenceMax = new Int32Array(size);
-  return items.map((item) => {
-    for (const reference of item.references) {
-      for (const order of reference.orders) {
-        for (let i = 0; i < order.ids.length; i++) {
-          if (order.counts[i] > referenceMax[order.ids[i]]) referenceMax[order.ids[i]] = order.counts[i];
-        }
-      }
-    }
+  const referenceMax = new Int32Array(set.size);
+  const stats: BleuStats[] = [];
+  for (let t = 0; t < set.itemCount; t++) {
+    const candidate = firstSentence[t];
+    const end = firstSentence[t + 1];
+    const referencesFrom = ngramStart(set, candidate + 1, 0);
+    const referencesTo = ngramStart(set, end - 1, MAX_ORDER);
+    for (let s = referencesFrom; s < referencesTo; s++) if (counts[s] > referenceMax[ids[s]]) referenceMax[ids[s]] = counts[s];
     const matches: number[] = [];
     const candidateNgrams: number[] = [];
-    for (let n = 1; n <= MAX_ORDER; n++) {
-      const order = item.candidate.orders[n - 1];
+    for (let k = 0; k < MAX_ORDER; k++) {
       let matched = 0;
-      for (let i = 0; i < order.ids.length; i++) matched += Math.min(order.counts[i], referenceMax[order.ids[i]]);
+      for (let s = ngramStart(set, candidate, k); s < ngramStart(set, candidate, k + 1); s++) matched += Math.min(counts[s], referenceMax[ids[s]]);
       matches.push(matched);
-      candidateNgrams.push(Math.max(0, item.candidate.length - n + 1));
+      candidateNgrams.push(Math.max(0, lengths[candidate] - k));
     }
-    for (const reference of item.references) {
-      for (const order of reference.orders) for (const id of order.ids) referenceMax[id] = 0;
-    }
-    const length = item.candidate.length;
-    return {
-      candidateLength: length,
-      closestReferenceLength: closestReferenceLength(item.references.map((r) => r.length), length),
+    for (let s = referencesFrom; s < referencesTo; s++) referenceMax[ids[s]] = 0;
+    stats.push({
+      candidateLength: lengths[candidate],
+      closestReferenceLength: closestReferenceLength(lengths, lengths[candidate], candidate + 1, end),
       matches,
       candidateNgrams,
-    };
-  });
+    });
+  }
+  return stats;
 }

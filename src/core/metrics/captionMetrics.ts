@@ -31,10 +31,10 @@ export interface CaptionScores {
 /** Every metric of the set, counting its n-grams once. Throws MetricInputError for an empty set or an image without references. */
 export function captionMetrics(items: readonly ScoredItem[]): CaptionScores {
   checkScorable(items);
-  const { counted, size } = countItems(items);
-  const stats = bleuStats(counted, size);
+  const counted = countItems(items);
+  const stats = bleuStats(counted);
   const coco = cocoBleuFromStats(stats);
-  const cider = ciderDFromCounts(counted, size);
+  const cider = ciderDFromCounts(counted);
   return {
     cocoBleu: coco.corpus,
     nltkCorpusBleu: nltkCorpusBleuFromStats(stats),
@@ -51,20 +51,17 @@ export function captionMetrics(items: readonly ScoredItem[]): CaptionScores {
 /** Corpus BLEU-1..4, COCO convention. */
 export function cocoBleu(items: readonly ScoredItem[]): Bleu1To4 {
   checkScorable(items);
-  const { counted, size } = countItems(items);
-  return cocoBleuFromStats(bleuStats(counted, size)).corpus;
+  return cocoBleuFromStats(bleuStats(countItems(items, 'image'))).corpus;
 }
 
 /** Corpus BLEU-1..4, NLTK corpus_bleu convention. */
 export function nltkCorpusBleu(items: readonly ScoredItem[]): Bleu1To4 {
   checkScorable(items);
-  const { counted, size } = countItems(items);
-  return nltkCorpusBleuFromStats(bleuStats(counted, size));
+  return nltkCorpusBleuFromStats(bleuStats(countItems(items, 'image')));
 }
 
 /** Corpus CIDEr-D, COCO convention. */
 export function ciderD(items: readonly ScoredItem[]): number {
   checkScorable(items);
-  const { counted, size } = countItems(items);
-  return ciderDFromCounts(counted, size).corpus;
+  return ciderDFromCounts(countItems(items)).corpus;
 }

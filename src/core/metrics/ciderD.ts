@@ -10,78 +10,73 @@
  * Kept from the reference code on purpose: delta is the difference of the two sentences' bigram counts
  * (its "length" adds up the counts of 2-grams), and one image alone scores 0 (log 1 = 0 zeroes every weight).
  */
-import { CountedItem, MAX_ORDER, SentenceNgrams } from './ngramIndex';
+import { CountedSet, MAX_ORDER, ngramStart } from './ngramIndex';
 
 const SIGMA = 6;
 
-/** A sentence's tf-idf weights per order (parallel to its OrderCounts ids), their norms and its CIDEr "length". */
-interface Weighted {
-  readonly weights: readonly Float64Array[];
-  readonly norms: readonly number[];
-  readonly length: number;
-}
-
-/** Per-image CIDEr-D of every item and their mean; `size` bounds the n-gram ids (NgramIndex.size). */
-export function ciderDFromCounts(items: readonly CountedItem[], size: number): { corpus: number; perImage: number[] } {
-  const documentFrequency = new Int32Array(size);
-  const lastImage = new Int32Array(size).fill(-1);
-  items.forEach((item, image) => {
-    for (const reference of item.references) {
-      for (const order of reference.orders) {
-        for (const id of order.ids) {
-          if (lastImage[id] !== image) {
-            lastImage[id] = image;
-            documentFrequency[id]++;
-          }
-        }
+/** Per-image CIDEr-D of every counted item and their mean. */
+export function ciderDFromCounts(set: CountedSet): { corpus: number; perImage: number[] } {
+  const { ids, counts, firstSentence, itemCount } = set;
+  const documentFrequency = new Int32Array(set.size);
+  const lastImage = new Int32Array(set.size).fill(-1);
+  for (let t = 0; t < itemCount; t++) {
+    const to = ngramStart(set, firstSentence[t + 1] - 1, MAX_ORDER);
+    for (let s = ngramStart(set, firstSentence[t] + 1, 0); s < to; s++) {
+      if (lastImage[ids[s]] !== t) {
+        lastImage[ids[s]] = t;
+        documentFrequency[ids[s]]++;
       }
     }
-  });
-  const logImages = Math.log(items.length);
-  const weigh = (sentence: SentenceNgrams): Weighted => {
-    const norms: number[] = [];
-    const weights = sentence.orders.map((order) => {
-      const w = new Float64Array(order.ids.length);
+  }
+  const logImages = Math.log(itemCount);
+  // Every stored n-gram's tf-idf weight, parallel to the store; two sentences' norms per order.
+  const weights = new Float64Array(ids.length);
+  const norms = new Float64Array(MAX_ORDER * 2);
+  /** Weighs a sentence's n-grams, puts its norms at `normsAt`, and returns its CIDEr "length" (its bigram count). */
+  const weigh = (sentence: number, normsAt: number): number => {
+    for (let k = 0; k < MAX_ORDER; k++) {
       let squares = 0;
-      for (let i = 0; i < w.length; i++) {
-        w[i] = order.counts[i] * (logImages - Math.log(Math.max(1, documentFrequency[order.ids[i]])));
-        squares += w[i] * w[i];
+      for (let s = ngramStart(set, sentence, k); s < ngramStart(set, sentence, k + 1); s++) {
+        weights[s] = counts[s] * (logImages - Math.log(Math.max(1, documentFrequency[ids[s]])));
+        squares += weights[s] * weights[s];
       }
-      norms.push(Math.sqrt(squares));
-      return w;
-    });
+      norms[normsAt + k] = Math.sqrt(squares);
+    }
     let bigrams = 0;
-    for (const c of sentence.orders[1].counts) bigrams += c;
-    return { weights, norms, length: bigrams };
+    for (let s = ngramStart(set, sentence, 1); s < ngramStart(set, sentence, 2); s++) bigrams += counts[s];
+    return bigrams;
   };
 
   // A reference's weights laid out by n-gram id while the candidate is compared with it, then cleared.
-  const referenceWeight = new Float64Array(size);
-  const perImage = items.map((item) => {
-    const candidate = weigh(item.candidate);
-    const sums = new Array<number>(MAX_ORDER).fill(0);
-    for (const sentence of item.references) {
-      const reference = weigh(sentence);
-      const delta = candidate.length - reference.length;
+  const referenceWeight = new Float64Array(set.size);
+  const sums = new Float64Array(MAX_ORDER);
+  const perImage: number[] = [];
+  for (let t = 0; t < itemCount; t++) {
+    const candidate = firstSentence[t];
+    const references = firstSentence[t + 1] - candidate - 1;
+    const candidateLength = weigh(candidate, 0);
+    sums.fill(0);
+    for (let reference = candidate + 1; reference <= candidate + references; reference++) {
+      const delta = candidateLength - weigh(reference, MAX_ORDER);
       const penalty = Math.exp(-(delta * delta) / (2 * SIGMA * SIGMA));
+      const from = ngramStart(set, reference, 0);
+      const to = ngramStart(set, reference, MAX_ORDER);
+      for (let s = from; s < to; s++) referenceWeight[ids[s]] = weights[s];
       for (let k = 0; k < MAX_ORDER; k++) {
-        const referenceIds = sentence.orders[k].ids;
-        for (let i = 0; i < referenceIds.length; i++) referenceWeight[referenceIds[i]] = reference.weights[k][i];
-        const candidateIds = item.candidate.orders[k].ids;
         let value = 0;
-        for (let i = 0; i < candidateIds.length; i++) {
-          const r = referenceWeight[candidateIds[i]];
-          value += Math.min(candidate.weights[k][i], r) * r;
+        for (let s = ngramStart(set, candidate, k); s < ngramStart(set, candidate, k + 1); s++) {
+          const r = referenceWeight[ids[s]];
+          value += Math.min(weights[s], r) * r;
         }
-        if (candidate.norms[k] !== 0 && reference.norms[k] !== 0) value /= candidate.norms[k] * reference.norms[k];
+        if (norms[k] !== 0 && norms[MAX_ORDER + k] !== 0) value /= norms[k] * norms[MAX_ORDER + k];
         sums[k] += value * penalty;
-        for (let i = 0; i < referenceIds.length; i++) referenceWeight[referenceIds[i]] = 0;
       }
+      for (let s = from; s < to; s++) referenceWeight[ids[s]] = 0;
     }
     let mean = 0;
     for (const s of sums) mean += s;
-    return ((mean / MAX_ORDER) / item.references.length) * 10;
-  });
+    perImage.push(((mean / MAX_ORDER) / references) * 10);
+  }
   let total = 0;
   for (const s of perImage) total += s;
   return { corpus: total / perImage.length, perImage };
