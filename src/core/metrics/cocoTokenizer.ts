@@ -2,9 +2,10 @@
  * Tokenization of raw caption text as the COCO caption evaluation does it before BLEU and CIDEr-D:
  * pycocoevalcap's PTBTokenizer runs Stanford CoreNLP 3.4.1's PTBTokenizer with `-preserveLines -lowerCase`
  * (its default PTB3 escaping: no British-to-American respelling, no slash escaping in that version), then
- * drops the tokens in its punctuation list. Implemented here, from the lexer's grammar, for the rules that
- * shape captions; CoreNLP's rules for URLs, e-mail addresses, phone numbers, SGML tags, smileys and its
- * sentence-final acronym special cases are left out (such text splits at its punctuation instead).
+ * drops the tokens in its punctuation list. Implemented here from the lexer's grammar (PTBLexer.flex at
+ * CoreNLP's tag v3.4.1) for the rules that shape captions; its rules for URLs, phone numbers, SGML tags and
+ * Asian smileys are left out (such text splits at its punctuation instead). Checked against that CoreNLP,
+ * built from source, on 3,056 lines: test/fixtures/coco-tokenizer.
  *
  * What it does, in the lexer's own priority (longest match first, then rule order):
  * - Words are letters and digits (any script, with combining marks); hyphenated words stay whole
@@ -18,8 +19,9 @@
  *   filters, and its list has them in capitals ("-LRB-"), so they never match.
  * - A single letter or an acronym keeps its period ("u.s.", "a."), as do a few abbreviations ("mr.",
  *   "dr.", "st.", "etc."), and a word whose period a comma, semicolon or colon follows at once ("end.,").
- * - Symbols (& % + = / # @ $ ° ×…) are tokens of their own; ¢ £ € become cents # $; characters CoreNLP
- *   cannot tokenize (emoji, control characters) are deleted.
+ * - Symbols (& % + = / # @ $ ° ×…) are tokens of their own; ¢ £ € become cents # $; e-mail addresses,
+ *   @names and #tags stay whole; ":)" becomes ":-rrb-"; characters CoreNLP cannot tokenize (emoji,
+ *   control characters) are deleted.
  * - Everything is lowercased. Text that is already lowercase words separated by spaces comes back unchanged.
  */
 
@@ -41,9 +43,13 @@ const INSENTP = '[,;:\\u3001]';
 const ACRO2 = '[a-z](?:\\.[a-z])+';
 const THING = `(?:[dol]${APOS_ANY}${LD})?${LD}+(?:${HYPHEN}(?:[dol]${APOS_ANY}${LD})?${LD}+)*`;
 const HTHING = `[a-z0-9][a-z0-9.,\\u00AD]*(?:-(?:[a-z0-9\\u00AD]+|${ACRO2}\\.))+`;
-const THINGA = '[a-z]+(?:(?:[+&]|&amp;)[a-z]+)+';
-const ABBREVIATIONS = 'mrs?|ms|drs?|profs?|st|ste|mt|ft|ave|gen|col|lt|sgt|capt|rev|sen|rep|gov|jr|sr|inc|corp|ltd|co|vs|etc|al' +
-  '|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec';
+const THINGA = '[A-Z]+(?:(?:[+&]|&amp;)[A-Z]+)+';
+// Abbreviations that keep their period: those CoreNLP expects before lower-case words (its ABBREV1, which
+// wins over a longer word by the two characters it looks ahead) and titles (ABBREV2); a selection of both.
+const ABBREVIATIONS_1 = 'jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec|mon|tue|tues|wed|thu|thurs|fri|inc|corp|ltd|cos?|jr|sr|etc|al|blvd|rd';
+const ABBREVIATIONS_2 = 'mrs?|ms|drs?|profs?|st|ste|mt|ft|ave|gen|col|lt|sgt|capt|rev|sens?|reps?|govs?|vs';
+const SENTENCE_STARTS = 'About|According|Additionally|After|An|A|As|At|But|Earlier|He|Her|Here|However|If|In|It|Last|Many|More|' +
+  'Mr\\.|Ms\\.|Now|Once|One|Other|Our|She|Since|So|Some|Such|That|The|Their|Then|There|These|They|This|We|When|While|What|Yet|You';
 const QUOTE_CHARS = '`\\u2018\\u2019\\u201A\\u201B\\u201C\\u201D\\u0091\\u0092\\u0093\\u0094\\u201E\\u201F\\u2039\\u203A\\u00AB\\u00BB';
 const MISC_SYMBOL = '[+%&~^|\\\\\\u00A6\\u00A7\\u00A8\\u00A9\\u00AC\\u00AE\\u00AF\\u00B0-\\u00BA\\u00D7\\u00F7\\u2016\\u2017' +
   '\\u2020-\\u2023\\u2030-\\u2038\\u203B\\u203E-\\u2042\\u2044\\u207A-\\u207F\\u208A-\\u208E\\u2100-\\u214F\\u2190-\\u21FF' +
@@ -60,8 +66,11 @@ interface Rule {
   readonly keep?: (text: string) => number;
 }
 
+// The lexer is caseless for literal strings but not for character classes, so a class written with one
+// case only ([A-Z]) is compiled without the i flag: `cased`.
 const rule = (source: string, emit?: (text: string) => string, keep?: (text: string) => number): Rule =>
   ({ pattern: new RegExp(source, 'iuy'), emit, keep });
+const cased = (source: string, emit?: (text: string) => string): Rule => ({ pattern: new RegExp(source, 'uy'), emit });
 
 /** One rule per alternative: a regex alternation takes its first alternative that matches, the lexer the longest. */
 const rules = (sources: readonly string[], emit?: (text: string) => string): Rule[] => sources.map((s) => rule(s, emit));
@@ -86,6 +95,7 @@ const BRACKETS: Readonly<Record<string, string>> = { '(': '-LRB-', ')': '-RRB-',
 
 // In the order of CoreNLP 3.4.1's PTBLexer.flex, which breaks ties between matches of equal length.
 const RULES: readonly Rule[] = [
+  rule('c\\+\\+|[cf]#'),
   rule('cannot', undefined, () => 3),
   rule('gonna|gotta|lemme|gimme|wanna', undefined, (t) => t.length - 2),
   rule('[\\u0096\\u0097\\u2013\\u2014\\u2015]|&(?:MD|mdash|ndash);', () => '--'),
@@ -93,9 +103,13 @@ const RULES: readonly Rule[] = [
   rule(`(${WORD})(${REDAUX})`, removeSoftHyphens),
   rule(`(${SWORD})(${SREDAUX})`, removeSoftHyphens),
   rule(WORD, removeSoftHyphens),
-  ...rules([`${APOS}n${APOS}?`, `[ldj]${APOS}`, `${APOS}em`, `[a-hj-xzn]${APOS_ANY}\\p{L}{2,}`, `${APOS}[2-9]0s`, `${APOS}till?`,
-    `\\p{L}+[aeiouy]${APOS_ANY}[a-z]\\p{L}*`, `${APOS}cause`]),
+  ...rules([`${APOS}n${APOS}?`, `[ldj]${APOS}`, `dunkin${APOS}`, `somethin${APOS}`, `ol${APOS}`, `${APOS}em`, `${APOS}[2-9]0s`,
+    `${APOS}till?`, `${APOS}cause`, "cont'd\\.?", "'twas", "nor'easter", "c'mon", "e'er", "s'mores", "ev'ry", "li'l", "nat'l",
+    `o${APOS_ANY}o`]),
+  cased(`[A-HJ-XZn]${APOS_ANY}\\p{L}{2,}`),
+  cased(`\\p{L}+[aeiouyAEIOUY]${APOS_ANY}[aeiouA-Z]\\p{L}*`),
   rule(`(y${APOS})(\\p{L})`),
+  rule(`(?:&lt;|<)?[a-z0-9][^ \\t\\n\\f\\r"<>|()\\u00A0{}]*@(?:[^ \\t\\n\\f\\r"<>|(){}.\\u00A0]+\\.)*[^ \\t\\n\\f\\r"<>|(){}.\\u00A0]+(?:&gt;|>)?`),
   ...rules(['@[a-z_][a-z_0-9]*', `#${L}+`]),
   rule(`(${REDAUX})([^a-z])`, rightQuote),
   rule(`(${SREDAUX})([^a-z])`, rightQuote),
@@ -105,14 +119,20 @@ const RULES: readonly Rule[] = [
   rule(`(?:${D}{1,4}[- \\u00A0])?${D}{1,4}(?:\\\\?/|\\u2044)${D}{1,4}`, (t) => t.replace(/ /g, '\u00A0')),
   rule('[\\u00BC\\u00BD\\u00BE\\u2153-\\u215E]', (t) => FRACTIONS[t] ?? t),
   rule('[a-z0-9]+(?:-[a-z]+){0,2}(?:\\\\?/[a-z0-9]+(?:-[a-z]+){0,2}){1,2}'),
-  rule('[a-z]*\\$|#'),
+  cased('[A-Z]*\\$|#'),
   rule('[\\u00A2\\u00A3\\u00A4\\u00A5\\u0080\\u20A0\\u20AC\\u060B\\u0E3F\\u20A4\\uFFE0\\uFFE1\\uFFE5\\uFFE6]', (t) => CURRENCY[t] ?? t),
-  rule(`(?:${ABBREVIATIONS})\\.`),
+  rule(`(${APOS}${D}${D})(\\s|$)`),
+  rule(`((?:${ABBREVIATIONS_1})\\.)([\\s\\S]{2})`),
+  // An acronym before a word that usually starts a sentence: a lone letter gives back its period ("a." -> "a").
+  { pattern: new RegExp(`([A-Za-z](?:\\.[A-Za-z])*\\.)(\\s+(?:${SENTENCE_STARTS})\\s)`, 'uy'), keep: (t) => (t.length === 2 ? 1 : t.length) },
+  rule(`(?:${ABBREVIATIONS_1})\\.`),
+  rule(`(?:${ABBREVIATIONS_2})\\.`),
   rule('[a-z](?:\\.[a-z])*\\.'),
   rule(`(${WORD}\\.)(${INSENTP})`, removeSoftHyphens),
   rule('("|&quot;)([a-z0-9$])', (t) => latexQuotes(t, true)),
   rule('"|&quot;', rightQuote),
   rule('<|&lt;', () => '<'),
+  cased(`([<>]?[:;=][-o*']?[()DPdpO\\\\{@|\\[\\]])([^A-Za-z0-9])`, (t) => t.replace(/\(/g, '-LRB-').replace(/\)/g, '-RRB-')),
   rule('>|&gt;', () => '>'),
   rule('[()\\[\\]{}]', (t) => BRACKETS[t]),
   rule('-+', (t) => (t.length >= 3 && t.length <= 4 ? '--' : t)),
@@ -128,8 +148,8 @@ const RULES: readonly Rule[] = [
   rule(HTHING, removeSoftHyphens),
   rule(`(${THING}\\.)(${INSENTP})`),
   rule(THING),
-  rule(`(${THINGA}\\.)(${INSENTP})`, (t) => t.replace(/&amp;/gi, '&')),
-  rule(THINGA, (t) => t.replace(/&amp;/gi, '&')),
+  cased(`(${THINGA}\\.)(${INSENTP})`, (t) => t.replace(/&amp;/g, '&')),
+  cased(THINGA, (t) => t.replace(/&amp;/g, '&')),
   rule("(')([a-z][^ \\t\\n\\r\\u00A0])", (t) => latexQuotes(t, true)),
   rule(REDAUX, rightQuote),
   rule(SREDAUX, rightQuote),
@@ -166,7 +186,8 @@ export function ptbTokens(text: string): string[] {
 /** Tokens of a caption as the COCO caption evaluation scores it: CoreNLP's tokens, lowercased, its punctuation dropped. */
 export function cocoTokens(caption: string): string[] {
   const tokens: string[] = [];
-  for (const token of ptbTokens(caption.replace(/\n/g, ' '))) {
+  // COCO lexes captions one per line: a newline follows each, which decides rules that look ahead ("she'll").
+  for (const token of ptbTokens(`${caption.replace(/\n/g, ' ')}\n`)) {
     const lower = token.toLowerCase();
     if (!COCO_PUNCTUATION.has(lower)) tokens.push(lower);
   }

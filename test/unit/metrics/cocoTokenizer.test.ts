@@ -1,5 +1,8 @@
 import { strict as assert } from 'node:assert';
-import { cocoTokens, ptbTokens } from '../../../src/core/metrics/cocoTokenizer';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { COCO_PUNCTUATION, cocoTokens, ptbTokens } from '../../../src/core/metrics/cocoTokenizer';
+import { repoRoot } from '../helpers/vscodeImports';
 import { readFixture } from './captionMetricsFixture';
 
 const tokens = (text: string): string => cocoTokens(text).join(' ');
@@ -64,5 +67,22 @@ describe('COCO tokenization of raw captions (CoreNLP PTBTokenizer, lowercased, p
     assert.equal(tokens('a\u00A0b\tc\nd   e\u3000f'), 'a b c d e f');
     assert.deepEqual(cocoTokens(''), []);
     assert.deepEqual(cocoTokens(' ... ! , -- '), []);
+  });
+});
+
+describe('COCO tokenization against CoreNLP 3.4.1 itself (1,556 recorded lines)', () => {
+  const file = path.join(repoRoot(__dirname), 'test', 'fixtures', 'coco-tokenizer', 'corenlp-3.4.1.json');
+  const { cases } = JSON.parse(fs.readFileSync(file, 'utf8')) as { cases: Array<{ text: string; corenlp: string }> };
+
+  it('gives the tokens COCO scores (CoreNLP\'s, its punctuation list dropped) for every line', () => {
+    assert.equal(cases.length, 1556);
+    const differing = cases.filter((c) => tokens(c.text) !== c.corenlp.split(' ').filter((t) => t && !COCO_PUNCTUATION.has(t)).join(' '));
+    assert.deepEqual(differing.map((c) => c.text), []);
+  });
+
+  it('gives CoreNLP\'s own tokens, lowercased, before the filter (lone periods aside: CoreNLP repeats one after a final abbreviation)', () => {
+    const withoutPeriods = (list: string[]): string => list.filter((t) => t !== '.').join(' ');
+    const differing = cases.filter((c) => withoutPeriods(ptbTokens(`${c.text}\n`).map((t) => t.toLowerCase())) !== withoutPeriods(c.corenlp.split(' ')));
+    assert.deepEqual(differing.map((c) => c.text), []);
   });
 });
