@@ -17,7 +17,8 @@
  *   Runs the list lacks stay: "?!", "!!", "-----" (five hyphens).
  * - Brackets become -lrb- -rrb- -lsb- -rsb- -lcb- -rcb- and STAY: the evaluation lowercases before it
  *   filters, and its list has them in capitals ("-LRB-"), so they never match.
- * - A single letter or an acronym keeps its period ("u.s.", "a."), as do a few abbreviations ("mr.",
+ * - A single letter or an acronym keeps its period ("u.s.", "a."; a lone letter gives it back before a
+ *   capitalised word that often starts a sentence: "a. The" -> "a the"), as do a few abbreviations ("mr.",
  *   "dr.", "st.", "etc."), and a word whose period a comma, semicolon or colon follows at once ("end.,").
  * - Symbols (& % + = / # @ $ ° ×…) are tokens of their own; ¢ £ € become cents # $; e-mail addresses,
  *   @names and #tags stay whole; ":)" becomes ":-rrb-"; characters CoreNLP cannot tokenize (emoji,
