@@ -17,6 +17,7 @@ import { indexBench } from './indexBench';
 import { indexMemoryBench } from './indexMemoryBench';
 import { BenchResult, Benchmark, formatFigure, meetsTarget, resultLine } from './measure';
 import { navigateBench } from './navigateBench';
+import { plotScalingBench } from './plotScalingBench';
 import { replaceBench } from './replaceBench';
 import { segmentClickBench } from './segmentClickBench';
 import { SyntheticDatasets } from './syntheticDataset';
@@ -25,7 +26,7 @@ import { workerIpcBench } from './workerIpcBench';
 const BENCHMARKS: readonly Benchmark[] = [
   indexBench, indexMemoryBench, index1mBench, navigateBench, imagePrepBench, batchThroughputBench, batchVsSequentialBench,
   batchRateLimitBench, batchFaultsBench, replaceBench, exportWdsBench, exportMemoryBench, workerIpcBench, hostLagBench,
-  segmentClickBench, drawFrameBench, clusterVsSklearnBench,
+  segmentClickBench, drawFrameBench, clusterVsSklearnBench, plotScalingBench,
 ];
 
 async function main(names: string[]): Promise<number> {

@@ -8,7 +8,8 @@ import * as assert from 'node:assert/strict';
 import { openPlotPage, PlotPage } from '../../fixtures/explorePlotPage';
 
 interface PlotState {
-  traces: Array<{ type: string; length: number; visible: boolean | string; color: string }>;
+  traces: Array<{ type: string; length: number; visible: boolean | string; color: string; opacity: number[]; selected: number[] | null }>;
+  fontColor: string;
   legend: string[];
   area: { x: number; y: number; width: number; height: number };
 }
@@ -16,7 +17,7 @@ type PageGlobals = {
   plotState(): PlotState;
   dataToClient(x: number, y: number): [number, number];
   points: { x: Float32Array; y: Float32Array };
-  events: { selected: Array<number[] | null> };
+  events: { selected: Array<number[] | null>; hovered: Array<[number | null, number, number]>; clicked: number[] };
 };
 
 describe('Explore plot and word cloud in Chromium under the webview CSP', function () {
@@ -74,6 +75,51 @@ describe('Explore plot and word cloud in Chromium under the webview CSP', functi
     assert.ok(missing.length + extra.length <= 5, `selection differs from the items in the box: ${missing.length} missing, ${extra.length} extra`);
     assert.ok(selected.every((i) => i % 4 === 1), 'every selected item is of cluster 1 (item i is in cluster i % 4)');
     assert.deepEqual(plot.violations, []);
+  });
+
+  it('hover and click report the item under the pointer by its global index', async () => {
+    await plot.call('plotPoints', 400, 4);
+    // item 6 (cluster 2, the third trace) under the pointer
+    const [px, py] = await plot.page.evaluate(() => { const g = globalThis as unknown as PageGlobals; return g.dataToClient(g.points.x[6], g.points.y[6]); });
+    await plot.page.mouse.move(px - 30, py - 30);
+    await plot.page.mouse.move(px, py);
+    await plot.page.waitForFunction(() => (globalThis as unknown as PageGlobals).events.hovered.some(([i]) => i !== null), undefined, { timeout: 10_000 });
+    const hovered = await plot.page.evaluate(() => (globalThis as unknown as PageGlobals).events.hovered.filter(([i]) => i !== null));
+    const [index, clientX, clientY] = hovered[hovered.length - 1];
+    const [hx, hy] = await plot.page.evaluate((i) => { const g = globalThis as unknown as PageGlobals; return g.dataToClient(g.points.x[i], g.points.y[i]); }, index!);
+    assert.ok(Math.hypot(hx - px, hy - py) < 4, `hover reported item ${index}, ${Math.hypot(hx - px, hy - py).toFixed(1)} px from the pointer`);
+    // mouse events carry whole pixels
+    assert.ok(Math.abs(clientX - px) <= 1 && Math.abs(clientY - py) <= 1, `hover at (${clientX}, ${clientY}), the pointer at (${px}, ${py})`);
+    await plot.page.mouse.click(px, py);
+    await plot.page.waitForFunction(() => (globalThis as unknown as PageGlobals).events.clicked.length > 0, undefined, { timeout: 10_000 });
+    assert.deepEqual(await plot.page.evaluate(() => (globalThis as unknown as PageGlobals).events.clicked), [index]);
+    assert.deepEqual(plot.violations, []);
+  });
+
+  it('highlight, setSelection, showClusters and a theme change redraw the traces accordingly', async () => {
+    await plot.call('plotPoints', 40, 4);
+    const state = (): Promise<PlotState> => plot.page.evaluate(() => (globalThis as unknown as PageGlobals).plotState());
+    // items 0..39, item i in cluster i % 4 at position i >> 2 of its trace; items 1 and 9 match
+    const matches = Array.from({ length: 40 }, (_, i) => (i === 1 || i === 9 ? 1 : 0));
+    await plot.call('applyToPlot', 'highlight', matches);
+    const lit = (await state()).traces[1].opacity;
+    assert.deepEqual([lit[0], lit[2], lit[1] < 0.5], [1, 1, true], 'matches opaque, the rest dimmed');
+    await plot.call('applyToPlot', 'setSelection', [5, 6, 14]);
+    assert.deepEqual((await state()).traces.map((t) => t.selected), [[], [1], [1, 3], []]);
+    await plot.call('applyToPlot', 'setSelection', null);
+    assert.deepEqual((await state()).traces.map((t) => t.selected), [null, null, null, null]);
+    await plot.call('applyToPlot', 'showClusters', [0, 3]);
+    assert.deepEqual((await state()).traces.map((t) => t.visible), [true, 'legendonly', 'legendonly', true]);
+    // the user shows cluster 1 again from the legend: a later redraw keeps the user's choice
+    await plot.page.locator('.legendtoggle').nth(1).click();
+    await plot.page.waitForFunction(() => (globalThis as unknown as PageGlobals).plotState().traces[1].visible === true, undefined, { timeout: 5_000 });
+    await plot.call('applyToPlot', 'highlight', null);
+    assert.deepEqual((await state()).traces.map((t) => t.visible), [true, true, 'legendonly', true]);
+    assert.equal((await state()).fontColor, '#cccccc');
+    await plot.call('switchToLightTheme');
+    assert.equal((await state()).fontColor, '#3b3b3b', 'the body\'s theme class changed: the plot re-read the colours');
+    assert.deepEqual(plot.violations, []);
+    assert.deepEqual(plot.errors, []);
   });
 
   it('the word cloud paints the canvas, the same pixels for the same words', async () => {

@@ -30,8 +30,11 @@ const NORMAL = 0.8;
 
 type PlotEventPoint = { curveNumber: number; pointNumber?: number; pointIndex?: number };
 type PlotEvent = { points?: PlotEventPoint[]; event?: MouseEvent };
+/** plotly_restyle's data: the attributes changed and the traces they changed on. */
+type RestyleEvent = [Record<string, unknown>, number[]?];
 /** The graph div as Plotly leaves it: its event emitter and the data and layout it keeps. */
 type GraphDiv = Omit<Plotly.PlotlyHTMLElement, 'on' | 'data' | 'layout'> & {
+  on(event: 'plotly_restyle', handler: (data: RestyleEvent | undefined) => void): void;
   on(event: string, handler: (data: PlotEvent | undefined) => void): void;
   data?: Array<{ visible?: boolean | 'legendonly' }>;
   layout?: { selections?: unknown[] };
@@ -140,7 +143,6 @@ export class ScatterPlot {
   private async draw(options: { clearSelectionBox?: boolean }): Promise<void> {
     const grouped = this.grouped;
     if (!grouped || this.disposed) return;
-    this.readLegendState();
     const theme = this.theme;
     const colours = clusterPalette(grouped.traces.length, theme);
     const size = markerSize(this.count);
@@ -184,7 +186,7 @@ export class ScatterPlot {
     }
   }
 
-  /** The legend hides and shows traces inside Plotly; keep what the user chose across redraws. */
+  /** The legend hides and shows traces inside Plotly (a restyle); keep what the user chose across redraws. */
   private readLegendState(): void {
     const traces = this.graph.data;
     if (!traces || traces.length !== this.visible.length) return;
@@ -202,6 +204,9 @@ export class ScatterPlot {
       const indices = event.points.map((p) => this.globalIndex(p)).filter((i): i is number => i !== undefined);
       if (this.grouped) this.selected = positionsByTrace(this.grouped, indices);
       this.handlers.onSelect(indices);
+    });
+    graph.on('plotly_restyle', (event) => {
+      if (event && 'visible' in event[0]) this.readLegendState();
     });
     graph.on('plotly_deselect', () => {
       this.selected = undefined;
