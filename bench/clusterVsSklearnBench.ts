@@ -32,9 +32,10 @@ x = TfidfVectorizer(sublinear_tf=True, stop_words=data['stop'], token_pattern=r'
 t1 = time.perf_counter()
 e = TruncatedSVD(n_components=${COMPONENTS}, random_state=0).fit_transform(x)
 t2 = time.perf_counter()
-labels = KMeans(n_clusters=${K}, n_init=1, random_state=0).fit_predict(e)
+km = KMeans(n_clusters=${K}, n_init=1, random_state=0)
+labels = km.fit_predict(e)
 end = time.perf_counter()
-print(json.dumps({'ms': (end - start) * 1000, 'tfidf': (t1 - start) * 1000, 'svd': (t2 - t1) * 1000, 'kmeans': (end - t2) * 1000, 'labels': labels.tolist()}))
+print(json.dumps({'ms': (end - start) * 1000, 'tfidf': (t1 - start) * 1000, 'svd': (t2 - t1) * 1000, 'kmeans': (end - t2) * 1000, 'iterations': int(km.n_iter_), 'algorithm': km.algorithm, 'labels': labels.tolist()}))
 `;
 
 interface SklearnRun {
@@ -42,6 +43,8 @@ interface SklearnRun {
   readonly tfidf: number;
   readonly svd: number;
   readonly kmeans: number;
+  readonly iterations: number;
+  readonly algorithm: string;
   readonly labels: number[];
 }
 
@@ -76,7 +79,7 @@ export const clusterVsSklearnBench: Benchmark = {
 
       const agreement = adjustedRand(ours.labels, theirs.labels);
       note(`ours ${formatMs(ms)} (tf-idf ${formatMs(afterTfidf)}, svd ${formatMs(afterSvd - afterTfidf)}, k-means ${formatMs(ms - afterSvd)}, ${ours.iterations} iterations)`);
-      note(`scikit-learn ${formatMs(theirs.ms)} (tf-idf ${formatMs(theirs.tfidf)}, svd ${formatMs(theirs.svd)}, k-means ${formatMs(theirs.kmeans)})`);
+      note(`scikit-learn ${formatMs(theirs.ms)} (tf-idf ${formatMs(theirs.tfidf)}, svd ${formatMs(theirs.svd)}, k-means ${formatMs(theirs.kmeans)}, ${theirs.iterations} iterations of ${theirs.algorithm})`);
       note(`ARI ours vs scikit-learn ${agreement.toFixed(3)}; vs the generator's topics: ours ${adjustedRand(ours.labels, topics).toFixed(3)}, scikit-learn ${adjustedRand(theirs.labels, topics).toFixed(3)}`);
       return { figure: ms / theirs.ms, unit: `x scikit-learn, ARI ${agreement.toFixed(3)}`, target: 1 };
     } finally {

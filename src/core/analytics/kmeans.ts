@@ -1,8 +1,9 @@
 /**
  * k-means on dense rows: k-means++ seeding (greedy, 2 + ln k candidates per centre as scikit-learn does),
- * Lloyd iterations until the centres stop moving, the best of several seeded restarts by inertia.
+ * Lloyd iterations (with Hamerly's bounds by default) until the centres stop moving, the best of several seeded restarts by inertia.
  * The same seed gives the same clustering.
  */
+import { hamerlyIterations, squaredDistance, type LloydOutcome } from './kmeansHamerly';
 import { seededRandom, type Random } from './random';
 import type { DenseMatrix } from './sparse';
 
@@ -15,6 +16,11 @@ export interface KMeansOptions {
   readonly maxIterations?: number;
   /** Stop when the centres' total squared shift is below tolerance × the data's mean variance (default 1e-4). */
   readonly tolerance?: number;
+  /**
+   * 'hamerly' (default) skips the distances its bounds decide; 'lloyd' computes all n×k of them each
+   * round. Both give the same clustering from the same seed.
+   */
+  readonly algorithm?: 'hamerly' | 'lloyd';
 }
 
 /** The winning clustering. */
@@ -26,15 +32,6 @@ export interface KMeansResult {
   /** Sum of squared distances of rows to their centres. */
   readonly inertia: number;
   readonly iterations: number;
-}
-
-function squaredDistance(a: Float64Array, ao: number, b: Float64Array, bo: number, d: number): number {
-  let sum = 0;
-  for (let j = 0; j < d; j++) {
-    const diff = a[ao + j] - b[bo + j];
-    sum += diff * diff;
-  }
-  return sum;
 }
 
 function seedCentres(x: DenseMatrix, k: number, random: Random): Float64Array {
@@ -155,6 +152,11 @@ function lloyd(x: DenseMatrix, centres: Float64Array, k: number, maxIterations: 
   return { labels, centroids: { rows: k, cols: d, data: centres }, inertia, iterations };
 }
 
+function fromOutcome(outcome: LloydOutcome, d: number): KMeansResult {
+  const { labels, centres, inertia, iterations } = outcome;
+  return { labels, centroids: { rows: centres.length / d, cols: d, data: centres }, inertia, iterations };
+}
+
 /** The mean per-feature variance, which scales the convergence tolerance to the data. */
 function meanVariance(x: DenseMatrix): number {
   const { rows: n, cols: d, data } = x;
@@ -177,10 +179,14 @@ export function kmeans(x: DenseMatrix, options: KMeansOptions): KMeansResult {
   const { k } = options;
   if (!Number.isInteger(k) || k < 1 || k > x.rows) throw new Error(`k must be a whole number from 1 to ${x.rows}, not ${k}`);
   const random = seededRandom(options.seed ?? 0);
+  const d = x.cols;
   const tolerance = (options.tolerance ?? 1e-4) * meanVariance(x);
   let best: KMeansResult | undefined;
   for (let r = 0; r < (options.restarts ?? 4); r++) {
-    const result = lloyd(x, seedCentres(x, k, random), k, options.maxIterations ?? 300, tolerance);
+    const centres = seedCentres(x, k, random);
+    const maxIterations = options.maxIterations ?? 300;
+    const result =
+      options.algorithm === 'lloyd' ? lloyd(x, centres, k, maxIterations, tolerance) : fromOutcome(hamerlyIterations(x, centres, k, maxIterations, tolerance), d);
     if (!best || result.inertia < best.inertia) best = result;
   }
   return best!;

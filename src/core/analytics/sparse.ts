@@ -56,3 +56,33 @@ export function toDense(x: CsrMatrix): DenseMatrix {
   }
   return { rows: x.rows, cols: x.cols, data };
 }
+
+/**
+ * Xᵀ · (X · B) for sparse X (n×d) and dense B (d×l) in one pass over X's rows: each row's X·B is formed
+ * in an l-long buffer and scattered straight back, so the n×l intermediate never exists (d×l stays in cache).
+ */
+export function gramTimesDense(x: CsrMatrix, b: DenseMatrix): DenseMatrix {
+  if (x.cols !== b.rows) throw new Error(`Cannot multiply ${x.rows}×${x.cols} by ${b.rows}×${b.cols}`);
+  const l = b.cols;
+  const bd = b.data;
+  const out = new Float64Array(x.cols * l);
+  const row = new Float64Array(l);
+  const { rowStart, colIndex, values } = x;
+  for (let i = 0; i < x.rows; i++) {
+    const start = rowStart[i];
+    const end = rowStart[i + 1];
+    if (start === end) continue;
+    row.fill(0);
+    for (let p = start; p < end; p++) {
+      const v = values[p];
+      const r = colIndex[p] * l;
+      for (let c = 0; c < l; c++) row[c] += v * bd[r + c];
+    }
+    for (let p = start; p < end; p++) {
+      const v = values[p];
+      const o = colIndex[p] * l;
+      for (let c = 0; c < l; c++) out[o + c] += v * row[c];
+    }
+  }
+  return { rows: x.cols, cols: l, data: out };
+}

@@ -4,7 +4,7 @@
  * matrix. Deterministic for a seed; each component's sign is fixed so its largest entry is positive.
  */
 import { seededRandom } from './random';
-import { sparseTimesDense, sparseTransposeTimesDense, type CsrMatrix, type DenseMatrix } from './sparse';
+import { gramTimesDense, sparseTimesDense, sparseTransposeTimesDense, type CsrMatrix, type DenseMatrix } from './sparse';
 import { symmetricEigen } from './symmetricEigen';
 
 /** How many components, and how hard to work for them. */
@@ -30,41 +30,45 @@ export interface SvdResult {
   readonly components: DenseMatrix;
 }
 
-/** Orthonormalises the columns of the row-major n×l matrix in place (modified Gram-Schmidt, twice for stability). */
-export function orthonormalizeColumns(y: DenseMatrix, passes = 2): void {
+/**
+ * Replaces the row-major n×l matrix in place by P L from its LU factorisation with partial pivoting (what
+ * scikit-learn's power iterations use, `lu(permute_l=True)`): the same column span, columns kept apart,
+ * at half the cost of Gram-Schmidt. Rows are never swapped: pivot rows are marked instead.
+ */
+export function luNormalizeColumns(y: DenseMatrix): void {
   const { rows: n, cols: l, data } = y;
-  // Work on columns as contiguous arrays: Gram-Schmidt walks columns, row-major would stride.
-  const cols = Array.from({ length: l }, (_, c) => {
-    const col = new Float64Array(n);
-    for (let i = 0; i < n; i++) col[i] = data[i * l + c];
-    return col;
-  });
-  for (let pass = 0; pass < passes; pass++) {
-    for (let c = 0; c < l; c++) {
-      const v = cols[c];
-      for (let p = 0; p < c; p++) {
-        const u = cols[p];
-        let dot = 0;
-        for (let i = 0; i < n; i++) dot += u[i] * v[i];
-        for (let i = 0; i < n; i++) v[i] -= dot * u[i];
+  const used = new Uint8Array(n);
+  for (let j = 0; j < l && j < n; j++) {
+    let pivot = -1;
+    let largest = -1;
+    for (let i = 0; i < n; i++) {
+      if (used[i]) continue;
+      const a = Math.abs(data[i * l + j]);
+      if (a > largest) {
+        largest = a;
+        pivot = i;
       }
-      let norm = 0;
-      for (let i = 0; i < n; i++) norm += v[i] * v[i];
-      norm = Math.sqrt(norm);
-      // A dependent column (rank below l) becomes zero rather than noise.
-      const scale = norm > 1e-12 ? 1 / norm : 0;
-      for (let i = 0; i < n; i++) v[i] *= scale;
     }
+    used[pivot] = 1;
+    const po = pivot * l;
+    // A zero pivot (the column already dependent) leaves the remaining rows' multipliers at zero.
+    const inverse = largest > 0 ? 1 / data[po + j] : 0;
+    for (let i = 0; i < n; i++) {
+      if (used[i]) continue;
+      const o = i * l;
+      const m = data[o + j] * inverse;
+      data[o + j] = m;
+      if (m === 0) continue;
+      for (let c = j + 1; c < l; c++) data[o + c] -= m * data[po + c];
+    }
+    // The pivot row of L: 1 on the diagonal, 0 to its right (its left holds earlier multipliers).
+    data[po + j] = 1;
+    for (let c = j + 1; c < l; c++) data[po + c] = 0;
   }
-  for (let c = 0; c < l; c++) for (let i = 0; i < n; i++) data[i * l + c] = cols[c][i];
 }
 
-/**
- * T (l×l, row-major) such that Y T has orthonormal columns spanning Y's range, from the eigen-decomposition
- * of the Gram matrix YᵀY = V Λ Vᵀ (T = V Λ^-1/2): one pass over Y's rows instead of Gram-Schmidt's many.
- * Directions with negligible eigenvalues (Y short of full rank) get a zero column.
- */
-export function orthonormalizingTransform(y: DenseMatrix): Float64Array {
+/** YᵀY (l×l) for the row-major n×l matrix Y. */
+function gramOf(y: DenseMatrix): Float64Array {
   const { rows: n, cols: l, data } = y;
   const gram = new Float64Array(l * l);
   for (let i = 0; i < n; i++) {
@@ -76,6 +80,38 @@ export function orthonormalizingTransform(y: DenseMatrix): Float64Array {
     }
   }
   for (let a = 0; a < l; a++) for (let b = 0; b < a; b++) gram[a * l + b] = gram[b * l + a];
+  return gram;
+}
+
+/** Tᵀ M T for l×l row-major T and symmetric M. */
+function congruence(t: Float64Array, m: Float64Array, l: number): Float64Array {
+  const mt = new Float64Array(l * l);
+  for (let a = 0; a < l; a++) {
+    for (let b = 0; b < l; b++) {
+      const value = m[a * l + b];
+      if (value === 0) continue;
+      for (let c = 0; c < l; c++) mt[a * l + c] += value * t[b * l + c];
+    }
+  }
+  const out = new Float64Array(l * l);
+  for (let a = 0; a < l; a++) {
+    for (let b = 0; b < l; b++) {
+      const value = t[b * l + a];
+      if (value === 0) continue;
+      for (let c = 0; c < l; c++) out[a * l + c] += value * mt[b * l + c];
+    }
+  }
+  // Symmetric in exact arithmetic; averaged so rounding cannot hand the eigen-solver an asymmetric matrix.
+  for (let a = 0; a < l; a++) for (let b = 0; b < a; b++) out[a * l + b] = out[b * l + a] = (out[a * l + b] + out[b * l + a]) / 2;
+  return out;
+}
+
+/**
+ * T (l×l, row-major) such that Y T has orthonormal columns spanning Y's range, from the eigen-decomposition
+ * of the Gram matrix YᵀY = V Λ Vᵀ (T = V Λ^-1/2): Y itself is never needed, only its Gram matrix.
+ * Directions with negligible eigenvalues (Y short of full rank) get a zero column.
+ */
+export function orthonormalizingTransform(gram: Float64Array, l: number): Float64Array {
   const { values, vectors } = symmetricEigen(gram, l);
   const t = new Float64Array(l * l);
   for (let c = 0; c < l; c++) {
@@ -86,6 +122,45 @@ export function orthonormalizingTransform(y: DenseMatrix): Float64Array {
   return t;
 }
 
+/**
+ * The randomized range of X as Xᵀ Y (d×l) and YᵀY (l×l) for a basis Y (n×l) of X (XᵀX)^p Ω, the subspace
+ * scikit-learn's randomized_range_finder finds. With more rows than columns the power iterations run on
+ * the d side as z ← LU(XᵀX z), each a single fused pass over X, and Y = X z is never formed:
+ * Xᵀ Y = XᵀX z and YᵀY = zᵀ XᵀX z.
+ */
+function randomizedRange(x: CsrMatrix, l: number, powerIterations: number, seed: number): { xty: DenseMatrix; gram: Float64Array } {
+  const random = seededRandom(seed);
+  const omega = new Float64Array(x.cols * l);
+  for (let i = 0; i < omega.length; i++) omega[i] = random.gaussian();
+  let z: DenseMatrix = { rows: x.cols, cols: l, data: omega };
+  if (x.rows >= x.cols) {
+    for (let it = 0; it < powerIterations; it++) {
+      z = gramTimesDense(x, z);
+      luNormalizeColumns(z);
+    }
+    const xty = gramTimesDense(x, z);
+    const gram = new Float64Array(l * l);
+    for (let r = 0; r < x.cols; r++) {
+      const o = r * l;
+      for (let a = 0; a < l; a++) {
+        const za = z.data[o + a];
+        if (za === 0) continue;
+        for (let b = a; b < l; b++) gram[a * l + b] += za * xty.data[o + b];
+      }
+    }
+    // Symmetric in exact arithmetic (zᵀ XᵀX z): the upper triangle is mirrored.
+    for (let a = 0; a < l; a++) for (let b = 0; b < a; b++) gram[a * l + b] = gram[b * l + a];
+    return { xty, gram };
+  }
+  // Fewer rows than columns: iterate on the n side, y ← LU(X Xᵀ y).
+  let y = sparseTimesDense(x, z);
+  for (let it = 0; it < powerIterations; it++) {
+    luNormalizeColumns(y);
+    y = sparseTimesDense(x, sparseTransposeTimesDense(x, y));
+  }
+  return { xty: sparseTransposeTimesDense(x, y), gram: gramOf(y) };
+}
+
 /** The k leading singular triplets of `x`. */
 export function truncatedSvd(x: CsrMatrix, options: SvdOptions): SvdResult {
   const k = Math.min(options.components, x.rows, x.cols);
@@ -94,62 +169,40 @@ export function truncatedSvd(x: CsrMatrix, options: SvdOptions): SvdResult {
   // A small vocabulary makes the exact route cheaper than the randomized one: Xᵀ X is only d×d.
   const method = options.method ?? 'auto';
   if (method === 'exact' || (method === 'auto' && x.cols <= EXACT_MAX_COLUMNS)) return signFixed(exactSvd(x, k));
-  const random = seededRandom(options.seed ?? 0);
-  const omega = new Float64Array(x.cols * l);
-  for (let i = 0; i < omega.length; i++) omega[i] = random.gaussian();
-  // Power iterations only have to keep the subspace well conditioned, so each round re-orthonormalises the
-  // smaller side (d×l or n×l): for captions n ≫ d, and orthonormalising n×l is where the time would go.
-  const smallerIsRows = x.rows < x.cols;
-  let q = sparseTimesDense(x, { rows: x.cols, cols: l, data: omega });
-  for (let it = 0; it < (options.powerIterations ?? 5); it++) {
-    // one pass is enough between power iterations: it only keeps the columns from collapsing onto
-    // the leading direction; the final basis is made orthonormal exactly (orthonormalizingTransform)
-    if (smallerIsRows) orthonormalizeColumns(q, 1);
-    const z = sparseTransposeTimesDense(x, q);
-    if (!smallerIsRows) orthonormalizeColumns(z, 1);
-    q = sparseTimesDense(x, z);
-  }
-  // Q = Y T with orthonormal columns, never formed: Bᵀ = Xᵀ Q = (Xᵀ Y) T and U Σ = Y (T W Σ) use T alone.
-  const t = orthonormalizingTransform(q);
-  // Bᵀ = Xᵀ Q (d×l); B Bᵀ (l×l) = W Σ² Wᵀ gives B's left singular vectors W and values Σ.
-  const xty = sparseTransposeTimesDense(x, q);
+  const { xty, gram: yGram } = randomizedRange(x, l, options.powerIterations ?? 5, options.seed ?? 0);
+  // Q = Y T with orthonormal columns, never formed: Bᵀ = Xᵀ Q = (Xᵀ Y) T.
+  const t = orthonormalizingTransform(yGram, l);
+  // B Bᵀ = Tᵀ (XᵀY)ᵀ(XᵀY) T (l×l) = W Σ² Wᵀ gives B's left singular vectors W and values Σ, without forming Bᵀ (d×l).
   const d = x.cols;
-  const bt = new Float64Array(d * l);
-  for (let r = 0; r < d; r++) {
-    for (let a = 0; a < l; a++) {
-      const v = xty.data[r * l + a];
-      if (v === 0) continue;
-      for (let c = 0; c < l; c++) bt[r * l + c] += v * t[a * l + c];
-    }
-  }
-  const gram = new Float64Array(l * l);
-  for (let r = 0; r < d; r++) {
-    const o = r * l;
-    for (let a = 0; a < l; a++) {
-      const va = bt[o + a];
-      if (va === 0) continue;
-      for (let b = a; b < l; b++) gram[a * l + b] += va * bt[o + b];
-    }
-  }
-  for (let a = 0; a < l; a++) for (let b = 0; b < a; b++) gram[a * l + b] = gram[b * l + a];
-  const eig = symmetricEigen(gram, l);
+  const bbt = congruence(t, gramOf(xty), l);
+  const eig = symmetricEigen(bbt, l);
   const singularValues = new Float64Array(k);
   for (let c = 0; c < k; c++) singularValues[c] = Math.sqrt(Math.max(0, eig.values[c]));
-  // Vᵀ row c = (Bᵀ w_c)ᵀ / σ_c.
-  const components = new Float64Array(k * d);
-  for (let c = 0; c < k; c++) {
-    const s = singularValues[c];
-    if (s === 0) continue;
-    for (let r = 0; r < d; r++) {
+  // V = Bᵀ W Σ⁻¹ = (XᵀY) (T W Σ⁻¹): the l×k factor first, then one d×l×k product.
+  const factor = new Float64Array(l * k);
+  for (let a = 0; a < l; a++) {
+    for (let c = 0; c < k; c++) {
+      const s = singularValues[c];
+      if (s === 0) continue;
       let sum = 0;
-      for (let a = 0; a < l; a++) sum += bt[r * l + a] * eig.vectors[a * l + c];
-      components[c * d + r] = sum / s;
+      for (let b = 0; b < l; b++) sum += t[a * l + b] * eig.vectors[b * l + c];
+      factor[a * k + c] = sum / s;
     }
   }
-  // X ≈ Q B = (Q W) Σ Vᵀ, so the embedding U Σ is Y T W Σ (n×k); the l×k factor T W Σ is formed first.
-  // U Σ = X V: a sparse product (nnz x k) instead of the dense Q T W Σ (n x l x k)
   const v = new Float64Array(d * k);
-  for (let c = 0; c < k; c++) for (let r = 0; r < d; r++) v[r * k + c] = components[c * d + r];
+  for (let r = 0; r < d; r++) {
+    const o = r * l;
+    const vo = r * k;
+    for (let a = 0; a < l; a++) {
+      const value = xty.data[o + a];
+      if (value === 0) continue;
+      const fo = a * k;
+      for (let c = 0; c < k; c++) v[vo + c] += value * factor[fo + c];
+    }
+  }
+  const components = new Float64Array(k * d);
+  for (let r = 0; r < d; r++) for (let c = 0; c < k; c++) components[c * d + r] = v[r * k + c];
+  // X ≈ Q B = (Q W) Σ Vᵀ, so the embedding U Σ = X V: a sparse product (nnz×k) instead of the dense Q W Σ (n×l×k).
   const embedding = sparseTimesDense(x, { rows: d, cols: k, data: v }).data;
   const n = x.rows;
   return signFixed({ embedding: { rows: n, cols: k, data: embedding }, singularValues, components: { rows: k, cols: d, data: components } });
