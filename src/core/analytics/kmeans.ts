@@ -43,37 +43,38 @@ function seedCentres(x: DenseMatrix, k: number, random: Random): Float64Array {
   let potential = 0;
   for (let i = 0; i < n; i++) potential += closest[i] = squaredDistance(data, i * d, centres, 0, d);
   const trials = 2 + Math.floor(Math.log(k));
-  const candidateDist = new Float64Array(n);
-  const bestDist = new Float64Array(n);
+  // Each candidate's distances, row by row: all candidates are measured in one pass over the data (memory-bound otherwise).
+  const candidateDist = Array.from({ length: trials }, () => new Float64Array(n));
+  const candidates = new Int32Array(trials);
+  const candidatePotential = new Float64Array(trials);
   for (let c = 1; c < k; c++) {
-    let bestPotential = Infinity;
-    let bestIndex = -1;
-    for (let t = 0; t < trials; t++) {
-      // Sample a row with probability proportional to its squared distance to the nearest chosen centre.
-      let target = random.next() * potential;
-      let index = n - 1;
-      for (let i = 0; i < n; i++) {
-        target -= closest[i];
-        if (target < 0) {
-          index = i;
-          break;
-        }
-      }
-      let candidatePotential = 0;
-      for (let i = 0; i < n; i++) {
-        candidatePotential += candidateDist[i] = Math.min(closest[i], squaredDistance(data, i * d, data, index * d, d));
-      }
-      if (candidatePotential < bestPotential) {
-        bestPotential = candidatePotential;
-        bestIndex = index;
-        bestDist.set(candidateDist);
+    for (let t = 0; t < trials; t++) candidates[t] = sampleByWeight(closest, random.next() * potential);
+    candidatePotential.fill(0);
+    for (let i = 0; i < n; i++) {
+      const own = closest[i];
+      for (let t = 0; t < trials; t++) {
+        const dist = Math.min(own, squaredDistance(data, i * d, data, candidates[t] * d, d));
+        candidateDist[t][i] = dist;
+        candidatePotential[t] += dist;
       }
     }
-    centres.set(data.subarray(bestIndex * d, bestIndex * d + d), c * d);
-    closest.set(bestDist);
-    potential = bestPotential;
+    // The candidate that lowers the potential most (the first of equals), as scikit-learn's greedy k-means++.
+    let best = 0;
+    for (let t = 1; t < trials; t++) if (candidatePotential[t] < candidatePotential[best]) best = t;
+    centres.set(data.subarray(candidates[best] * d, candidates[best] * d + d), c * d);
+    closest.set(candidateDist[best]);
+    potential = candidatePotential[best];
   }
   return centres;
+}
+
+/** The row at which the running sum of `weights` first exceeds `target` (the last row if it never does). */
+function sampleByWeight(weights: Float64Array, target: number): number {
+  for (let i = 0; i < weights.length; i++) {
+    target -= weights[i];
+    if (target < 0) return i;
+  }
+  return weights.length - 1;
 }
 
 function lloyd(x: DenseMatrix, centres: Float64Array, k: number, maxIterations: number, tolerance: number): KMeansResult {

@@ -1,9 +1,11 @@
 /**
  * Lloyd's k-means iterations with Hamerly's bounds (Hamerly 2010): each row keeps an upper bound on the
  * distance to its centre and a lower bound on the distance to any other, moved by how far the centres
- * moved; a row whose bounds prove its centre is still nearest costs no distance computation. The labels,
- * centres and iteration count are those of plain Lloyd from the same centres (up to rounding in exact ties).
+ * moved; a row whose bounds prove its centre is still nearest costs no distance computation, and the
+ * centres' sums change only by the rows that changed cluster. The labels and iteration count are those of
+ * plain Lloyd from the same centres, the centres equal to rounding (sums kept up to date, not re-added).
  */
+import { axpy } from './axpy';
 import type { DenseMatrix } from './sparse';
 
 /** What the iterations end with: labels of the final centres and their inertia. */
@@ -57,7 +59,15 @@ export function hamerlyIterations(x: DenseMatrix, centres: Float64Array, k: numb
         best = c;
       } else if (dist < second) second = dist;
     }
-    labels[i] = best;
+    const was = labels[i];
+    if (best !== was) {
+      // The row leaves its cluster's sum for the new one's.
+      axpy(sums, was * d, -1, data, o, d);
+      axpy(sums, best * d, 1, data, o, d);
+      counts[was]--;
+      counts[best]++;
+      labels[i] = best;
+    }
     upper[i] = first;
     lower[i] = second;
   };
@@ -80,17 +90,8 @@ export function hamerlyIterations(x: DenseMatrix, centres: Float64Array, k: numb
     }
   };
 
-  /** New centres as the means of their rows (in row order, as Lloyd sums them); the squared shift. */
+  /** New centres as the means of their rows; the squared shift. */
   const update = (): number => {
-    sums.fill(0);
-    counts.fill(0);
-    for (let i = 0; i < n; i++) {
-      const c = labels[i];
-      counts[c]++;
-      const so = c * d;
-      const o = i * d;
-      for (let j = 0; j < d; j++) sums[so + j] += data[o + j];
-    }
     previous.set(centres);
     let shift = 0;
     for (let c = 0; c < k; c++) {
@@ -131,7 +132,14 @@ export function hamerlyIterations(x: DenseMatrix, centres: Float64Array, k: numb
     }
   };
 
+  // The first assignment is full; the sums then start from the rows themselves.
   for (let i = 0; i < n; i++) assignFully(i);
+  sums.fill(0);
+  counts.fill(0);
+  for (let i = 0; i < n; i++) {
+    axpy(sums, labels[i] * d, 1, data, i * d, d);
+    counts[labels[i]]++;
+  }
   let iterations = 0;
   while (iterations < maxIterations) {
     if (iterations > 0) assign();

@@ -1,4 +1,5 @@
 /** A compressed sparse row matrix and the products the SVD needs, on typed arrays. */
+import { axpy } from './axpy';
 
 /** Rows × cols matrix; row i's entries are `values[rowStart[i] .. rowStart[i+1])` at columns `colIndex[...]`. */
 export interface CsrMatrix {
@@ -24,9 +25,7 @@ export function sparseTimesDense(x: CsrMatrix, b: DenseMatrix): DenseMatrix {
   for (let i = 0; i < x.rows; i++) {
     const o = i * l;
     for (let p = x.rowStart[i]; p < x.rowStart[i + 1]; p++) {
-      const v = x.values[p];
-      const r = x.colIndex[p] * l;
-      for (let c = 0; c < l; c++) out[o + c] += v * b.data[r + c];
+      axpy(out, o, x.values[p], b.data, x.colIndex[p] * l, l);
     }
   }
   return { rows: x.rows, cols: l, data: out };
@@ -40,9 +39,7 @@ export function sparseTransposeTimesDense(x: CsrMatrix, y: DenseMatrix): DenseMa
   for (let i = 0; i < x.rows; i++) {
     const r = i * l;
     for (let p = x.rowStart[i]; p < x.rowStart[i + 1]; p++) {
-      const v = x.values[p];
-      const o = x.colIndex[p] * l;
-      for (let c = 0; c < l; c++) out[o + c] += v * y.data[r + c];
+      axpy(out, x.colIndex[p] * l, x.values[p], y.data, r, l);
     }
   }
   return { rows: x.cols, cols: l, data: out };
@@ -73,16 +70,8 @@ export function gramTimesDense(x: CsrMatrix, b: DenseMatrix): DenseMatrix {
     const end = rowStart[i + 1];
     if (start === end) continue;
     row.fill(0);
-    for (let p = start; p < end; p++) {
-      const v = values[p];
-      const r = colIndex[p] * l;
-      for (let c = 0; c < l; c++) row[c] += v * bd[r + c];
-    }
-    for (let p = start; p < end; p++) {
-      const v = values[p];
-      const o = colIndex[p] * l;
-      for (let c = 0; c < l; c++) out[o + c] += v * row[c];
-    }
+    for (let p = start; p < end; p++) axpy(row, 0, values[p], bd, colIndex[p] * l, l);
+    for (let p = start; p < end; p++) axpy(out, colIndex[p] * l, values[p], row, 0, l);
   }
   return { rows: x.cols, cols: l, data: out };
 }

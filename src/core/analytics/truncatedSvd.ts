@@ -3,6 +3,7 @@
  * projection, power iterations re-orthonormalised each time, then the exact SVD of the small projected
  * matrix. Deterministic for a seed; each component's sign is fixed so its largest entry is positive.
  */
+import { axpy } from './axpy';
 import { seededRandom } from './random';
 import { gramTimesDense, sparseTimesDense, sparseTransposeTimesDense, type CsrMatrix, type DenseMatrix } from './sparse';
 import { symmetricEigen } from './symmetricEigen';
@@ -58,8 +59,7 @@ export function luNormalizeColumns(y: DenseMatrix): void {
       const o = i * l;
       const m = data[o + j] * inverse;
       data[o + j] = m;
-      if (m === 0) continue;
-      for (let c = j + 1; c < l; c++) data[o + c] -= m * data[po + c];
+      if (m !== 0) axpy(data, o + j + 1, -m, data, po + j + 1, l - j - 1);
     }
     // The pivot row of L: 1 on the diagonal, 0 to its right (its left holds earlier multipliers).
     data[po + j] = 1;
@@ -75,8 +75,7 @@ function gramOf(y: DenseMatrix): Float64Array {
     const o = i * l;
     for (let a = 0; a < l; a++) {
       const va = data[o + a];
-      if (va === 0) continue;
-      for (let b = a; b < l; b++) gram[a * l + b] += va * data[o + b];
+      if (va !== 0) axpy(gram, a * l + a, va, data, o + a, l - a);
     }
   }
   for (let a = 0; a < l; a++) for (let b = 0; b < a; b++) gram[a * l + b] = gram[b * l + a];
@@ -144,8 +143,7 @@ function randomizedRange(x: CsrMatrix, l: number, powerIterations: number, seed:
       const o = r * l;
       for (let a = 0; a < l; a++) {
         const za = z.data[o + a];
-        if (za === 0) continue;
-        for (let b = a; b < l; b++) gram[a * l + b] += za * xty.data[o + b];
+        if (za !== 0) axpy(gram, a * l + a, za, xty.data, o + a, l - a);
       }
     }
     // Symmetric in exact arithmetic (zᵀ XᵀX z): the upper triangle is mirrored.
@@ -195,9 +193,7 @@ export function truncatedSvd(x: CsrMatrix, options: SvdOptions): SvdResult {
     const vo = r * k;
     for (let a = 0; a < l; a++) {
       const value = xty.data[o + a];
-      if (value === 0) continue;
-      const fo = a * k;
-      for (let c = 0; c < k; c++) v[vo + c] += value * factor[fo + c];
+      if (value !== 0) axpy(v, vo, value, factor, a * k, k);
     }
   }
   const components = new Float64Array(k * d);
