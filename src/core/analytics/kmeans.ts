@@ -1,9 +1,11 @@
 /**
  * k-means on dense rows: k-means++ seeding (greedy, 2 + ln k candidates per centre as scikit-learn does),
- * Lloyd iterations (with Hamerly's bounds by default) until the centres stop moving, the best of several seeded restarts by inertia.
+ * Lloyd iterations (with Elkan's bounds by default) until the centres stop moving, the best of several seeded restarts by inertia.
  * The same seed gives the same clustering.
  */
-import { hamerlyIterations, squaredDistance, type LloydOutcome } from './kmeansHamerly';
+import { elkanIterations } from './kmeansElkan';
+import { dot, squaredDistance } from './distances';
+import { hamerlyIterations, type LloydOutcome } from './kmeansHamerly';
 import { seededRandom, type Random } from './random';
 import type { DenseMatrix } from './sparse';
 
@@ -17,10 +19,11 @@ export interface KMeansOptions {
   /** Stop when the centres' total squared shift is below tolerance × the data's mean variance (default 1e-4). */
   readonly tolerance?: number;
   /**
-   * 'hamerly' (default) skips the distances its bounds decide; 'lloyd' computes all n×k of them each
-   * round. Both give the same clustering from the same seed.
+   * 'elkan' (default) keeps a lower bound per row and centre (n×k numbers) and skips the distances they
+   * decide; 'hamerly' keeps one lower bound per row (less memory, more distances); 'lloyd' computes all
+   * n×k distances each round. All three give the same clustering from the same seed.
    */
-  readonly algorithm?: 'hamerly' | 'lloyd';
+  readonly algorithm?: 'elkan' | 'hamerly' | 'lloyd';
 }
 
 /** The winning clustering. */
@@ -47,13 +50,18 @@ function seedCentres(x: DenseMatrix, k: number, random: Random): Float64Array {
   const candidateDist = Array.from({ length: trials }, () => new Float64Array(n));
   const candidates = new Int32Array(trials);
   const candidatePotential = new Float64Array(trials);
+  // |x - y|² = |x|² + |y|² - 2 x·y: one multiply-add per coordinate instead of a subtraction and one, as
+  // scikit-learn's euclidean_distances; clamped at zero against cancellation.
+  const norms = new Float64Array(n);
+  for (let i = 0; i < n; i++) norms[i] = dot(data, i * d, data, i * d, d);
   for (let c = 1; c < k; c++) {
     for (let t = 0; t < trials; t++) candidates[t] = sampleByWeight(closest, random.next() * potential);
     candidatePotential.fill(0);
     for (let i = 0; i < n; i++) {
       const own = closest[i];
       for (let t = 0; t < trials; t++) {
-        const dist = Math.min(own, squaredDistance(data, i * d, data, candidates[t] * d, d));
+        const m = candidates[t];
+        const dist = Math.min(own, Math.max(0, norms[i] + norms[m] - 2 * dot(data, i * d, data, m * d, d)));
         candidateDist[t][i] = dist;
         candidatePotential[t] += dist;
       }
@@ -67,6 +75,7 @@ function seedCentres(x: DenseMatrix, k: number, random: Random): Float64Array {
   }
   return centres;
 }
+
 
 /** The row at which the running sum of `weights` first exceeds `target` (the last row if it never does). */
 function sampleByWeight(weights: Float64Array, target: number): number {
@@ -186,8 +195,11 @@ export function kmeans(x: DenseMatrix, options: KMeansOptions): KMeansResult {
   for (let r = 0; r < (options.restarts ?? 4); r++) {
     const centres = seedCentres(x, k, random);
     const maxIterations = options.maxIterations ?? 300;
+    const algorithm = options.algorithm ?? 'elkan';
     const result =
-      options.algorithm === 'lloyd' ? lloyd(x, centres, k, maxIterations, tolerance) : fromOutcome(hamerlyIterations(x, centres, k, maxIterations, tolerance), d);
+      algorithm === 'lloyd'
+        ? lloyd(x, centres, k, maxIterations, tolerance)
+        : fromOutcome((algorithm === 'elkan' ? elkanIterations : hamerlyIterations)(x, centres, k, maxIterations, tolerance), d);
     if (!best || result.inertia < best.inertia) best = result;
   }
   return best!;

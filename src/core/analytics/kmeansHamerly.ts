@@ -6,6 +6,7 @@
  * plain Lloyd from the same centres, the centres equal to rounding (sums kept up to date, not re-added).
  */
 import { axpy } from './axpy';
+import { squaredDistance } from './distances';
 import type { DenseMatrix } from './sparse';
 
 /** What the iterations end with: labels of the final centres and their inertia. */
@@ -14,16 +15,6 @@ export interface LloydOutcome {
   readonly centres: Float64Array;
   readonly inertia: number;
   readonly iterations: number;
-}
-
-/** Squared Euclidean distance between the d-long rows at `ao` in `a` and `bo` in `b`. */
-export function squaredDistance(a: Float64Array, ao: number, b: Float64Array, bo: number, d: number): number {
-  let sum = 0;
-  for (let j = 0; j < d; j++) {
-    const diff = a[ao + j] - b[bo + j];
-    sum += diff * diff;
-  }
-  return sum;
 }
 
 function distance(a: Float64Array, ao: number, b: Float64Array, bo: number, d: number): number {

@@ -44,6 +44,22 @@ describe('Analytics: k-means, silhouette, adjusted Rand index', () => {
     assert.throws(() => kmeans(x, { k: 0 }), /k must be a whole number/);
   });
 
+  it("Elkan's and Hamerly's bounds give plain Lloyd's clustering from the same seeds, round for round", () => {
+    for (const seed of [1, 2, 3]) {
+      // Overlapping blobs (15-25 rounds here): many rounds, and rows near the boundaries where a wrong bound would show.
+      const { x } = gaussianBlobs(7, 300, 10, seed, 25);
+      const lloyd = kmeans(x, { k: 7, seed, restarts: 2, algorithm: 'lloyd' });
+      assert.ok(lloyd.iterations >= 8, `seed ${seed}: only ${lloyd.iterations} rounds, too few to exercise the bounds`);
+      for (const algorithm of ['elkan', 'hamerly'] as const) {
+        const bounded = kmeans(x, { k: 7, seed, restarts: 2, algorithm });
+        assert.deepEqual([...bounded.labels], [...lloyd.labels], `${algorithm}, seed ${seed}: labels`);
+        assert.equal(bounded.iterations, lloyd.iterations, `${algorithm}, seed ${seed}: rounds`);
+        assert.ok(Math.abs(bounded.inertia - lloyd.inertia) <= 1e-9 * lloyd.inertia, `${algorithm}, seed ${seed}: ${bounded.inertia} vs ${lloyd.inertia}`);
+        bounded.centroids.data.forEach((v, i) => assert.ok(Math.abs(v - lloyd.centroids.data[i]) < 1e-9, `${algorithm}, seed ${seed}: centre entry ${i}`));
+      }
+    }
+  });
+
   it('ARI is 1 for the same partition under other names, near 0 for an unrelated one, and as scikit-learn computes it', () => {
     assert.equal(adjustedRand([0, 0, 1, 1, 2], [5, 5, 3, 3, 9]), 1);
     const random = seededRandom(3);
