@@ -4,6 +4,7 @@
  * The same seed gives the same clustering.
  */
 import { elkanIterations } from './kmeansElkan';
+import { axpy } from './axpy';
 import { dot, squaredDistance } from './distances';
 import { hamerlyIterations, type LloydOutcome } from './kmeansHamerly';
 import { seededRandom, type Random } from './random';
@@ -167,20 +168,23 @@ function fromOutcome(outcome: LloydOutcome, d: number): KMeansResult {
   return { labels, centroids: { rows: centres.length / d, cols: d, data: centres }, inertia, iterations };
 }
 
-/** The mean per-feature variance, which scales the convergence tolerance to the data. */
+/** The mean per-feature variance (as numpy's var: two passes), which scales the convergence tolerance to the data. */
 function meanVariance(x: DenseMatrix): number {
   const { rows: n, cols: d, data } = x;
-  let total = 0;
-  for (let j = 0; j < d; j++) {
-    let sum = 0;
-    let sq = 0;
-    for (let i = 0; i < n; i++) {
-      const v = data[i * d + j];
-      sum += v;
-      sq += v * v;
+  // Row by row, all columns at once: a column at a time would stride through memory d times.
+  const means = new Float64Array(d);
+  for (let i = 0; i < n; i++) axpy(means, 0, 1, data, i * d, d);
+  for (let j = 0; j < d; j++) means[j] /= n;
+  const squares = new Float64Array(d);
+  for (let i = 0; i < n; i++) {
+    const o = i * d;
+    for (let j = 0; j < d; j++) {
+      const diff = data[o + j] - means[j];
+      squares[j] += diff * diff;
     }
-    total += sq / n - (sum / n) ** 2;
   }
+  let total = 0;
+  for (let j = 0; j < d; j++) total += squares[j] / n;
   return total / d;
 }
 

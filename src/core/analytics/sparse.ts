@@ -58,11 +58,14 @@ export function toDense(x: CsrMatrix): DenseMatrix {
  * Xᵀ · (X · B) for sparse X (n×d) and dense B (d×l) in one pass over X's rows: each row's X·B is formed
  * in an l-long buffer and scattered straight back, so the n×l intermediate never exists (d×l stays in cache).
  */
-export function gramTimesDense(x: CsrMatrix, b: DenseMatrix): DenseMatrix {
+export function gramTimesDense(x: CsrMatrix, b: DenseMatrix, into?: Float64Array): DenseMatrix {
   if (x.cols !== b.rows) throw new Error(`Cannot multiply ${x.rows}×${x.cols} by ${b.rows}×${b.cols}`);
   const l = b.cols;
   const bd = b.data;
-  const out = new Float64Array(x.cols * l);
+  if (into === bd) throw new Error('The product cannot overwrite its own input');
+  // A caller iterating reuses one buffer (`into`, d×l, overwritten) instead of a new one per pass.
+  const out = into ?? new Float64Array(x.cols * l);
+  out.fill(0);
   const row = new Float64Array(l);
   const { rowStart, colIndex, values } = x;
   for (let i = 0; i < x.rows; i++) {

@@ -133,11 +133,15 @@ function randomizedRange(x: CsrMatrix, l: number, powerIterations: number, seed:
   for (let i = 0; i < omega.length; i++) omega[i] = random.gaussian();
   let z: DenseMatrix = { rows: x.cols, cols: l, data: omega };
   if (x.rows >= x.cols) {
+    // Two d×l buffers in turn: the product of one pass is the input of the next.
+    let spare: Float64Array = new Float64Array(x.cols * l);
     for (let it = 0; it < powerIterations; it++) {
-      z = gramTimesDense(x, z);
+      const next = gramTimesDense(x, z, spare);
+      spare = z.data;
+      z = next;
       luNormalizeColumns(z);
     }
-    const xty = gramTimesDense(x, z);
+    const xty = gramTimesDense(x, z, spare);
     const gram = new Float64Array(l * l);
     for (let r = 0; r < x.cols; r++) {
       const o = r * l;
