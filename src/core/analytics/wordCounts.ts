@@ -7,13 +7,38 @@ export interface WordCount {
   readonly count: number;
 }
 
+/**
+ * Counts terms text by text, so a caller can feed a large group in slices (the Explore panel counts
+ * 100,000 captions between frames) and read the same table `wordCounts` gives.
+ */
+export class WordTally {
+  private readonly counts = new Map<string, number>();
+
+  constructor(private readonly options: TokenizeOptions = {}) {}
+
+  /** Counts the terms of one text. */
+  add(text: string): void {
+    for (const word of tokenize(text, this.options)) this.counts.set(word, (this.counts.get(word) ?? 0) + 1);
+  }
+
+  /** Distinct terms counted so far. */
+  get size(): number {
+    return this.counts.size;
+  }
+
+  /** The terms counted so far, most frequent first (ties by code point), at most `limit` rows. */
+  table(limit?: number): WordCount[] {
+    const table = [...this.counts].map(([word, count]) => ({ word, count }));
+    table.sort((a, b) => b.count - a.count || (a.word < b.word ? -1 : a.word > b.word ? 1 : 0));
+    return limit === undefined ? table : table.slice(0, limit);
+  }
+}
+
 /** How often each term occurs in `texts`, most frequent first (ties by code point), at most `limit` rows. */
 export function wordCounts(texts: Iterable<string>, options: TokenizeOptions & { readonly limit?: number } = {}): WordCount[] {
-  const counts = new Map<string, number>();
-  for (const text of texts) for (const word of tokenize(text, options)) counts.set(word, (counts.get(word) ?? 0) + 1);
-  const table = [...counts].map(([word, count]) => ({ word, count }));
-  table.sort((a, b) => b.count - a.count || (a.word < b.word ? -1 : a.word > b.word ? 1 : 0));
-  return options.limit === undefined ? table : table.slice(0, options.limit);
+  const tally = new WordTally(options);
+  for (const text of texts) tally.add(text);
+  return tally.table(options.limit);
 }
 
 /** A frequency table per group: `groups[i]` is text i's group (e.g. its cluster), -1 for none. */
