@@ -3,10 +3,11 @@ import { clampK, DEFAULT_STATE, indicesWithin, restoreState, type SavedState } f
 
 describe('Explore panel: saved state', () => {
   it('restores a saved state exactly (it went through JSON, as vscode.setState does)', () => {
+    // The controls may differ from the layout shown (k changed, not run yet): both are kept.
     const saved: SavedState = {
       version: 1,
       settings: { target: 'images', scope: { kind: 'selection', relPaths: ['a/b.jpg', 'c.png'] }, sourceId: 'local:clip', k: 12, projection: 'umap' },
-      ran: true,
+      layoutSettings: { target: 'images', scope: { kind: 'selection', relPaths: ['a/b.jpg', 'c.png'] }, sourceId: 'local:clip', k: 10, projection: 'umap' },
       selection: [3, 1, 4],
       activeCluster: null,
       hiddenClusters: [2, 5],
@@ -25,7 +26,7 @@ describe('Explore panel: saved state', () => {
     const odd = restoreState({
       version: 1,
       settings: { target: 'video', scope: { kind: 'folder' }, sourceId: 7, k: 400, projection: 'tsne' },
-      ran: 'yes',
+      layoutSettings: 'last',
       selection: [1, -2, 2.5, 'x', 3],
       activeCluster: -1,
       hiddenClusters: 'all',

@@ -28,7 +28,8 @@ export class FilterBar {
     this.field.setAttribute('aria-label', 'Filter');
     this.field.value = text;
     row.appendChild(this.field);
-    this.mode = select(row, 'Match', 'filter-mode');
+    const foot = el('div', 'filter-foot', root);
+    this.mode = select(foot, 'Match', 'filter-mode');
     setChoices(
       this.mode,
       [
@@ -38,7 +39,6 @@ export class FilterBar {
       ],
       mode,
     );
-    const foot = el('div', 'filter-foot', root);
     this.count = el('span', 'filter-count', foot);
     this.count.id = 'filter-count';
     this.selectButton = button(foot, 'Select matches', 'select-matches', 'pass-filled', true);

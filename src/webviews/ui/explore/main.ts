@@ -49,7 +49,7 @@ let filter: FilterSpec = { kind: 'none' };
 let matches: Uint8Array | null = null;
 let initialised = false;
 /** The layout answering the restored run brings back the saved selection, cluster and toggles. */
-let restoring = state.ran;
+let restoring = state.layoutSettings !== null;
 let recountTimer: ReturnType<typeof setTimeout> | undefined;
 
 const app = document.getElementById('app')!;
@@ -119,7 +119,7 @@ window.addEventListener('message', (event: MessageEvent<ToExploreWebview>) => {
       controls.setInit(msg);
       actions.setTrusted(msg.trusted);
       words.setDefaultStopWords(msg.stopWords);
-      if (!initialised && state.ran) run(state.settings);
+      if (!initialised && state.layoutSettings) run(state.layoutSettings);
       initialised = true;
       break;
     case 'progress':
@@ -164,7 +164,7 @@ function showLayout(msg: Extract<ToExploreWebview, { type: 'layout' }>): void {
   controls.setSettings(msg.settings);
   const restored = restoring;
   restoring = false;
-  save({ settings: msg.settings, ran: true, ...(restored ? {} : { selection: null, activeCluster: null, hiddenClusters: [] }) });
+  save({ settings: msg.settings, layoutSettings: msg.settings, ...(restored ? {} : { selection: null, activeCluster: null, hiddenClusters: [] }) });
   gallery.setItems(msg.items, captions);
   clusterList.setClusters(msg.layout.clusters, state.hiddenClusters);
   controls.showStatus(statusText(msg));

@@ -15,9 +15,10 @@ export const K_MAX = 50;
 /** The panel's state as saved in the webview. */
 export interface SavedState {
   readonly version: 1;
+  /** The controls' settings (what Run would use). */
   readonly settings: ExploreSettings;
-  /** True once a layout was shown: a restored panel runs again on `ready`. */
-  readonly ran: boolean;
+  /** The settings of the layout shown, or null: a restored panel asks for that layout again. */
+  readonly layoutSettings: ExploreSettings | null;
   /** Item indices of the plot selection (of the last layout), or null. */
   readonly selection: readonly number[] | null;
   /** The cluster whose items the gallery shows, or null. */
@@ -35,7 +36,7 @@ export const DEFAULT_SETTINGS: ExploreSettings = { target: 'captions', scope: { 
 export const DEFAULT_STATE: SavedState = {
   version: 1,
   settings: DEFAULT_SETTINGS,
-  ran: false,
+  layoutSettings: null,
   selection: null,
   activeCluster: null,
   hiddenClusters: [],
@@ -56,7 +57,7 @@ export function restoreState(raw: unknown): SavedState {
   return {
     version: 1,
     settings: restoreSettings(raw.settings),
-    ran: raw.ran === true,
+    layoutSettings: isRecord(raw.layoutSettings) ? restoreSettings(raw.layoutSettings) : null,
     selection: indexList(raw.selection),
     activeCluster: Number.isInteger(raw.activeCluster) && (raw.activeCluster as number) >= 0 ? (raw.activeCluster as number) : null,
     hiddenClusters: indexList(raw.hiddenClusters) ?? [],
