@@ -28,7 +28,15 @@ export class WordTally {
 
   /** The terms counted so far, most frequent first (ties by code point), at most `limit` rows. */
   table(limit?: number): WordCount[] {
-    const table = [...this.counts].map(([word, count]) => ({ word, count }));
+    let entries = [...this.counts];
+    if (limit !== undefined && limit < entries.length) {
+      // Only terms counted at least as often as the limit-th one can make the table: a numeric sort
+      // of the counts finds that count, and the slower sort by count and text runs on those alone.
+      const counts = Int32Array.from(this.counts.values()).sort();
+      const threshold = counts[counts.length - Math.max(1, limit)];
+      entries = entries.filter(([, count]) => count >= threshold);
+    }
+    const table = entries.map(([word, count]) => ({ word, count }));
     table.sort((a, b) => b.count - a.count || (a.word < b.word ? -1 : a.word > b.word ? 1 : 0));
     return limit === undefined ? table : table.slice(0, limit);
   }

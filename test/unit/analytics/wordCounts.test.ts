@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { clusterTerms } from '../../../src/core/analytics/clusterTerms';
 import { tfidf } from '../../../src/core/analytics/tfidf';
-import { wordCounts, wordCountsByGroup } from '../../../src/core/analytics/wordCounts';
+import { WordTally, wordCounts, wordCountsByGroup } from '../../../src/core/analytics/wordCounts';
 
 describe('Analytics: word counts and distinctive terms', () => {
   const texts = ['A dog and a dog on grass', 'The cat on the grass', 'dog, CAT; dog!', 'a red car', 'red car, red light'];
@@ -13,6 +13,19 @@ describe('Analytics: word counts and distinctive terms', () => {
     ]);
     assert.deepEqual(wordCounts(texts, { limit: 2, stopWords: new Set(['dog']) }), [{ word: 'red', count: 3 }, { word: 'car', count: 2 }]);
     assert.deepEqual(wordCounts(['the and of']), []);
+  });
+
+  it('a limited table is the first rows of the full one, ties included, whatever the limit', () => {
+    const vocabulary = ['ant', 'bee', 'cow', 'doe', 'eel', 'fox', 'gnu', 'hen', 'ibis', 'jay'];
+    const corpus = Array.from({ length: 300 }, (_, i) => `${vocabulary[i % 10]} ${vocabulary[(i * 3) % 7]} ${vocabulary[(i * i) % 10]} w${i % 37}`);
+    const full = wordCounts(corpus);
+    for (const limit of [0, 1, 2, 5, 9, 10, 11, 30, full.length - 1, full.length, full.length + 5]) {
+      assert.deepEqual(wordCounts(corpus, { limit }), full.slice(0, limit), `limit ${limit}`);
+    }
+    const tally = new WordTally();
+    for (const text of corpus) tally.add(text);
+    assert.equal(tally.size, full.length);
+    assert.deepEqual(tally.table(), full);
   });
 
   it('counts per group, leaving out texts of no group (-1)', () => {
