@@ -56,7 +56,8 @@ export class Gallery {
     this.layer = el('div', 'gallery-rows', container);
     this.empty = el('div', 'gallery-empty', container);
     this.empty.textContent = 'Select points in the plot (box or lasso), click a cluster, or type its number.';
-    container.addEventListener('scroll', () => this.schedule(), { passive: true });
+    // Chromium fires scroll at most once per frame, just before rAF: rendering here fills the new rows in that same frame.
+    container.addEventListener('scroll', () => this.render(), { passive: true });
     new ResizeObserver(() => this.schedule()).observe(container);
   }
 
@@ -204,7 +205,7 @@ export class Gallery {
   private acquire(): Card {
     const spare = this.spare.pop();
     if (spare) {
-      this.layer.appendChild(spare.root);
+      spare.root.hidden = false;
       return spare;
     }
     const root = el('div', 'gallery-card', this.layer);
@@ -242,8 +243,10 @@ export class Gallery {
     return card;
   }
 
+  /** Spare cards stay in the DOM, hidden: taking them out and back costs more than the style change. */
   private release(card: Card): void {
-    card.root.remove();
+    card.root.hidden = true;
+    delete card.root.dataset.index;
     card.index = -1;
     this.spare.push(card);
   }
