@@ -51,6 +51,8 @@ let initialised = false;
 /** The layout answering the restored run brings back the saved selection, cluster and toggles. */
 let restoring = state.layoutSettings !== null;
 let recountTimer: ReturnType<typeof setTimeout> | undefined;
+/** Counts layouts, so a plot that finishes drawing after a newer layout arrived does not apply the old one's group. */
+let layoutToken = 0;
 
 const app = document.getElementById('app')!;
 const controls = new Controls(app, state.settings, {
@@ -169,9 +171,11 @@ function showLayout(msg: Extract<ToExploreWebview, { type: 'layout' }>): void {
   clusterList.setClusters(msg.layout.clusters, state.hiddenClusters);
   controls.showStatus(statusText(msg));
   const l = msg.layout;
+  const token = ++layoutToken;
   void plot
     .setData({ x: l.x, y: l.y, labels: l.labels, clusters: l.clusters })
     .then(() => {
+      if (token !== layoutToken) return;
       showClusters();
       applyFilter();
       if (restored && state.activeCluster !== null && l.clusters.some((c) => c.id === state.activeCluster)) openCluster(state.activeCluster);
