@@ -5,6 +5,7 @@
  */
 import type { ClusterSummary } from '../../protocol/exploreMessages';
 import { el, type TextField } from './elements';
+import { clusterPalette, readPlotTheme } from './plotTheme';
 
 /** What the list asks of the panel. */
 export interface ClusterListHandlers {
@@ -49,7 +50,14 @@ export class ClusterList {
     for (const id of hidden) if (clusters.some((c) => c.id === id)) this.hidden.add(id);
     this.summary.textContent = `${clusters.length} clusters`;
     this.list.replaceChildren(...clusters.map((c) => this.row(c)));
+    this.recolour();
     this.setActive(this.active);
+  }
+
+  /** Swatches in the plot's colours (cluster t of the layout is the plot's trace t); again after a theme change. */
+  recolour(): void {
+    const colours = clusterPalette(this.clusters.length, readPlotTheme());
+    this.list.querySelectorAll<HTMLElement>('.cluster-swatch').forEach((swatch, t) => (swatch.style.background = colours[t] ?? ''));
   }
 
   /** Marks the cluster the gallery shows (null: none). */
@@ -73,6 +81,7 @@ export class ClusterList {
     toggle.checked = !this.hidden.has(cluster.id);
     toggle.title = 'Show this cluster in the plot';
     toggle.setAttribute('aria-label', `Show cluster ${cluster.id}`);
+    el('span', 'cluster-swatch', row);
     el('span', 'cluster-id', row).textContent = String(cluster.id);
     el('span', 'cluster-size', row).textContent = cluster.size.toLocaleString();
     const terms = el('span', 'cluster-terms', row);

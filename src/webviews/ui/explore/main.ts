@@ -113,6 +113,8 @@ const words = new WordPane(wordsPane, state.stopWords, {
   },
 });
 showGroupTitle();
+// VS Code swaps the body's theme class with its variables: the swatches follow the plot's colours.
+new MutationObserver(() => clusterList.recolour()).observe(document.body, { attributes: true, attributeFilter: ['class'] });
 
 window.addEventListener('message', (event: MessageEvent<ToExploreWebview>) => {
   const msg = event.data;
