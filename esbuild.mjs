@@ -61,6 +61,20 @@ const patternWorker = esbuild.build({
   logLevel: 'warning',
 });
 
+// Layouts (TF-IDF, SVD, k-means, UMAP) run in a worker thread so the extension host keeps answering
+// (src/core/explore/exploreRunner.ts); tests start its transpiled twin in out/.
+const exploreWorker = esbuild.build({
+  entryPoints: ['src/core/explore/exploreThread.ts'],
+  bundle: true,
+  outfile: 'dist/exploreWorker.js',
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'warning',
+});
+
 const webviewApps = ['captionEditor', 'regionEditor', 'explore'];
 const webviews = esbuild.build({
   entryPoints: webviewApps.map((app) => `src/webviews/ui/${app}/main.ts`),
@@ -92,7 +106,7 @@ const tests = production ? Promise.resolve() : esbuild.build({
   logLevel: 'warning',
 });
 
-await Promise.all([extension, worker, patternWorker, webviews, tests]);
+await Promise.all([extension, worker, patternWorker, exploreWorker, webviews, tests]);
 mkdirSync('dist/webviews', { recursive: true });
 copyFileSync('node_modules/@vscode/codicons/dist/codicon.css', 'dist/webviews/codicon.css');
 copyFileSync('node_modules/@vscode/codicons/dist/codicon.ttf', 'dist/webviews/codicon.ttf');

@@ -18,6 +18,7 @@ import { indexMemoryBench } from './indexMemoryBench';
 import { BenchResult, Benchmark, formatFigure, meetsTarget, resultLine } from './measure';
 import { bleuVsNltkBench, ciderVsNltkBench } from './metricsVsNltkBench';
 import { navigateBench } from './navigateBench';
+import { panelCacheBench } from './panelCacheBench';
 import { plotScalingBench } from './plotScalingBench';
 import { replaceBench } from './replaceBench';
 import { segmentClickBench } from './segmentClickBench';
@@ -27,7 +28,7 @@ import { workerIpcBench } from './workerIpcBench';
 const BENCHMARKS: readonly Benchmark[] = [
   indexBench, indexMemoryBench, index1mBench, navigateBench, imagePrepBench, batchThroughputBench, batchVsSequentialBench,
   batchRateLimitBench, batchFaultsBench, replaceBench, exportWdsBench, exportMemoryBench, workerIpcBench, hostLagBench,
-  segmentClickBench, drawFrameBench, clusterVsSklearnBench, bleuVsNltkBench, ciderVsNltkBench, plotScalingBench,
+  segmentClickBench, drawFrameBench, clusterVsSklearnBench, bleuVsNltkBench, ciderVsNltkBench, plotScalingBench, panelCacheBench,
 ];
 
 async function main(names: string[]): Promise<number> {

@@ -41,6 +41,8 @@ export interface ExploreLayout {
   readonly clusters: readonly ClusterSummary[];
   /** How much of the variance the 2-D projection keeps (PCA), for the panel to show. */
   readonly explained?: number;
+  /** What the user should know about this layout (k lowered to the number of items, UMAP fitted on a sample). */
+  readonly notes?: readonly string[];
   /** Milliseconds per step (embed, reduce, cluster, project, terms) for the status line and benches. */
   readonly timings: Readonly<Record<string, number>>;
 }
