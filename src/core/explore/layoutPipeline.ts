@@ -113,7 +113,7 @@ export function layoutReduced(reduced: ReducedInput, options: ExploreOptions, ru
   let explained: number | undefined;
   if (options.projection === 'umap') {
     if (n > UMAP_SAMPLE) notes.push(`UMAP was fitted on ${UMAP_SAMPLE} of ${n} items; the others sit beside their nearest neighbours.`);
-    const positions = timed('project', () => umapProjection(embedding, labels, options.seed, () => run.keepGoing()));
+    const positions = timed('project', () => umapProjection(embedding, labels, options.seed, () => run.keepGoing(), (done, total) => run.progress('project', done, total)));
     if (!run.keepGoing()) throw new LayoutCancelledError();
     [x, y] = columns(positions, n, 2);
   } else {

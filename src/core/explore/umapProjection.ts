@@ -11,8 +11,8 @@ import type { DenseMatrix } from '../analytics/sparse';
 export const UMAP_SAMPLE = 4000;
 const PLACEMENT_NEIGHBOURS = 3;
 
-/** n×2 positions of the rows of `x`; `labels` are their clusters; `keepGoing` is asked between epochs. */
-export function umapProjection(x: DenseMatrix, labels: Int32Array, seed: number, keepGoing: () => boolean): Float64Array {
+/** n×2 positions of the rows of `x`; `labels` are their clusters; `keepGoing` is asked between epochs, `progress` told. */
+export function umapProjection(x: DenseMatrix, labels: Int32Array, seed: number, keepGoing: () => boolean, progress: (done: number, total: number) => void = () => undefined): Float64Array {
   const { rows: n, cols: d, data } = x;
   const random = seededRandom(seed);
   const order = Int32Array.from({ length: n }, (_, i) => i);
@@ -33,6 +33,7 @@ export function umapProjection(x: DenseMatrix, labels: Int32Array, seed: number,
   const epochs = umap.initializeFit(vectors);
   for (let e = 0; e < epochs; e++) {
     if (!keepGoing()) return out;
+    progress(e, epochs + 1);
     umap.step();
   }
   const embedded = umap.getEmbedding();
@@ -53,7 +54,10 @@ export function umapProjection(x: DenseMatrix, labels: Int32Array, seed: number,
   const bestRow = new Int32Array(PLACEMENT_NEIGHBOURS);
   for (let i = 0; i < n; i++) {
     if (placed[i]) continue;
-    if ((i & 1023) === 0 && !keepGoing()) return out;
+    if ((i & 1023) === 0) {
+      if (!keepGoing()) return out;
+      progress(epochs + i / n, epochs + 1);
+    }
     const candidates = byCluster.get(labels[i]) ?? sample;
     best.fill(Infinity);
     bestRow.fill(-1);
