@@ -1,0 +1,134 @@
+// The Explore panel ("Visualize Dataset") in a real VS Code, driven through the browser: the plot of the
+// sample dataset, a box selection filling the gallery, the word cloud, caption edits written to disk and
+// kept in step with a text editor, the layout cache on re-open, Show in Dataset View.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { FrameLocator } from 'playwright-core';
+import type { ImageCaptionerApi } from '../../src/extension';
+import { activateExtension, closeAllEditors, textDocumentInStepWithDisk, waitFor } from './extensionApi';
+import { hasBrowser, screenshot } from './browser';
+import { boxSelectAll, exploreFrame, openExplore, plotSummary, wordCloudInkedPixels } from './exploreHarness';
+
+/** A caption no other suite edits (their edits through VS Code would race with ours). */
+const EDITED = 'objects/house.png';
+
+describe('explore panel (Visualize Dataset)', function () {
+  this.timeout(120_000);
+  let api: ImageCaptionerApi;
+  let frame: FrameLocator;
+  let captionFile: string;
+  let original: Buffer;
+
+  before(async function () {
+    if (!hasBrowser()) this.skip();
+    api = await activateExtension();
+    await closeAllEditors();
+    captionFile = api.dataset.index!.captionPath(api.dataset.index!.findImage(path.join(api.dataset.index!.rootPath, EDITED))!);
+    original = fs.readFileSync(captionFile);
+  });
+
+  after(async () => {
+    if (!api) return;
+    api.explore.panel?.dispose();
+    await vscode.commands.executeCommand('imageCaptioner.clearDatasetFilter');
+    await closeAllEditors();
+    fs.writeFileSync(captionFile, original);
+    await textDocumentInStepWithDisk(captionFile);
+  });
+
+  it('opens on the sample dataset and plots every image as a point, one colour per cluster', async () => {
+    frame = await openExplore(api);
+    const shown = api.explore.panel!.shownLayout!;
+    const images = api.dataset.index!.size;
+    assert.equal(shown.items.relPaths.length, images, 'captions of every image are laid out (built-in source)');
+    assert.equal(shown.fromCache, false, 'a fresh workspace has no cached layout');
+    const plot = await waitFor(async () => {
+      const s = await plotSummary(frame);
+      return s.points === images ? s : undefined;
+    }, `${images} points in the plot`);
+    const clusters = shown.layout.clusters.filter((c) => c.size > 0).length;
+    assert.ok(clusters >= 2, `more than one cluster (${clusters})`);
+    assert.equal(plot.colours, clusters, `one colour per non-empty cluster: ${JSON.stringify(plot)}`);
+    assert.match((await frame.locator('#status').textContent()) ?? '', new RegExp(`${images} captions\\s+·\\s+k = ${shown.layout.clusters.length}`));
+    await screenshot('explore-panel');
+  });
+
+  it('serves a re-opened panel on an unchanged dataset from the layout cache', async () => {
+    api.explore.panel!.dispose();
+    await waitFor(() => api.explore.panel === undefined, 'the panel closed');
+    frame = await openExplore(api);
+    assert.equal(api.explore.panel!.shownLayout!.fromCache, true);
+    await waitFor(async () => (await frame.locator('#status').textContent())?.includes('from cache'), 'the status says the layout came from the cache');
+  });
+
+  it('a box drawn over the plot fills the gallery with the images inside it', async () => {
+    await boxSelectAll(frame);
+    const images = api.dataset.index!.size;
+    await waitFor(async () => (await frame.locator('#group-title').textContent())?.includes(`Selection · ${images} items`), 'the selection named in the gallery title');
+    const names = await waitFor(async () => {
+      const shown = await frame.locator('#gallery .gallery-card[data-index] .gallery-name').allTextContents();
+      return shown.length > 0 ? shown : undefined;
+    }, 'gallery cards');
+    const relPaths = api.explore.panel!.shownLayout!.items.relPaths;
+    for (const name of names) assert.ok(relPaths.some((rel) => rel === name || rel.endsWith(`/${name}`)), `${name} is an item of the layout`);
+    await screenshot('explore-selection');
+  });
+
+  it('paints the word cloud and the frequency table of the selection', async () => {
+    const inked = await waitFor(async () => {
+      const n = await wordCloudInkedPixels(frame);
+      return n > 200 ? n : undefined;
+    }, 'painted pixels in the word cloud');
+    assert.ok(inked > 200);
+    const rows = await frame.locator('#frequency-table tbody tr').count();
+    assert.ok(rows > 3, `frequency rows (${rows})`);
+  });
+
+  it('Show in Dataset View filters the Dataset view to the selected images', async () => {
+    const selected = api.explore.panel!.shownLayout!.items.relPaths.length;
+    await frame.locator('#action-showInDatasetView').click();
+    await waitFor(() => api.tree.query.startsWith('Explore:'), 'the Dataset view filtered by the group');
+    assert.equal(api.tree.visibleImages().length, selected);
+    await vscode.commands.executeCommand('imageCaptioner.clearDatasetFilter');
+    assert.equal(api.tree.query, '');
+    assert.equal(api.tree.visibleImages().length, api.dataset.index!.size);
+  });
+
+  it('writes a caption edited in the gallery to its file, and a text editor of that file follows both ways', async () => {
+    const index = api.explore.panel!.shownLayout!.items.relPaths.indexOf(EDITED);
+    assert.ok(index >= 0);
+    await textDocumentInStepWithDisk(captionFile);
+    const doc = await vscode.workspace.openTextDocument(captionFile);
+    await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true, preview: false });
+    frame = await exploreFrame();
+    const card = await scrollToCard(frame, index);
+    const typed = 'A small house drawn in flat colours, edited in the Explore gallery.';
+    await card.locator('textarea.gallery-caption').fill(typed);
+    await card.locator('textarea.gallery-caption').press('Control+Enter');
+    await waitFor(() => fs.readFileSync(captionFile).equals(Buffer.from(typed, 'utf8')), 'the new caption bytes on disk');
+    await waitFor(() => doc.getText() === typed && !doc.isDirty, 'the open text editor shows the saved caption');
+    // and back: an edit saved in the text editor reaches the gallery card
+    const elsewhere = 'A beige house with a red roof, edited in a text editor.';
+    const edit = new vscode.WorkspaceEdit();
+    edit.replace(doc.uri, new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length)), elsewhere);
+    assert.ok(await vscode.workspace.applyEdit(edit));
+    assert.ok(await doc.save());
+    await waitFor(async () => (await card.locator('textarea.gallery-caption').inputValue()) === elsewhere, 'the gallery card shows the text editor\'s caption');
+    await screenshot('explore-caption-edit');
+  });
+
+});
+
+/** The gallery card of item `index`, scrolled into the DOM (the gallery keeps only visible rows). */
+async function scrollToCard(frame: FrameLocator, index: number) {
+  const card = frame.locator(`#gallery .gallery-card[data-index="${index}"]`);
+  await waitFor(async () => {
+    if ((await card.count()) > 0) return true;
+    await frame.locator('#gallery').evaluate((el) => el.scrollBy(0, 200));
+    return false;
+  }, `the gallery card of item ${index}`);
+  await card.scrollIntoViewIfNeeded();
+  return card;
+}
