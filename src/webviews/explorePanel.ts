@@ -72,6 +72,11 @@ export class ExplorePanel implements vscode.Disposable {
     else this.pendingRun = settings;
   }
 
+  /** The layout shown (its items, where it came from), if any. */
+  get shownLayout(): ComputedLayout | undefined {
+    return this.shown;
+  }
+
   /** The settings of the layout shown, if any. */
   get settings(): ExploreSettings | undefined {
     return this.lastSettings;
