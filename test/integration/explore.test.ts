@@ -7,6 +7,8 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { FrameLocator } from 'playwright-core';
 import type { ImageCaptionerApi } from '../../src/extension';
+import type { ImageEntry } from '../../src/core/dataset/types';
+import { saveExploreCaption, type CaptionSaveDeps } from '../../src/webviews/exploreCaptionSave';
 import { activateExtension, closeAllEditors, textDocumentInStepWithDisk, waitFor } from './extensionApi';
 import { hasBrowser, screenshot } from './browser';
 import { boxSelectAll, exploreFrame, openExplore, plotSummary, wordCloudInkedPixels } from './exploreHarness';
@@ -132,3 +134,57 @@ async function scrollToCard(frame: FrameLocator, index: number) {
   await card.scrollIntoViewIfNeeded();
   return card;
 }
+
+describe('explore panel: caption saves follow the caption editor\'s rules', function () {
+  this.timeout(60_000);
+  let api: ImageCaptionerApi;
+  let folder: string;
+  const saves = (): CaptionSaveDeps => ({ dataset: api.dataset, hasUnsavedCaption: (p) => api.editors.hasUnsavedCaption(p) });
+  const image = (rel: string): ImageEntry => api.dataset.index!.findImage(path.join(api.dataset.index!.rootPath, ...rel.split('/')))!;
+
+  before(async function () {
+    if (!hasBrowser()) this.skip();
+    api = await activateExtension();
+    folder = path.join(api.dataset.rootPath!, 'explore-saves');
+    fs.mkdirSync(folder, { recursive: true });
+    const png = fs.readFileSync(api.dataset.index!.imagePath(image('checkerboard.png')));
+    fs.writeFileSync(path.join(folder, 'latin.png'), png);
+    fs.writeFileSync(path.join(folder, 'latin.txt'), Buffer.from([0x63, 0x61, 0x66, 0xe9])); // "café" in Latin-1: not UTF-8
+    fs.writeFileSync(path.join(folder, 'fresh.png'), png);
+    fs.writeFileSync(path.join(folder, 'typed.png'), png);
+    fs.writeFileSync(path.join(folder, 'typed.txt'), 'saved text');
+    await waitFor(() => ['latin.png', 'fresh.png', 'typed.png'].every((n) => image(`explore-saves/${n}`)), 'the new images indexed');
+  });
+
+  after(async () => {
+    if (!api) return;
+    await closeAllEditors();
+    fs.rmSync(folder, { recursive: true, force: true });
+    await waitFor(() => !image('explore-saves/fresh.png'), 'the test images gone from the index');
+  });
+
+  it('refuses a caption shared by two images, and one that is not UTF-8, leaving the bytes as they were', async () => {
+    const shared = image('objects/ball.png');
+    const sharedFile = api.dataset.index!.captionPath(shared);
+    const before = fs.readFileSync(sharedFile);
+    await assert.rejects(saveExploreCaption(shared, 'overwritten', saves()), /shares ball\.txt with another image.*Rename Image/);
+    assert.deepEqual(fs.readFileSync(sharedFile), before);
+    const latin = path.join(folder, 'latin.txt');
+    await assert.rejects(saveExploreCaption(image('explore-saves/latin.png'), 'overwritten', saves()), /latin\.txt cannot be edited here: .*UTF-8/);
+    assert.deepEqual(fs.readFileSync(latin), Buffer.from([0x63, 0x61, 0x66, 0xe9]));
+  });
+
+  it('creates a missing caption file, and refuses a caption with unsaved text in an editor, keeping that text', async () => {
+    assert.equal(await saveExploreCaption(image('explore-saves/fresh.png'), 'a new caption', saves()), 'a new caption');
+    assert.equal(fs.readFileSync(path.join(folder, 'fresh.txt'), 'utf8'), 'a new caption');
+    const typedFile = path.join(folder, 'typed.txt');
+    const doc = await vscode.workspace.openTextDocument(typedFile);
+    await vscode.window.showTextDocument(doc, { preview: false });
+    const edit = new vscode.WorkspaceEdit();
+    edit.insert(doc.uri, new vscode.Position(0, 0), 'unsaved ');
+    assert.ok(await vscode.workspace.applyEdit(edit));
+    await assert.rejects(saveExploreCaption(image('explore-saves/typed.png'), 'from the panel', saves()), /typed\.txt has unsaved changes in an editor: save or revert them there first/);
+    assert.equal(doc.getText(), 'unsaved saved text', 'the editor keeps the user\'s text');
+    assert.equal(fs.readFileSync(typedFile, 'utf8'), 'saved text');
+  });
+});
