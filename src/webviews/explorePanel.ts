@@ -94,11 +94,14 @@ export class ExplorePanel implements vscode.Disposable {
     switch (msg.type) {
       case 'ready':
         this.ready = true;
-        void this.postInit().then(() => {
-          const pending = this.pendingRun;
-          this.pendingRun = undefined;
-          if (pending) void this.start(pending);
-        });
+        void this.postInit().then(
+          () => {
+            const pending = this.pendingRun;
+            this.pendingRun = undefined;
+            if (pending) void this.start(pending);
+          },
+          (err: unknown) => this.fail('Visualize Dataset', err),
+        );
         return;
       case 'run':
         void this.start(msg.settings);

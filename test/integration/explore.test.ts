@@ -10,7 +10,7 @@ import type { ImageCaptionerApi } from '../../src/extension';
 import type { ImageEntry } from '../../src/core/dataset/types';
 import { saveExploreCaption, type CaptionSaveDeps } from '../../src/webviews/exploreCaptionSave';
 import { activateExtension, closeAllEditors, textDocumentInStepWithDisk, waitFor } from './extensionApi';
-import { hasBrowser, screenshot } from './browser';
+import { getWorkbenchPage, hasBrowser, screenshot } from './browser';
 import { boxSelectAll, exploreFrame, openExplore, plotSummary, wordCloudInkedPixels } from './exploreHarness';
 
 /** A caption no other suite edits (their edits through VS Code would race with ours). */
@@ -96,6 +96,15 @@ describe('explore panel (Visualize Dataset)', function () {
     await vscode.commands.executeCommand('imageCaptioner.clearDatasetFilter');
     assert.equal(api.tree.query, '');
     assert.equal(api.tree.visibleImages().length, api.dataset.index!.size);
+  });
+
+  it('Edit Tags runs on the selected images without asking for a scope', async () => {
+    const selected = api.explore.panel!.shownLayout!.items.relPaths.length;
+    const page = await getWorkbenchPage();
+    await frame.locator('#action-editTags').click();
+    const title = page.locator('.quick-input-widget .quick-input-title');
+    await waitFor(async () => (await title.isVisible()) && (await title.textContent())?.startsWith(`Tag operation on ${selected} captions`), 'the tag operation picker for the selected images');
+    await page.keyboard.press('Escape');
   });
 
   it('writes a caption edited in the gallery to its file, and a text editor of that file follows both ways', async () => {
