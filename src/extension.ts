@@ -43,6 +43,10 @@ import { EmbeddingService } from './services/embeddingService';
 import { HostedEmbeddings } from './services/hostedEmbeddings';
 import { ExploreVectors } from './services/exploreVectors';
 import { KnownKeys } from './services/knownKeys';
+import { ExplorePanels, exploreStopWords, registerExploreCommands, saveExploreStopWords } from './commands/exploreCommands';
+import { ExploreComputation } from './webviews/exploreComputation';
+import { ExploreRunner } from './core/explore/exploreRunner';
+import { LayoutCache } from './core/explore/layoutCache';
 
 /** What the extension exposes to its integration tests (and to other extensions). */
 export interface ImageCaptionerApi {
@@ -55,6 +59,8 @@ export interface ImageCaptionerApi {
   readonly localModels: LocalModelService;
   /** The Explore panel's embedding sources (built-in descriptors, local and hosted models). */
   readonly exploreVectors: ExploreVectors;
+  /** The Explore panel ("Visualize Dataset"). */
+  readonly explore: ExplorePanels;
   /** This extension's log folder (tests check that no key ever reaches a log). */
   readonly logUri: vscode.Uri;
 }
@@ -121,6 +127,35 @@ export function activate(context: vscode.ExtensionContext): ImageCaptionerApi {
   const bulk = new BulkEditService(dataset, documents, (captionPath) => editors.hasUnsavedCaption(captionPath));
   const scopes = new ScopePicker(dataset, tree, treeView);
   const patterns = new PatternRunner({ threadPath: context.asAbsolutePath(path.join('dist', 'patternWorker.js')) });
+  const exploreRunner = new ExploreRunner({ threadPath: context.asAbsolutePath(path.join('dist', 'exploreWorker.js')) });
+  const explore = new ExplorePanels({
+    dataset,
+    tree,
+    treeView,
+    scopes,
+    extensionUri: context.extensionUri,
+    vectors: exploreVectors,
+    computation: new ExploreComputation({
+      engine: exploreRunner,
+      // layouts are kept per workspace (a folder of a few MB at most), else with the extension
+      cache: new LayoutCache(path.join((context.storageUri ?? context.globalStorageUri).fsPath, 'explore-layouts')),
+      vectors: exploreVectors,
+      imagePath: (image) => dataset.index!.imagePath(image),
+      stopWords: exploreStopWords,
+    }),
+    actions: {
+      isTrusted: () => vscode.workspace.isTrusted,
+      showInDatasetView: async (relPaths, label) => {
+        await tree.showImageSet(relPaths, label);
+        updateViewTitle(dataset, tree, treeView);
+        await vscode.commands.executeCommand('imageCaptioner.dataset.focus');
+      },
+    },
+    saves: { dataset, hasUnsavedCaption: (captionPath) => editors.hasUnsavedCaption(captionPath) },
+    stopWords: exploreStopWords,
+    setStopWords: saveExploreStopWords,
+    log,
+  });
   const batchActivity = new BatchActivity();
   const runner = new BatchRunner(captioning, dataset, journalFolder(context), (captionPath) => editors.hasUnsavedCaption(captionPath), batchActivity, {
     textSource: (fuseModel: ModelEntry) => ({
@@ -158,6 +193,8 @@ export function activate(context: vscode.ExtensionContext): ImageCaptionerApi {
     ...registerExportImportCommands(dataset, scopes, bulk, log),
     ...registerLocalModelCommands(localModels, registry),
     ...registerClipScoreCommands(localModels, embeddings, dataset, scopes),
+    exploreRunner,
+    ...registerExploreCommands(explore),
     hostedEmbeddings,
     knownKeys,
     registry.onDidChange(() => void knownKeys.refresh(registry.embeddingModels()).catch((err: unknown) => log.warn(`Could not read the stored API keys: ${(err as Error).message}`))),
@@ -170,7 +207,7 @@ export function activate(context: vscode.ExtensionContext): ImageCaptionerApi {
   );
   updateViewTitle(dataset, tree, treeView);
   if (treeView.visible || startupViewRequested()) void dataset.whenReady().then(() => openFirstImageIfAsked(dataset));
-  return { dataset, tree, editors, regionEditors, treeView, captioning, localModels, exploreVectors, logUri: context.logUri };
+  return { dataset, tree, editors, regionEditors, treeView, captioning, localModels, exploreVectors, explore, logUri: context.logUri };
 }
 
 /** The model a region batch fuses with: the fuse setting's, else the selected captioning model (asked for when none is). */

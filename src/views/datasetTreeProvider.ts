@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { FolderNode, ImageEntry } from '../core/dataset/types';
-import { compileQuery, parseQuery, queryNeedsCaptions, SubjectPredicate } from '../core/dataset/query';
+import { compileQuery, parseQuery, QuerySubject, queryNeedsCaptions, SubjectPredicate } from '../core/dataset/query';
 import { DatasetService } from '../services/datasetService';
 import { affectsTreeDescription, treeDescriptionLength } from '../settings';
 import { CAPTION_EDITOR_VIEW_TYPE } from '../webviews/captionEditorViewType';
@@ -58,6 +58,28 @@ export class DatasetTreeProvider implements vscode.TreeDataProvider<DatasetTreeN
     }
     await vscode.commands.executeCommand('setContext', 'imageCaptioner.filterActive', Boolean(this.filter));
     this.changeEmitter.fire(undefined);
+  }
+
+  /**
+   * Shows only the images at these dataset-relative paths (a set named elsewhere, e.g. a group in the
+   * Explore panel); `label` stands for it where the query would show. Clear Filter ends it.
+   */
+  async showImageSet(relPaths: readonly string[], label: string): Promise<void> {
+    const wanted = new Set(relPaths);
+    this.filterQuery = label;
+    this.filter = (subject) => wanted.has(subject.relPath);
+    await vscode.commands.executeCommand('setContext', 'imageCaptioner.filterActive', true);
+    this.changeEmitter.fire(undefined);
+  }
+
+  /** Images matching a query of the filter language, in dataset order (the view's filter is left as it is). Throws QuerySyntaxError. */
+  async imagesMatching(query: string): Promise<ImageEntry[]> {
+    const index = this.dataset.index;
+    if (!index) return [];
+    const parsed = parseQuery(query);
+    if (queryNeedsCaptions(parsed)) await this.dataset.loadCaptions(index.images());
+    const predicate = compileQuery(parsed);
+    return index.images().filter((img) => predicate(this.subjectOf(img)));
   }
 
   /** Images the current filter shows, in dataset order (all images without a filter). */
@@ -132,10 +154,13 @@ export class DatasetTreeProvider implements vscode.TreeDataProvider<DatasetTreeN
   }
 
   private matches(image: ImageEntry): boolean {
-    if (!this.filter) return true;
+    return !this.filter || this.filter(this.subjectOf(image));
+  }
+
+  private subjectOf(image: ImageEntry): QuerySubject {
     const relPath = image.folder.relPath ? `${image.folder.relPath}/${image.name}` : image.name;
     const caption = this.dataset.texts?.get(image) ?? '';
-    return this.filter({ name: image.name, relPath, caption, hasCaptionFile: image.captionState !== 'none', collision: image.collision });
+    return { name: image.name, relPath, caption, hasCaptionFile: image.captionState !== 'none', collision: image.collision };
   }
 
   private folderHasMatch(folder: FolderNode): boolean {

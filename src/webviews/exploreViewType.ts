@@ -1,0 +1,1 @@
+export const EXPLORE_VIEW_TYPE = 'imageCaptioner.explore';
