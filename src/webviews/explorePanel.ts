@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { packTexts } from './protocol/packedTexts';
 import type { ImageEntry } from '../core/dataset/types';
 import type { ExploreVectors } from '../services/exploreVectors';
 import { CAPTION_EDITOR_VIEW_TYPE } from './captionEditorViewType';
@@ -173,7 +174,9 @@ export class ExplorePanel implements vscode.Disposable {
       this.lastSettings = resolved;
       this.sync.track(computed.items, index);
       const imageBase = this.panel.webview.asWebviewUri(vscode.Uri.file(index.rootPath)).toString();
-      const { relPaths, captions, editable } = computed.items;
+      const { editable } = computed.items;
+      const [relPaths, captions] = [await packTexts(computed.items.relPaths), await packTexts(computed.items.captions)];
+      if (signal.aborted) return;
       const posted = Date.now();
       this.post({ type: 'layout', settings: resolved, items: { relPaths, captions, editable, imageBase }, layout: computed.layout, fromCache: computed.fromCache, failed: computed.failed });
       this.deps.log.info(`Explore: ${computed.layout.count} ${resolved.target} laid out in ${posted - started} ms${computed.fromCache ? ' (from the cache)' : ''}; the layout message took ${Date.now() - posted} ms to post.`);

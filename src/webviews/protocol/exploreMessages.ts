@@ -4,6 +4,7 @@
  * (the host keeps the same list until the next layout).
  */
 import type { ClusterSummary, ExploreLayout, KSuggestionResult, Projection } from '../../core/explore/exploreTypes';
+import type { PackedTexts } from './packedTexts';
 
 export type { ClusterSummary, ExploreLayout, KSuggestionResult, Projection };
 
@@ -37,7 +38,7 @@ export interface SourceChoice {
   readonly why?: string;
 }
 
-/** The items of a layout as parallel arrays (100,000 items stay one small message each). */
+/** The items of a layout as parallel arrays, as the webview holds them. */
 export interface ExploreItems {
   /** Dataset-relative image paths, '/'-separated. */
   readonly relPaths: readonly string[];
@@ -45,6 +46,14 @@ export interface ExploreItems {
   /** 1 where the caption may be edited here (UTF-8, not shared by two images). */
   readonly editable: Uint8Array;
   /** Webview URI of the dataset folder: an image's src is imageBase + '/' + its encoded relPath. */
+  readonly imageBase: string;
+}
+
+/** ExploreItems on the wire: the two text columns as packed UTF-8. */
+export interface PackedExploreItems {
+  readonly relPaths: PackedTexts;
+  readonly captions: PackedTexts;
+  readonly editable: Uint8Array;
   readonly imageBase: string;
 }
 
@@ -68,7 +77,8 @@ export type ToExploreWebview =
   | {
       readonly type: 'layout';
       readonly settings: ExploreSettings;
-      readonly items: ExploreItems;
+      /** Paths and captions packed (see packedTexts.ts); the webview unpacks them into ExploreItems. */
+      readonly items: PackedExploreItems;
       readonly layout: ExploreLayout;
       readonly fromCache: boolean;
       /** Items left out (unreadable image, failed embedding), with why. */

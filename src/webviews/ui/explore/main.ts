@@ -3,6 +3,7 @@
  * list, the keyword filter, the gallery of a selection or cluster with captions editable in place,
  * its word cloud and frequency table, and bulk actions. Item i of a layout is point i everywhere.
  */
+import { unpackTexts } from '../../protocol/packedTexts';
 import type { ExploreItems, ExploreLayout, ExploreSettings, FromExploreWebview, ToExploreWebview } from '../../protocol/exploreMessages';
 import { ActionsBar } from './actionsBar';
 import { ClusterList } from './clusterList';
@@ -162,14 +163,14 @@ function run(settings: ExploreSettings): void {
 
 function showLayout(msg: Extract<ToExploreWebview, { type: 'layout' }>): void {
   controls.setRunning(false);
-  items = msg.items;
+  items = { relPaths: unpackTexts(msg.items.relPaths), captions: unpackTexts(msg.items.captions), editable: msg.items.editable, imageBase: msg.items.imageBase };
   layout = msg.layout;
-  captions = Array.from(msg.items.captions);
+  captions = Array.from(items.captions);
   controls.setSettings(msg.settings);
   const restored = restoring;
   restoring = false;
   save({ settings: msg.settings, layoutSettings: msg.settings, ...(restored ? {} : { selection: null, activeCluster: null, hiddenClusters: [] }) });
-  gallery.setItems(msg.items, captions);
+  gallery.setItems(items, captions);
   clusterList.setClusters(msg.layout.clusters, state.hiddenClusters);
   controls.showStatus(statusText(msg));
   const l = msg.layout;
