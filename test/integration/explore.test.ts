@@ -75,6 +75,15 @@ describe('explore panel (Visualize Dataset)', function () {
     }, 'gallery cards');
     const relPaths = api.explore.panel!.shownLayout!.items.relPaths;
     for (const name of names) assert.ok(relPaths.some((rel) => rel === name || rel.endsWith(`/${name}`)), `${name} is an item of the layout`);
+    // The thumbnails load from the dataset folder (names with spaces, '&' and 'é' included), decoded by the browser.
+    const loaded = await waitFor(async () => {
+      const cards = await frame.locator('#gallery .gallery-card[data-index] img.gallery-thumb').evaluateAll((imgs) =>
+        (imgs as HTMLImageElement[]).map((img) => ({ src: decodeURIComponent(img.src), width: img.naturalWidth, complete: img.complete })),
+      );
+      const odd = cards.find((c) => c.src.includes('cafés & more/'));
+      return odd && odd.complete && cards.filter((c) => c.width > 0).length >= 3 ? { cards, odd } : undefined;
+    }, 'thumbnails decoded in the gallery');
+    assert.ok(loaded.odd.width > 0, `the thumbnail of ${loaded.odd.src} is decoded`);
     await screenshot('explore-selection');
   });
 
