@@ -21,15 +21,18 @@ export function hammingNeighbours(hashes: readonly bigint[], maxDistance: number
     lo[k] = Number(h & 0xffffffffn);
   });
   const chunks = Math.min(64, Math.max(1, Math.floor(maxDistance) + 1));
-  const seen = new Set<number>();
+  const keys: bigint[][] = [];
   const pairs: HashPair[] = [];
   for (let c = 0; c < chunks; c++) {
     const from = Math.floor((c * 64) / chunks);
     const to = Math.floor(((c + 1) * 64) / chunks);
     const mask = (1n << BigInt(to - from)) - 1n;
     const buckets = new Map<bigint, number[]>();
+    const chunkKeys: bigint[] = new Array(n);
+    keys.push(chunkKeys);
     for (let k = 0; k < n; k++) {
       const key = (hashes[k] >> BigInt(from)) & mask;
+      chunkKeys[k] = key;
       const bucket = buckets.get(key);
       if (bucket) bucket.push(k);
       else buckets.set(key, [k]);
@@ -39,9 +42,10 @@ export function hammingNeighbours(hashes: readonly bigint[], maxDistance: number
         for (let b = a + 1; b < bucket.length; b++) {
           const i = bucket[a];
           const j = bucket[b];
-          const key = i * n + j;
-          if (seen.has(key)) continue;
-          seen.add(key);
+          // Compared already under an earlier chunk they share (no set of pairs: 100,000 hashes can overflow one).
+          let earlier = false;
+          for (let d = 0; d < c && !earlier; d++) earlier = keys[d][i] === keys[d][j];
+          if (earlier) continue;
           const distance = popcount(hi[i] ^ hi[j]) + popcount(lo[i] ^ lo[j]);
           if (distance <= maxDistance) pairs.push({ i, j, distance });
         }
