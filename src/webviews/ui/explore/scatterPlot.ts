@@ -167,7 +167,8 @@ export class ScatterPlot {
       dragmode: 'select',
       hovermode: 'closest',
       showlegend: true,
-      legend: { font: { color: theme.foreground }, bgcolor: 'rgba(0,0,0,0)', itemsizing: 'constant' },
+      // Below the plot, in rows: a legend at the side took most of a narrow panel's width from the points.
+      legend: { font: { color: theme.foreground }, bgcolor: 'rgba(0,0,0,0)', itemsizing: 'constant', orientation: 'h', x: 0, xanchor: 'left', y: -0.02, yanchor: 'top' },
       paper_bgcolor: 'rgba(0,0,0,0)',
       plot_bgcolor: 'rgba(0,0,0,0)',
       font: { family: theme.fontFamily, size: theme.fontSize, color: theme.foreground },
