@@ -107,7 +107,8 @@ export function layoutReduced(reduced: ReducedInput, options: ExploreOptions, ru
   const k = Math.min(options.k, n);
   if (k < options.k) notes.push(`${options.k} clusters asked for ${n} items: made ${k}.`);
   const clustering = timed('cluster', () => kmeans(embedding, { k, seed: options.seed, restarts: Math.max(1, options.restarts) }));
-  const labels = clustering.labels;
+  const { labels, count: made } = withoutEmptyClusters(clustering.labels, k);
+  if (made < k) notes.push(`The items fall into only ${made} distinct group${made === 1 ? '' : 's'} (identical or empty captions or vectors): made ${made} cluster${made === 1 ? '' : 's'} instead of ${k}.`);
   let x: Float32Array;
   let y: Float32Array;
   let explained: number | undefined;
@@ -121,7 +122,7 @@ export function layoutReduced(reduced: ReducedInput, options: ExploreOptions, ru
     [x, y] = columns(projected.data, n, projected.cols);
     explained = keptVariance(embedding, projected);
   }
-  const clusters = timed('terms', () => summarise(reduced, labels, k));
+  const clusters = timed('terms', () => summarise(reduced, labels, made));
   const layout: ExploreLayout = { count: n, x, y, labels, clusters, timings, ...(explained === undefined ? {} : { explained }), ...(notes.length ? { notes } : {}) };
   return layout;
 }
@@ -146,6 +147,21 @@ function captionTfidf(texts: readonly string[], extraStopWords: readonly string[
   let result = tfidf(texts, { stopWords, minDf, maxDf: 0.95 });
   if (result.vocabulary.length === 0) result = tfidf(texts, { stopWords, minDf: 1, maxDf: 1 });
   return result.vocabulary.length === 0 ? undefined : result;
+}
+
+/**
+ * Labels renumbered over the clusters that kept items. k-means leaves clusters empty when the items have
+ * fewer distinct positions than k (all identical, all empty captions); the plot and its legend would show
+ * clusters of nothing.
+ */
+function withoutEmptyClusters(labels: Int32Array, k: number): { labels: Int32Array; count: number } {
+  const sizes = new Int32Array(k);
+  for (const label of labels) sizes[label]++;
+  if (sizes.every((size) => size > 0)) return { labels, count: k };
+  const renumbered = new Int32Array(k).fill(-1);
+  let count = 0;
+  for (let c = 0; c < k; c++) if (sizes[c] > 0) renumbered[c] = count++;
+  return { labels: labels.map((label) => renumbered[label]), count };
 }
 
 function unitRows(data: Float32Array, rows: number, dims: number): DenseMatrix {
