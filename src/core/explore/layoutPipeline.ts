@@ -83,8 +83,12 @@ export function reduceInput(input: ExploreInput, options: Pick<ExploreOptions, '
   }
   if (rows === 0) throw new ExploreInputError('There is nothing to lay out: the scope has no images.');
   if (input.texts && input.texts.length !== rows) throw new ExploreInputError(`${rows} vectors but ${input.texts.length} captions.`);
-  const unit = timed('normalise', () => unitRows(input.data, rows, input.dims));
-  const embedding = input.dims > dims ? timed('reduce', () => reduceDense(unit, dims, options.seed)) : unit;
+  const scales = timed('normalise', () => unitScales(input.data, rows, input.dims));
+  // Wide rows are scaled on the fly by the reduction; narrow ones (≤ 50 numbers) are copied to unit length.
+  const embedding =
+    input.dims > dims
+      ? timed('reduce', () => reduceDense({ rows, cols: input.dims, data: input.data, rowScale: scales }, dims, options.seed))
+      : unitRows(input.data, rows, input.dims, scales);
   const terms = input.texts ? timed('tf-idf', () => captionTfidf(input.texts!, undefined)) : undefined;
   return { embedding, terms, timings };
 }
@@ -164,8 +168,9 @@ function withoutEmptyClusters(labels: Int32Array, k: number): { labels: Int32Arr
   return { labels: labels.map((label) => renumbered[label]), count };
 }
 
-function unitRows(data: Float32Array, rows: number, dims: number): DenseMatrix {
-  const out = new Float64Array(rows * dims);
+/** 1 / the length of each row (0 for a zero row); refuses a row holding NaN or ±Infinity. */
+function unitScales(data: Float32Array, rows: number, dims: number): Float64Array {
+  const scales = new Float64Array(rows);
   for (let i = 0; i < rows; i++) {
     let norm = 0;
     for (let j = 0; j < dims; j++) {
@@ -173,9 +178,14 @@ function unitRows(data: Float32Array, rows: number, dims: number): DenseMatrix {
       if (!Number.isFinite(v)) throw new ExploreInputError(`Item ${i + 1}'s vector holds ${v}: its embedding is broken. Embed it again or leave it out.`);
       norm += v * v;
     }
-    const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0;
-    for (let j = 0; j < dims; j++) out[i * dims + j] = data[i * dims + j] * scale;
+    scales[i] = norm > 0 ? 1 / Math.sqrt(norm) : 0;
   }
+  return scales;
+}
+
+function unitRows(data: Float32Array, rows: number, dims: number, scales: Float64Array): DenseMatrix {
+  const out = new Float64Array(rows * dims);
+  for (let i = 0; i < rows; i++) for (let j = 0; j < dims; j++) out[i * dims + j] = data[i * dims + j] * scales[i];
   return { rows, cols: dims, data: out };
 }
 

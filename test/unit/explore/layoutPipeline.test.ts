@@ -110,6 +110,19 @@ describe('Explore: the layout pipeline', () => {
     for (let c = 0; c < 3; c++) assert.ok(Math.abs(variance(c) - expected(c)) / expected(c) < 0.1, `axis ${c}: ${variance(c)} vs ${expected(c)}`);
   });
 
+  it('the dense reduction of rows with a scale each equals that of the scaled rows (no unit-length copy needed)', () => {
+    const random = seededRandom(8);
+    const n = 300;
+    const m = 80;
+    const data = Float32Array.from({ length: n * m }, (_, p) => (p % m < 5 ? 4 : 1) * random.gaussian());
+    const rowScale = Float64Array.from({ length: n }, (_, i) => (i % 7 === 0 ? 0 : 0.5 + (i % 5)));
+    const scaled = Float64Array.from(data, (v, p) => v * rowScale[Math.floor(p / m)]);
+    const a = reduceDense({ rows: n, cols: m, data, rowScale }, 6, 2);
+    const b = reduceDense({ rows: n, cols: m, data: scaled }, 6, 2);
+    assert.equal(a.cols, 6);
+    for (let p = 0; p < a.data.length; p++) assert.ok(Math.abs(a.data[p] - b.data[p]) < 1e-9, `entry ${p}: ${a.data[p]} vs ${b.data[p]}`);
+  });
+
   it('k above the number of items is lowered, with a note; two items and one item still lay out', () => {
     const layout = run({ kind: 'texts', texts: ['red apple', 'green pear', 'red cherry'] }, { ...OPTIONS, k: 10 });
     assert.equal(layout.clusters.length, 3);
