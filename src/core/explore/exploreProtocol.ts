@@ -1,9 +1,15 @@
 /** Messages between the explore thread and its runner on the host. */
 import type { ExploreInput, ExploreLayout, ExploreOptions, KSuggestionResult } from './exploreTypes';
 
+/**
+ * Slots of the shared cancel array: request `id` is cancelled when slot `id % CANCEL_SLOTS` holds `id`, so
+ * cancelling one request never un-cancels another still queued (one slot would hold only the latest).
+ */
+export const CANCEL_SLOTS = 64;
+
 /** Given to the thread when it starts. */
 export interface ExploreThreadData {
-  /** Int32Array over a SharedArrayBuffer: slot 0 holds the id of the request to cancel. */
+  /** Int32Array of CANCEL_SLOTS over a SharedArrayBuffer (see CANCEL_SLOTS). */
   readonly cancel: SharedArrayBuffer;
   readonly progressMs: number;
 }

@@ -3,7 +3,7 @@
  * take seconds on 100,000 items). Bundled as dist/exploreWorker.js; tests start its transpiled twin in out/.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import type { ExploreThreadData, FromExploreThread, ToExploreThread } from './exploreProtocol';
+import { CANCEL_SLOTS, type ExploreThreadData, type FromExploreThread, type ToExploreThread } from './exploreProtocol';
 import { ExploreInputError, LayoutCancelledError, layoutReduced, reduceInput, suggestClusterCount, type PipelineRun, type ReducedInput } from './layoutPipeline';
 
 const port = parentPort!;
@@ -16,7 +16,7 @@ port.on('message', (message: ToExploreThread) => {
   const { id } = message;
   let reported = 0;
   const run: PipelineRun = {
-    keepGoing: () => Atomics.load(cancel, 0) !== id,
+    keepGoing: () => Atomics.load(cancel, id % CANCEL_SLOTS) !== id,
     progress: (stage, done, total) => {
       const now = performance.now();
       if (done !== 0 && done !== total && now - reported < data.progressMs) return;

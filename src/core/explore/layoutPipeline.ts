@@ -83,8 +83,12 @@ export function reduceInput(input: ExploreInput, options: Pick<ExploreOptions, '
   }
   if (rows === 0) throw new ExploreInputError('There is nothing to lay out: the scope has no images.');
   if (input.texts && input.texts.length !== rows) throw new ExploreInputError(`${rows} vectors but ${input.texts.length} captions.`);
-  const unit = timed('normalise', () => unitRows(input.data, rows, input.dims));
-  const embedding = input.dims > dims ? timed('reduce', () => reduceDense(unit, dims, options.seed)) : unit;
+  const scales = timed('normalise', () => unitScales(input.data, rows, input.dims));
+  // Wide rows are scaled on the fly by the reduction; narrow ones (≤ 50 numbers) are copied to unit length.
+  const embedding =
+    input.dims > dims
+      ? timed('reduce', () => reduceDense({ rows, cols: input.dims, data: input.data, rowScale: scales }, dims, options.seed))
+      : unitRows(input.data, rows, input.dims, scales);
   const terms = input.texts ? timed('tf-idf', () => captionTfidf(input.texts!, undefined)) : undefined;
   return { embedding, terms, timings };
 }
@@ -107,7 +111,8 @@ export function layoutReduced(reduced: ReducedInput, options: ExploreOptions, ru
   const k = Math.min(options.k, n);
   if (k < options.k) notes.push(`${options.k} clusters asked for ${n} items: made ${k}.`);
   const clustering = timed('cluster', () => kmeans(embedding, { k, seed: options.seed, restarts: Math.max(1, options.restarts) }));
-  const labels = clustering.labels;
+  const { labels, count: made } = withoutEmptyClusters(clustering.labels, k);
+  if (made < k) notes.push(`The items fall into only ${made} distinct group${made === 1 ? '' : 's'} (identical or empty captions or vectors): made ${made} cluster${made === 1 ? '' : 's'} instead of ${k}.`);
   let x: Float32Array;
   let y: Float32Array;
   let explained: number | undefined;
@@ -121,7 +126,7 @@ export function layoutReduced(reduced: ReducedInput, options: ExploreOptions, ru
     [x, y] = columns(projected.data, n, projected.cols);
     explained = keptVariance(embedding, projected);
   }
-  const clusters = timed('terms', () => summarise(reduced, labels, k));
+  const clusters = timed('terms', () => summarise(reduced, labels, made));
   const layout: ExploreLayout = { count: n, x, y, labels, clusters, timings, ...(explained === undefined ? {} : { explained }), ...(notes.length ? { notes } : {}) };
   return layout;
 }
@@ -148,8 +153,24 @@ function captionTfidf(texts: readonly string[], extraStopWords: readonly string[
   return result.vocabulary.length === 0 ? undefined : result;
 }
 
-function unitRows(data: Float32Array, rows: number, dims: number): DenseMatrix {
-  const out = new Float64Array(rows * dims);
+/**
+ * Labels renumbered over the clusters that kept items. k-means leaves clusters empty when the items have
+ * fewer distinct positions than k (all identical, all empty captions); the plot and its legend would show
+ * clusters of nothing.
+ */
+function withoutEmptyClusters(labels: Int32Array, k: number): { labels: Int32Array; count: number } {
+  const sizes = new Int32Array(k);
+  for (const label of labels) sizes[label]++;
+  if (sizes.every((size) => size > 0)) return { labels, count: k };
+  const renumbered = new Int32Array(k).fill(-1);
+  let count = 0;
+  for (let c = 0; c < k; c++) if (sizes[c] > 0) renumbered[c] = count++;
+  return { labels: labels.map((label) => renumbered[label]), count };
+}
+
+/** 1 / the length of each row (0 for a zero row); refuses a row holding NaN or ±Infinity. */
+function unitScales(data: Float32Array, rows: number, dims: number): Float64Array {
+  const scales = new Float64Array(rows);
   for (let i = 0; i < rows; i++) {
     let norm = 0;
     for (let j = 0; j < dims; j++) {
@@ -157,9 +178,14 @@ function unitRows(data: Float32Array, rows: number, dims: number): DenseMatrix {
       if (!Number.isFinite(v)) throw new ExploreInputError(`Item ${i + 1}'s vector holds ${v}: its embedding is broken. Embed it again or leave it out.`);
       norm += v * v;
     }
-    const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0;
-    for (let j = 0; j < dims; j++) out[i * dims + j] = data[i * dims + j] * scale;
+    scales[i] = norm > 0 ? 1 / Math.sqrt(norm) : 0;
   }
+  return scales;
+}
+
+function unitRows(data: Float32Array, rows: number, dims: number, scales: Float64Array): DenseMatrix {
+  const out = new Float64Array(rows * dims);
+  for (let i = 0; i < rows; i++) for (let j = 0; j < dims; j++) out[i * dims + j] = data[i * dims + j] * scales[i];
   return { rows, cols: dims, data: out };
 }
 

@@ -1,11 +1,20 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { seededRandom } from '../../../src/core/analytics/random';
+import { CANCEL_SLOTS, type ExploreThreadData, type FromExploreThread, type ToExploreThread } from '../../../src/core/explore/exploreProtocol';
 import { ExploreCancelledError, ExploreInputError, ExploreRunner, ExploreThreadError } from '../../../src/core/explore/exploreRunner';
 import type { ExploreOptions } from '../../../src/core/explore/exploreTypes';
 import { embeddingBlobs } from './layoutPipeline.test';
 
 const THREAD = path.join(__dirname, '../../../src/core/explore/exploreThread.js');
 const OPTIONS: ExploreOptions = { k: 4, reducedDims: 50, projection: 'pca', seed: 1, restarts: 2 };
+
+/** n unstructured rows: k-means on them is one long step (seconds) with no check inside it. */
+function noise(n: number, dims: number): Float32Array {
+  const random = seededRandom(5);
+  return Float32Array.from({ length: n * dims }, () => random.gaussian());
+}
 
 function captions(n: number): string[] {
   const words = ['dog', 'cat', 'beach', 'snow', 'city', 'forest', 'car', 'boat', 'kitchen', 'garden', 'bridge', 'market'];
@@ -63,6 +72,64 @@ describe('Explore: the runner and its thread', function () {
     const next = await runner.layout({ kind: 'texts', texts: captions(50) }, OPTIONS);
     assert.equal(next.count, 50);
     await assert.rejects(runner.layout({ kind: 'texts', texts: captions(50) }, OPTIONS, { signal: AbortSignal.abort() }), ExploreCancelledError);
+  });
+
+  it('a run cancelled inside a long step rejects at once; the runs queued behind it finish on a fresh thread', async () => {
+    const quick = new ExploreRunner({ threadPath: THREAD, cancelGraceMs: 100 });
+    try {
+      const controller = new AbortController();
+      let cancelledAt = 0;
+      const stuck = quick.layout({ kind: 'vectors', dims: 50, data: noise(20_000, 50) }, { ...OPTIONS, k: 20, restarts: 4 }, {
+        signal: controller.signal,
+        onProgress: (stage) => {
+          if (stage !== 'cluster') return;
+          cancelledAt = performance.now();
+          controller.abort();
+        },
+      });
+      let rejectedAt = 0;
+      stuck.catch(() => (rejectedAt = performance.now()));
+      const behind = quick.layout({ kind: 'texts', texts: captions(200) }, OPTIONS);
+      const [layout] = await Promise.all([behind, assert.rejects(stuck, ExploreCancelledError)]);
+      assert.equal(layout.count, 200);
+      assert.ok(rejectedAt - cancelledAt < 50, `the cancelled run rejected ${rejectedAt - cancelledAt} ms after the cancel`);
+      // The fresh thread keeps that input's reduction: the next k skips TF-IDF and the SVD.
+      const stages: string[] = [];
+      await quick.layout({ kind: 'texts', texts: captions(200) }, { ...OPTIONS, k: 3 }, { onProgress: (stage) => stages.push(stage) });
+      assert.ok(!stages.includes('reduce'), stages.join(' '));
+    } finally {
+      quick.dispose();
+    }
+  });
+
+  it('the thread drops every cancelled request still queued, not only the last one cancelled', async () => {
+    const cancel = new Int32Array(new SharedArrayBuffer(4 * CANCEL_SLOTS));
+    const data: ExploreThreadData = { cancel: cancel.buffer as SharedArrayBuffer, progressMs: 100 };
+    const thread = new Worker(THREAD, { workerData: data });
+    try {
+      const answers = new Map<number, FromExploreThread['kind']>();
+      const done = new Promise<void>((resolve, reject) => {
+        thread.on('error', reject);
+        thread.on('message', (message: FromExploreThread) => {
+          if (message.kind === 'progress') return;
+          answers.set(message.id, message.kind);
+          if (answers.size === 4) resolve();
+        });
+      });
+      const input = { kind: 'texts' as const, texts: captions(3000) };
+      const send = (id: number, inputId: string): void => thread.postMessage({ kind: 'layout', id, inputId, input, options: OPTIONS } satisfies ToExploreThread);
+      send(1, 'a');
+      send(2, 'b');
+      send(3, 'c');
+      send(4, 'd');
+      // Requests 2 and 3 are cancelled while the thread still works on 1.
+      Atomics.store(cancel, 2 % CANCEL_SLOTS, 2);
+      Atomics.store(cancel, 3 % CANCEL_SLOTS, 3);
+      await done;
+      assert.deepEqual([...answers.entries()].sort(), [[1, 'layout'], [2, 'cancelled'], [3, 'cancelled'], [4, 'layout']]);
+    } finally {
+      await thread.terminate();
+    }
   });
 
   it('input the user must change rejects as ExploreInputError with its message', async () => {

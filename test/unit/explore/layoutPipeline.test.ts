@@ -110,6 +110,19 @@ describe('Explore: the layout pipeline', () => {
     for (let c = 0; c < 3; c++) assert.ok(Math.abs(variance(c) - expected(c)) / expected(c) < 0.1, `axis ${c}: ${variance(c)} vs ${expected(c)}`);
   });
 
+  it('the dense reduction of rows with a scale each equals that of the scaled rows (no unit-length copy needed)', () => {
+    const random = seededRandom(8);
+    const n = 300;
+    const m = 80;
+    const data = Float32Array.from({ length: n * m }, (_, p) => (p % m < 5 ? 4 : 1) * random.gaussian());
+    const rowScale = Float64Array.from({ length: n }, (_, i) => (i % 7 === 0 ? 0 : 0.5 + (i % 5)));
+    const scaled = Float64Array.from(data, (v, p) => v * rowScale[Math.floor(p / m)]);
+    const a = reduceDense({ rows: n, cols: m, data, rowScale }, 6, 2);
+    const b = reduceDense({ rows: n, cols: m, data: scaled }, 6, 2);
+    assert.equal(a.cols, 6);
+    for (let p = 0; p < a.data.length; p++) assert.ok(Math.abs(a.data[p] - b.data[p]) < 1e-9, `entry ${p}: ${a.data[p]} vs ${b.data[p]}`);
+  });
+
   it('k above the number of items is lowered, with a note; two items and one item still lay out', () => {
     const layout = run({ kind: 'texts', texts: ['red apple', 'green pear', 'red cherry'] }, { ...OPTIONS, k: 10 });
     assert.equal(layout.clusters.length, 3);
@@ -120,12 +133,40 @@ describe('Explore: the layout pipeline', () => {
     assert.ok(Number.isFinite(one.x[0]) && Number.isFinite(one.y[0]));
   });
 
-  it('identical items make a valid layout (no NaN, labels within k)', () => {
+  it('identical items make a valid layout (no NaN) of as many clusters as distinct items, never an empty cluster', () => {
     const dims = 8;
     const data = new Float32Array(20 * dims).fill(0.5);
     const layout = run({ kind: 'vectors', dims, data }, { ...OPTIONS, k: 3 });
     assert.ok([...layout.x, ...layout.y].every(Number.isFinite));
-    assert.ok([...layout.labels].every((l) => l >= 0 && l < 3));
+    assert.deepEqual(layout.clusters, [{ id: 0, size: 20, terms: [] }]);
+    assert.deepEqual([...new Set(layout.labels)], [0]);
+    assert.match(layout.notes!.join(' '), /only 1 distinct group .*made 1 cluster instead of 3/);
+    // Two distinct captions, each many times, and k = 4: two clusters named by their words.
+    const texts = [...Array(15).fill('red apple'), ...Array(15).fill('green pear')];
+    const two = run({ kind: 'texts', texts }, { ...OPTIONS, k: 4 });
+    assert.deepEqual(two.clusters.map((c) => [c.size, [...c.terms].sort().join(' ')]).sort(), [[15, 'apple red'], [15, 'green pear']]);
+    assert.ok([...two.labels].every((l) => l === 0 || l === 1));
+    assert.equal(two.labels[0] === two.labels[14] && two.labels[15] === two.labels[29] && two.labels[0] !== two.labels[15], true);
+  });
+
+  it('UMAP reports its epochs as progress of the projection step', () => {
+    const { texts } = topicCaptions(40, 4);
+    const done: number[] = [];
+    let total = 0;
+    const recorder = {
+      keepGoing: () => true,
+      progress: (stage: string, d: number, t: number) => {
+        if (stage !== 'project') return;
+        done.push(d);
+        total = t;
+      },
+    };
+    const options = { ...OPTIONS, projection: 'umap' as const };
+    layoutReduced(reduceInput({ kind: 'texts', texts }, options), options, recorder);
+    assert.ok(total > 100, `epochs ${total}`);
+    assert.ok(done[done.length - 1] >= total - 2, `last progress ${done[done.length - 1]} of ${total}`);
+    assert.ok(done.length > total / 2, `${done.length} progress calls for ${total} epochs`);
+    for (let i = 1; i < done.length; i++) assert.ok(done[i] >= done[i - 1]);
   });
 
   it('refuses what cannot be laid out with a message that says what to do', () => {
