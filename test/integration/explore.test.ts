@@ -78,7 +78,7 @@ describe('explore panel (Visualize Dataset)', function () {
     // The thumbnails load from the dataset folder (names with spaces, '&' and 'é' included), decoded by the browser.
     const loaded = await waitFor(async () => {
       const cards = await frame.locator('#gallery .gallery-card[data-index] img.gallery-thumb').evaluateAll((imgs) =>
-        (imgs as HTMLImageElement[]).map((img) => ({ src: decodeURIComponent(img.src), width: img.naturalWidth, complete: img.complete })),
+        (imgs as unknown as Array<{ src: string; naturalWidth: number; complete: boolean }>).map((img) => ({ src: decodeURIComponent(img.src), width: img.naturalWidth, complete: img.complete })),
       );
       const odd = cards.find((c) => c.src.includes('cafés & more/'));
       return odd && odd.complete && cards.filter((c) => c.width > 0).length >= 3 ? { cards, odd } : undefined;
