@@ -60,6 +60,9 @@ interface Job {
 
 const PROGRESS_MS = 100;
 
+/** Input ids by input object: an input is built for one run and never changed after it is made. */
+const inputIds = new WeakMap<ExploreInput, string>();
+
 export class ExploreRunner {
   private thread?: Worker;
   private cancel = new Int32Array(new SharedArrayBuffer(4 * CANCEL_SLOTS));
@@ -77,6 +80,9 @@ export class ExploreRunner {
 
   /** A name for the input's content: equal inputs, equal ids. */
   static inputId(input: ExploreInput): string {
+    // The cache key and the runner both name the same input object: hash 100,000 captions once, not twice.
+    const known = inputIds.get(input);
+    if (known) return known;
     const hash = createHash('sha256');
     hash.update(input.kind);
     if (input.kind === 'vectors') {
@@ -86,7 +92,9 @@ export class ExploreRunner {
       hash.update(`\0${(input.stopWords ?? []).join('\u0001')}`);
     }
     for (const text of input.texts ?? []) hash.update(`\0${text}`);
-    return hash.digest('hex');
+    const id = hash.digest('hex');
+    inputIds.set(input, id);
+    return id;
   }
 
   /** Lays the input out; rejects with ExploreInputError (the user must change something), ExploreCancelledError or ExploreThreadError. */
