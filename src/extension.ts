@@ -47,6 +47,8 @@ import { ExplorePanels, exploreStopWords, registerExploreCommands, saveExploreSt
 import { ExploreComputation } from './webviews/exploreComputation';
 import { ExploreRunner } from './core/explore/exploreRunner';
 import { LayoutCache } from './core/explore/layoutCache';
+import { CaptionLinter } from './services/captionLinter';
+import { registerLintCommands } from './commands/lintCommands';
 
 /** What the extension exposes to its integration tests (and to other extensions). */
 export interface ImageCaptionerApi {
@@ -126,6 +128,7 @@ export function activate(context: vscode.ExtensionContext): ImageCaptionerApi {
   const documents = new VirtualDocuments();
   const bulk = new BulkEditService(dataset, documents, (captionPath) => editors.hasUnsavedCaption(captionPath));
   const scopes = new ScopePicker(dataset, tree, treeView);
+  const linter = new CaptionLinter(dataset);
   const patterns = new PatternRunner({ threadPath: context.asAbsolutePath(path.join('dist', 'patternWorker.js')) });
   const exploreRunner = new ExploreRunner({ threadPath: context.asAbsolutePath(path.join('dist', 'exploreWorker.js')) });
   const explore = new ExplorePanels({
@@ -195,6 +198,8 @@ export function activate(context: vscode.ExtensionContext): ImageCaptionerApi {
     ...registerClipScoreCommands(localModels, embeddings, dataset, scopes),
     exploreRunner,
     ...registerExploreCommands(explore),
+    linter,
+    ...registerLintCommands(linter, scopes, bulk),
     hostedEmbeddings,
     knownKeys,
     registry.onDidChange(() => void knownKeys.refresh(registry.embeddingModels()).catch((err: unknown) => log.warn(`Could not read the stored API keys: ${(err as Error).message}`))),

@@ -1,0 +1,305 @@
+import * as vscode from 'vscode';
+import { duplicateKey } from '../core/lint/duplicates';
+import { lintCaptionText } from '../core/lint/captionRules';
+import { lintCaptions } from '../core/lint/lintCaptions';
+import { lintConfig, LintConfig } from '../core/lint/lintConfig';
+import type { LintProblem, LintSeverity } from '../core/lint/lintTypes';
+import type { ImageEntry } from '../core/dataset/types';
+import { DatasetService } from './datasetService';
+import { LINT_SECTION, lintConfigFromSettings } from './lintSettings';
+import { lineStarts, positionAt } from './lintRanges';
+import { showWarning } from './notifications';
+
+/** The diagnostics' source and collection name, as the Problems view shows it. */
+export const LINT_SOURCE = 'Image Captioner';
+
+/** How long one turn of a run may hold the extension host before it yields (ms). */
+const SLICE_MS = 4;
+/** Quiet time after a change before the caption is linted again (ms). */
+const DEBOUNCE_MS = 300;
+
+/** One linted caption file: the text the problems were found in, and the problems. */
+export interface LintedCaption {
+  readonly captionPath: string;
+  readonly imagePath: string;
+  readonly uri: vscode.Uri;
+  /** The decoded caption ('\n' breaks) the offsets refer to. */
+  text: string;
+  starts: number[];
+  /** Per-caption problems. */
+  problems: LintProblem[];
+  /** This caption's exact-duplicate problem, when it has one. */
+  duplicate?: LintProblem;
+  key: string;
+}
+
+const SEVERITY: Record<LintSeverity, vscode.DiagnosticSeverity> = {
+  error: vscode.DiagnosticSeverity.Error,
+  warning: vscode.DiagnosticSeverity.Warning,
+  information: vscode.DiagnosticSeverity.Information,
+  hint: vscode.DiagnosticSeverity.Hint,
+};
+
+/** Text as the engine sees it: what a document holds, with CRLF folded like the caption decoder does. */
+export function engineText(documentText: string): string {
+  return documentText.replace(/\r\n/g, '\n');
+}
+
+/** The editor range of the engine's [start, end) in `caption`. */
+export function rangeOf(caption: Pick<LintedCaption, 'text' | 'starts'>, start: number, end: number): vscode.Range {
+  const a = positionAt(caption.starts, caption.text.length, start);
+  const b = positionAt(caption.starts, caption.text.length, end);
+  return new vscode.Range(a.line, a.character, b.line, b.character);
+}
+
+/** Every problem of a caption: its own, then its duplicate problem. */
+export function allProblems(caption: LintedCaption): LintProblem[] {
+  return caption.duplicate ? [...caption.problems, caption.duplicate] : caption.problems;
+}
+
+function diagnosticOf(caption: LintedCaption, problem: LintProblem): vscode.Diagnostic {
+  const d = new vscode.Diagnostic(rangeOf(caption, problem.start, problem.end), problem.message, SEVERITY[problem.severity]);
+  d.source = LINT_SOURCE;
+  d.code = problem.rule;
+  return d;
+}
+
+/** Yields to the event loop so other work on the extension host runs between slices. */
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/**
+ * Lints caption files into the "Image Captioner" diagnostics: a scope on demand, in slices of a few
+ * ms, then each caption again (debounced) as its document or file changes, until cleared. Runs no
+ * model and reads nothing but the dataset's caption files, so it works in untrusted folders.
+ */
+export class CaptionLinter implements vscode.Disposable {
+  private readonly collection = vscode.languages.createDiagnosticCollection(LINT_SOURCE);
+  private readonly captions = new Map<string, LintedCaption>();
+  /** Duplicate key → the caption paths that have it. */
+  private readonly groups = new Map<string, Set<string>>();
+  private config: LintConfig = lintConfig();
+  private generation = 0;
+  private active = false;
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly disposables: vscode.Disposable[];
+  private readonly reportedSettings = new Set<string>();
+
+  constructor(private readonly dataset: DatasetService) {
+    this.disposables = [
+      this.collection,
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        const caption = this.captions.get(e.document.uri.fsPath);
+        if (caption && e.document.uri.scheme === 'file' && e.contentChanges.length > 0) this.schedule(caption.captionPath, () => engineText(e.document.getText()));
+      }),
+      // a document closed unsaved leaves the disk's text as the caption
+      vscode.workspace.onDidCloseTextDocument((doc) => {
+        if (doc.uri.scheme === 'file' && this.captions.has(doc.uri.fsPath)) this.schedule(doc.uri.fsPath, () => this.currentText(doc.uri.fsPath));
+      }),
+      dataset.onDidChange((change) => {
+        if (!this.active) return;
+        if (!change.images) return this.schedule('', async () => (await this.rerunScope(), undefined));
+        const index = this.dataset.index;
+        for (const image of change.images) {
+          const captionPath = index?.captionPath(image);
+          if (captionPath && this.captions.has(captionPath)) this.schedule(captionPath, () => this.currentText(captionPath));
+        }
+      }),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (this.active && e.affectsConfiguration(LINT_SECTION)) void this.run([...this.captions.values()]).catch((err: unknown) => this.fail(err));
+      }),
+    ];
+  }
+
+  /** The linted caption at `uri`, when it is one. */
+  get(uri: vscode.Uri): LintedCaption | undefined {
+    return uri.scheme === 'file' ? this.captions.get(uri.fsPath) : undefined;
+  }
+
+  /** Every linted caption. */
+  all(): IterableIterator<LintedCaption> {
+    return this.captions.values();
+  }
+
+  /** Lints the caption files of `images` (those that have one), replacing any earlier run; resolves when every diagnostic is set. */
+  async lint(images: readonly ImageEntry[]): Promise<number> {
+    const index = this.dataset.index;
+    if (!index) return 0;
+    this.active = true;
+    await this.dataset.loadCaptions(images);
+    const open = openDocuments();
+    const sources: Array<{ captionPath: string; imagePath: string; text: string }> = [];
+    for (const image of images) {
+      const captionPath = index.captionPath(image);
+      const doc = open.get(captionPath);
+      const text = doc ? engineText(doc.getText()) : image.captionState === 'none' ? undefined : this.dataset.texts?.get(image);
+      if (text !== undefined) sources.push({ captionPath, imagePath: index.imagePath(image), text });
+    }
+    return this.run(sources);
+  }
+
+  /** Forgets every problem and stops linting on change until the next run. */
+  clear(): void {
+    this.generation++;
+    this.active = false;
+    for (const timer of this.timers.values()) clearTimeout(timer);
+    this.timers.clear();
+    this.captions.clear();
+    this.groups.clear();
+    this.collection.clear();
+  }
+
+  private async run(sources: ReadonlyArray<{ captionPath: string; imagePath: string; text: string }>): Promise<number> {
+    const generation = ++this.generation;
+    this.config = this.readConfig();
+    this.captions.clear();
+    this.groups.clear();
+    let deadline = Date.now() + SLICE_MS;
+    const pause = async (): Promise<boolean> => {
+      if (Date.now() < deadline) return false;
+      await nextTurn();
+      deadline = Date.now() + SLICE_MS;
+      return generation !== this.generation;
+    };
+    for (const s of sources) {
+      const caption: LintedCaption = { ...s, uri: vscode.Uri.file(s.captionPath), starts: [], problems: [], key: '' };
+      this.update(caption, s.text);
+      this.captions.set(s.captionPath, caption);
+      this.join(caption);
+      if (await pause()) return 0;
+    }
+    for (const key of this.groups.keys()) {
+      this.markDuplicates(key);
+      if (await pause()) return 0;
+    }
+    this.collection.clear();
+    let batch: Array<[vscode.Uri, vscode.Diagnostic[]]> = [];
+    for (const caption of this.captions.values()) {
+      batch.push([caption.uri, allProblems(caption).map((p) => diagnosticOf(caption, p))]);
+      if (Date.now() >= deadline) {
+        this.collection.set(batch);
+        batch = [];
+        if (await pause()) return 0;
+      }
+    }
+    this.collection.set(batch);
+    return this.captions.size;
+  }
+
+  /** Lints one caption's new text and publishes it and the captions whose duplicate group it left or joined. */
+  private relint(captionPath: string, text: string | undefined): void {
+    const caption = this.captions.get(captionPath);
+    if (!caption) return;
+    const oldKey = caption.key;
+    this.leave(caption);
+    if (text === undefined) {
+      // the caption file is gone or unreadable: nothing left to point at
+      this.captions.delete(captionPath);
+      this.collection.delete(caption.uri);
+    } else {
+      this.update(caption, text);
+      this.join(caption);
+    }
+    const touched = new Set<string>([captionPath]);
+    for (const key of new Set([oldKey, caption.key])) {
+      for (const p of this.groups.get(key) ?? []) touched.add(p);
+      this.markDuplicates(key);
+    }
+    for (const p of touched) {
+      const c = this.captions.get(p);
+      if (c) this.collection.set(c.uri, allProblems(c).map((problem) => diagnosticOf(c, problem)));
+    }
+  }
+
+  private update(caption: LintedCaption, text: string): void {
+    caption.text = text;
+    caption.starts = lineStarts(text);
+    caption.problems = lintCaptionText(text, { config: this.config });
+    caption.key = duplicateKey(text);
+    caption.duplicate = undefined;
+  }
+
+  private join(caption: LintedCaption): void {
+    if (caption.key === '') return; // blank captions are the empty rule's
+    let group = this.groups.get(caption.key);
+    if (!group) this.groups.set(caption.key, (group = new Set()));
+    group.add(caption.captionPath);
+  }
+
+  private leave(caption: LintedCaption): void {
+    const group = this.groups.get(caption.key);
+    group?.delete(caption.captionPath);
+    if (group?.size === 0) this.groups.delete(caption.key);
+  }
+
+  /** Sets the duplicate problem of each caption with `key`: the engine's rule run over the group alone. */
+  private markDuplicates(key: string): void {
+    const members = [...(this.groups.get(key) ?? [])].map((p) => this.captions.get(p)!);
+    for (const m of members) m.duplicate = undefined;
+    if (members.length < 2 || this.config.duplicates.level === 'off') return;
+    const onlyDuplicates = lintConfig({
+      empty: { level: 'off' }, tokenBudget: { level: 'off' }, bannedPhrases: { level: 'off' }, trigger: { level: 'off' }, artefacts: { level: 'off' },
+      duplicates: this.config.duplicates,
+    });
+    const index = this.dataset.index;
+    const { problems } = lintCaptions(members.map((m) => ({ id: index?.relativePath(m.captionPath) ?? m.captionPath, text: m.text })), { config: onlyDuplicates });
+    members.forEach((m, i) => (m.duplicate = problems[i].find((p) => p.rule === 'duplicate')));
+  }
+
+  /** Runs `work` once `key` has been quiet for the debounce time. */
+  private schedule(key: string, text: () => string | undefined | Promise<string | undefined>): void {
+    clearTimeout(this.timers.get(key));
+    const generation = this.generation;
+    this.timers.set(key, setTimeout(() => {
+      this.timers.delete(key);
+      void (async () => {
+        if (key === '') return void (await text());
+        const value = await text();
+        if (generation === this.generation) this.relint(key, value);
+      })().catch((err: unknown) => this.fail(err));
+    }, DEBOUNCE_MS));
+  }
+
+  /** The caption as the user sees it: its open document's text, else the file's. */
+  private async currentText(captionPath: string): Promise<string | undefined> {
+    const doc = openDocuments().get(captionPath);
+    if (doc) return engineText(doc.getText());
+    const caption = this.captions.get(captionPath);
+    const image = caption && this.dataset.index?.findImage(caption.imagePath);
+    if (!image) return undefined;
+    await this.dataset.loadCaptions([image]);
+    return image.captionState === 'none' || image.captionState === 'unreadable' ? undefined : this.dataset.texts?.get(image);
+  }
+
+  /** The dataset was read again: the same images (found by path in the new index) are linted again. */
+  private async rerunScope(): Promise<void> {
+    const index = this.dataset.index;
+    if (!index) return this.clear();
+    const images = [...this.captions.values()].map((c) => index.findImage(c.imagePath)).filter((i): i is ImageEntry => Boolean(i));
+    await this.lint(images);
+  }
+
+  private readConfig(): LintConfig {
+    const settings = vscode.workspace.getConfiguration(LINT_SECTION);
+    const { config, problems } = lintConfigFromSettings((key) => settings.get(key));
+    for (const problem of problems) {
+      if (this.reportedSettings.has(problem)) continue;
+      this.reportedSettings.add(problem);
+      void showWarning(problem);
+    }
+    return config;
+  }
+
+  private fail(err: unknown): void {
+    void showWarning(`Caption lint stopped: ${(err as Error).message}. Run "Lint Captions…" again.`);
+  }
+
+  dispose(): void {
+    this.clear();
+    for (const d of this.disposables) d.dispose();
+  }
+}
+
+/** Open text documents of files, by path. */
+function openDocuments(): Map<string, vscode.TextDocument> {
+  return new Map(vscode.workspace.textDocuments.filter((d) => d.uri.scheme === 'file').map((d) => [d.uri.fsPath, d] as const));
+}

@@ -1,0 +1,66 @@
+/** `imageCaptioner.lint.*` settings onto the engine's LintConfig, in one place (pure: the caller passes the reader). */
+import { DEFAULT_LINT_CONFIG, lintConfig, LintConfig, RuleLevel } from '../core/lint/lintConfig';
+
+/** The section every lint setting lives under. */
+export const LINT_SECTION = 'imageCaptioner.lint';
+
+const LEVELS: readonly RuleLevel[] = ['error', 'warning', 'information', 'hint', 'off'];
+
+/** The rules with a level setting (`<rule>.level`): the per-caption rules and exact duplicates. */
+export const LEVEL_SETTINGS = ['empty', 'tokenBudget', 'bannedPhrases', 'trigger', 'artefacts', 'duplicates'] as const;
+
+/** A config and the settings that were ignored because their value has the wrong type (the message says which). */
+export interface LintSettingsResult {
+  readonly config: LintConfig;
+  readonly problems: string[];
+}
+
+/**
+ * The lint config from settings read by `get(key)` (key relative to `imageCaptioner.lint`, undefined
+ * when unset); a value of the wrong type is ignored, its default used, and named in `problems`.
+ */
+export function lintConfigFromSettings(get: (key: string) => unknown): LintSettingsResult {
+  const problems: string[] = [];
+  const read = <T>(key: string, valid: (v: unknown) => v is T, expected: string): T | undefined => {
+    const value = get(key);
+    if (value === undefined || value === null) return undefined;
+    if (valid(value)) return value;
+    problems.push(`${LINT_SECTION}.${key} should be ${expected}; the default is used.`);
+    return undefined;
+  };
+  const isLevel = (v: unknown): v is RuleLevel => typeof v === 'string' && (LEVELS as readonly string[]).includes(v);
+  const isString = (v: unknown): v is string => typeof v === 'string';
+  const isStrings = (v: unknown): v is string[] => Array.isArray(v) && v.every((s) => typeof s === 'string');
+  const level = (rule: (typeof LEVEL_SETTINGS)[number]): { level?: RuleLevel } => {
+    const value = read(`${rule}.level`, isLevel, `one of ${LEVELS.join(', ')}`);
+    return value === undefined ? {} : { level: value };
+  };
+  const defined = <T extends object>(o: T): Partial<T> => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+  const phrases = read('bannedPhrases.phrases', isStrings, 'a list of strings');
+  const config = lintConfig({
+    empty: level('empty'),
+    tokenBudget: level('tokenBudget'),
+    // blank entries would match nothing useful: dropped rather than matched as empty words
+    bannedPhrases: { ...level('bannedPhrases'), ...defined({ phrases: phrases?.map((p) => p.trim()).filter((p) => p !== '') }) },
+    trigger: { ...level('trigger'), ...defined({ word: read('trigger.word', isString, 'a string')?.trim(), separator: read('trigger.separator', isString, 'a string') }) },
+    artefacts: level('artefacts'),
+    duplicates: level('duplicates'),
+  });
+  return { config, problems };
+}
+
+/** The defaults package.json must declare for each setting (checked by a unit test against the manifest). */
+export function lintSettingDefaults(): Record<string, unknown> {
+  const d = DEFAULT_LINT_CONFIG;
+  return {
+    'empty.level': d.empty.level,
+    'tokenBudget.level': d.tokenBudget.level,
+    'bannedPhrases.level': d.bannedPhrases.level,
+    'bannedPhrases.phrases': d.bannedPhrases.phrases,
+    'trigger.level': d.trigger.level,
+    'trigger.word': d.trigger.word,
+    'trigger.separator': d.trigger.separator,
+    'artefacts.level': d.artefacts.level,
+    'duplicates.level': d.duplicates.level,
+  };
+}
