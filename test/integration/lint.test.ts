@@ -91,6 +91,18 @@ describe('caption lint', function () {
     assert.equal(back.severity, vscode.DiagnosticSeverity.Error);
   });
 
+  it('Fix All of This Kind rewrites every caption with that problem through the bulk edit, and only those', async () => {
+    await vscode.commands.executeCommand('imageCaptioner.lint.run', vscode.Uri.file(folder));
+    const dogBefore = fs.readFileSync(dogCaption());
+    await vscode.commands.executeCommand('imageCaptioner.lint.fixAll', 'banned-phrase', true);
+    assert.equal(fs.readFileSync(catCaption(), 'utf8'), 'A cat.');
+    assert.equal(fs.readFileSync(path.join(folder, 'twin.txt'), 'utf8'), 'a CAT.  ');
+    assert.deepEqual(fs.readFileSync(dogCaption()), dogBefore, 'a caption without the problem is not written');
+    await waitFor(() => codes(catCaption()).join() === 'duplicate', 'the fixed captions linted again, still duplicates');
+    await vscode.commands.executeCommand('imageCaptioner.undoBulkEdit');
+    assert.equal(fs.readFileSync(catCaption(), 'utf8'), 'This image shows a cat.');
+  });
+
   it('Clear Lint removes every lint diagnostic', async () => {
     await vscode.commands.executeCommand('imageCaptioner.lint.run', vscode.Uri.file(folder));
     assert.ok(codes(catCaption()).length > 0);
