@@ -1,3 +1,4 @@
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import * as vscode from 'vscode';
 import { duplicateKey } from '../core/lint/duplicates';
 import { lintCaptionText } from '../core/lint/captionRules';
@@ -63,9 +64,6 @@ function diagnosticOf(caption: LintedCaption, problem: LintProblem): vscode.Diag
   d.code = problem.rule;
   return d;
 }
-
-/** Yields to the event loop so other work on the extension host runs between slices. */
-const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /**
  * Lints caption files into the "Image Captioner" diagnostics: a scope on demand, in slices of a few
@@ -156,7 +154,7 @@ export class CaptionLinter implements vscode.Disposable {
     let deadline = Date.now() + SLICE_MS;
     const pause = async (): Promise<boolean> => {
       if (Date.now() < deadline) return false;
-      await nextTurn();
+      await yieldToEventLoop();
       deadline = Date.now() + SLICE_MS;
       return generation !== this.generation;
     };
