@@ -124,6 +124,7 @@ export class CaptionLinter implements vscode.Disposable {
     if (!index) return 0;
     this.active = true;
     await this.dataset.loadCaptions(images);
+    if (!this.active) return 0; // cleared while the captions were read
     const open = openDocuments();
     const sources: Array<{ captionPath: string; imagePath: string; text: string }> = [];
     for (const image of images) {
