@@ -113,6 +113,8 @@ describe('Explore plot and word cloud in Chromium under the webview CSP', functi
     // the user shows cluster 1 again from the legend: a later redraw keeps the user's choice
     await plot.page.locator('.legendtoggle').nth(1).click();
     await plot.page.waitForFunction(() => (globalThis as unknown as PageGlobals).plotState().traces[1].visible === true, undefined, { timeout: 5_000 });
+    // and the panel hears of it, so its cluster list can follow: only cluster 2 stays hidden
+    assert.deepEqual(await plot.page.evaluate(() => (globalThis as unknown as { events: { legend: number[][] } }).events.legend.at(-1)), [2]);
     await plot.call('applyToPlot', 'highlight', null);
     assert.deepEqual((await state()).traces.map((t) => t.visible), [true, true, 'legendonly', true]);
     assert.equal((await state()).fontColor, '#cccccc');

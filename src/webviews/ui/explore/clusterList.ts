@@ -67,6 +67,16 @@ export class ClusterList {
     if (id !== null) this.numberField.value = String(id);
   }
 
+  /** Shows which clusters are hidden when they were toggled elsewhere (the plot's legend); reports nothing back. */
+  setHidden(hidden: ReadonlySet<number>): void {
+    this.hidden.clear();
+    for (const id of hidden) this.hidden.add(id);
+    for (const row of this.list.querySelectorAll<HTMLElement>('.cluster-row')) {
+      const toggle = row.querySelector<HTMLInputElement>('.cluster-visible');
+      if (toggle) toggle.checked = !this.hidden.has(Number(row.dataset.cluster));
+    }
+  }
+
   /** Clusters toggled off. */
   hiddenClusters(): number[] {
     return [...this.hidden];

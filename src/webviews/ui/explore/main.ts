@@ -78,6 +78,11 @@ const plot = new ScatterPlot(plotPane, {
     if (index === null || !items) return tooltip.hide();
     tooltip.show(imageSrc(items.imageBase, items.relPaths[index]), items.relPaths[index], captions[index] ?? '', x, y);
   },
+  // Plotly's legend and the cluster list are one control: a legend click updates the list and the saved state.
+  onLegend: (hidden) => {
+    clusterList.setHidden(hidden);
+    save({ hiddenClusters: [...hidden] });
+  },
 });
 const filterBar = new FilterBar(sidePane, state.filterText, state.filterMode, {
   changed: (text, mode) => {

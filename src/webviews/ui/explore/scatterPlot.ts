@@ -21,6 +21,8 @@ export interface ScatterPlotHandlers {
   onHover(index: number | null, clientX: number, clientY: number): void;
   /** A redraw failed (e.g. no WebGL); console.error when not given. */
   onError?(error: Error): void;
+  /** The user hid or showed clusters from Plotly's legend: the ids now hidden (the panel's own list follows). */
+  onLegend?(hidden: ReadonlySet<number>): void;
 }
 
 /** Opacity of points that do not match the keyword filter, or are outside the selection. */
@@ -207,7 +209,13 @@ export class ScatterPlot {
       this.handlers.onSelect(indices);
     });
     graph.on('plotly_restyle', (event) => {
-      if (event && 'visible' in event[0]) this.readLegendState();
+      if (!event || !('visible' in event[0])) return;
+      this.readLegendState();
+      const hidden = new Set<number>();
+      this.grouped?.traces.forEach((trace, t) => {
+        if (!this.visible[t] && trace.clusterId >= 0) hidden.add(trace.clusterId);
+      });
+      this.handlers.onLegend?.(hidden);
     });
     graph.on('plotly_deselect', () => {
       this.selected = undefined;
