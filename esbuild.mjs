@@ -19,61 +19,35 @@ function tsFiles(dir) {
   return out;
 }
 
-const extension = esbuild.build({
-  entryPoints: ['src/extension.ts'],
-  bundle: true,
-  outfile: 'dist/extension.js',
-  platform: 'node',
-  format: 'cjs',
-  target: 'node20',
-  external: ['vscode', 'sharp', 'onnxruntime-node'],
-  sourcemap: !production,
-  minify: production,
-  logLevel: 'warning',
-});
+/** One bundled CommonJS file for Node (the extension, the model worker, the worker threads). */
+function nodeBundle(entry, outfile, external = []) {
+  return esbuild.build({
+    entryPoints: [entry],
+    bundle: true,
+    outfile,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external,
+    sourcemap: !production,
+    minify: production,
+    logLevel: 'warning',
+  });
+}
+
+const extension = nodeBundle('src/extension.ts', 'dist/extension.js', ['vscode', 'sharp', 'onnxruntime-node']);
 
 // The local-model worker: a separate process. transformers.js stays outside the bundle too: its
 // own CommonJS build ran embeddings ~20% faster than esbuild's conversion of its ES module build.
-const worker = esbuild.build({
-  entryPoints: ['src/worker/main.ts'],
-  bundle: true,
-  outfile: 'dist/worker.js',
-  platform: 'node',
-  format: 'cjs',
-  target: 'node20',
-  external: ['sharp', 'onnxruntime-node', 'onnxruntime-common', '@huggingface/transformers'],
-  sourcemap: !production,
-  minify: production,
-  logLevel: 'warning',
-});
+const worker = nodeBundle('src/worker/main.ts', 'dist/worker.js', ['sharp', 'onnxruntime-node', 'onnxruntime-common', '@huggingface/transformers']);
 
 // Find/replace patterns run in a worker thread that the host ends when a user's regex backtracks
 // for hours (src/core/patterns/patternRunner.ts); tests start its transpiled twin in out/.
-const patternWorker = esbuild.build({
-  entryPoints: ['src/core/patterns/patternThread.ts'],
-  bundle: true,
-  outfile: 'dist/patternWorker.js',
-  platform: 'node',
-  format: 'cjs',
-  target: 'node20',
-  sourcemap: !production,
-  minify: production,
-  logLevel: 'warning',
-});
+const patternWorker = nodeBundle('src/core/patterns/patternThread.ts', 'dist/patternWorker.js');
 
 // Layouts (TF-IDF, SVD, k-means, UMAP) run in a worker thread so the extension host keeps answering
 // (src/core/explore/exploreRunner.ts); tests start its transpiled twin in out/.
-const exploreWorker = esbuild.build({
-  entryPoints: ['src/core/explore/exploreThread.ts'],
-  bundle: true,
-  outfile: 'dist/exploreWorker.js',
-  platform: 'node',
-  format: 'cjs',
-  target: 'node20',
-  sourcemap: !production,
-  minify: production,
-  logLevel: 'warning',
-});
+const exploreWorker = nodeBundle('src/core/explore/exploreThread.ts', 'dist/exploreWorker.js');
 
 const webviewApps = ['captionEditor', 'regionEditor', 'explore'];
 const webviews = esbuild.build({
