@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { writeFileAtomic } from '../captions/atomicWrite';
 import { readRegularFile } from '../files/regularFile';
 import { ExploreRunner } from './exploreRunner';
-import type { ClusterSummary, ExploreInput, ExploreLayout, ExploreOptions } from './exploreTypes';
+import type { ExploreInput, ExploreLayout, ExploreOptions } from './exploreTypes';
 
 const FORMAT = 'image-captioner-layout-1';
 const SUFFIX = '.layout';
@@ -19,14 +19,8 @@ export const KEPT_LAYOUTS = 20;
 /** The largest layout read back: 10 million points. */
 const MAX_POINTS = 10_000_000;
 
-interface Header {
-  readonly format: string;
-  readonly count: number;
-  readonly clusters: readonly ClusterSummary[];
-  readonly explained?: number;
-  readonly notes?: readonly string[];
-  readonly timings: Readonly<Record<string, number>>;
-}
+/** Everything of a layout but its three arrays, which follow the header as raw bytes. */
+type Header = Omit<ExploreLayout, 'x' | 'y' | 'labels'> & { readonly format: string };
 
 export class LayoutCache {
   constructor(private readonly folder: string) {}

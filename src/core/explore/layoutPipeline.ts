@@ -57,14 +57,7 @@ const QUIET: PipelineRun = { progress: () => undefined, keepGoing: () => true };
 export function reduceInput(input: ExploreInput, options: Pick<ExploreOptions, 'reducedDims' | 'seed'>, run: PipelineRun = QUIET): ReducedInput {
   const dims = Math.max(1, Math.min(MAX_REDUCED_DIMS, Math.floor(options.reducedDims)));
   const timings: Record<string, number> = {};
-  const timed = <T>(stage: string, work: () => T): T => {
-    if (!run.keepGoing()) throw new LayoutCancelledError();
-    run.progress(stage, 0, 1);
-    const start = performance.now();
-    const value = work();
-    timings[stage] = performance.now() - start;
-    return value;
-  };
+  const timed = stepTimer(run, timings);
   if (input.kind === 'texts') {
     const count = input.texts.length;
     if (count === 0) throw new ExploreInputError('There is nothing to lay out: the scope has no images.');
@@ -99,14 +92,7 @@ export function layoutReduced(reduced: ReducedInput, options: ExploreOptions, ru
   const n = embedding.rows;
   const timings: Record<string, number> = { ...reduced.timings };
   const notes: string[] = [];
-  const timed = <T>(stage: string, work: () => T): T => {
-    if (!run.keepGoing()) throw new LayoutCancelledError();
-    run.progress(stage, 0, 1);
-    const start = performance.now();
-    const value = work();
-    timings[stage] = performance.now() - start;
-    return value;
-  };
+  const timed = stepTimer(run, timings);
   if (!Number.isInteger(options.k) || options.k < 1) throw new ExploreInputError(`The number of clusters must be a whole number from 1, not ${options.k}.`);
   const k = Math.min(options.k, n);
   if (k < options.k) notes.push(`${options.k} clusters asked for ${n} items: made ${k}.`);
@@ -141,6 +127,18 @@ export function suggestClusterCount(reduced: ReducedInput, range: { readonly min
   if (max < 2) throw new ExploreInputError(`Suggesting a number of clusters needs at least 3 items; the scope has ${n}.`);
   const suggestion = suggestK(reduced.embedding, { minK: min, maxK: max, seed: range.seed });
   return { best: suggestion.k, scores: suggestion.scores.map((s) => ({ k: s.k, score: s.silhouette })) };
+}
+
+/** Runs one step: stops first if the run was cancelled, announces it, and records its milliseconds in `timings`. */
+function stepTimer(run: PipelineRun, timings: Record<string, number>): <T>(stage: string, work: () => T) => T {
+  return (stage, work) => {
+    if (!run.keepGoing()) throw new LayoutCancelledError();
+    run.progress(stage, 0, 1);
+    const start = performance.now();
+    const value = work();
+    timings[stage] = performance.now() - start;
+    return value;
+  };
 }
 
 /** TF-IDF of captions with the English stop words plus the user's, or undefined when no term is left. */
