@@ -3,7 +3,7 @@
  * over the same dataset embeds nothing again. Per-item errors stay per item; cancellation stops
  * between batches (and inside one, through the worker's own cancellation).
  */
-import { EmbeddingCache, contentKey } from '../core/embeddings/embeddingCache';
+import { EmbeddingCache, EmbeddingCaches, contentKey } from '../core/embeddings/embeddingCache';
 import type { DatasetBoundary } from '../core/files/datasetBoundary';
 import { readRegularFile } from '../core/files/regularFile';
 import { MAX_IMAGE_BYTES } from '../core/images/imageLimits';
@@ -32,12 +32,14 @@ export interface EmbedOptions {
 }
 
 export class EmbeddingService {
-  private readonly caches = new Map<string, Promise<EmbeddingCache>>();
+  private readonly caches: EmbeddingCaches;
 
   constructor(
     private readonly backend: EmbeddingBackend,
-    private readonly cacheFolder: string,
-  ) {}
+    cacheFolder: string,
+  ) {
+    this.caches = new EmbeddingCaches(cacheFolder);
+  }
 
   /** Embeds image files inside `boundary`: a file that cannot be read or decoded (or lies outside) errors alone. */
   async embedImages(model: ModelRef, paths: readonly string[], boundary: DatasetBoundary, options: EmbedOptions = {}): Promise<EmbeddingItem[]> {
@@ -118,15 +120,9 @@ export class EmbeddingService {
   }
 
   private cache(model: ModelRef): Promise<EmbeddingCache> {
-    const id = cacheId(model);
-    let cache = this.caches.get(id);
-    if (!cache) {
-      cache = EmbeddingCache.open(this.cacheFolder, id);
-      cache.catch(() => this.caches.delete(id));
-      this.caches.set(id, cache);
-    }
-    return cache;
+    return this.caches.get(cacheId(model));
   }
+
 }
 
 /** dtype changes the vectors, so it is part of the cache's identity. */

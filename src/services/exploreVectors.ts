@@ -5,7 +5,7 @@
  * (HostedEmbeddings) all cache by content hash, so only what changed is computed again. No vscode:
  * trust, settings and keys come in through ExploreVectorsDeps.
  */
-import { EmbeddingCache } from '../core/embeddings/embeddingCache';
+import { EmbeddingCaches } from '../core/embeddings/embeddingCache';
 import type { DatasetBoundary } from '../core/files/datasetBoundary';
 import { describeImages, type VectorItem } from '../core/images/descriptorBatch';
 import { DESCRIPTOR_MODEL_ID } from '../core/images/imageDescriptors';
@@ -84,9 +84,11 @@ const UNTRUSTED_LOCAL = 'Local models do not run in an untrusted workspace: trus
 const UNTRUSTED_HOSTED = 'Nothing is sent from an untrusted workspace: trust this folder to use hosted models.';
 
 export class ExploreVectors {
-  private descriptorCache: Promise<EmbeddingCache> | undefined;
+  private readonly descriptorCaches: EmbeddingCaches;
 
-  constructor(private readonly deps: ExploreVectorsDeps) {}
+  constructor(private readonly deps: ExploreVectorsDeps) {
+    this.descriptorCaches = new EmbeddingCaches(deps.cacheFolder);
+  }
 
   /** The sources for `target`, each with whether it can run now and why not. */
   listSources(target: VectorTarget): SourceChoice[] {
@@ -150,11 +152,7 @@ export class ExploreVectors {
     switch (source.kind) {
       case 'builtin': {
         if (target === 'captions') throw new Error('Built-in caption vectors (TF-IDF) are made by the explore thread: send the captions as texts.');
-        this.descriptorCache ??= EmbeddingCache.open(this.deps.cacheFolder, DESCRIPTOR_MODEL_ID).catch((err: unknown) => {
-          this.descriptorCache = undefined;
-          throw err;
-        });
-        const cache = await this.descriptorCache;
+        const cache = await this.descriptorCaches.get(DESCRIPTOR_MODEL_ID);
         run.onProgress?.(0, items.length);
         return describeImages(paths(), boundary, cache, { signal: run.signal, onProgress: (done) => run.onProgress?.(done, items.length) });
       }

@@ -8,7 +8,7 @@ import { isHopeless } from '../core/captioning/failFast';
 import { RequestLane } from '../core/captioning/requestLane';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../core/captioning/retryPolicy';
 import { BatchCancelledError } from '../core/captioning/abortableDelay';
-import { EmbeddingCache, contentKey } from '../core/embeddings/embeddingCache';
+import { EmbeddingCache, EmbeddingCaches, contentKey } from '../core/embeddings/embeddingCache';
 import type { DatasetBoundary } from '../core/files/datasetBoundary';
 import { readRegularFile } from '../core/files/regularFile';
 import type { VectorItem } from '../core/images/descriptorBatch';
@@ -43,13 +43,15 @@ interface Miss {
 }
 
 export class HostedEmbeddings {
-  private readonly caches = new Map<string, Promise<EmbeddingCache>>();
+  private readonly caches: EmbeddingCaches;
   private readonly lanes = new Map<string, RequestLane>();
 
   constructor(
-    private readonly cacheFolder: string,
+    cacheFolder: string,
     private readonly options: { readonly retryPolicy?: RetryPolicy; readonly timeoutMs?: number } = {},
-  ) {}
+  ) {
+    this.caches = new EmbeddingCaches(cacheFolder);
+  }
 
   /** Embeds texts (identical texts once). */
   async embedTexts(model: ModelEntry, texts: readonly string[], options: HostedEmbedOptions = {}): Promise<VectorItem[]> {
@@ -176,14 +178,9 @@ export class HostedEmbeddings {
   }
 
   private cache(id: string): Promise<EmbeddingCache> {
-    let cache = this.caches.get(id);
-    if (!cache) {
-      cache = EmbeddingCache.open(this.cacheFolder, id);
-      cache.catch(() => this.caches.delete(id));
-      this.caches.set(id, cache);
-    }
-    return cache;
+    return this.caches.get(id);
   }
+
 }
 
 /** Everything that changes the vectors: where, which model, and how it is asked. */

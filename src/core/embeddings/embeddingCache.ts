@@ -105,3 +105,21 @@ function record(key: string, vector: Float32Array): Buffer {
   for (let d = 0; d < vector.length; d++) out.writeFloatLE(vector[d], KEY_BYTES + 4 * d);
   return out;
 }
+
+/** The caches of one folder, each opened once per id and shared; an open that fails is forgotten, so the next use tries again. */
+export class EmbeddingCaches {
+  private readonly opened = new Map<string, Promise<EmbeddingCache>>();
+
+  constructor(private readonly folder: string) {}
+
+  /** The cache of `id` (a model and what changes its vectors). */
+  get(id: string): Promise<EmbeddingCache> {
+    let cache = this.opened.get(id);
+    if (!cache) {
+      cache = EmbeddingCache.open(this.folder, id);
+      cache.catch(() => this.opened.delete(id));
+      this.opened.set(id, cache);
+    }
+    return cache;
+  }
+}
