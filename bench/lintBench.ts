@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { readCaptionSources } from '../src/core/captions/readCaptions';
@@ -6,7 +6,7 @@ import { DatasetBoundary } from '../src/core/files/datasetBoundary';
 import { lintCaptions } from '../src/core/lint/lintCaptions';
 import { lintConfig } from '../src/core/lint/lintConfig';
 import { Benchmark, formatMs, median, note, timeMs } from './measure';
-import { LARGE_DATASET, imageCount } from './syntheticDataset';
+import { writeCaptionFiles } from './syntheticDataset';
 
 const RUNS = 3;
 const SUBJECTS = ['a woman', 'a young man', 'an old dog', 'two children', 'a cat', 'a cyclist', 'a street vendor', 'a group of friends'];
@@ -54,26 +54,11 @@ export const lintBench: Benchmark = {
   },
 };
 
-/** 100,000 caption files, 100 per folder in 1,000 folders, each ending with a line break. */
+/** 100,000 caption files with a trigger word, every tenth with a flaw, each ending with a line break. */
 function writeCaptions(root: string): { imagePath: string; captionPath: string }[] {
-  let seed = 42;
-  const pick = <T>(items: readonly T[]): T => {
-    seed = (seed * 1103515245 + 12345) >>> 0;
-    return items[(seed >>> 8) % items.length];
-  };
-  const pairs: { imagePath: string; captionPath: string }[] = [];
-  const perFolder = LARGE_DATASET.perFolder;
-  for (let f = 0; f < imageCount(LARGE_DATASET) / perFolder; f++) {
-    const folder = path.join(root, `set_${String(Math.floor(f / LARGE_DATASET.sub)).padStart(3, '0')}`, `part_${String(f % LARGE_DATASET.sub).padStart(3, '0')}`);
-    mkdirSync(folder, { recursive: true });
-    for (let i = 0; i < perFolder; i++) {
-      const n = f * perFolder + i;
-      const stem = path.join(folder, `img_${String(n).padStart(6, '0')}`);
-      let caption = `ohwx, ${pick(SUBJECTS)} ${pick(ACTIONS)} ${pick(OBJECTS)} ${pick(PLACES)}, ${pick(SUBJECTS)} and ${pick(OBJECTS)} in view.`;
-      if (n % 10 === 0) caption = FLAWS[(n / 10) % FLAWS.length](caption);
-      writeFileSync(`${stem}.txt`, `${caption}\n`);
-      pairs.push({ imagePath: `${stem}.jpg`, captionPath: `${stem}.txt` });
-    }
-  }
-  return pairs;
+  return writeCaptionFiles(root, (n, pick) => {
+    let caption = `ohwx, ${pick(SUBJECTS)} ${pick(ACTIONS)} ${pick(OBJECTS)} ${pick(PLACES)}, ${pick(SUBJECTS)} and ${pick(OBJECTS)} in view.`;
+    if (n % 10 === 0) caption = FLAWS[(n / 10) % FLAWS.length](caption);
+    return `${caption}\n`;
+  });
 }

@@ -1,12 +1,12 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, openSync, closeSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, openSync, closeSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { readCaptionSources } from '../src/core/captions/readCaptions';
 import { CaptionSource, EditPlan } from '../src/core/edits/editPlan';
 import { PatternRunner } from '../src/core/patterns/patternRunner';
 import { Benchmark, formatMs, median, note, timeMs } from './measure';
-import { LARGE_DATASET, imageCount } from './syntheticDataset';
+import { writeCaptionFiles } from './syntheticDataset';
 import { DatasetBoundary } from '../src/core/files/datasetBoundary';
 
 const RUNS = 3;
@@ -77,24 +77,10 @@ const PLACES = ['on a busy city street', 'in a quiet park', 'at the beach', 'ins
 const DETAILS = ['at night with neon lights reflecting on the wet pavement', 'in warm afternoon sunlight', 'under a cloudy sky',
   'with a blurred background and shallow depth of field', 'photographed from a low angle', 'in soft morning fog'];
 
-/** 100,000 caption files of about 150 characters, 100 per folder in 1,000 folders, each ending with a line break. */
+/** 100,000 caption files of about 150 characters, each ending with a line break. */
 function writeCaptions(root: string): { imagePath: string; captionPath: string }[] {
-  let seed = 42;
-  const pick = <T>(items: readonly T[]): T => {
-    seed = (seed * 1103515245 + 12345) >>> 0;
-    return items[(seed >>> 8) % items.length];
-  };
-  const pairs: { imagePath: string; captionPath: string }[] = [];
-  const perFolder = LARGE_DATASET.perFolder;
-  for (let f = 0; f < imageCount(LARGE_DATASET) / perFolder; f++) {
-    const folder = path.join(root, `set_${String(Math.floor(f / LARGE_DATASET.sub)).padStart(3, '0')}`, `part_${String(f % LARGE_DATASET.sub).padStart(3, '0')}`);
-    mkdirSync(folder, { recursive: true });
-    for (let i = 0; i < perFolder; i++) {
-      const stem = path.join(folder, `img_${String(f * perFolder + i).padStart(6, '0')}`);
-      const caption = `${pick(SUBJECTS)} ${pick(ACTIONS)} ${pick(OBJECTS)} ${pick(PLACES)}, ${pick(DETAILS)}, ${pick(SUBJECTS)} and ${pick(OBJECTS)} in view.\n`;
-      writeFileSync(`${stem}.txt`, caption.charAt(0).toUpperCase() + caption.slice(1));
-      pairs.push({ imagePath: `${stem}.jpg`, captionPath: `${stem}.txt` });
-    }
-  }
-  return pairs;
+  return writeCaptionFiles(root, (_, pick) => {
+    const caption = `${pick(SUBJECTS)} ${pick(ACTIONS)} ${pick(OBJECTS)} ${pick(PLACES)}, ${pick(DETAILS)}, ${pick(SUBJECTS)} and ${pick(OBJECTS)} in view.\n`;
+    return caption.charAt(0).toUpperCase() + caption.slice(1);
+  });
 }

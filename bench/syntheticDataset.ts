@@ -93,3 +93,31 @@ function writeTree(dir: string, shape: DatasetShape): void {
 function pad(value: number, width: number): string {
   return String(value).padStart(width, '0');
 }
+
+/** A seeded picker: the same sequence of choices on every run. */
+export type Pick = <T>(items: readonly T[]) => T;
+
+/**
+ * 100,000 caption files laid out as LARGE_DATASET (100 per folder in 1,000 folders), caption n
+ * written as `captionOf(n, pick)`; returns each image's and caption's path (the images are not written).
+ */
+export function writeCaptionFiles(root: string, captionOf: (n: number, pick: Pick) => string): { imagePath: string; captionPath: string }[] {
+  let seed = 42;
+  const pick: Pick = (items) => {
+    seed = (seed * 1103515245 + 12345) >>> 0;
+    return items[(seed >>> 8) % items.length];
+  };
+  const pairs: { imagePath: string; captionPath: string }[] = [];
+  const perFolder = LARGE_DATASET.perFolder;
+  for (let f = 0; f < imageCount(LARGE_DATASET) / perFolder; f++) {
+    const folder = path.join(root, `set_${String(Math.floor(f / LARGE_DATASET.sub)).padStart(3, '0')}`, `part_${String(f % LARGE_DATASET.sub).padStart(3, '0')}`);
+    mkdirSync(folder, { recursive: true });
+    for (let i = 0; i < perFolder; i++) {
+      const n = f * perFolder + i;
+      const stem = path.join(folder, `img_${String(n).padStart(6, '0')}`);
+      writeFileSync(`${stem}.txt`, captionOf(n, pick));
+      pairs.push({ imagePath: `${stem}.jpg`, captionPath: `${stem}.txt` });
+    }
+  }
+  return pairs;
+}
