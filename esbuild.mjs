@@ -49,6 +49,22 @@ const patternWorker = nodeBundle('src/core/patterns/patternThread.ts', 'dist/pat
 // (src/core/explore/exploreRunner.ts); tests start its transpiled twin in out/.
 const exploreWorker = nodeBundle('src/core/explore/exploreThread.ts', 'dist/exploreWorker.js');
 
+// `image-captioner`, the command-line twin (issue 14): sharp, onnxruntime and transformers.js load at run
+// time from node_modules as in the extension; the `#!` line lets npm link it as a bin.
+const cli = esbuild.build({
+  entryPoints: ['src/cli/main.ts'],
+  bundle: true,
+  outfile: 'dist/cli.js',
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  external: ['vscode', 'sharp', 'onnxruntime-node', 'onnxruntime-common', '@huggingface/transformers'],
+  banner: { js: '#!/usr/bin/env node' },
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'warning',
+});
+
 const webviewApps = ['captionEditor', 'regionEditor', 'explore'];
 const webviews = esbuild.build({
   entryPoints: webviewApps.map((app) => `src/webviews/ui/${app}/main.ts`),
@@ -80,7 +96,7 @@ const tests = production ? Promise.resolve() : esbuild.build({
   logLevel: 'warning',
 });
 
-await Promise.all([extension, worker, patternWorker, exploreWorker, webviews, tests]);
+await Promise.all([extension, worker, patternWorker, exploreWorker, cli, webviews, tests]);
 mkdirSync('dist/webviews', { recursive: true });
 copyFileSync('node_modules/@vscode/codicons/dist/codicon.css', 'dist/webviews/codicon.css');
 copyFileSync('node_modules/@vscode/codicons/dist/codicon.ttf', 'dist/webviews/codicon.ttf');
