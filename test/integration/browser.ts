@@ -14,6 +14,8 @@ export interface Harness {
   grep?: string;
   /** Workspace trust on and this folder untrusted: only the suites under untrusted/ run. */
   untrusted?: boolean;
+  /** VS Code version of the server the launcher started (so a suite can tell it runs on the one asked for). */
+  vscodeVersion?: string;
   /** Run this benchmark suite instead of the tests. */
   bench?: BenchSuite;
 }

