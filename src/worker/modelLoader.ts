@@ -9,6 +9,7 @@ import * as transformers from '@huggingface/transformers';
 import { listSupportedBackends } from 'onnxruntime-node';
 import type { LocalDtype, ModelRef, WorkerInfo, WorkerSettings } from './protocol';
 import { yieldBetweenSteps } from './captioner';
+import { chooseDevice } from './deviceChoice';
 import { isOutOfMemory, messageOf, workerError } from './workerErrors';
 
 type Processor = Awaited<ReturnType<typeof transformers.AutoProcessor.from_pretrained>>;
@@ -42,7 +43,7 @@ export type Log = (line: string) => void;
 export class ModelLoader {
   private settings: WorkerSettings | undefined;
   private readonly loaded = new Map<string, Promise<LoadedModel>>();
-  private warnedAboutCuda = false;
+  private loggedDeviceReason: string | undefined;
 
   constructor(private readonly log: Log) {}
 
@@ -203,18 +204,19 @@ export class ModelLoader {
   }
 
   private chooseDevice(settings: WorkerSettings): 'cpu' | 'cuda' {
-    if (settings.device === 'cpu') return 'cpu';
-    const present = cudaProviderPresent();
-    if (present) return 'cuda';
-    if (settings.device === 'cuda' && !this.warnedAboutCuda) {
-      this.warnedAboutCuda = true;
-      this.log(
-        'CUDA was chosen but the CUDA execution provider of onnxruntime-node is not installed: running on the CPU. ' +
-          'To enable it, put libonnxruntime_providers_cuda and libonnxruntime_providers_shared of ONNX Runtime 1.30 (GPU build) ' +
-          `beside ${bindingFolder() ?? 'onnxruntime_binding.node'}, with CUDA 12 and cuDNN 9 installed (Linux x64 only).`,
-      );
+    const folder = bindingFolder();
+    const choice = chooseDevice(settings.device, {
+      platform: process.platform,
+      arch: process.arch,
+      cudaProviderInstalled: folder !== undefined && readdirSync(folder).some((name) => /onnxruntime_providers_cuda/.test(name)),
+      bindingFolder: folder,
+    });
+    // Once per worker and setting: the log says which provider runs and why (each load names its device too).
+    if (this.loggedDeviceReason !== choice.reason) {
+      this.loggedDeviceReason = choice.reason;
+      this.log(`Execution provider: ${choice.device === 'cuda' ? 'CUDA' : 'CPU'}. ${choice.reason}`);
     }
-    return 'cpu';
+    return choice.device;
   }
 
   private explain(ref: ModelRef, error: unknown): Error {
@@ -278,13 +280,6 @@ function bindingFolder(): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** Whether onnxruntime-node's CUDA provider library is installed beside its binding. */
-function cudaProviderPresent(): boolean {
-  const folder = bindingFolder();
-  if (!folder) return false;
-  return readdirSync(folder).some((name) => /onnxruntime_providers_cuda/.test(name));
 }
 
 /** The models holding onnxruntime sessions in a loaded model. */

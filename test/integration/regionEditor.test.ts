@@ -266,7 +266,10 @@ describe('region editor', function () {
       const ratio = c.width / c.clientWidth;
       return Array.from(c.getContext('2d').getImageData(Math.round(x * ratio), Math.round(y * ratio), 1, 1).data);
     }, [px - overlayBox.x, py - overlayBox.y]);
-    assert.equal(`rgb(${pixel[0]}, ${pixel[1]}, ${pixel[2]})`, colour, 'the outline of box 1 in its list colour');
+    // within 2 per channel: VS Code 1.96's webview read rgb(229, 24, 75) back for the list's rgb(230, 25, 75)
+    const listColour = (/^rgb\((\d+), (\d+), (\d+)\)$/.exec(colour) ?? []).slice(1).map(Number);
+    assert.equal(listColour.length, 3, `the list colour ${colour} is rgb()`);
+    assert.ok(listColour.every((channel, i) => Math.abs(channel - pixel[i]) <= 2), `the outline of box 1 is rgb(${pixel.slice(0, 3).join(', ')}), not its list colour ${colour}`);
     assert.equal(fs.readFileSync(sidecar, 'utf8'), JSON.stringify(grounded, null, 2), 'opening rewrites nothing');
   });
 });

@@ -15,8 +15,8 @@ export interface ServerVersion {
 
 export const SERVERS = {
   current: { codeServer: '4.139.1', folder: 'code-server', nodeMajor: 24 },
-  /** VS Code 1.96.4: the minimum in package.json's engines.vscode. */
-  oldest: { codeServer: '4.96.4', folder: 'code-server-4.96.4', nodeMajor: 20 },
+  /** VS Code 1.99.3: the minimum in package.json's engines.vscode (1.96.4 failed: its `inspect()` merges the user's and the remote machine's settings, hiding the user's models). */
+  oldest: { codeServer: '4.99.4', folder: 'code-server-4.99.4', nodeMajor: 20 },
 } as const satisfies Record<string, ServerVersion>;
 
 export type ServerName = keyof typeof SERVERS;
