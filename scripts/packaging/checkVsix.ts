@@ -4,6 +4,7 @@
  * is listed, the size is within budget, and the bundles resolve the binaries they carry. Prints one
  * line per check and closes with `vsix: N passed, N failed` (scripts/test.sh counts it).
  */
+import { execFileSync } from 'node:child_process';
 import { promises as fs, mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -62,10 +63,38 @@ export async function checkVsix(file: string, target: PackageTarget): Promise<Ch
 
     const { resolved, problems } = resolveNativeParts(path.join(tmp, 'extension'), target);
     results.push({ name: 'require resolution', detail: Object.entries(resolved).map(([what, where]) => `${what} -> ${where}`).join('; '), problems });
+    if (target.name === `${process.platform}-${process.arch}`) results.push(loadOnThisMachine(path.join(tmp, 'extension'), target));
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
   return results;
+}
+
+/**
+ * For the VSIX of the machine running the check: the worker's modules really load from the unpacked
+ * tree in a child process (sharp encodes an image, onnxruntime lists its backends, transformers.js loads).
+ */
+function loadOnThisMachine(root: string, target: PackageTarget): CheckResult {
+  const script = `
+    const req = require('node:module').createRequire(require('node:path').join(${JSON.stringify(root)}, 'dist/worker.js'));
+    const sharp = req('sharp');
+    sharp({ create: { width: 4, height: 4, channels: 3, background: '#f00' } }).tiff().toBuffer()
+      .then((tiff) => sharp(tiff).png().toBuffer())
+      .then(async (png) => {
+        const backends = ${target.localModels ? "req('onnxruntime-node').listSupportedBackends().map((b) => b.name)" : '[]'};
+        ${target.localModels ? "await req('@huggingface/transformers');" : ''}
+        const files = Object.keys(require.cache).filter((f) => f.endsWith('.node'));
+        console.log(JSON.stringify({ png: png.length, backends, files }));
+      })
+      .catch((error) => { console.error(error.stack || error); process.exit(1); });`;
+  try {
+    const out = JSON.parse(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 60_000 }).trim().split('\n').pop()!) as { png: number; backends: string[]; files: string[] };
+    const problems = out.files.filter((file) => !file.startsWith(root)).map((file) => `loaded a binary from outside the VSIX: ${file}`);
+    if (target.localModels && !out.backends.includes('cpu')) problems.push(`onnxruntime lists no cpu backend: ${out.backends.join(', ')}`);
+    return { name: 'loads on this machine', detail: `sharp TIFF->PNG ${out.png} bytes; onnxruntime backends ${out.backends.join(', ') || 'none'}; ${out.files.length} binaries loaded`, problems };
+  } catch (error) {
+    return { name: 'loads on this machine', problems: [String((error as { stderr?: string }).stderr || (error as Error).message).slice(0, 2000)] };
+  }
 }
 
 async function main(): Promise<number> {
