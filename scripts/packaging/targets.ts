@@ -2,6 +2,7 @@
  * The platforms a VSIX is built for: VS Code marketplace targets that both sharp and onnxruntime-node
  * ship binaries for, with what npm needs to fetch each one's sharp packages.
  */
+import { localModelsUnavailable } from '../../src/worker/deviceChoice';
 import type { NativeArch, NativeOs } from './nativeHeader';
 
 /** One platform-specific VSIX. */
@@ -18,12 +19,12 @@ export interface PackageTarget {
 
 /** Every target `npm run package -- --all` builds. */
 export const PACKAGE_TARGETS: readonly PackageTarget[] = [
-  { name: 'win32-x64', os: 'win32', arch: 'x64', localModels: true },
-  { name: 'win32-arm64', os: 'win32', arch: 'arm64', localModels: true },
-  { name: 'darwin-x64', os: 'darwin', arch: 'x64', localModels: false },
-  { name: 'darwin-arm64', os: 'darwin', arch: 'arm64', localModels: true },
-  { name: 'linux-x64', os: 'linux', arch: 'x64', libc: 'glibc', localModels: true },
-  { name: 'linux-arm64', os: 'linux', arch: 'arm64', libc: 'glibc', localModels: true },
+  { name: 'win32-x64', os: 'win32', arch: 'x64', localModels: !localModelsUnavailable('win32', 'x64') },
+  { name: 'win32-arm64', os: 'win32', arch: 'arm64', localModels: !localModelsUnavailable('win32', 'arm64') },
+  { name: 'darwin-x64', os: 'darwin', arch: 'x64', localModels: !localModelsUnavailable('darwin', 'x64') },
+  { name: 'darwin-arm64', os: 'darwin', arch: 'arm64', localModels: !localModelsUnavailable('darwin', 'arm64') },
+  { name: 'linux-x64', os: 'linux', arch: 'x64', libc: 'glibc', localModels: !localModelsUnavailable('linux', 'x64') },
+  { name: 'linux-arm64', os: 'linux', arch: 'arm64', libc: 'glibc', localModels: !localModelsUnavailable('linux', 'arm64') },
 ];
 
 /** The target named `name`, or an error naming the ones there are. */

@@ -12,6 +12,7 @@ import { DEFAULT_SEGMENTATION_MODEL, type SegmentationBackend } from './segmenta
 import { Requests, type DevicePreference, type LocalTask, type ModelRef, type Progress, type WorkerSettings } from '../worker/protocol';
 import { withNotificationProgress } from './notifications';
 import type { EmbeddingBackend } from './embeddingService';
+import { localModelsUnavailable } from '../worker/deviceChoice';
 
 const SECTION = 'imageCaptioner.local';
 /** A bare ViT (ImageNet-21k) as transformers.js' image-feature-extraction example uses it. */
@@ -102,6 +103,9 @@ export class LocalModelService implements vscode.Disposable {
     if (!vscode.workspace.isTrusted) {
       throw new LocalWorkerError('failed', 'Local models do not run in an untrusted workspace. Trust this folder to use them.');
     }
+    // Said before a worker starts: without onnxruntime's binary it would only crash at its first import.
+    const unavailable = localModelsUnavailable(process.platform, process.arch);
+    if (unavailable) throw new LocalWorkerError('failed', unavailable);
     const modelId = (params as { model?: ModelRef }).model?.id;
     const notice = modelId ? this.downloadNotice(modelId, options.title ?? modelId) : undefined;
     try {

@@ -46,3 +46,16 @@ export function chooseDevice(preference: DevicePreference, facts: DeviceFacts): 
       'with CUDA 12 and cuDNN 9 installed where the dynamic loader finds them.',
   };
 }
+
+/** Platforms onnxruntime-node 1.30 ships binaries for (`bin/napi-v6/<os>/<arch>` in its npm package). */
+const ONNXRUNTIME_PLATFORMS: readonly string[] = ['win32-x64', 'win32-arm64', 'darwin-arm64', 'linux-x64', 'linux-arm64'];
+
+/** Why local models cannot run on `platform`-`arch`, or undefined when they can. */
+export function localModelsUnavailable(platform: string, arch: string): string | undefined {
+  if (ONNXRUNTIME_PLATFORMS.includes(`${platform}-${arch}`)) return undefined;
+  const mac = platform === 'darwin' && arch === 'x64' ? ' (Intel Macs)' : '';
+  return (
+    `Local models cannot run on ${platform}-${arch}${mac}: onnxruntime-node ${ONNXRUNTIME_VERSION} has no build for it. ` +
+    'Use a remote model (NVIDIA NIM, Hugging Face, or an OpenAI-compatible server such as Ollama or LM Studio on this machine).'
+  );
+}

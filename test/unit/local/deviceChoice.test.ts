@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
-import { chooseDevice, type DeviceFacts } from '../../../src/worker/deviceChoice';
+import * as path from 'node:path';
+import { chooseDevice, localModelsUnavailable, ONNXRUNTIME_VERSION, type DeviceFacts } from '../../../src/worker/deviceChoice';
 import { Requests } from '../../../src/worker/protocol';
 import { makeHarness, WORKER_PATH } from './workerHarness';
 
@@ -31,6 +32,19 @@ describe('local models: CPU or the CUDA execution provider', () => {
     assert.match(fellBack.reason, /beside \/ext\/onnxruntime-node\/bin\/napi-v6\/linux\/x64, with CUDA 12 and cuDNN 9/);
     assert.match(chooseDevice('cuda', { platform: 'darwin', arch: 'arm64', cudaProviderInstalled: false }).reason, /Linux x64 only \(this is darwin-arm64\)/);
     assert.match(chooseDevice('cuda', linux(true)).reason, /running on CUDA\.$/);
+  });
+
+  it('local models are refused up front where onnxruntime-node has no build (Intel Macs), and only there', () => {
+    const bin = path.join(path.dirname(require.resolve('onnxruntime-node/package.json')), 'bin/napi-v6');
+    const shipped = fs.readdirSync(bin).flatMap((os) => fs.readdirSync(path.join(bin, os)).map((arch) => `${os}-${arch}`));
+    for (const platform of [...shipped, 'darwin-x64', 'linux-ia32', 'freebsd-x64']) {
+      const [os, arch] = platform.split('-');
+      const refusal = localModelsUnavailable(os, arch);
+      assert.equal(refusal === undefined, shipped.includes(platform), `${platform}: ${refusal}`);
+    }
+    // the how-to names the GPU build matching the installed onnxruntime-node: an upgrade must update both
+    assert.equal(ONNXRUNTIME_VERSION, (JSON.parse(fs.readFileSync(require.resolve('onnxruntime-node/package.json'), 'utf8')) as { version: string }).version);
+    assert.match(localModelsUnavailable('darwin', 'x64') ?? '', /^Local models cannot run on darwin-x64 \(Intel Macs\): onnxruntime-node 1\.30\.0 has no build for it\. Use a remote model/);
   });
 
   it('a real worker asked for CUDA without the provider captions on the CPU and logs why, once', async function () {
