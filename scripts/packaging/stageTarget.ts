@@ -75,6 +75,7 @@ async function copySharpFor(target: PackageTarget, paths: PackagePaths, modules:
     execFileSync('npm', ['install', '--no-save', '--no-package-lock', '--ignore-scripts', '--no-audit', '--no-fund', ...platform, `sharp@${version}`], {
       cwd: prefix,
       stdio: ['ignore', 'ignore', 'inherit'],
+      shell: process.platform === 'win32', // npm is npm.cmd there
     });
   }
   for (const name of await fs.readdir(installed)) {
