@@ -12,7 +12,7 @@ import JSZip from 'jszip';
 import { NATIVE_HEADER_BYTES, platformMismatch, readNativeHeader } from './nativeHeader';
 import { resolveNativeParts } from './resolveNative';
 import { PACKAGE_TARGETS, PackageTarget, targetNamed, vsixFileName } from './targets';
-import { forbiddenEntry, isNativeName, VSIX_BUDGET_BYTES } from './vsixRules';
+import { forbiddenEntry, isNativeName, requiredEntries, VSIX_BUDGET_BYTES } from './vsixRules';
 
 /** out/scripts/packaging/checkVsix.js -> repository root */
 const repoRoot = path.resolve(__dirname, '..', '..', '..');
@@ -22,6 +22,12 @@ export interface CheckResult {
   readonly name: string;
   readonly problems: readonly string[];
   readonly detail?: string;
+}
+
+/** The files the build wrote under dist/, relative to it (what the VSIX must carry is derived from them). */
+async function distFiles(): Promise<string[]> {
+  const dist = path.join(repoRoot, 'dist');
+  return (await fs.readdir(dist, { recursive: true })).map((file) => file.split(path.sep).join('/'));
 }
 
 /** Runs every check on the VSIX file of `target`. */
@@ -38,7 +44,9 @@ export async function checkVsix(file: string, target: PackageTarget): Promise<Ch
   });
 
   const listed = entries.map((entry) => entry.name).filter((name) => name.startsWith('extension/')).map((name) => name.slice('extension/'.length));
-  results.push({ name: 'listing', problems: listed.flatMap((name) => { const why = forbiddenEntry(name); return why ? [`${name}: ${why}`] : []; }) });
+  const forbidden = listed.flatMap((name) => { const why = forbiddenEntry(name); return why ? [`${name}: ${why}`] : []; });
+  const missing = requiredEntries(await distFiles()).filter((name) => !listed.includes(name)).map((name) => `${name}: missing`);
+  results.push({ name: 'listing', problems: [...forbidden, ...missing] });
 
   const tmp = mkdtempSync(path.join(os.tmpdir(), `vsix-${target.name}-`));
   try {

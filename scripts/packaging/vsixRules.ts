@@ -30,3 +30,13 @@ export function forbiddenEntry(entry: string): string | undefined {
   }
   return undefined;
 }
+
+/**
+ * What every VSIX must hold: the manifest's files and every bundle the build wrote to `dist/` (given as
+ * paths relative to it) but the CLI's, so a new worker bundle missing from .vscodeignore fails the check.
+ */
+export function requiredEntries(distFiles: readonly string[]): string[] {
+  const bundles = distFiles.filter((file) => /\.(js|css|ttf)$/.test(file) && file !== 'cli.js' && !file.startsWith('node_modules/')).map((file) => `dist/${file}`);
+  // vsce stores README.md, CHANGELOG.md and LICENSE under these names
+  return ['package.json', 'readme.md', 'changelog.md', 'LICENSE.txt', 'media/icon.png', ...bundles];
+}

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { targetsFromArgs } from '../../../scripts/packaging/packageVsix';
 import { requiredSpecifiers, resolveNativeParts, withPlatform } from '../../../scripts/packaging/resolveNative';
 import { hostTarget, PACKAGE_TARGETS, targetNamed } from '../../../scripts/packaging/targets';
-import { forbiddenEntry, isNativeName } from '../../../scripts/packaging/vsixRules';
+import { forbiddenEntry, isNativeName, requiredEntries } from '../../../scripts/packaging/vsixRules';
 
 const repoModules = path.resolve(__dirname, '../../../../node_modules');
 
@@ -107,5 +107,15 @@ describe('packaging: targets, VSIX listing rules and require resolution', () => 
       assert.match(problems[0], /^sharp platform package: .*@img\/sharp-win32-arm64/);
       assert.match(problems[1], /^onnxruntime_binding\.node: Cannot find module '\.\.\/bin\/napi-v6\/win32\/arm64\/onnxruntime_binding\.node'/);
     });
+  });
+});
+
+describe('packaging: what every VSIX must carry', () => {
+  it('every bundle the build writes to dist/ but the CLI, and the manifest\'s files', () => {
+    const dist = ['extension.js', 'extension.js.map', 'worker.js', 'patternWorker.js', 'exploreWorker.js', 'cli.js', 'webviews/explore.js', 'webviews/codicon.ttf', 'webviews/codicon.css', 'node_modules/sharp/dist/index.cjs'];
+    assert.deepEqual(requiredEntries(dist), [
+      'package.json', 'readme.md', 'changelog.md', 'LICENSE.txt', 'media/icon.png',
+      'dist/extension.js', 'dist/worker.js', 'dist/patternWorker.js', 'dist/exploreWorker.js', 'dist/webviews/explore.js', 'dist/webviews/codicon.ttf', 'dist/webviews/codicon.css',
+    ]);
   });
 });
