@@ -85,13 +85,13 @@ describe('caption lint rules across a set', () => {
       models: {
         captionEmbeddings: [[1, 0, 0], [0.99, 0.1, 0], [0, 1, 0], [0, 0, 1]],
         imageHashes: [0b1111n, undefined, 0b0111n, 0xffff0000n],
-        clipScores: [0.31, 0.12, undefined, 0.2],
+        clipScores: [31, 12.04, undefined, 15],
       },
     });
     const rules = problems.map((ps) => ps.map((p) => `${p.rule}: ${p.message}`));
     assert.deepEqual(rules, [
       ['near-duplicate-caption: Caption nearly the same in meaning as c1.', 'near-duplicate-image: Image nearly the same as the images of c2.'],
-      ['near-duplicate-caption: Caption nearly the same in meaning as c0.', 'low-clip-score: CLIP score 0.120 is below 0.2: the caption may not describe the image.'],
+      ['near-duplicate-caption: Caption nearly the same in meaning as c0.', 'low-clip-score: CLIP score 12.0 is below 15: the caption may not describe the image.'],
       ['near-duplicate-image: Image nearly the same as the images of c0.'],
       [],
     ]);
