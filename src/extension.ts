@@ -49,6 +49,7 @@ import { ExploreRunner } from './core/explore/exploreRunner';
 import { LayoutCache } from './core/explore/layoutCache';
 import { CaptionLinter } from './services/captionLinter';
 import { registerLintCommands } from './commands/lintCommands';
+import { lintDependencies } from './services/lintModelDeps';
 
 /** What the extension exposes to its integration tests (and to other extensions). */
 export interface ImageCaptionerApi {
@@ -128,7 +129,8 @@ export function activate(context: vscode.ExtensionContext): ImageCaptionerApi {
   const documents = new VirtualDocuments();
   const bulk = new BulkEditService(dataset, documents, (captionPath) => editors.hasUnsavedCaption(captionPath));
   const scopes = new ScopePicker(dataset, tree, treeView);
-  const linter = new CaptionLinter(dataset);
+  const lint = lintDependencies({ dataset, localModels, embeddings, vectors: exploreVectors, log, threadPath: context.asAbsolutePath(path.join('dist', 'lintWorker.js')) });
+  const linter = new CaptionLinter(dataset, lint.deps);
   const patterns = new PatternRunner({ threadPath: context.asAbsolutePath(path.join('dist', 'patternWorker.js')) });
   const exploreRunner = new ExploreRunner({ threadPath: context.asAbsolutePath(path.join('dist', 'exploreWorker.js')) });
   const explore = new ExplorePanels({
@@ -199,6 +201,7 @@ export function activate(context: vscode.ExtensionContext): ImageCaptionerApi {
     exploreRunner,
     ...registerExploreCommands(explore),
     linter,
+    lint.disposable,
     ...registerLintCommands(linter, scopes, bulk),
     hostedEmbeddings,
     knownKeys,

@@ -3,13 +3,8 @@
  * search is cancelled (a search has no safe point to stop at, and a fresh thread starts in ~30 ms).
  */
 import { Worker } from 'node:worker_threads';
+import type { IndexPair } from './hammingNeighbours';
 import type { FromLintSearchThread, ToLintSearchThread } from './lintSearchProtocol';
-
-/** A pair of items by index (i < j). */
-export interface IndexPair {
-  readonly i: number;
-  readonly j: number;
-}
 
 /** The search was cancelled by its signal. */
 export class LintSearchCancelledError extends Error {

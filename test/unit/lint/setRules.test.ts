@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { exactDuplicateGroups } from '../../../src/core/lint/duplicates';
-import { hammingNeighbours, pairGroups } from '../../../src/core/lint/hammingNeighbours';
+import { hammingNeighbours, pairGroups, type HashPair } from '../../../src/core/lint/hammingNeighbours';
 import { lintCaptions } from '../../../src/core/lint/lintCaptions';
 import { lintConfig } from '../../../src/core/lint/lintConfig';
 import { nearDuplicateVectors } from '../../../src/core/lint/nearDuplicateVectors';
@@ -75,7 +75,8 @@ describe('caption lint rules across a set', () => {
   });
 
   it('groups pairs into connected sets', () => {
-    assert.deepEqual(pairGroups([{ i: 3, j: 5, distance: 1 }, { i: 1, j: 5, distance: 0 }, { i: 7, j: 8, distance: 2 }]), [[1, 3, 5], [7, 8]]);
+    const pairs: HashPair[] = [{ i: 3, j: 5, distance: 1 }, { i: 1, j: 5, distance: 0 }, { i: 7, j: 8, distance: 2 }];
+    assert.deepEqual(pairGroups(pairs), [[1, 3, 5], [7, 8]]);
   });
 
   it('model-based rules run only with their inputs and name the other members', () => {
