@@ -64,6 +64,8 @@ export interface ImageCaptionerApi {
   readonly exploreVectors: ExploreVectors;
   /** The Explore panel ("Visualize Dataset"). */
   readonly explore: ExplorePanels;
+  /** Caption lint (its notes say which token counter and model rules the last run used). */
+  readonly linter: CaptionLinter;
   /** This extension's log folder (tests check that no key ever reaches a log). */
   readonly logUri: vscode.Uri;
 }
@@ -215,7 +217,7 @@ export function activate(context: vscode.ExtensionContext): ImageCaptionerApi {
   );
   updateViewTitle(dataset, tree, treeView);
   if (treeView.visible || startupViewRequested()) void dataset.whenReady().then(() => openFirstImageIfAsked(dataset));
-  return { dataset, tree, editors, regionEditors, treeView, captioning, localModels, exploreVectors, explore, logUri: context.logUri };
+  return { dataset, tree, editors, regionEditors, treeView, captioning, localModels, exploreVectors, explore, linter, logUri: context.logUri };
 }
 
 /** The model a region batch fuses with: the fuse setting's, else the selected captioning model (asked for when none is). */
