@@ -19,7 +19,8 @@ export const lintHostLagBench: Benchmark = {
     try {
       const datasetDir = path.join(root, 'dataset');
       for (const { imagePath } of writeCaptions(datasetDir)) writeFileSync(imagePath, '');
-      const config: LintHostLagConfig = { datasetDir };
+      // BENCH_CPU_PROFILE=file.cpuprofile keeps a CPU profile of the extension host during the lint
+      const config: LintHostLagConfig = { datasetDir, cpuProfile: process.env.BENCH_CPU_PROFILE ? path.resolve(process.env.BENCH_CPU_PROFILE) : undefined };
       const resultFile = path.join(root, 'result.json');
       const outcome = await runBenchSuite({ name: 'lintHostLag', resultFile, config: { ...config } });
       if (outcome.failed > 0 || outcome.passed !== 1) throw new Error('the lint-host-lag suite failed in the extension host (its output is above)');

@@ -93,6 +93,8 @@ export class CaptionLinter implements vscode.Disposable {
   private config: LintConfig = lintConfig();
   private generation = 0;
   private active = false;
+  /** The index the linted captions came from. */
+  private lintedIndex?: DatasetService['index'];
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly disposables: vscode.Disposable[];
   private readonly reportedSettings = new Set<string>();
@@ -120,7 +122,8 @@ export class CaptionLinter implements vscode.Disposable {
       }),
       dataset.onDidChange((change) => {
         if (!this.active) return;
-        if (!change.images) return this.schedule('', async () => (await this.rerunScope(), undefined));
+        // a change without images is a new index, or the background read of every caption ending: only the first needs a new run
+        if (!change.images) return this.dataset.index === this.lintedIndex ? undefined : this.schedule('', async () => (await this.rerunScope(), undefined));
         const index = this.dataset.index;
         for (const image of change.images) {
           const captionPath = index?.captionPath(image);
@@ -148,6 +151,7 @@ export class CaptionLinter implements vscode.Disposable {
     const index = this.dataset.index;
     if (!index) return 0;
     this.active = true;
+    this.lintedIndex = index;
     await this.dataset.loadCaptions(images);
     if (!this.active) return 0; // cleared while the captions were read
     const open = openDocuments();

@@ -29,10 +29,12 @@ export interface LintSetResult {
   readonly nearDuplicateSearchExact: boolean;
 }
 
-/** "a, b, c and N more": the other members of a group, by id, for a member's message. */
+/** "a, b, c and N more": the other members of a group (`self` is one of `members`), by id, for a member's message; O(1) per member. */
 export function otherMembers(ids: readonly string[], members: readonly number[], self: number): string {
-  const others = members.filter((m) => m !== self).map((m) => ids[m]);
-  return others.length <= 3 ? others.join(', ') : `${others.slice(0, 3).join(', ')} and ${others.length - 3} more`;
+  const shown: string[] = [];
+  for (let k = 0; k < members.length && shown.length < 4; k++) if (members[k] !== self) shown.push(ids[members[k]]);
+  const others = members.length - 1;
+  return others <= 3 ? shown.join(', ') : `${shown.slice(0, 3).join(', ')} and ${others - 3} more`;
 }
 
 /** What a member of a group of each set rule is told, naming the other members. */

@@ -38,7 +38,7 @@ const RESOLUTION_MS = 10;
 const MODEL_ID = 'bench/host-lag';
 
 /** The V8 sampling profiler of this extension host, started now. */
-async function startProfiler(): Promise<{ stop(): Promise<unknown> }> {
+export async function startProfiler(): Promise<{ stop(): Promise<unknown> }> {
   const session = new Session();
   session.connect();
   await session.post('Profiler.enable');

@@ -8,10 +8,13 @@ import { allProblems } from '../../../src/services/captionLinter';
 import { readHarness } from '../browser';
 import { activateExtension, waitFor } from '../extensionApi';
 import { note } from '../index';
+import { startProfiler } from './hostLag.bench';
 
 /** What bench/lintHostLagBench.ts passes in: a folder of images (empty files) with 100,000 captions. */
 export interface LintHostLagConfig {
   readonly datasetDir: string;
+  /** Where to write a V8 CPU profile of the extension host during the lint (where its time goes), if anywhere. */
+  readonly cpuProfile?: string;
 }
 
 /** What the suite measured, written as JSON to the harness's resultFile. */
@@ -41,12 +44,14 @@ describe('lint-host-lag: the extension host while 100,000 captions are linted', 
     // settle: the index's own background work is not the lint's
     await new Promise((resolve) => setTimeout(resolve, 2000));
 
+    const profiler = config.cpuProfile ? await startProfiler() : undefined;
     const lag = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
     const started = performance.now();
     lag.enable();
     const captions = await vscode.commands.executeCommand<number>('imageCaptioner.lint.run', vscode.Uri.file(config.datasetDir));
     const lintMs = performance.now() - started;
     lag.disable();
+    if (profiler) fs.writeFileSync(config.cpuProfile!, JSON.stringify(await profiler.stop()));
     let problems = 0;
     for (const caption of api.linter.all()) problems += allProblems(caption).length;
     assert.equal(captions, api.dataset.index!.size, 'every caption file linted');
