@@ -19,6 +19,8 @@ export const LINT_SOURCE = 'Image Captioner';
 
 /** How long one turn of a run may hold the extension host before it yields (ms). */
 const SLICE_MS = 4;
+/** Files per DiagnosticCollection.set: each call serializes its batch to the workbench in the same turn. */
+const SET_BATCH = 500;
 /** Quiet time after a change before the caption is linted again (ms). */
 const DEBOUNCE_MS = 300;
 
@@ -210,9 +212,10 @@ export class CaptionLinter implements vscode.Disposable {
     let batch: Array<[vscode.Uri, vscode.Diagnostic[]]> = [];
     for (const caption of this.captions.values()) {
       batch.push([caption.uri, allProblems(caption).map((p) => diagnosticOf(caption, p))]);
-      if (Date.now() >= deadline) {
+      if (batch.length >= SET_BATCH || Date.now() >= deadline) {
         this.collection.set(batch);
         batch = [];
+        deadline = 0; // the set itself took time: yield now
         if (await pause()) return 0;
       }
     }
@@ -237,10 +240,10 @@ export class CaptionLinter implements vscode.Disposable {
     const abort = (this.modelRun = new AbortController());
     const captions = [...this.captions.values()];
     const index = this.dataset.index;
-    const items = captions.map((c) => ({ id: index?.relativePath(c.captionPath) ?? c.captionPath, imagePath: c.imagePath, text: c.text }));
+    const idOf = (k: number): string => index?.relativePath(captions[k].captionPath) ?? captions[k].captionPath;
     let result;
     try {
-      result = await runModelRules(items, this.config, this.captionEmbeddings, models, abort.signal);
+      result = await runModelRules(captions, idOf, this.config, this.captionEmbeddings, models, abort.signal);
     } catch (err) {
       if (abort.signal.aborted || generation !== this.generation) return false;
       throw err;
@@ -254,7 +257,7 @@ export class CaptionLinter implements vscode.Disposable {
       if (caption.modelProblems.length === 0 && result.problems[k].length === 0) continue;
       caption.modelProblems = result.problems[k];
       batch.push([caption.uri, allProblems(caption).map((p) => diagnosticOf(caption, p))]);
-      if (Date.now() >= deadline) {
+      if (batch.length >= SET_BATCH || Date.now() >= deadline) {
         this.collection.set(batch);
         batch = [];
         await yieldToEventLoop();

@@ -30,9 +30,9 @@ export interface LintSetResult {
 }
 
 /** "a, b, c and N more": the other members of a group (`self` is one of `members`), by id, for a member's message; O(1) per member. */
-export function otherMembers(ids: readonly string[], members: readonly number[], self: number): string {
+export function otherMembers(idOf: (index: number) => string, members: readonly number[], self: number): string {
   const shown: string[] = [];
-  for (let k = 0; k < members.length && shown.length < 4; k++) if (members[k] !== self) shown.push(ids[members[k]]);
+  for (let k = 0; k < members.length && shown.length < 4; k++) if (members[k] !== self) shown.push(idOf(members[k]));
   const others = members.length - 1;
   return others <= 3 ? shown.join(', ') : `${shown.slice(0, 3).join(', ')} and ${others - 3} more`;
 }
@@ -48,13 +48,13 @@ const GROUP_MESSAGES = {
 export type GroupRule = keyof typeof GROUP_MESSAGES;
 
 /**
- * The problem of each member of each group (indexes into `ids`, whose texts are `texts`): the whole
- * caption, naming the other members. Returned by member index.
+ * The problem of each member of each group (indexes of captions named by `idOf`, whose texts are
+ * `texts`): the whole caption, naming the other members. Returned by member index.
  */
-export function groupProblems(rule: GroupRule, severity: LintSeverity, ids: readonly string[], texts: readonly string[], groups: readonly (readonly number[])[]): Map<number, LintProblem> {
+export function groupProblems(rule: GroupRule, severity: LintSeverity, idOf: (index: number) => string, texts: readonly string[], groups: readonly (readonly number[])[]): Map<number, LintProblem> {
   const out = new Map<number, LintProblem>();
   for (const members of groups) {
-    for (const m of members) out.set(m, { rule, severity, message: GROUP_MESSAGES[rule](otherMembers(ids, members, m)), start: 0, end: texts[m].length });
+    for (const m of members) out.set(m, { rule, severity, message: GROUP_MESSAGES[rule](otherMembers(idOf, members, m)), start: 0, end: texts[m].length });
   }
   return out;
 }
@@ -89,7 +89,7 @@ export function lintCaptions(captions: readonly LintCaption[], options: LintSetO
   const config = options.config ?? DEFAULT_LINT_CONFIG;
   const context = { config, tokens: options.tokens };
   const problems = captions.map((c) => lintCaptionText(c.text, context));
-  const ids = captions.map((c) => c.id);
+  const ids = (k: number): string => captions[k].id;
   const texts = captions.map((c) => c.text);
   const add = (found: Map<number, LintProblem>): void => found.forEach((problem, m) => problems[m].push(problem));
   if (config.duplicates.level !== 'off') {

@@ -8,7 +8,7 @@ import { allProblems } from '../../../src/services/captionLinter';
 import { readHarness } from '../browser';
 import { activateExtension, waitFor } from '../extensionApi';
 import { note } from '../index';
-import { startProfiler } from './hostLag.bench';
+import { startProfiler } from './cpuProfile';
 
 /** What bench/lintHostLagBench.ts passes in: a folder of images (empty files) with 100,000 captions. */
 export interface LintHostLagConfig {

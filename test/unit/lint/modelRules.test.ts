@@ -31,7 +31,7 @@ describe('model-based lint rules', function () {
   let root: string;
   let boundary: DatasetBoundary;
   let search: LintSearchRunner;
-  let items: LintModelItem[];
+  let items: Array<LintModelItem & { readonly id: string }>;
 
   before(async () => {
     root = fs.mkdtempSync(path.join(os.tmpdir(), 'ic-model-rules-'));
@@ -60,10 +60,11 @@ describe('model-based lint rules', function () {
     imageHashes: (paths, signal) => hashes.hashes(paths, boundary, { signal }),
     ...overrides,
   });
+  const run = (list: typeof items, ...rest: Parameters<typeof runModelRules> extends [unknown, unknown, ...infer R] ? R : never) => runModelRules(list, (k) => list[k].id, ...rest);
   const summary = (problems: readonly (readonly { rule: string; message: string }[])[]) => problems.map((ps) => ps.map((p) => `${p.rule}: ${p.message}`));
 
   it('each rule fires on its planted pair and names the other member', async () => {
-    const { problems, notes } = await runModelRules(items, lintConfig(), 'local:text', deps());
+    const { problems, notes } = await run(items, lintConfig(), 'local:text', deps());
     assert.deepEqual(summary(problems), [
       ['near-duplicate-image: Image nearly the same as the images of b.txt.', 'near-duplicate-caption: Caption nearly the same in meaning as b.txt.'],
       ['near-duplicate-image: Image nearly the same as the images of a.txt.', 'near-duplicate-caption: Caption nearly the same in meaning as a.txt.'],
@@ -79,7 +80,7 @@ describe('model-based lint rules', function () {
 
   it('is silent on clean data', async () => {
     const clean = [items[0], items[2], items[3]];
-    const { problems } = await runModelRules(clean, lintConfig(), 'local:text', deps({
+    const { problems } = await run(clean, lintConfig(), 'local:text', deps({
       captionVectors: async () => ({ dims: 3, data: Float32Array.from([1, 0, 0, 0, 1, 0, 0, 0, 1]), failed: [] }),
       clipScores: async () => [31, 28, 40],
     }));
@@ -88,7 +89,7 @@ describe('model-based lint rules', function () {
 
   it('a rule turned off does not run; one that cannot run or fails says why and the others still run', async () => {
     const off = lintConfig({ nearDuplicateImages: { level: 'off' } });
-    const { problems, notes } = await runModelRules(items, off, 'local:text', deps({
+    const { problems, notes } = await run(items, off, 'local:text', deps({
       imageHashes: () => assert.fail('an image rule that is off hashes nothing'),
       captionVectorsProblem: () => 'models do not run in an untrusted folder (trust it to use this rule)',
       clipScores: async () => {
@@ -104,7 +105,7 @@ describe('model-based lint rules', function () {
 
   it('an unreadable image has no hash and is named; the rest are still compared', async () => {
     const gone = { id: 'gone.txt', imagePath: path.join(root, 'gone.jpg'), text: 'x' };
-    const { problems, notes } = await runModelRules([...items, gone], lintConfig({ nearDuplicateCaptions: { level: 'off' }, lowClipScore: { level: 'off' } }), 'local:text', deps());
+    const { problems, notes } = await run([...items, gone], lintConfig({ nearDuplicateCaptions: { level: 'off' }, lowClipScore: { level: 'off' } }), 'local:text', deps());
     assert.equal(problems[0][0].rule, 'near-duplicate-image');
     assert.deepEqual(problems[4], []);
     assert.match(notes[0], /^Near-duplicate images: 1 group\(s\) of images within 4 bits\. 1 image\(s\) had none \(first: .*gone\.jpg/);
@@ -113,6 +114,6 @@ describe('model-based lint rules', function () {
   it('cancelling stops the run with the signal\'s error', async () => {
     const abort = new AbortController();
     abort.abort();
-    await assert.rejects(runModelRules(items, lintConfig(), 'local:text', deps(), abort.signal), /abort/i);
+    await assert.rejects(run(items, lintConfig(), 'local:text', deps(), abort.signal), /abort/i);
   });
 });
