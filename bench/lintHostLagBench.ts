@@ -27,6 +27,7 @@ export const lintHostLagBench: Benchmark = {
       const host = JSON.parse(readFileSync(resultFile, 'utf8')) as LintHostLagResult;
       note(`${host.captions} captions, ${host.problems} problems, linted in ${(host.lintMs / 1000).toFixed(1)} s; event-loop delay p99 ${host.p99.toFixed(1)} ms, max ${host.max.toFixed(1)} ms (${host.samples} samples)`);
       for (const line of host.notes) note(line);
+      if (host.longTurns.length) note(`turns over 100 ms (start after the lint began, length): ${host.longTurns.map((t) => `${(t.start / 1000).toFixed(2)} s ${t.ms.toFixed(0)} ms`).join(', ')}`);
       return { figure: host.max, unit: ' ms longest extension-host turn (beyond the 10 ms timer)', target: 50 };
     } finally {
       rmSync(root, { recursive: true, force: true });
