@@ -79,6 +79,7 @@ export async function runModelRules(items: readonly LintModelItem[], idOf: (inde
   await attempt('nearDuplicateCaptions', deps.captionVectorsProblem(captionSource), async () => {
     const blank = texts.map((t) => t.trim() === '');
     const vectors = await deps.captionVectors(captionSource, texts.map((t, k) => (blank[k] ? '' : t)), signal);
+    if (vectors.dims === 0) return `no caption could be embedded with ${captionSource}.${failures(vectors.failed, 'caption(s)')}`;
     // blank captions are the empty rule's: their rows are zeroed so they match nothing
     const data = vectors.data;
     blank.forEach((b, k) => b && data.fill(0, k * vectors.dims, (k + 1) * vectors.dims));

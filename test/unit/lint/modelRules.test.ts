@@ -103,6 +103,14 @@ describe('model-based lint rules', function () {
     ]);
   });
 
+  it('captions none of which could be embedded are named, not searched', async () => {
+    const { problems, notes } = await run(items, lintConfig({ nearDuplicateImages: { level: 'off' }, lowClipScore: { level: 'off' } }), 'hosted:e', deps({
+      captionVectors: async (_source, texts) => ({ dims: 0, data: new Float32Array(0), failed: texts.map((_, index) => ({ index, error: 'HTTP 500' })) }),
+    }));
+    assert.deepEqual(summary(problems), [[], [], [], []]);
+    assert.deepEqual(notes, ['Near-duplicate captions: no caption could be embedded with hosted:e. 4 caption(s) had none (first: HTTP 500).']);
+  });
+
   it('an unreadable image has no hash and is named; the rest are still compared', async () => {
     const gone = { id: 'gone.txt', imagePath: path.join(root, 'gone.jpg'), text: 'x' };
     const { problems, notes } = await run([...items, gone], lintConfig({ nearDuplicateCaptions: { level: 'off' }, lowClipScore: { level: 'off' } }), 'local:text', deps());
