@@ -49,6 +49,10 @@ const patternWorker = nodeBundle('src/core/patterns/patternThread.ts', 'dist/pat
 // (src/core/explore/exploreRunner.ts); tests start its transpiled twin in out/.
 const exploreWorker = nodeBundle('src/core/explore/exploreThread.ts', 'dist/exploreWorker.js');
 
+// Lint's near-duplicate searches (embeddings, image hashes) run in a worker thread, off the extension
+// host (src/core/lint/lintSearchRunner.ts); tests start its transpiled twin in out/.
+const lintWorker = nodeBundle('src/core/lint/lintSearchThread.ts', 'dist/lintWorker.js');
+
 // `image-captioner`, the command-line twin (issue 14): sharp, onnxruntime and transformers.js load at run
 // time from node_modules as in the extension; the `#!` line lets npm link it as a bin.
 const cli = esbuild.build({
@@ -96,7 +100,7 @@ const tests = production ? Promise.resolve() : esbuild.build({
   logLevel: 'warning',
 });
 
-await Promise.all([extension, worker, patternWorker, exploreWorker, cli, webviews, tests]);
+await Promise.all([extension, worker, patternWorker, exploreWorker, lintWorker, cli, webviews, tests]);
 mkdirSync('dist/webviews', { recursive: true });
 copyFileSync('node_modules/@vscode/codicons/dist/codicon.css', 'dist/webviews/codicon.css');
 copyFileSync('node_modules/@vscode/codicons/dist/codicon.ttf', 'dist/webviews/codicon.ttf');

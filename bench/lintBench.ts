@@ -55,7 +55,7 @@ export const lintBench: Benchmark = {
 };
 
 /** 100,000 caption files with a trigger word, every tenth with a flaw, each ending with a line break. */
-function writeCaptions(root: string): { imagePath: string; captionPath: string }[] {
+export function writeCaptions(root: string): { imagePath: string; captionPath: string }[] {
   return writeCaptionFiles(root, (n, pick) => {
     let caption = `ohwx, ${pick(SUBJECTS)} ${pick(ACTIONS)} ${pick(OBJECTS)} ${pick(PLACES)}, ${pick(SUBJECTS)} and ${pick(OBJECTS)} in view.`;
     if (n % 10 === 0) caption = FLAWS[(n / 10) % FLAWS.length](caption);

@@ -16,6 +16,7 @@ import { index1mBench } from './index1mBench';
 import { indexBench } from './indexBench';
 import { indexMemoryBench } from './indexMemoryBench';
 import { lintBench } from './lintBench';
+import { lintHostLagBench } from './lintHostLagBench';
 import { BenchResult, Benchmark, formatFigure, meetsTarget, resultLine } from './measure';
 import { bleuVsNltkBench, ciderVsNltkBench } from './metricsVsNltkBench';
 import { navigateBench } from './navigateBench';
@@ -30,7 +31,7 @@ const BENCHMARKS: readonly Benchmark[] = [
   indexBench, indexMemoryBench, index1mBench, navigateBench, imagePrepBench, batchThroughputBench, batchVsSequentialBench,
   batchRateLimitBench, batchFaultsBench, replaceBench, exportWdsBench, exportMemoryBench, workerIpcBench, hostLagBench,
   segmentClickBench, drawFrameBench, clusterVsSklearnBench, bleuVsNltkBench, ciderVsNltkBench, plotScalingBench, panelCacheBench,
-  lintBench,
+  lintBench, lintHostLagBench,
 ];
 
 async function main(names: string[]): Promise<number> {

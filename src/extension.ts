@@ -49,6 +49,7 @@ import { ExploreRunner } from './core/explore/exploreRunner';
 import { LayoutCache } from './core/explore/layoutCache';
 import { CaptionLinter } from './services/captionLinter';
 import { registerLintCommands } from './commands/lintCommands';
+import { lintDependencies } from './services/lintModelDeps';
 
 /** What the extension exposes to its integration tests (and to other extensions). */
 export interface ImageCaptionerApi {
@@ -63,6 +64,8 @@ export interface ImageCaptionerApi {
   readonly exploreVectors: ExploreVectors;
   /** The Explore panel ("Visualize Dataset"). */
   readonly explore: ExplorePanels;
+  /** Caption lint (its notes say which token counter and model rules the last run used). */
+  readonly linter: CaptionLinter;
   /** This extension's log folder (tests check that no key ever reaches a log). */
   readonly logUri: vscode.Uri;
 }
@@ -128,7 +131,8 @@ export function activate(context: vscode.ExtensionContext): ImageCaptionerApi {
   const documents = new VirtualDocuments();
   const bulk = new BulkEditService(dataset, documents, (captionPath) => editors.hasUnsavedCaption(captionPath));
   const scopes = new ScopePicker(dataset, tree, treeView);
-  const linter = new CaptionLinter(dataset);
+  const lint = lintDependencies({ dataset, localModels, embeddings, vectors: exploreVectors, log, threadPath: context.asAbsolutePath(path.join('dist', 'lintWorker.js')) });
+  const linter = new CaptionLinter(dataset, lint.deps);
   const patterns = new PatternRunner({ threadPath: context.asAbsolutePath(path.join('dist', 'patternWorker.js')) });
   const exploreRunner = new ExploreRunner({ threadPath: context.asAbsolutePath(path.join('dist', 'exploreWorker.js')) });
   const explore = new ExplorePanels({
@@ -199,6 +203,7 @@ export function activate(context: vscode.ExtensionContext): ImageCaptionerApi {
     exploreRunner,
     ...registerExploreCommands(explore),
     linter,
+    lint.disposable,
     ...registerLintCommands(linter, scopes, bulk),
     hostedEmbeddings,
     knownKeys,
@@ -212,7 +217,7 @@ export function activate(context: vscode.ExtensionContext): ImageCaptionerApi {
   );
   updateViewTitle(dataset, tree, treeView);
   if (treeView.visible || startupViewRequested()) void dataset.whenReady().then(() => openFirstImageIfAsked(dataset));
-  return { dataset, tree, editors, regionEditors, treeView, captioning, localModels, exploreVectors, explore, logUri: context.logUri };
+  return { dataset, tree, editors, regionEditors, treeView, captioning, localModels, exploreVectors, explore, linter, logUri: context.logUri };
 }
 
 /** The model a region batch fuses with: the fuse setting's, else the selected captioning model (asked for when none is). */

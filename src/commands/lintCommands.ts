@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { fixAllOfKind } from '../core/lint/textEdits';
 import type { LintRuleId } from '../core/lint/lintTypes';
 import type { EditPlan, PlannedChange } from '../core/edits/editPlan';
-import { CaptionLinter } from '../services/captionLinter';
+import { allProblems, CaptionLinter } from '../services/captionLinter';
 import { FIX_ALL_COMMAND, LintCodeActions } from '../services/lintCodeActions';
 import type { BulkEditService } from '../services/bulkEditService';
 import { showInformation } from '../services/notifications';
@@ -16,8 +16,9 @@ export function registerLintCommands(linter: CaptionLinter, scopes: ScopePicker,
       if (!scope) return undefined;
       const count = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Linting captions' }, () => linter.lint(scope.images));
       let problems = 0;
-      for (const caption of linter.all()) problems += caption.problems.length + (caption.duplicate ? 1 : 0);
-      void showInformation(`Linted ${count} caption file(s) of ${scope.label}: ${problems} problem(s), listed in the Problems view.`);
+      for (const caption of linter.all()) problems += allProblems(caption).length;
+      const notes = linter.notes.length ? ` ${linter.notes.join(' ')}` : '';
+      void showInformation(`Linted ${count} caption file(s) of ${scope.label}: ${problems} problem(s), listed in the Problems view.${notes}`);
       return count;
     }),
     vscode.commands.registerCommand('imageCaptioner.lint.clear', () => linter.clear()),

@@ -5,17 +5,22 @@ import { lintCaptionText } from '../core/lint/captionRules';
 import { lintCaptions } from '../core/lint/lintCaptions';
 import { lintConfig, LintConfig } from '../core/lint/lintConfig';
 import type { LintProblem, LintSeverity } from '../core/lint/lintTypes';
+import { ESTIMATED_TOKENS, type TokenCounter } from '../core/lint/tokenBudget';
 import type { ImageEntry } from '../core/dataset/types';
 import { DatasetService } from './datasetService';
 import { LINT_SECTION, lintConfigFromSettings } from './lintSettings';
 import { lineStarts, positionAt } from './lintRanges';
 import { showWarning } from './notifications';
+import { runModelRules, type LintModelDeps } from './lintModelRules';
+import type { LintTokens } from './lintTokens';
 
 /** The diagnostics' source and collection name, as the Problems view shows it. */
 export const LINT_SOURCE = 'Image Captioner';
 
 /** How long one turn of a run may hold the extension host before it yields (ms). */
 const SLICE_MS = 4;
+/** Files per DiagnosticCollection.set: each call serializes its batch to the workbench in the same turn. */
+const SET_BATCH = 500;
 /** Quiet time after a change before the caption is linted again (ms). */
 const DEBOUNCE_MS = 300;
 
@@ -31,8 +36,20 @@ export interface LintedCaption {
   problems: LintProblem[];
   /** This caption's exact-duplicate problem, when it has one. */
   duplicate?: LintProblem;
+  /** Its problems from the model-based rules of the last run. */
+  modelProblems: LintProblem[];
   key: string;
 }
+
+/** What the linter may use besides the dataset: CLIP's tokenizer, the model-based rules, a log. */
+export interface CaptionLinterDeps {
+  readonly tokens?: LintTokens;
+  readonly models?: LintModelDeps;
+  readonly log?: (line: string) => void;
+}
+
+/** Rules whose problem is about the caption's text as it was when the models ran: an edit drops them. */
+const TEXT_MODEL_RULES = new Set(['near-duplicate-caption', 'low-clip-score']);
 
 const SEVERITY: Record<LintSeverity, vscode.DiagnosticSeverity> = {
   error: vscode.DiagnosticSeverity.Error,
@@ -53,9 +70,9 @@ export function rangeOf(caption: Pick<LintedCaption, 'text' | 'starts'>, start: 
   return new vscode.Range(a.line, a.character, b.line, b.character);
 }
 
-/** Every problem of a caption: its own, then its duplicate problem. */
+/** Every problem of a caption: its own, its duplicate problem, then the model-based rules'. */
 export function allProblems(caption: LintedCaption): LintProblem[] {
-  return caption.duplicate ? [...caption.problems, caption.duplicate] : caption.problems;
+  return [...caption.problems, ...(caption.duplicate ? [caption.duplicate] : []), ...caption.modelProblems];
 }
 
 function diagnosticOf(caption: LintedCaption, problem: LintProblem): vscode.Diagnostic {
@@ -78,11 +95,23 @@ export class CaptionLinter implements vscode.Disposable {
   private config: LintConfig = lintConfig();
   private generation = 0;
   private active = false;
+  /** The index the linted captions came from. */
+  private lintedIndex?: DatasetService['index'];
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly disposables: vscode.Disposable[];
   private readonly reportedSettings = new Set<string>();
+  /** The token counter the last run's captions were linted with. */
+  private tokens: TokenCounter = ESTIMATED_TOKENS;
+  private captionEmbeddings = '';
+  /** Stops the running model rules (a newer run or Clear Lint). */
+  private modelRun?: AbortController;
+  /** What the last run said about token counting and each model rule (also in the log). */
+  notes: string[] = [];
 
-  constructor(private readonly dataset: DatasetService) {
+  constructor(
+    private readonly dataset: DatasetService,
+    private readonly deps: CaptionLinterDeps = {},
+  ) {
     this.disposables = [
       this.collection,
       vscode.workspace.onDidChangeTextDocument((e) => {
@@ -95,7 +124,8 @@ export class CaptionLinter implements vscode.Disposable {
       }),
       dataset.onDidChange((change) => {
         if (!this.active) return;
-        if (!change.images) return this.schedule('', async () => (await this.rerunScope(), undefined));
+        // a change without images is a new index, or the background read of every caption ending: only the first needs a new run
+        if (!change.images) return this.dataset.index === this.lintedIndex ? undefined : this.schedule('', async () => (await this.rerunScope(), undefined));
         const index = this.dataset.index;
         for (const image of change.images) {
           const captionPath = index?.captionPath(image);
@@ -123,6 +153,7 @@ export class CaptionLinter implements vscode.Disposable {
     const index = this.dataset.index;
     if (!index) return 0;
     this.active = true;
+    this.lintedIndex = index;
     await this.dataset.loadCaptions(images);
     if (!this.active) return 0; // cleared while the captions were read
     const open = openDocuments();
@@ -139,6 +170,7 @@ export class CaptionLinter implements vscode.Disposable {
   /** Forgets every problem and stops linting on change until the next run. */
   clear(): void {
     this.generation++;
+    this.modelRun?.abort();
     this.active = false;
     for (const timer of this.timers.values()) clearTimeout(timer);
     this.timers.clear();
@@ -149,7 +181,13 @@ export class CaptionLinter implements vscode.Disposable {
 
   private async run(sources: ReadonlyArray<{ captionPath: string; imagePath: string; text: string }>): Promise<number> {
     const generation = ++this.generation;
+    this.modelRun?.abort();
     this.config = this.readConfig();
+    const notes: string[] = [];
+    const tokens = await this.counterFor(sources.map((s) => s.text));
+    if (generation !== this.generation) return 0;
+    this.tokens = tokens.counter;
+    if (tokens.note) notes.push(tokens.note);
     this.captions.clear();
     this.groups.clear();
     let deadline = Date.now() + SLICE_MS;
@@ -160,7 +198,7 @@ export class CaptionLinter implements vscode.Disposable {
       return generation !== this.generation;
     };
     for (const s of sources) {
-      const caption: LintedCaption = { ...s, uri: vscode.Uri.file(s.captionPath), starts: [], problems: [], key: '' };
+      const caption: LintedCaption = { ...s, uri: vscode.Uri.file(s.captionPath), starts: [], problems: [], modelProblems: [], key: '' };
       this.update(caption, s.text);
       this.captions.set(s.captionPath, caption);
       this.join(caption);
@@ -174,18 +212,65 @@ export class CaptionLinter implements vscode.Disposable {
     let batch: Array<[vscode.Uri, vscode.Diagnostic[]]> = [];
     for (const caption of this.captions.values()) {
       batch.push([caption.uri, allProblems(caption).map((p) => diagnosticOf(caption, p))]);
-      if (Date.now() >= deadline) {
+      if (batch.length >= SET_BATCH || Date.now() >= deadline) {
         this.collection.set(batch);
         batch = [];
+        deadline = 0; // the set itself took time: yield now
         if (await pause()) return 0;
       }
     }
     this.collection.set(batch);
+    if (!(await this.runModelRules(generation, notes))) return 0;
+    this.notes = notes;
+    for (const note of notes) this.deps.log?.(`Lint: ${note}`);
     return this.captions.size;
   }
 
+  /** The token counter for `texts`: CLIP's tokenizer when it can count, the estimate otherwise (the note says which). */
+  private async counterFor(texts: readonly string[]): Promise<{ counter: TokenCounter; note?: string }> {
+    if (!this.deps.tokens || this.config.tokenBudget.level === 'off') return { counter: ESTIMATED_TOKENS };
+    return this.deps.tokens.counter(texts, this.config.tokenBudget.maxTokens);
+  }
+
+  /** Runs the model-based rules that are on over the run's captions and publishes what they found; false when superseded. */
+  private async runModelRules(generation: number, notes: string[]): Promise<boolean> {
+    const { models } = this.deps;
+    const on = (['nearDuplicateCaptions', 'nearDuplicateImages', 'lowClipScore'] as const).some((rule) => this.config[rule].level !== 'off');
+    if (!models || !on || this.captions.size === 0) return true;
+    const abort = (this.modelRun = new AbortController());
+    const captions = [...this.captions.values()];
+    const index = this.dataset.index;
+    const idOf = (k: number): string => index?.relativePath(captions[k].captionPath) ?? captions[k].captionPath;
+    let result;
+    try {
+      result = await runModelRules(captions, idOf, this.config, this.captionEmbeddings, models, abort.signal);
+    } catch (err) {
+      if (abort.signal.aborted || generation !== this.generation) return false;
+      throw err;
+    }
+    if (generation !== this.generation) return false;
+    notes.push(...result.notes);
+    let deadline = Date.now() + SLICE_MS;
+    let batch: Array<[vscode.Uri, vscode.Diagnostic[]]> = [];
+    for (let k = 0; k < captions.length; k++) {
+      const caption = captions[k];
+      if (caption.modelProblems.length === 0 && result.problems[k].length === 0) continue;
+      caption.modelProblems = result.problems[k];
+      batch.push([caption.uri, allProblems(caption).map((p) => diagnosticOf(caption, p))]);
+      if (batch.length >= SET_BATCH || Date.now() >= deadline) {
+        this.collection.set(batch);
+        batch = [];
+        await yieldToEventLoop();
+        deadline = Date.now() + SLICE_MS;
+        if (generation !== this.generation) return false;
+      }
+    }
+    this.collection.set(batch);
+    return true;
+  }
+
   /** Lints one caption's new text and publishes it and the captions whose duplicate group it left or joined. */
-  private relint(captionPath: string, text: string | undefined): void {
+  private relint(captionPath: string, text: string | undefined, tokens: TokenCounter): void {
     const caption = this.captions.get(captionPath);
     if (!caption) return;
     const oldKey = caption.key;
@@ -195,7 +280,8 @@ export class CaptionLinter implements vscode.Disposable {
       this.captions.delete(captionPath);
       this.collection.delete(caption.uri);
     } else {
-      this.update(caption, text);
+      if (text !== caption.text) caption.modelProblems = caption.modelProblems.filter((p) => !TEXT_MODEL_RULES.has(p.rule));
+      this.update(caption, text, tokens);
       this.join(caption);
     }
     const touched = new Set<string>([captionPath]);
@@ -209,10 +295,10 @@ export class CaptionLinter implements vscode.Disposable {
     }
   }
 
-  private update(caption: LintedCaption, text: string): void {
+  private update(caption: LintedCaption, text: string, tokens = this.tokens): void {
     caption.text = text;
     caption.starts = lineStarts(text);
-    caption.problems = lintCaptionText(text, { config: this.config });
+    caption.problems = lintCaptionText(text, { config: this.config, tokens });
     caption.key = duplicateKey(text);
     caption.duplicate = undefined;
   }
@@ -253,7 +339,9 @@ export class CaptionLinter implements vscode.Disposable {
       void (async () => {
         if (key === '') return void (await text());
         const value = await text();
-        if (generation === this.generation) this.relint(key, value);
+        if (generation !== this.generation) return;
+        const tokens = value === undefined ? this.tokens : (await this.counterFor([value])).counter;
+        if (generation === this.generation) this.relint(key, value, tokens);
       })().catch((err: unknown) => this.fail(err));
     }, DEBOUNCE_MS));
   }
@@ -279,7 +367,8 @@ export class CaptionLinter implements vscode.Disposable {
 
   private readConfig(): LintConfig {
     const settings = vscode.workspace.getConfiguration(LINT_SECTION);
-    const { config, problems } = lintConfigFromSettings((key) => settings.get(key));
+    const { config, problems, captionEmbeddings } = lintConfigFromSettings((key) => settings.get(key));
+    this.captionEmbeddings = captionEmbeddings;
     for (const problem of problems) {
       if (this.reportedSettings.has(problem)) continue;
       this.reportedSettings.add(problem);

@@ -6,13 +6,18 @@ export const LINT_SECTION = 'imageCaptioner.lint';
 
 const LEVELS: readonly RuleLevel[] = ['error', 'warning', 'information', 'hint', 'off'];
 
-/** The rules with a level setting (`<rule>.level`): the per-caption rules and exact duplicates. */
-export const LEVEL_SETTINGS = ['empty', 'tokenBudget', 'bannedPhrases', 'trigger', 'artefacts', 'duplicates'] as const;
+/** The rules with a level setting (`<rule>.level`): the per-caption rules, exact duplicates and the model-based rules. */
+export const LEVEL_SETTINGS = ['empty', 'tokenBudget', 'bannedPhrases', 'trigger', 'artefacts', 'duplicates', 'nearDuplicateCaptions', 'nearDuplicateImages', 'lowClipScore'] as const;
+
+/** Where near-duplicate captions get their embeddings by default: the local sentence-embedding model (an Explore source id). */
+export const DEFAULT_CAPTION_EMBEDDINGS = 'local:text';
 
 /** A config and the settings that were ignored because their value has the wrong type (the message says which). */
 export interface LintSettingsResult {
   readonly config: LintConfig;
   readonly problems: string[];
+  /** The Explore source id near-duplicate captions embed with (`local:text`, `local:clip`, `hosted:<model id>`). */
+  readonly captionEmbeddings: string;
 }
 
 /**
@@ -37,6 +42,8 @@ export function lintConfigFromSettings(get: (key: string) => unknown): LintSetti
   };
   const defined = <T extends object>(o: T): Partial<T> => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
   const phrases = read('bannedPhrases.phrases', isStrings, 'a list of strings');
+  const number = (key: string, min: number, max: number, integer = false): number | undefined =>
+    read(key, (v): v is number => typeof v === 'number' && v >= min && v <= max && (!integer || Number.isInteger(v)), `${integer ? 'a whole number' : 'a number'} from ${min} to ${max}`);
   const config = lintConfig({
     empty: level('empty'),
     tokenBudget: level('tokenBudget'),
@@ -45,8 +52,12 @@ export function lintConfigFromSettings(get: (key: string) => unknown): LintSetti
     trigger: { ...level('trigger'), ...defined({ word: read('trigger.word', isString, 'a string')?.trim(), separator: read('trigger.separator', isString, 'a string') }) },
     artefacts: level('artefacts'),
     duplicates: level('duplicates'),
+    nearDuplicateCaptions: { ...level('nearDuplicateCaptions'), ...defined({ minCosine: number('nearDuplicateCaptions.threshold', -1, 1) }) },
+    nearDuplicateImages: { ...level('nearDuplicateImages'), ...defined({ maxHamming: number('nearDuplicateImages.maxDistance', 0, 64, true) }) },
+    lowClipScore: { ...level('lowClipScore'), ...defined({ minScore: number('lowClipScore.threshold', 0, 100) }) },
   });
-  return { config, problems };
+  const embeddings = read('nearDuplicateCaptions.embeddings', isString, 'a string')?.trim();
+  return { config, problems, captionEmbeddings: embeddings || DEFAULT_CAPTION_EMBEDDINGS };
 }
 
 /** The defaults package.json must declare for each setting (checked by a unit test against the manifest). */
@@ -62,5 +73,12 @@ export function lintSettingDefaults(): Record<string, unknown> {
     'trigger.separator': d.trigger.separator,
     'artefacts.level': d.artefacts.level,
     'duplicates.level': d.duplicates.level,
+    'nearDuplicateCaptions.level': d.nearDuplicateCaptions.level,
+    'nearDuplicateCaptions.threshold': d.nearDuplicateCaptions.minCosine,
+    'nearDuplicateCaptions.embeddings': DEFAULT_CAPTION_EMBEDDINGS,
+    'nearDuplicateImages.level': d.nearDuplicateImages.level,
+    'nearDuplicateImages.maxDistance': d.nearDuplicateImages.maxHamming,
+    'lowClipScore.level': d.lowClipScore.level,
+    'lowClipScore.threshold': d.lowClipScore.minScore,
   };
 }

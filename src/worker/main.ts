@@ -9,10 +9,11 @@ import { deleteCachedModel, listCachedModels } from './cachedModels';
 import { captionImages, newControl } from './captioner';
 import { embedImages, embedTexts } from './embedder';
 import { loadImage, UnreadableImageError } from './images';
-import { ModelLoader, modelKey, type LoadedModel } from './modelLoader';
+import { ModelLoader, modelIdProblem, modelKey, type LoadedModel } from './modelLoader';
 import { countsToString } from '../core/regions/cocoRle';
 import { segmentPromptProblem } from '../core/regions/segmentTypes';
 import { SegmentCancelled, Segmenter, type Segmentation } from './segmenter';
+import { countTexts, TokenCounts, tokenizerCounter } from './tokenCounts';
 import {
   DEFAULT_MAX_NEW_TOKENS,
   encodeEmbeddings,
@@ -36,6 +37,7 @@ const log = (line: string) => process.stderr.write(`${line}\n`);
 const connection = createMessageConnection(new StreamMessageReader(process.stdin), new StreamMessageWriter(process.stdout));
 const loader = new ModelLoader(log);
 const segmenter = new Segmenter();
+const tokenCounts = new TokenCounts();
 let settings: WorkerSettings | undefined;
 
 
@@ -108,6 +110,15 @@ connection.onRequest(Requests.segment, async (params, token) => {
   return { rle: { size, counts: countsToString(runs) }, bbox, score: result.score, millis: performance.now() - started, embeddingCached: result.embeddingCached, device: loaded.device };
 });
 
+connection.onRequest(Requests.countTokens, async (params, token) => {
+  const problem = modelIdProblem(params.model.id);
+  if (problem) throw workerError('bad-input', problem);
+  const counter = tokenizerCounter(await tokenCounts.tokenizer(params.model.id));
+  const reply = await guard(params.model, async () => countTexts(counter, params.texts, params.maxTokens));
+  throwIfCancelled(token);
+  return reply;
+});
+
 connection.onRequest(Requests.prepareModel, async (params, token) => {
   const loaded = await load(params.model, params.ticket, token);
   return { device: loaded.device };
@@ -118,6 +129,7 @@ connection.onRequest(Requests.listCachedModels, () => listCachedModels(requireSe
 connection.onRequest(Requests.deleteCachedModel, async ({ id }) => {
   const deleted = await deleteCachedModel(requireSettings().cacheDir, id);
   await loader.forget(id);
+  tokenCounts.forget(id);
   segmenter.forget(modelKey({ id, task: 'sam' })); // every dtype: the key ends with the dtype
   return { deleted };
 });

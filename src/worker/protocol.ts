@@ -108,6 +108,20 @@ export interface SegmentReply extends Omit<SegmentResult, 'model'> {
   readonly device: string;
 }
 
+/** Token counts for the token-budget lint with the tokenizer of `model` (its files must be here: nothing is downloaded). */
+export interface CountTokensParams {
+  readonly model: ModelRef;
+  readonly texts: readonly string[];
+  /** Texts over this many tokens also get where the budget rule cuts them. */
+  readonly maxTokens: number;
+}
+
+/** Index-aligned with the texts: tokens without start/end tokens, and the budget cut (UTF-16 offset; -1 within the budget). */
+export interface CountTokensReply {
+  readonly counts: readonly number[];
+  readonly cuts: readonly number[];
+}
+
 export interface PrepareModelParams extends Ticketed {
   readonly model: ModelRef;
 }
@@ -142,6 +156,7 @@ export const Requests = {
   embedText: new RequestType<EmbedTextParams, EmbedReply, void>('worker/embedText'),
   embedImages: new RequestType<EmbedImagesParams, EmbedReply, void>('worker/embedImages'),
   segment: new RequestType<SegmentParams, SegmentReply, void>('worker/segment'),
+  countTokens: new RequestType<CountTokensParams, CountTokensReply, void>('worker/countTokens'),
   /** Loads a model (downloading what is missing) so the next request starts at once. */
   prepareModel: new RequestType<PrepareModelParams, { readonly device: string }, void>('worker/prepareModel'),
   listCachedModels: new RequestType<Record<string, never>, readonly CachedModel[], void>('worker/listCachedModels'),

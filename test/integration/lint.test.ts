@@ -26,6 +26,8 @@ describe('caption lint', function () {
     fs.writeFileSync(dogCaption(), 'A brown dog.\nThe image shows a dog on the beach.\n');
     fs.writeFileSync(catCaption(), 'This image shows a cat.');
     fs.writeFileSync(path.join(folder, 'twin.txt'), 'this image shows a CAT.  ');
+    // the three images are one photo: the near-duplicate image rule (its own suite) is off here
+    await lintConfig().update('nearDuplicateImages.level', 'off', vscode.ConfigurationTarget.Global);
     await api.dataset.refresh();
     await waitFor(() => api.dataset.index?.images().filter((i) => i.folder.relPath === 'lint-suite').length === 3, "the suite's images in the index");
   });
@@ -34,6 +36,7 @@ describe('caption lint', function () {
     await closeAllEditors();
     await vscode.commands.executeCommand('imageCaptioner.lint.clear');
     await lintConfig().update('bannedPhrases.level', undefined, vscode.ConfigurationTarget.Global);
+    await lintConfig().update('nearDuplicateImages.level', undefined, vscode.ConfigurationTarget.Global);
     if (folder) fs.rmSync(folder, { recursive: true, force: true });
     await api?.dataset.refresh();
     await vscode.commands.executeCommand('notifications.clearAll');

@@ -40,7 +40,7 @@ function tokenBudget(text: string, context: CaptionRuleContext, report: Report):
   const max = context.config.tokenBudget.maxTokens;
   const count = counter.count(text);
   if (count <= max) return;
-  const cut = budgetCut(text, max, counter);
+  const cut = counter.cut ? counter.cut(text, max) : budgetCut(text, max, counter);
   const what = counter.exact ? 'CLIP tokens' : 'CLIP tokens (estimated)';
   const message = `Caption has ${count} ${what}; CLIP reads only the first ${max}.`;
   // The range is what CLIP never sees; the fix drops it (with the separator before it).

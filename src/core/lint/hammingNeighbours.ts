@@ -1,4 +1,9 @@
-import type { SimilarPair } from './nearDuplicateVectors';
+/** Two items by index (i < j); the searches' pairs carry more, which grouping ignores. */
+export interface IndexPair {
+  readonly i: number;
+  readonly j: number;
+}
+
 
 /** A pair of 64-bit hashes (i < j) within the distance asked for. */
 export interface HashPair {
@@ -63,7 +68,7 @@ export function popcount(x: number): number {
 }
 
 /** Connected groups of the pairs given (each pair joins two items), as ascending member lists; for "these N images are alike". */
-export function pairGroups(pairs: readonly (HashPair | SimilarPair)[]): number[][] {
+export function pairGroups(pairs: readonly IndexPair[]): number[][] {
   const parent = new Map<number, number>();
   const find = (x: number): number => {
     let root = x;

@@ -16,7 +16,7 @@ export interface LintConfig {
   readonly nearDuplicateCaptions: { readonly level: RuleLevel; readonly minCosine: number };
   /** Hamming distance between 64-bit dHashes at or below which two images are near-duplicates. */
   readonly nearDuplicateImages: { readonly level: RuleLevel; readonly maxHamming: number };
-  /** CLIP cosine similarity (-1..1, not x100) below which a caption is flagged. */
+  /** CLIP score (100 x max(cosine, 0), the CLIP score view's scale) below which a caption is flagged. */
   readonly lowClipScore: { readonly level: RuleLevel; readonly minScore: number };
 }
 
@@ -34,7 +34,7 @@ export const DEFAULT_LINT_CONFIG: LintConfig = {
   duplicates: { level: 'information' },
   nearDuplicateCaptions: { level: 'information', minCosine: 0.95 },
   nearDuplicateImages: { level: 'information', maxHamming: 4 },
-  lowClipScore: { level: 'warning', minScore: 0.2 },
+  lowClipScore: { level: 'warning', minScore: 15 },
 };
 
 /** `partial` over the defaults, one level deep (each rule's options replace field by field). */

@@ -5,6 +5,8 @@ export interface TokenCounter {
   /** True when this is CLIP's tokenizer, false for an estimate (messages say which). */
   readonly exact: boolean;
   count(text: string): number;
+  /** Where the budget rule cuts `text` (what `budgetCut` answers), when the counter measured it ahead of time. */
+  cut?(text: string, maxTokens: number): number;
 }
 
 /** The estimate shown beside captions (`captionStats`): letters in runs of ~6 per token, each digit or mark one. */
@@ -30,4 +32,27 @@ export function budgetCut(text: string, maxTokens: number, counter: TokenCounter
   }
   while (best > 0 && /[\s,;:\-]/u.test(text[best - 1])) best--;
   return best;
+}
+
+/**
+ * A counter that answers from counts made elsewhere (the model worker's CLIP tokenizer): each text's
+ * count and, when it was over `maxTokens`, its budget cut. Asking about a text it did not measure
+ * (or another budget) is a programming error and throws.
+ */
+export function measuredTokens(texts: readonly string[], counts: readonly number[], cuts: readonly number[], maxTokens: number): TokenCounter {
+  const measured = new Map<string, number>();
+  texts.forEach((text, i) => measured.set(text, i));
+  const at = (text: string): number => {
+    const i = measured.get(text);
+    if (i === undefined) throw new Error('This caption\'s CLIP tokens were not counted');
+    return i;
+  };
+  return {
+    exact: true,
+    count: (text) => counts[at(text)],
+    cut: (text, max) => {
+      if (max !== maxTokens) throw new Error(`Tokens were counted for a budget of ${maxTokens}, not ${max}`);
+      return cuts[at(text)];
+    },
+  };
 }

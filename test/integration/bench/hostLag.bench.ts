@@ -2,12 +2,12 @@
 // Run by bench/hostLagBench.ts through the launcher; it writes its figures to the harness's resultFile.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import { Session } from 'node:inspector/promises';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import * as vscode from 'vscode';
 import { readHarness } from '../browser';
 import { activateExtension, waitFor } from '../extensionApi';
 import { note } from '../index';
+import { startProfiler } from './cpuProfile';
 
 /** What bench/hostLagBench.ts passes in: a folder of images without captions and the fake server to caption them. */
 export interface HostLagConfig {
@@ -36,21 +36,6 @@ export interface HostLagResult {
 
 const RESOLUTION_MS = 10;
 const MODEL_ID = 'bench/host-lag';
-
-/** The V8 sampling profiler of this extension host, started now. */
-async function startProfiler(): Promise<{ stop(): Promise<unknown> }> {
-  const session = new Session();
-  session.connect();
-  await session.post('Profiler.enable');
-  await session.post('Profiler.start');
-  return {
-    stop: async () => {
-      const { profile } = await session.post('Profiler.stop');
-      session.disconnect();
-      return profile;
-    },
-  };
-}
 
 describe('host-lag: the extension host during a caption batch', function () {
   this.timeout(600_000);

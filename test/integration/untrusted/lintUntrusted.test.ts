@@ -33,6 +33,12 @@ describe('untrusted workspace: caption lint', function () {
     assert.equal(await vscode.commands.executeCommand('imageCaptioner.lint.run', vscode.Uri.file(folder)), 1);
     const [d] = vscode.languages.getDiagnostics(uri).filter((x) => x.source === 'Image Captioner');
     assert.equal(d?.code, 'model-artefact');
+    // CLIP's tokenizer and the rules that run a model stay off, and the run says why
+    const notes = api.linter.notes.join('\n');
+    assert.match(notes, /^Token counts are estimated: the CLIP tokenizer is not run in an untrusted folder\.$/m);
+    assert.match(notes, /^Near-duplicate captions: skipped, Local models do not run in an untrusted workspace/m);
+    assert.match(notes, /^Low CLIP score: skipped, models do not run in an untrusted folder/m);
+    assert.match(notes, /^Near-duplicate images: 0 group\(s\)/m);
     await vscode.workspace.openTextDocument(uri);
     const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, d.range);
     assert.ok(actions.some((a) => a.edit && a.title === 'Remove the label'), actions.map((a) => a.title).join(' | '));

@@ -39,6 +39,31 @@ describe('lint settings → LintConfig', () => {
     assert.deepEqual(rules.sort(), ['banned-phrase:error', 'missing-trigger:information']);
   });
 
+  it('maps the model-based rules: levels, thresholds and the caption embedding source', () => {
+    const { config, problems, captionEmbeddings } = from({
+      'nearDuplicateCaptions.level': 'warning',
+      'nearDuplicateCaptions.threshold': 0.9,
+      'nearDuplicateCaptions.embeddings': ' hosted:my-embedder ',
+      'nearDuplicateImages.level': 'off',
+      'nearDuplicateImages.maxDistance': 6,
+      'lowClipScore.level': 'error',
+      'lowClipScore.threshold': 22.5,
+    });
+    assert.deepEqual(problems, []);
+    assert.deepEqual(config.nearDuplicateCaptions, { level: 'warning', minCosine: 0.9 });
+    assert.deepEqual(config.nearDuplicateImages, { level: 'off', maxHamming: 6 });
+    assert.deepEqual(config.lowClipScore, { level: 'error', minScore: 22.5 });
+    assert.equal(captionEmbeddings, 'hosted:my-embedder');
+    assert.equal(from({}).captionEmbeddings, 'local:text');
+    const bad = from({ 'nearDuplicateImages.maxDistance': 2.5, 'lowClipScore.threshold': 150, 'nearDuplicateCaptions.threshold': '0.9' });
+    assert.deepEqual(bad.config, DEFAULT_LINT_CONFIG);
+    assert.deepEqual([...bad.problems].sort(), [
+      `${LINT_SECTION}.lowClipScore.threshold should be a number from 0 to 100; the default is used.`,
+      `${LINT_SECTION}.nearDuplicateCaptions.threshold should be a number from -1 to 1; the default is used.`,
+      `${LINT_SECTION}.nearDuplicateImages.maxDistance should be a whole number from 0 to 64; the default is used.`,
+    ]);
+  });
+
   it('ignores a value of the wrong type, keeps the default and says which setting', () => {
     const { config, problems } = from({ 'empty.level': 'loud', 'bannedPhrases.phrases': 'the image shows', 'trigger.word': 3 });
     assert.equal(config.empty.level, DEFAULT_LINT_CONFIG.empty.level);

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { exactDuplicateGroups } from '../../../src/core/lint/duplicates';
-import { hammingNeighbours, pairGroups } from '../../../src/core/lint/hammingNeighbours';
+import { hammingNeighbours, pairGroups, type HashPair } from '../../../src/core/lint/hammingNeighbours';
 import { lintCaptions } from '../../../src/core/lint/lintCaptions';
 import { lintConfig } from '../../../src/core/lint/lintConfig';
 import { nearDuplicateVectors } from '../../../src/core/lint/nearDuplicateVectors';
@@ -75,7 +75,8 @@ describe('caption lint rules across a set', () => {
   });
 
   it('groups pairs into connected sets', () => {
-    assert.deepEqual(pairGroups([{ i: 3, j: 5, distance: 1 }, { i: 1, j: 5, distance: 0 }, { i: 7, j: 8, distance: 2 }]), [[1, 3, 5], [7, 8]]);
+    const pairs: HashPair[] = [{ i: 3, j: 5, distance: 1 }, { i: 1, j: 5, distance: 0 }, { i: 7, j: 8, distance: 2 }];
+    assert.deepEqual(pairGroups(pairs), [[1, 3, 5], [7, 8]]);
   });
 
   it('model-based rules run only with their inputs and name the other members', () => {
@@ -85,13 +86,13 @@ describe('caption lint rules across a set', () => {
       models: {
         captionEmbeddings: [[1, 0, 0], [0.99, 0.1, 0], [0, 1, 0], [0, 0, 1]],
         imageHashes: [0b1111n, undefined, 0b0111n, 0xffff0000n],
-        clipScores: [0.31, 0.12, undefined, 0.2],
+        clipScores: [31, 12.04, undefined, 15],
       },
     });
     const rules = problems.map((ps) => ps.map((p) => `${p.rule}: ${p.message}`));
     assert.deepEqual(rules, [
       ['near-duplicate-caption: Caption nearly the same in meaning as c1.', 'near-duplicate-image: Image nearly the same as the images of c2.'],
-      ['near-duplicate-caption: Caption nearly the same in meaning as c0.', 'low-clip-score: CLIP score 0.120 is below 0.2: the caption may not describe the image.'],
+      ['near-duplicate-caption: Caption nearly the same in meaning as c0.', 'low-clip-score: CLIP score 12.0 is below 15: the caption may not describe the image.'],
       ['near-duplicate-image: Image nearly the same as the images of c0.'],
       [],
     ]);
