@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import * as path from 'node:path';
-import { exportCaptionTable, exportImageFolder, exportSeedZip, exportWebDataset, ExportReport, ExportSample } from '../core/export';
+import { DEFAULT_MAX_SAMPLES_PER_SHARD, DEFAULT_MAX_SHARD_BYTES, exportCaptionTable, exportImageFolder, exportSeedZip, exportWebDataset, ExportReport, ExportSample } from '../core/export';
 import { DETECT_BYTES, detectFormat } from '../core/import/detectFormat';
 import { parseCaptionSource } from '../core/import/parseCaptionSource';
 import { readImportSource } from '../core/import/sourceText';
@@ -85,8 +85,8 @@ export function registerExportImportCommands(dataset: DatasetService, scopes: Sc
         exportWebDataset(samples, {
           outDir: target,
           name,
-          maxSamplesPerShard: c.get<number>('maxSamplesPerShard', 10000),
-          maxBytesPerShard: c.get<number>('maxShardSizeMB', 1000) * 1e6,
+          maxSamplesPerShard: c.get<number>('maxSamplesPerShard', DEFAULT_MAX_SAMPLES_PER_SHARD),
+          maxBytesPerShard: c.get<number>('maxShardSizeMB', DEFAULT_MAX_SHARD_BYTES / 1e6) * 1e6,
           onlyCaptioned,
           ...control,
         }),

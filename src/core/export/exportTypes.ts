@@ -10,6 +10,11 @@ export interface ExportSample {
   readonly boundary: DatasetBoundary;
   /** Extra fields merged into a WebDataset sample's json (e.g. `model`); never overrides the built-in ones. */
   readonly metadata?: Readonly<Record<string, unknown>>;
+  /**
+   * The sample's WebDataset key (digits, no dot or slash); default: the number of samples written before it.
+   * Sharded exports give each image its position in the whole dataset, so N shards' members together are the unsharded export's.
+   */
+  readonly key?: string;
 }
 
 export type SkipReason =

@@ -20,17 +20,29 @@ export interface WebDatasetOptions extends ExportControl {
   readonly maxBytesPerShard?: number;
 }
 
+/** A shard closes after this many samples unless told otherwise (the setting imageCaptioner.export.maxSamplesPerShard). */
+export const DEFAULT_MAX_SAMPLES_PER_SHARD = 10_000;
+/** ... or before passing this size (imageCaptioner.export.maxShardSizeMB: 1000). */
+export const DEFAULT_MAX_SHARD_BYTES = 1e9;
+
 /** Sequential and dot-free: webdataset's key is the member name up to its first dot. */
 export function sampleKey(index: number): string {
   return String(index).padStart(9, '0');
+}
+
+/** The sample's own key when it has one (checked: webdataset splits member names at the first dot), else the next in sequence. */
+function keyOf(sample: ExportSample, written: number): string {
+  if (sample.key === undefined) return sampleKey(written);
+  if (!/^[\w-]+$/.test(sample.key)) throw new Error(`WebDataset key "${sample.key}" of ${sample.relPath} must be letters, digits, _ or - (no dot or slash).`);
+  return sample.key;
 }
 
 /** Writes the samples in the given order; on cancellation or error the shard being written is removed. */
 export async function exportWebDataset(samples: readonly ExportSample[], options: WebDatasetOptions): Promise<ExportReport> {
   const prefix = options.name ?? 'dataset';
   if (!/^[^/\\]+$/.test(prefix)) throw new Error(`Shard name "${prefix}" must be a file name prefix without slashes.`);
-  const maxSamples = options.maxSamplesPerShard ?? 10_000;
-  const maxBytes = options.maxBytesPerShard ?? 1e9;
+  const maxSamples = options.maxSamplesPerShard ?? DEFAULT_MAX_SAMPLES_PER_SHARD;
+  const maxBytes = options.maxBytesPerShard ?? DEFAULT_MAX_SHARD_BYTES;
   if (!(maxSamples >= 1) || !(maxBytes > 0)) throw new Error('Shards need room for at least one sample and one byte.');
   const { signal } = options;
   signal?.throwIfAborted();
@@ -43,7 +55,7 @@ export async function exportWebDataset(samples: readonly ExportSample[], options
   try {
     for await (const draft of readDrafts(samples, onlyCaptioned)) {
       signal?.throwIfAborted();
-      const skipped = draft.ok ? await writeSample(shards, draft.value, sampleKey(report.samples), signal) : draft.skip;
+      const skipped = draft.ok ? await writeSample(shards, draft.value, keyOf(draft.value.sample, report.samples), signal) : draft.skip;
       if (skipped) report.skipped.push(skipped);
       else report.samples++;
       progress.update(++done, shards.bytes);
