@@ -1,4 +1,5 @@
 /** `image-captioner export`: the extension's exporters over a dataset folder, or one shard of it. */
+import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { WHOLE, type ShardSpec } from '../../core/dataset/shardOf';
 import {
@@ -101,6 +102,7 @@ export const exportCommand: CliCommand = {
     const progress = progressPrinter(io.stderr, label, 'images');
     let report: ExportReport;
     try {
+      await fs.mkdir(outDir, { recursive: true });
       report = await writers[format](samples, { signal: io.signal, onlyCaptioned: !values['all-images'], onProgress: progress });
     } catch (err) {
       if (io.signal.aborted) {
@@ -111,7 +113,7 @@ export const exportCommand: CliCommand = {
     }
     for (const file of report.files) io.stdout.write(`${terminalText(file)}\n`);
     const failed = report.skipped.filter((s) => s.reason !== 'no caption');
-    for (const s of report.skipped) io.stderr.write(`${label}: skipped ${terminalText(s.path)}: ${s.reason}${s.detail ? ` (${terminalText(s.detail)})` : ''}\n`);
+    for (const s of failed) io.stderr.write(`${label}: skipped ${terminalText(s.path)}: ${s.reason}${s.detail ? ` (${terminalText(s.detail)})` : ''}\n`);
     const uncaptioned = report.skipped.length - failed.length;
     io.stderr.write(
       `${label}: ${report.samples} of ${samples.length} images in ${report.files.length} file(s), ${(report.bytes / 1e6).toFixed(1)} MB` +
