@@ -102,6 +102,7 @@ export const exportCommand: CliCommand = {
     const progress = progressPrinter(io.stderr, label, 'images');
     let report: ExportReport;
     try {
+      io.signal.throwIfAborted();
       await fs.mkdir(outDir, { recursive: true });
       report = await writers[format](samples, { signal: io.signal, onlyCaptioned: !values['all-images'], onProgress: progress });
     } catch (err) {

@@ -26,9 +26,14 @@ class TextSink extends Writable {
 
 /** `image-captioner ...args` run in this process with `cwd` as its working folder. */
 export async function cli(cwd: string, ...args: string[]): Promise<CliRun> {
+  return cliWithSignal(new AbortController().signal, cwd, ...args);
+}
+
+/** The same, with `signal` standing for SIGINT/SIGTERM. */
+export async function cliWithSignal(signal: AbortSignal, cwd: string, ...args: string[]): Promise<CliRun> {
   const stdout = new TextSink();
   const stderr = new TextSink();
-  const code = await runCli(args, { stdout, stderr, env: {}, cwd, signal: new AbortController().signal });
+  const code = await runCli(args, { stdout, stderr, env: {}, cwd, signal });
   return { code, stdout: stdout.text, stderr: stderr.text };
 }
 

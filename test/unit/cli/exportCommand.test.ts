@@ -8,7 +8,7 @@ import { exportWebDataset } from '../../../src/core/export';
 import { EXIT } from '../../../src/cli/cliCommand';
 import { TempDirs } from '../helpers/tempTree';
 import { python, sha256File, webdatasetSamples, PySample } from '../export/exportTestKit';
-import { cli, filesUnder, writeExportFixture } from './cliTestKit';
+import { cli, cliWithSignal, filesUnder, writeExportFixture } from './cliTestKit';
 
 const SHARDS = 4;
 
@@ -122,5 +122,26 @@ describe('image-captioner export', function () {
     const run = await cli(root, 'export', 'ds', '--format', 'jsonl', '--out', 'padded', '--shard', '7/12');
     assert.equal(run.code, EXIT.ok, run.stderr);
     assert.deepEqual(filesUnder(path.join(root, 'padded')), ['captions-shard-07-of-12.jsonl']);
+  });
+
+  it('an image that cannot be exported is named on stderr and the run exits 3; the rest is written', async () => {
+    const broken = await temp.make('ic-cli-broken-');
+    await writeExportFixture(broken);
+    fs.writeFileSync(path.join(broken, 'ds', 'zero.jpg'), Buffer.alloc(0));
+    fs.writeFileSync(path.join(broken, 'ds', 'zero.txt'), 'a caption for nothing');
+    const run = await cli(broken, 'export', 'ds', '--format', 'webdataset', '--out', 'out');
+    assert.equal(run.code, EXIT.someFailed);
+    assert.match(run.stderr, /^export webdataset: skipped zero\.jpg: image unreadable \(The image file is empty \(0 bytes\)\.\)\n/);
+    assert.match(run.stderr, /: 16 of 19 images in 1 file\(s\), [\d.]+ MB; 2 without a caption left out \(--all-images keeps them\); 1 skipped\n$/);
+    assert.equal(webdatasetSamples(path.join(broken, 'out', 'ds-000000.tar')).length, 16);
+  });
+
+  it('SIGINT/SIGTERM before or while indexing: exit 4 (resumable), one line, nothing written', async () => {
+    const abort = new AbortController();
+    abort.abort();
+    const run = await cliWithSignal(abort.signal, root, 'export', 'ds', '--format', 'webdataset', '--out', 'interrupted');
+    assert.equal(run.code, EXIT.interrupted);
+    assert.equal(run.stderr, 'image-captioner export: interrupted; run the same command again to finish\n');
+    assert.equal(fs.existsSync(path.join(root, 'interrupted')), false);
   });
 });
