@@ -82,6 +82,7 @@ export const exportCommand: CliCommand = {
     const dataset = onePositional(positionals, 'DATASET folder');
     const format = choiceFlag('format', values.format, EXPORT_FORMATS);
     if (values.out === undefined) throw new CliUsageError('missing --out DIR');
+    if (values.name !== undefined && !/^[\w.-]+$/.test(values.name)) throw new CliUsageError(`--name ${values.name}: use letters, digits, '.', '_' or '-' (it starts each shard's file name)`);
     const shard = shardFlag(values.shard);
     const maxSamplesPerShard = integerFlag('max-samples-per-shard', values['max-samples-per-shard'], DEFAULT_MAX_SAMPLES_PER_SHARD, 1);
     const maxBytesPerShard = integerFlag('max-shard-size-mb', values['max-shard-size-mb'], DEFAULT_MAX_SHARD_BYTES / 1e6, 1) * 1e6;

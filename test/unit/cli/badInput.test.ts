@@ -19,6 +19,7 @@ const CASES: ReadonlyArray<{ readonly args: string[]; readonly code: number; rea
   { args: ['export', '--format', 'csv', '--out', 'out'], code: EXIT.usage, says: /missing DATASET folder/ },
   { args: ['export', 'ds', 'ds2', '--format', 'csv', '--out', 'out'], code: EXIT.usage, says: /expected one DATASET folder, got 2/ },
   { args: ['export', 'ds', '--format', 'webdataset', '--out', 'out', '--max-samples-per-shard', '0'], code: EXIT.usage, says: /--max-samples-per-shard 0: expected a whole number from 1/ },
+  { args: ['export', 'ds', '--format', 'webdataset', '--out', 'out', '--name', '../up'], code: EXIT.usage, says: /--name \.\.\/up: use letters, digits/ },
   { args: ['export', 'ds', '--format', 'csv', '--out', 'out', '--caption-extension', '.jpg'], code: EXIT.error, says: /the caption extension "\.jpg" cannot be used/ },
   { args: ['import', 'ds', '--from', 'nothing.csv'], code: EXIT.error, says: /cannot import \S+nothing\.csv: .*does not exist/ },
   { args: ['import', 'ds', '--from', 'bad.json'], code: EXIT.error, says: /cannot import \S+bad\.json: bad\.json/ },
