@@ -1,29 +1,12 @@
-/** `image-captioner export`: the extension's exporters over a dataset folder, or one shard of it. */
-import { promises as fs } from 'node:fs';
-import * as path from 'node:path';
-import { WHOLE, type ShardSpec } from '../../core/dataset/shardOf';
-import {
-  DEFAULT_MAX_SAMPLES_PER_SHARD,
-  DEFAULT_MAX_SHARD_BYTES,
-  exportCaptionTable,
-  exportImageFolder,
-  exportSeedZip,
-  exportWebDataset,
-  type ExportControl,
-  type ExportReport,
-  type ExportSample,
-} from '../../core/export';
-import { METADATA_FILE } from '../../core/export/imageFolderExport';
-import { CliCommand, CliIo, CliUsageError, EXIT, ExitCode } from '../cliCommand';
-import { choiceFlag, integerFlag, onePositional, parseCommandArgs, shardFlag } from '../commandArgs';
-import { DATASET_FLAGS, DATASET_FLAGS_HELP, datasetSettingsFromFlags, exportSamplesOf, imagesOfShard, loadDataset } from '../datasetLoad';
-import { progressPrinter } from './exportProgressLines';
-import { terminalText } from '../terminalText';
+/** `image-captioner export`: the extension's exporters over a dataset folder, or one shard of it (its help and flags; the work is in exportRun.ts). */
+import { DEFAULT_MAX_SAMPLES_PER_SHARD, DEFAULT_MAX_SHARD_BYTES } from '../../core/export/exportTypes';
+import type { CliCommand } from '../cliCommand';
+import { DATASET_FLAGS, DATASET_FLAGS_HELP } from '../datasetFlags';
 
 export const EXPORT_FORMATS = ['webdataset', 'zip', 'imagefolder', 'csv', 'jsonl'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
-const FLAGS = {
+export const FLAGS = {
   ...DATASET_FLAGS,
   format: { type: 'string' },
   out: { type: 'string' },
@@ -69,70 +52,11 @@ Example:
   image-captioner export ./photos --format webdataset --out ./shards --shard 3/16
 `;
 
-/** What one format writes, given the samples and where. */
-type Writer = (samples: ExportSample[], control: ExportControl) => Promise<ExportReport>;
 
 export const exportCommand: CliCommand = {
   name: 'export',
   summary: 'Export a dataset (or one shard of it) as WebDataset, zip, imagefolder, CSV or JSONL',
   help: HELP,
   flags: FLAGS,
-  async run(args: readonly string[], io: CliIo): Promise<ExitCode> {
-    const { values, positionals } = parseCommandArgs(args, FLAGS);
-    const dataset = onePositional(positionals, 'DATASET folder');
-    const format = choiceFlag('format', values.format, EXPORT_FORMATS);
-    if (values.out === undefined) throw new CliUsageError('missing --out DIR');
-    if (values.name !== undefined && !/^[\w.-]+$/.test(values.name)) throw new CliUsageError(`--name ${values.name}: use letters, digits, '.', '_' or '-' (it starts each shard's file name)`);
-    const shard = shardFlag(values.shard);
-    const maxSamplesPerShard = integerFlag('max-samples-per-shard', values['max-samples-per-shard'], DEFAULT_MAX_SAMPLES_PER_SHARD, 1);
-    const maxBytesPerShard = integerFlag('max-shard-size-mb', values['max-shard-size-mb'], DEFAULT_MAX_SHARD_BYTES / 1e6, 1) * 1e6;
-    const outDir = path.resolve(io.cwd, values.out);
-    const loaded = await loadDataset(dataset, datasetSettingsFromFlags(values), io.cwd, io.signal);
-    for (const warning of loaded.warnings) io.stderr.write(`export: ${terminalText(warning)}\n`);
-    const samples = exportSamplesOf(loaded, imagesOfShard(loaded, shard));
-    const name = values.name ?? (path.basename(loaded.index.rootPath).replace(/[^\w-]+/g, '_') || 'dataset');
-    const suffix = shardSuffix(shard);
-    const writers: Record<ExportFormat, Writer> = {
-      webdataset: (s, control) => exportWebDataset(s, { outDir, name: `${name}${suffix}`, maxSamplesPerShard, maxBytesPerShard, ...control }),
-      zip: (s, control) => exportSeedZip(s, { outFile: path.join(outDir, `webData${suffix}.zip`), ...control }),
-      imagefolder: (s, control) => exportImageFolder(s, { outDir, copyImages: true, metadataFile: suffixed(METADATA_FILE, suffix), ...control }),
-      csv: (s, control) => exportCaptionTable(s, { outFile: path.join(outDir, `captions${suffix}.csv`), format: 'csv', ...control }),
-      jsonl: (s, control) => exportCaptionTable(s, { outFile: path.join(outDir, `captions${suffix}.jsonl`), format: 'jsonl', ...control }),
-    };
-    const label = `export ${format}${shard.count > 1 ? ` shard ${shard.index}/${shard.count}` : ''}`;
-    const progress = progressPrinter(io.stderr, label, 'images');
-    let report: ExportReport;
-    try {
-      io.signal.throwIfAborted();
-      await fs.mkdir(outDir, { recursive: true });
-      report = await writers[format](samples, { signal: io.signal, onlyCaptioned: !values['all-images'], onProgress: progress });
-    } catch (err) {
-      if (io.signal.aborted) {
-        io.stderr.write(`${label}: interrupted; the file being written was removed, run the same command again\n`);
-        return EXIT.interrupted;
-      }
-      throw err;
-    }
-    for (const file of report.files) io.stdout.write(`${terminalText(file)}\n`);
-    const failed = report.skipped.filter((s) => s.reason !== 'no caption');
-    for (const s of failed) io.stderr.write(`${label}: skipped ${terminalText(s.path)}: ${s.reason}${s.detail ? ` (${terminalText(s.detail)})` : ''}\n`);
-    const uncaptioned = report.skipped.length - failed.length;
-    io.stderr.write(
-      `${label}: ${report.samples} of ${samples.length} images in ${report.files.length} file(s), ${(report.bytes / 1e6).toFixed(1)} MB` +
-        `${uncaptioned ? `; ${uncaptioned} without a caption left out (--all-images keeps them)` : ''}${failed.length ? `; ${failed.length} skipped` : ''}\n`,
-    );
-    return failed.length ? EXIT.someFailed : EXIT.ok;
-  },
+  run: async (args, io) => (await import('./exportRun.js')).runExport(args, io),
 };
-
-/** `-shard-03-of-16` for shard 3 of 16 (the index padded to the count's digits, so names sort), '' for the whole dataset. */
-export function shardSuffix(shard: ShardSpec): string {
-  if (shard.count === WHOLE.count) return '';
-  const width = String(shard.count - 1).length;
-  return `-shard-${String(shard.index).padStart(width, '0')}-of-${shard.count}`;
-}
-
-function suffixed(file: string, suffix: string): string {
-  const ext = path.extname(file);
-  return `${file.slice(0, file.length - ext.length)}${suffix}${ext}`;
-}

@@ -1,13 +1,8 @@
-/** `image-captioner stats`: the extension's caption statistics for a dataset folder, as text or JSON. */
-import { readCaptionSources } from '../../core/captions/readCaptions';
-import { captionStatistics } from '../../core/edits/captionStatistics';
-import { statisticsText } from '../../core/edits/statisticsReport';
-import { CliCommand, CliIo, EXIT, ExitCode } from '../cliCommand';
-import { onePositional, parseCommandArgs } from '../commandArgs';
-import { DATASET_FLAGS, DATASET_FLAGS_HELP, datasetSettingsFromFlags, loadDataset } from '../datasetLoad';
-import { terminalText } from '../terminalText';
+/** `image-captioner stats`: the extension's caption statistics for a dataset folder, as text or JSON (its help and flags; the work is in statsRun.ts). */
+import type { CliCommand } from '../cliCommand';
+import { DATASET_FLAGS, DATASET_FLAGS_HELP } from '../datasetFlags';
 
-const FLAGS = { ...DATASET_FLAGS, json: { type: 'boolean' } } as const;
+export const FLAGS = { ...DATASET_FLAGS, json: { type: 'boolean' } } as const;
 
 const HELP = `Usage: image-captioner stats DATASET [flags]
 
@@ -32,21 +27,5 @@ export const statsCommand: CliCommand = {
   summary: 'Caption statistics of a dataset: counts, lengths, top tags and words (--json for machines)',
   help: HELP,
   flags: FLAGS,
-  async run(args: readonly string[], io: CliIo): Promise<ExitCode> {
-    const { values, positionals } = parseCommandArgs(args, FLAGS);
-    const dataset = onePositional(positionals, 'DATASET folder');
-    const loaded = await loadDataset(dataset, datasetSettingsFromFlags(values), io.cwd, io.signal);
-    const { index } = loaded;
-    for (const warning of loaded.warnings) io.stderr.write(`stats: ${terminalText(warning)}\n`);
-    const pairs = loaded.images.map((image) => ({ imagePath: index.imagePath(image), captionPath: index.captionPath(image) }));
-    const { sources, failures } = await readCaptionSources(pairs, index.boundary, { signal: io.signal });
-    if (io.signal.aborted) return EXIT.interrupted;
-    for (const failure of failures) io.stderr.write(`stats: ${terminalText(index.relativePath(failure.captionPath) ?? failure.captionPath)}: not counted, ${terminalText(failure.message)}\n`);
-    const stats = captionStatistics(sources);
-    const label = index.rootPath;
-    if (values.json) io.stdout.write(`${JSON.stringify({ dataset: label, ...stats, unreadable: failures.length, leftOut: loaded.warnings.length })}\n`);
-    else io.stdout.write(statisticsText(stats, label, terminalText) + (failures.length ? `\n${failures.length} caption file(s) could not be read (listed on stderr)\n` : ''));
-    return failures.length ? EXIT.someFailed : EXIT.ok;
-  },
+  run: async (args, io) => (await import('./statsRun.js')).runStats(args, io),
 };
-

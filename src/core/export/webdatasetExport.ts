@@ -2,7 +2,7 @@
 import { promises as fs } from 'node:fs';
 import type { Region } from '../regions/regionsSidecar';
 import { ProgressThrottle } from './exportProgress';
-import { ExportControl, ExportReport, ExportSample, SkippedSample } from './exportTypes';
+import { DEFAULT_MAX_SAMPLES_PER_SHARD, DEFAULT_MAX_SHARD_BYTES, ExportControl, ExportReport, ExportSample, SkippedSample } from './exportTypes';
 import { completePixelSize } from './imageHead';
 import { readDrafts, SampleDraft } from './sampleDrafts';
 import { loadRegions } from './sampleSource';
@@ -19,11 +19,6 @@ export interface WebDatasetOptions extends ExportControl {
   /** A shard closes before the sample that would take it past this size (a lone larger sample gets its own). */
   readonly maxBytesPerShard?: number;
 }
-
-/** A shard closes after this many samples unless told otherwise (the setting imageCaptioner.export.maxSamplesPerShard). */
-export const DEFAULT_MAX_SAMPLES_PER_SHARD = 10_000;
-/** ... or before passing this size (imageCaptioner.export.maxShardSizeMB: 1000). */
-export const DEFAULT_MAX_SHARD_BYTES = 1e9;
 
 /** Sequential and dot-free: webdataset's key is the member name up to its first dot. */
 export function sampleKey(index: number): string {
