@@ -1,10 +1,11 @@
 import { strict as assert } from 'node:assert';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { COMMANDS } from '../../../src/cli/commandList';
 import { TempDirs } from '../helpers/tempTree';
-import { BUNDLE, REPO_ROOT, writeExportFixture } from './cliTestKit';
+import { webdatasetSamples, PySample } from '../export/exportTestKit';
+import { BUNDLE, filesUnder, REPO_ROOT, writeExportFixture } from './cliTestKit';
 
 /** Loaded before the bundle: any require('vscode') at all, eager or lazy, throws. */
 const NO_VSCODE = `
@@ -63,5 +64,25 @@ describe('dist/cli.js: the bundle and the installed bin', function () {
     const version = spawnSync('image-captioner', ['--version'], { env, encoding: 'utf8', cwd: prefix });
     const manifest = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string };
     assert.equal(version.stdout, `${manifest.version}\n`, 'the package found through the link');
+  });
+
+  it('four export --shard processes at once into one folder: their tars together are the unsharded export, member for member', async () => {
+    const dir = await temp.make('ic-cli-procs-');
+    await writeExportFixture(dir);
+    const exportRun = (...extra: string[]): Promise<number | null> =>
+      new Promise((resolve, reject) => {
+        const child = spawn(process.execPath, [BUNDLE, 'export', 'ds', '--format', 'webdataset', '--max-samples-per-shard', '3', ...extra], { cwd: dir, stdio: 'ignore' });
+        child.on('error', reject);
+        child.on('exit', resolve);
+      });
+    assert.equal(await exportRun('--out', 'whole'), 0);
+    assert.deepEqual(await Promise.all([0, 1, 2, 3].map((i) => exportRun('--out', 'shards', '--shard', `${i}/4`))), [0, 0, 0, 0]);
+    const members = (folder: string): PySample[] =>
+      filesUnder(path.join(dir, folder))
+        .flatMap((f) => webdatasetSamples(path.join(dir, folder, f)))
+        .sort((a, b) => (a.__key__ < b.__key__ ? -1 : 1));
+    assert.ok(filesUnder(path.join(dir, 'shards')).every((f) => /^ds-shard-\d-of-4-\d{6}\.tar$/.test(f)));
+    assert.equal(members('whole').length, 16);
+    assert.deepEqual(members('shards'), members('whole'));
   });
 });
