@@ -5,6 +5,7 @@ import { WHOLE, type ShardSpec } from '../../core/dataset/shardOf';
 import {
   DEFAULT_MAX_SAMPLES_PER_SHARD,
   DEFAULT_MAX_SHARD_BYTES,
+  defaultShardPrefix,
   exportCaptionTable,
   exportImageFolder,
   exportSeedZip,
@@ -38,7 +39,7 @@ export async function runExport(args: readonly string[], io: CliIo): Promise<Exi
   const loaded = await loadDataset(dataset, datasetSettingsFromFlags(values), io.cwd, io.signal);
   for (const warning of loaded.warnings) io.stderr.write(`export: ${terminalText(warning)}\n`);
   const samples = exportSamplesOf(loaded, imagesOfShard(loaded, shard));
-  const name = values.name ?? (path.basename(loaded.index.rootPath).replace(/[^\w-]+/g, '_') || 'dataset');
+  const name = values.name ?? defaultShardPrefix(loaded.index.rootPath);
   const suffix = shardSuffix(shard);
   const writers: Record<ExportFormat, Writer> = {
     webdataset: (s, control) => exportWebDataset(s, { outDir, name: `${name}${suffix}`, maxSamplesPerShard, maxBytesPerShard, ...control }),

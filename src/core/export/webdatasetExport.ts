@@ -1,5 +1,6 @@
 /** WebDataset export: tar shards of `<key>.<ext>` + `<key>.txt` + `<key>.json` samples, byte-for-byte reproducible. */
 import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
 import type { Region } from '../regions/regionsSidecar';
 import { ProgressThrottle } from './exportProgress';
 import { DEFAULT_MAX_SAMPLES_PER_SHARD, DEFAULT_MAX_SHARD_BYTES, ExportControl, ExportReport, ExportSample, SkippedSample } from './exportTypes';
@@ -18,6 +19,11 @@ export interface WebDatasetOptions extends ExportControl {
   readonly maxSamplesPerShard?: number;
   /** A shard closes before the sample that would take it past this size (a lone larger sample gets its own). */
   readonly maxBytesPerShard?: number;
+}
+
+/** The shard name prefix a dataset folder gives by default: its name, with anything but letters, digits, _ and - as '_'. */
+export function defaultShardPrefix(datasetRoot: string): string {
+  return path.basename(datasetRoot).replace(/[^\w-]+/g, '_') || 'dataset';
 }
 
 /** Sequential and dot-free: webdataset's key is the member name up to its first dot. */
