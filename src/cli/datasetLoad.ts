@@ -9,7 +9,6 @@ import { CASE_INSENSITIVE_STEMS, DEFAULT_CAPTION_EXTENSION, DEFAULT_IMAGE_EXTENS
 import { inShard, ShardSpec } from '../core/dataset/shardOf';
 import { sidecarSuffixProblem } from '../core/dataset/sidecars';
 import type { ImageEntry, IndexOptions } from '../core/dataset/types';
-import { sampleKey, type ExportSample } from '../core/export';
 import { CliError } from './cliCommand';
 import type { DatasetSettings } from './datasetFlags';
 
@@ -77,18 +76,6 @@ export function imagesOfShard(loaded: LoadedDataset, shard: ShardSpec): ImageEnt
   return inShard(loaded.images, shard, (image) => relPathOf(loaded.index, image));
 }
 
-/**
- * Export samples of `images`, each keyed by its position among all the dataset's usable images,
- * so any shard's WebDataset keys are the ones the whole export gives the same images.
- */
-export function exportSamplesOf(loaded: LoadedDataset, images: readonly ImageEntry[]): ExportSample[] {
-  const { index } = loaded;
-  const positions = new Map(loaded.images.map((image, position) => [image, position] as const));
-  return images.map((image) => {
-    const imagePath = index.imagePath(image);
-    return { imagePath, relPath: relPathOf(index, image), captionPath: index.captionPath(image), boundary: index.boundary, key: sampleKey(positions.get(image)!) };
-  });
-}
 
 function* foldersWithErrors(index: DatasetIndex): Generator<{ relPath: string; error: string }> {
   const stack = [index.root];

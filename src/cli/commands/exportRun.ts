@@ -2,6 +2,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { WHOLE, type ShardSpec } from '../../core/dataset/shardOf';
+import type { ImageEntry } from '../../core/dataset/types';
 import {
   DEFAULT_MAX_SAMPLES_PER_SHARD,
   DEFAULT_MAX_SHARD_BYTES,
@@ -10,6 +11,7 @@ import {
   exportImageFolder,
   exportSeedZip,
   exportWebDataset,
+  sampleKey,
   type ExportControl,
   type ExportReport,
   type ExportSample,
@@ -18,7 +20,7 @@ import { METADATA_FILE } from '../../core/export/imageFolderExport';
 import { CliIo, CliUsageError, EXIT, ExitCode } from '../cliCommand';
 import { choiceFlag, integerFlag, onePositional, parseCommandArgs, shardFlag } from '../commandArgs';
 import { datasetSettingsFromFlags } from '../datasetFlags';
-import { exportSamplesOf, imagesOfShard, loadDataset } from '../datasetLoad';
+import { imagesOfShard, loadDataset, relPathOf, type LoadedDataset } from '../datasetLoad';
 import { progressPrinter } from './exportProgressLines';
 import { terminalText } from '../terminalText';
 import { EXPORT_FORMATS, type ExportFormat, FLAGS } from './exportCommand';
@@ -83,4 +85,17 @@ export function shardSuffix(shard: ShardSpec): string {
 function suffixed(file: string, suffix: string): string {
   const ext = path.extname(file);
   return `${file.slice(0, file.length - ext.length)}${suffix}${ext}`;
+}
+
+/**
+ * Export samples of `images`, each keyed by its position among all the dataset's usable images,
+ * so any shard's WebDataset keys are the ones the whole export gives the same images.
+ */
+function exportSamplesOf(loaded: LoadedDataset, images: readonly ImageEntry[]): ExportSample[] {
+  const { index } = loaded;
+  const positions = new Map(loaded.images.map((image, position) => [image, position] as const));
+  return images.map((image) => {
+    const imagePath = index.imagePath(image);
+    return { imagePath, relPath: relPathOf(index, image), captionPath: index.captionPath(image), boundary: index.boundary, key: sampleKey(positions.get(image)!) };
+  });
 }
