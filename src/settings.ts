@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { DEFAULT_CAPTION_EXTENSION, DEFAULT_IMAGE_EXTENSIONS, extensionSet, normalizeCaptionExtension } from './core/dataset/imageFiles';
+import { DEFAULT_CAPTION_EXTENSION, DEFAULT_IMAGE_EXTENSIONS, extensionSet, normalizeCaptionExtension, CASE_INSENSITIVE_STEMS } from './core/dataset/imageFiles';
 import { sidecarSuffixProblem } from './core/dataset/sidecars';
 import { IndexOptions } from './core/dataset/types';
 
@@ -37,7 +37,7 @@ export function readIndexSettings(): IndexSettings {
       imageExtensions,
       captionExtension: reason ? DEFAULT_CAPTION_EXTENSION : normalized,
       recursive: config.get<boolean>('recursive', true),
-      caseInsensitiveStems: process.platform === 'win32' || process.platform === 'darwin',
+      caseInsensitiveStems: CASE_INSENSITIVE_STEMS,
       followLinksOutside: config.get<boolean>('followLinksOutsideDataset', false) === true,
     },
     problems,

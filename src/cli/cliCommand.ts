@@ -1,4 +1,8 @@
 /** The shape of one `image-captioner` subcommand, and what every command is given to talk to the terminal. */
+import type { ParseArgsConfig } from 'node:util';
+
+/** A command's flags as `util.parseArgs` takes them. */
+export type FlagOptions = NonNullable<ParseArgsConfig['options']>;
 
 /** Exit codes a scheduler can act on (Slurm, Kubernetes): the same meaning for every command. */
 export const EXIT = {
@@ -33,6 +37,8 @@ export interface CliCommand {
   readonly summary: string;
   /** The whole `image-captioner NAME --help` text: usage line, arguments, flags with defaults, an example. */
   readonly help: string;
+  /** Every flag the command accepts, as its parser takes them: a unit test checks that `help` names each one. */
+  readonly flags: FlagOptions;
   /** Runs with the arguments after the command name; returns the exit code. Throws CliUsageError for bad usage. */
   run(args: readonly string[], io: CliIo): Promise<ExitCode>;
 }

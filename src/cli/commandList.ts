@@ -1,4 +1,11 @@
 /** Every `image-captioner` subcommand, in the order `--help` lists them. Each stream adds its own line. */
 import type { CliCommand } from './cliCommand';
+import { exportCommand } from './commands/exportCommand';
+import { importCommand } from './commands/importCommand';
+import { statsCommand } from './commands/statsCommand';
 
-export const COMMANDS: readonly CliCommand[] = [];
+export const COMMANDS: readonly CliCommand[] = [
+  exportCommand,
+  importCommand,
+  statsCommand,
+];

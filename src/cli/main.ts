@@ -51,6 +51,11 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
   try {
     return await command.run(rest, io);
   } catch (err) {
+    // After SIGINT/SIGTERM a failure is the interruption itself (an indexing or a read cut short): resumable, not an error.
+    if (io.signal.aborted) {
+      io.stderr.write(`${NAME} ${name}: interrupted; run the same command again to finish\n`);
+      return EXIT.interrupted;
+    }
     if (err instanceof CliUsageError) {
       io.stderr.write(`${NAME} ${name}: ${err.message} (see "${NAME} ${name} --help")\n`);
       return EXIT.usage;

@@ -14,7 +14,7 @@ import type { VirtualDocuments } from '../services/virtualDocuments';
 import { DatasetService } from '../services/datasetService';
 import { ScopePicker } from './scopePicker';
 import { captionStatistics } from '../core/edits/captionStatistics';
-import { statisticsMarkdown } from '../services/statisticsReport';
+import { statisticsMarkdown } from '../core/edits/statisticsReport';
 import { showError, showInformation, showWarning, withNotificationProgress } from '../services/notifications';
 import { inputMessageText } from '../services/plainText';
 

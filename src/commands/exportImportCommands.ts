@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import * as path from 'node:path';
-import { exportCaptionTable, exportImageFolder, exportSeedZip, exportWebDataset, ExportReport, ExportSample } from '../core/export';
+import { DEFAULT_MAX_SAMPLES_PER_SHARD, DEFAULT_MAX_SHARD_BYTES, defaultShardPrefix, exportCaptionTable, exportImageFolder, exportSeedZip, exportWebDataset, ExportReport, ExportSample } from '../core/export';
 import { DETECT_BYTES, detectFormat } from '../core/import/detectFormat';
 import { parseCaptionSource } from '../core/import/parseCaptionSource';
 import { readImportSource } from '../core/import/sourceText';
@@ -80,13 +80,13 @@ export function registerExportImportCommands(dataset: DatasetService, scopes: Sc
       const target = scope && onlyCaptioned !== undefined && (outDir ?? (await askFolder('Export shards into')));
       if (!scope || !target) return;
       const c = vscode.workspace.getConfiguration('imageCaptioner.export');
-      const name = path.basename(dataset.rootPath ?? 'dataset').replace(/[^\w-]+/g, '_') || 'dataset';
+      const name = defaultShardPrefix(dataset.rootPath ?? 'dataset');
       await runExport('WebDataset export', scope.images, (samples, control) =>
         exportWebDataset(samples, {
           outDir: target,
           name,
-          maxSamplesPerShard: c.get<number>('maxSamplesPerShard', 10000),
-          maxBytesPerShard: c.get<number>('maxShardSizeMB', 1000) * 1e6,
+          maxSamplesPerShard: c.get<number>('maxSamplesPerShard', DEFAULT_MAX_SAMPLES_PER_SHARD),
+          maxBytesPerShard: c.get<number>('maxShardSizeMB', DEFAULT_MAX_SHARD_BYTES / 1e6) * 1e6,
           onlyCaptioned,
           ...control,
         }),

@@ -1,12 +1,11 @@
 import * as vscode from 'vscode';
 import * as path from 'node:path';
-import { promises as fs } from 'node:fs';
-import { MAX_CAPTION_BYTES, readCaption, writeCaption } from '../core/captions/captionStore';
+import { readCaption } from '../core/captions/captionStore';
 import type { DatasetBoundary } from '../core/files/datasetBoundary';
-import { readRegularFile } from '../core/files/regularFile';
 import { writeFileAtomic } from '../core/captions/atomicWrite';
 import { decodeCaption } from '../core/captions/captionCodec';
 import type { EditPlan } from '../core/edits/editPlan';
+import { applyPlannedCaption, removeCaption } from '../core/edits/applyPlannedCaption';
 import { DatasetService } from './datasetService';
 import { diffListing } from './diffListing';
 import type { VirtualDocuments } from './virtualDocuments';
@@ -99,17 +98,12 @@ export class BulkEditService implements vscode.Disposable {
         inDocuments.push(captionPath);
         continue;
       }
-      // Checked again at write time: a caption changed on disk since planning is left alone and reported.
-      // One read gives both the text checked and the bytes kept for undo, so they cannot differ.
-      const beforeBytes = await readCaptionBytes(captionPath, boundary);
-      const decoded = beforeBytes ? decodeOrNull(beforeBytes, captionPath) : undefined;
-      if (beforeBytes === null || decoded === null || !stillAsPlanned(decoded?.text)) {
+      const outcome = await applyPlannedCaption(captionPath, stillAsPlanned, after, boundary);
+      if (!outcome.applied) {
         conflicts.push(captionPath);
         continue;
       }
-      if (after === undefined) await removeCaption(captionPath, boundary);
-      else await writeCaption(captionPath, after, boundary);
-      applied.push({ captionPath, beforeBytes, after });
+      applied.push({ captionPath, beforeBytes: outcome.beforeBytes, after });
     }
     if (documentEdit.size > 0) await vscode.workspace.applyEdit(documentEdit);
     this.last = { label: plan.operation, files: applied };
@@ -176,21 +170,3 @@ async function closePreview(uri: vscode.Uri): Promise<void> {
   if (tabs.length) await vscode.window.tabGroups.close(tabs);
 }
 
-/** A caption file's bytes: undefined when there is none, null when it cannot be read. */
-async function readCaptionBytes(captionPath: string, boundary: DatasetBoundary): Promise<Buffer | undefined | null> {
-  return readRegularFile(captionPath, MAX_CAPTION_BYTES, boundary).catch(() => null);
-}
-
-/** Deletes a caption file of the dataset (a link is removed itself, its target never touched). */
-async function removeCaption(captionPath: string, boundary: DatasetBoundary): Promise<void> {
-  await boundary.checkFolderOf(captionPath);
-  await fs.rm(captionPath, { force: true });
-}
-
-function decodeOrNull(bytes: Buffer, captionPath: string): { text: string } | null {
-  try {
-    return decodeCaption(bytes, captionPath);
-  } catch {
-    return null;
-  }
-}

@@ -6,6 +6,9 @@ export const DEFAULT_IMAGE_EXTENSIONS: readonly string[] = [
 
 export const DEFAULT_CAPTION_EXTENSION = '.txt';
 
+/** Whether `A.jpg` and `a.png` share one caption file here: the file systems of Windows and macOS ignore case by default. */
+export const CASE_INSENSITIVE_STEMS = process.platform === 'win32' || process.platform === 'darwin';
+
 /** Lower-case extensions without dots, as a Set for O(1) checks. */
 export function extensionSet(extensions: readonly string[]): ReadonlySet<string> {
   return new Set(extensions.map((e) => e.replace(/^\./, '').toLowerCase()).filter((e) => e.length > 0));

@@ -10,6 +10,11 @@ export interface ExportSample {
   readonly boundary: DatasetBoundary;
   /** Extra fields merged into a WebDataset sample's json (e.g. `model`); never overrides the built-in ones. */
   readonly metadata?: Readonly<Record<string, unknown>>;
+  /**
+   * The sample's WebDataset key (digits, no dot or slash); default: the number of samples written before it.
+   * Sharded exports give each image its position in the whole dataset, so N shards' members together are the unsharded export's.
+   */
+  readonly key?: string;
 }
 
 export type SkipReason =
@@ -50,3 +55,8 @@ export interface ExportControl {
 
 /** One fixed timestamp for every member, so that the same dataset exports to identical bytes. */
 export const EXPORT_MTIME = new Date(Date.UTC(2000, 0, 1));
+
+/** A WebDataset shard closes after this many samples unless told otherwise (the setting imageCaptioner.export.maxSamplesPerShard). */
+export const DEFAULT_MAX_SAMPLES_PER_SHARD = 10_000;
+/** ... or before passing this size (imageCaptioner.export.maxShardSizeMB: 1000). */
+export const DEFAULT_MAX_SHARD_BYTES = 1e9;

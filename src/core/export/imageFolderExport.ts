@@ -12,6 +12,8 @@ export interface ImageFolderOptions extends ExportControl {
   readonly outDir: string;
   /** Copy the images under outDir; false writes only metadata.jsonl (outDir is then the dataset root). */
   readonly copyImages: boolean;
+  /** The metadata file's name in outDir (default metadata.jsonl); a sharded export names one per shard. */
+  readonly metadataFile?: string;
 }
 
 export const METADATA_FILE = 'metadata.jsonl';
@@ -22,7 +24,9 @@ export async function exportImageFolder(samples: readonly ExportSample[], option
   const report: ExportReport = { files: [], samples: 0, bytes: 0, skipped: [] };
   const progress = new ProgressThrottle(samples.length, options.onProgress);
   await fs.mkdir(outDir, { recursive: true });
-  const metadata = await AtomicFileStream.open(path.join(outDir, METADATA_FILE));
+  const metadataFile = options.metadataFile ?? METADATA_FILE;
+  if (!/^[^/\\]+$/.test(metadataFile)) throw new Error(`Metadata file "${metadataFile}" must be a file name without slashes.`);
+  const metadata = await AtomicFileStream.open(path.join(outDir, metadataFile));
   let copiedBytes = 0;
   try {
     for (let i = 0; i < samples.length; i++) {

@@ -1,8 +1,9 @@
 /** WebDataset export: tar shards of `<key>.<ext>` + `<key>.txt` + `<key>.json` samples, byte-for-byte reproducible. */
 import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
 import type { Region } from '../regions/regionsSidecar';
 import { ProgressThrottle } from './exportProgress';
-import { ExportControl, ExportReport, ExportSample, SkippedSample } from './exportTypes';
+import { DEFAULT_MAX_SAMPLES_PER_SHARD, DEFAULT_MAX_SHARD_BYTES, ExportControl, ExportReport, ExportSample, SkippedSample } from './exportTypes';
 import { completePixelSize } from './imageHead';
 import { readDrafts, SampleDraft } from './sampleDrafts';
 import { loadRegions } from './sampleSource';
@@ -20,17 +21,29 @@ export interface WebDatasetOptions extends ExportControl {
   readonly maxBytesPerShard?: number;
 }
 
+/** The shard name prefix a dataset folder gives by default: its name, with anything but letters, digits, _ and - as '_'. */
+export function defaultShardPrefix(datasetRoot: string): string {
+  return path.basename(datasetRoot).replace(/[^\w-]+/g, '_') || 'dataset';
+}
+
 /** Sequential and dot-free: webdataset's key is the member name up to its first dot. */
 export function sampleKey(index: number): string {
   return String(index).padStart(9, '0');
+}
+
+/** The sample's own key when it has one (checked: webdataset splits member names at the first dot), else the next in sequence. */
+function keyOf(sample: ExportSample, written: number): string {
+  if (sample.key === undefined) return sampleKey(written);
+  if (!/^[\w-]+$/.test(sample.key)) throw new Error(`WebDataset key "${sample.key}" of ${sample.relPath} must be letters, digits, _ or - (no dot or slash).`);
+  return sample.key;
 }
 
 /** Writes the samples in the given order; on cancellation or error the shard being written is removed. */
 export async function exportWebDataset(samples: readonly ExportSample[], options: WebDatasetOptions): Promise<ExportReport> {
   const prefix = options.name ?? 'dataset';
   if (!/^[^/\\]+$/.test(prefix)) throw new Error(`Shard name "${prefix}" must be a file name prefix without slashes.`);
-  const maxSamples = options.maxSamplesPerShard ?? 10_000;
-  const maxBytes = options.maxBytesPerShard ?? 1e9;
+  const maxSamples = options.maxSamplesPerShard ?? DEFAULT_MAX_SAMPLES_PER_SHARD;
+  const maxBytes = options.maxBytesPerShard ?? DEFAULT_MAX_SHARD_BYTES;
   if (!(maxSamples >= 1) || !(maxBytes > 0)) throw new Error('Shards need room for at least one sample and one byte.');
   const { signal } = options;
   signal?.throwIfAborted();
@@ -43,7 +56,7 @@ export async function exportWebDataset(samples: readonly ExportSample[], options
   try {
     for await (const draft of readDrafts(samples, onlyCaptioned)) {
       signal?.throwIfAborted();
-      const skipped = draft.ok ? await writeSample(shards, draft.value, sampleKey(report.samples), signal) : draft.skip;
+      const skipped = draft.ok ? await writeSample(shards, draft.value, keyOf(draft.value.sample, report.samples), signal) : draft.skip;
       if (skipped) report.skipped.push(skipped);
       else report.samples++;
       progress.update(++done, shards.bytes);

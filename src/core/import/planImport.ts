@@ -10,7 +10,8 @@ export type { ImportImage } from './imageMatcher';
 export type CaptionChoice = 'first' | 'all' | number;
 
 /** What happens to an image that already has a non-empty caption. */
-export type ImportConflictPolicy = 'skip' | 'overwrite' | 'append';
+export const IMPORT_CONFLICT_POLICIES = ['skip', 'overwrite', 'append'] as const;
+export type ImportConflictPolicy = (typeof IMPORT_CONFLICT_POLICIES)[number];
 
 export interface ImportOptions {
   readonly which: CaptionChoice;
