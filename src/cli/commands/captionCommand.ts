@@ -74,7 +74,7 @@ Exit codes: 0 done, 1 error (nothing or not everything could be sent: the line s
 2 usage, 3 some images failed (run again with --resume to retry them), 4 interrupted (--resume).
 
 Examples:
-  NVIDIA_API_KEY=nvapi-… image-captioner caption ./photos --model nim/llama-3.2-11b-vision
+  image-captioner caption ./photos --model nim/llama-3.2-11b-vision      (with NVIDIA_API_KEY set)
   image-captioner caption /data/set --model Qwen/Qwen2.5-VL-7B-Instruct --base-url http://vllm:8000/v1 \\
       --shard $SLURM_ARRAY_TASK_ID/$SLURM_ARRAY_TASK_COUNT --resume --json
 `;
