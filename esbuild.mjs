@@ -64,6 +64,8 @@ const cli = esbuild.build({
   target: 'node20',
   external: ['vscode', 'sharp', 'onnxruntime-node', 'onnxruntime-common', '@huggingface/transformers'],
   banner: { js: '#!/usr/bin/env node' },
+  // jsonc-parser's UMD build requires its parts at run time; its ES module build bundles
+  mainFields: ['module', 'main'],
   sourcemap: !production,
   minify: production,
   logLevel: 'warning',
@@ -101,6 +103,11 @@ const tests = production ? Promise.resolve() : esbuild.build({
 });
 
 await Promise.all([extension, worker, patternWorker, exploreWorker, lintWorker, cli, webviews, tests]);
+// The transpiled CLI (tests run it from out/) imports the catalogue as the bundles do, one folder up from src/.
+if (!production) {
+  mkdirSync('out/models', { recursive: true });
+  copyFileSync('models/catalog.json', 'out/models/catalog.json');
+}
 mkdirSync('dist/webviews', { recursive: true });
 copyFileSync('node_modules/@vscode/codicons/dist/codicon.css', 'dist/webviews/codicon.css');
 copyFileSync('node_modules/@vscode/codicons/dist/codicon.ttf', 'dist/webviews/codicon.ttf');

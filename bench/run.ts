@@ -6,6 +6,7 @@ import { batchFaultsBench } from './batchFaultsBench';
 import { batchRateLimitBench } from './batchRateLimitBench';
 import { batchThroughputBench } from './batchThroughputBench';
 import { batchVsSequentialBench } from './batchVsSequentialBench';
+import { cliStartupBench, shardScalingBench } from './cliBench';
 import { clusterVsSklearnBench } from './clusterVsSklearnBench';
 import { drawFrameBench } from './drawFrameBench';
 import { exportMemoryBench } from './exportMemoryBench';
@@ -31,7 +32,7 @@ const BENCHMARKS: readonly Benchmark[] = [
   indexBench, indexMemoryBench, index1mBench, navigateBench, imagePrepBench, batchThroughputBench, batchVsSequentialBench,
   batchRateLimitBench, batchFaultsBench, replaceBench, exportWdsBench, exportMemoryBench, workerIpcBench, hostLagBench,
   segmentClickBench, drawFrameBench, clusterVsSklearnBench, bleuVsNltkBench, ciderVsNltkBench, plotScalingBench, panelCacheBench,
-  lintBench, lintHostLagBench,
+  lintBench, lintHostLagBench, shardScalingBench, cliStartupBench,
 ];
 
 async function main(names: string[]): Promise<number> {

@@ -1,67 +1,22 @@
 import * as vscode from 'vscode';
-import { BATCH_MODES, BatchMode } from './core/captioning/captionMerge';
-import { LengthPreset, PromptOptions, StylePreset } from './core/captioning/prompts';
-import { parseParams, ParamMap } from './core/captioning/params';
+import { batchSettingsFrom, BatchSettings, generationSettingsFrom, GenerationSettings } from './core/settings/generationSettings';
+import type { SettingsSource } from './core/settings/settingsSource';
 import type { ModelSettingsValue } from './providers/modelCatalog';
 
-/** How captions are generated, as the user's settings say. */
-export interface GenerationSettings {
-  readonly prompt: PromptOptions;
-  /** Parsed advanced parameters; a syntax error is reported here, not at request time. */
-  readonly params: ParamMap;
-  readonly paramsError?: string;
-  readonly prefix: string;
-  readonly suffix: string;
-  readonly timeoutMs: number;
-  readonly uploadAssets: boolean;
+export type { BatchSettings, GenerationSettings } from './core/settings/generationSettings';
+
+/** The `imageCaptioner` configuration as the settings readers of src/core/settings see it. */
+export function vscodeSettings(scope?: vscode.ConfigurationScope): SettingsSource {
+  const c = vscode.workspace.getConfiguration('imageCaptioner', scope);
+  return { get: (key) => c.get(key) };
 }
 
 export function readGenerationSettings(): GenerationSettings {
-  const c = vscode.workspace.getConfiguration('imageCaptioner');
-  const length = c.get<LengthPreset>('generation.length', 'short');
-  let params: ParamMap = {};
-  let paramsError: string | undefined;
-  try {
-    params = parseParams(c.get<string>('generation.parameters', ''));
-  } catch (err) {
-    paramsError = `Setting imageCaptioner.generation.parameters: ${(err as Error).message}`;
-  }
-  return {
-    prompt: {
-      length,
-      style: c.get<StylePreset>('generation.style', 'plain'),
-      template: length === 'custom' ? c.get<string>('generation.customPrompt', '') : undefined,
-      presetPrompts: { short: c.get<string>('generation.shortPrompt'), long: c.get<string>('generation.longPrompt') },
-    },
-    params,
-    paramsError,
-    prefix: c.get<string>('generation.prefix', ''),
-    suffix: c.get<string>('generation.suffix', ''),
-    timeoutMs: c.get<number>('generation.timeoutSeconds', 120) * 1000,
-    uploadAssets: c.get<boolean>('nim.uploadLargeImagesAsAssets', true),
-  };
-}
-
-export interface BatchSettings {
-  /** What a batch does with images that already have a caption; 'ask' asks each time. */
-  readonly mode: BatchMode | 'ask';
-  /** 0 means the model's own limit. */
-  readonly concurrency: number;
-  readonly rpm: number;
+  return generationSettingsFrom(vscodeSettings());
 }
 
 export function readBatchSettings(): BatchSettings {
-  const c = vscode.workspace.getConfiguration('imageCaptioner');
-  return {
-    mode: batchModeSetting(c.get<unknown>('batch.mode')),
-    concurrency: c.get<number>('batch.concurrency', 0),
-    rpm: c.get<number>('batch.requestsPerMinute', 0),
-  };
-}
-
-/** A hand-edited value that is not a mode asks rather than guessing what to do with existing captions. */
-function batchModeSetting(value: unknown): BatchSettings['mode'] {
-  return BATCH_MODES.includes(value as BatchMode) ? (value as BatchMode) : 'ask';
+  return batchSettingsFrom(vscodeSettings());
 }
 
 /** What `inspect()` returns in VS Code 1.9x: besides the typed fields, the local and remote user values apart. */

@@ -1,11 +1,15 @@
 /** Every `image-captioner` subcommand, in the order `--help` lists them. Each stream adds its own line. */
 import type { CliCommand } from './cliCommand';
+import { captionCommand } from './commands/captionCommand';
 import { exportCommand } from './commands/exportCommand';
+import { modelsCommand } from './commands/modelsCommand';
 import { importCommand } from './commands/importCommand';
 import { statsCommand } from './commands/statsCommand';
 
 export const COMMANDS: readonly CliCommand[] = [
+  captionCommand,
   exportCommand,
   importCommand,
   statsCommand,
+  modelsCommand,
 ];

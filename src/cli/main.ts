@@ -91,6 +91,11 @@ function main(): void {
     process.stderr.write(`\n${NAME}: ${signal} received, finishing the requests in flight (again to stop now)\n`);
     abort.abort();
   };
+  // `image-captioner models list | head`: a reader that went away is not an error
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? EXIT.ok);
+    throw err;
+  });
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   const io: CliIo = { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd(), signal: abort.signal };

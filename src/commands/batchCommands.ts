@@ -15,7 +15,7 @@ import { DatasetService } from '../services/datasetService';
 import { DatasetTreeNode, DatasetTreeProvider } from '../views/datasetTreeProvider';
 import { showError, showInformation, showWarning } from '../services/notifications';
 import { labelText } from '../services/plainText';
-import { outcomeText } from '../services/batchProgressText';
+import { outcomeText } from '../core/captioning/batchProgressText';
 
 /** Caption All / Uncaptioned / Selected / Filtered, Resume, and Retry Failed. */
 export function registerBatchCommands(

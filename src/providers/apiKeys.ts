@@ -1,14 +1,6 @@
 import * as vscode from 'vscode';
+import { keyEnvVariables, keyFromEnvironment, keyLabel } from './keyEnvironment';
 import type { KeyName, KeySource } from './types';
-
-/** Environment variables read when no key was stored with "Set API Key". */
-const ENV_FALLBACK: Readonly<Record<string, readonly string[]>> = {
-  nvidia: ['NVIDIA_API_KEY', 'NGC_API_KEY'],
-  huggingface: ['HF_TOKEN', 'HUGGING_FACE_HUB_TOKEN'],
-  openai: ['OPENAI_API_KEY'],
-};
-
-const LABELS: Readonly<Record<string, string>> = { nvidia: 'NVIDIA (nvapi-…)', huggingface: 'Hugging Face (hf_…)', openai: 'OpenAI (sk-…)' };
 
 /** API keys: in VS Code's SecretStorage, or environment variables as a fallback; never in settings or logs. */
 export class ApiKeys {
@@ -36,31 +28,21 @@ export class ApiKeys {
     if (name === 'none') return { source: { kind: 'not-needed' } };
     const stored = await this.secrets.get(secretId(name));
     if (stored) return { value: stored, source: { kind: 'stored' } };
-    for (const variable of envVariables(name)) {
-      const value = process.env[variable]?.trim();
-      if (value) return { value, source: { kind: 'env', variable } };
-    }
+    const fromEnv = keyFromEnvironment(name, process.env);
+    if (fromEnv) return { value: fromEnv.value, source: { kind: 'env', variable: fromEnv.variable } };
     return { source: { kind: 'missing' } };
   }
 
   /** Where a missing key can come from, for messages: "Set API Key (NVIDIA) or NVIDIA_API_KEY". */
   static howToProvide(name: KeyName): string {
-    return `run "Image Captioner: Set API Key" for ${label(name)}${envVariables(name).length ? ` or set ${envVariables(name).join(' / ')}` : ''}`;
+    return `run "Image Captioner: Set API Key" for ${keyLabel(name)}${keyEnvVariables(name).length ? ` or set ${keyEnvVariables(name).join(' / ')}` : ''}`;
   }
 
   static label(name: KeyName): string {
-    return label(name);
+    return keyLabel(name);
   }
 }
 
 function secretId(name: KeyName): string {
   return `imageCaptioner.apiKey.${name}`;
-}
-
-function envVariables(name: KeyName): readonly string[] {
-  return ENV_FALLBACK[name] ?? [`IMAGE_CAPTIONER_KEY_${name.toUpperCase().replace(/[^A-Z0-9]+/g, '_')}`];
-}
-
-function label(name: KeyName): string {
-  return LABELS[name] ?? name;
 }

@@ -26,6 +26,9 @@ export interface GenerateOptions {
   readonly onText?: (delta: string) => void;
 }
 
+/** An image file, or encoded bytes with the name messages use for them (a generated test image). */
+export type ImageSource = string | { readonly data: Buffer; readonly name: string };
+
 export interface GeneratedCaption {
   /** The cleaned caption. */
   readonly text: string;
@@ -37,10 +40,10 @@ export interface GeneratedCaption {
 }
 
 /** One image through one model: prepare the image for the model, ask, clean the answer. */
-export async function generateCaption(imagePath: string, options: GenerateOptions): Promise<GeneratedCaption> {
+export async function generateCaption(source: ImageSource, options: GenerateOptions): Promise<GeneratedCaption> {
   const started = Date.now();
   const { model } = options;
-  const image = await prepareFor(imagePath, model, options);
+  const image = await prepareFor(source, model, options);
   const result = await options.provider.caption({
     model: model.provider === 'nim-legacy' ? { ...model, useAssets: Boolean(model.useAssets && options.uploadAssets) } : model,
     image,
@@ -58,17 +61,19 @@ export async function generateCaption(imagePath: string, options: GenerateOption
 }
 
 /** Resized to the model's side; under its inline budget, else (legacy NIM with assets) unbounded for upload. */
-async function prepareFor(imagePath: string, model: ModelEntry, options: GenerateOptions): Promise<PreparedImage> {
+async function prepareFor(source: ImageSource, model: ModelEntry, options: GenerateOptions): Promise<PreparedImage> {
+  const input = typeof source === 'string' ? source : source.data;
+  const name = typeof source === 'string' ? path.basename(source) : source.name;
   const maxSide = model.maxImageSide ?? DEFAULT_MAX_SIDE;
   const assetsAllowed = model.provider === 'nim-legacy' && model.useAssets && options.uploadAssets;
   // With uploads allowed, an image is not shrunk to a thumbnail to fit inline: it goes as an asset.
   const minSide = assetsAllowed ? Math.min(ASSET_RATHER_THAN_BELOW, maxSide) : undefined;
   try {
-    return await prepareImage(imagePath, { maxSide, maxBase64Chars: model.maxInlineBase64, minSide, signal: options.signal });
+    return await prepareImage(input, { maxSide, maxBase64Chars: model.maxInlineBase64, minSide, signal: options.signal, name });
   } catch (err) {
-    if (err instanceof ImageBudgetError && assetsAllowed) return prepareImage(imagePath, { maxSide, signal: options.signal });
+    if (err instanceof ImageBudgetError && assetsAllowed) return prepareImage(input, { maxSide, signal: options.signal, name });
     if (err instanceof ImageBudgetError) {
-      throw new ProviderError('bad-request', `${path.basename(imagePath)} cannot be sent to ${model.label} within its ${model.maxInlineBase64}-character inline limit, even downscaled.`);
+      throw new ProviderError('bad-request', `${name} cannot be sent to ${model.label} within its ${model.maxInlineBase64}-character inline limit, even downscaled.`);
     }
     throw err;
   }

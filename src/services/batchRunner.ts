@@ -13,7 +13,7 @@ import { describeAndFuse, RegionTextSource } from '../core/regions/describeAndFu
 import { CaptioningService } from './captioningService';
 import { DatasetService } from './datasetService';
 import { BatchActivity } from './batchActivity';
-import { formatDuration } from './batchProgressText';
+import { formatDuration } from '../core/captioning/batchProgressText';
 import { withBatchProgress } from './withBatchProgress';
 
 /** What a batch writes: captions from the model, or captions fused from each image's described regions. */

@@ -1,12 +1,11 @@
 import * as vscode from 'vscode';
 import * as path from 'node:path';
-import { buildPrompt, maxTokensFor } from '../core/captioning/prompts';
-import { captionForPrompt } from '../core/captioning/promptCaption';
 import { RegionsSidecarKeptError, saveGroundedRegions } from '../core/regions/groundingSidecar';
 import { regionsPathFor } from '../core/regions/regionsSidecar';
 import { readGenerationSettings } from '../generationSettings';
 import { ApiKeys } from '../providers/apiKeys';
-import { generateCaption, GeneratedCaption } from '../providers/captionPipeline';
+import type { GeneratedCaption } from '../providers/captionPipeline';
+import { requestCaption } from '../providers/captionRequest';
 import { ModelRegistry } from '../providers/modelRegistry';
 import { ProviderFactory } from '../providers/providerFactory';
 import { KeySource, ModelEntry, ProviderError } from '../providers/types';
@@ -104,26 +103,19 @@ export class CaptioningService {
     const image = index?.findImage(imagePath);
     const captionPath = image && index ? index.captionPath(image) : undefined;
     const boundary = await this.dataset.boundaryFor(imagePath);
-    // The image must really lie in the dataset: a link leading out of it is never sent to a model.
-    await boundary.realFile(imagePath);
     const folder = index?.relativePath(path.dirname(imagePath)) ?? path.basename(path.dirname(imagePath));
-    const suggestedTokens = maxTokensFor(settings.prompt);
-    const params = { ...(suggestedTokens && model.defaults.max_tokens === undefined ? { max_tokens: suggestedTokens } : {}), ...settings.params };
     this.log.info(`${model.label} ← ${path.basename(imagePath)}`);
     try {
-      // a caption that cannot be read stops the request: the prompt would be told there is none
-      const existing = request.currentCaption ?? (await captionForPrompt(settings.prompt, captionPath, boundary));
-      const prompt = buildPrompt(settings.prompt, { name: path.basename(imagePath), folder, caption: existing });
-      const result = await generateCaption(imagePath, {
+      const result = await requestCaption({
+        imagePath,
         model,
         provider: this.factory.get(model.provider),
         apiKey,
-        prompt,
-        length: settings.prompt.length,
-        params,
-        timeoutMs: settings.timeoutMs,
-        cleanup: { prefix: settings.prefix, suffix: settings.suffix },
-        uploadAssets: settings.uploadAssets,
+        settings,
+        boundary,
+        folder,
+        captionPath,
+        currentCaption: request.currentCaption,
         signal: request.signal,
         onText: request.onText,
       });

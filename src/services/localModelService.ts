@@ -9,8 +9,10 @@ import type { RequestType } from 'vscode-jsonrpc';
 import { LocalWorkerError, WorkerClient, type RequestOptions } from '../providers/local/workerClient';
 import type { LocalCaptionRunner } from '../providers/local/localProvider';
 import { DEFAULT_SEGMENTATION_MODEL, type SegmentationBackend } from './segmentationService';
-import { Requests, type DevicePreference, type LocalTask, type ModelRef, type Progress, type WorkerSettings } from '../worker/protocol';
+import { Requests, type LocalTask, type ModelRef, type Progress, type WorkerSettings } from '../worker/protocol';
 import { withNotificationProgress } from './notifications';
+import { workerSettingsFrom } from '../providers/local/workerSettings';
+import { vscodeSettings } from '../generationSettings';
 import type { EmbeddingBackend } from './embeddingService';
 import { localModelsUnavailable } from '../worker/deviceChoice';
 
@@ -47,14 +49,7 @@ export class LocalModelService implements vscode.Disposable {
   }
 
   workerSettings(): WorkerSettings {
-    const folder = config().get<string>('modelsFolder', '').trim();
-    return {
-      cacheDir: this.cacheDir,
-      localModelPath: folder || undefined,
-      allowRemoteModels: config().get<boolean>('allowDownloads', true),
-      device: config().get<DevicePreference>('device', 'auto'),
-      threads: config().get<number>('threads', 0),
-    };
+    return workerSettingsFrom(vscodeSettings(), this.cacheDir);
   }
 
   /** The model used for image and caption embeddings (CLIP score, image clustering). */

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { BatchProgress, BatchSummary } from '../core/captioning/batchTypes';
 import { DATASET_VIEW_ID } from '../datasetViewId';
 import { BatchActivity } from './batchActivity';
-import { progressText } from './batchProgressText';
+import { progressText } from '../core/captioning/batchProgressText';
 import { withNotificationProgress } from './notifications';
 
 /**

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { BatchActivity, BatchOutcome, RunningBatch } from '../services/batchActivity';
-import { outcomeText, progressText } from '../services/batchProgressText';
+import { outcomeText, progressText } from '../core/captioning/batchProgressText';
 import { labelText } from '../services/plainText';
 
 /** How long a batch's outcome stays in the status bar, counted while the window has focus. */

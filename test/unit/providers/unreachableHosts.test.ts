@@ -11,19 +11,11 @@ import { NimLegacyProvider } from '../../../src/providers/nimLegacyProvider';
 import { OpenAiCompatibleProvider } from '../../../src/providers/openAiCompatibleProvider';
 import { CaptionProvider, CaptionRequest, ModelEntry, ProviderError } from '../../../src/providers/types';
 import { NIM_LEGACY_ROUTES, NimFakeServer } from '../../fixtures/fakeServers/nimFakeServer';
+import { closedPort } from '../../fixtures/fakeServers/closedPort';
 
 const KEY = 'nvapi-test-SECRET-0123456789abcdef';
 // made once with: openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 36500 -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1
 const TLS_FIXTURES = path.resolve(__dirname, '../../../../test/fixtures/tls');
-
-/** A port nothing listens on: a server's, closed again. */
-async function closedPort(): Promise<number> {
-  const server = http.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 /** A server on 127.0.0.1 (plain http, or https with a self-signed certificate) that answers anything with 200. */
 async function listening(kind: 'http' | 'self-signed'): Promise<{ port: number; close: () => Promise<void> }> {

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { BatchActivity } from '../../../src/services/batchActivity';
-import { formatDuration, outcomeText, progressText } from '../../../src/services/batchProgressText';
+import { formatDuration, outcomeText, progressText } from '../../../src/core/captioning/batchProgressText';
 import type { BatchProgress, BatchSummary } from '../../../src/core/captioning/batchTypes';
 
 const progress = (over: Partial<BatchProgress> = {}): BatchProgress => ({ done: 0, skipped: 0, failed: 0, total: 10, rate: 0, etaMs: undefined, final: false, ...over });

@@ -1,4 +1,4 @@
-import type { BatchProgress, BatchSummary } from '../core/captioning/batchTypes';
+import type { BatchProgress, BatchSummary } from './batchTypes';
 
 /**
  * The words for a batch's progress and outcome, one wording for every place that shows them

@@ -1,0 +1,18 @@
+/** The local-model worker's settings from `imageCaptioner.local.*`, read the same way by the extension and the CLI. */
+import { typed, type SettingsSource } from '../../core/settings/settingsSource';
+import type { DevicePreference, WorkerSettings } from '../../worker/protocol';
+
+const DEVICES: readonly DevicePreference[] = ['auto', 'cpu', 'cuda'];
+
+/** `cacheDir` is the front end's own (VS Code's global storage, or the CLI's cache folder). */
+export function workerSettingsFrom(settings: SettingsSource, cacheDir: string): WorkerSettings {
+  const folder = typed(settings, 'local.modelsFolder', '').trim();
+  const device = typed(settings, 'local.device', 'auto');
+  return {
+    cacheDir,
+    localModelPath: folder || undefined,
+    allowRemoteModels: typed(settings, 'local.allowDownloads', true),
+    device: DEVICES.includes(device as DevicePreference) ? (device as DevicePreference) : 'auto',
+    threads: typed(settings, 'local.threads', 0),
+  };
+}
