@@ -2,6 +2,7 @@
 import type { CliCommand } from './cliCommand';
 import { captionCommand } from './commands/captionCommand';
 import { exportCommand } from './commands/exportCommand';
+import { lintCommand } from './commands/lintCommand';
 import { modelsCommand } from './commands/modelsCommand';
 import { importCommand } from './commands/importCommand';
 import { statsCommand } from './commands/statsCommand';
@@ -11,5 +12,6 @@ export const COMMANDS: readonly CliCommand[] = [
   exportCommand,
   importCommand,
   statsCommand,
+  lintCommand,
   modelsCommand,
 ];
