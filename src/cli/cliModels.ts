@@ -56,13 +56,15 @@ function adHocModel(modelName: string, baseUrl: string): ModelEntry {
  * The key for `model`: `--key-env NAME`'s variable, else the variables the extension reads for the
  * model's key. Undefined for a model that needs none; CliError when one is needed and missing.
  */
-export function resolveKey(model: ModelEntry, env: NodeJS.ProcessEnv, keyEnv?: string): string | undefined {
+export function resolveKey(model: ModelEntry, env: NodeJS.ProcessEnv, keyEnv?: string, typedBaseUrl = false): string | undefined {
   if (keyEnv !== undefined) {
     const value = env[keyEnv]?.trim();
     if (!value) throw new CliError(`--key-env ${keyEnv}: the environment variable ${keyEnv} is not set`);
-    // naming the variable is the approval the extension asks for; plain http to another machine stays refused
+    // Naming the variable is the approval the extension asks for. Plain http to another machine is
+    // refused unless the user typed that server's URL too (a cluster-internal vLLM behind --api-key);
+    // a server named only by a --config file, which may come with a stranger's dataset, never gets it.
     const plain = keyDestinations(model).find((origin) => origin.startsWith('http:') && !isLoopback(origin));
-    if (plain) throw new CliError(`a key is never sent over plain http to another machine (${plain}): use https, or run without --key-env if the server needs no key`);
+    if (plain && !typedBaseUrl) throw new CliError(`a key is never sent over plain http to another machine (${plain}) named by --config: use https, or pass the server with --base-url`);
     return value;
   }
   if (model.key === 'none') return undefined;

@@ -43,7 +43,7 @@ export async function runCaption(args: readonly string[], io: CliIo): Promise<Ex
   const batch = batchSettingsFrom(settings);
   const mode: BatchMode = batch.mode === 'ask' ? 'skip' : batch.mode;
   const model = resolveModel({ model: values.model, baseUrl: values['base-url'] }, settings);
-  const apiKey = resolveKey(model, io.env, values['key-env']);
+  const apiKey = resolveKey(model, io.env, values['key-env'], values['base-url'] !== undefined);
 
   const loaded = await loadDataset(datasetArg, datasetSettingsFromFlags(values), io.cwd, io.signal);
   const out = batchOutput(io, Boolean(values.json), (imagePath) => loaded.index.relativePath(imagePath) ?? path.basename(imagePath));

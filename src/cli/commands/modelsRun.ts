@@ -26,7 +26,7 @@ export async function runModels(args: readonly string[], io: CliIo): Promise<Exi
     const model = resolveModel({ model: id, baseUrl: values['base-url'] }, settings);
     let apiKey: string | undefined;
     try {
-      apiKey = resolveKey(model, io.env, values['key-env']);
+      apiKey = resolveKey(model, io.env, values['key-env'], values['base-url'] !== undefined);
     } catch (err) {
       // a missing key is the test's own first answer; a key that must not go there stays an error
       if (!(err instanceof CliError && /needs an API key/.test(err.message))) throw err;
