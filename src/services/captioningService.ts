@@ -11,9 +11,11 @@ import { ProviderFactory } from '../providers/providerFactory';
 import { KeySource, ModelEntry, ProviderError } from '../providers/types';
 import { DatasetService } from './datasetService';
 import type { KeyDestinationGate } from './keyDestinationGate';
-import { showError, showWarning } from './notifications';
+import { showError } from './notifications';
 import { modelPickRows } from './modelPickList';
 import { inputMessageText } from './plainText';
+import { explainUntrusted } from './workspaceTrust';
+import { ConnectionTestResult, testModelConnection } from '../providers/connectionTest';
 
 export interface GenerateRequest {
   readonly imagePath: string;
@@ -66,7 +68,7 @@ export class CaptioningService {
    */
   async prepareToSend(model: ModelEntry): Promise<{ apiKey?: string } | undefined> {
     if (!vscode.workspace.isTrusted) {
-      void showWarning('Image Captioner sends no request from an untrusted workspace. Trust this folder to caption with models.');
+      void explainUntrusted();
       return undefined;
     }
     const settings = readGenerationSettings();
@@ -125,6 +127,20 @@ export class CaptioningService {
       if (!(err instanceof ProviderError && err.kind === 'cancelled')) this.log.warn(`${model.label} ✗ ${path.basename(imagePath)}: ${(err as Error).message}`);
       throw err;
     }
+  }
+
+  /**
+   * One small request to `model` with its key as stored (nothing asked: a missing key is an answer);
+   * the caller checks trust and the key's destination first.
+   */
+  async testConnection(model: ModelEntry, signal?: AbortSignal): Promise<ConnectionTestResult> {
+    const settings = readGenerationSettings();
+    const apiKey = model.key === 'none' ? undefined : await this.keys.get(model.key);
+    this.log.info(`Testing the connection to ${model.label}`);
+    const result = await testModelConnection({ model, provider: this.factory.get(model.provider), apiKey, timeoutMs: settings.timeoutMs, uploadAssets: settings.uploadAssets, signal });
+    if (result.ok) this.log.info(`${model.label} answered in ${result.latencyMs} ms: ${JSON.stringify(result.reply)}`);
+    else this.log.warn(`${model.label}: ${result.problem}: ${result.summary} ${result.detail}`);
+    return result;
   }
 
   /**
