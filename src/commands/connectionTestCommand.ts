@@ -22,8 +22,9 @@ export function registerConnectionTestCommand(captioning: CaptioningService): vs
       void explainUntrusted(vscode.l10n.t('Nothing was sent to {0}: this workspace is not trusted, and Image Captioner sends no request from it.', model.label));
       return { refused: 'untrusted' };
     }
-    // the key goes only where it may (asked once for a pairing the user has not approved)
-    if (model.key !== 'none' && !(await captioning.keyGate.allow(model))) return { refused: 'destination-declined' };
+    // a key goes only where it may (asked once for a pairing the user has not approved); no key: the answer says so, nothing leaves
+    const hasKey = model.key !== 'none' && Boolean(await captioning.keys.get(model.key));
+    if (hasKey && !(await captioning.keyGate.allow(model))) return { refused: 'destination-declined' };
     const result = await withNotificationProgress({ title: vscode.l10n.t('Testing {0}…', model.label), cancellable: true }, (_progress, token) => {
       const controller = new AbortController();
       const subscription = token.onCancellationRequested(() => controller.abort());
