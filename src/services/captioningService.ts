@@ -42,7 +42,7 @@ export class CaptioningService {
   ) {}
 
   /** Asks for a model (the remembered one first); remembers the choice for this workspace. */
-  async pickModel(title = 'Caption with which model?'): Promise<ModelEntry | undefined> {
+  async pickModel(title = vscode.l10n.t('Caption with which model?')): Promise<ModelEntry | undefined> {
     const picked = await vscode.window.showQuickPick(this.modelItems(), { title, matchOnDescription: true, matchOnDetail: true });
     if (!picked?.model) return undefined;
     await this.registry.select(picked.model);
@@ -52,7 +52,7 @@ export class CaptioningService {
   /** Several models at once, for comparing them on one image. */
   async pickModels(): Promise<ModelEntry[] | undefined> {
     const items = (await this.modelItems()).filter((i) => i.model);
-    const picked = await vscode.window.showQuickPick(items, { title: 'Compare which models? (pick two or more)', canPickMany: true, matchOnDescription: true });
+    const picked = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Compare which models? (pick two or more)'), canPickMany: true, matchOnDescription: true });
     return picked?.map((p) => p.model!);
   }
 
@@ -80,17 +80,17 @@ export class CaptioningService {
     if (!(await this.keyGate.allow(model))) return undefined;
     const existing = await this.keys.get(model.key);
     if (existing) return { apiKey: existing };
-    const entered = await this.askForKey(model.key, `${model.label} needs an API key (${ApiKeys.label(model.key)}).`);
+    const entered = await this.askForKey(model.key, vscode.l10n.t('{0} needs an API key ({1}).', model.label, ApiKeys.label(model.key)));
     return entered ? { apiKey: entered } : undefined;
   }
 
   async askForKey(keyName: string, prompt?: string): Promise<string | undefined> {
     const value = await vscode.window.showInputBox({
-      title: `API key for ${ApiKeys.label(keyName)}`,
-      prompt: inputMessageText(`${prompt ?? ''} It is kept in VS Code's secret storage, never in settings.`.trim()),
+      title: vscode.l10n.t('API key for {0}', ApiKeys.label(keyName)),
+      prompt: inputMessageText(`${prompt ?? ''} ${vscode.l10n.t("It is kept in VS Code's secret storage, never in settings.")}`.trim()),
       password: true,
       ignoreFocusOut: true,
-      validateInput: (v) => (v.trim().length < 8 ? 'This does not look like an API key.' : undefined),
+      validateInput: (v) => (v.trim().length < 8 ? vscode.l10n.t('This does not look like an API key.') : undefined),
     });
     if (!value) return undefined;
     await this.keys.set(keyName, value);

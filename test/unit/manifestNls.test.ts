@@ -30,7 +30,7 @@ describe('the manifest is localizable: every user-visible string is a %key% of p
     const { manifest, nls: entries, moved } = localizeManifest(sample, { 'demo.b.title': 'Do B' });
     assert.equal(moved, 7, "both categories count: each place is replaced");
     assert.deepEqual(entries, { 'demo.b.title': 'Do B', displayName: 'Demo', 'demo.a.title': 'Do A', category: 'Demo', 'demo.x.description': 'X', 'demo.x.enumDescriptions.0': 'P "quoted"', 'demo.x.enumDescriptions.1': 'Q' });
-    const resolved = JSON.parse(manifest.replace(/"%([^%"]+)%"/g, (_, key: string) => JSON.stringify(entries[key])));
+    const resolved = JSON.parse(manifest.replace(/"%([^%"]+)%"/g, (_, key: string) => JSON.stringify((entries as Record<string, string>)[key])));
     assert.deepEqual(resolved, JSON.parse(sample.replace('"%demo.b.title%"', '"Do B"')));
     assert.equal(manifest.split('\n').length, sample.split('\n').length, 'formatting kept');
     assert.equal(localizeManifest(manifest, entries).moved, 0, 'a second run changes nothing');
