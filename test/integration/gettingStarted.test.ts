@@ -84,6 +84,7 @@ describe('first run: walkthrough, sample dataset, connection test', function () 
     const models = config().get<unknown[]>('models', []);
     await config().update('models', models.filter((m) => (m as { id: string }).id !== 'test/walk-ok'), vscode.ConfigurationTarget.Global);
     await waitFor(() => !api.captioning.registry.selected(), 'no model remembered');
+    await waitFor(() => api.treeView.message?.startsWith('No captioning model chosen yet'), "the Dataset view's hint when no model is chosen");
 
     // Open Sample Dataset: the folder is written; opening it would reload this window, so the seam records it
     const opened: string[] = [];
