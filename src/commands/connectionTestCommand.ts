@@ -17,7 +17,10 @@ export type ConnectionTestRefusal = { readonly refused: 'untrusted' | 'destinati
 export function registerConnectionTestCommand(captioning: CaptioningService): vscode.Disposable {
   return vscode.commands.registerCommand(TEST_CONNECTION_COMMAND, async (modelId?: string): Promise<ConnectionTestResult | ConnectionTestRefusal> => {
     const model = typeof modelId === 'string' ? captioning.registry.find(modelId) : await captioning.pickModel(vscode.l10n.t('Test the connection to which model?'));
-    if (!model) return { refused: 'no-model' };
+    if (!model) {
+      if (typeof modelId === 'string') void showError(vscode.l10n.t('No model "{0}" is known: pick one from "Image Captioner: Select Captioning Model…", or add it to imageCaptioner.models.', modelId));
+      return { refused: 'no-model' };
+    }
     if (!vscode.workspace.isTrusted) {
       void explainUntrusted(vscode.l10n.t('Nothing was sent to {0}: this workspace is not trusted, and Image Captioner sends no request from it.', model.label));
       return { refused: 'untrusted' };
