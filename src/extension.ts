@@ -50,6 +50,8 @@ import { LayoutCache } from './core/explore/layoutCache';
 import { CaptionLinter } from './services/captionLinter';
 import { registerLintCommands } from './commands/lintCommands';
 import { lintDependencies } from './services/lintModelDeps';
+import { registerConnectionTestCommand } from './commands/connectionTestCommand';
+import { GettingStarted } from './commands/gettingStarted';
 
 /** What the extension exposes to its integration tests (and to other extensions). */
 export interface ImageCaptionerApi {
@@ -68,6 +70,10 @@ export interface ImageCaptionerApi {
   readonly linter: CaptionLinter;
   /** This extension's log folder (tests check that no key ever reaches a log). */
   readonly logUri: vscode.Uri;
+  /** The walkthrough, the sample dataset and the "model chosen" context. */
+  readonly gettingStarted: GettingStarted;
+  /** Whether this activation opened the walkthrough (the first activation does). */
+  readonly walkthroughShownOnActivation: Promise<boolean>;
 }
 
 export function activate(context: vscode.ExtensionContext): ImageCaptionerApi {
@@ -163,6 +169,8 @@ export function activate(context: vscode.ExtensionContext): ImageCaptionerApi {
     setStopWords: saveExploreStopWords,
     log,
   });
+  const gettingStarted = new GettingStarted(context, registry);
+  tree.nextStepHint = () => (registry.selected() ? undefined : vscode.l10n.t('No captioning model chosen yet: run "Image Captioner: Select Captioning Model…" or "Image Captioner: Get Started".'));
   const batchActivity = new BatchActivity();
   const runner = new BatchRunner(captioning, dataset, journalFolder(context), (captionPath) => editors.hasUnsavedCaption(captionPath), batchActivity, {
     textSource: (fuseModel: ModelEntry) => ({
@@ -205,6 +213,9 @@ export function activate(context: vscode.ExtensionContext): ImageCaptionerApi {
     linter,
     lint.disposable,
     ...registerLintCommands(linter, scopes, bulk),
+    gettingStarted,
+    registerConnectionTestCommand(captioning),
+    registry.onDidChange(() => updateViewTitle(dataset, tree, treeView)),
     hostedEmbeddings,
     knownKeys,
     registry.onDidChange(() => void knownKeys.refresh(registry.embeddingModels()).catch((err: unknown) => log.warn(`Could not read the stored API keys: ${(err as Error).message}`))),
@@ -217,7 +228,11 @@ export function activate(context: vscode.ExtensionContext): ImageCaptionerApi {
   );
   updateViewTitle(dataset, tree, treeView);
   if (treeView.visible || startupViewRequested()) void dataset.whenReady().then(() => openFirstImageIfAsked(dataset));
-  return { dataset, tree, editors, regionEditors, treeView, captioning, localModels, exploreVectors, explore, linter, logUri: context.logUri };
+  const walkthroughShownOnActivation = Promise.resolve(gettingStarted.showOnFirstActivation()).catch((err: unknown) => {
+    log.warn(`The walkthrough could not be opened: ${(err as Error).message}`);
+    return false;
+  });
+  return { dataset, tree, editors, regionEditors, treeView, captioning, localModels, exploreVectors, explore, linter, logUri: context.logUri, gettingStarted, walkthroughShownOnActivation };
 }
 
 /** The model a region batch fuses with: the fuse setting's, else the selected captioning model (asked for when none is). */

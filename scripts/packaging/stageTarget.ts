@@ -24,7 +24,7 @@ export interface PackagePaths {
 export const RUNTIME_MODULES = 'dist/node_modules';
 
 /** Files of the repository that go into every VSIX as they are (the rest of dist/ is listed in .vscodeignore). */
-const COPIED = ['package.json', 'README.md', 'CHANGELOG.md', 'LICENSE', '.vscodeignore', 'media', 'models', 'dist'];
+const COPIED = ['package.json', 'package.nls.json', 'README.md', 'CHANGELOG.md', 'LICENSE', '.vscodeignore', 'media', 'models', 'dist'];
 
 /** Stages `target` into `<cacheDir>/stage/<target>` and returns that folder. */
 export async function stageTarget(target: PackageTarget, paths: PackagePaths, log: (line: string) => void): Promise<string> {

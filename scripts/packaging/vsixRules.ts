@@ -38,5 +38,5 @@ export function forbiddenEntry(entry: string): string | undefined {
 export function requiredEntries(distFiles: readonly string[]): string[] {
   const bundles = distFiles.filter((file) => /\.(js|css|ttf)$/.test(file) && file !== 'cli.js' && !file.startsWith('node_modules/')).map((file) => `dist/${file}`);
   // vsce stores README.md, CHANGELOG.md and LICENSE under these names
-  return ['package.json', 'readme.md', 'changelog.md', 'LICENSE.txt', 'media/icon.png', ...bundles];
+  return ['package.json', 'package.nls.json', 'readme.md', 'changelog.md', 'LICENSE.txt', 'media/icon.png', ...bundles];
 }

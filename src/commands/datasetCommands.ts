@@ -95,7 +95,7 @@ export function updateViewTitle(dataset: DatasetService, tree: DatasetTreeProvid
   const counts = index.counts();
   // The title, not the description: VS Code hides a view's description when it is the only view of its container.
   treeView.title = `${counts.images.toLocaleString('en-US')} images, ${counts.captioned.toLocaleString('en-US')} captioned`;
-  treeView.message = tree.query ? `Filter "${tree.query}": ${tree.visibleImages().length} of ${counts.images} images` : undefined;
+  treeView.message = tree.query ? `Filter "${tree.query}": ${tree.visibleImages().length} of ${counts.images} images` : tree.nextStepHint?.();
 }
 
 async function pickFolder(): Promise<vscode.Uri | undefined> {

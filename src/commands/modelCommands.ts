@@ -13,18 +13,18 @@ export function registerModelCommands(captioning: CaptioningService, editors: Ca
     vscode.window.showQuickPick(keyNames().map((key) => ({ label: labelText(ApiKeys.label(key)), key })), { title });
   return [
     vscode.commands.registerCommand('imageCaptioner.setApiKey', async (keyName?: string) => {
-      const key = keyName ?? (await pickKey('Set the API key of which service?'))?.key;
+      const key = keyName ?? (await pickKey(vscode.l10n.t('Set the API key of which service?')))?.key;
       if (!key) return;
-      if (await captioning.askForKey(key)) void showInformation(`API key for ${ApiKeys.label(key)} saved in VS Code's secret storage.`);
+      if (await captioning.askForKey(key)) void showInformation(vscode.l10n.t("API key for {0} saved in VS Code's secret storage.", ApiKeys.label(key)));
     }),
     vscode.commands.registerCommand('imageCaptioner.clearApiKey', async () => {
-      const picked = await pickKey('Forget the stored API key of which service?');
+      const picked = await pickKey(vscode.l10n.t('Forget the stored API key of which service?'));
       if (!picked) return;
       await captioning.keys.clear(picked.key);
-      void showInformation(`Stored API key for ${ApiKeys.label(picked.key)} removed.`);
+      void showInformation(vscode.l10n.t('Stored API key for {0} removed.', ApiKeys.label(picked.key)));
     }),
     vscode.commands.registerCommand('imageCaptioner.forgetKeyDestinations', () => forgetKeyDestinations(captioning.keyGate)),
-    vscode.commands.registerCommand('imageCaptioner.selectModel', () => captioning.pickModel('Caption with which model?')),
+    vscode.commands.registerCommand('imageCaptioner.selectModel', () => captioning.pickModel()),
     vscode.commands.registerCommand('imageCaptioner.generateCaption', (modelIds?: string[]) => editors.generateInActiveEditor(modelIds)),
     vscode.commands.registerCommand('imageCaptioner.compareModels', (modelIds?: string[]) =>
       modelIds?.length ? editors.generateInActiveEditor(modelIds) : editors.compareInActiveEditor(),
@@ -37,15 +37,15 @@ export function registerModelCommands(captioning: CaptioningService, editors: Ca
 async function forgetKeyDestinations(gate: KeyDestinationGate): Promise<number> {
   const approved = gate.approved();
   if (approved.length === 0) {
-    void showInformation('No API key has been approved for a host other than its own.');
+    void showInformation(vscode.l10n.t('No API key has been approved for a host other than its own.'));
     return 0;
   }
   const picked = await vscode.window.showQuickPick(
     approved.map((pair) => ({ label: labelText(pair.origin), description: ApiKeys.label(pair.key), picked: true, pair })),
-    { title: 'Forget which approved API key destinations?', canPickMany: true },
+    { title: vscode.l10n.t('Forget which approved API key destinations?'), canPickMany: true },
   );
   if (!picked?.length) return 0;
   const forgotten = await gate.forget(picked.map((p) => p.pair));
-  void showInformation(`Forgot ${forgotten} approved API key destination${forgotten === 1 ? '' : 's'}; the next request there asks again.`);
+  void showInformation(forgotten === 1 ? vscode.l10n.t('Forgot 1 approved API key destination; the next request there asks again.') : vscode.l10n.t('Forgot {0} approved API key destinations; the next request there asks again.', forgotten));
   return forgotten;
 }

@@ -11,9 +11,11 @@ import { ProviderFactory } from '../providers/providerFactory';
 import { KeySource, ModelEntry, ProviderError } from '../providers/types';
 import { DatasetService } from './datasetService';
 import type { KeyDestinationGate } from './keyDestinationGate';
-import { showError, showWarning } from './notifications';
+import { showError } from './notifications';
 import { modelPickRows } from './modelPickList';
 import { inputMessageText } from './plainText';
+import { explainUntrusted } from './workspaceTrust';
+import { ConnectionTestResult, testModelConnection } from '../providers/connectionTest';
 
 export interface GenerateRequest {
   readonly imagePath: string;
@@ -40,7 +42,7 @@ export class CaptioningService {
   ) {}
 
   /** Asks for a model (the remembered one first); remembers the choice for this workspace. */
-  async pickModel(title = 'Caption with which model?'): Promise<ModelEntry | undefined> {
+  async pickModel(title = vscode.l10n.t('Caption with which model?')): Promise<ModelEntry | undefined> {
     const picked = await vscode.window.showQuickPick(this.modelItems(), { title, matchOnDescription: true, matchOnDetail: true });
     if (!picked?.model) return undefined;
     await this.registry.select(picked.model);
@@ -50,7 +52,7 @@ export class CaptioningService {
   /** Several models at once, for comparing them on one image. */
   async pickModels(): Promise<ModelEntry[] | undefined> {
     const items = (await this.modelItems()).filter((i) => i.model);
-    const picked = await vscode.window.showQuickPick(items, { title: 'Compare which models? (pick two or more)', canPickMany: true, matchOnDescription: true });
+    const picked = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Compare which models? (pick two or more)'), canPickMany: true, matchOnDescription: true });
     return picked?.map((p) => p.model!);
   }
 
@@ -66,7 +68,7 @@ export class CaptioningService {
    */
   async prepareToSend(model: ModelEntry): Promise<{ apiKey?: string } | undefined> {
     if (!vscode.workspace.isTrusted) {
-      void showWarning('Image Captioner sends no request from an untrusted workspace. Trust this folder to caption with models.');
+      void explainUntrusted();
       return undefined;
     }
     const settings = readGenerationSettings();
@@ -78,17 +80,17 @@ export class CaptioningService {
     if (!(await this.keyGate.allow(model))) return undefined;
     const existing = await this.keys.get(model.key);
     if (existing) return { apiKey: existing };
-    const entered = await this.askForKey(model.key, `${model.label} needs an API key (${ApiKeys.label(model.key)}).`);
+    const entered = await this.askForKey(model.key, vscode.l10n.t('{0} needs an API key ({1}).', model.label, ApiKeys.label(model.key)));
     return entered ? { apiKey: entered } : undefined;
   }
 
   async askForKey(keyName: string, prompt?: string): Promise<string | undefined> {
     const value = await vscode.window.showInputBox({
-      title: `API key for ${ApiKeys.label(keyName)}`,
-      prompt: inputMessageText(`${prompt ?? ''} It is kept in VS Code's secret storage, never in settings.`.trim()),
+      title: vscode.l10n.t('API key for {0}', ApiKeys.label(keyName)),
+      prompt: inputMessageText(`${prompt ?? ''} ${vscode.l10n.t("It is kept in VS Code's secret storage, never in settings.")}`.trim()),
       password: true,
       ignoreFocusOut: true,
-      validateInput: (v) => (v.trim().length < 8 ? 'This does not look like an API key.' : undefined),
+      validateInput: (v) => (v.trim().length < 8 ? vscode.l10n.t('This does not look like an API key.') : undefined),
     });
     if (!value) return undefined;
     await this.keys.set(keyName, value);
@@ -125,6 +127,20 @@ export class CaptioningService {
       if (!(err instanceof ProviderError && err.kind === 'cancelled')) this.log.warn(`${model.label} ✗ ${path.basename(imagePath)}: ${(err as Error).message}`);
       throw err;
     }
+  }
+
+  /**
+   * One small request to `model` with its key as stored (nothing asked: a missing key is an answer);
+   * the caller checks trust and the key's destination first.
+   */
+  async testConnection(model: ModelEntry, signal?: AbortSignal): Promise<ConnectionTestResult> {
+    const settings = readGenerationSettings();
+    const apiKey = model.key === 'none' ? undefined : await this.keys.get(model.key);
+    this.log.info(`Testing the connection to ${model.label}`);
+    const result = await testModelConnection({ model, provider: this.factory.get(model.provider), apiKey, timeoutMs: settings.timeoutMs, uploadAssets: settings.uploadAssets, signal });
+    if (result.ok) this.log.info(`${model.label} answered in ${result.latencyMs} ms: ${JSON.stringify(result.reply)}`);
+    else this.log.warn(`${model.label}: ${result.problem}: ${result.summary} ${result.detail}`);
+    return result;
   }
 
   /**

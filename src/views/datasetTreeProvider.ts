@@ -28,6 +28,8 @@ export class DatasetTreeProvider implements vscode.TreeDataProvider<DatasetTreeN
   /** Read once, not once per row: a folder of 1,000 images asked VS Code's configuration 1,000 times per redraw. */
   private descriptionLength = treeDescriptionLength();
   private readonly subscriptions: vscode.Disposable[];
+  /** A line shown above the images while no filter is (what to do next, e.g. no model chosen yet). */
+  nextStepHint?: () => string | undefined;
 
   constructor(private readonly dataset: DatasetService) {
     this.subscriptions = [

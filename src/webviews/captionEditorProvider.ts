@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { manageWorkspaceTrust } from '../services/workspaceTrust';
 import { textUndoStep } from './textUndoStep';
 import * as path from 'node:path';
 import { CaptionDocument } from './captionDocument';
@@ -189,6 +190,9 @@ export class CaptionEditorProvider implements vscode.CustomEditorProvider<Captio
         return;
       case 'cancelGeneration':
         this.generators.get(doc)?.cancel();
+        return;
+      case 'manageTrust':
+        void manageWorkspaceTrust();
         return;
       case 'keepCandidate':
         return this.generators.get(doc)?.keep(msg.id, msg.how);

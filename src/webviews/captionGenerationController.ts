@@ -10,6 +10,9 @@ import type { CaptionDocument } from './captionDocument';
 import type { CandidateUpdate, ModelChoice, ToWebviewMessage } from './protocol/captionEditorMessages';
 import { showWarning } from '../services/notifications';
 
+/** Set once a generated caption was kept in this window. */
+export const CANDIDATE_KEPT_CONTEXT = 'imageCaptioner.candidateKept';
+
 /** Streaming deltas are sent to the webview at most this often. */
 const STREAM_FLUSH_MS = 50;
 
@@ -104,6 +107,8 @@ export class CaptionGenerationController implements vscode.Disposable {
     if (!candidate || kept === undefined || !this.doc.editable) return;
     const text = how === 'replace' ? kept : mergeCaption(this.doc.text, kept, 'append');
     await this.applyText(text);
+    // the walkthrough's "caption one image" step completes on it
+    void vscode.commands.executeCommand('setContext', CANDIDATE_KEPT_CONTEXT, true);
     if (!candidate.model || !candidate.result) {
       this.discard(id);
       return;

@@ -71,5 +71,7 @@ export type FromWebviewMessage =
   | { readonly type: 'generate'; readonly modelIds?: readonly string[] }
   | { readonly type: 'compare' }
   | { readonly type: 'cancelGeneration' }
+  /** "Trust This Folder…" in the untrusted notice: VS Code's own trust dialog. */
+  | { readonly type: 'manageTrust' }
   | { readonly type: 'keepCandidate'; readonly id: string; readonly how: 'replace' | 'append' }
   | { readonly type: 'discardCandidate'; readonly id: string };

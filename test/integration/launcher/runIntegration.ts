@@ -6,7 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type { BenchSuite, Harness } from '../browser';
-import { makeSampleDataset } from '../../../scripts/makeExamples';
+import { makeSampleDataset } from '../../../src/core/sample/sampleDataset';
 import type { LogEvent, SuiteResult } from '../index';
 import { SERVERS, ServerName, serverFromArgs } from './serverVersions';
 

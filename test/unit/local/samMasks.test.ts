@@ -5,7 +5,7 @@ import { decodeRle, maskRuns } from '../../../src/core/regions/cocoRle';
 import { LruPromises } from '../../../src/worker/lruPromises';
 import { modelIdProblem } from '../../../src/worker/modelLoader';
 import { bestIndex, maskRunsFromLogits, type MaskFrame } from '../../../src/worker/samMasks';
-import { seededRandom } from '../../../scripts/sampleCanvas';
+import { seededRandom } from '../../../src/core/sample/sampleCanvas';
 
 /** Smooth logits like SAM's: a few blobs of either sign over a low-res grid. */
 function blobs(count: number, low: number, seed: number): Float32Array {

@@ -114,7 +114,7 @@ describe('packaging: what every VSIX must carry', () => {
   it('every bundle the build writes to dist/ but the CLI, and the manifest\'s files', () => {
     const dist = ['extension.js', 'extension.js.map', 'worker.js', 'patternWorker.js', 'exploreWorker.js', 'cli.js', 'webviews/explore.js', 'webviews/codicon.ttf', 'webviews/codicon.css', 'node_modules/sharp/dist/index.cjs'];
     assert.deepEqual(requiredEntries(dist), [
-      'package.json', 'readme.md', 'changelog.md', 'LICENSE.txt', 'media/icon.png',
+      'package.json', 'package.nls.json', 'readme.md', 'changelog.md', 'LICENSE.txt', 'media/icon.png',
       'dist/extension.js', 'dist/worker.js', 'dist/patternWorker.js', 'dist/exploreWorker.js', 'dist/webviews/explore.js', 'dist/webviews/codicon.ttf', 'dist/webviews/codicon.css',
     ]);
   });

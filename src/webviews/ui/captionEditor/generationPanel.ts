@@ -16,6 +16,7 @@ export class GenerationPanel {
   private readonly cancelButton: HTMLElement;
   private readonly list: HTMLElement;
   private readonly notice: HTMLElement;
+  private readonly noticeText: HTMLElement;
   private readonly cards = new Map<string, HTMLElement>();
 
   constructor(parent: HTMLElement, private readonly send: (message: FromWebviewMessage) => void) {
@@ -31,6 +32,9 @@ export class GenerationPanel {
     this.cancelButton.hidden = true;
     this.notice = append(root, 'div', 'generation-notice');
     this.notice.hidden = true;
+    this.noticeText = append(this.notice, 'span', 'generation-notice-text');
+    const trust = button(this.notice, 'Trust This Folder…', 'manage-trust', 'shield', true);
+    trust.addEventListener('click', () => this.send({ type: 'manageTrust' }));
     this.list = append(root, 'div', 'candidates');
     this.select.addEventListener('change', () => this.send({ type: 'selectModel', modelId: this.select.value }));
     this.generateButton.addEventListener('click', () => this.send({ type: 'generate', modelIds: this.select.value ? [this.select.value] : undefined }));
@@ -52,7 +56,7 @@ export class GenerationPanel {
     if (selected) this.select.value = selected;
     for (const el of [this.generateButton, this.compareButton]) el.toggleAttribute('disabled', !canSend);
     this.notice.hidden = canSend;
-    this.notice.textContent = canSend ? '' : 'This workspace is not trusted: no request is sent to a model until you trust it.';
+    this.noticeText.textContent = canSend ? '' : 'This workspace is not trusted: no request is sent to a model until you trust it. ';
   }
 
   showCandidate(candidate: CandidateUpdate): void {

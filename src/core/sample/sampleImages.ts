@@ -1,4 +1,4 @@
-/** The procedurally drawn scenes of the sample dataset; each caption in makeExamples.ts describes one of these. */
+/** The procedurally drawn scenes of the sample dataset; each caption in sampleDataset.ts describes one of these. */
 import { Canvas, Color, mix, seededRandom, withAlpha } from './sampleCanvas';
 
 const WHITE: Color = [255, 255, 255];
@@ -55,7 +55,7 @@ export function lake(w: number, h: number): Canvas {
   return c;
 }
 
-/** Drawn upright (portrait); makeExamples stores it rotated with EXIF orientation 6. */
+/** Drawn upright (portrait); sampleDataset.ts stores it rotated with EXIF orientation 6. */
 export function tallTree(w: number, h: number): Canvas {
   const c = new Canvas(w, h);
   c.gradient(DAY_SKY_TOP, DAY_SKY_BOTTOM, 0, h * 0.75);
