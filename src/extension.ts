@@ -50,6 +50,8 @@ import { LayoutCache } from './core/explore/layoutCache';
 import { CaptionLinter } from './services/captionLinter';
 import { registerLintCommands } from './commands/lintCommands';
 import { lintDependencies } from './services/lintModelDeps';
+import { EvaluationPanels } from './webviews/evaluationPanels';
+import { evaluationsFolder, registerEvaluationReportCommands } from './commands/evaluationReportCommands';
 
 /** What the extension exposes to its integration tests (and to other extensions). */
 export interface ImageCaptionerApi {
@@ -68,6 +70,10 @@ export interface ImageCaptionerApi {
   readonly linter: CaptionLinter;
   /** This extension's log folder (tests check that no key ever reaches a log). */
   readonly logUri: vscode.Uri;
+  /** The evaluation report panel (issue 13). */
+  readonly evaluationReports: EvaluationPanels;
+  /** Where evaluation reports are kept (`<workspace storage>/evaluations`); undefined without a workspace. */
+  readonly evaluationsFolder: string | undefined;
 }
 
 export function activate(context: vscode.ExtensionContext): ImageCaptionerApi {
@@ -163,6 +169,12 @@ export function activate(context: vscode.ExtensionContext): ImageCaptionerApi {
     setStopWords: saveExploreStopWords,
     log,
   });
+  const evaluationReports = new EvaluationPanels({
+    extensionUri: context.extensionUri,
+    dataset,
+    saves: { dataset, hasUnsavedCaption: (captionPath) => editors.hasUnsavedCaption(captionPath) },
+    log,
+  });
   const batchActivity = new BatchActivity();
   const runner = new BatchRunner(captioning, dataset, journalFolder(context), (captionPath) => editors.hasUnsavedCaption(captionPath), batchActivity, {
     textSource: (fuseModel: ModelEntry) => ({
@@ -205,6 +217,7 @@ export function activate(context: vscode.ExtensionContext): ImageCaptionerApi {
     linter,
     lint.disposable,
     ...registerLintCommands(linter, scopes, bulk),
+    ...registerEvaluationReportCommands(evaluationReports, evaluationsFolder(context)),
     hostedEmbeddings,
     knownKeys,
     registry.onDidChange(() => void knownKeys.refresh(registry.embeddingModels()).catch((err: unknown) => log.warn(`Could not read the stored API keys: ${(err as Error).message}`))),
@@ -217,7 +230,7 @@ export function activate(context: vscode.ExtensionContext): ImageCaptionerApi {
   );
   updateViewTitle(dataset, tree, treeView);
   if (treeView.visible || startupViewRequested()) void dataset.whenReady().then(() => openFirstImageIfAsked(dataset));
-  return { dataset, tree, editors, regionEditors, treeView, captioning, localModels, exploreVectors, explore, linter, logUri: context.logUri };
+  return { dataset, tree, editors, regionEditors, treeView, captioning, localModels, exploreVectors, explore, linter, logUri: context.logUri, evaluationReports, evaluationsFolder: evaluationsFolder(context) };
 }
 
 /** The model a region batch fuses with: the fuse setting's, else the selected captioning model (asked for when none is). */
