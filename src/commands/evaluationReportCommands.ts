@@ -18,7 +18,11 @@ async function reportToOpen(arg: unknown, folder: string | undefined): Promise<s
   if (arg instanceof vscode.Uri) return arg.fsPath;
   if (typeof arg === 'string' && arg) return arg;
   if (!folder) return undefined;
-  return (await listReports(folder)).reports[0]?.file;
+  const listing = await listReports(folder);
+  const newest = listing.reports[0]?.file;
+  // Reports that exist but cannot be read are named, never passed over as "no report".
+  if (!newest && listing.unreadable.length) throw new Error(listing.unreadable[0].reason);
+  return newest;
 }
 
 /** "Open Last Evaluation Report" and the panel's serializer. */

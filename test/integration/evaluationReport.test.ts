@@ -14,7 +14,7 @@ import { reportImagesCsv } from '../../src/core/evaluation/reportCsv';
 import { EVALUATION_VIEW_TYPE } from '../../src/webviews/evaluationViewType';
 import { activateExtension, closeAllEditors, textDocumentInStepWithDisk, waitFor } from './extensionApi';
 import { getWorkbenchPage, hasBrowser, screenshot, webviewFrame } from './browser';
-import { fixtureReport } from '../unit/evaluation/sampleReports';
+import { fixtureReport } from '../unit/evaluation/panelReports';
 import { readFixture } from '../unit/metrics/captionMetricsFixture';
 
 /** Fixture images 0..2 are these images of the sample dataset; the rest are named but not in it. */

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { biasText, headerFacts, score4 } from '../../../src/webviews/ui/evaluation/reportText';
-import { smallReport } from '../evaluation/sampleReports';
+import { smallReport } from '../evaluation/panelReports';
 
 describe('evaluation panel: the report as text', () => {
   it('a missing rate reads "no gendered image", never 0%', () => {
@@ -23,5 +23,12 @@ describe('evaluation panel: the report as text', () => {
     assert.equal(facts.Tokenizer, 'COCO PTB tokenizer (lowercase, punctuation dropped)');
     assert.equal(facts['CLIP model'], 'no CLIP model');
     assert.match(facts.Cancelled, /cancelled/);
+  });
+});
+
+describe('evaluation panel: why there is no CLIP score', () => {
+  it('the header gives the reason the run recorded', () => {
+    const facts = Object.fromEntries(headerFacts({ ...smallReport(), clipUnavailable: 'No local CLIP model is set.' }));
+    assert.equal(facts['CLIP model'], 'no CLIP score: No local CLIP model is set.');
   });
 });

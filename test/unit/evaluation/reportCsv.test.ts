@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { reportImagesCsv, reportSummaryCsv } from '../../../src/core/evaluation/reportCsv';
-import { smallReport } from './sampleReports';
+import { smallReport } from './panelReports';
 
 describe('evaluation report CSV', () => {
   it('writes one row per image and model with every score, quoting and defusing texts from strangers', () => {

@@ -42,7 +42,7 @@ export function headerFacts(report: EvaluationReport): Array<readonly [string, s
         `${n(c.referencesWithoutImage)} with no matching image, ${n(c.emptyReferences)} empty, ${n(c.unreadable.length)} unreadable`,
     ],
     ['Tokenizer', tokenizerText(report.tokenizer)],
-    ['CLIP model', report.clipModel ?? 'no CLIP model'],
+    ['CLIP model', report.clipModel ?? (report.clipUnavailable ? `no CLIP score: ${report.clipUnavailable}` : 'no CLIP model')],
   ];
   if (report.cancelled) facts.push(['Cancelled', 'the run was cancelled before every model captioned every image']);
   return facts;
