@@ -12,7 +12,7 @@ import type { ImageCaptionerApi } from '../../src/extension';
 import type { EvaluationReport } from '../../src/core/evaluation/evaluationReport';
 import { reportImagesCsv } from '../../src/core/evaluation/reportCsv';
 import { EVALUATION_VIEW_TYPE } from '../../src/webviews/evaluationViewType';
-import { activateExtension, closeAllEditors, textDocumentInStepWithDisk, waitFor } from './extensionApi';
+import { activateExtension, captionEditorTabs, closeAllEditors, textDocumentInStepWithDisk, waitFor } from './extensionApi';
 import { getWorkbenchPage, hasBrowser, screenshot, webviewFrame } from './browser';
 import { fixtureReport } from '../unit/evaluation/panelReports';
 import { readFixture } from '../unit/metrics/captionMetricsFixture';
@@ -25,6 +25,17 @@ const DIRTY = REAL[1];
 
 async function reportFrame(): Promise<FrameLocator> {
   return webviewFrame(await getWorkbenchPage(), { title: 'Evaluation Report', selector: '#summary table' });
+}
+
+/** Types `target` into VS Code's save dialog titled `title` (the harness shows the simple dialog, a quick input) and accepts it. */
+async function answerSaveDialog(title: string, target: string): Promise<void> {
+  const page = await getWorkbenchPage();
+  const widget = page.locator('.quick-input-widget').filter({ has: page.locator('.quick-input-title', { hasText: title }) });
+  await widget.waitFor({ state: 'visible', timeout: 15_000 });
+  const input = widget.locator('input.input');
+  await input.fill(target);
+  await waitFor(async () => (await input.inputValue()) === target, 'the path typed into the save dialog');
+  await input.press('Enter');
 }
 
 async function rowPaths(frame: FrameLocator): Promise<string[]> {
@@ -143,17 +154,18 @@ describe('evaluation report panel', function () {
     frame = await reportFrame();
   });
 
+  it("a click on an image's thumbnail opens it in the caption editor", async () => {
+    const imagePath = path.join(api.dataset.index!.rootPath, ...USED.split('/'));
+    await frame.locator(`#image-rows .image-row[data-path="${USED}"] img.thumb`).click();
+    const tab = await waitFor(() => captionEditorTabs().find((t) => (t.input as vscode.TabInputCustom).uri.fsPath === imagePath), `a caption editor for ${USED}`);
+    await vscode.window.tabGroups.close(tab);
+    frame = await reportFrame();
+  });
+
   it('exports the per-image CSV through the save dialog, byte for byte', async () => {
     const target = path.join(outDir, 'images.csv');
-    const page = await getWorkbenchPage();
     await frame.locator('#export-images-csv').click();
-    const input = page.locator('.quick-input-widget input.input');
-    await input.waitFor({ state: 'visible', timeout: 10_000 });
-    await screenshot('evaluation-save-dialog');
-    await input.fill(target);
-    await waitFor(async () => (await input.inputValue()) === target, 'the path typed into the save dialog');
-    await screenshot('evaluation-save-dialog-filled');
-    await input.press('Enter');
+    await answerSaveDialog('Export the evaluation (per image) as CSV', target);
     await waitFor(() => fs.existsSync(target), 'the CSV written');
     assert.ok(fs.readFileSync(target).equals(Buffer.from(reportImagesCsv(report), 'utf8')));
     assert.match(fs.readFileSync(target, 'utf8').split('\r\n')[1], /^landscapes\/meadow\.jpg,good,Fixture good,an old man swims up a hill,/, "rows in the report's order");
@@ -162,13 +174,8 @@ describe('evaluation report panel', function () {
 
   it('exports the chart as a PNG drawn by Plotly in the webview', async () => {
     const target = path.join(outDir, 'chart.png');
-    const page = await getWorkbenchPage();
     await frame.locator('#export-chart').click();
-    const input = page.locator('.quick-input-widget input.input');
-    await input.waitFor({ state: 'visible', timeout: 10_000 });
-    await input.fill(target);
-    await waitFor(async () => (await input.inputValue()) === target, 'the path typed into the save dialog');
-    await input.press('Enter');
+    await answerSaveDialog('Export the evaluation chart as PNG', target);
     await waitFor(() => fs.existsSync(target), 'the PNG written');
     const png = fs.readFileSync(target);
     assert.ok(png.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])), 'a PNG signature');
