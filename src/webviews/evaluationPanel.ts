@@ -149,8 +149,10 @@ export class EvaluationPanel implements vscode.Disposable {
     // Only images the report names: a message names a path, never an arbitrary file.
     const known = report?.images.some((i) => i.path === relPath) || report?.models.some((m) => m.bias.mismatches.some((x) => x.path === relPath));
     if (!report || !known) return this.fail('Open image', new Error('This report names no such image.'));
+    const file = path.join(report.datasetRoot, ...relPath.split('/'));
+    const inside = path.relative(report.datasetRoot, file);
+    if (!inside || inside.startsWith('..') || path.isAbsolute(inside)) return this.fail('Open image', new Error(`${relPath} is not inside the report's dataset folder.`));
     try {
-      const file = path.join(report.datasetRoot, ...relPath.split('/'));
       await vscode.commands.executeCommand('vscode.openWith', vscode.Uri.file(file), CAPTION_EDITOR_VIEW_TYPE, { viewColumn: vscode.ViewColumn.Beside });
     } catch (err) {
       this.fail('Open image', err);

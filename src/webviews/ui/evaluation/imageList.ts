@@ -21,7 +21,7 @@ export interface ImageListHandlers {
 /** Where a "Use this caption" stands for one image and model. */
 type UseState = { readonly kind: 'saving' } | { readonly kind: 'used' } | { readonly kind: 'failed'; readonly error: string };
 
-const METRIC_LABELS: Readonly<Record<ImageMetric, string>> = { bleu4: 'BLEU-4', ciderD: 'CIDEr-D', clip: 'CLIP' };
+const METRIC_LABELS: Readonly<Record<ImageMetric, string>> = { bleu4: 'BLEU-4 (COCO)', ciderD: 'CIDEr-D', clip: 'CLIP' };
 
 export class ImageList {
   private report?: EvaluationReport;
@@ -173,7 +173,7 @@ export class ImageList {
         span.dataset.metric = metric;
         span.textContent = `${name} ${value}`;
       };
-      part('bleu4', 'BLEU-4', score4(s.cocoBleu[3]));
+      part('bleu4', 'BLEU-4 (COCO)', score4(s.cocoBleu[3]));
       part('ciderD', 'CIDEr-D', score4(s.ciderD));
       if (s.clipScore !== undefined) part('clip', 'CLIP', fixed(s.clipScore, 2));
     }
