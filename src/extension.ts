@@ -72,8 +72,8 @@ export interface ImageCaptionerApi {
   readonly logUri: vscode.Uri;
   /** The evaluation report panel (issue 13). */
   readonly evaluationReports: EvaluationPanels;
-  /** Where evaluation reports are kept (`<workspace storage>/evaluations`); undefined without a workspace. */
-  readonly evaluationsFolder: string | undefined;
+  /** Where evaluation reports are kept (`<workspace storage>/evaluations`). */
+  readonly evaluationsFolder: string;
 }
 
 export function activate(context: vscode.ExtensionContext): ImageCaptionerApi {

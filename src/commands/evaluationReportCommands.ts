@@ -5,19 +5,18 @@ import type { EvaluationPanels } from '../webviews/evaluationPanels';
 import { EVALUATION_VIEW_TYPE } from '../webviews/evaluationViewType';
 import { showError, showInformation } from '../services/notifications';
 
-/** Where "Evaluate Models…" keeps its reports: `<workspace storage>/evaluations/<id>/report.json`. */
-export function evaluationsFolder(context: vscode.ExtensionContext): string | undefined {
-  return context.storageUri ? path.join(context.storageUri.fsPath, 'evaluations') : undefined;
+/** Where "Evaluate Models…" keeps its reports: `<workspace storage>/evaluations/<id>/report.json` (the extension's storage without a workspace). */
+export function evaluationsFolder(context: vscode.ExtensionContext): string {
+  return path.join((context.storageUri ?? context.globalStorageUri).fsPath, 'evaluations');
 }
 
 /**
  * The report file "Open Last Evaluation Report" opens: the argument's (a Uri or a path), else the
  * newest readable report in the workspace storage; undefined when there is none.
  */
-async function reportToOpen(arg: unknown, folder: string | undefined): Promise<string | undefined> {
+async function reportToOpen(arg: unknown, folder: string): Promise<string | undefined> {
   if (arg instanceof vscode.Uri) return arg.fsPath;
   if (typeof arg === 'string' && arg) return arg;
-  if (!folder) return undefined;
   const listing = await listReports(folder);
   const newest = listing.reports[0]?.file;
   // Reports that exist but cannot be read are named, never passed over as "no report".
@@ -26,7 +25,7 @@ async function reportToOpen(arg: unknown, folder: string | undefined): Promise<s
 }
 
 /** "Open Last Evaluation Report" and the panel's serializer. */
-export function registerEvaluationReportCommands(panels: EvaluationPanels, folder: string | undefined): vscode.Disposable[] {
+export function registerEvaluationReportCommands(panels: EvaluationPanels, folder: string): vscode.Disposable[] {
   return [
     panels,
     vscode.commands.registerCommand('imageCaptioner.evaluate.openReport', async (arg?: unknown) => {

@@ -69,7 +69,6 @@ describe('evaluation report panel', function () {
       originals.set(captionFile, fs.readFileSync(captionFile));
     }
     report = fixtureReport(index.rootPath, (i, id) => REAL[i] ?? `zz-not-in-dataset/${id}.jpg`);
-    assert.ok(api.evaluationsFolder, 'the test workspace has a storage folder');
     reportFile = path.join(api.evaluationsFolder, report.id, 'report.json');
   });
 
@@ -81,12 +80,12 @@ describe('evaluation report panel', function () {
       fs.writeFileSync(file, bytes);
       await textDocumentInStepWithDisk(file);
     }
-    if (api.evaluationsFolder) fs.rmSync(path.join(api.evaluationsFolder, report.id), { recursive: true, force: true });
+    fs.rmSync(path.join(api.evaluationsFolder, report.id), { recursive: true, force: true });
     fs.rmSync(outDir, { recursive: true, force: true });
   });
 
   it('with no report in the workspace storage, opens no panel', async () => {
-    fs.rmSync(path.join(api.evaluationsFolder!, report.id), { recursive: true, force: true });
+    fs.rmSync(path.join(api.evaluationsFolder, report.id), { recursive: true, force: true });
     const opened = await vscode.commands.executeCommand('imageCaptioner.evaluate.openReport');
     assert.equal(opened, undefined);
     assert.equal(api.evaluationReports.panel, undefined);
