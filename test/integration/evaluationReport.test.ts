@@ -68,7 +68,8 @@ describe('evaluation report panel', function () {
       const captionFile = index.captionPath(image);
       originals.set(captionFile, fs.readFileSync(captionFile));
     }
-    report = fixtureReport(index.rootPath, (i, id) => REAL[i] ?? `zz-not-in-dataset/${id}.jpg`);
+    // created now: newer than any report a suite before this one saved, so it is the one "Open Last" opens
+    report = { ...fixtureReport(index.rootPath, (i, id) => REAL[i] ?? `zz-not-in-dataset/${id}.jpg`), createdAt: new Date().toISOString() };
     reportFile = path.join(api.evaluationsFolder, report.id, 'report.json');
   });
 
@@ -85,10 +86,18 @@ describe('evaluation report panel', function () {
   });
 
   it('with no report in the workspace storage, opens no panel', async () => {
-    fs.rmSync(path.join(api.evaluationsFolder, report.id), { recursive: true, force: true });
-    const opened = await vscode.commands.executeCommand('imageCaptioner.evaluate.openReport');
-    assert.equal(opened, undefined);
-    assert.equal(api.evaluationReports.panel, undefined);
+    api.evaluationReports.panel?.dispose(); // a panel an earlier suite left open
+    // reports other suites saved are set aside for this test only
+    const folder = api.evaluationsFolder;
+    const aside = `${folder}.aside`;
+    if (fs.existsSync(folder)) fs.renameSync(folder, aside);
+    try {
+      const opened = await vscode.commands.executeCommand('imageCaptioner.evaluate.openReport');
+      assert.equal(opened, undefined);
+      assert.equal(api.evaluationReports.panel, undefined);
+    } finally {
+      if (fs.existsSync(aside)) fs.renameSync(aside, folder);
+    }
   });
 
   it("opens the newest report and shows each model's BLEU-4 and CIDEr-D as pycocoevalcap computes them on the fixture", async () => {
