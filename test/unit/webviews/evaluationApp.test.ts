@@ -57,8 +57,9 @@ describe('evaluation report app in Chromium under the webview CSP', function () 
   const violations: string[] = [];
   const errors: string[] = [];
 
-  const show = async (report: EvaluationReport): Promise<void> => {
-    await page.evaluate((r) => (globalThis as unknown as { postMessage(m: unknown, o: string): void }).postMessage({ type: 'report', report: r, reportFile: '/r/report.json', imageBase: 'https://evaluation-app.test/img' }, '*'), report as unknown as Record<string, unknown>);
+  const show = async (report: EvaluationReport, readOnly?: string): Promise<void> => {
+    const message = { type: 'report', report, reportFile: '/r/report.json', imageBase: 'https://evaluation-app.test/img', readOnly };
+    await page.evaluate((m) => (globalThis as unknown as { postMessage(m: unknown, o: string): void }).postMessage(m, '*'), message as unknown as Record<string, unknown>);
     await page.locator('#summary table').waitFor();
   };
   const rowPaths = (): Promise<string[]> => page.locator('#image-rows .image-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-path') ?? ''));
@@ -144,5 +145,16 @@ describe('evaluation report app in Chromium under the webview CSP', function () 
     const posted = await page.evaluate(() => (globalThis as unknown as PageGlobals).posted.filter((m) => m.type === 'useCaption'));
     assert.deepEqual(posted, [{ type: 'useCaption', path: second[0], modelId: 'b' }]);
     assert.deepEqual(violations, []);
+  });
+
+  it("a report of another dataset than the one open offers no 'Use this caption', and says why", async () => {
+    await show(smallReport(), 'This report is of /data/set; open that folder as the dataset to use its captions.');
+    const buttons = page.locator('#image-rows .use-caption');
+    assert.ok((await buttons.count()) > 0);
+    for (const b of await buttons.all()) {
+      assert.equal(await b.isDisabled(), true);
+      assert.match((await b.getAttribute('title')) ?? '', /open that folder/);
+    }
+    assert.match((await page.locator('#report-header').textContent()) ?? '', /open that folder as the dataset/);
   });
 });
