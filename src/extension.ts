@@ -52,6 +52,8 @@ import { registerLintCommands } from './commands/lintCommands';
 import { lintDependencies } from './services/lintModelDeps';
 import { registerConnectionTestCommand } from './commands/connectionTestCommand';
 import { GettingStarted } from './commands/gettingStarted';
+import { EvaluationPanels } from './webviews/evaluationPanels';
+import { evaluationsFolder, registerEvaluationReportCommands } from './commands/evaluationReportCommands';
 
 /** What the extension exposes to its integration tests (and to other extensions). */
 export interface ImageCaptionerApi {
@@ -74,6 +76,10 @@ export interface ImageCaptionerApi {
   readonly gettingStarted: GettingStarted;
   /** Whether this activation opened the walkthrough (the first activation does). */
   readonly walkthroughShownOnActivation: Promise<boolean>;
+  /** The evaluation report panel (issue 13). */
+  readonly evaluationReports: EvaluationPanels;
+  /** Where evaluation reports are kept (`<workspace storage>/evaluations`). */
+  readonly evaluationsFolder: string;
 }
 
 export function activate(context: vscode.ExtensionContext): ImageCaptionerApi {
@@ -171,6 +177,12 @@ export function activate(context: vscode.ExtensionContext): ImageCaptionerApi {
   });
   const gettingStarted = new GettingStarted(context, registry);
   tree.nextStepHint = () => (registry.selected() ? undefined : vscode.l10n.t('No captioning model chosen yet: run "Image Captioner: Select Captioning Model…" or "Image Captioner: Get Started".'));
+  const evaluationReports = new EvaluationPanels({
+    extensionUri: context.extensionUri,
+    dataset,
+    saves: { dataset, hasUnsavedCaption: (captionPath) => editors.hasUnsavedCaption(captionPath) },
+    log,
+  });
   const batchActivity = new BatchActivity();
   const runner = new BatchRunner(captioning, dataset, journalFolder(context), (captionPath) => editors.hasUnsavedCaption(captionPath), batchActivity, {
     textSource: (fuseModel: ModelEntry) => ({
@@ -216,6 +228,7 @@ export function activate(context: vscode.ExtensionContext): ImageCaptionerApi {
     gettingStarted,
     registerConnectionTestCommand(captioning),
     registry.onDidChange(() => updateViewTitle(dataset, tree, treeView)),
+    ...registerEvaluationReportCommands(evaluationReports, evaluationsFolder(context)),
     hostedEmbeddings,
     knownKeys,
     registry.onDidChange(() => void knownKeys.refresh(registry.embeddingModels()).catch((err: unknown) => log.warn(`Could not read the stored API keys: ${(err as Error).message}`))),
@@ -232,7 +245,10 @@ export function activate(context: vscode.ExtensionContext): ImageCaptionerApi {
     log.warn(`The walkthrough could not be opened: ${(err as Error).message}`);
     return false;
   });
-  return { dataset, tree, editors, regionEditors, treeView, captioning, localModels, exploreVectors, explore, linter, logUri: context.logUri, gettingStarted, walkthroughShownOnActivation };
+  return {
+    dataset, tree, editors, regionEditors, treeView, captioning, localModels, exploreVectors, explore, linter, logUri: context.logUri,
+    gettingStarted, walkthroughShownOnActivation, evaluationReports, evaluationsFolder: evaluationsFolder(context),
+  };
 }
 
 /** The model a region batch fuses with: the fuse setting's, else the selected captioning model (asked for when none is). */

@@ -125,6 +125,8 @@ export interface EvaluationReport {
   readonly tokenizer: 'coco-ptb';
   /** The CLIP model that scored the captions, when one did. */
   readonly clipModel?: string;
+  /** Why no CLIP score was computed (no local CLIP model set, untrusted workspace, the model failed); absent when one was. */
+  readonly clipUnavailable?: string;
   /** True when the run was cancelled before every model captioned every image. */
   readonly cancelled: boolean;
   readonly models: readonly ModelSummary[];

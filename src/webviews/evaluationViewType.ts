@@ -1,0 +1,1 @@
+export const EVALUATION_VIEW_TYPE = 'imageCaptioner.evaluationReport';

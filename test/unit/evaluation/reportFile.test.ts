@@ -1,0 +1,81 @@
+import { strict as assert } from 'node:assert';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { listReports, newReportId, readReport, writeReport } from '../../../src/core/evaluation/reportFile';
+import { TempDirs } from '../helpers/tempTree';
+import { sampleReport } from './sampleReport';
+
+describe('evaluation report file', () => {
+  const temp = new TempDirs();
+  after(() => temp.cleanup());
+
+  it('writes report.json in the run folder and reads back the same report', async () => {
+    const root = await temp.make();
+    const report = sampleReport();
+    const file = await writeReport(path.join(root, 'evaluations', report.id), report);
+    assert.equal(file, path.join(root, 'evaluations', report.id, 'report.json'));
+    assert.deepEqual(await readReport(file), JSON.parse(JSON.stringify(report)));
+    assert.deepEqual((await fs.readdir(path.dirname(file))), ['report.json'], 'no temp file is left');
+  });
+
+  it('refuses a report of another version, naming the version', async () => {
+    const root = await temp.make();
+    const file = path.join(root, 'r.json');
+    await fs.writeFile(file, JSON.stringify({ ...sampleReport(), version: 2 }));
+    await assert.rejects(readReport(file), /version is 2; .*version 1/);
+  });
+
+  it('names the field that has the wrong shape', async () => {
+    const root = await temp.make();
+    const file = path.join(root, 'r.json');
+    const report = sampleReport();
+    const broken = { ...report, models: [report.models[0], { ...report.models[1], cocoBleu: [0.1, 0.2] }] };
+    await fs.writeFile(file, JSON.stringify(broken));
+    await assert.rejects(readReport(file), /models\[1\]\.cocoBleu is not four numbers/);
+    await fs.writeFile(file, JSON.stringify({ ...report, images: [{ ...report.images[0], references: [3] }] }));
+    await assert.rejects(readReport(file), /images\[0\]\.references\[0\] is not a string/);
+    await fs.writeFile(file, JSON.stringify({ ...report, id: '../x' }));
+    await assert.rejects(readReport(file), /id "\.\.\/x" is not a report id/);
+  });
+
+  it('refuses a cut-off file, a non-UTF-8 file, a folder and a FIFO with plain errors', async () => {
+    const root = await temp.make();
+    const cut = path.join(root, 'cut.json');
+    await fs.writeFile(cut, JSON.stringify(sampleReport()).slice(0, 200));
+    await assert.rejects(readReport(cut), /is not valid JSON/);
+    const latin1 = path.join(root, 'latin1.json');
+    await fs.writeFile(latin1, Buffer.from([0x7b, 0x22, 0xe9, 0x22, 0x7d]));
+    await assert.rejects(readReport(latin1), /is not UTF-8 text/);
+    await assert.rejects(readReport(root), /is a folder, not a regular file/);
+    await assert.rejects(readReport(path.join(root, 'none.json')), /does not exist/);
+    const fifo = path.join(root, 'fifo');
+    const { execFileSync } = await import('node:child_process');
+    execFileSync('mkfifo', [fifo]);
+    await assert.rejects(readReport(fifo), /named pipe/);
+  });
+
+  it('lists reports newest first, the unreadable apart, folders without a report left out', async () => {
+    const evaluations = path.join(await temp.make(), 'evaluations');
+    assert.deepEqual(await listReports(evaluations), { reports: [], unreadable: [] }, 'no folder yet is no report');
+    const older = sampleReport({ id: 'older', createdAt: '2026-01-01T00:00:00.000Z' });
+    const newer = sampleReport({ id: 'newer', createdAt: '2026-06-01T00:00:00.000Z' });
+    await writeReport(path.join(evaluations, 'older'), older);
+    await writeReport(path.join(evaluations, 'newer'), newer);
+    await fs.mkdir(path.join(evaluations, 'running', 'captions'), { recursive: true });
+    await fs.mkdir(path.join(evaluations, 'broken'));
+    await fs.writeFile(path.join(evaluations, 'broken', 'report.json'), '{"version":1}');
+    const listing = await listReports(evaluations);
+    assert.deepEqual(listing.reports.map((r) => r.report.id), ['newer', 'older']);
+    assert.equal(listing.reports[0].file, path.join(evaluations, 'newer', 'report.json'));
+    assert.equal(listing.unreadable.length, 1);
+    assert.equal(listing.unreadable[0].file, path.join(evaluations, 'broken', 'report.json'));
+    assert.match(listing.unreadable[0].reason, /id is not a string/);
+  });
+
+  it('makes ids that sort by time and are safe folder names', () => {
+    const a = newReportId(new Date('2026-01-01T00:00:00Z'));
+    const b = newReportId(new Date('2026-01-02T00:00:00Z'));
+    assert.match(a, /^2026-01-01T00-00-00-000Z-[0-9a-f]{6}$/);
+    assert.ok(a < b);
+  });
+});
