@@ -54,6 +54,8 @@ import { registerConnectionTestCommand } from './commands/connectionTestCommand'
 import { GettingStarted } from './commands/gettingStarted';
 import { EvaluationPanels } from './webviews/evaluationPanels';
 import { evaluationsFolder, registerEvaluationReportCommands } from './commands/evaluationReportCommands';
+import { registerEvaluateCommands } from './commands/evaluateCommands';
+import { EvaluationService } from './services/evaluationService';
 
 /** What the extension exposes to its integration tests (and to other extensions). */
 export interface ImageCaptionerApi {
@@ -191,6 +193,8 @@ export function activate(context: vscode.ExtensionContext): ImageCaptionerApi {
     }),
     isRegionsDirty: regionsDirty,
   });
+  // reports and the candidates of each run stay in the workspace's storage, never in the dataset
+  const evaluation = new EvaluationService(dataset, captioning, batchActivity, localModels, embeddings, evaluationsFolder(context));
   context.subscriptions.push(
     log,
     localModels,
@@ -229,6 +233,9 @@ export function activate(context: vscode.ExtensionContext): ImageCaptionerApi {
     registerConnectionTestCommand(captioning),
     registry.onDidChange(() => updateViewTitle(dataset, tree, treeView)),
     ...registerEvaluationReportCommands(evaluationReports, evaluationsFolder(context)),
+    ...registerEvaluateCommands(evaluation, captioning, async (_report, file) => {
+      await vscode.window.showTextDocument(vscode.Uri.file(file), { preview: false });
+    }),
     hostedEmbeddings,
     knownKeys,
     registry.onDidChange(() => void knownKeys.refresh(registry.embeddingModels()).catch((err: unknown) => log.warn(`Could not read the stored API keys: ${(err as Error).message}`))),

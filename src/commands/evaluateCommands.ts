@@ -1,0 +1,106 @@
+import * as vscode from 'vscode';
+import type { EvaluationReport } from '../core/evaluation/evaluationReport';
+import type { ModelEntry } from '../providers/types';
+import type { CaptioningService } from '../services/captioningService';
+import type { EvaluationResult, EvaluationService, ReferenceChoice } from '../services/evaluationService';
+import { showError, showInformation, showWarning } from '../services/notifications';
+
+/** The sample size and seed the pickers start from. */
+export const DEFAULT_SAMPLE_SIZE = 100;
+export const DEFAULT_SEED = 1;
+
+/** What a test (or another extension) may pass instead of answering the pickers. */
+export interface EvaluateArgs {
+  /** 'sidecar' (default), or an imported caption-set file. */
+  readonly references?: 'sidecar' | { readonly file: string };
+  readonly sampleSize?: number;
+  readonly seed?: number;
+  /** Ids from the model registry (two or more). */
+  readonly modelIds?: readonly string[];
+}
+
+/** Opens a finished report (the report panel; the report's JSON until it exists). */
+export type OpenReport = (report: EvaluationReport, file: string) => Promise<void>;
+
+/** "Evaluate Models…": returns the saved report (undefined when nothing ran) so the integration suite can assert it. */
+export function registerEvaluateCommands(service: EvaluationService, captioning: CaptioningService, openReport: OpenReport): vscode.Disposable[] {
+  return [
+    vscode.commands.registerCommand('imageCaptioner.evaluate.models', async (arg?: unknown): Promise<EvaluationResult | undefined> => {
+      if (!vscode.workspace.isTrusted) {
+        void showWarning('Image Captioner sends no request from an untrusted workspace. Trust this folder to caption with models.');
+        return undefined;
+      }
+      try {
+        const args = isEvaluateArgs(arg) ? arg : undefined;
+        const request = args ? fromArgs(args, captioning) : await askForRequest(service, captioning);
+        if (!request) return undefined;
+        const result = await service.run(request);
+        if (!result) return undefined;
+        const { report } = result;
+        const failed = report.models.reduce((n, m) => n + m.failed, 0);
+        void showInformation(
+          `Evaluation of ${report.models.length} models on ${report.images.length} images ${report.cancelled ? 'cancelled; the report keeps what was captioned' : 'finished'}${failed ? ` (${failed} caption(s) failed)` : ''}.`,
+        );
+        await openReport(report, result.file);
+        return result;
+      } catch (err) {
+        if (err instanceof vscode.CancellationError) return undefined;
+        void showError(`Evaluate Models: ${(err as Error).message}`);
+        return undefined;
+      }
+    }),
+  ];
+}
+
+function isEvaluateArgs(arg: unknown): arg is EvaluateArgs {
+  return typeof arg === 'object' && arg !== null && !(arg instanceof vscode.Uri) && ['references', 'sampleSize', 'seed', 'modelIds'].some((key) => key in arg);
+}
+
+function fromArgs(args: EvaluateArgs, captioning: CaptioningService): { references: ReferenceChoice; sampleSize: number; seed: number; models: ModelEntry[] } {
+  const models = (args.modelIds ?? []).map((id) => {
+    const model = captioning.registry.find(id);
+    if (!model) throw new Error(`No model "${id}" is known.`);
+    return model;
+  });
+  const references: ReferenceChoice = args.references && args.references !== 'sidecar' ? { kind: 'imported', file: args.references.file } : { kind: 'sidecar' };
+  return { references, sampleSize: args.sampleSize ?? DEFAULT_SAMPLE_SIZE, seed: args.seed ?? DEFAULT_SEED, models };
+}
+
+async function askForRequest(service: EvaluationService, captioning: CaptioningService): Promise<{ references: ReferenceChoice; sampleSize: number; seed: number; models: ModelEntry[] } | undefined> {
+  const extension = service.settings().referenceExtension;
+  const source = await vscode.window.showQuickPick(
+    [
+      { label: 'References beside the images', description: `photo.jpg → photo${extension}, one reference per line`, choice: 'sidecar' as const },
+      { label: 'An imported caption set…', description: 'Flickr captions.txt / Flickr8k.token.txt, COCO captions JSON, CSV, JSONL', choice: 'imported' as const },
+    ],
+    { title: 'Evaluate Models (1/4): where are the reference captions?' },
+  );
+  if (!source) return undefined;
+  let references: ReferenceChoice = { kind: 'sidecar' };
+  if (source.choice === 'imported') {
+    const picked = await vscode.window.showOpenDialog({ title: 'Reference captions', canSelectMany: false, filters: { 'Caption sets': ['txt', 'csv', 'json', 'jsonl', 'token'], 'All files': ['*'] } });
+    if (!picked?.[0]) return undefined;
+    references = { kind: 'imported', file: picked[0].fsPath };
+  }
+  const size = await vscode.window.showInputBox({
+    title: 'Evaluate Models (2/4): how many images?',
+    prompt: 'Images drawn at random from those with references (all of them when there are fewer).',
+    value: String(DEFAULT_SAMPLE_SIZE),
+    validateInput: (v) => (/^\s*[1-9]\d*\s*$/.test(v) ? undefined : 'A whole number of at least 1.'),
+  });
+  if (size === undefined) return undefined;
+  const seed = await vscode.window.showInputBox({
+    title: 'Evaluate Models (3/4): seed',
+    prompt: 'The same seed draws the same images, so runs can be compared.',
+    value: String(DEFAULT_SEED),
+    validateInput: (v) => (/^\s*-?\d{1,9}\s*$/.test(v) ? undefined : 'A whole number.'),
+  });
+  if (seed === undefined) return undefined;
+  const models = await captioning.pickModels();
+  if (!models) return undefined;
+  if (models.length < 2) {
+    void showWarning('Evaluate Models compares two or more models: pick at least two.');
+    return undefined;
+  }
+  return { references, sampleSize: Number(size), seed: Number(seed), models };
+}

@@ -1,0 +1,226 @@
+/**
+ * "Evaluate Models…": references → seeded sample → each model captions it through the batch engine
+ * (candidates in the workspace storage) → CLIP scores when a local CLIP model runs → scores → a saved
+ * EvaluationReport. The request path is the batch runner's: CaptioningService.prepareToSend (trust,
+ * key, key destination) and CaptioningService.generate (settings, prompt, clean-up).
+ */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { captionSample, modelFolderName, type SampleImage } from '../core/evaluation/captionSample';
+import { EVALUATION_REPORT_VERSION, type EvaluationReport, type ModelCaption, type ReferenceSource } from '../core/evaluation/evaluationReport';
+import { importedReferences, readSidecarReferences, type ReferenceImage, type ReferenceSet } from '../core/evaluation/references';
+import { newReportId, writeReport } from '../core/evaluation/reportFile';
+import { drawSample } from '../core/evaluation/sample';
+import { scoreEvaluation } from '../core/evaluation/scoreEvaluation';
+import { clipScore } from '../core/embeddings/clipScore';
+import type { DatasetBoundary } from '../core/files/datasetBoundary';
+import { parseCaptionSource } from '../core/import/parseCaptionSource';
+import { readImportSource } from '../core/import/sourceText';
+import { readBatchSettings } from '../generationSettings';
+import { batchLimits, shortLimits } from '../providers/batchLimits';
+import type { ModelEntry } from '../providers/types';
+import { readIndexOptions } from '../settings';
+import type { BatchActivity } from './batchActivity';
+import type { CaptioningService } from './captioningService';
+import type { DatasetService } from './datasetService';
+import type { EmbeddingService } from './embeddingService';
+import { evaluationSettingsFrom, EVALUATE_SECTION, type EvaluationSettings } from './evaluationSettings';
+import type { LocalModelService } from './localModelService';
+import { showWarning } from './notifications';
+import { withBatchProgress } from './withBatchProgress';
+
+/** Where the references come from: the sidecar setting's suffix, or an imported caption-set file. */
+export type ReferenceChoice = { readonly kind: 'sidecar' } | { readonly kind: 'imported'; readonly file: string };
+
+export interface EvaluationRequest {
+  readonly references: ReferenceChoice;
+  readonly sampleSize: number;
+  readonly seed: number;
+  readonly models: readonly ModelEntry[];
+}
+
+/** A saved report and its file. */
+export interface EvaluationResult {
+  readonly report: EvaluationReport;
+  readonly file: string;
+}
+
+/** Runs evaluations; reports go to `<evaluationsFolder>/<id>/report.json`. */
+export class EvaluationService {
+  constructor(
+    private readonly dataset: DatasetService,
+    private readonly captioning: CaptioningService,
+    private readonly activity: BatchActivity,
+    private readonly local: LocalModelService,
+    private readonly embeddings: EmbeddingService,
+    /** `<workspace storage>/evaluations`. */
+    readonly evaluationsFolder: string,
+  ) {}
+
+  /** The settings, with a warning (once per call) for each one that cannot be used. */
+  settings(): EvaluationSettings {
+    const options = readIndexOptions();
+    const config = vscode.workspace.getConfiguration(EVALUATE_SECTION);
+    const { settings, problems } = evaluationSettingsFrom((key) => config.get(key), options.captionExtension, options.imageExtensions);
+    for (const problem of problems) {
+      this.captioning.log.warn(problem);
+      void showWarning(problem);
+    }
+    return settings;
+  }
+
+  /** The dataset's images and their references (what the pickers show counts of). */
+  async references(choice: ReferenceChoice, settings: EvaluationSettings): Promise<{ set: ReferenceSet; source: ReferenceSource; images: ReadonlyMap<string, SampleImage> }> {
+    await this.dataset.whenReady();
+    const index = this.dataset.index;
+    if (!index || index.size === 0) throw new Error('Open a dataset folder with images first.');
+    const images = new Map<string, SampleImage>();
+    for (const image of index.images()) {
+      if (index.isOutside(image)) continue; // a link out of the dataset is never sent to a model
+      const imagePath = index.imagePath(image);
+      const relPath = index.relativePath(imagePath) ?? image.name;
+      images.set(relPath, { path: relPath, imagePath, captionPath: index.captionPath(image) });
+    }
+    const list: ReferenceImage[] = [...images.values()].map((i) => ({ imagePath: i.imagePath, relPath: i.path, captionPath: i.captionPath }));
+    if (choice.kind === 'sidecar') {
+      const set = await readSidecarReferences(list, settings.referenceExtension, index.boundary);
+      return { set, source: { kind: 'sidecar', extension: settings.referenceExtension }, images };
+    }
+    const parsed = parseCaptionSource(await readImportSource(choice.file), path.basename(choice.file));
+    return { set: importedReferences(parsed.records, list), source: { kind: 'imported', file: choice.file, format: parsed.format }, images };
+  }
+
+  /**
+   * Runs an evaluation to its saved report. Undefined when nothing may be sent (untrusted workspace,
+   * a key not given: prepareToSend said why). A cancel keeps what was captioned: `cancelled: true`.
+   */
+  async run(request: EvaluationRequest): Promise<EvaluationResult | undefined> {
+    if (request.models.length < 2) throw new Error('Pick two or more models to compare.');
+    const ready: { model: ModelEntry; apiKey?: string }[] = [];
+    for (const model of request.models) {
+      const prepared = await this.captioning.prepareToSend(model);
+      if (!prepared) return undefined;
+      ready.push({ model, apiKey: prepared.apiKey });
+    }
+    const settings = this.settings();
+    const { set, source, images } = await this.references(request.references, settings);
+    const sample = drawSample(set.references.keys(), request.sampleSize, request.seed);
+    if (sample.length === 0) throw new Error(noReferencesMessage(source, set));
+    const index = this.dataset.index!;
+    const id = newReportId();
+    const reportFolder = path.join(this.evaluationsFolder, id);
+    const sampled = sample.map((p) => images.get(p)!);
+    const log = this.captioning.log;
+    log.info(`Evaluation ${id}: ${sample.length} of ${set.counts.imagesWithReferences} images with references (seed ${request.seed}), models ${request.models.map((m) => m.label).join(', ')}`);
+
+    const captions = new Map<string, Map<string, ModelCaption>>();
+    let cancelled = false;
+    for (const [position, { model, apiKey }] of ready.entries()) {
+      const limits = batchLimits(readBatchSettings(), model);
+      const title = `Evaluating ${model.label} (${position + 1} of ${ready.length}) · ${shortLimits(limits)}`;
+      const summary = await withBatchProgress(this.activity, title, async (report, token) => {
+        const abort = new AbortController();
+        token.onCancellationRequested(() => abort.abort());
+        const result = await captionSample({
+          reportFolder,
+          modelFolder: modelFolderName(model.id, position),
+          modelId: model.id,
+          datasetRoot: index.rootPath,
+          images: sampled,
+          concurrency: limits.concurrency,
+          rpm: limits.rpm,
+          signal: abort.signal,
+          onProgress: report,
+          generate: async (imagePath, signal) => {
+            const generated = await this.captioning.generate({ imagePath, model, signal }, apiKey);
+            return { text: generated.text, elapsedMs: generated.elapsedMs };
+          },
+        });
+        captions.set(model.id, result.captions);
+        return result.summary;
+      });
+      log.info(`Evaluation ${id}, ${model.label}: ${summary.written} captioned, ${summary.failed} failed${summary.pending ? `, ${summary.pending} not run` : ''}`);
+      if (summary.cancelled) {
+        cancelled = true;
+        break;
+      }
+    }
+    const clip = cancelled ? { why: 'The evaluation was cancelled before CLIP scoring.' } : await this.clipScores(settings, request.models, sampled, captions, index.boundary);
+    const scored = scoreEvaluation({
+      images: sample.map((p) => ({ path: p, references: set.references.get(p)! })),
+      models: request.models.map((m) => ({ modelId: m.id, label: m.label })),
+      captions,
+      clipScores: clip.scores,
+      genderWords: settings.genderWords,
+    });
+    const report: EvaluationReport = {
+      version: EVALUATION_REPORT_VERSION,
+      id,
+      createdAt: new Date().toISOString(),
+      datasetRoot: index.rootPath,
+      references: source,
+      referenceCounts: set.counts,
+      sampleSize: request.sampleSize,
+      seed: request.seed,
+      tokenizer: 'coco-ptb',
+      ...(clip.model ? { clipModel: clip.model } : {}),
+      ...(clip.why ? { clipUnavailable: clip.why } : {}),
+      cancelled,
+      models: scored.models,
+      images: scored.images,
+    };
+    const file = await writeReport(reportFolder, report);
+    log.info(`Evaluation ${id} saved: ${file}`);
+    return { report, file };
+  }
+
+  /** CLIP scores of every caption with the local CLIP model, or why there are none. */
+  private async clipScores(
+    settings: EvaluationSettings,
+    models: readonly ModelEntry[],
+    images: readonly SampleImage[],
+    captions: ReadonlyMap<string, ReadonlyMap<string, ModelCaption>>,
+    boundary: DatasetBoundary,
+  ): Promise<{ scores?: Map<string, Map<string, number>>; model?: string; why?: string }> {
+    if (!settings.clipScore) return { why: `CLIP scoring is turned off (${EVALUATE_SECTION}.clipScore).` };
+    const model = this.local.clipModel();
+    if (!model.id.trim()) return { why: 'No local CLIP model is set (imageCaptioner.local.clipModel).' };
+    try {
+      const imageVectors = await this.embeddings.embedImages(model, images.map((i) => i.imagePath), boundary);
+      const scores = new Map<string, Map<string, number>>();
+      let failures = 0;
+      let scoredAny = false;
+      let firstError: string | undefined;
+      for (const m of models) {
+        const pairs = images.map((image, i) => ({ i, path: image.path, text: captions.get(m.id)?.get(image.path)?.text })).filter((p) => p.text);
+        const textVectors = await this.embeddings.embedTexts(model, pairs.map((p) => p.text!));
+        const byPath = new Map<string, number>();
+        pairs.forEach((pair, k) => {
+          const image = imageVectors[pair.i];
+          const text = textVectors[k];
+          if (image.ok && text.ok) {
+            byPath.set(pair.path, clipScore(image.vector, text.vector));
+            scoredAny = true;
+          } else {
+            failures++;
+            firstError ??= !image.ok ? image.error : !text.ok ? text.error : undefined;
+          }
+        });
+        scores.set(m.id, byPath);
+      }
+      if (failures > 0) this.captioning.log.warn(`CLIP score: ${failures} caption(s) or image(s) could not be embedded; they have no CLIP score.`);
+      if (!scoredAny && failures > 0) return { why: `The local CLIP model ${model.id} could not score the captions: ${firstError}` };
+      return { scores, model: model.id };
+    } catch (err) {
+      this.captioning.log.warn(`CLIP score not computed: ${(err as Error).message}`);
+      return { why: `The local CLIP model ${model.id} could not score the captions: ${(err as Error).message}` };
+    }
+  }
+}
+
+function noReferencesMessage(source: ReferenceSource, set: ReferenceSet): string {
+  const unreadable = set.counts.unreadable.length ? ` ${set.counts.unreadable.length} reference file(s) could not be read (first: ${set.counts.unreadable[0].path}: ${set.counts.unreadable[0].reason}).` : '';
+  return source.kind === 'sidecar'
+    ? `No image has references: put them beside each image as <name>${source.extension}, one per line (setting ${EVALUATE_SECTION}.referenceExtension), or import a caption set.${unreadable}`
+    : `No record of ${path.basename(source.file)} names an image of this dataset (${set.counts.referencesWithoutImage} records without an image).`;
+}
