@@ -13,6 +13,7 @@ import { readReport } from '../../src/core/evaluation/reportFile';
 import { startOpenAiFakeServer, OpenAiFakeServer, LoggedRequest } from '../fixtures/fakeServers/openAiFakeServer';
 import { readFixture } from '../unit/metrics/captionMetricsFixture';
 import { activateExtension, closeAllEditors, waitFor } from './extensionApi';
+import { getWorkbenchPage, hasBrowser } from './browser';
 import { note } from './index';
 
 const FOLDER = 'evaluate-models-test';
@@ -28,6 +29,7 @@ describe('Evaluate Models', function () {
   let root: string;
   let good: OpenAiFakeServer;
   let poor: OpenAiFakeServer;
+  let slow: OpenAiFakeServer;
   const captionBytes = new Map<string, Buffer>();
 
   /** The image a request is about: the custom prompt names it. */
@@ -56,10 +58,12 @@ describe('Evaluate Models', function () {
     await waitFor(() => api.dataset.index!.findImage(path.join(root, 'img119.png')), 'the test images in the index');
     good = await startOpenAiFakeServer({ replyText: candidate('good') });
     poor = await startOpenAiFakeServer({ replyText: candidate('poor') });
+    slow = await startOpenAiFakeServer({ latencyMs: 1500, replyText: candidate('good') });
     const config = vscode.workspace.getConfiguration('imageCaptioner');
     await config.update('models', [
       { id: 'test/eval-good', label: 'Good VLM', provider: 'openai-compatible', baseUrl: good.url, model: 'good-vlm', key: 'none', rateLimit: { concurrency: 8 }, capabilities: { stream: false } },
       { id: 'test/eval-poor', label: 'Poor VLM', provider: 'openai-compatible', baseUrl: poor.url, model: 'poor-vlm', key: 'none', rateLimit: { concurrency: 8 }, capabilities: { stream: false } },
+      { id: 'test/eval-slow', label: 'Slow VLM', provider: 'openai-compatible', baseUrl: slow.url, model: 'slow-vlm', key: 'none', rateLimit: { concurrency: 1 }, capabilities: { stream: false } },
     ], vscode.ConfigurationTarget.Global);
     await config.update('generation.length', 'custom', vscode.ConfigurationTarget.Global);
     await config.update('generation.customPrompt', 'Caption the image <<{name}>>.', vscode.ConfigurationTarget.Global);
@@ -73,6 +77,7 @@ describe('Evaluate Models', function () {
     for (const key of ['models', 'generation.length', 'generation.customPrompt', 'evaluate.clipScore']) await config.update(key, undefined, vscode.ConfigurationTarget.Global);
     await good?.close();
     await poor?.close();
+    await slow?.close();
     if (root) fs.rmSync(root, { recursive: true, force: true });
     await api?.dataset.refresh();
   });
@@ -132,5 +137,28 @@ describe('Evaluate Models', function () {
     const first = await run();
     assert.equal(first.length, 10);
     assert.deepEqual(await run(), first);
+  });
+
+  it('Cancel in the progress toast stops the run and still saves a report that says so, with what was captioned', async function () {
+    if (!hasBrowser()) this.skip();
+    const page = await getWorkbenchPage();
+    await vscode.commands.executeCommand('notifications.clearAll');
+    const poorBefore = poor.requests.length;
+    const running = vscode.commands.executeCommand<EvaluationResult | undefined>('imageCaptioner.evaluate.models', { sampleSize: 20, seed: 3, modelIds: ['test/eval-slow', 'test/eval-poor'] });
+    const toast = page.locator('.notifications-toasts .notification-toast', { hasText: /Evaluating Slow VLM \(1 of 2\)/ });
+    await waitFor(() => slow.requests.length >= 2, 'the slow model answered once', 20_000);
+    await toast.locator('.monaco-button', { hasText: 'Cancel' }).click({ timeout: 15_000 });
+    const result = await running;
+    assert.ok(result, 'a cancelled run still returns its report');
+    const { report, file } = result;
+    assert.equal(report.cancelled, true);
+    assert.deepEqual(await readReport(file), JSON.parse(JSON.stringify(report)), 'and saves it');
+    const [slowSummary, poorSummary] = report.models;
+    assert.ok(slowSummary.scored >= 1 && slowSummary.scored < 20, `some images captioned before the cancel (${slowSummary.scored})`);
+    assert.equal(slowSummary.failed, 20 - slowSummary.scored, 'the images not run count as failed');
+    assert.equal(poor.requests.length, poorBefore, 'the second model never ran');
+    assert.equal(poorSummary.scored, 0);
+    assert.equal(poorSummary.cocoBleu, undefined, 'no metric for a model that never ran, not 0');
+    await vscode.commands.executeCommand('notifications.clearAll');
   });
 });
