@@ -233,9 +233,7 @@ export function activate(context: vscode.ExtensionContext): ImageCaptionerApi {
     registerConnectionTestCommand(captioning),
     registry.onDidChange(() => updateViewTitle(dataset, tree, treeView)),
     ...registerEvaluationReportCommands(evaluationReports, evaluationsFolder(context)),
-    ...registerEvaluateCommands(evaluation, captioning, async (_report, file) => {
-      await vscode.window.showTextDocument(vscode.Uri.file(file), { preview: false });
-    }),
+    ...registerEvaluateCommands(evaluation, captioning, async (report, file) => void evaluationReports.show(report, file)),
     hostedEmbeddings,
     knownKeys,
     registry.onDidChange(() => void knownKeys.refresh(registry.embeddingModels()).catch((err: unknown) => log.warn(`Could not read the stored API keys: ${(err as Error).message}`))),

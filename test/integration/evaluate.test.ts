@@ -124,7 +124,7 @@ describe('Evaluate Models', function () {
     const textFiles = (fs.readdirSync(api.dataset.rootPath!, { recursive: true }) as string[]).filter((n) => n.endsWith('.txt'));
     assert.deepEqual(textFiles.sort(), [...captionBytes.keys()].sort(), 'no caption file was created in the dataset');
     // the report opens (as JSON until the panel lands)
-    await waitFor(() => vscode.window.activeTextEditor?.document.uri.fsPath === file, 'the report opened');
+    await waitFor(() => api.evaluationReports.panel?.shown?.file === file, 'the report opened in the report panel');
   });
 
   it('the same seed draws the same sample: two runs of 10 images send the same images', async () => {
