@@ -72,6 +72,7 @@ describe('Evaluate Models', function () {
   });
 
   after(async () => {
+    api?.evaluationReports.panel?.dispose();
     await closeAllEditors();
     const config = vscode.workspace.getConfiguration('imageCaptioner');
     for (const key of ['models', 'generation.length', 'generation.customPrompt', 'evaluate.clipScore']) await config.update(key, undefined, vscode.ConfigurationTarget.Global);
@@ -142,6 +143,9 @@ describe('Evaluate Models', function () {
   it('Cancel in the progress toast stops the run and still saves a report that says so, with what was captioned', async function () {
     if (!hasBrowser()) this.skip();
     const page = await getWorkbenchPage();
+    // the report panel the runs above opened is closed, so the progress toast shows over the editor area
+    api.evaluationReports.panel?.dispose();
+    await closeAllEditors();
     await vscode.commands.executeCommand('notifications.clearAll');
     const poorBefore = poor.requests.length;
     const running = vscode.commands.executeCommand<EvaluationResult | undefined>('imageCaptioner.evaluate.models', { sampleSize: 20, seed: 3, modelIds: ['test/eval-slow', 'test/eval-poor'] });
