@@ -2,6 +2,7 @@
 import type { CliCommand } from './cliCommand';
 import { captionCommand } from './commands/captionCommand';
 import { exportCommand } from './commands/exportCommand';
+import { evalCommand } from './commands/evalCommand';
 import { lintCommand } from './commands/lintCommand';
 import { modelsCommand } from './commands/modelsCommand';
 import { importCommand } from './commands/importCommand';
@@ -13,5 +14,6 @@ export const COMMANDS: readonly CliCommand[] = [
   importCommand,
   statsCommand,
   lintCommand,
+  evalCommand,
   modelsCommand,
 ];

@@ -4,6 +4,7 @@
  * trailing commas allowed, other extensions' keys ignored).
  */
 import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
 import { parse, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import { NO_SETTINGS, settingsFromMap, type SettingsSource } from '../core/settings/settingsSource';
 import { CliError } from './cliCommand';
@@ -12,9 +13,10 @@ const PREFIX = 'imageCaptioner.';
 /** A settings file is small; anything larger is not one. */
 const MAX_CONFIG_BYTES = 4 * 1024 * 1024;
 
-/** The file's `imageCaptioner.*` keys (prefix dropped); no file gives no settings. Throws CliError naming the file, line and problem. */
-export async function readConfigFile(file: string | undefined): Promise<SettingsSource> {
-  if (file === undefined) return NO_SETTINGS;
+/** The file's `imageCaptioner.*` keys (prefix dropped; a relative path is from `cwd`); no file gives no settings. Throws CliError naming the file, line and problem. */
+export async function readConfigFile(given: string | undefined, cwd: string): Promise<SettingsSource> {
+  if (given === undefined) return NO_SETTINGS;
+  const file = path.resolve(cwd, given);
   const stat = await fs.stat(file).catch((err: NodeJS.ErrnoException) => {
     throw new CliError(`--config ${file}: ${err.code === 'ENOENT' ? 'no such file' : err.message}`);
   });

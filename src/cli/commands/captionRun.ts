@@ -15,12 +15,12 @@ import type { ShardSpec } from '../../core/dataset/shardOf';
 import { batchSettingsFrom, generationSettingsFrom } from '../../core/settings/generationSettings';
 import { layered, settingsFromMap } from '../../core/settings/settingsSource';
 import { batchLimits, describeLimits } from '../../providers/batchLimits';
-import { requestCaption } from '../../providers/captionRequest';
 import type { ModelEntry } from '../../providers/types';
 import { batchOutput } from '../batchOutput';
 import { CliError, CliIo, EXIT, ExitCode } from '../cliCommand';
 import { choiceFlag, integerFlag, onePositional, parseCommandArgs, shardFlag } from '../commandArgs';
 import { cliProviders } from '../cliProviders';
+import { cliRequester } from '../cliRequest';
 import { resolveKey, resolveModel } from '../cliModels';
 import { readConfigFile } from '../configFile';
 import { datasetSettingsFromFlags } from '../datasetFlags';
@@ -37,7 +37,7 @@ export async function runCaption(args: readonly string[], io: CliIo): Promise<Ex
   if (values.mode !== undefined) flagSettings['batch.mode'] = choiceFlag('mode', values.mode, BATCH_MODES);
   if (values.concurrency !== undefined) flagSettings['batch.concurrency'] = integerFlag('concurrency', values.concurrency, 0, 1, 1024);
   if (values.rpm !== undefined) flagSettings['batch.requestsPerMinute'] = integerFlag('rpm', values.rpm, 0, 1, 1_000_000);
-  const settings = layered(settingsFromMap(flagSettings), await readConfigFile(values.config));
+  const settings = layered(settingsFromMap(flagSettings), await readConfigFile(values.config, io.cwd));
   const generation = generationSettingsFrom(settings);
   if (generation.paramsError) throw new CliError(generation.paramsError);
   const batch = batchSettingsFrom(settings);
@@ -69,7 +69,7 @@ export async function runCaption(args: readonly string[], io: CliIo): Promise<Ex
 
   out.note(`captioning ${unfinished && values.resume ? `the ${unfinished.remaining} images left of ${unfinished.total}` : `${items.length} images`} with ${model.label} (${mode}; ${describeLimits(limits)})`);
   const providers = cliProviders(settings, io.env, (line) => out.note(line));
-  const provider = providers.factory.get(model.provider);
+  const request = cliRequester(loaded, model, providers.factory.get(model.provider), apiKey, generation);
   let anyWritten = false;
   const heldFailures: string[] = [];
   const runtime: BatchRuntime = {
@@ -77,20 +77,7 @@ export async function runCaption(args: readonly string[], io: CliIo): Promise<Ex
     concurrency: limits.concurrency,
     rpm: limits.rpm,
     signal: io.signal,
-    generate: async (item, signal) =>
-      (
-        await requestCaption({
-          imagePath: item.imagePath,
-          model,
-          provider,
-          apiKey,
-          settings: generation,
-          boundary: loaded.index.boundary,
-          folder: loaded.index.relativePath(path.dirname(item.imagePath)) ?? path.basename(path.dirname(item.imagePath)),
-          captionPath: item.captionPath,
-          signal,
-        })
-      ).text,
+    generate: async (item, signal) => (await request(item.imagePath, item.captionPath, signal)).text,
     onItem: (outcome) => {
       // Until one request succeeds, failures are held: a server that is down gives one line (the stop), not one per image.
       if (outcome.kind === 'written') {

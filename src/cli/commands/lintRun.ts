@@ -20,7 +20,7 @@ export async function runLint(args: readonly string[], io: CliIo): Promise<ExitC
   const { values, positionals } = parseCommandArgs(args, FLAGS);
   const dataset = onePositional(positionals, 'DATASET folder');
   const shard = shardFlag(values.shard);
-  const settings = await readConfigFile(values.config);
+  const settings = await readConfigFile(values.config, io.cwd);
   const { config, problems: settingProblems } = lintConfigFromSettings((key) => settings.get(`lint.${key}`));
   for (const problem of settingProblems) io.stderr.write(`lint: ${terminalText(problem)}\n`);
   const loaded = await loadDataset(dataset, datasetSettingsFromFlags(values), io.cwd, io.signal);

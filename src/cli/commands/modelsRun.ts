@@ -16,7 +16,7 @@ export async function runModels(args: readonly string[], io: CliIo): Promise<Exi
   const { values, positionals } = parseCommandArgs(args, FLAGS);
   const [action, id, ...extra] = positionals;
   if (extra.length) throw new CliUsageError(`unexpected arguments: ${extra.join(' ')}`);
-  const settings = await readConfigFile(values.config);
+  const settings = await readConfigFile(values.config, io.cwd);
   if (action === 'list') {
     if (id !== undefined) throw new CliUsageError('models list takes no model id');
     return list(io, settings, Boolean(values.json));
