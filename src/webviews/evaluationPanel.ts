@@ -30,6 +30,10 @@ export class EvaluationPanel implements vscode.Disposable {
   private report?: EvaluationReport;
   private reportFile?: string;
   private ready = false;
+  /** Whether a page was given to the webview yet. */
+  private loaded = false;
+  /** An error to show once the page is ready (a restored panel whose report cannot be read). */
+  private pendingError?: string;
   private roots = '';
   /** Caption writes run one at a time, in the order asked. */
   private using: Promise<void> = Promise.resolve();
@@ -44,7 +48,8 @@ export class EvaluationPanel implements vscode.Disposable {
       panel.webview.onDidReceiveMessage((msg: FromEvaluationWebview) => this.handle(msg)),
       panel.onDidDispose(() => this.dispose()),
     );
-    this.load();
+    // The page is loaded once the report (and so its dataset folder, a resource root) is known:
+    // loading an empty page and replacing it at once lost the second page on VS Code 1.99.
   }
 
   /** The report shown and its file, if any (the integration suite reads them). */
@@ -62,12 +67,17 @@ export class EvaluationPanel implements vscode.Disposable {
     this.report = report;
     this.reportFile = file;
     this.panel.title = `Evaluation Report · ${report.models.map((m) => m.label).join(' vs ')}`;
-    if (this.rootsKey() !== this.roots) this.load();
+    if (!this.loaded || this.rootsKey() !== this.roots) this.load();
     else if (this.ready) this.postReport();
   }
 
   /** Shows a message in the panel (a report that could not be read). */
   showError(message: string): void {
+    if (!this.loaded) {
+      this.pendingError = message;
+      this.load();
+      return;
+    }
     this.post({ type: 'error', message });
   }
 
@@ -78,6 +88,7 @@ export class EvaluationPanel implements vscode.Disposable {
   }
 
   private load(): void {
+    this.loaded = true;
     this.ready = false;
     this.roots = this.rootsKey();
     const roots = [vscode.Uri.joinPath(this.deps.extensionUri, 'dist'), vscode.Uri.joinPath(this.deps.extensionUri, 'media')];
@@ -95,6 +106,7 @@ export class EvaluationPanel implements vscode.Disposable {
       case 'ready':
         this.ready = true;
         if (this.report) this.postReport();
+        else if (this.pendingError !== undefined) this.post({ type: 'error', message: this.pendingError });
         return;
       case 'useCaption':
         this.using = this.using.then(() => this.useCaption(msg.path, msg.modelId));
