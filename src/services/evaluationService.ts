@@ -7,11 +7,11 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { captionSample, modelFolderName, type SampleImage } from '../core/evaluation/captionSample';
-import { EVALUATION_REPORT_VERSION, type EvaluationReport, type ModelCaption, type ReferenceSource } from '../core/evaluation/evaluationReport';
+import { type EvaluationReport, type ModelCaption, type ReferenceSource } from '../core/evaluation/evaluationReport';
 import { importedReferences, readSidecarReferences, type ReferenceImage, type ReferenceSet } from '../core/evaluation/references';
+import { assembleReport } from '../core/evaluation/assembleReport';
 import { newReportId, writeReport } from '../core/evaluation/reportFile';
 import { drawSample } from '../core/evaluation/sample';
-import { scoreEvaluation } from '../core/evaluation/scoreEvaluation';
 import { clipScore } from '../core/embeddings/clipScore';
 import type { DatasetBoundary } from '../core/files/datasetBoundary';
 import { parseCaptionSource } from '../core/import/parseCaptionSource';
@@ -146,29 +146,20 @@ export class EvaluationService {
       }
     }
     const clip = cancelled ? { why: 'The evaluation was cancelled before CLIP scoring.' } : await this.clipScores(settings, request.models, sampled, captions, index.boundary);
-    const scored = scoreEvaluation({
-      images: sample.map((p) => ({ path: p, references: set.references.get(p)! })),
-      models: request.models.map((m) => ({ modelId: m.id, label: m.label })),
-      captions,
-      clipScores: clip.scores,
-      genderWords: settings.genderWords,
-    });
-    const report: EvaluationReport = {
-      version: EVALUATION_REPORT_VERSION,
+    const report = assembleReport({
       id,
-      createdAt: new Date().toISOString(),
       datasetRoot: index.rootPath,
       references: source,
       referenceCounts: set.counts,
+      sample: sample.map((p) => ({ path: p, references: set.references.get(p)! })),
       sampleSize: request.sampleSize,
       seed: request.seed,
-      tokenizer: 'coco-ptb',
-      ...(clip.model ? { clipModel: clip.model } : {}),
-      ...(clip.why ? { clipUnavailable: clip.why } : {}),
+      models: request.models.map((m) => ({ modelId: m.id, label: m.label })),
+      captions,
+      clip,
+      genderWords: settings.genderWords,
       cancelled,
-      models: scored.models,
-      images: scored.images,
-    };
+    });
     const file = await writeReport(reportFolder, report);
     log.info(`Evaluation ${id} saved: ${file}`);
     return { report, file };

@@ -1,14 +1,14 @@
 /** What `image-captioner eval` does: the evaluation core the extension's "Evaluate Models…" runs, over a folder. Loaded only when it runs. */
 import * as path from 'node:path';
 import { captionSample, modelFolderName } from '../../core/evaluation/captionSample';
-import { EVALUATION_REPORT_VERSION, EvaluationReport, ModelCaption } from '../../core/evaluation/evaluationReport';
-import { DEFAULT_REFERENCE_EXTENSION, readSidecarReferences, referenceSuffixProblem } from '../../core/evaluation/references';
+import { assembleReport } from '../../core/evaluation/assembleReport';
+import type { ModelCaption } from '../../core/evaluation/evaluationReport';
+import { readSidecarReferences, referenceSuffixProblem } from '../../core/evaluation/references';
 import { newReportId, writeReport } from '../../core/evaluation/reportFile';
 import { drawSample } from '../../core/evaluation/sample';
-import { scoreEvaluation } from '../../core/evaluation/scoreEvaluation';
 import { batchSettingsFrom, generationSettingsFrom } from '../../core/settings/generationSettings';
-import { typed } from '../../core/settings/settingsSource';
 import { batchLimits } from '../../providers/batchLimits';
+import { evaluationSettingsFrom } from '../../services/evaluationSettings';
 import { CliError, CliIo, CliUsageError, EXIT, ExitCode } from '../cliCommand';
 import { integerFlag, onePositional, parseCommandArgs } from '../commandArgs';
 import { resolveKey, resolveModel } from '../cliModels';
@@ -39,7 +39,11 @@ export async function runEval(args: readonly string[], io: CliIo): Promise<ExitC
   const loaded = await loadDataset(dataset, datasetSettingsFromFlags(values), io.cwd, io.signal);
   const { index } = loaded;
   for (const warning of loaded.warnings) io.stderr.write(`eval: ${terminalText(warning)}\n`);
-  const extension = values['reference-extension'] ?? typed(settings, 'evaluate.referenceExtension', DEFAULT_REFERENCE_EXTENSION);
+  // the config's imageCaptioner.evaluate.* as the extension reads them (gender words, reference suffix)
+  const configured = evaluationSettingsFrom((key) => settings.get(`evaluate.${key}`), index.options.captionExtension, index.options.imageExtensions);
+  for (const problem of configured.problems) io.stderr.write(`eval: ${terminalText(problem)}\n`);
+  const evaluation = configured.settings;
+  const extension = values['reference-extension'] ?? evaluation.referenceExtension;
   const problem = referenceSuffixProblem(extension, index.options.captionExtension, index.options.imageExtensions);
   if (problem) throw new CliError(`the reference extension "${extension}" cannot be used: ${problem}`);
 
@@ -89,26 +93,20 @@ export async function runEval(args: readonly string[], io: CliIo): Promise<ExitC
   } finally {
     await providers.dispose();
   }
-  const scored = scoreEvaluation({
-    images: sample.map((p) => ({ path: p, references: set.references.get(p)! })),
-    models: models.map(({ model }) => ({ modelId: model.id, label: model.label })),
-    captions,
-  });
-  const report: EvaluationReport = {
-    version: EVALUATION_REPORT_VERSION,
+  const report = assembleReport({
     id,
-    createdAt: new Date().toISOString(),
     datasetRoot: index.rootPath,
     references: { kind: 'sidecar', extension },
     referenceCounts: set.counts,
+    sample: sample.map((p) => ({ path: p, references: set.references.get(p)! })),
     sampleSize,
     seed,
-    tokenizer: 'coco-ptb',
-    clipUnavailable: 'The command line does not compute CLIP scores (the extension does, with its local CLIP model).',
+    models: models.map(({ model }) => ({ modelId: model.id, label: model.label })),
+    captions,
+    clip: { why: 'The command line does not compute CLIP scores (the extension does, with its local CLIP model).' },
+    genderWords: evaluation.genderWords,
     cancelled,
-    models: scored.models,
-    images: scored.images,
-  };
+  });
   const file = await writeReport(reportFolder, report);
   const rows = report.models.map((m) => ({ model: m.modelId, scored: m.scored, failed: m.failed, bleu4: m.cocoBleu?.[3], nltkBleu4: m.nltkCorpusBleu?.[3], ciderD: m.ciderD, meanWords: m.meanWords, msPerImage: m.msPerImage, genderMismatchRate: m.bias.rate }));
   if (values.json) io.stdout.write(`${JSON.stringify({ report: file, models: rows })}\n`);

@@ -58,6 +58,20 @@ describe('image-captioner eval', function () {
     assert.equal(server.requests.length, 8);
   });
 
+  it("uses the config's imageCaptioner.evaluate.genderWords, as the extension does", async () => {
+    fs.writeFileSync(path.join(root, 'words.json'), JSON.stringify({
+      'imageCaptioner.generation.length': 'custom',
+      'imageCaptioner.generation.customPrompt': 'Describe {name} now',
+      // 'man' is no male word in this list: the poor model's "a photo of a man" names no gender
+      'imageCaptioner.evaluate.genderWords': { male: ['bloke'], female: ['woman'], neutral: [] },
+    }));
+    const run = await cli(root, 'eval', 'ds', '--model', 'good', '--model', 'poor', '--base-url', server.url, '--config', 'words.json', '--out', 'reports2', '--json');
+    assert.equal(run.code, EXIT.ok, run.stderr);
+    const report = await readReport((JSON.parse(run.stdout) as { report: string }).report);
+    assert.equal(report.models[1].bias.gendered, 1, 'only the woman\'s image names a gender in these lists');
+    assert.equal(report.models[1].bias.misclassified, 0);
+  });
+
   it('needs two models, and images with references', async () => {
     const one = await cli(root, 'eval', 'ds', '--model', 'good', '--base-url', server.url);
     assert.equal(one.code, EXIT.usage);
