@@ -185,6 +185,8 @@ export class ModelLoader {
           device,
         };
         break;
+      case 'wd-tagger':
+        throw new Error(`${id} is a WD tagger: it runs on onnxruntime-node directly, not through transformers.js`);
     }
     if ('model' in model) yieldBetweenSteps(model.model as unknown as { forward(inputs: unknown): Promise<unknown> });
     this.log(`Loaded ${id} (${ref.task}, ${options.dtype}) on ${device} in ${Date.now() - started} ms.`);

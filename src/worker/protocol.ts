@@ -5,9 +5,11 @@
  */
 import { NotificationType, RequestType } from 'vscode-jsonrpc';
 import type { SegmentPrompt, SegmentResult } from '../core/regions/segmentTypes';
+import type { ScoredTag, TagOptions } from '../core/tagging/tagSelection';
 
 /** How a local model is run: a transformers.js pipeline, or a model family's own generate loop. */
-export type LocalTask = 'image-to-text' | 'florence2' | 'smolvlm' | 'feature-extraction' | 'image-feature-extraction' | 'clip' | 'sam';
+/** `wd-tagger`: a WD booru tagger (`model.onnx` + `selected_tags.csv`) run on onnxruntime-node directly, not through transformers.js. */
+export type LocalTask = 'image-to-text' | 'florence2' | 'smolvlm' | 'feature-extraction' | 'image-feature-extraction' | 'clip' | 'sam' | 'wd-tagger';
 
 /** Weight precision; models on the hub publish some of these as onnx/<name>_<dtype>.onnx. */
 export type LocalDtype = 'fp32' | 'fp16' | 'q8' | 'q4' | 'q4f16';
@@ -122,6 +124,22 @@ export interface CountTokensReply {
   readonly cuts: readonly number[];
 }
 
+/** Tags images with a WD tagger (`model.task` is `wd-tagger`); images go by path so the worker reads and preprocesses them once. */
+export interface TagParams extends Ticketed {
+  readonly model: ModelRef;
+  readonly images: readonly ImageInput[];
+  /** Thresholds, MCut, rating, max, escaping, exclude list and trigger word, applied in the worker (only kept tags travel back). */
+  readonly options: TagOptions;
+}
+
+/** Per image: its tags in written order (trigger word, rating, character, general by score), or why it failed. */
+export interface TagReply {
+  readonly items: readonly ItemResult<readonly ScoredTag[]>[];
+  readonly device: string;
+  /** Rows of the model's selected_tags.csv that were left out (the first few), so the host can say so once. */
+  readonly labelProblems?: readonly string[];
+}
+
 export interface PrepareModelParams extends Ticketed {
   readonly model: ModelRef;
 }
@@ -157,6 +175,7 @@ export const Requests = {
   embedImages: new RequestType<EmbedImagesParams, EmbedReply, void>('worker/embedImages'),
   segment: new RequestType<SegmentParams, SegmentReply, void>('worker/segment'),
   countTokens: new RequestType<CountTokensParams, CountTokensReply, void>('worker/countTokens'),
+  tag: new RequestType<TagParams, TagReply, void>('worker/tag'),
   /** Loads a model (downloading what is missing) so the next request starts at once. */
   prepareModel: new RequestType<PrepareModelParams, { readonly device: string }, void>('worker/prepareModel'),
   listCachedModels: new RequestType<Record<string, never>, readonly CachedModel[], void>('worker/listCachedModels'),

@@ -60,7 +60,7 @@ describe('evaluation report app in Chromium under the webview CSP', function () 
   const show = async (report: EvaluationReport, readOnly?: string): Promise<void> => {
     const message = { type: 'report', report, reportFile: '/r/report.json', imageBase: 'https://evaluation-app.test/img', readOnly };
     // the previous test's table is taken away first, so the wait below is for this report's table (a race in one CI run)
-    await page.evaluate(() => document.querySelector('#summary table')?.remove());
+    await page.evaluate(() => (globalThis as unknown as { document: { querySelector(s: string): { remove(): void } | null } }).document.querySelector('#summary table')?.remove());
     await page.evaluate((m) => (globalThis as unknown as { postMessage(m: unknown, o: string): void }).postMessage(m, '*'), message as unknown as Record<string, unknown>);
     await page.locator('#summary table').waitFor();
   };
