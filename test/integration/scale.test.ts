@@ -12,11 +12,20 @@ import { note } from './index';
 const FOLDERS = 1000;
 const PER_FOLDER = 100;
 
-/** Samples every 2 ms: enough of them in a one-second open that p99 is not simply the largest. */
+/** Samples every 2 ms: a one-second open gives a few hundred samples. */
 const SAMPLE_MS = 2;
 
-/** Delays of a 2 ms timer while `work` runs (how long the extension host could not answer): largest and 99th percentile. */
-async function maxEventLoopLag(work: () => Promise<void>): Promise<{ max: number; p99: number; samples: number }> {
+/** A turn at least this long is one a user could feel (a keystroke answered late). */
+const LONG_TURN_MS = 50;
+
+/**
+ * Delays of a 2 ms timer while `work` runs (how long the extension host could not answer): the
+ * largest, the 99th percentile, and how many were long. With a few hundred samples p99 is the
+ * second-largest sample, so one stray pause (a GC, VS Code's own work) decided it in one CI run:
+ * the test counts long turns instead, allowing 1% of them or two, whichever is more. Work done in
+ * long slices gives one per slice (a one-second scan in 50 ms slices: 20), and one long freeze fails `max`.
+ */
+async function maxEventLoopLag(work: () => Promise<void>): Promise<{ max: number; p99: number; samples: number; long: number }> {
   const lags: number[] = [];
   let last = performance.now();
   const timer = setInterval(() => {
@@ -30,7 +39,7 @@ async function maxEventLoopLag(work: () => Promise<void>): Promise<{ max: number
     clearInterval(timer);
   }
   lags.sort((a, b) => a - b);
-  return { max: lags[lags.length - 1] ?? 0, p99: lags[Math.floor(lags.length * 0.99)] ?? 0, samples: lags.length };
+  return { max: lags[lags.length - 1] ?? 0, p99: lags[Math.floor(lags.length * 0.99)] ?? 0, samples: lags.length, long: lags.filter((lag) => lag >= LONG_TURN_MS).length };
 }
 
 describe('a dataset of 100,000 images', function () {
@@ -66,12 +75,12 @@ describe('a dataset of 100,000 images', function () {
       await vscode.commands.executeCommand('imageCaptioner.openDatasetFolder', vscode.Uri.file(big));
       await waitFor(() => api.dataset.index?.rootPath === big && api.dataset.index.images().every((i) => i.captionState !== 'unknown'), 'all captions read', 120_000);
     });
-    note(`event-loop lag while opening 100,000 images: max ${lag.max.toFixed(0)} ms, p99 ${lag.p99.toFixed(0)} ms (${lag.samples} samples)`);
+    note(`event-loop lag while opening 100,000 images: max ${lag.max.toFixed(0)} ms, p99 ${lag.p99.toFixed(0)} ms, ${lag.long} turns over ${LONG_TURN_MS} ms (${lag.samples} samples)`);
     const counts = api.dataset.index!.counts();
     assert.equal(counts.images, FOLDERS * PER_FOLDER);
     assert.equal(counts.captioned, Math.ceil(PER_FOLDER / 3) * FOLDERS);
     assert.equal(api.treeView.title, `${(100_000).toLocaleString('en-US')} images, ${(34_000).toLocaleString('en-US')} captioned`);
-    assert.ok(lag.p99 < 50, `p99 event-loop lag ${lag.p99.toFixed(0)} ms`);
+    assert.ok(lag.long <= Math.max(2, Math.floor(lag.samples * 0.01)), `${lag.long} event-loop turns of ${LONG_TURN_MS} ms or more in ${lag.samples} samples (p99 ${lag.p99.toFixed(0)} ms)`);
     assert.ok(lag.max < 500, `max event-loop lag ${lag.max.toFixed(0)} ms`);
   });
 
