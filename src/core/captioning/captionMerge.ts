@@ -1,3 +1,5 @@
+import { isWhitespace } from '../captions/whitespace';
+
 /** How a generated caption meets the one already on disk: skip, overwrite, append or prepend. */
 
 export type BatchMode = 'skip' | 'overwrite' | 'append' | 'prepend';
@@ -8,7 +10,29 @@ export const BATCH_MODES: readonly BatchMode[] = ['skip', 'overwrite', 'append',
 export function isCommaSeparated(text: string): boolean {
   const trimmed = text.trim();
   if (!trimmed.includes(',') || /[.!?]$/.test(trimmed) || /[.!?]\s/.test(trimmed)) return false;
-  return trimmed.split(',').every((part) => part.trim().split(/\s+/).length <= 6);
+  return partsHaveFewWords(trimmed, 6);
+}
+
+/**
+ * Whether every comma-separated part has at most `max` words: `part.trim().split(/\s+/).length <= max`
+ * for each part, in one pass without the arrays (it runs on every caption of a dataset when its tags are counted).
+ */
+function partsHaveFewWords(text: string, max: number): boolean {
+  let words = 0;
+  let inWord = false;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 44 /* , */) {
+      words = 0;
+      inWord = false;
+    } else if (isWhitespace(code)) {
+      inWord = false;
+    } else if (!inWord) {
+      inWord = true;
+      if (++words > max) return false;
+    }
+  }
+  return true;
 }
 
 /** The separator used when none is given: ', ' between tag lists, else one space. */

@@ -1,5 +1,6 @@
 /** Compiles a term's text once into a test on lower-cased subject text: substring, prefix, wildcard or tag. */
 import { compileGlob, Glob } from '../../patterns/glob';
+import { isWhitespace } from '../../captions/whitespace';
 
 /** Lower-case and, for non-ASCII text, NFC (macOS file names arrive decomposed). */
 export function foldCase(text: string): string {
@@ -77,18 +78,12 @@ function someTag(caption: string, glob: Glob): boolean {
     const end = comma === -1 ? caption.length : comma;
     let from = at === 0 ? 0 : caption.lastIndexOf(',', at - 1) + 1;
     let to = end;
-    while (from < to && isSpace(caption.charCodeAt(from))) from++;
-    while (to > from && isSpace(caption.charCodeAt(to - 1))) to--;
+    while (from < to && isWhitespace(caption.charCodeAt(from))) from++;
+    while (to > from && isWhitespace(caption.charCodeAt(to - 1))) to--;
     if (from < to && glob.test(caption, from, to)) return true;
     at = comma === -1 ? -1 : caption.indexOf(anchor, comma + 1);
   }
   return false;
-}
-
-/** What `\s` matches, by code: the tests run on every tag edge of every caption. */
-function isSpace(code: number): boolean {
-  if (code <= 0x7f) return code === 0x20 || (code >= 0x09 && code <= 0x0d);
-  return code === 0xa0 || code === 0x1680 || (code >= 0x2000 && code <= 0x200a) || code === 0x2028 || code === 0x2029 || code === 0x202f || code === 0x205f || code === 0x3000 || code === 0xfeff;
 }
 
 function hasTagAt(caption: string, tag: string): boolean {
@@ -103,7 +98,7 @@ function isTagEdge(caption: string, from: number, step: 1 | -1): boolean {
   for (let i = from; i >= 0 && i < caption.length; i += step) {
     const c = caption[i];
     if (c === ',') return true;
-    if (!isSpace(caption.charCodeAt(i))) return false;
+    if (!isWhitespace(caption.charCodeAt(i))) return false;
   }
   return true;
 }
