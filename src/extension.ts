@@ -56,6 +56,10 @@ import { EvaluationPanels } from './webviews/evaluationPanels';
 import { evaluationsFolder, registerEvaluationReportCommands } from './commands/evaluationReportCommands';
 import { registerEvaluateCommands } from './commands/evaluateCommands';
 import { EvaluationService } from './services/evaluationService';
+import { DatasetTags } from './services/datasetTags';
+import { TagCompletionService } from './services/tagCompletionService';
+import { TAGS_VIEW_ID, TagsTreeProvider } from './views/tagsTreeProvider';
+import { registerTagCommands } from './commands/tagCommands';
 
 /** What the extension exposes to its integration tests (and to other extensions). */
 export interface ImageCaptionerApi {
@@ -82,6 +86,10 @@ export interface ImageCaptionerApi {
   readonly evaluationReports: EvaluationPanels;
   /** Where evaluation reports are kept (`<workspace storage>/evaluations`). */
   readonly evaluationsFolder: string;
+  /** The Tags view (issue 18). */
+  readonly tags: TagsTreeProvider;
+  /** Tag autocomplete (the caption editor's, and the gallery's shared-tags input). */
+  readonly tagCompletion: TagCompletionService;
 }
 
 export function activate(context: vscode.ExtensionContext): ImageCaptionerApi {
@@ -194,6 +202,11 @@ export function activate(context: vscode.ExtensionContext): ImageCaptionerApi {
     isRegionsDirty: regionsDirty,
   });
   // reports and the candidates of each run stay in the workspace's storage, never in the dataset
+  const datasetTags = new DatasetTags(dataset);
+  const tags = new TagsTreeProvider(datasetTags, tree, log);
+  const tagsView = vscode.window.createTreeView(TAGS_VIEW_ID, { treeDataProvider: tags });
+  const tagCompletion = new TagCompletionService(dataset, datasetTags, log);
+  editors.tagCompletion = tagCompletion;
   const evaluation = new EvaluationService(dataset, captioning, batchActivity, localModels, embeddings, evaluationsFolder(context));
   context.subscriptions.push(
     log,
@@ -236,6 +249,11 @@ export function activate(context: vscode.ExtensionContext): ImageCaptionerApi {
     ...registerEvaluateCommands(evaluation, captioning, async (report, file) => void evaluationReports.show(report, file)),
     hostedEmbeddings,
     knownKeys,
+    datasetTags,
+    tags,
+    tagsView,
+    tagCompletion,
+    ...registerTagCommands({ dataset, datasetTree: tree, datasetView: treeView, tags, tagsView, scopes, bulk, unsavedText: (captionPath) => editors.unsavedCaptionText(captionPath) }),
     registry.onDidChange(() => void knownKeys.refresh(registry.embeddingModels()).catch((err: unknown) => log.warn(`Could not read the stored API keys: ${(err as Error).message}`))),
     treeView.onDidChangeVisibility((e) => {
       if (e.visible) void dataset.whenReady();
@@ -252,7 +270,7 @@ export function activate(context: vscode.ExtensionContext): ImageCaptionerApi {
   });
   return {
     dataset, tree, editors, regionEditors, treeView, captioning, localModels, exploreVectors, explore, linter, logUri: context.logUri,
-    gettingStarted, walkthroughShownOnActivation, evaluationReports, evaluationsFolder: evaluationsFolder(context),
+    gettingStarted, walkthroughShownOnActivation, evaluationReports, evaluationsFolder: evaluationsFolder(context), tags, tagCompletion,
   };
 }
 

@@ -1,7 +1,9 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import * as vscode from 'vscode';
 import { duplicateKey } from '../core/lint/duplicates';
-import { lintCaptionText } from '../core/lint/captionRules';
+import { CaptionRuleContext, lintCaptionText } from '../core/lint/captionRules';
+import { CompiledTagRules, NO_TAG_RULES } from '../core/tagging/tagRules';
+import { affectsTagRules, readTagRules } from './tagRulesSetting';
 import { lintCaptions } from '../core/lint/lintCaptions';
 import { lintConfig, LintConfig } from '../core/lint/lintConfig';
 import type { LintProblem, LintSeverity } from '../core/lint/lintTypes';
@@ -93,6 +95,7 @@ export class CaptionLinter implements vscode.Disposable {
   /** Duplicate key → the caption paths that have it. */
   private readonly groups = new Map<string, Set<string>>();
   private config: LintConfig = lintConfig();
+  private tagRules = new CompiledTagRules(NO_TAG_RULES);
   private generation = 0;
   private active = false;
   /** The index the linted captions came from. */
@@ -133,7 +136,7 @@ export class CaptionLinter implements vscode.Disposable {
         }
       }),
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (this.active && e.affectsConfiguration(LINT_SECTION)) void this.run([...this.captions.values()]).catch((err: unknown) => this.fail(err));
+        if (this.active && (e.affectsConfiguration(LINT_SECTION) || affectsTagRules(e))) void this.run([...this.captions.values()]).catch((err: unknown) => this.fail(err));
       }),
     ];
   }
@@ -298,7 +301,7 @@ export class CaptionLinter implements vscode.Disposable {
   private update(caption: LintedCaption, text: string, tokens = this.tokens): void {
     caption.text = text;
     caption.starts = lineStarts(text);
-    caption.problems = lintCaptionText(text, { config: this.config, tokens });
+    caption.problems = lintCaptionText(text, { config: this.config, tokens, tagRules: this.tagRulesFor(caption.imagePath) });
     caption.key = duplicateKey(text);
     caption.duplicate = undefined;
   }
@@ -365,7 +368,24 @@ export class CaptionLinter implements vscode.Disposable {
     await this.lint(images);
   }
 
+  /** The tag rules with the image's dataset-relative folder (forward slashes), or none outside the dataset. */
+  private tagRulesFor(imagePath: string): CaptionRuleContext['tagRules'] {
+    const index = this.dataset.index;
+    if (this.tagRules.isEmpty || !index) return undefined;
+    const rel = index.relativePath(imagePath);
+    if (rel === undefined) return undefined;
+    const slash = rel.lastIndexOf('/');
+    return { rules: this.tagRules, folder: slash === -1 ? '' : rel.slice(0, slash) };
+  }
+
   private readConfig(): LintConfig {
+    const tagRules = readTagRules();
+    this.tagRules = tagRules.rules;
+    for (const problem of tagRules.problems) {
+      if (this.reportedSettings.has(problem)) continue;
+      this.reportedSettings.add(problem);
+      void showWarning(problem);
+    }
     const settings = vscode.workspace.getConfiguration(LINT_SECTION);
     const { config, problems, captionEmbeddings } = lintConfigFromSettings((key) => settings.get(key));
     this.captionEmbeddings = captionEmbeddings;

@@ -7,7 +7,7 @@ export const LINT_SECTION = 'imageCaptioner.lint';
 const LEVELS: readonly RuleLevel[] = ['error', 'warning', 'information', 'hint', 'off'];
 
 /** The rules with a level setting (`<rule>.level`): the per-caption rules, exact duplicates and the model-based rules. */
-export const LEVEL_SETTINGS = ['empty', 'tokenBudget', 'bannedPhrases', 'trigger', 'artefacts', 'duplicates', 'nearDuplicateCaptions', 'nearDuplicateImages', 'lowClipScore'] as const;
+export const LEVEL_SETTINGS = ['empty', 'tokenBudget', 'bannedPhrases', 'trigger', 'artefacts', 'duplicates', 'nearDuplicateCaptions', 'nearDuplicateImages', 'lowClipScore', 'missingRequiredTag', 'bannedTag', 'tagOrder'] as const;
 
 /** Where near-duplicate captions get their embeddings by default: the local sentence-embedding model (an Explore source id). */
 export const DEFAULT_CAPTION_EMBEDDINGS = 'local:text';
@@ -55,6 +55,9 @@ export function lintConfigFromSettings(get: (key: string) => unknown): LintSetti
     nearDuplicateCaptions: { ...level('nearDuplicateCaptions'), ...defined({ minCosine: number('nearDuplicateCaptions.threshold', -1, 1) }) },
     nearDuplicateImages: { ...level('nearDuplicateImages'), ...defined({ maxHamming: number('nearDuplicateImages.maxDistance', 0, 64, true) }) },
     lowClipScore: { ...level('lowClipScore'), ...defined({ minScore: number('lowClipScore.threshold', 0, 100) }) },
+    missingRequiredTag: level('missingRequiredTag'),
+    bannedTag: level('bannedTag'),
+    tagOrder: level('tagOrder'),
   });
   const embeddings = read('nearDuplicateCaptions.embeddings', isString, 'a string')?.trim();
   return { config, problems, captionEmbeddings: embeddings || DEFAULT_CAPTION_EMBEDDINGS };
@@ -80,5 +83,8 @@ export function lintSettingDefaults(): Record<string, unknown> {
     'nearDuplicateImages.maxDistance': d.nearDuplicateImages.maxHamming,
     'lowClipScore.level': d.lowClipScore.level,
     'lowClipScore.threshold': d.lowClipScore.minScore,
+    'missingRequiredTag.level': d.missingRequiredTag.level,
+    'bannedTag.level': d.bannedTag.level,
+    'tagOrder.level': d.tagOrder.level,
   };
 }

@@ -3,7 +3,7 @@ import { manageWorkspaceTrust } from '../services/workspaceTrust';
 import { textUndoStep } from './textUndoStep';
 import * as path from 'node:path';
 import { CaptionDocument } from './captionDocument';
-import { FromWebviewMessage, ToWebviewMessage } from './protocol/captionEditorMessages';
+import { FromWebviewMessage, TagSuggestion, ToWebviewMessage } from './protocol/captionEditorMessages';
 import { webviewHtml } from './webviewHtml';
 import { DatasetService } from '../services/datasetService';
 import { ImagePreviews } from '../services/imagePreviews';
@@ -154,10 +154,26 @@ export class CaptionEditorProvider implements vscode.CustomEditorProvider<Captio
       this.generators.delete(doc);
       this.panels.delete(doc);
     });
-    panel.webview.onDidReceiveMessage((msg: FromWebviewMessage) => this.enqueue(doc, () => this.handle(doc, panel, msg)));
+    panel.webview.onDidReceiveMessage((msg: FromWebviewMessage) => {
+      // suggestions answer at once, not behind queued edits; a newer request supersedes (the webview keeps the latest id)
+      if (msg.type === 'completeTag') void this.completeTag(doc, msg.id, msg.typed);
+      else this.enqueue(doc, () => this.handle(doc, panel, msg));
+    });
   }
 
   private readonly queues = new WeakMap<CaptionDocument, Promise<void>>();
+
+  /** Where autocomplete suggestions come from (set by activate). */
+  tagCompletion?: { suggest(typed: string, limit?: number): Promise<readonly TagSuggestion[]> };
+
+  private async completeTag(doc: CaptionDocument, id: number, typed: string): Promise<void> {
+    try {
+      const suggestions = this.tagCompletion ? await this.tagCompletion.suggest(typed, 10) : [];
+      this.post(doc, { type: 'tagSuggestions', id, suggestions });
+    } catch (err) {
+      void showError(`Tag autocomplete: ${(err as Error).message}`);
+    }
+  }
 
   /** Webview intents are applied one at a time, in the order they were sent. */
   private enqueue(doc: CaptionDocument, work: () => Promise<void>): void {
@@ -213,6 +229,8 @@ export class CaptionEditorProvider implements vscode.CustomEditorProvider<Captio
       case 'editRegions':
         await vscode.commands.executeCommand('imageCaptioner.editRegions', doc.uri);
         return;
+      case 'completeTag':
+        return this.completeTag(doc, msg.id, msg.typed);
     }
   }
 

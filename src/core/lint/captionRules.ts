@@ -3,12 +3,16 @@ import type { LintProblem, LintRuleId, LintSeverity } from './lintTypes';
 import { removalEdit, Report } from './textEdits';
 import { artefactProblems } from './artefacts';
 import { budgetCut, ESTIMATED_TOKENS, TokenCounter } from './tokenBudget';
+import type { CompiledTagRules } from '../tagging/tagRules';
+import { checkTagRules, TagRuleKind } from '../tagging/tagRuleCheck';
 
 /** What the per-caption rules need besides the config. */
 export interface CaptionRuleContext {
   readonly config: LintConfig;
   /** CLIP's tokenizer when the local model has one; the estimate otherwise. */
   readonly tokens?: TokenCounter;
+  /** The tag rules and the caption's dataset-relative folder ('' the root); without them the tag rules do not run. */
+  readonly tagRules?: { readonly rules: CompiledTagRules; readonly folder: string };
 }
 
 function reporter(out: LintProblem[], rule: LintRuleId, severity: LintSeverity): Report {
@@ -32,7 +36,22 @@ export function lintCaptionText(text: string, context: CaptionRuleContext): Lint
   if (on(config.bannedPhrases.level)) bannedPhrases(text, config.bannedPhrases.phrases, reporter(out, 'banned-phrase', config.bannedPhrases.level));
   if (on(config.trigger.level) && config.trigger.word.trim() !== '') missingTrigger(text, config.trigger, reporter(out, 'missing-trigger', config.trigger.level));
   if (on(config.artefacts.level)) artefactProblems(text, reporter(out, 'model-artefact', config.artefacts.level));
+  if (context.tagRules) tagRuleProblems(text, context.tagRules.rules, context.tagRules.folder, config, out);
   return out;
+}
+
+const TAG_RULE_LEVELS: Record<TagRuleKind, (config: LintConfig) => RuleLevel> = {
+  'missing-required-tag': (c) => c.missingRequiredTag.level,
+  'banned-tag': (c) => c.bannedTag.level,
+  'tag-order': (c) => c.tagOrder.level,
+};
+
+function tagRuleProblems(text: string, rules: CompiledTagRules, folder: string, config: LintConfig, out: LintProblem[]): void {
+  if (rules.isEmpty || !Object.values(TAG_RULE_LEVELS).some((level) => on(level(config)))) return;
+  for (const problem of checkTagRules(text, rules, folder)) {
+    const level = TAG_RULE_LEVELS[problem.kind](config);
+    if (on(level)) out.push({ rule: problem.kind, severity: level, message: problem.message, start: problem.start, end: problem.end, fix: problem.fix });
+  }
 }
 
 function tokenBudget(text: string, context: CaptionRuleContext, report: Report): void {

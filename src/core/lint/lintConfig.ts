@@ -18,6 +18,10 @@ export interface LintConfig {
   readonly nearDuplicateImages: { readonly level: RuleLevel; readonly maxHamming: number };
   /** CLIP score (100 x max(cosine, 0), the CLIP score view's scale) below which a caption is flagged. */
   readonly lowClipScore: { readonly level: RuleLevel; readonly minScore: number };
+  /** Tag rules (`imageCaptioner.tagRules`): a required tag of the caption's folder missing, a banned tag, a tag out of rule order. */
+  readonly missingRequiredTag: { readonly level: RuleLevel };
+  readonly bannedTag: { readonly level: RuleLevel };
+  readonly tagOrder: { readonly level: RuleLevel };
 }
 
 /** The defaults, in one place. */
@@ -35,6 +39,9 @@ export const DEFAULT_LINT_CONFIG: LintConfig = {
   nearDuplicateCaptions: { level: 'information', minCosine: 0.95 },
   nearDuplicateImages: { level: 'information', maxHamming: 4 },
   lowClipScore: { level: 'warning', minScore: 15 },
+  missingRequiredTag: { level: 'warning' },
+  bannedTag: { level: 'warning' },
+  tagOrder: { level: 'information' },
 };
 
 /** `partial` over the defaults, one level deep (each rule's options replace field by field). */

@@ -12,7 +12,10 @@ export type LintRuleId =
   | 'duplicate'
   | 'near-duplicate-caption'
   | 'near-duplicate-image'
-  | 'low-clip-score';
+  | 'low-clip-score'
+  | 'missing-required-tag'
+  | 'banned-tag'
+  | 'tag-order';
 
 /** Replace the UTF-16 range [start, end) of the caption with `newText`. */
 export interface TextEdit {

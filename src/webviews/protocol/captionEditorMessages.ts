@@ -1,4 +1,7 @@
 /** Messages between the caption editor's host and its webview: one union per direction. */
+import type { TagSuggestion } from '../../core/tagging/tagCompletion';
+
+export type { TagSuggestion };
 
 export interface ImageInfo {
   /** Webview URI of the image (or of a PNG preview for formats the webview cannot show); absent when it cannot be shown. */
@@ -56,7 +59,9 @@ export type ToWebviewMessage =
   | { readonly type: 'candidateRemoved'; readonly id: string }
   | { readonly type: 'captionChanged'; readonly text: string }
   | { readonly type: 'captionInfo'; readonly caption: CaptionInfo }
-  | { readonly type: 'position'; readonly position: DatasetPosition };
+  | { readonly type: 'position'; readonly position: DatasetPosition }
+  /** The answer to `completeTag` number `id` (an older id's answer is ignored). */
+  | { readonly type: 'tagSuggestions'; readonly id: number; readonly suggestions: readonly TagSuggestion[] };
 
 export type NavigationIntent = 'next' | 'previous' | 'nextUncaptioned';
 
@@ -74,4 +79,6 @@ export type FromWebviewMessage =
   /** "Trust This Folder…" in the untrusted notice: VS Code's own trust dialog. */
   | { readonly type: 'manageTrust' }
   | { readonly type: 'keepCandidate'; readonly id: string; readonly how: 'replace' | 'append' }
-  | { readonly type: 'discardCandidate'; readonly id: string };
+  | { readonly type: 'discardCandidate'; readonly id: string }
+  /** Tags for the partial tag before the caret (autocomplete); answered by `tagSuggestions` with the same id. */
+  | { readonly type: 'completeTag'; readonly id: number; readonly typed: string };

@@ -5,6 +5,7 @@ import type { CaptionInfo, DatasetPosition, FromWebviewMessage, ImageInfo, ToWeb
 import { ImageViewport, ZoomState } from './imageViewport';
 import { buildLayout, Layout } from './layout';
 import { GenerationPanel } from './generationPanel';
+import { TagAutocomplete } from './tagAutocomplete';
 
 interface VsCodeApi {
   postMessage(message: FromWebviewMessage): void;
@@ -25,6 +26,7 @@ let caption: CaptionInfo | undefined;
 
 const send = (message: FromWebviewMessage): void => vscode.postMessage(message);
 const generation = new GenerationPanel(layout.generationArea, send);
+const autocomplete = new TagAutocomplete(layout.caption, layout.caption.parentElement!, send, () => layout.caption.dispatchEvent(new Event('input')));
 
 layout.caption.addEventListener('input', () => {
   send({ type: 'edit', text: layout.caption.value });
@@ -69,6 +71,9 @@ window.addEventListener('message', (event: MessageEvent<ToWebviewMessage>) => {
       return;
     case 'candidateRemoved':
       generation.removeCandidate(msg.id);
+      return;
+    case 'tagSuggestions':
+      autocomplete.show(msg.id, msg.suggestions);
       return;
   }
   renderStatus();
