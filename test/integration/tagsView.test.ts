@@ -1,0 +1,119 @@
+// The Tags view, Remove Everywhere with undo to the byte, and tag autocomplete in the caption editor, in a real VS Code.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { EditOutcome } from '../../src/commands/editCommands';
+import type { ImageCaptionerApi } from '../../src/extension';
+import { activateExtension, closeAllEditors, openCaptionEditor, waitFor } from './extensionApi';
+import { getWorkbenchPage, hasBrowser, screenshot, webviewFrame } from './browser';
+
+describe('tags view and autocomplete', function () {
+  this.timeout(90_000);
+  let api: ImageCaptionerApi;
+  /** This suite's own folder in the sample dataset. */
+  let folder: string;
+  const CAPTIONS: Record<string, string> = {
+    a: 'sks, red hair, smile\n',
+    b: 'red hair, watermark, dress',
+    c: 'red hair, Smile, watermark\r\n',
+  };
+  const settings = (): vscode.WorkspaceConfiguration => vscode.workspace.getConfiguration('imageCaptioner');
+  /** Every caption file of the dataset with its bytes. */
+  const allCaptionBytes = (): Map<string, Buffer> => {
+    const index = api.dataset.index!;
+    return new Map(index.images().map((img) => index.captionPath(img)).filter((f) => fs.existsSync(f)).map((f) => [f, fs.readFileSync(f)] as const));
+  };
+
+  before(async function () {
+    if (!hasBrowser()) this.skip();
+    api = await activateExtension();
+    folder = path.join(api.dataset.rootPath!, 'tags-suite');
+    const photo = fs.readFileSync(api.dataset.index!.imagePath(api.dataset.index!.images().find((img) => img.name === 'sunset.jpg')!));
+    fs.mkdirSync(folder);
+    for (const [name, caption] of Object.entries(CAPTIONS)) {
+      fs.writeFileSync(path.join(folder, `${name}.jpg`), photo);
+      fs.writeFileSync(path.join(folder, `${name}.txt`), caption);
+    }
+    // a booru tag list in the tagcomplete format, with an odd row, inside the dataset
+    fs.writeFileSync(path.join(folder, 'tags.csv'), 'long_hair,0,5000,"longhair,long_hairs"\nnot a row\nblue_eyes,0,4000,blueeyes\n');
+    await settings().update('tagComplete.file', path.join(folder, 'tags.csv'), vscode.ConfigurationTarget.Global);
+    await api.dataset.refresh();
+    await waitFor(() => api.dataset.index?.images().filter((i) => i.folder.relPath === 'tags-suite').length === 3, "the suite's images in the index");
+    await api.dataset.loadCaptions(api.dataset.index!.images());
+  });
+
+  after(async () => {
+    await closeAllEditors();
+    await settings().update('tagComplete.file', undefined, vscode.ConfigurationTarget.Global);
+    await vscode.commands.executeCommand('imageCaptioner.clearDatasetFilter');
+    if (folder) fs.rmSync(folder, { recursive: true, force: true });
+    await api?.dataset.refresh();
+    await vscode.commands.executeCommand('notifications.clearAll');
+  });
+
+  it('lists the tags of the filtered images with their counts, sorted and searched; a click filters the Dataset view to the tag', async () => {
+    await vscode.commands.executeCommand('imageCaptioner.filterDataset', 'path:tags-suite/');
+    await api.tags.refresh();
+    const rows = (await api.tags.rows()).map((r) => `${r.tag}:${r.count}`);
+    assert.deepEqual(rows, ['red hair:3', 'smile:2', 'watermark:2', 'dress:1', 'sks:1']);
+    await vscode.commands.executeCommand('imageCaptioner.tags.sortByName');
+    assert.deepEqual((await api.tags.rows()).map((r) => r.tag), ['dress', 'red hair', 'sks', 'smile', 'watermark']);
+    await vscode.commands.executeCommand('imageCaptioner.tags.search', 'MIL');
+    assert.deepEqual((await api.tags.rows()).map((r) => r.tag), ['smile']);
+    await vscode.commands.executeCommand('imageCaptioner.tags.clearSearch');
+    await vscode.commands.executeCommand('imageCaptioner.tags.sortByCount');
+
+    const smile = (await api.tags.rows()).find((r) => r.tag === 'smile')!;
+    await vscode.commands.executeCommand('imageCaptioner.tags.showInDataset', smile);
+    assert.equal(api.tree.query, 'tag:"smile"');
+    assert.deepEqual(api.tree.visibleImages().map((i) => i.name).sort(), ['a.jpg', 'c.jpg']);
+    // the counts follow the Dataset view's filter
+    await api.tags.refresh();
+    assert.deepEqual((await api.tags.rows()).map((r) => `${r.tag}:${r.count}`), ['red hair:2', 'smile:2', 'sks:1', 'watermark:1']);
+    await vscode.commands.executeCommand('imageCaptioner.clearDatasetFilter');
+  });
+
+  it('Remove Everywhere rewrites only the captions with the tag, and one undo restores every byte', async () => {
+    const before = allCaptionBytes();
+    const outcome = await vscode.commands.executeCommand<EditOutcome>('imageCaptioner.tags.remove', { tag: 'watermark', autoApply: true });
+    assert.deepEqual(outcome, { kind: 'applied', changed: 2, conflicts: 0 });
+    const changed = [...allCaptionBytes()].filter(([f, bytes]) => !bytes.equals(before.get(f)!)).map(([f]) => path.relative(folder, f)).sort();
+    assert.deepEqual(changed, ['b.txt', 'c.txt']);
+    assert.equal(fs.readFileSync(path.join(folder, 'b.txt'), 'utf8'), 'red hair, dress');
+    assert.equal(fs.readFileSync(path.join(folder, 'c.txt'), 'utf8'), 'red hair, Smile\r\n', 'the CRLF line break is kept');
+    await vscode.commands.executeCommand('imageCaptioner.undoBulkEdit');
+    for (const [f, bytes] of allCaptionBytes()) assert.ok(bytes.equals(before.get(f)!), `${f} restored byte for byte`);
+    await waitFor(async () => (await api.tags.rows()).some((r) => r.tag === 'watermark' && r.count === 2), 'the Tags view counting watermark again');
+  });
+
+  it('autocomplete proposes the most frequent tag for a prefix and resolves an alias from the tag list, in the host service and in the editor', async () => {
+    assert.equal((await api.tagCompletion.suggest('re', 5))[0].tag, 'red hair');
+    assert.deepEqual((await api.tagCompletion.suggest('longha', 5))[0], { tag: 'long hair', count: 5000, source: 'list', alias: 'longhair', category: 0 });
+
+    const image = api.dataset.index!.images().find((img) => img.folder.relPath === 'tags-suite' && img.name === 'b.jpg')!;
+    await openCaptionEditor(api, image);
+    const frame = await webviewFrame(await getWorkbenchPage(), { title: image.name, selector: '#caption' });
+    const textarea = frame.locator('#caption textarea');
+    await textarea.waitFor({ state: 'visible' });
+    await textarea.click();
+    await textarea.press('Control+End');
+    await textarea.pressSequentially(', re');
+    const first = frame.locator('#tag-suggestions .tag-suggestion').first();
+    await waitFor(async () => (await first.textContent())?.startsWith('red hair'), 'the suggestion "red hair" first');
+    await screenshot('tag-autocomplete');
+    await textarea.press('Tab');
+    assert.equal(await textarea.inputValue(), 'red hair, watermark, dress, red hair, ');
+    await textarea.pressSequentially('longha');
+    await waitFor(async () => (await first.textContent())?.includes('long hair ← longhair'), 'the alias resolved to its tag');
+    await textarea.press('Enter');
+    assert.equal(await textarea.inputValue(), 'red hair, watermark, dress, red hair, long hair, ');
+    await textarea.pressSequentially('smi');
+    await waitFor(async () => (await first.textContent())?.startsWith('smile'), 'the suggestion "smile"');
+    await textarea.press('Escape');
+    assert.equal(await frame.locator('#tag-suggestions').isHidden(), true);
+    assert.equal(await textarea.inputValue(), 'red hair, watermark, dress, red hair, long hair, smi');
+    // the accepted text reached the caption document (the host's model), not only the textarea
+    await waitFor(() => api.editors.activeDocument?.text === 'red hair, watermark, dress, red hair, long hair, smi', 'the caption document to hold the typed text');
+  });
+});
