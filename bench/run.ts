@@ -26,13 +26,14 @@ import { plotScalingBench } from './plotScalingBench';
 import { replaceBench } from './replaceBench';
 import { segmentClickBench } from './segmentClickBench';
 import { SyntheticDatasets } from './syntheticDataset';
+import { tagCompleteBench } from './tagCompleteBench';
 import { workerIpcBench } from './workerIpcBench';
 
 const BENCHMARKS: readonly Benchmark[] = [
   indexBench, indexMemoryBench, index1mBench, navigateBench, imagePrepBench, batchThroughputBench, batchVsSequentialBench,
   batchRateLimitBench, batchFaultsBench, replaceBench, exportWdsBench, exportMemoryBench, workerIpcBench, hostLagBench,
   segmentClickBench, drawFrameBench, clusterVsSklearnBench, bleuVsNltkBench, ciderVsNltkBench, plotScalingBench, panelCacheBench,
-  lintBench, lintHostLagBench, shardScalingBench, cliStartupBench,
+  lintBench, lintHostLagBench, shardScalingBench, cliStartupBench, tagCompleteBench,
 ];
 
 async function main(names: string[]): Promise<number> {

@@ -1,9 +1,10 @@
 import * as path from 'node:path';
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import * as vscode from 'vscode';
 import { OutsideDatasetError } from '../core/files/datasetBoundary';
 import { readRegularFile } from '../core/files/regularFile';
 import { BOORU_LIST_MAX_BYTES, parseBooruTagList } from '../core/tagging/booruTagList';
-import { listIndex, TagCompleter, TagSuggestion } from '../core/tagging/tagCompletion';
+import { listIndexInPhases, TagCompleter, TagSuggestion } from '../core/tagging/tagCompletion';
 import { TagNameIndex } from '../core/tagging/tagNameIndex';
 import type { DatasetService } from './datasetService';
 import type { DatasetTags } from './datasetTags';
@@ -94,7 +95,7 @@ export class TagCompletionService implements vscode.Disposable {
     const parsed = parseBooruTagList(bytes.toString('utf8'), file);
     if (parsed.skipped) this.log.info(`Tag list ${file}: ${parsed.skipped} row(s) without a tag name or count left out (the first on line ${parsed.firstSkippedLine}).`);
     this.log.info(`Tag list ${file}: ${parsed.tags.length} tags.`);
-    return listIndex(parsed.tags);
+    return listIndexInPhases(parsed.tags, () => yieldToEventLoop());
   }
 
   dispose(): void {

@@ -5,7 +5,7 @@
  */
 import type { BooruTag } from './booruTagList';
 import type { TagCount } from './tagCounts';
-import { MatchTier, normalizeTagName, TagNameIndex } from './tagNameIndex';
+import { buildTagNameIndex, IndexedTag, MatchTier, normalizeTagName, TagNameIndex } from './tagNameIndex';
 import { writtenTag } from './tagSelection';
 
 export { normalizeTagName };
@@ -25,9 +25,18 @@ export interface TagSuggestion {
 
 const TIERS: readonly MatchTier[] = ['prefix', 'word', 'scan'];
 
-/** A booru list ready for completion; build once per file read. */
+/** A booru list ready for completion, built at once (tests, the CLI); build once per file read. */
 export function listIndex(list: readonly BooruTag[]): TagNameIndex {
-  return new TagNameIndex(list.map((t) => ({ tag: t.name, count: t.count, category: t.category, aliases: t.aliases })));
+  return TagNameIndex.of(list.map(listEntry));
+}
+
+/** listIndex in phases, `pause` awaited between them (the extension host's event loop gets turns). */
+export function listIndexInPhases(list: readonly BooruTag[], pause: () => Promise<void>): Promise<TagNameIndex> {
+  return buildTagNameIndex(list.map(listEntry), pause);
+}
+
+function listEntry(t: BooruTag): IndexedTag {
+  return { tag: t.name, count: t.count, category: t.category, aliases: t.aliases };
 }
 
 /** Ranked tag suggestions from the dataset's tags and a list. */
@@ -35,8 +44,8 @@ export class TagCompleter {
   private readonly dataset: TagNameIndex;
   private readonly underscores: boolean;
 
-  constructor(datasetTags: readonly TagCount[], private readonly list: TagNameIndex = new TagNameIndex([])) {
-    this.dataset = new TagNameIndex(datasetTags.map((t) => ({ tag: t.tag, count: t.count })));
+  constructor(datasetTags: readonly TagCount[], private readonly list: TagNameIndex = TagNameIndex.of([])) {
+    this.dataset = TagNameIndex.of(datasetTags.map((t) => ({ tag: t.tag, count: t.count })));
     this.underscores = prefersUnderscores(datasetTags);
   }
 

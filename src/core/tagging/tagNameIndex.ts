@@ -30,49 +30,98 @@ const WORD_BREAKS = new Set([' ', '(', '-', '/', ':']);
 /** A prefix range larger than this is searched in rank order instead (dense: the best come soon). */
 const DENSE_RANGE = 512;
 
+/** The arrays of an index; built in phases (see `buildTagNameIndex`). */
+interface IndexParts {
+  readonly entries: IndexedTag[];
+  readonly keys: string[];
+  readonly byKey: Map<string, number>;
+  readonly names: Array<{ readonly key: string; readonly entry: number; readonly alias?: string }>;
+  readonly words: Array<{ readonly key: string; readonly name: number }>;
+  readonly scan: Int32Array;
+  readonly masks: Int32Array;
+  readonly rank: Int32Array;
+}
+
+/**
+ * Builds an index of `tags` (any order; a later tag with a name already seen is dropped, as is an
+ * alias that is another tag's name), awaiting `pause` between phases: a 100,000-row list takes a
+ * few hundred ms in all, and the host's event loop gets a turn after each sort.
+ */
+export async function buildTagNameIndex(tags: readonly IndexedTag[], pause: () => Promise<void>): Promise<TagNameIndex> {
+  const phases = indexPhases(tags);
+  for (let step = phases.next(); ; step = phases.next()) {
+    if (step.done) return step.value;
+    await pause();
+  }
+}
+
+/** The index's phases; each `yield` is a point where the caller may let other work run. */
+function* indexPhases(tags: readonly IndexedTag[]): Generator<void, TagNameIndex> {
+  const entries: IndexedTag[] = [];
+  const keys: string[] = [];
+  const byKey = new Map<string, number>();
+  const names: Array<{ key: string; entry: number; alias?: string }> = [];
+  for (const t of tags) {
+    const key = normalizeTagName(t.tag);
+    if (key === '' || byKey.has(key)) continue;
+    byKey.set(key, entries.length);
+    keys.push(key);
+    names.push({ key, entry: entries.length });
+    entries.push(t);
+  }
+  const aliasKeys = new Set<string>();
+  entries.forEach((t, entry) => {
+    for (const alias of t.aliases ?? []) {
+      const key = normalizeTagName(alias);
+      if (key === '' || byKey.has(key) || aliasKeys.has(key)) continue;
+      aliasKeys.add(key);
+      names.push({ key, entry, alias });
+    }
+  });
+  yield;
+  const order = entries.map((_, i) => i).sort((a, b) => entries[b].count - entries[a].count || entries[a].tag.length - entries[b].tag.length || (entries[a].tag < entries[b].tag ? -1 : entries[a].tag > entries[b].tag ? 1 : 0));
+  const rank = new Int32Array(entries.length);
+  order.forEach((entry, r) => (rank[entry] = r));
+  yield;
+  names.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : rank[a.entry] - rank[b.entry]));
+  yield;
+  const words: Array<{ key: string; name: number }> = [];
+  names.forEach((n, i) => {
+    for (let p = 1; p < n.key.length; p++) if (WORD_BREAKS.has(n.key[p - 1]) && !WORD_BREAKS.has(n.key[p])) words.push({ key: n.key.slice(p), name: i });
+  });
+  words.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  yield;
+  const scan = Int32Array.from(names.keys()).sort((a, b) => rank[names[a].entry] - rank[names[b].entry] || (names[a].alias ? 1 : 0) - (names[b].alias ? 1 : 0));
+  const masks = Int32Array.from(scan, (i) => charMask(names[i].key));
+  return new TagNameIndex({ entries, keys, byKey, names, words, scan, masks, rank });
+}
+
 export class TagNameIndex {
-  readonly entries: IndexedTag[] = [];
+  readonly entries: IndexedTag[];
   /** Each entry's normalized name. */
-  readonly keys: string[] = [];
-  private readonly byKey = new Map<string, number>();
-  private readonly names: Array<{ readonly key: string; readonly entry: number; readonly alias?: string }> = [];
-  private readonly words: Array<{ readonly key: string; readonly name: number }> = [];
+  readonly keys: string[];
+  private readonly byKey: Map<string, number>;
+  /** Names (own and aliases) sorted by key, for prefix ranges. */
+  private readonly names: IndexParts['names'];
+  /** Word starts after the first (suffixes of names) sorted, for word-prefix ranges. */
+  private readonly words: IndexParts['words'];
   /** Name indexes in rank order (best entry first, its own name before its aliases), and their character masks. */
   private readonly scan: Int32Array;
   private readonly masks: Int32Array;
   private readonly rank: Int32Array;
 
-  /** `tags` in any order; a later tag with a name already seen is dropped, as is an alias that is another tag's name. */
-  constructor(tags: readonly IndexedTag[]) {
-    for (const t of tags) {
-      const key = normalizeTagName(t.tag);
-      if (key === '' || this.byKey.has(key)) continue;
-      this.byKey.set(key, this.entries.length);
-      this.keys.push(key);
-      this.names.push({ key, entry: this.entries.length });
-      this.entries.push(t);
+  /** Use `buildTagNameIndex` (or `TagNameIndex.of` for a small set). */
+  constructor(parts: IndexParts) {
+    ({ entries: this.entries, keys: this.keys, byKey: this.byKey, names: this.names, words: this.words, scan: this.scan, masks: this.masks, rank: this.rank } = parts);
+  }
+
+  /** An index built at once (a dataset's tags: a few thousand). */
+  static of(tags: readonly IndexedTag[]): TagNameIndex {
+    const phases = indexPhases(tags);
+    for (;;) {
+      const step = phases.next();
+      if (step.done) return step.value;
     }
-    const aliasKeys = new Set<string>();
-    this.entries.forEach((t, entry) => {
-      for (const alias of t.aliases ?? []) {
-        const key = normalizeTagName(alias);
-        if (key === '' || this.byKey.has(key) || aliasKeys.has(key)) continue;
-        aliasKeys.add(key);
-        this.names.push({ key, entry, alias });
-      }
-    });
-    const e = this.entries;
-    const order = e.map((_, i) => i).sort((a, b) => e[b].count - e[a].count || e[a].tag.length - e[b].tag.length || (e[a].tag < e[b].tag ? -1 : e[a].tag > e[b].tag ? 1 : 0));
-    this.rank = new Int32Array(e.length);
-    order.forEach((entry, r) => (this.rank[entry] = r));
-    this.names.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : this.rank[a.entry] - this.rank[b.entry]));
-    this.names.forEach((n, i) => {
-      for (let p = 1; p < n.key.length; p++) if (WORD_BREAKS.has(n.key[p - 1]) && !WORD_BREAKS.has(n.key[p])) this.words.push({ key: n.key.slice(p), name: i });
-    });
-    this.words.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-    const scan = this.names.map((_, i) => i).sort((a, b) => this.rank[this.names[a].entry] - this.rank[this.names[b].entry] || (this.names[a].alias ? 1 : 0) - (this.names[b].alias ? 1 : 0));
-    this.scan = Int32Array.from(scan);
-    this.masks = Int32Array.from(scan, (i) => charMask(this.names[i].key));
   }
 
   /** The entry named `key` (normalized), if any. */

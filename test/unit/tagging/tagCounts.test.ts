@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { countTags, searchTagCounts, sortTagCounts } from '../../../src/core/tagging/tagCounts';
+import { isCommaSeparated } from '../../../src/core/captioning/captionMerge';
 
 describe('tag counts', () => {
   it('counts each tag once per caption, case-insensitively, keeping the first spelling, and skips prose', () => {
@@ -25,5 +26,21 @@ describe('tag counts', () => {
     assert.equal(counts.length, 5000);
     assert.equal(counts.reduce((n, c) => n + c.count, 0), 2_000_000);
     assert.ok(elapsed < 3000, `took ${elapsed.toFixed(0)} ms`);
+  });
+
+  it('isCommaSeparated (one pass, no arrays) answers as the split-based definition did', () => {
+    const reference = (text: string): boolean => {
+      const trimmed = text.trim();
+      if (!trimmed.includes(',') || /[.!?]$/.test(trimmed) || /[.!?]\s/.test(trimmed)) return false;
+      return trimmed.split(',').every((part) => part.trim().split(/\s+/).length <= 6);
+    };
+    const alphabet = ['a', 'b', ' ', ',', '\t', '\u3000', '\u00a0', '.', '\n', ' ', ','];
+    let state = 7;
+    const random = (): number => (state = (state * 1664525 + 1013904223) >>> 0) / 2 ** 32;
+    for (let i = 0; i < 50_000; i++) {
+      let text = '';
+      for (let k = Math.floor(random() * 40); k > 0; k--) text += alphabet[Math.floor(random() * alphabet.length)];
+      assert.equal(isCommaSeparated(text), reference(text), JSON.stringify(text));
+    }
   });
 });
