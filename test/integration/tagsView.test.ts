@@ -43,8 +43,12 @@ describe('tags view and autocomplete', function () {
     await api.dataset.loadCaptions(api.dataset.index!.images());
   });
 
+  afterEach(closeAllEditors);
+
   after(async () => {
     await closeAllEditors();
+    await vscode.commands.executeCommand('imageCaptioner.lint.clear');
+    await settings().update('tagRules', undefined, vscode.ConfigurationTarget.Workspace);
     await settings().update('tagComplete.file', undefined, vscode.ConfigurationTarget.Global);
     await vscode.commands.executeCommand('imageCaptioner.clearDatasetFilter');
     if (folder) fs.rmSync(folder, { recursive: true, force: true });
@@ -115,5 +119,37 @@ describe('tags view and autocomplete', function () {
     assert.equal(await textarea.inputValue(), 'red hair, watermark, dress, red hair, long hair, smi');
     // the accepted text reached the caption document (the host's model), not only the textarea
     await waitFor(() => api.editors.activeDocument?.text === 'red hair, watermark, dress, red hair, long hair, smi', 'the caption document to hold the typed text');
+    await closeAllEditors();
+    // the caption's text model can stay dirty after its editor was reverted and closed: revert it too, or the next bulk edit plans from it
+    for (const doc of vscode.workspace.textDocuments.filter((d) => d.isDirty && d.uri.fsPath.startsWith(folder))) {
+      await vscode.window.showTextDocument(doc);
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    }
+    assert.equal(fs.readFileSync(path.join(folder, 'b.txt'), 'utf8'), CAPTIONS.b, 'typing in the editor saved nothing');
+  });
+
+  it('the context menu writes the tag rules; Lint Captions reports them with a quick fix; Apply Tag Rules fixes every caption, undoable', async () => {
+    await vscode.commands.executeCommand('imageCaptioner.tags.setAlwaysFirst', { tag: 'smile' });
+    await vscode.commands.executeCommand('imageCaptioner.tags.addBanned', { tag: 'watermark' });
+    await vscode.commands.executeCommand('imageCaptioner.tags.addRequired', { tag: 'sks', folder: 'tags-suite' });
+    assert.deepEqual(settings().inspect('tagRules')?.workspaceValue, { alwaysFirst: ['smile'], banned: ['watermark'], required: { 'tags-suite': ['sks'] } });
+
+    await vscode.commands.executeCommand('imageCaptioner.lint.run', vscode.Uri.file(folder));
+    // the suite's three images are one photo: only the tag rules' problems are looked at
+    const TAG_RULES = new Set(['tag-order', 'banned-tag', 'missing-required-tag']);
+    const codes = (name: string): string[] => vscode.languages.getDiagnostics(vscode.Uri.file(path.join(folder, name))).filter((d) => d.source === 'Image Captioner' && TAG_RULES.has(String(d.code))).map((d) => `${d.code}@${d.range.start.character}`).sort();
+    assert.deepEqual(codes('a.txt'), ['tag-order@15']);
+    assert.deepEqual(codes('b.txt'), ['banned-tag@10', 'missing-required-tag@0']);
+    assert.deepEqual(codes('c.txt'), ['banned-tag@17', 'missing-required-tag@0', 'tag-order@10']);
+    const doc = await vscode.workspace.openTextDocument(path.join(folder, 'a.txt'));
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, new vscode.Range(0, 15, 0, 20));
+    assert.ok(actions.some((a) => a.title === 'Put the tags in rule order'), actions.map((a) => a.title).join(', '));
+
+    const before = allCaptionBytes();
+    const outcome = await vscode.commands.executeCommand<EditOutcome>('imageCaptioner.applyTagRules', { autoApply: true });
+    assert.deepEqual(outcome, { kind: 'applied', changed: 3, conflicts: 0 });
+    assert.deepEqual(['a', 'b', 'c'].map((n) => fs.readFileSync(path.join(folder, `${n}.txt`), 'utf8')), ['smile, sks, red hair\n', 'red hair, dress', 'Smile, red hair\r\n']);
+    await vscode.commands.executeCommand('imageCaptioner.undoBulkEdit');
+    for (const [f, bytes] of allCaptionBytes()) assert.ok(bytes.equals(before.get(f)!), `${f} restored byte for byte`);
   });
 });
