@@ -10,6 +10,7 @@ import { ImagePreviews } from '../services/imagePreviews';
 import { readIndexOptions } from '../settings';
 import { writeCaption } from '../core/captions/captionStore';
 import { sidecarPath } from '../core/dataset/sidecars';
+import { collisionText } from '../core/dataset/collisionText';
 import { DatasetBoundary } from '../core/files/datasetBoundary';
 import { captionInfo, datasetPosition, describeImage } from './captionEditorState';
 import { CaptionGenerationController } from './captionGenerationController';
@@ -294,8 +295,7 @@ export class CaptionEditorProvider implements vscode.CustomEditorProvider<Captio
     const index = this.dataset.index;
     const image = index?.findImage(imageUri.fsPath);
     if (!index || !image?.collision) return undefined;
-    const caption = path.basename(index.captionPath(image));
-    return `${image.name} shares ${caption} with another image of the same name. Rename one of them (Rename Image…) so each has its own caption; until then this caption is read-only.`;
+    return `${collisionText(index, image)} Rename one of them (Rename Image…) so each has its own caption files; until then its captions are read-only.`;
   }
 
   private postModels(): void {
