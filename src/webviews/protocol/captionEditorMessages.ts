@@ -56,7 +56,11 @@ export type ToWebviewMessage =
   | { readonly type: 'candidateRemoved'; readonly id: string }
   | { readonly type: 'captionChanged'; readonly text: string }
   | { readonly type: 'captionInfo'; readonly caption: CaptionInfo }
-  | { readonly type: 'position'; readonly position: DatasetPosition };
+  | { readonly type: 'position'; readonly position: DatasetPosition }
+  /** The second caption file's field (imageCaptioner.secondCaption.extension): its text, file and state. */
+  | { readonly type: 'secondCaption'; readonly caption: CaptionInfo }
+  /** The second caption changed for any reason but the webview's own edits (undo, another editor, disk). */
+  | { readonly type: 'secondCaptionChanged'; readonly text: string };
 
 export type NavigationIntent = 'next' | 'previous' | 'nextUncaptioned';
 
@@ -74,4 +78,6 @@ export type FromWebviewMessage =
   /** "Trust This Folder…" in the untrusted notice: VS Code's own trust dialog. */
   | { readonly type: 'manageTrust' }
   | { readonly type: 'keepCandidate'; readonly id: string; readonly how: 'replace' | 'append' }
-  | { readonly type: 'discardCandidate'; readonly id: string };
+  | { readonly type: 'discardCandidate'; readonly id: string }
+  /** The second caption field's whole text after an input event. */
+  | { readonly type: 'editSecond'; readonly text: string };

@@ -5,6 +5,7 @@ import type { CaptionInfo, DatasetPosition, FromWebviewMessage, ImageInfo, ToWeb
 import { ImageViewport, ZoomState } from './imageViewport';
 import { buildLayout, Layout } from './layout';
 import { GenerationPanel } from './generationPanel';
+import { SecondCaptionField } from './secondCaption';
 
 interface VsCodeApi {
   postMessage(message: FromWebviewMessage): void;
@@ -25,6 +26,7 @@ let caption: CaptionInfo | undefined;
 
 const send = (message: FromWebviewMessage): void => vscode.postMessage(message);
 const generation = new GenerationPanel(layout.generationArea, send);
+const secondCaption = new SecondCaptionField(layout.statusCaption, send);
 
 layout.caption.addEventListener('input', () => {
   send({ type: 'edit', text: layout.caption.value });
@@ -69,6 +71,10 @@ window.addEventListener('message', (event: MessageEvent<ToWebviewMessage>) => {
       return;
     case 'candidateRemoved':
       generation.removeCandidate(msg.id);
+      return;
+    case 'secondCaption':
+    case 'secondCaptionChanged':
+      secondCaption.handle(msg);
       return;
   }
   renderStatus();
