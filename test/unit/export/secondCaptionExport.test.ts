@@ -13,7 +13,7 @@ async function tarMembers(file: string): Promise<Array<[string, Buffer]>> {
   const reader = extract();
   reader.on('entry', (header, stream, next) => {
     const chunks: Buffer[] = [];
-    stream.on('data', (c: Buffer) => chunks.push(c));
+    stream.on('data', (c: unknown) => void chunks.push(c as Buffer));
     stream.on('end', () => {
       members.push([header.name, Buffer.concat(chunks)]);
       next();
