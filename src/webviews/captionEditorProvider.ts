@@ -33,7 +33,10 @@ export class CaptionEditorProvider implements vscode.CustomEditorProvider<Captio
   private readonly bursts = new WeakMap<CaptionDocument, { lastEdit: number }>();
   private readonly generators = new Map<CaptionDocument, CaptionGenerationController>();
   private activeDoc?: CaptionDocument;
-  private readonly seconds = new SecondCaptionFields({ post: (d, m) => this.post(d, m), fireEdit: (e) => this.changeEmitter.fire(e), enqueue: (d, w) => this.enqueue(d, w) }, TYPING_BURST_MS);
+  private readonly seconds = new SecondCaptionFields(
+    { post: (d, m) => this.post(d, m), fireEdit: (e) => this.changeEmitter.fire(e), enqueue: (d, w) => this.enqueue(d, w), endCaptionBurst: (d) => this.bursts.delete(d) },
+    TYPING_BURST_MS,
+  );
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -240,6 +243,7 @@ export class CaptionEditorProvider implements vscode.CustomEditorProvider<Captio
     }
     const current = { lastEdit: now };
     this.bursts.set(doc, current);
+    this.seconds.endBurst(doc);
     this.changeEmitter.fire(textUndoStep(doc, before, 'Edit caption', () => this.bursts.delete(doc)));
   }
 

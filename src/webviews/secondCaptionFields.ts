@@ -11,6 +11,8 @@ import type { DatasetBoundary } from '../core/files/datasetBoundary';
 export interface SecondCaptionHost {
   post(doc: CaptionDocument, message: ToWebviewMessage): void;
   fireEdit(event: vscode.CustomDocumentEditEvent<CaptionDocument>): void;
+  /** Ends the caption field's typing burst: its next keystroke starts a new undo step. */
+  endCaptionBurst(doc: CaptionDocument): void;
   enqueue(doc: CaptionDocument, work: () => Promise<void>): void;
 }
 
@@ -72,7 +74,15 @@ export class SecondCaptionFields {
     const last = this.bursts.get(second);
     this.bursts.set(second, now);
     if (last !== undefined && now - last < this.typingBurstMs) return;
+    // A step of this field on top of one of the caption: typing back in the caption must start a step above it.
+    this.host.endCaptionBurst(doc);
     this.host.fireEdit(textUndoStep(doc, before, 'Edit second caption', () => this.bursts.delete(second), second));
+  }
+
+  /** Ends the second field's typing burst (the caption field got a step of its own). */
+  endBurst(doc: CaptionDocument): void {
+    const second = this.fields.get(doc);
+    if (second) this.bursts.delete(second);
   }
 
   /** Saves the second caption when it has unsaved text: a file nobody typed into is never created. */

@@ -11,6 +11,9 @@ import type { ImageCaptionerApi } from '../../src/extension';
 import type { ImageEntry } from '../../src/core/dataset/types';
 import { activateExtension, captionEditorTabs, closeAllEditors, openCaptionEditor, waitFor } from './extensionApi';
 import { getWorkbenchPage, hasBrowser, screenshot, webviewFrame } from './browser';
+import type { BatchReport } from '../../src/services/batchRunner';
+import type { EditOutcome } from '../../src/commands/editCommands';
+import { startOpenAiFakeServer, OpenAiFakeServer } from '../fixtures/fakeServers/openAiFakeServer';
 
 const SECOND = '.tags.txt';
 const config = (): vscode.WorkspaceConfiguration => vscode.workspace.getConfiguration('imageCaptioner');
@@ -25,6 +28,7 @@ async function editorFrame(image: ImageEntry): Promise<FrameLocator> {
 describe('second caption', function () {
   this.timeout(90_000);
   let api: ImageCaptionerApi;
+  let server: OpenAiFakeServer | undefined;
   /** Files this suite changes, with their bytes before (undefined: the file did not exist). */
   const touched = new Map<string, Buffer | undefined>();
   const remember = (file: string): void => {
@@ -47,6 +51,8 @@ describe('second caption', function () {
       if (bytes) fs.writeFileSync(file, bytes);
       else fs.rmSync(file, { force: true });
     }
+    await server?.close();
+    if (server) await config().update('models', undefined, vscode.ConfigurationTarget.Global);
     if (api) {
       await config().update('secondCaption.extension', undefined, vscode.ConfigurationTarget.Global);
       await waitFor(() => api.dataset.state === 'ready' && !api.dataset.index?.options.secondCaptionExtension, 'the dataset re-indexed without second captions');
@@ -77,7 +83,6 @@ describe('second caption', function () {
     await second.press('End');
     await second.pressSequentially(', typed');
     await waitFor(() => captionEditorTabs()[0]?.isDirty, 'dirty tab');
-    assert.equal(fs.readFileSync(tagsFile, 'utf8'), 'red, ball', 'nothing written before saving');
     await vscode.commands.executeCommand('workbench.action.files.save');
     await waitFor(() => fs.readFileSync(tagsFile, 'utf8') === 'red, ball, typed', 'the second caption saved');
     assert.deepEqual(fs.readFileSync(captionFile), captionBytes, 'the caption file is untouched');
@@ -105,8 +110,9 @@ describe('second caption', function () {
     assert.equal(await value(frame, 'caption'), `${caption} (edited)`, 'undoing the second caption left the caption alone');
     await undoUntil(async () => (await value(frame, 'caption')) === caption, 'the caption back');
     assert.equal(await value(frame, 'second-caption'), 'red, ball, typed', 'undoing the caption left the second caption alone');
-    assert.equal(fs.readFileSync(tagsFile, 'utf8'), 'red, ball, typed');
-    assert.deepEqual(fs.readFileSync(captionFile), captionBytes);
+    // This VS Code saves after a second by default (files.autoSave afterDelay): saved now, both files hold the undone texts.
+    await vscode.commands.executeCommand('workbench.action.files.save');
+    await waitFor(() => fs.readFileSync(captionFile).equals(captionBytes) && fs.readFileSync(tagsFile, 'utf8') === 'red, ball, typed', 'both files as before the undone edits');
   });
 
   it('a second caption typed for an image without captions creates only the .tags.txt file', async () => {
@@ -147,5 +153,42 @@ describe('second caption', function () {
     } finally {
       fs.rmSync(out, { recursive: true, force: true });
     }
+  });
+
+  it('a caption batch aimed at the second caption writes the model\'s text into .tags.txt only', async () => {
+    server = await startOpenAiFakeServer({ replyText: () => 'tags, from, the model' });
+    await config().update('models', [
+      { id: 'test/second', label: 'Second VLM', provider: 'openai-compatible', baseUrl: server.url, model: 'second-vlm', key: 'none', capabilities: { stream: false }, rateLimit: { concurrency: 1 } },
+    ], vscode.ConfigurationTarget.Global);
+    const model = await waitFor(() => api.captioning.registry.find('test/second'), 'the test model in the registry');
+    await api.captioning.registry.select(model);
+    const image = images().find((img) => img.captionState === 'text' && !img.collision && /\.jpe?g$/i.test(img.name) && !fs.existsSync(api.dataset.index!.secondCaptionPath(img)!))!;
+    const captionFile = api.dataset.index!.captionPath(image);
+    const tagsFile = api.dataset.index!.secondCaptionPath(image)!;
+    remember(captionFile);
+    remember(tagsFile);
+    const captionBytes = fs.readFileSync(captionFile);
+    const uri = vscode.Uri.file(api.dataset.index!.imagePath(image));
+    const report = (await vscode.commands.executeCommand('imageCaptioner.captionSelected', uri, [uri], { target: 'second' })) as BatchReport;
+    assert.equal(report.summary.written, 1);
+    assert.equal(fs.readFileSync(tagsFile, 'utf8'), 'tags, from, the model');
+    assert.deepEqual(fs.readFileSync(captionFile), captionBytes, 'the caption file is untouched');
+    assert.notEqual(api.dataset.texts?.get(image), 'tags, from, the model', 'the index keeps the caption, not the second caption, as the image\'s text');
+  });
+
+  it('find and replace aimed at the second caption changes only .tags.txt files', async () => {
+    const image = images().find((img) => img.captionState === 'text' && !img.collision)!;
+    const captionFile = api.dataset.index!.captionPath(image);
+    const tagsFile = api.dataset.index!.secondCaptionPath(image)!;
+    remember(captionFile);
+    remember(tagsFile);
+    fs.writeFileSync(captionFile, 'a red ball on red grass');
+    fs.writeFileSync(tagsFile, 'red, ball, grass');
+    const outcome = (await vscode.commands.executeCommand('imageCaptioner.findReplace', {
+      find: 'red', replace: 'crimson', regex: false, caseSensitive: false, wholeWord: true, images: [api.dataset.index!.imagePath(image)], target: 'second', autoApply: true,
+    })) as EditOutcome;
+    assert.deepEqual(outcome, { kind: 'applied', changed: 1, conflicts: 0 });
+    assert.equal(fs.readFileSync(tagsFile, 'utf8'), 'crimson, ball, grass');
+    assert.equal(fs.readFileSync(captionFile, 'utf8'), 'a red ball on red grass');
   });
 });
