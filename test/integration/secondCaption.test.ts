@@ -191,4 +191,44 @@ describe('second caption', function () {
     assert.equal(fs.readFileSync(tagsFile, 'utf8'), 'crimson, ball, grass');
     assert.equal(fs.readFileSync(captionFile, 'utf8'), 'a red ball on red grass');
   });
+
+  it("flags an image whose second caption is another image's caption, keeps both fields read-only, and Rename Image resolves it", async () => {
+    const index = api.dataset.index!;
+    const image = images().find((img) => img.captionState === 'text' && !img.collision && /\.jpe?g$/i.test(img.name))!;
+    const imagePath = index.imagePath(image);
+    const folder = path.dirname(imagePath);
+    const { name: stem, ext } = path.parse(image.name);
+    const twin = path.join(folder, `${stem}.tags${ext}`); // its caption is the image's second caption
+    const shared = path.join(folder, `${stem}.tags.txt`);
+    const renamed = path.join(folder, `${stem}-own${ext}`);
+    for (const file of [twin, shared, renamed, path.join(folder, `${stem}-own.txt`)]) remember(file);
+    fs.writeFileSync(shared, 'shared text');
+    fs.copyFileSync(imagePath, twin);
+    await waitFor(() => api.dataset.index!.findImage(twin)?.collision && api.dataset.index!.findImage(imagePath)?.collision, 'both images flagged');
+
+    await openCaptionEditor(api, api.dataset.index!.findImage(imagePath)!);
+    const page = await getWorkbenchPage();
+    const frame = await editorFrame(image);
+    await frame.locator('.warning').waitFor({ state: 'visible' });
+    assert.match((await frame.locator('.warning-text').textContent()) ?? '', new RegExp(`shares ${stem}\\.tags\\.txt with another image \\(${stem}\\.tags${ext.replace('.', '\\.')}\\)`));
+    const readOnly = (id: string): Promise<boolean> => frame.locator(`#${id} textarea`).evaluate((t) => (t as unknown as { readOnly: boolean }).readOnly);
+    assert.equal(await readOnly('caption'), true);
+    assert.equal(await readOnly('second-caption'), true);
+    assert.equal(await value(frame, 'second-caption'), 'shared text');
+
+    const running = vscode.commands.executeCommand('imageCaptioner.renameImage', vscode.Uri.file(twin));
+    const input = page.locator('.quick-input-widget input.input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill(`${stem}${ext}`);
+    await page.locator('.quick-input-widget .quick-input-message', { hasText: 'already uses this name stem' }).first().waitFor();
+    await input.fill(path.basename(renamed));
+    await input.press('Enter');
+    await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Copy the shared caption' }).first().click();
+    await running;
+    await waitFor(() => fs.existsSync(renamed) && !fs.existsSync(twin), 'the twin renamed');
+    assert.equal(fs.readFileSync(path.join(folder, `${stem}-own.txt`), 'utf8'), 'shared text', 'the twin took its caption along');
+    await waitFor(() => api.dataset.index!.findImage(imagePath)?.collision === false && api.dataset.index!.findImage(renamed)?.collision === false, 'no collision left');
+    await frame.locator('.warning').waitFor({ state: 'hidden' });
+    await waitFor(async () => !(await readOnly('second-caption')), 'the second caption editable again');
+  });
 });
