@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { DEFAULT_CAPTION_EXTENSION, DEFAULT_IMAGE_EXTENSIONS, extensionSet, normalizeCaptionExtension, CASE_INSENSITIVE_STEMS } from './core/dataset/imageFiles';
-import { sidecarSuffixProblem } from './core/dataset/sidecars';
+import { secondCaptionSuffixProblem, sidecarSuffixProblem } from './core/dataset/sidecars';
 import { IndexOptions } from './core/dataset/types';
 
 const SECTION = 'imageCaptioner';
@@ -32,10 +32,14 @@ export function readIndexSettings(): IndexSettings {
   const problems: SettingProblem[] = reason
     ? [{ setting: `${SECTION}.captionExtension`, value: JSON.stringify(configured), reason, usedInstead: DEFAULT_CAPTION_EXTENSION }]
     : [];
+  const captionExtension = reason ? DEFAULT_CAPTION_EXTENSION : normalized;
+  const second = readSecondCaptionExtension(config, captionExtension, imageExtensions);
+  if (second.problem) problems.push(second.problem);
   return {
     options: {
       imageExtensions,
-      captionExtension: reason ? DEFAULT_CAPTION_EXTENSION : normalized,
+      captionExtension,
+      secondCaptionExtension: second.extension,
       recursive: config.get<boolean>('recursive', true),
       caseInsensitiveStems: CASE_INSENSITIVE_STEMS,
       followLinksOutside: config.get<boolean>('followLinksOutsideDataset', false) === true,
@@ -44,12 +48,22 @@ export function readIndexSettings(): IndexSettings {
   };
 }
 
+/** `imageCaptioner.secondCaption.extension`: '' (off) unless it names a sidecar of its own; a bad value turns it off with a problem. */
+function readSecondCaptionExtension(config: vscode.WorkspaceConfiguration, captionExtension: string, imageExtensions: ReadonlySet<string>): { extension: string; problem?: SettingProblem } {
+  const configured = config.get<unknown>('secondCaption.extension', '');
+  if (typeof configured === 'string' && configured.trim() === '') return { extension: '' };
+  const normalized = typeof configured === 'string' ? normalizeCaptionExtension(configured) : String(configured);
+  const reason = secondCaptionSuffixProblem(normalized, captionExtension, imageExtensions);
+  if (!reason) return { extension: normalized };
+  return { extension: '', problem: { setting: `${SECTION}.secondCaption.extension`, value: JSON.stringify(configured), reason, usedInstead: '"" (no second caption)' } };
+}
+
 export function readIndexOptions(): IndexOptions {
   return readIndexSettings().options;
 }
 
 export function affectsIndex(event: vscode.ConfigurationChangeEvent): boolean {
-  return ['imageExtensions', 'captionExtension', 'recursive', 'followLinksOutsideDataset'].some((key) => event.affectsConfiguration(`${SECTION}.${key}`));
+  return ['imageExtensions', 'captionExtension', 'secondCaption.extension', 'recursive', 'followLinksOutsideDataset'].some((key) => event.affectsConfiguration(`${SECTION}.${key}`));
 }
 
 export function saveOnNavigate(): boolean {

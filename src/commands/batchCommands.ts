@@ -7,6 +7,8 @@ import { BatchMode } from '../core/captioning/captionMerge';
 import { BatchItem } from '../core/captioning/batchTypes';
 import { ImageEntry } from '../core/dataset/types';
 import { ScopePicker } from './scopePicker';
+import { pickCaptionTarget } from './captionTargetPick';
+import { CaptionTarget, targetCaptionPath } from '../core/dataset/captionTarget';
 import { showStopped } from './batchStopped';
 import { readBatchSettings } from '../generationSettings';
 import { BatchKind, batchKindOf, BatchReport, BatchRunner } from '../services/batchRunner';
@@ -36,8 +38,11 @@ export function registerBatchCommands(
   };
 
   /** Each command returns its run's report (undefined when nothing ran), so tests can see the outcome. */
-  const start = async (title: string, images: readonly ImageEntry[] | undefined, forcedMode?: BatchMode, kind: BatchKind = 'caption'): Promise<BatchReport | undefined> => {
+  const start = async (title: string, images: readonly ImageEntry[] | undefined, forcedMode?: BatchMode, kind: BatchKind = 'caption', given?: CaptionTarget): Promise<BatchReport | undefined> => {
     if (!images) return undefined;
+    // Region fusion writes the caption; a caption batch may write the second caption instead.
+    const target = kind === 'regions' ? 'caption' : await pickCaptionTarget(dataset.index!, title, given);
+    if (!target) return undefined;
     if (kind === 'regions') {
       const withRegions = await imagesWithRegions(dataset, images);
       const left = images.length - withRegions.length;
@@ -63,11 +68,12 @@ export function registerBatchCommands(
     const model = kind === 'regions' ? await fuseModel?.() : await captioning.currentModel();
     if (!model) return undefined;
     await dataset.loadCaptions(usable); // the count of captions that a mode would change is exact
-    const mode = forcedMode ?? (await chooseMode(usable));
+    const mode = forcedMode ?? (await chooseMode(usable, target === 'second' ? await countWithText(usable.map((img) => targetCaptionPath(index, img, target))) : undefined));
     if (!mode) return undefined;
-    const items: BatchItem[] = usable.map((img) => ({ imagePath: index.imagePath(img), captionPath: index.captionPath(img) }));
+    const items: BatchItem[] = usable.map((img) => ({ imagePath: index.imagePath(img), captionPath: targetCaptionPath(index, img, target) }));
     if (collisions) captioning.log.warn(`${collisions} image(s) skipped: they share a caption file with another image (resolve with Rename Image…)`);
-    return report(await runner.run(items, model, mode, `${title} (${items.length} images, ${MODE_LABELS[mode]})`, kind).catch(cancelledIsFine));
+    const into = target === 'second' ? `, into ${index.options.secondCaptionExtension}` : '';
+    return report(await runner.run(items, model, mode, `${title} (${items.length} images, ${MODE_LABELS[mode]}${into})`, kind).catch(cancelledIsFine));
   };
 
   /** Tells the outcome without waiting for the user: the command ends when the batch does. */
@@ -118,12 +124,17 @@ export function registerBatchCommands(
     vscode.commands.registerCommand('imageCaptioner.captionAll', async () => ((await ready()) ? start('Captioning all images', dataset.index!.images()) : undefined)),
     vscode.commands.registerCommand('imageCaptioner.captionUncaptioned', async () => {
       if (!(await ready())) return undefined;
-      await dataset.loadCaptions(dataset.index!.images());
-      const images = dataset.index!.images().filter((img) => img.captionState === 'none' || img.captionState === 'empty');
-      return start('Captioning uncaptioned images', images, 'skip');
+      const index = dataset.index!;
+      const target = await pickCaptionTarget(index, 'Captioning uncaptioned images');
+      if (!target) return undefined;
+      await dataset.loadCaptions(index.images());
+      const images = target === 'caption'
+        ? index.images().filter((img) => img.captionState === 'none' || img.captionState === 'empty')
+        : await withoutText(index.images(), (img) => targetCaptionPath(index, img, target));
+      return start('Captioning uncaptioned images', images, 'skip', 'caption', target);
     }),
-    vscode.commands.registerCommand('imageCaptioner.captionSelected', async (arg?: unknown, args?: unknown) =>
-      (await ready()) ? start('Captioning selected images', (scopes.fromArguments(arg, args) ?? scopes.fromNodes(treeView.selection)).images) : undefined,
+    vscode.commands.registerCommand('imageCaptioner.captionSelected', async (arg?: unknown, args?: unknown, options?: { readonly target?: CaptionTarget }) =>
+      (await ready()) ? start('Captioning selected images', (scopes.fromArguments(arg, args) ?? scopes.fromNodes(treeView.selection)).images, undefined, 'caption', options?.target) : undefined,
     ),
     vscode.commands.registerCommand('imageCaptioner.regions.fuseSelected', async (arg?: unknown, args?: unknown) =>
       (await ready()) ? start('Describing regions and fusing captions', (scopes.fromArguments(arg, args) ?? scopes.fromNodes(treeView.selection)).images, undefined, 'regions') : undefined,
@@ -174,6 +185,21 @@ async function imagesWithRegions(dataset: DatasetService, images: readonly Image
   return images.filter((_, i) => found[i]);
 }
 
+/** Whether each file exists with some bytes (second captions are counted on disk: the index holds caption states only). */
+async function hasBytes(files: readonly string[]): Promise<boolean[]> {
+  return Promise.all(files.map((file) => fs.stat(file).then((st) => st.isFile() && st.size > 0, () => false)));
+}
+
+async function countWithText(files: readonly string[]): Promise<number> {
+  return (await hasBytes(files)).filter(Boolean).length;
+}
+
+/** The images whose file (`fileOf`) is missing or empty. */
+async function withoutText(images: readonly ImageEntry[], fileOf: (img: ImageEntry) => string): Promise<ImageEntry[]> {
+  const present = await hasBytes(images.map(fileOf));
+  return images.filter((_, i) => !present[i]);
+}
+
 /** An image whose caption a mode other than skip would change (not read yet counts: it may have one). */
 function hasCaption(img: ImageEntry): boolean {
   return img.captionState === 'text' || img.captionState === 'unknown';
@@ -191,8 +217,8 @@ async function countCaptioned(dataset: DatasetService, items: readonly BatchItem
  * What to do with images that already have a caption: the setting imageCaptioner.batch.mode, or
  * the user's answer when it is "ask". Overwriting is always confirmed, naming the count.
  */
-async function chooseMode(images: readonly ImageEntry[]): Promise<BatchMode | undefined> {
-  const captioned = images.filter(hasCaption).length;
+async function chooseMode(images: readonly ImageEntry[], captionedCount?: number): Promise<BatchMode | undefined> {
+  const captioned = captionedCount ?? images.filter(hasCaption).length;
   if (captioned === 0) return 'skip';
   const setting = readBatchSettings().mode;
   const mode = setting === 'ask' ? await askMode(images.length, captioned) : setting;

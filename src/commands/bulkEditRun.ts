@@ -3,6 +3,7 @@ import { readCaptionSources } from '../core/captions/readCaptions';
 import { CaptionSource, EditOptionError, EditPlan } from '../core/edits/editPlan';
 import { PatternCancelledError, PatternThreadError } from '../core/patterns/patternRunner';
 import { ImageEntry } from '../core/dataset/types';
+import { CaptionTarget, targetCaptionPath } from '../core/dataset/captionTarget';
 import { BulkEditService } from '../services/bulkEditService';
 import { DatasetService } from '../services/datasetService';
 import { showError, showInformation, showWarning } from '../services/notifications';
@@ -18,21 +19,22 @@ export type EditOutcome =
 
 /** What every bulk edit command does: read the scope's captions, then plan, preview, apply and offer Undo. */
 export interface BulkEditRunner {
-  /** The captions of `images` as they are now: unsaved editor text wins over the file. */
-  readonly sourcesOf: (images: readonly ImageEntry[]) => Promise<CaptionSource[]>;
+  /** The captions (or second captions) of `images` as they are now: unsaved editor text wins over the file. */
+  readonly sourcesOf: (images: readonly ImageEntry[], target?: CaptionTarget) => Promise<CaptionSource[]>;
   /** Preview, apply, report; option errors become a message. */
   readonly run: (makePlan: () => EditPlan | Thenable<EditPlan>, autoApply?: boolean) => Promise<EditOutcome>;
 }
 
 /** The read-plan-preview-apply steps shared by the edit commands and the Tags view. */
 export function bulkEditRunner(dataset: DatasetService, bulk: BulkEditService, unsavedText: (captionPath: string) => string | undefined): BulkEditRunner {
-  /** The captions of `images` as they are now: unsaved editor text wins over the file. */
-  const sourcesOf = async (images: readonly ImageEntry[]): Promise<CaptionSource[]> => {
+  const sourcesOf = async (images: readonly ImageEntry[], target: CaptionTarget = 'caption'): Promise<CaptionSource[]> => {
     const index = dataset.index!;
     // Two images of one stem share a caption file: it is planned once.
     const seen = new Set<string>();
+    // A second caption of an image in a collision may be another image's caption: it is left out.
     const pairs = images
-      .map((img) => ({ imagePath: index.imagePath(img), captionPath: index.captionPath(img) }))
+      .filter((img) => target === 'caption' || !img.collision)
+      .map((img) => ({ imagePath: index.imagePath(img), captionPath: targetCaptionPath(index, img, target) }))
       .filter((p) => !seen.has(p.captionPath) && Boolean(seen.add(p.captionPath)));
     const { sources, failures } = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Reading captions' }, () => readCaptionSources(pairs, index.boundary));
     if (failures.length) void showWarning(`${failures.length} caption(s) left out: ${failures.slice(0, 3).map((f) => f.message).join('; ')}${failures.length > 3 ? '; …' : ''}`);

@@ -12,6 +12,8 @@ import { BulkEditService } from '../services/bulkEditService';
 import type { VirtualDocuments } from '../services/virtualDocuments';
 import { DatasetService } from '../services/datasetService';
 import { ScopePicker } from './scopePicker';
+import { pickCaptionTarget } from './captionTargetPick';
+import { CaptionTarget } from '../core/dataset/captionTarget';
 import { captionStatistics } from '../core/edits/captionStatistics';
 import { statisticsMarkdown } from '../core/edits/statisticsReport';
 import { showInformation, withNotificationProgress } from '../services/notifications';
@@ -26,6 +28,8 @@ export interface FindReplaceArgs extends Partial<FindOptions> {
   readonly images?: readonly string[];
   /** Applies without waiting for the notification's Apply button (the preview still opens). */
   readonly autoApply?: boolean;
+  /** Which caption file to edit when the dataset has second captions (asked when absent). */
+  readonly target?: CaptionTarget;
 }
 
 /** Find/replace, prefix/suffix, tag operations and normalize: scoped, previewed, undoable; patterns run in `patterns`' thread. */
@@ -46,8 +50,9 @@ export function registerEditCommands(
     vscode.commands.registerCommand('imageCaptioner.findReplace', async (arg?: unknown, args?: unknown): Promise<EditOutcome> => {
       const given = arg && typeof arg === 'object' && ('find' in arg || 'images' in arg) ? (arg as FindReplaceArgs) : undefined;
       const images = imagesFrom(given?.images) ?? (await scopes.pick('Find and replace', arg, args))?.images;
-      if (!images) return { kind: 'declined' };
-      const sources = await sourcesOf(images);
+      const target = images && (await pickCaptionTarget(dataset.index!, 'Find and replace', given?.target));
+      if (!images || !target) return { kind: 'declined' };
+      const sources = await sourcesOf(images, target);
       const options = given ? { regex: false, caseSensitive: false, wholeWord: false, ...given } : await askFindOptions();
       if (!options) return { kind: 'declined' };
       const find = given?.find ?? (await askFind(patterns, sources, options));
@@ -58,21 +63,23 @@ export function registerEditCommands(
     }),
     vscode.commands.registerCommand('imageCaptioner.addPrefixSuffix', async (arg?: unknown, args?: unknown) => {
       const scope = await scopes.pick('Add prefix / suffix', arg, args);
-      if (!scope) return;
+      const target = scope && (await pickCaptionTarget(dataset.index!, 'Add prefix / suffix'));
+      if (!scope || !target) return;
       const prefix = await vscode.window.showInputBox({ title: 'Text added before each caption (empty for none)', prompt: 'A trigger word, e.g. "sks"; separators are handled, and captions that already start with it are left alone.' });
       if (prefix === undefined) return;
       const suffix = await vscode.window.showInputBox({ title: 'Text added after each caption (empty for none)' });
       if (suffix === undefined) return;
-      const sources = await sourcesOf(scope.images);
+      const sources = await sourcesOf(scope.images, target);
       await run(() => addPrefixSuffix(sources, { prefix, suffix, skipIfPresent: true }));
     }),
     vscode.commands.registerCommand('imageCaptioner.editTags', async (arg?: unknown, args?: unknown) => {
       const scope = await scopes.pick('Edit tags', arg, args);
-      if (!scope) return;
+      const target = scope && (await pickCaptionTarget(dataset.index!, 'Edit tags'));
+      if (!scope || !target) return;
       const keepFirstTag = vscode.workspace.getConfiguration('imageCaptioner').get<boolean>('tags.keepFirstTag', false);
       const op = await vscode.window.showQuickPick(TAG_OPERATIONS, { title: `Tag operation on ${scope.images.length} captions${keepFirstTag ? ' (the first tag stays in place)' : ''}` });
       if (!op) return;
-      const sources = await sourcesOf(scope.images);
+      const sources = await sourcesOf(scope.images, target);
       const ask = async (title: string): Promise<string[] | undefined> => {
         const text = await vscode.window.showInputBox({ title, prompt: 'Comma-separated tags' });
         return text === undefined ? undefined : splitTags(text);
@@ -110,17 +117,19 @@ export function registerEditCommands(
     }),
     vscode.commands.registerCommand('imageCaptioner.normalizeCaptions', async (arg?: unknown, args?: unknown) => {
       const scope = await scopes.pick('Normalize captions', arg, args);
-      if (!scope) return;
+      const target = scope && (await pickCaptionTarget(dataset.index!, 'Normalize captions'));
+      if (!scope || !target) return;
       const picked = await vscode.window.showQuickPick(NORMALIZE_OPTIONS, { title: 'Normalize how?', canPickMany: true });
       if (!picked?.length) return;
       const options: NormalizeOptions = Object.fromEntries(picked.map((p) => [p.id, true]));
-      const sources = await sourcesOf(scope.images);
+      const sources = await sourcesOf(scope.images, target);
       await run(() => normalize(sources, options));
     }),
     vscode.commands.registerCommand('imageCaptioner.showStatistics', async (arg?: unknown, args?: unknown) => {
       const scope = await scopes.pick('Caption statistics', arg, args);
-      if (!scope) return;
-      const sources = await sourcesOf(scope.images);
+      const target = scope && (await pickCaptionTarget(dataset.index!, 'Caption statistics'));
+      if (!scope || !target) return;
+      const sources = await sourcesOf(scope.images, target);
       const uri = documents.show(`Statistics - ${scope.label}.md`, statisticsMarkdown(captionStatistics(sources), scope.label));
       await vscode.commands.executeCommand('markdown.showPreview', uri).then(undefined, () => vscode.window.showTextDocument(uri));
     }),

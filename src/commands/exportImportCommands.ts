@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import * as path from 'node:path';
-import { DEFAULT_MAX_SAMPLES_PER_SHARD, DEFAULT_MAX_SHARD_BYTES, defaultShardPrefix, exportCaptionTable, exportImageFolder, exportSeedZip, exportWebDataset, ExportReport, ExportSample } from '../core/export';
+import { DEFAULT_MAX_SAMPLES_PER_SHARD, DEFAULT_MAX_SHARD_BYTES, defaultShardPrefix, exportCaptionTable, exportImageFolder, exportSeedZip, exportWebDataset, ExportReport, ExportSample, secondCaptionMember } from '../core/export';
 import { DETECT_BYTES, detectFormat } from '../core/import/detectFormat';
 import { parseCaptionSource } from '../core/import/parseCaptionSource';
 import { readImportSource } from '../core/import/sourceText';
@@ -16,18 +16,45 @@ import { showError, showInformation, withNotificationProgress } from '../service
 /** Options the export commands take from their callers (tests, other extensions), skipping the questions. */
 interface ExportCommandOptions {
   readonly onlyCaptioned?: boolean;
+  /** Which caption the export writes when the dataset has second captions (default: asked). */
+  readonly captions?: ExportedCaptions;
 }
 
+/** The caption an export writes: the caption, the second caption in its place, or both (WebDataset members, table columns). */
+type ExportedCaptions = 'caption' | 'second' | 'both';
+
 export function registerExportImportCommands(dataset: DatasetService, scopes: ScopePicker, bulk: BulkEditService, log: vscode.LogOutputChannel): vscode.Disposable[] {
-  const samplesOf = (images: readonly ImageEntry[]): ExportSample[] => {
+  const samplesOf = (images: readonly ImageEntry[], captions: ExportedCaptions): ExportSample[] => {
     const index = dataset.index!;
     const { boundary } = index;
-    return images.filter((img) => !img.collision).map((img) => ({ imagePath: index.imagePath(img), relPath: index.relativePath(index.imagePath(img))!, captionPath: index.captionPath(img), boundary }));
+    return images.filter((img) => !img.collision).map((img) => {
+      const second = index.secondCaptionPath(img);
+      const sample = { imagePath: index.imagePath(img), relPath: index.relativePath(index.imagePath(img))!, captionPath: index.captionPath(img), boundary };
+      if (!second || captions === 'caption') return sample;
+      return captions === 'second' ? { ...sample, captionPath: second } : { ...sample, secondCaptionPath: second };
+    });
+  };
+
+  /**
+   * Which caption(s) to export, asked only when the dataset has second captions; `both` is offered to
+   * the exports that can hold two (WebDataset members, table columns).
+   */
+  const askCaptions = async (canHoldBoth: boolean, given?: ExportedCaptions): Promise<ExportedCaptions | undefined> => {
+    const second = dataset.index?.options.secondCaptionExtension;
+    if (!second) return 'caption';
+    if (given && (canHoldBoth || given !== 'both')) return given;
+    const caption = dataset.index!.options.captionExtension;
+    const items: Array<vscode.QuickPickItem & { captions: ExportedCaptions }> = [
+      { label: 'Caption', description: caption, captions: 'caption' },
+      { label: 'Second caption', description: `${second}, written as the caption`, captions: 'second' },
+    ];
+    if (canHoldBoth) items.push({ label: 'Both', description: `${caption} and ${second}`, captions: 'both' });
+    return (await vscode.window.showQuickPick(items, { title: 'Which caption to export' }))?.captions;
   };
 
   /** Runs one export with a cancellable progress notification and reports what was skipped. */
-  const runExport = async (title: string, images: readonly ImageEntry[], work: (samples: ExportSample[], control: { signal: AbortSignal; onProgress: (done: number, total: number, bytes: number) => void }) => Promise<ExportReport>): Promise<void> => {
-    const samples = samplesOf(images);
+  const runExport = async (title: string, images: readonly ImageEntry[], work: (samples: ExportSample[], control: { signal: AbortSignal; onProgress: (done: number, total: number, bytes: number) => void }) => Promise<ExportReport>, captions: ExportedCaptions = 'caption'): Promise<void> => {
+    const samples = samplesOf(images, captions);
     const report = await withNotificationProgress({ title, cancellable: true }, async (progress, token) => {
       const abort = new AbortController();
       token.onCancellationRequested(() => abort.abort());
@@ -76,9 +103,11 @@ export function registerExportImportCommands(dataset: DatasetService, scopes: Sc
   return [
     vscode.commands.registerCommand('imageCaptioner.exportWebDataset', async (arg?: unknown, args?: unknown, outDir?: string, options?: ExportCommandOptions) => {
       const scope = await scopes.pick('Export WebDataset shards', arg, args);
-      const onlyCaptioned = scope && (options?.onlyCaptioned ?? (await askOnlyCaptioned(scope.images)));
-      const target = scope && onlyCaptioned !== undefined && (outDir ?? (await askFolder('Export shards into')));
-      if (!scope || !target) return;
+      const captions = scope && (await askCaptions(true, options?.captions));
+      const onlyCaptioned = captions && (options?.onlyCaptioned ?? (await askOnlyCaptioned(scope.images)));
+      const target = captions && onlyCaptioned !== undefined && (outDir ?? (await askFolder('Export shards into')));
+      if (!scope || !captions || !target) return;
+      const secondExtension = dataset.index?.options.secondCaptionExtension;
       const c = vscode.workspace.getConfiguration('imageCaptioner.export');
       const name = defaultShardPrefix(dataset.rootPath ?? 'dataset');
       await runExport('WebDataset export', scope.images, (samples, control) =>
@@ -88,28 +117,33 @@ export function registerExportImportCommands(dataset: DatasetService, scopes: Sc
           maxSamplesPerShard: c.get<number>('maxSamplesPerShard', DEFAULT_MAX_SAMPLES_PER_SHARD),
           maxBytesPerShard: c.get<number>('maxShardSizeMB', DEFAULT_MAX_SHARD_BYTES / 1e6) * 1e6,
           onlyCaptioned,
+          secondCaptionMember: captions === 'both' && secondExtension ? secondCaptionMember(secondExtension) : undefined,
           ...control,
         }),
+        captions,
       );
     }),
     vscode.commands.registerCommand('imageCaptioner.exportSeedZip', async (arg?: unknown, args?: unknown) => {
       const scope = await scopes.pick('Export webData.zip', arg, args);
-      const onlyCaptioned = scope && (await askOnlyCaptioned(scope.images));
+      const captions = scope && (await askCaptions(false));
+      const onlyCaptioned = captions && (await askOnlyCaptioned(scope.images));
       const outFile = onlyCaptioned !== undefined && (await askFile('Export webData.zip', 'webData.zip', { 'Zip archive': ['zip'] }));
-      if (scope && outFile) await runExport('webData.zip export', scope.images, (samples, control) => exportSeedZip(samples, { outFile, onlyCaptioned, ...control }));
+      if (scope && outFile) await runExport('webData.zip export', scope.images, (samples, control) => exportSeedZip(samples, { outFile, onlyCaptioned, ...control }), captions);
     }),
     vscode.commands.registerCommand('imageCaptioner.exportImageFolder', async (arg?: unknown, args?: unknown) => {
       const scope = await scopes.pick('Export Hugging Face imagefolder', arg, args);
-      const onlyCaptioned = scope && (await askOnlyCaptioned(scope.images));
+      const captions = scope && (await askCaptions(false));
+      const onlyCaptioned = captions && (await askOnlyCaptioned(scope.images));
       const outDir = onlyCaptioned !== undefined && (await askFolder('Export imagefolder into'));
-      if (scope && outDir) await runExport('imagefolder export', scope.images, (samples, control) => exportImageFolder(samples, { outDir, copyImages: true, onlyCaptioned, ...control }));
+      if (scope && outDir) await runExport('imagefolder export', scope.images, (samples, control) => exportImageFolder(samples, { outDir, copyImages: true, onlyCaptioned, ...control }), captions);
     }),
     vscode.commands.registerCommand('imageCaptioner.exportCaptionTable', async (arg?: unknown, args?: unknown) => {
       const scope = await scopes.pick('Export captions as a table', arg, args);
-      const onlyCaptioned = scope && (await askOnlyCaptioned(scope.images));
+      const captions = scope && (await askCaptions(true));
+      const onlyCaptioned = captions && (await askOnlyCaptioned(scope.images));
       const kind = onlyCaptioned !== undefined && ((await vscode.window.showQuickPick(['csv', 'jsonl'], { title: 'Format' })) as 'csv' | 'jsonl' | undefined);
       const outFile = kind && (await askFile(`Export ${kind.toUpperCase()}`, `captions.${kind}`, { [kind.toUpperCase()]: [kind] }));
-      if (scope && kind && outFile) await runExport(`${kind.toUpperCase()} export`, scope.images, (samples, control) => exportCaptionTable(samples, { outFile, format: kind, onlyCaptioned, ...control }));
+      if (scope && kind && outFile) await runExport(`${kind.toUpperCase()} export`, scope.images, (samples, control) => exportCaptionTable(samples, { outFile, format: kind, onlyCaptioned, ...control }), captions);
     }),
     vscode.commands.registerCommand('imageCaptioner.importCaptions', async (source?: vscode.Uri, options?: { which?: CaptionChoice; conflict?: ImportConflictPolicy; autoApply?: boolean }) => {
       await dataset.whenReady();

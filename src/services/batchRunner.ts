@@ -89,6 +89,13 @@ export class BatchRunner {
     await deleteJournal(job.file);
   }
 
+  /** Whether the item writes its image's caption (not its second caption): only that one is the index's caption text. */
+  private isCaptionOf(item: BatchItem): boolean {
+    const index = this.dataset.index;
+    const image = index?.findImage(item.imagePath);
+    return !image || index!.captionPath(image) === item.captionPath;
+  }
+
   private async withProgress(title: string, model: ModelEntry, kind: BatchKind, start: (runtime: BatchRuntime) => Promise<BatchSummary>): Promise<BatchReport> {
     const boundary = this.dataset.index?.boundary;
     if (!boundary) throw new Error('Open the dataset folder first.');
@@ -126,7 +133,7 @@ export class BatchRunner {
             const result = grounded.get(outcome.item.imagePath);
             grounded.delete(outcome.item.imagePath);
             if (outcome.kind === 'written') {
-              this.dataset.noteCaption(outcome.item.imagePath, outcome.text);
+              if (this.isCaptionOf(outcome.item)) this.dataset.noteCaption(outcome.item.imagePath, outcome.text);
               // storeGrounding logs its failure; the summary counts it
               if (result) groundingWrites.push(this.captioning.storeGrounding(outcome.item.imagePath, model, result).then(() => true, () => false));
             } else if (outcome.kind === 'failed') {

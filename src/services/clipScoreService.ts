@@ -148,13 +148,19 @@ export class ClipScoreService implements vscode.Disposable {
     return root && vscode.Uri.joinPath(vscode.Uri.file(root), this.failedFolder()).fsPath;
   }
 
-  /** Moves every flagged pair (image, caption, regions sidecar) into the failed folder. */
+  /** Moves every flagged pair (image, caption, second caption, regions sidecar) into the failed folder. */
   async moveFlagged(): Promise<MoveOutcome> {
     const root = this.dataset.rootPath;
     if (!root) throw new Error('Open a dataset folder first.');
     const flagged = this.flagged();
     const { movable, held } = this.withoutSharedCaptions(flagged);
-    const pairs = movable.map((r) => ({ imagePath: r.imagePath, captionPath: r.captionPath, sidecars: [regionsPathFor(r.imagePath)] }));
+    const index = this.dataset.index;
+    const secondCaption = (imagePath: string): string[] => {
+      const image = index?.findImage(imagePath);
+      const second = image && index!.secondCaptionPath(image);
+      return second ? [second] : [];
+    };
+    const pairs = movable.map((r) => ({ imagePath: r.imagePath, captionPath: r.captionPath, sidecars: [regionsPathFor(r.imagePath), ...secondCaption(r.imagePath)] }));
     const moves = await movePairs(planPairMoves(pairs, root, this.failedFolder()), this.boundary());
     const outcome: MoveOutcome = { ...moves, failed: [...held, ...moves.failed] };
     const movedImages = new Set(outcome.moved.map((p) => p.imagePath));

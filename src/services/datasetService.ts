@@ -215,6 +215,7 @@ export class DatasetService implements vscode.Disposable {
     if (!current) return;
     const { index, texts, health } = current;
     const captionExt = index.options.captionExtension.toLowerCase();
+    const secondExt = (index.options.secondCaptionExtension ?? '').toLowerCase();
     const folders = new Map<string, FolderNode>();
     const touched = new Set<string>();
     const captionsChanged: ImageEntry[] = [];
@@ -233,7 +234,9 @@ export class DatasetService implements vscode.Disposable {
       for (const img of captionOf) texts.invalidate(img);
       captionsChanged.push(...captionOf);
       if (image) health.forget(image);
-      if (captionOf.length === 0) folders.set(folder.relPath, folder); // new or deleted images, other files
+      // A second caption (`a.tags.txt`) is no state of the index: an editor open on it watches it itself.
+      const isSecondCaption = secondExt !== '' && changed.toLowerCase().endsWith(secondExt) && folder.images.some((img) => index.secondCaptionPath(img) === changed);
+      if (captionOf.length === 0 && !isSecondCaption) folders.set(folder.relPath, folder); // new or deleted images, other files
     }
     const refreshed: FolderNode[] = [];
     for (const folder of folders.values()) {

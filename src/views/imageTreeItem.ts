@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { DatasetIndex } from '../core/dataset/datasetIndex';
 import { CaptionTexts } from '../core/dataset/captionTexts';
 import { ImageEntry } from '../core/dataset/types';
+import { collisionText } from '../core/dataset/collisionText';
 
 /** The tree row of one image: its state as an icon, the caption's first words as description. */
 export function imageTreeItem(
@@ -21,7 +22,7 @@ export function imageTreeItem(
   if (descriptionLength > 0 && caption.trim()) item.description = preview(caption, descriptionLength);
   const tooltip = new vscode.MarkdownString();
   tooltip.appendText(`${image.name} — ${STATE_LABELS[state]}\n\n`);
-  if (image.collision) tooltip.appendText(`Another image in this folder has the same name stem, so both would use one caption file. Rename one of them (right-click → Rename Image…).\n\n`);
+  if (image.collision) tooltip.appendText(`${collisionText(index, image)} Rename one of them (right-click → Rename Image…).\n\n`);
   for (const problem of [imageProblem, texts?.error(image)]) if (problem) tooltip.appendText(`${problem}\n\n`);
   if (caption.trim()) tooltip.appendText(caption.length > 600 ? `${caption.slice(0, 600)}…` : caption);
   item.tooltip = tooltip;

@@ -191,6 +191,11 @@ export class CaptionDocument implements vscode.CustomDocument {
     }
   }
 
+  /** Disposes `disposable` with this document (the second caption it carries). */
+  disposeWith(disposable: vscode.Disposable): void {
+    this.disposables.push(disposable);
+  }
+
   dispose(): void {
     for (const d of this.disposables) d.dispose();
   }

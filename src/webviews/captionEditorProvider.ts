@@ -10,12 +10,14 @@ import { ImagePreviews } from '../services/imagePreviews';
 import { readIndexOptions } from '../settings';
 import { writeCaption } from '../core/captions/captionStore';
 import { sidecarPath } from '../core/dataset/sidecars';
+import { collisionText } from '../core/dataset/collisionText';
 import { DatasetBoundary } from '../core/files/datasetBoundary';
 import { captionInfo, datasetPosition, describeImage } from './captionEditorState';
 import { CaptionGenerationController } from './captionGenerationController';
 import { CAPTION_EDITOR_VIEW_TYPE } from './captionEditorViewType';
 import { CaptioningService } from '../services/captioningService';
 import { showError } from '../services/notifications';
+import { SecondCaptionFields } from './secondCaptionFields';
 
 /** Keystrokes closer together than this form one undo step, as typing does in a text editor. */
 const TYPING_BURST_MS = 1000;
@@ -31,6 +33,10 @@ export class CaptionEditorProvider implements vscode.CustomEditorProvider<Captio
   private readonly bursts = new WeakMap<CaptionDocument, { lastEdit: number }>();
   private readonly generators = new Map<CaptionDocument, CaptionGenerationController>();
   private activeDoc?: CaptionDocument;
+  private readonly seconds = new SecondCaptionFields(
+    { post: (d, m) => this.post(d, m), fireEdit: (e) => this.changeEmitter.fire(e), enqueue: (d, w) => this.enqueue(d, w), endCaptionBurst: (d) => this.bursts.delete(d) },
+    TYPING_BURST_MS,
+  );
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -81,7 +87,7 @@ export class CaptionEditorProvider implements vscode.CustomEditorProvider<Captio
 
   /** True when the caption file has unsaved changes in a caption editor or any text editor. */
   hasUnsavedCaption(captionPath: string): boolean {
-    const inEditor = [...this.panels.keys()].some((doc) => doc.captionUri.fsPath === captionPath && doc.isDirty);
+    const inEditor = [...this.panels.keys()].some((doc) => doc.captionUri.fsPath === captionPath && doc.isDirty) || this.seconds.hasUnsaved(captionPath);
     return inEditor || vscode.workspace.textDocuments.some((d) => d.isDirty && d.uri.scheme === 'file' && d.uri.fsPath === captionPath);
   }
 
@@ -103,6 +109,8 @@ export class CaptionEditorProvider implements vscode.CustomEditorProvider<Captio
     const captionPath = image && index ? index.captionPath(image) : sidecarPath(uri.fsPath, readIndexOptions().captionExtension);
     const backup = context.backupId ? await this.readBackup(vscode.Uri.parse(context.backupId), uri) : undefined;
     const doc = await CaptionDocument.open(uri, vscode.Uri.file(captionPath), await this.dataset.boundaryFor(uri.fsPath), this.collisionWarning(uri));
+    const secondExtension = index?.options.secondCaptionExtension ?? readIndexOptions().secondCaptionExtension;
+    await this.seconds.open(doc, image && index ? index.secondCaptionPath(image) : secondExtension ? sidecarPath(uri.fsPath, secondExtension) : undefined, this.collisionWarning(uri));
     if (backup !== undefined) await doc.setText(backup);
     doc.onDidChangeText((text) => {
       this.post(doc, { type: 'captionChanged', text });
@@ -148,8 +156,10 @@ export class CaptionEditorProvider implements vscode.CustomEditorProvider<Captio
     });
     const generator = new CaptionGenerationController(doc, this.captioning, (m) => this.post(doc, m), (text) => this.applyWholeText(doc, text));
     this.generators.set(doc, generator);
+    const secondWatcher = this.seconds.watch(doc);
     panel.onDidDispose(() => {
       watcher.dispose();
+      secondWatcher?.dispose();
       generator.dispose();
       this.generators.delete(doc);
       this.panels.delete(doc);
@@ -190,6 +200,7 @@ export class CaptionEditorProvider implements vscode.CustomEditorProvider<Captio
         const position = datasetPosition(this.dataset.index, doc.uri.fsPath);
         doc.shownText = doc.text;
         this.post(doc, { type: 'init', image, caption: captionInfo(doc), position });
+        this.seconds.postInfo(doc);
         this.post(doc, { type: 'models', ...this.generators.get(doc)!.modelChoices() });
         // candidates offered while the webview was loading (a fused caption opens the editor)
         this.generators.get(doc)!.showAll();
@@ -217,6 +228,8 @@ export class CaptionEditorProvider implements vscode.CustomEditorProvider<Captio
         return;
       case 'edit':
         return this.applyEdit(doc, msg.text);
+      case 'editSecond':
+        return this.seconds.edit(doc, msg.text);
       case 'navigate':
         await vscode.commands.executeCommand(NAVIGATION_COMMANDS[msg.move]);
         return;
@@ -248,6 +261,7 @@ export class CaptionEditorProvider implements vscode.CustomEditorProvider<Captio
     }
     const current = { lastEdit: now };
     this.bursts.set(doc, current);
+    this.seconds.endBurst(doc);
     this.changeEmitter.fire(textUndoStep(doc, before, 'Edit caption', () => this.bursts.delete(doc)));
   }
 
@@ -262,22 +276,28 @@ export class CaptionEditorProvider implements vscode.CustomEditorProvider<Captio
   async saveCustomDocument(doc: CaptionDocument): Promise<void> {
     this.bursts.delete(doc);
     const existed = doc.exists;
-    await doc.save();
-    if (!existed) this.post(doc, { type: 'captionInfo', caption: captionInfo(doc) });
-    this.dataset.noteCaption(doc.uri.fsPath, doc.text);
+    // With a second caption, an edit of that one alone must not create an empty caption file.
+    if (doc.isDirty || !this.seconds.has(doc)) await doc.save();
+    await this.seconds.save(doc);
+    if (!existed && doc.exists) this.post(doc, { type: 'captionInfo', caption: captionInfo(doc) });
+    if (doc.exists) this.dataset.noteCaption(doc.uri.fsPath, doc.text);
   }
 
   async saveCustomDocumentAs(doc: CaptionDocument, destination: vscode.Uri): Promise<void> {
     // "Save As" on an image copies the image; its caption goes beside the copy.
     await vscode.workspace.fs.copy(doc.uri, destination, { overwrite: true });
     const captionExtension = this.dataset.index?.options.captionExtension ?? readIndexOptions().captionExtension;
-    await writeCaption(sidecarPath(destination.fsPath, captionExtension), doc.text, await DatasetBoundary.at(path.dirname(destination.fsPath)));
+    const boundary = await DatasetBoundary.at(path.dirname(destination.fsPath));
+    await writeCaption(sidecarPath(destination.fsPath, captionExtension), doc.text, boundary);
+    const secondExtension = this.dataset.index?.options.secondCaptionExtension ?? readIndexOptions().secondCaptionExtension;
+    await this.seconds.saveAs(doc, secondExtension ? sidecarPath(destination.fsPath, secondExtension) : undefined, boundary);
   }
 
   async revertCustomDocument(doc: CaptionDocument): Promise<void> {
     this.bursts.delete(doc);
     try {
       await doc.revert();
+      await this.seconds.revert(doc);
     } catch (err) {
       this.captioning.log.error(`Could not revert the caption of ${doc.uri.fsPath}: ${(err as Error).message}`);
       throw err;
@@ -304,6 +324,7 @@ export class CaptionEditorProvider implements vscode.CustomEditorProvider<Captio
     for (const doc of this.panels.keys()) {
       this.enqueue(doc, async () => {
         if (await doc.setCollision(this.collisionWarning(doc.uri))) this.post(doc, { type: 'captionInfo', caption: captionInfo(doc) });
+        await this.seconds.setCollision(doc, this.collisionWarning(doc.uri));
       });
     }
   }
@@ -312,8 +333,7 @@ export class CaptionEditorProvider implements vscode.CustomEditorProvider<Captio
     const index = this.dataset.index;
     const image = index?.findImage(imageUri.fsPath);
     if (!index || !image?.collision) return undefined;
-    const caption = path.basename(index.captionPath(image));
-    return `${image.name} shares ${caption} with another image of the same name. Rename one of them (Rename Image…) so each has its own caption; until then this caption is read-only.`;
+    return `${collisionText(index, image)} Rename one of them (Rename Image…) so each has its own caption files; until then its captions are read-only.`;
   }
 
   private postModels(): void {

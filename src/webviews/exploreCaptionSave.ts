@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ImageEntry } from '../core/dataset/types';
+import { collisionText } from '../core/dataset/collisionText';
 import type { DatasetService } from '../services/datasetService';
 import { CaptionDocument } from './captionDocument';
 
@@ -23,7 +24,7 @@ export async function saveExploreCaption(image: ImageEntry, text: string, deps: 
   const imagePath = index.imagePath(image);
   const captionPath = index.captionPath(image);
   const name = path.basename(captionPath);
-  if (image.collision) throw new Error(`${image.name} shares ${name} with another image of the same name: rename one of them (Rename Image…) before editing its caption.`);
+  if (image.collision) throw new Error(`${collisionText(index, image)} Rename one of them (Rename Image…) before editing its caption.`);
   if (deps.hasUnsavedCaption(captionPath)) throw new Error(`${name} has unsaved changes in an editor: save or revert them there first, then edit it here again.`);
   const doc = await CaptionDocument.open(vscode.Uri.file(imagePath), vscode.Uri.file(captionPath), index.boundary);
   try {

@@ -1,9 +1,9 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { DatasetBoundary, isWithin } from '../files/datasetBoundary';
-import { compareNames, stemKey } from './imageFiles';
+import { compareNames } from './imageFiles';
 import { FolderListing, scanFolder } from './folderScan';
-import { sidecarName, sidecarSuffixProblem } from './sidecars';
+import { claimedSidecarNames, secondCaptionSuffixProblem, sidecarName, sidecarSuffixProblem } from './sidecars';
 import { CaptionState, FolderNode, ImageEntry, IndexCounts, IndexOptions } from './types';
 
 const PARALLEL_SCANS = 16;
@@ -37,6 +37,9 @@ export class DatasetIndex {
   static async build(rootPath: string, options: IndexOptions, signal?: AbortSignal): Promise<DatasetIndex> {
     const problem = sidecarSuffixProblem(options.captionExtension, options.imageExtensions);
     if (problem) throw new Error(`The caption extension "${options.captionExtension}" cannot be used: ${problem}.`);
+    const second = options.secondCaptionExtension;
+    const secondProblem = second ? secondCaptionSuffixProblem(second, options.captionExtension, options.imageExtensions) : undefined;
+    if (secondProblem) throw new Error(`The second caption extension "${second}" cannot be used: ${secondProblem}.`);
     const absRoot = path.resolve(rootPath);
     const stat = await fs.stat(absRoot);
     if (!stat.isDirectory()) throw new Error(`Not a folder: ${absRoot}`);
@@ -89,6 +92,30 @@ export class DatasetIndex {
 
   captionPath(image: ImageEntry): string {
     return joinName(image.folder.absPath, sidecarName(image.name, this.options.captionExtension));
+  }
+
+  /** The image's second caption file (`<stem>.tags.txt`), or undefined when the dataset has no second captions. */
+  secondCaptionPath(image: ImageEntry): string | undefined {
+    const extension = this.options.secondCaptionExtension;
+    return extension ? joinName(image.folder.absPath, sidecarName(image.name, extension)) : undefined;
+  }
+
+  /**
+   * Why the image is flagged as a collision: the file it would share and the other image that claims
+   * it (the first found); undefined when it is not flagged.
+   */
+  collisionOf(image: ImageEntry): { readonly file: string; readonly otherImage: string } | undefined {
+    if (!image.collision) return undefined;
+    const { captionExtension, secondCaptionExtension, caseInsensitiveStems } = this.options;
+    const fold = (name: string): string => (caseInsensitiveStems ? name.toLowerCase() : name);
+    const own = claimedSidecarNames(image.name, captionExtension, secondCaptionExtension);
+    for (const other of image.folder.images) {
+      if (other === image) continue;
+      const theirs = new Set(claimedSidecarNames(other.name, captionExtension, secondCaptionExtension).map(fold));
+      const file = own.find((name) => theirs.has(fold(name)));
+      if (file) return { file, otherImage: other.name };
+    }
+    return undefined;
   }
 
   /** Whether the image is a link to a file outside the dataset: shown, but never read, sent to a model or exported. */
@@ -217,16 +244,16 @@ export class DatasetIndex {
 
   private makeImages(folder: FolderNode, names: string[], otherFiles: Set<string>): ImageEntry[] {
     names.sort(compareNames);
-    const { captionExtension, caseInsensitiveStems } = this.options;
-    const byStem = new Map<string, number>();
-    for (const name of names) {
-      const key = stemKey(name, caseInsensitiveStems);
-      byStem.set(key, (byStem.get(key) ?? 0) + 1);
-    }
-    return names.map((name) => {
+    const { captionExtension, secondCaptionExtension, caseInsensitiveStems } = this.options;
+    const fold = (name: string): string => (caseInsensitiveStems ? name.toLowerCase() : name);
+    // How many images claim each sidecar name: one file claimed twice would be shared (see claimedSidecarNames).
+    const claims = new Map<string, number>();
+    const claimed = names.map((name) => claimedSidecarNames(name, captionExtension, secondCaptionExtension).map(fold));
+    for (const keys of claimed) for (const key of keys) claims.set(key, (claims.get(key) ?? 0) + 1);
+    return names.map((name, i) => {
       const hasFile = otherFiles.has(sidecarName(name, captionExtension));
       const captionState: CaptionState = hasFile ? 'unknown' : 'none';
-      return { folder, name, captionState, collision: byStem.get(stemKey(name, caseInsensitiveStems))! > 1, position: -1 };
+      return { folder, name, captionState, collision: claimed[i].some((key) => claims.get(key)! > 1), position: -1 };
     });
   }
 

@@ -35,3 +35,25 @@ export function sidecarSuffixProblem(suffix: string, imageExtensions: ReadonlySe
   if (suffix.toLowerCase().endsWith(REGIONS_SUFFIX)) return `it ends in ${REGIONS_SUFFIX}, the regions file of each image`;
   return undefined;
 }
+
+/**
+ * Why `suffix` cannot name each image's second caption (`.tags.txt`), or undefined when it can: a
+ * sidecar suffix of its own, never the caption's, so one file is never both of an image's captions.
+ */
+export function secondCaptionSuffixProblem(suffix: string, captionExtension: string, imageExtensions: ReadonlySet<string>): string | undefined {
+  const problem = sidecarSuffixProblem(suffix, imageExtensions);
+  if (problem) return problem;
+  if (suffix.toLowerCase() === captionExtension.toLowerCase()) return `it is the caption extension (${captionExtension}): both captions would be one file`;
+  return undefined;
+}
+
+/**
+ * The sidecar names an image claims: its caption and, when there is one, its second caption. Two
+ * images of a folder claiming one name would share a file (`a.jpg` and `a.png` the caption `a.txt`;
+ * `a.png`'s second caption `a.tags.txt` is `a.tags.png`'s caption): the index flags both.
+ */
+export function claimedSidecarNames(imageName: string, captionExtension: string, secondCaptionExtension: string | undefined): string[] {
+  const names = [sidecarName(imageName, captionExtension)];
+  if (secondCaptionExtension) names.push(sidecarName(imageName, secondCaptionExtension));
+  return names;
+}

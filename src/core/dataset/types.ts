@@ -25,7 +25,10 @@ export interface ImageEntry {
   readonly folder: FolderNode;
   readonly name: string;
   captionState: CaptionState;
-  /** Another image in the folder has the same stem, so both would share one caption file. */
+  /**
+   * Another image in the folder would use one of this image's caption files: the same stem (`a.jpg`,
+   * `a.png`), or a second caption that is another image's caption (`a.png`'s `a.tags.txt`, `a.tags.png`'s).
+   */
   collision: boolean;
   /** Position in dataset order (depth first, subfolders before images, natural name order). */
   position: number;
@@ -36,6 +39,8 @@ export interface IndexOptions {
   readonly imageExtensions: ReadonlySet<string>;
   /** With the dot, e.g. `.txt`. */
   readonly captionExtension: string;
+  /** Each image's optional second caption file (`.tags.txt`); '' or absent: none. */
+  readonly secondCaptionExtension?: string;
   readonly recursive: boolean;
   /** Whether `A.jpg` and `a.png` collide (true on case-insensitive file systems). */
   readonly caseInsensitiveStems: boolean;

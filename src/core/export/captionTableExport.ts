@@ -1,8 +1,8 @@
-/** A caption table, `file_name,text`: CSV (RFC 4180) or JSONL, UTF-8 without BOM, streamed row by row. */
+/** A caption table, `file_name,text` (`,second_text` with second captions): CSV (RFC 4180) or JSONL, UTF-8 without BOM, streamed row by row. */
 import { AtomicFileStream } from './atomicFileStream';
 import { ProgressThrottle } from './exportProgress';
 import { ExportControl, ExportReport, ExportSample } from './exportTypes';
-import { loadCaption, statImage } from './sampleSource';
+import { loadCaption, loadSecondCaption, statImage } from './sampleSource';
 
 export interface CaptionTableOptions extends ExportControl {
   readonly outFile: string;
@@ -22,8 +22,9 @@ export function csvField(value: string): string {
   return formula || /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-function row(format: CaptionTableOptions['format'], fileName: string, text: string): string {
-  return format === 'csv' ? `${csvField(fileName)},${csvField(text)}\r\n` : `${JSON.stringify({ file_name: fileName, text })}\n`;
+function row(format: CaptionTableOptions['format'], fileName: string, text: string, secondText: string | undefined): string {
+  if (format === 'csv') return `${csvField(fileName)},${csvField(text)}${secondText === undefined ? '' : `,${csvField(secondText)}`}\r\n`;
+  return `${JSON.stringify(secondText === undefined ? { file_name: fileName, text } : { file_name: fileName, text, second_text: secondText })}\n`;
 }
 
 export async function exportCaptionTable(samples: readonly ExportSample[], options: CaptionTableOptions): Promise<ExportReport> {
@@ -32,14 +33,17 @@ export async function exportCaptionTable(samples: readonly ExportSample[], optio
   const progress = new ProgressThrottle(samples.length, options.onProgress);
   const out = await AtomicFileStream.open(options.outFile);
   try {
-    if (format === 'csv') await out.write('file_name,text\r\n');
+    // Samples carry a second caption all or none (the command decides for the whole export).
+    const withSecond = samples.some((s) => s.secondCaptionPath !== undefined);
+    if (format === 'csv') await out.write(withSecond ? 'file_name,text,second_text\r\n' : 'file_name,text\r\n');
     for (let i = 0; i < samples.length; i++) {
       signal?.throwIfAborted();
       const sample = samples[i];
       const caption = await loadCaption(sample, options.onlyCaptioned ?? true);
-      const image = caption.ok ? await statImage(sample) : caption;
-      if (image.ok && caption.ok) {
-        await out.write(row(format, sample.relPath, caption.value));
+      const second = caption.ok ? await loadSecondCaption(sample) : caption;
+      const image = second.ok ? await statImage(sample) : second;
+      if (image.ok && caption.ok && second.ok) {
+        await out.write(row(format, sample.relPath, caption.value, withSecond ? (second.value ?? '') : undefined));
         report.samples++;
       } else if (!image.ok) {
         report.skipped.push(image.skip);

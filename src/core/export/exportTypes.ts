@@ -6,6 +6,11 @@ export interface ExportSample {
   /** The image's path relative to the dataset root, '/'-separated. */
   readonly relPath: string;
   readonly captionPath: string;
+  /**
+   * The image's second caption (`<stem>.tags.txt`), exported beside the caption when given: a
+   * WebDataset member of its own, a second column of a caption table. A missing file is empty text.
+   */
+  readonly secondCaptionPath?: string;
   /** The dataset the sample belongs to: nothing outside it is read (a link leading out is skipped). */
   readonly boundary: DatasetBoundary;
   /** Extra fields merged into a WebDataset sample's json (e.g. `model`); never overrides the built-in ones. */

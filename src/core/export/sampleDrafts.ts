@@ -4,13 +4,15 @@ import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { ExportSample } from './exportTypes';
 import { lookahead } from './lookahead';
 import { ImageHead, readImageHead, readImageHeadSync } from './imageHead';
-import { hasRegionsSync, loadCaption, loadCaptionSync, Loaded } from './sampleSource';
+import { hasRegionsSync, loadCaption, loadCaptionSync, loadSecondCaption, loadSecondCaptionSync, Loaded } from './sampleSource';
 
 export interface SampleDraft {
   readonly sample: ExportSample;
   /** The image's extension, lower-case, as its member's. */
   readonly ext: string;
   readonly caption: string;
+  /** The second caption's text when the sample exports one. */
+  readonly secondCaption?: string;
   readonly image: ImageHead;
   /** undefined: not checked yet (read asynchronously when the sample is written). */
   readonly hasRegions?: boolean;
@@ -176,9 +178,11 @@ function draftSync(sample: ExportSample, onlyCaptioned: boolean, scratch: Buffer
   if (!caption.ok) return caption;
   const ext = imageExtension(sample);
   if (!ext.ok) return ext;
+  const second = loadSecondCaptionSync(sample, scratch);
+  if (!second.ok) return second;
   const image = readImageHeadSync(sample, allocate);
   if (!image.ok) return image;
-  return { ok: true, value: { sample, ext: ext.value, caption: caption.value, image: image.value, hasRegions: hasRegionsSync(sample) } };
+  return { ok: true, value: { sample, ext: ext.value, caption: caption.value, secondCaption: second.value, image: image.value, hasRegions: hasRegionsSync(sample) } };
 }
 
 async function draftAsync(sample: ExportSample, onlyCaptioned: boolean): Promise<Loaded<SampleDraft>> {
@@ -186,7 +190,9 @@ async function draftAsync(sample: ExportSample, onlyCaptioned: boolean): Promise
   if (!caption.ok) return caption;
   const ext = imageExtension(sample);
   if (!ext.ok) return ext;
+  const second = await loadSecondCaption(sample);
+  if (!second.ok) return second;
   const image = await readImageHead(sample);
   if (!image.ok) return image;
-  return { ok: true, value: { sample, ext: ext.value, caption: caption.value, image: image.value } };
+  return { ok: true, value: { sample, ext: ext.value, caption: caption.value, secondCaption: second.value, image: image.value } };
 }

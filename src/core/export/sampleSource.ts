@@ -22,6 +22,32 @@ export async function loadCaption(sample: ExportSample, onlyCaptioned: boolean):
   }
 }
 
+/** The second caption's text ('' when the file is missing); undefined when the sample has none. */
+export async function loadSecondCaption(sample: ExportSample): Promise<Loaded<string | undefined>> {
+  if (sample.secondCaptionPath === undefined) return { ok: true, value: undefined };
+  try {
+    return { ok: true, value: (await readCaption(sample.secondCaptionPath, sample.boundary))?.text ?? '' };
+  } catch (err) {
+    return secondCaptionError(sample, err);
+  }
+}
+
+/** loadSecondCaption in one blocking call. */
+export function loadSecondCaptionSync(sample: ExportSample, scratch: Buffer): Loaded<string | undefined> {
+  if (sample.secondCaptionPath === undefined) return { ok: true, value: undefined };
+  try {
+    return { ok: true, value: readCaptionSync(sample.secondCaptionPath, sample.boundary, scratch)?.text ?? '' };
+  } catch (err) {
+    return secondCaptionError(sample, err);
+  }
+}
+
+/** A second caption that cannot be read skips the sample as its caption would, the file named in the detail. */
+function secondCaptionError(sample: ExportSample, err: unknown): Loaded<never> {
+  const failed = captionError(sample, err);
+  return failed.ok ? failed : skip(sample, failed.skip.reason, `second caption: ${failed.skip.detail ?? sample.secondCaptionPath}`);
+}
+
 /** loadCaption in one blocking call, for many small cached files (see readCaptionSync). */
 export function loadCaptionSync(sample: ExportSample, onlyCaptioned: boolean, scratch: Buffer): Loaded<string> {
   try {

@@ -1,4 +1,4 @@
-/** WebDataset export: tar shards of `<key>.<ext>` + `<key>.txt` + `<key>.json` samples, byte-for-byte reproducible. */
+/** WebDataset export: tar shards of `<key>.<ext>` + `<key>.txt` (+ `<key>.tags.txt`) + `<key>.json` samples, byte-for-byte reproducible. */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { Region } from '../regions/regionsSidecar';
@@ -19,6 +19,20 @@ export interface WebDatasetOptions extends ExportControl {
   readonly maxSamplesPerShard?: number;
   /** A shard closes before the sample that would take it past this size (a lone larger sample gets its own). */
   readonly maxBytesPerShard?: number;
+  /** The member of each sample's second caption (`tags.txt` for `.tags.txt`), for samples with a secondCaptionPath. */
+  readonly secondCaptionMember?: string;
+}
+
+/** The WebDataset member of a second caption extension: `.tags.txt` -> `tags.txt` (the field name a loader sees). */
+export function secondCaptionMember(extension: string): string {
+  return extension.replace(/^\./, '').toLowerCase();
+}
+
+/** Why `member` cannot name the second caption's member, or undefined: plain dot-separated parts, none of the built-in members. */
+function secondMemberProblem(member: string): string | undefined {
+  if (!/^[a-z0-9_-]+(?:\.[a-z0-9_-]+)*$/.test(member) || member.length > 40) return 'it must be short lower-case name parts separated by dots (tags.txt)';
+  if (member === 'txt' || member === 'json') return `it is the ${member} member every sample has`;
+  return undefined;
 }
 
 /** The shard name prefix a dataset folder gives by default: its name, with anything but letters, digits, _ and - as '_'. */
@@ -46,6 +60,10 @@ export async function exportWebDataset(samples: readonly ExportSample[], options
   const maxBytes = options.maxBytesPerShard ?? DEFAULT_MAX_SHARD_BYTES;
   if (!(maxSamples >= 1) || !(maxBytes > 0)) throw new Error('Shards need room for at least one sample and one byte.');
   const { signal } = options;
+  const member = options.secondCaptionMember;
+  const memberProblem = member === undefined ? undefined : secondMemberProblem(member);
+  if (memberProblem) throw new Error(`The second caption member "${member}" cannot be used: ${memberProblem}.`);
+  if (member === undefined && samples.some((s) => s.secondCaptionPath !== undefined)) throw new Error('Samples with a second caption need its member name (secondCaptionMember).');
   signal?.throwIfAborted();
   await fs.mkdir(options.outDir, { recursive: true });
   const onlyCaptioned = options.onlyCaptioned ?? true;
@@ -56,7 +74,7 @@ export async function exportWebDataset(samples: readonly ExportSample[], options
   try {
     for await (const draft of readDrafts(samples, onlyCaptioned)) {
       signal?.throwIfAborted();
-      const skipped = draft.ok ? await writeSample(shards, draft.value, keyOf(draft.value.sample, report.samples), signal) : draft.skip;
+      const skipped = draft.ok ? await writeSample(shards, draft.value, keyOf(draft.value.sample, report.samples), member, signal) : draft.skip;
       if (skipped) report.skipped.push(skipped);
       else report.samples++;
       progress.update(++done, shards.bytes);
@@ -71,18 +89,21 @@ export async function exportWebDataset(samples: readonly ExportSample[], options
   return report;
 }
 
-/** Completes the draft (pixel size past the head, regions) and writes its three members; why not, when it cannot. */
-async function writeSample(shards: ShardSequence, draft: SampleDraft, key: string, signal?: AbortSignal): Promise<SkippedSample | undefined> {
+/** Completes the draft (pixel size past the head, regions) and writes its members; why not, when it cannot. */
+async function writeSample(shards: ShardSequence, draft: SampleDraft, key: string, secondMember: string | undefined, signal?: AbortSignal): Promise<SkippedSample | undefined> {
   const pixels = await completePixelSize(draft.sample, draft.image);
   if (!pixels.ok) return pixels.skip;
   const regions = draft.hasRegions === false ? ({ ok: true, value: undefined } as const) : await loadRegions(draft.sample);
   if (!regions.ok) return regions.skip;
   const caption = Buffer.from(draft.caption, 'utf8');
+  const second = draft.secondCaption === undefined || secondMember === undefined ? undefined : Buffer.from(draft.secondCaption, 'utf8');
+  if (second && secondMember === draft.ext) return { path: draft.sample.relPath, reason: 'image unreadable', detail: `the image's extension is the second caption's member (${secondMember})` };
   const json = Buffer.from(JSON.stringify(sampleJson(draft, key, pixels.value, regions.value)), 'utf8');
-  const bytes = tarMemberBytes(draft.image.size) + tarMemberBytes(caption.byteLength) + tarMemberBytes(json.byteLength);
+  const bytes = tarMemberBytes(draft.image.size) + tarMemberBytes(caption.byteLength) + (second ? tarMemberBytes(second.byteLength) : 0) + tarMemberBytes(json.byteLength);
   const shard = await shards.shardFor(bytes);
   await shard.addImage(`${key}.${draft.ext}`, draft.sample.imagePath, draft.sample.boundary, draft.image, signal);
   await shard.addBuffer(`${key}.txt`, caption);
+  if (second) await shard.addBuffer(`${key}.${secondMember}`, second);
   await shard.addBuffer(`${key}.json`, json);
   await shard.flushed(); // the image's head is reused for a later image once it is in the file
   shards.added(bytes);
@@ -91,6 +112,7 @@ async function writeSample(shards: ShardSequence, draft: SampleDraft, key: strin
 
 function sampleJson(draft: SampleDraft, key: string, pixels: { width: number; height: number }, regions: readonly Region[] | undefined): Record<string, unknown> {
   const json: Record<string, unknown> = { key, source: draft.sample.relPath, width: pixels.width, height: pixels.height, caption: draft.caption };
+  if (draft.secondCaption !== undefined) json.second_caption = draft.secondCaption;
   if (regions) json.regions = regions;
   for (const [field, value] of Object.entries(draft.sample.metadata ?? {})) if (!(field in json)) json[field] = value;
   return json;

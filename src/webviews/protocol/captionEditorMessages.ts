@@ -61,7 +61,11 @@ export type ToWebviewMessage =
   | { readonly type: 'captionInfo'; readonly caption: CaptionInfo }
   | { readonly type: 'position'; readonly position: DatasetPosition }
   /** The answer to `completeTag` number `id` (an older id's answer is ignored). */
-  | { readonly type: 'tagSuggestions'; readonly id: number; readonly suggestions: readonly TagSuggestion[] };
+  | { readonly type: 'tagSuggestions'; readonly id: number; readonly suggestions: readonly TagSuggestion[] }
+  /** The second caption file's field (imageCaptioner.secondCaption.extension): its text, file and state. */
+  | { readonly type: 'secondCaption'; readonly caption: CaptionInfo }
+  /** The second caption changed for any reason but the webview's own edits (undo, another editor, disk). */
+  | { readonly type: 'secondCaptionChanged'; readonly text: string };
 
 export type NavigationIntent = 'next' | 'previous' | 'nextUncaptioned';
 
@@ -81,4 +85,6 @@ export type FromWebviewMessage =
   | { readonly type: 'keepCandidate'; readonly id: string; readonly how: 'replace' | 'append' }
   | { readonly type: 'discardCandidate'; readonly id: string }
   /** Tags for the partial tag before the caret (autocomplete); answered by `tagSuggestions` with the same id. */
-  | { readonly type: 'completeTag'; readonly id: number; readonly typed: string };
+  | { readonly type: 'completeTag'; readonly id: number; readonly typed: string }
+  /** The second caption field's whole text after an input event. */
+  | { readonly type: 'editSecond'; readonly text: string };

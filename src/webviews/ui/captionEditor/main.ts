@@ -6,6 +6,7 @@ import { ImageViewport, ZoomState } from './imageViewport';
 import { buildLayout, Layout } from './layout';
 import { GenerationPanel } from './generationPanel';
 import { TagAutocomplete } from './tagAutocomplete';
+import { SecondCaptionField } from './secondCaption';
 
 interface VsCodeApi {
   postMessage(message: FromWebviewMessage): void;
@@ -27,6 +28,7 @@ let caption: CaptionInfo | undefined;
 const send = (message: FromWebviewMessage): void => vscode.postMessage(message);
 const generation = new GenerationPanel(layout.generationArea, send);
 const autocomplete = new TagAutocomplete(layout.caption, layout.caption.parentElement!, send, () => layout.caption.dispatchEvent(new Event('input')));
+const secondCaption = new SecondCaptionField(layout.statusCaption, send);
 
 layout.caption.addEventListener('input', () => {
   send({ type: 'edit', text: layout.caption.value });
@@ -74,6 +76,10 @@ window.addEventListener('message', (event: MessageEvent<ToWebviewMessage>) => {
       return;
     case 'tagSuggestions':
       autocomplete.show(msg.id, msg.suggestions);
+      return;
+    case 'secondCaption':
+    case 'secondCaptionChanged':
+      secondCaption.handle(msg);
       return;
   }
   renderStatus();
