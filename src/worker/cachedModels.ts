@@ -2,13 +2,17 @@
 import { readdir, rm, stat } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import type { CachedModel } from './protocol';
+import { TAGGER_FILES } from './taggerFiles';
 
-/** Models are folders holding a config.json, at most three levels down (`org/name[/revision]`). */
+/**
+ * Models are folders holding a config.json (transformers.js) or a WD tagger's model.onnx and
+ * selected_tags.csv, at most three levels down (`org/name[/revision]`).
+ */
 export async function listCachedModels(cacheDir: string): Promise<CachedModel[]> {
   const models: CachedModel[] = [];
   const visit = async (folder: string, depth: number): Promise<void> => {
     const entries = await readdir(folder, { withFileTypes: true }).catch(() => []);
-    if (depth > 0 && entries.some((entry) => entry.isFile() && entry.name === 'config.json')) {
+    if (depth > 0 && isModelFolder(entries.filter((entry) => entry.isFile()).map((entry) => entry.name))) {
       const { bytes, files } = await folderSize(folder);
       models.push({ id: relative(cacheDir, folder).split(sep).join('/'), folder, bytes, files });
       return;
@@ -24,9 +28,15 @@ export async function deleteCachedModel(cacheDir: string, id: string): Promise<b
   const folder = resolve(cacheDir, id);
   const inside = relative(resolve(cacheDir), folder);
   if (!inside || inside.startsWith('..') || inside.includes(`..${sep}`)) throw new Error(`${id} is not a model in the cache`);
-  if (!(await stat(join(folder, 'config.json')).catch(() => undefined))) return false; // not a model folder
+  const names = await readdir(folder).catch(() => [] as string[]);
+  if (!isModelFolder(names)) return false; // not a model folder
   await rm(folder, { recursive: true, force: true });
   return true;
+}
+
+/** Whether a folder holding these file names is a model: a config.json, or a WD tagger's two files. */
+function isModelFolder(names: readonly string[]): boolean {
+  return names.includes('config.json') || TAGGER_FILES.every((file) => names.includes(file));
 }
 
 async function folderSize(folder: string): Promise<{ bytes: number; files: number }> {

@@ -13,6 +13,7 @@ import { ModelLoader, modelIdProblem, modelKey, type LoadedModel } from './model
 import { countsToString } from '../core/regions/cocoRle';
 import { segmentPromptProblem } from '../core/regions/segmentTypes';
 import { SegmentCancelled, Segmenter, type Segmentation } from './segmenter';
+import { tagImages } from './tagger';
 import { countTexts, TokenCounts, tokenizerCounter } from './tokenCounts';
 import {
   DEFAULT_MAX_NEW_TOKENS,
@@ -117,6 +118,17 @@ connection.onRequest(Requests.countTokens, async (params, token) => {
   const reply = await guard(params.model, async () => countTexts(counter, params.texts, params.maxTokens));
   throwIfCancelled(token);
   return reply;
+});
+
+connection.onRequest(Requests.tag, async (params, token) => {
+  if (params.model.task !== 'wd-tagger') throw workerError('bad-input', `${params.model.id} is a ${params.model.task} model; tagging needs a WD tagger (task wd-tagger)`);
+  const loaded = await load(params.model, params.ticket, token);
+  if (loaded.task !== 'wd-tagger') throw workerError('bad-input', `${params.model.id} is not a WD tagger`);
+  const items = await guard(params.model, () => tagImages(loaded, params.images, params.options ?? {}, () => token.isCancellationRequested));
+  throwIfCancelled(token);
+  if (!items) throw new ResponseError(WorkerErrorCodes.cancelled, 'Cancelled');
+  progress({ ticket: params.ticket, kind: 'items', done: items.length, total: items.length });
+  return { items, device: loaded.device, ...(loaded.labelProblems.length ? { labelProblems: loaded.labelProblems } : {}) };
 });
 
 connection.onRequest(Requests.prepareModel, async (params, token) => {

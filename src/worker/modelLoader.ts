@@ -7,9 +7,12 @@ import { existsSync, readdirSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
 import * as transformers from '@huggingface/transformers';
 import { listSupportedBackends } from 'onnxruntime-node';
+import { ResponseError } from 'vscode-jsonrpc';
 import type { LocalDtype, ModelRef, WorkerInfo, WorkerSettings } from './protocol';
+import type { DownloadProgress } from './taggerFiles';
 import { yieldBetweenSteps } from './captioner';
 import { chooseDevice } from './deviceChoice';
+import { loadTagger, type LoadedTagger } from './tagger';
 import { isOutOfMemory, messageOf, workerError } from './workerErrors';
 
 type Processor = Awaited<ReturnType<typeof transformers.AutoProcessor.from_pretrained>>;
@@ -23,6 +26,7 @@ export type LoadedModel =
   | { readonly task: 'feature-extraction'; readonly extractor: transformers.FeatureExtractionPipeline; readonly device: string }
   | { readonly task: 'image-feature-extraction'; readonly extractor: transformers.ImageFeatureExtractionPipeline; readonly device: string }
   | { readonly task: 'sam'; readonly processor: Processor; readonly model: Model; readonly device: string }
+  | LoadedTagger
   | {
       readonly task: 'clip';
       readonly processor: Processor;
@@ -32,11 +36,7 @@ export type LoadedModel =
       readonly device: string;
     };
 
-export interface DownloadProgress {
-  readonly file: string;
-  readonly loaded: number;
-  readonly total: number;
-}
+export type { DownloadProgress } from './taggerFiles';
 
 export type Log = (line: string) => void;
 
@@ -84,7 +84,8 @@ export class ModelLoader {
       if (key.split('\n')[1] !== id) continue;
       this.loaded.delete(key);
       const loaded = await pending.catch(() => undefined);
-      for (const model of loaded ? sessionsOf(loaded) : []) await model.dispose().catch(() => undefined);
+      if (loaded?.task === 'wd-tagger') await loaded.session.release().catch(() => undefined);
+      else for (const model of loaded ? sessionsOf(loaded) : []) await model.dispose().catch(() => undefined);
     }
   }
 
@@ -186,10 +187,12 @@ export class ModelLoader {
         };
         break;
       case 'wd-tagger':
-        throw new Error(`${id} is a WD tagger: it runs on onnxruntime-node directly, not through transformers.js`);
+        // onnxruntime-node directly (no transformers.js model): model.onnx + selected_tags.csv
+        model = await loadTagger(ref, device, this.requireSettings(), this.sessionOptions(), onDownload);
+        break;
     }
     if ('model' in model) yieldBetweenSteps(model.model as unknown as { forward(inputs: unknown): Promise<unknown> });
-    this.log(`Loaded ${id} (${ref.task}, ${options.dtype}) on ${device} in ${Date.now() - started} ms.`);
+    this.log(`Loaded ${id} (${ref.task}${ref.task === 'wd-tagger' ? '' : `, ${options.dtype}`}) on ${device} in ${Date.now() - started} ms.`);
     return model;
   }
 
@@ -222,13 +225,14 @@ export class ModelLoader {
   }
 
   private explain(ref: ModelRef, error: unknown): Error {
+    if (error instanceof ResponseError) return error;
     if (isOutOfMemory(error)) {
       return workerError('out-of-memory', `Not enough memory to load ${ref.id}: ${messageOf(error)}. Try a smaller dtype (q8 or q4) or a smaller model.`);
     }
     if (!isMissingModel(error)) return workerError('failed', `Could not load ${ref.id}: ${messageOf(error)}`);
     const settings = this.requireSettings();
     if (isAbsolute(ref.id)) {
-      return workerError('model-missing', `The model folder ${ref.id} is missing files the ${ref.task} model needs: ${messageOf(error)}`);
+      return workerError('model-missing', `The model folder ${ref.id} is missing files the ${ref.task} model needs${filesOf(ref)}: ${messageOf(error)}`);
     }
     const folders = [settings.localModelPath ? join(settings.localModelPath, ref.id) : undefined, join(settings.cacheDir, ref.id)].filter(Boolean);
     const how = settings.allowRemoteModels
@@ -263,6 +267,11 @@ export function modelKey(ref: ModelRef): string {
   return `${ref.task}\n${ref.id}\n${ref.dtype ?? ''}`;
 }
 
+/** The files a model's folder must hold, where they are few and fixed (a WD tagger's). */
+function filesOf(ref: ModelRef): string {
+  return ref.task === 'wd-tagger' ? ' (model.onnx and selected_tags.csv)' : '';
+}
+
 function isMissingModel(error: unknown): boolean {
   return /not found locally|local_files_only|could not locate|file was not found|fetch failed|ENOTFOUND|ECONNREFUSED|EAI_AGAIN|Unauthorized access|404|no such file|ENOENT/i.test(
     messageOf(error),
@@ -284,8 +293,8 @@ function bindingFolder(): string | undefined {
   }
 }
 
-/** The models holding onnxruntime sessions in a loaded model. */
-function sessionsOf(loaded: LoadedModel): Model[] {
+/** The models holding onnxruntime sessions in a loaded transformers.js model. */
+function sessionsOf(loaded: Exclude<LoadedModel, LoadedTagger>): Model[] {
   switch (loaded.task) {
     case 'feature-extraction':
     case 'image-feature-extraction':
