@@ -27,13 +27,14 @@ import { replaceBench } from './replaceBench';
 import { segmentClickBench } from './segmentClickBench';
 import { SyntheticDatasets } from './syntheticDataset';
 import { tagCompleteBench } from './tagCompleteBench';
+import { taggerThroughputBench } from './taggerThroughputBench';
 import { workerIpcBench } from './workerIpcBench';
 
 const BENCHMARKS: readonly Benchmark[] = [
   indexBench, indexMemoryBench, index1mBench, navigateBench, imagePrepBench, batchThroughputBench, batchVsSequentialBench,
   batchRateLimitBench, batchFaultsBench, replaceBench, exportWdsBench, exportMemoryBench, workerIpcBench, hostLagBench,
   segmentClickBench, drawFrameBench, clusterVsSklearnBench, bleuVsNltkBench, ciderVsNltkBench, plotScalingBench, panelCacheBench,
-  lintBench, lintHostLagBench, shardScalingBench, cliStartupBench, tagCompleteBench,
+  lintBench, lintHostLagBench, shardScalingBench, cliStartupBench, tagCompleteBench, taggerThroughputBench,
 ];
 
 async function main(names: string[]): Promise<number> {

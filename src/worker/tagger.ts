@@ -41,6 +41,8 @@ export async function loadTagger(
     ...sessionOptions,
     executionProviders: device === 'cuda' ? ['cuda'] : ['cpu'],
     graphOptimizationLevel: 'all',
+    // idle intra-op threads that spin take the cores sharp needs to prepare the next batch meanwhile
+    extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } },
   });
   try {
     const input = taggerInputSpec(session.inputMetadata);
@@ -79,8 +81,21 @@ export async function tagImages(
   return pixels.map((item) => (item instanceof Error ? { ok: false as const, error: item.message } : { ok: true as const, value: selectTags(scores[next++], tagger.labels, merged) }));
 }
 
-/** One batch through the model: a score row per image. */
+/** The last run queued on each session: runs go one at a time, so the next request's images are prepared meanwhile. */
+const lastRun = new WeakMap<ort.InferenceSession, Promise<unknown>>();
+
+/**
+ * One batch through the model: a score row per image. Runs of one session are serialized: two at
+ * once would split the intra-op threads between them and leave none for preparing images.
+ */
 async function score(tagger: LoadedTagger, images: readonly Buffer[]): Promise<Float32Array[]> {
+  const previous = lastRun.get(tagger.session) ?? Promise.resolve();
+  const run = previous.catch(() => undefined).then(() => scoreNow(tagger, images));
+  lastRun.set(tagger.session, run);
+  return run;
+}
+
+async function scoreNow(tagger: LoadedTagger, images: readonly Buffer[]): Promise<Float32Array[]> {
   const { size, layout } = tagger.input;
   const data = new Float32Array(images.length * size * size * 3);
   images.forEach((rgb, i) => writeTaggerPixels(rgb, tagger.input, data, i));
