@@ -72,13 +72,33 @@ export async function tagImages(
   cancelled: () => boolean = () => false,
 ): Promise<ItemResult<ScoredTag[]>[] | undefined> {
   const { size } = tagger.input;
-  const pixels = await Promise.all(images.map((image) => taggerPixels(image, size).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))))));
-  if (cancelled()) return undefined;
+  const pixels = await prepareAll(images, size, cancelled);
+  if (!pixels) return undefined;
   const good = pixels.filter((item): item is Buffer => !(item instanceof Error));
   const scores = good.length ? await score(tagger, good) : [];
   const merged = { ...DEFAULT_TAG_OPTIONS, ...options };
   let next = 0;
   return pixels.map((item) => (item instanceof Error ? { ok: false as const, error: item.message } : { ok: true as const, value: selectTags(scores[next++], tagger.labels, merged) }));
+}
+
+/** Images decoded at once per request: libuv's default thread pool (sharp's pipelines run there). */
+const DECODES_AT_ONCE = 4;
+
+/**
+ * Each image's RGB bytes or why it failed, decoded a few at a time; undefined once `cancelled`
+ * (asked before each image, so a cancelled request of large photos stops within a few decodes).
+ */
+async function prepareAll(images: readonly ImageInput[], size: number, cancelled: () => boolean): Promise<Array<Buffer | Error> | undefined> {
+  const out = new Array<Buffer | Error>(images.length);
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < images.length && !cancelled()) {
+      const at = next++;
+      out[at] = await taggerPixels(images[at], size).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(DECODES_AT_ONCE, images.length) }, lane));
+  return cancelled() ? undefined : out;
 }
 
 /** The last run queued on each session: runs go one at a time, so the next request's images are prepared meanwhile. */

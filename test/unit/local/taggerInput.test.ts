@@ -121,6 +121,20 @@ describe('WD tagger input: shape from the model, the demo preprocessing (pad on 
     assert.ok(row(3)[0] < 255 && row(3)[1] < 200, `row 3 is mostly the strip's colour: ${row(3).slice(0, 3).join(',')}`);
   });
 
+  it('greyscale, greyscale with alpha and 16-bit images become 8-bit RGB', async () => {
+    const grey = path.join(root, 'grey.png');
+    await sharp(Buffer.from([0, 100, 200, 255]), { raw: { width: 2, height: 2, channels: 1 } }).png().toFile(grey);
+    assert.deepEqual([...(await taggerPixels({ path: grey }, 2))], [0, 0, 0, 100, 100, 100, 200, 200, 200, 255, 255, 255]);
+    const greyAlpha = path.join(root, 'grey-alpha.png');
+    await sharp(Buffer.from([50, 255, 50, 0]), { raw: { width: 2, height: 1, channels: 2 } }).png().toFile(greyAlpha);
+    // padded to 2x2: the image is row 0 (offset rounded down), the transparent pixel white
+    assert.deepEqual([...(await taggerPixels({ path: greyAlpha }, 2))], [50, 50, 50, 255, 255, 255, 255, 255, 255, 255, 255, 255]);
+    const deep = path.join(root, 'deep.png');
+    await sharp(Buffer.from([255, 0, 0, 0, 255, 0]), { raw: { width: 2, height: 1, channels: 3 } }).toColourspace('rgb16').png().toFile(deep);
+    assert.equal((await sharp(deep).metadata()).depth, 'ushort');
+    assert.deepEqual([...(await taggerPixels({ path: deep }, 2))], [255, 0, 0, 0, 255, 0, 255, 255, 255, 255, 255, 255]);
+  });
+
   it('an unreadable image throws UnreadableImageError with its name', async () => {
     const corrupt = path.join(root, 'corrupt.jpg');
     fs.writeFileSync(corrupt, Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3]));

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import sharp from 'sharp';
-import { LocalWorkerError } from '../../../src/providers/local/workerClient';
+import { LocalWorkerError, type WorkerClient } from '../../../src/providers/local/workerClient';
 import { DEFAULT_TAG_OPTIONS, type ScoredTag, type TagOptions } from '../../../src/core/tagging/tagSelection';
 import { Requests, type ItemResult, type ModelRef, type Progress, type TagReply } from '../../../src/worker/protocol';
 import { designedScore, TINY_TAGGER_TAGS, V3_SIGNATURE, writeEchoTagger, writeTagger } from '../../fixtures/localModels/taggerModel';
@@ -18,16 +18,18 @@ describe('local model worker: WD taggers (real process, onnxruntime-node, the ti
   this.timeout(60_000);
   let h: Harness;
   let tagger: ModelRef;
+  let shared: WorkerClient;
 
   before(async () => {
     assert.ok(fs.existsSync(WORKER_PATH), `build first: ${WORKER_PATH} is missing`);
     h = await makeHarness();
     tagger = { id: h.models.tagger, task: 'wd-tagger' };
+    shared = h.client();
   });
   after(async () => h.dispose());
 
   const tag = (options: Partial<TagOptions>, images = [{ path: h.images.red }], model = tagger): Promise<TagReply> =>
-    h.client().request(Requests.tag, { model, images, options: { ...DEFAULT_TAG_OPTIONS, ...options } });
+    shared.request(Requests.tag, { model, images, options: { ...DEFAULT_TAG_OPTIONS, ...options } });
 
   it('tags a red image: characters then general tags by score, escaped and spaced, with the designed scores; a corrupt image fails alone', async () => {
     const items: string[] = [];
@@ -122,6 +124,19 @@ describe('local model worker: WD taggers (real process, onnxruntime-node, the ti
     assert.equal(fs.existsSync(path.join(h.cacheDir, 'SmilingWolf', 'wd-swinv2-tagger-v3')), false);
     const gone = await client.request(Requests.tag, { model: cached, images: [{ path: h.images.red }], options: DEFAULT_TAG_OPTIONS }).catch((error: unknown) => error);
     assert.ok(gone instanceof LocalWorkerError && gone.kind === 'model-missing', 'the deleted tagger is not served from memory');
+  });
+
+  it('a cancelled tag request fails as cancelled and the worker goes on serving', async () => {
+    const client = h.client();
+    const big = path.join(h.root, 'big.jpg');
+    await sharp({ create: { width: 2400, height: 1600, channels: 3, background: '#808080', noise: { type: 'gaussian', mean: 128, sigma: 60 } } }).jpeg().toFile(big);
+    await client.request(Requests.prepareModel, { model: tagger });
+    const controller = new AbortController();
+    const pending = client.request(Requests.tag, { model: tagger, images: Array(24).fill({ path: big }), options: DEFAULT_TAG_OPTIONS }, { signal: controller.signal });
+    setTimeout(() => controller.abort(), 20);
+    await assert.rejects(pending, (error: unknown) => error instanceof LocalWorkerError && error.kind === 'cancelled');
+    const next = await client.request(Requests.tag, { model: tagger, images: [{ path: h.images.red }], options: DEFAULT_TAG_OPTIONS });
+    assert.deepEqual(tagsOf(next.items[0]).slice(0, 2), ['red character', 'red theme']);
   });
 
   it('says which rows of selected_tags.csv were left out, and refuses a tag request for a model of another task', async () => {
