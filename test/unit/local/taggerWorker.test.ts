@@ -6,6 +6,7 @@ import { LocalWorkerError, type WorkerClient } from '../../../src/providers/loca
 import { DEFAULT_TAG_OPTIONS, type ScoredTag, type TagOptions } from '../../../src/core/tagging/tagSelection';
 import { Requests, type ItemResult, type ModelRef, type Progress, type TagReply } from '../../../src/worker/protocol';
 import { designedScore, TINY_TAGGER_TAGS, V3_SIGNATURE, writeEchoTagger, writeTagger } from '../../fixtures/localModels/taggerModel';
+import { encodeModel } from '../../fixtures/localModels/onnxGraph';
 import { makeHarness, WORKER_PATH, type Harness } from './workerHarness';
 
 const tagsOf = (item: ItemResult<readonly ScoredTag[]>) => (item.ok ? item.value.map((t) => t.tag) : [`failed: ${item.error}`]);
@@ -139,7 +140,7 @@ describe('local model worker: WD taggers (real process, onnxruntime-node, the ti
     assert.deepEqual(tagsOf(next.items[0]).slice(0, 2), ['red character', 'red theme']);
   });
 
-  it('says which rows of selected_tags.csv were left out, and refuses a tag request for a model of another task', async () => {
+  it('says which rows of selected_tags.csv were left out or missing, refuses a model that takes no image and a model of another task', async () => {
     const folder = path.join(h.root, 'odd-labels');
     await writeTagger(folder);
     const csv = fs.readFileSync(path.join(folder, 'selected_tags.csv'), 'utf8').replace('1004,red_theme,0,', '1004,red_theme,7,');
@@ -147,6 +148,24 @@ describe('local model worker: WD taggers (real process, onnxruntime-node, the ti
     const reply = await tag({}, undefined, { id: folder, task: 'wd-tagger' });
     assert.deepEqual(reply.labelProblems, ['selected_tags.csv line 6: category "7" is none of 0 (general), 4 (character), 9 (rating)']);
     assert.deepEqual(tagsOf(reply.items[0]), ['red character', 'hat \\(object\\)', 'solid color', 'simple background'], 'the bad row keeps its slot');
+    // one tag fewer than the model's outputs: said once, the tags that have labels still come
+    const short = path.join(h.root, 'short-labels');
+    await writeTagger(short);
+    const lines = fs.readFileSync(path.join(short, 'selected_tags.csv'), 'utf8').trimEnd().split('\n');
+    fs.writeFileSync(path.join(short, 'selected_tags.csv'), `${lines.slice(0, -1).join('\n')}\n`);
+    const shortReply = await tag({}, undefined, { id: short, task: 'wd-tagger' });
+    assert.deepEqual(shortReply.labelProblems, [`the model has ${TINY_TAGGER_TAGS.length} outputs but selected_tags.csv lists ${TINY_TAGGER_TAGS.length - 1} tags: only the first ${TINY_TAGGER_TAGS.length - 1} are used`]);
+    assert.deepEqual(tagsOf(shortReply.items[0]), ['red character', 'red theme', 'hat \\(object\\)', 'solid color', 'simple background']);
+    // a model.onnx that takes no image
+    const notTagger = path.join(h.root, 'not-a-tagger');
+    await writeTagger(notTagger);
+    fs.writeFileSync(path.join(notTagger, 'model.onnx'), encodeModel({
+      name: 'text', inputs: [{ name: 'ids', type: 'float', dims: ['batch', 16] }], outputs: [{ name: 'out', type: 'float', dims: ['batch', 16] }],
+      nodes: [{ op: 'Sigmoid', inputs: ['ids'], outputs: ['out'] }], initializers: [],
+    }));
+    const refused = await tag({}, undefined, { id: notTagger, task: 'wd-tagger' }).catch((error: unknown) => error);
+    assert.ok(refused instanceof LocalWorkerError && refused.kind === 'failed', String(refused));
+    assert.match(refused.message, /model\.onnx is not a WD tagger: its input ids is float32 \[batch, 16\], not the float32 \[batch, height, width, 3\] image a WD tagger takes/);
     const wrongTask = await tag({}, undefined, { id: h.models.captioner, task: 'image-to-text' }).catch((error: unknown) => error);
     assert.ok(wrongTask instanceof LocalWorkerError && wrongTask.kind === 'bad-input' && /tagging needs a WD tagger/.test(wrongTask.message), String(wrongTask));
   });
