@@ -63,7 +63,8 @@ export async function loadTagger(
 
 /**
  * Tags each image: all readable ones in one run of the model, then the options applied per image.
- * `cancelled` is asked before the run, which is not interrupted once started.
+ * `cancelled` is asked before each image is decoded and before the run (undefined: cancelled);
+ * a run is not interrupted once started.
  */
 export async function tagImages(
   tagger: LoadedTagger,
