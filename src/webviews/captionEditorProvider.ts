@@ -17,7 +17,7 @@ import { CaptionGenerationController } from './captionGenerationController';
 import { CAPTION_EDITOR_VIEW_TYPE } from './captionEditorViewType';
 import { CaptioningService } from '../services/captioningService';
 import { showError } from '../services/notifications';
-import { SecondCaptionFields } from './secondCaptionFields';
+import { secondBackupOf, SecondCaptionFields } from './secondCaptionFields';
 
 /** Keystrokes closer together than this form one undo step, as typing does in a text editor. */
 const TYPING_BURST_MS = 1000;
@@ -97,6 +97,11 @@ export class CaptionEditorProvider implements vscode.CustomEditorProvider<Captio
     return doc?.getText().replace(/\r\n/g, '\n');
   }
 
+  /** The second caption of a caption editor's document (imageCaptioner.secondCaption.extension), if the dataset has one. */
+  secondCaptionOf(doc: CaptionDocument): CaptionDocument | undefined {
+    return this.seconds.documentOf(doc);
+  }
+
   /** Every caption document open in an editor. */
   openDocuments(): CaptionDocument[] {
     return [...this.panels.keys()];
@@ -107,10 +112,13 @@ export class CaptionEditorProvider implements vscode.CustomEditorProvider<Captio
     const index = this.dataset.index;
     const image = index?.findImage(uri.fsPath);
     const captionPath = image && index ? index.captionPath(image) : sidecarPath(uri.fsPath, readIndexOptions().captionExtension);
-    const backup = context.backupId ? await this.readBackup(vscode.Uri.parse(context.backupId), uri) : undefined;
+    const backupUri = context.backupId ? vscode.Uri.parse(context.backupId) : undefined;
+    const backup = backupUri ? await this.readBackup(backupUri, uri) : undefined;
     const doc = await CaptionDocument.open(uri, vscode.Uri.file(captionPath), await this.dataset.boundaryFor(uri.fsPath), this.collisionWarning(uri));
     const secondExtension = index?.options.secondCaptionExtension ?? readIndexOptions().secondCaptionExtension;
     await this.seconds.open(doc, image && index ? index.secondCaptionPath(image) : secondExtension ? sidecarPath(uri.fsPath, secondExtension) : undefined, this.collisionWarning(uri));
+    const secondBackup = backupUri && this.seconds.has(doc) ? await this.readBackup(secondBackupOf(backupUri), uri) : undefined;
+    if (secondBackup !== undefined) await this.seconds.restore(doc, secondBackup);
     if (backup !== undefined) await doc.setText(backup);
     doc.onDidChangeText((text) => {
       this.post(doc, { type: 'captionChanged', text });
@@ -306,12 +314,14 @@ export class CaptionEditorProvider implements vscode.CustomEditorProvider<Captio
 
   async backupCustomDocument(doc: CaptionDocument, context: vscode.CustomDocumentBackupContext): Promise<vscode.CustomDocumentBackup> {
     await vscode.workspace.fs.writeFile(context.destination, Buffer.from(doc.text, 'utf8'));
+    const secondDestination = secondBackupOf(context.destination);
+    const files = (await this.seconds.backup(doc, secondDestination)) ? [context.destination, secondDestination] : [context.destination];
     return {
       id: context.destination.toString(),
       // a backup already gone is fine; one that cannot be deleted is only clutter, but the log says so
-      delete: () => vscode.workspace.fs.delete(context.destination).then(undefined, (err: unknown) => {
-        if (!(err instanceof vscode.FileSystemError && err.code === 'FileNotFound')) this.captioning.log.warn(`Could not delete the caption backup ${context.destination.fsPath}: ${(err as Error).message}`);
-      }),
+      delete: () => void Promise.all(files.map((file) => vscode.workspace.fs.delete(file).then(undefined, (err: unknown) => {
+        if (!(err instanceof vscode.FileSystemError && err.code === 'FileNotFound')) this.captioning.log.warn(`Could not delete the caption backup ${file.fsPath}: ${(err as Error).message}`);
+      }))),
     };
   }
 

@@ -7,6 +7,11 @@ import type { ToWebviewMessage } from './protocol/captionEditorMessages';
 import { writeCaption } from '../core/captions/captionStore';
 import type { DatasetBoundary } from '../core/files/datasetBoundary';
 
+/** Where the second caption's hot-exit backup goes: beside the caption's, which VS Code names and keeps. */
+export function secondBackupOf(captionBackup: vscode.Uri): vscode.Uri {
+  return captionBackup.with({ path: `${captionBackup.path}.second` });
+}
+
 /** What the second caption fields need from the caption editor: its messages, its undo stack, its queue. */
 export interface SecondCaptionHost {
   post(doc: CaptionDocument, message: ToWebviewMessage): void;
@@ -93,6 +98,24 @@ export class SecondCaptionFields {
     const existed = second.exists;
     if (second.isDirty) await second.save();
     if (!existed && second.exists) this.postInfo(doc);
+  }
+
+  /** Writes the second caption's unsaved text to `destination` for hot exit; false when it has none (nothing written). */
+  async backup(doc: CaptionDocument, destination: vscode.Uri): Promise<boolean> {
+    const second = this.fields.get(doc);
+    if (!second?.isDirty) return false;
+    await vscode.workspace.fs.writeFile(destination, Buffer.from(second.text, 'utf8'));
+    return true;
+  }
+
+  /** Puts the text of a hot-exit backup into the second caption (unsaved, as it was). */
+  async restore(doc: CaptionDocument, text: string): Promise<void> {
+    await this.fields.get(doc)?.setText(text);
+  }
+
+  /** The second caption of an open editor's document, if it has one. */
+  documentOf(doc: CaptionDocument): CaptionDocument | undefined {
+    return this.fields.get(doc);
   }
 
   /** "Save As" of the image: the second caption goes beside the copy too, when it has text. */

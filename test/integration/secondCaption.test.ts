@@ -231,4 +231,32 @@ describe('second caption', function () {
     await frame.locator('.warning').waitFor({ state: 'hidden' });
     await waitFor(async () => !(await readOnly('second-caption')), 'the second caption editable again');
   });
+
+  it('backs up an unsaved second caption at hot exit and restores it, still unsaved, with the caption', async () => {
+    const image = images().find((img) => img.captionState === 'none' && !img.collision && !fs.existsSync(api.dataset.index!.secondCaptionPath(img)!))!;
+    const uri = vscode.Uri.file(api.dataset.index!.imagePath(image));
+    const tagsFile = api.dataset.index!.secondCaptionPath(image)!;
+    remember(tagsFile);
+    const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'backup-second-'));
+    const first = await api.editors.openCustomDocument(uri, { backupId: undefined, untitledDocumentData: undefined });
+    let restored: Awaited<ReturnType<typeof api.editors.openCustomDocument>> | undefined;
+    try {
+      await api.editors.secondCaptionOf(first)!.setText('unsaved tags');
+      const destination = vscode.Uri.file(path.join(folder, 'backup-1'));
+      const backup = await api.editors.backupCustomDocument(first, { destination });
+      assert.equal(fs.readFileSync(`${destination.fsPath}.second`, 'utf8'), 'unsaved tags');
+      first.dispose();
+      restored = await api.editors.openCustomDocument(uri, { backupId: backup.id, untitledDocumentData: undefined });
+      const second = api.editors.secondCaptionOf(restored)!;
+      assert.equal(second.text, 'unsaved tags');
+      assert.equal(second.isDirty, true);
+      assert.equal(fs.existsSync(tagsFile), false, 'nothing written by the restore');
+      backup.delete();
+      await waitFor(() => !fs.existsSync(destination.fsPath) && !fs.existsSync(`${destination.fsPath}.second`), 'both backup files deleted');
+    } finally {
+      first.dispose();
+      restored?.dispose();
+      fs.rmSync(folder, { recursive: true, force: true });
+    }
+  });
 });
