@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { DatasetIndex } from '../core/dataset/datasetIndex';
 import { CASE_INSENSITIVE_STEMS, DEFAULT_CAPTION_EXTENSION, DEFAULT_IMAGE_EXTENSIONS, extensionSet, normalizeCaptionExtension } from '../core/dataset/imageFiles';
 import { inShard, ShardSpec } from '../core/dataset/shardOf';
-import { sidecarSuffixProblem } from '../core/dataset/sidecars';
+import { secondCaptionSuffixProblem, sidecarSuffixProblem } from '../core/dataset/sidecars';
 import type { ImageEntry, IndexOptions } from '../core/dataset/types';
 import { CliError } from './cliCommand';
 import type { DatasetSettings } from './datasetFlags';
@@ -19,9 +19,13 @@ export function indexOptionsOf(settings: DatasetSettings): IndexOptions {
   const captionExtension = normalizeCaptionExtension(settings.captionExtension ?? DEFAULT_CAPTION_EXTENSION);
   const problem = sidecarSuffixProblem(captionExtension, imageExtensions);
   if (problem) throw new CliError(`the caption extension "${captionExtension}" cannot be used: ${problem}`);
+  const second = settings.secondCaptionExtension?.trim() ? normalizeCaptionExtension(settings.secondCaptionExtension) : '';
+  const secondProblem = second ? secondCaptionSuffixProblem(second, captionExtension, imageExtensions) : undefined;
+  if (secondProblem) throw new CliError(`the second caption extension "${second}" cannot be used: ${secondProblem}`);
   return {
     imageExtensions,
     captionExtension,
+    secondCaptionExtension: second,
     recursive: settings.recursive ?? true,
     caseInsensitiveStems: CASE_INSENSITIVE_STEMS,
     followLinksOutside: settings.followLinksOutside === true,

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import * as path from 'node:path';
-import { DEFAULT_MAX_SAMPLES_PER_SHARD, DEFAULT_MAX_SHARD_BYTES, defaultShardPrefix, exportCaptionTable, exportImageFolder, exportSeedZip, exportWebDataset, ExportReport, ExportSample, secondCaptionMember } from '../core/export';
+import { DEFAULT_MAX_SAMPLES_PER_SHARD, DEFAULT_MAX_SHARD_BYTES, defaultShardPrefix, exportCaptionTable, exportImageFolder, exportSeedZip, exportWebDataset, ExportReport, ExportSample, secondCaptionMember, withExportedCaptions, type ExportedCaptions } from '../core/export';
 import { DETECT_BYTES, detectFormat } from '../core/import/detectFormat';
 import { parseCaptionSource } from '../core/import/parseCaptionSource';
 import { readImportSource } from '../core/import/sourceText';
@@ -20,19 +20,13 @@ interface ExportCommandOptions {
   readonly captions?: ExportedCaptions;
 }
 
-/** The caption an export writes: the caption, the second caption in its place, or both (WebDataset members, table columns). */
-type ExportedCaptions = 'caption' | 'second' | 'both';
-
 export function registerExportImportCommands(dataset: DatasetService, scopes: ScopePicker, bulk: BulkEditService, log: vscode.LogOutputChannel): vscode.Disposable[] {
   const samplesOf = (images: readonly ImageEntry[], captions: ExportedCaptions): ExportSample[] => {
     const index = dataset.index!;
     const { boundary } = index;
-    return images.filter((img) => !img.collision).map((img) => {
-      const second = index.secondCaptionPath(img);
-      const sample = { imagePath: index.imagePath(img), relPath: index.relativePath(index.imagePath(img))!, captionPath: index.captionPath(img), boundary };
-      if (!second || captions === 'caption') return sample;
-      return captions === 'second' ? { ...sample, captionPath: second } : { ...sample, secondCaptionPath: second };
-    });
+    return images
+      .filter((img) => !img.collision)
+      .map((img) => withExportedCaptions({ imagePath: index.imagePath(img), relPath: index.relativePath(index.imagePath(img))!, captionPath: index.captionPath(img), boundary }, index.secondCaptionPath(img), captions));
   };
 
   /**

@@ -12,6 +12,7 @@ export const FLAGS = {
   out: { type: 'string' },
   shard: { type: 'string' },
   'all-images': { type: 'boolean' },
+  captions: { type: 'string' },
   name: { type: 'string' },
   'max-samples-per-shard': { type: 'string' },
   'max-shard-size-mb': { type: 'string' },
@@ -36,6 +37,9 @@ Flags:
                               webData-shard-I-of-N.zip, metadata-shard-I-of-N.jsonl,
                               captions-shard-I-of-N.csv), so N tasks can share one DIR
   --all-images                also images without a caption, with empty text (default: captioned only)
+  --captions WHICH            with --second-caption-extension: caption (default), second (written as
+                              the caption), or both (webdataset: KEY.txt and KEY.tags.txt members;
+                              csv, jsonl: a second_text column)
   --name NAME                 webdataset shard name prefix (default: the dataset folder's name)
   --max-samples-per-shard N   webdataset: samples per tar (default ${DEFAULT_MAX_SAMPLES_PER_SHARD})
   --max-shard-size-mb N       webdataset: megabytes per tar (default ${DEFAULT_MAX_SHARD_BYTES / 1e6})

@@ -12,6 +12,10 @@ import {
   exportSeedZip,
   exportWebDataset,
   sampleKey,
+  secondCaptionMember,
+  EXPORTED_CAPTIONS,
+  withExportedCaptions,
+  type ExportedCaptions,
   type ExportControl,
   type ExportReport,
   type ExportSample,
@@ -40,11 +44,16 @@ export async function runExport(args: readonly string[], io: CliIo): Promise<Exi
   const outDir = path.resolve(io.cwd, values.out);
   const loaded = await loadDataset(dataset, datasetSettingsFromFlags(values), io.cwd, io.signal);
   for (const warning of loaded.warnings) io.stderr.write(`export: ${terminalText(warning)}\n`);
-  const samples = exportSamplesOf(loaded, imagesOfShard(loaded, shard));
+  const captions = choiceFlag('captions', values.captions, EXPORTED_CAPTIONS, 'caption');
+  const secondExtension = loaded.index.options.secondCaptionExtension;
+  if (captions !== 'caption' && !secondExtension) throw new CliUsageError(`--captions ${captions} needs --second-caption-extension (e.g. .tags.txt)`);
+  if (captions === 'both' && (format === 'zip' || format === 'imagefolder')) throw new CliUsageError(`--captions both: ${format} holds one caption per image (webdataset, csv and jsonl hold both)`);
+  const samples = exportSamplesOf(loaded, imagesOfShard(loaded, shard), captions);
+  const secondMember = captions === 'both' && secondExtension ? secondCaptionMember(secondExtension) : undefined;
   const name = values.name ?? defaultShardPrefix(loaded.index.rootPath);
   const suffix = shardSuffix(shard);
   const writers: Record<ExportFormat, Writer> = {
-    webdataset: (s, control) => exportWebDataset(s, { outDir, name: `${name}${suffix}`, maxSamplesPerShard, maxBytesPerShard, ...control }),
+    webdataset: (s, control) => exportWebDataset(s, { outDir, name: `${name}${suffix}`, maxSamplesPerShard, maxBytesPerShard, secondCaptionMember: secondMember, ...control }),
     zip: (s, control) => exportSeedZip(s, { outFile: path.join(outDir, `webData${suffix}.zip`), ...control }),
     imagefolder: (s, control) => exportImageFolder(s, { outDir, copyImages: true, metadataFile: suffixed(METADATA_FILE, suffix), ...control }),
     csv: (s, control) => exportCaptionTable(s, { outFile: path.join(outDir, `captions${suffix}.csv`), format: 'csv', ...control }),
@@ -91,11 +100,12 @@ function suffixed(file: string, suffix: string): string {
  * Export samples of `images`, each keyed by its position among all the dataset's usable images,
  * so any shard's WebDataset keys are the ones the whole export gives the same images.
  */
-function exportSamplesOf(loaded: LoadedDataset, images: readonly ImageEntry[]): ExportSample[] {
+function exportSamplesOf(loaded: LoadedDataset, images: readonly ImageEntry[], captions: ExportedCaptions): ExportSample[] {
   const { index } = loaded;
   const positions = new Map(loaded.images.map((image, position) => [image, position] as const));
   return images.map((image) => {
     const imagePath = index.imagePath(image);
-    return { imagePath, relPath: relPathOf(index, image), captionPath: index.captionPath(image), boundary: index.boundary, key: sampleKey(positions.get(image)!) };
+    const sample = { imagePath, relPath: relPathOf(index, image), captionPath: index.captionPath(image), boundary: index.boundary, key: sampleKey(positions.get(image)!) };
+    return withExportedCaptions(sample, index.secondCaptionPath(image), captions);
   });
 }

@@ -5,3 +5,4 @@ export { defaultShardPrefix, exportWebDataset, sampleKey, secondCaptionMember, t
 export { exportSeedZip, type SeedZipOptions } from './seedZipExport';
 export { exportImageFolder, type ImageFolderOptions } from './imageFolderExport';
 export { exportCaptionTable, type CaptionTableOptions } from './captionTableExport';
+export { EXPORTED_CAPTIONS, withExportedCaptions, type ExportedCaptions } from './exportedCaptions';
