@@ -8,6 +8,7 @@ import { BatchItem } from '../core/captioning/batchTypes';
 import { ImageEntry } from '../core/dataset/types';
 import { ScopePicker } from './scopePicker';
 import { pickCaptionTarget } from './captionTargetPick';
+import { filesWithText } from './filesWithText';
 import { CaptionTarget, targetCaptionPath } from '../core/dataset/captionTarget';
 import { showStopped } from './batchStopped';
 import { readBatchSettings } from '../generationSettings';
@@ -185,18 +186,13 @@ async function imagesWithRegions(dataset: DatasetService, images: readonly Image
   return images.filter((_, i) => found[i]);
 }
 
-/** Whether each file exists with some bytes (second captions are counted on disk: the index holds caption states only). */
-async function hasBytes(files: readonly string[]): Promise<boolean[]> {
-  return Promise.all(files.map((file) => fs.stat(file).then((st) => st.isFile() && st.size > 0, () => false)));
-}
-
 async function countWithText(files: readonly string[]): Promise<number> {
-  return (await hasBytes(files)).filter(Boolean).length;
+  return (await filesWithText(files)).filter(Boolean).length;
 }
 
 /** The images whose file (`fileOf`) is missing or empty. */
 async function withoutText(images: readonly ImageEntry[], fileOf: (img: ImageEntry) => string): Promise<ImageEntry[]> {
-  const present = await hasBytes(images.map(fileOf));
+  const present = await filesWithText(images.map(fileOf));
   return images.filter((_, i) => !present[i]);
 }
 

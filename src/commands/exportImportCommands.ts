@@ -10,6 +10,7 @@ import { ImageEntry } from '../core/dataset/types';
 import { BulkEditService } from '../services/bulkEditService';
 import { DatasetService } from '../services/datasetService';
 import { ScopePicker } from './scopePicker';
+import { filesWithText } from './filesWithText';
 import { showError, showInformation, withNotificationProgress } from '../services/notifications';
 
 /** Exports (WebDataset, the seed's zip, imagefolder, CSV/JSONL) and caption-set imports. */
@@ -78,9 +79,14 @@ export function registerExportImportCommands(dataset: DatasetService, scopes: Sc
   };
 
   /** Whether images without a caption go into the export (with empty text); asked only when the scope has some. */
-  const askOnlyCaptioned = async (images: readonly ImageEntry[]): Promise<boolean | undefined> => {
+  const askOnlyCaptioned = async (images: readonly ImageEntry[], captions: ExportedCaptions = 'caption'): Promise<boolean | undefined> => {
     await dataset.loadCaptions(images);
-    const uncaptioned = images.filter((img) => !img.collision && img.captionState !== 'text').length;
+    const index = dataset.index!;
+    const usable = images.filter((img) => !img.collision);
+    // Exporting second captions as the captions: whether an image has one is on disk, not in the index.
+    const uncaptioned = captions === 'second'
+      ? (await filesWithText(usable.map((img) => index.secondCaptionPath(img) ?? index.captionPath(img)))).filter((has) => !has).length
+      : usable.filter((img) => img.captionState !== 'text').length;
     if (uncaptioned === 0) return true;
     const items = [
       { label: 'Only captioned images', description: `leave out ${uncaptioned} without a caption`, onlyCaptioned: true },
@@ -98,7 +104,7 @@ export function registerExportImportCommands(dataset: DatasetService, scopes: Sc
     vscode.commands.registerCommand('imageCaptioner.exportWebDataset', async (arg?: unknown, args?: unknown, outDir?: string, options?: ExportCommandOptions) => {
       const scope = await scopes.pick('Export WebDataset shards', arg, args);
       const captions = scope && (await askCaptions(true, options?.captions));
-      const onlyCaptioned = captions && (options?.onlyCaptioned ?? (await askOnlyCaptioned(scope.images)));
+      const onlyCaptioned = captions && (options?.onlyCaptioned ?? (await askOnlyCaptioned(scope.images, captions)));
       const target = captions && onlyCaptioned !== undefined && (outDir ?? (await askFolder('Export shards into')));
       if (!scope || !captions || !target) return;
       const secondExtension = dataset.index?.options.secondCaptionExtension;
@@ -120,21 +126,21 @@ export function registerExportImportCommands(dataset: DatasetService, scopes: Sc
     vscode.commands.registerCommand('imageCaptioner.exportSeedZip', async (arg?: unknown, args?: unknown) => {
       const scope = await scopes.pick('Export webData.zip', arg, args);
       const captions = scope && (await askCaptions(false));
-      const onlyCaptioned = captions && (await askOnlyCaptioned(scope.images));
+      const onlyCaptioned = captions && (await askOnlyCaptioned(scope.images, captions));
       const outFile = onlyCaptioned !== undefined && (await askFile('Export webData.zip', 'webData.zip', { 'Zip archive': ['zip'] }));
       if (scope && outFile) await runExport('webData.zip export', scope.images, (samples, control) => exportSeedZip(samples, { outFile, onlyCaptioned, ...control }), captions);
     }),
     vscode.commands.registerCommand('imageCaptioner.exportImageFolder', async (arg?: unknown, args?: unknown) => {
       const scope = await scopes.pick('Export Hugging Face imagefolder', arg, args);
       const captions = scope && (await askCaptions(false));
-      const onlyCaptioned = captions && (await askOnlyCaptioned(scope.images));
+      const onlyCaptioned = captions && (await askOnlyCaptioned(scope.images, captions));
       const outDir = onlyCaptioned !== undefined && (await askFolder('Export imagefolder into'));
       if (scope && outDir) await runExport('imagefolder export', scope.images, (samples, control) => exportImageFolder(samples, { outDir, copyImages: true, onlyCaptioned, ...control }), captions);
     }),
     vscode.commands.registerCommand('imageCaptioner.exportCaptionTable', async (arg?: unknown, args?: unknown) => {
       const scope = await scopes.pick('Export captions as a table', arg, args);
       const captions = scope && (await askCaptions(true));
-      const onlyCaptioned = captions && (await askOnlyCaptioned(scope.images));
+      const onlyCaptioned = captions && (await askOnlyCaptioned(scope.images, captions));
       const kind = onlyCaptioned !== undefined && ((await vscode.window.showQuickPick(['csv', 'jsonl'], { title: 'Format' })) as 'csv' | 'jsonl' | undefined);
       const outFile = kind && (await askFile(`Export ${kind.toUpperCase()}`, `captions.${kind}`, { [kind.toUpperCase()]: [kind] }));
       if (scope && kind && outFile) await runExport(`${kind.toUpperCase()} export`, scope.images, (samples, control) => exportCaptionTable(samples, { outFile, format: kind, onlyCaptioned, ...control }), captions);
