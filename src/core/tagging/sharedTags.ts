@@ -1,0 +1,77 @@
+/**
+ * The shared-tags pane of a selection: the tags every selected tag caption has (in their common
+ * order) and the tags only some have (with counts). Tags compare without regard to case, as the
+ * tag edits do; a tag repeated in one caption counts once. Prose captions are not tag lists (tag
+ * edits leave them alone), so they are counted apart and take no part in the intersection.
+ * Browser-safe, no I/O.
+ */
+import { parseTagCaption, tagKey } from '../edits/tagList';
+
+/** A tag some of the selected captions have. */
+export interface TagCount {
+  /** The spelling of its first occurrence in the selection. */
+  readonly tag: string;
+  /** Selected tag captions that have it. */
+  readonly count: number;
+}
+
+export interface SharedTags {
+  /** Captions looked at (the selection). */
+  readonly selected: number;
+  /** Of those, captions that are tag lists (an empty or missing caption is an empty list). */
+  readonly tagCaptions: number;
+  /** Captions left out as prose. */
+  readonly prose: number;
+  /** Tags every tag caption has, by their mean position in the captions (ties: first seen first). */
+  readonly all: readonly string[];
+  /** Tags some but not all have, most frequent first (ties: first seen first). */
+  readonly some: readonly TagCount[];
+}
+
+interface Tally {
+  tag: string;
+  count: number;
+  positionSum: number;
+  firstSeen: number;
+}
+
+/** Computes the pane for these captions (undefined: the image has no caption file, an empty tag list). */
+export function sharedTags(captions: Iterable<string | undefined>): SharedTags {
+  const tallies = new Map<string, Tally>();
+  let selected = 0;
+  let tagCaptions = 0;
+  for (const text of captions) {
+    selected++;
+    const parsed = parseTagCaption(text ?? '');
+    if (!parsed) continue;
+    tagCaptions++;
+    const seenHere = new Set<string>();
+    let position = 0;
+    for (const tag of parsed.tags) {
+      const key = tagKey(tag);
+      if (seenHere.has(key)) continue;
+      seenHere.add(key);
+      let tally = tallies.get(key);
+      if (!tally) {
+        tally = { tag, count: 0, positionSum: 0, firstSeen: tallies.size };
+        tallies.set(key, tally);
+      }
+      tally.count++;
+      // Relative position (0 first .. 1 last), so long and short captions weigh alike in the common order.
+      tally.positionSum += parsed.tags.length > 1 ? position / (parsed.tags.length - 1) : 0;
+      position++;
+    }
+  }
+  const all: Tally[] = [];
+  const some: Tally[] = [];
+  for (const tally of tallies.values()) (tally.count === tagCaptions ? all : some).push(tally);
+  all.sort((a, b) => a.positionSum - b.positionSum || a.firstSeen - b.firstSeen);
+  some.sort((a, b) => b.count - a.count || a.firstSeen - b.firstSeen);
+  return {
+    selected,
+    tagCaptions,
+    prose: selected - tagCaptions,
+    all: tagCaptions === 0 ? [] : all.map((t) => t.tag),
+    some: some.map((t) => ({ tag: t.tag, count: t.count })),
+  };
+}
