@@ -5,7 +5,7 @@
  * items last sent. Browser-safe.
  */
 import type { PackedTexts } from './packedTexts';
-import type { SharedTags } from '../../core/tagging/sharedTags';
+import type { SharedTags } from '../../core/tagging/sharedTagsModel';
 
 /** The images shown, in order. */
 export interface GalleryItems {
