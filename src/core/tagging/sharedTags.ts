@@ -15,6 +15,8 @@ interface Tally {
   count: number;
   positionSum: number;
   firstSeen: number;
+  /** The caption that counted it last (a tag repeated in one caption counts once). */
+  lastCaption: number;
 }
 
 /** Computes the pane for these captions (undefined: the image has no caption file, an empty tag list). */
@@ -27,17 +29,16 @@ export function sharedTags(captions: Iterable<string | undefined>): SharedTags {
     const parsed = parseTagCaption(text ?? '');
     if (!parsed) continue;
     tagCaptions++;
-    const seenHere = new Set<string>();
     let position = 0;
     for (const tag of parsed.tags) {
       const key = tagKey(tag);
-      if (seenHere.has(key)) continue;
-      seenHere.add(key);
       let tally = tallies.get(key);
       if (!tally) {
-        tally = { tag, count: 0, positionSum: 0, firstSeen: tallies.size };
+        tally = { tag, count: 0, positionSum: 0, firstSeen: tallies.size, lastCaption: -1 };
         tallies.set(key, tally);
       }
+      if (tally.lastCaption === selected) continue;
+      tally.lastCaption = selected;
       tally.count++;
       // Relative position (0 first .. 1 last), so long and short captions weigh alike in the common order.
       tally.positionSum += parsed.tags.length > 1 ? position / (parsed.tags.length - 1) : 0;

@@ -73,7 +73,7 @@ describe('gallery app in Chromium under the webview CSP', function () {
     await gallery.page.keyboard.press('Shift+ArrowRight');
     await gallery.page.keyboard.press('Shift+ArrowRight');
     assert.deepEqual(await lastSelection(), [1, 2, 3]);
-    const columns = await gallery.page.locator('#grid .grid-card:not([hidden])').evaluateAll((cards) => new Set(cards.map((c) => (c as HTMLElement).style.transform.split(',')[0])).size);
+    const columns = await gallery.page.locator('#grid .grid-card:not([hidden])').evaluateAll((cards) => new Set(cards.map((c) => (c as unknown as { style: { transform: string } }).style.transform.split(',')[0])).size);
     await gallery.page.keyboard.press('ArrowDown');
     assert.deepEqual(await lastSelection(), [3 + columns], 'Down moves one row');
     await gallery.page.keyboard.press('Enter');
