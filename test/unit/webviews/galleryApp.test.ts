@@ -27,9 +27,9 @@ describe('gallery app in Chromium under the webview CSP', function () {
     gallery = await openGalleryPage();
   });
   after(async () => {
+    await gallery.close();
     assert.deepEqual(gallery.violations, [], 'nothing the page did was refused by the CSP');
     assert.deepEqual(gallery.errors, []);
-    await gallery.close();
   });
 
   it('renders the first rows of 100,000 thumbnails, only a few dozen cards in the DOM, and keeps it so while scrolling', async () => {
@@ -38,7 +38,7 @@ describe('gallery app in Chromium under the webview CSP', function () {
     const rendered = await gallery.page.locator('#grid .grid-card:not([hidden])').count();
     assert.ok(rendered > 10 && rendered < 150, `${rendered} cards in the DOM`);
     assert.equal(await card(0).locator('.grid-label').textContent(), 'tag 0, common, tag 0');
-    assert.equal(await card(0).locator('img').getAttribute('src'), 'https://gallery-app.test/img/img0.jpg');
+    assert.match((await card(0).locator('img').getAttribute('src')) ?? '', /\/img\/img0\.jpg$/);
     await gallery.page.locator('#grid').evaluate((g) => (g.scrollTop = g.scrollHeight / 2));
     await gallery.page.waitForTimeout(100);
     const visible = await gallery.page.locator('#grid .grid-card:not([hidden])').evaluateAll((cards) => cards.map((c) => Number(c.getAttribute('data-index'))));

@@ -29,6 +29,8 @@ const GAP = 8;
 /** Two lines of caption under the thumbnail (.gallery-label in media/gallery.css: keep in step). */
 const LABEL_HEIGHT = 36;
 export const MIN_THUMB = 64;
+/** How long a fling must have stopped before its cards load their images. */
+const SETTLE_MS = 120;
 export const MAX_THUMB = 384;
 
 interface Card {
@@ -49,6 +51,10 @@ export class Grid {
   private readonly cards = new Map<number, Card>();
   private readonly spare: Card[] = [];
   private frame = 0;
+  /** First row rendered last: a jump of more than a screen is a fling, whose cards get their images once it settles. */
+  private lastFirstRow = 0;
+  private deferImages = false;
+  private settleTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly container: HTMLElement, private readonly selection: SelectionModel, private readonly handlers: GridHandlers) {
     container.classList.add('grid');
@@ -133,6 +139,9 @@ export class Grid {
     this.shape = gridShape(count, width, this.thumb, GAP, this.thumb + LABEL_HEIGHT + GAP);
     this.spacer.style.height = `${this.shape.scrollHeight + GAP}px`;
     const win = gridWindow(this.shape, count, this.container.scrollTop, this.container.clientHeight);
+    const screenRows = Math.ceil(this.container.clientHeight / this.shape.rowHeight);
+    if (Math.abs(win.firstRow - this.lastFirstRow) > screenRows) this.deferImagesUntilSettled();
+    this.lastFirstRow = win.firstRow;
     for (const [position, card] of this.cards) {
       if (position >= win.start && position < win.end) continue;
       this.cards.delete(position);
@@ -166,6 +175,8 @@ export class Grid {
         this.handlers.needPreview(p);
       }
     }
+    // Mid-fling, a card shows its caption and no image: loading 60 images a frame for cards gone the next frame costs frames.
+    if (this.deferImages) src = '';
     if (card.image.getAttribute('src') !== src) {
       if (src) card.image.src = src;
       else card.image.removeAttribute('src');
@@ -176,6 +187,16 @@ export class Grid {
     card.label.classList.toggle('no-caption', !caption.trim());
     card.root.title = caption.trim() ? `${relPath}\n${caption}` : `${relPath} (no caption)`;
     this.paint(card);
+  }
+
+  /** Holds new images back until the scroll stays within a screen per frame for a moment, then fills the cards on screen. */
+  private deferImagesUntilSettled(): void {
+    this.deferImages = true;
+    clearTimeout(this.settleTimer);
+    this.settleTimer = setTimeout(() => {
+      this.deferImages = false;
+      for (const card of this.cards.values()) this.fill(card);
+    }, SETTLE_MS);
   }
 
   private paint(card: Card): void {
