@@ -89,7 +89,7 @@ export class GalleryPanel implements vscode.Disposable {
   /** Shows another scope (a folder picked from a menu while the panel is open). */
   show(scope: ExploreScope): void {
     this.scope = scope;
-    if (this.ready) void this.sendItems().catch((err: unknown) => this.fail('Gallery', err));
+    if (this.ready) void this.sendItems(false).catch((err: unknown) => this.fail('Gallery', err));
   }
 
   /** Runs a shared-tags action on the selection (the pane's buttons; tests pass `autoApply`). */
@@ -137,22 +137,29 @@ export class GalleryPanel implements vscode.Disposable {
     }
   }
 
-  /** Resolves the scope, reads its captions and posts them packed; the selection starts empty. */
-  private async sendItems(): Promise<void> {
+  /**
+   * Resolves the scope, reads its captions and posts them packed with the selection: the images
+   * selected before that are still shown stay selected (a webview reloads whenever it was hidden,
+   * as it is while a bulk edit's preview covers it; trashed images drop out). A new scope starts empty.
+   */
+  private async sendItems(keepSelection = true): Promise<void> {
     const { images, scope } = await resolveScope(this.scope, this.deps);
     this.scope = scope;
     await this.deps.dataset.loadCaptions(images);
     const texts = this.deps.dataset.texts!;
+    const wasSelected = keepSelection ? new Set(this.selectedRelPaths) : new Set<string>();
     this.images = images;
     this.relPaths = images.map(relPathOf);
     this.captions = images.map((img) => texts.get(img) ?? '');
-    this.select(++this.revision, new Uint32Array(0));
+    const selected: number[] = [];
+    this.relPaths.forEach((rel, i) => wasSelected.has(rel) && selected.push(i));
+    this.select(++this.revision, Uint32Array.from(selected));
     const index = this.deps.dataset.index!;
     const imageBase = this.panel.webview.asWebviewUri(vscode.Uri.file(index.rootPath)).toString();
     const needsPreview = Uint8Array.from(this.relPaths, (rel) => (NEEDS_PREVIEW.test(rel) ? 1 : 0));
     const [relPaths, captions] = [await packTexts(this.relPaths), await packTexts(this.captions)];
     this.panel.title = `Gallery: ${scopeTitle(scope)}`;
-    this.post({ type: 'items', title: `${scopeTitle(scope)}: ${images.length.toLocaleString('en-US')} images`, items: { relPaths, captions, needsPreview, imageBase }, trusted: vscode.workspace.isTrusted });
+    this.post({ type: 'items', title: `${scopeTitle(scope)}: ${images.length.toLocaleString('en-US')} images`, items: { relPaths, captions, needsPreview, imageBase }, selected: this.selected, trusted: vscode.workspace.isTrusted });
   }
 
   private select(revision: number, indices: Uint32Array): void {

@@ -99,4 +99,27 @@ describe('gallery', function () {
     await vscode.commands.executeCommand('imageCaptioner.undoBulkEdit');
     captionFiles.forEach((f, i) => assert.deepEqual(fs.readFileSync(f), before[i], `g${i} restored byte for byte`));
   });
+
+  it('adds a trigger word in front, renames and reorders shared tags on the selection, each one undo step', async () => {
+    const gallery = api.gallery.panel!;
+    const view = await frame();
+    await view.locator('#grid .grid-card[data-index="0"]').click();
+    await view.locator('#grid .grid-card[data-index="4"]').click({ modifiers: ['Shift'] });
+    await waitFor(() => gallery.shared?.selected === 5, 'five images selected');
+    assert.deepEqual(gallery.shared!.all, ['ohwx', '1girl', 'smile']);
+    const before = captionFiles.map((f) => fs.readFileSync(f));
+    const steps: Array<[Parameters<typeof gallery.runTagAction>[0], string[]]> = [
+      [{ kind: 'add', tags: 'sks', position: 'start' }, ['sks, ohwx, 1girl, red hair, smile\n', 'sks, ohwx, 1girl, red hair, smile, outdoors\n', 'sks, OHWX, solo, 1girl, smile\r\n', 'sks, ohwx, 1girl, smile, red hair, hat', 'sks, ohwx, 1girl, smile\n']],
+      [{ kind: 'rename', from: 'smile', to: 'grin' }, ['ohwx, 1girl, red hair, grin\n', 'ohwx, 1girl, red hair, grin, outdoors\n', 'OHWX, solo, 1girl, grin\r\n', 'ohwx, 1girl, grin, red hair, hat', 'ohwx, 1girl, grin\n']],
+      [{ kind: 'reorder', order: ['1girl', 'ohwx', 'smile'] }, ['1girl, ohwx, red hair, smile\n', '1girl, ohwx, red hair, smile, outdoors\n', '1girl, solo, OHWX, smile\r\n', '1girl, ohwx, smile, red hair, hat', '1girl, ohwx, smile\n']],
+    ];
+    for (const [action, expected] of steps) {
+      const outcome = await gallery.runTagAction(action, true);
+      assert.deepEqual(outcome, { kind: 'applied', changed: 5, conflicts: 0 }, action.kind);
+      assert.deepEqual(captionFiles.slice(0, 5).map((f) => fs.readFileSync(f, 'utf8')), expected, action.kind);
+      assert.deepEqual(fs.readFileSync(captionFiles[5]), before[5], 'the prose caption (not selected) untouched');
+      await vscode.commands.executeCommand('imageCaptioner.undoBulkEdit');
+      captionFiles.forEach((f, i) => assert.deepEqual(fs.readFileSync(f), before[i], `g${i} restored after ${action.kind}`));
+    }
+  });
 });

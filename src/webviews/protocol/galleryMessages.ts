@@ -34,7 +34,8 @@ export type SharedTagAction =
 export type GalleryBulkCommand = 'editTags' | 'findReplace' | 'caption';
 
 export type ToGalleryWebview =
-  | { readonly type: 'items'; readonly title: string; readonly items: GalleryItems; readonly trusted: boolean }
+  /** `selected`: the selection kept by the host (a webview reloaded after being hidden, or a list that changed, keeps it). */
+  | { readonly type: 'items'; readonly title: string; readonly items: GalleryItems; readonly selected: Uint32Array; readonly trusted: boolean }
   | { readonly type: 'captionChanged'; readonly index: number; readonly text: string }
   /** The pane for the selection the webview sent last (`revision` echoes it, so a stale answer is ignored). */
   | { readonly type: 'sharedTags'; readonly revision: number; readonly tags: SharedTags }

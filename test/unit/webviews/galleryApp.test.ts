@@ -65,6 +65,15 @@ describe('gallery app in Chromium under the webview CSP', function () {
     assert.ok(!inverted.includes(0));
   });
 
+  it('restores the selection the host keeps when the webview reloads (as it does after being hidden)', async () => {
+    await gallery.showItems(50, undefined, [3, 4, 40]);
+    await card(3).waitFor();
+    assert.deepEqual(await lastSelection(), [3, 4, 40]);
+    assert.equal(await gallery.page.locator('#grid .grid-card.selected').count(), 3);
+    await gallery.page.keyboard.press('Shift+ArrowRight');
+    assert.deepEqual(await lastSelection(), [3, 4], 'the focus and anchor are on the first kept item');
+  });
+
   it('moves the focus with the arrows (Shift extends), opens with Enter, rates with 0-5 and trashes with Delete', async () => {
     await gallery.showItems(500);
     await card(0).click();

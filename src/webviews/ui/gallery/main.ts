@@ -146,7 +146,9 @@ window.addEventListener('message', (event: MessageEvent<ToGalleryWebview>) => {
       captionButton.disabled = !msg.trusted;
       if (!msg.trusted) captionButton.title = 'This workspace is not trusted: no image is sent to a model until you trust it.';
       selection.reset(relPaths.length);
+      selection.set(msg.selected);
       grid.setItems({ relPaths, captions: unpackTexts(msg.items.captions), needsPreview: msg.items.needsPreview, imageBase: msg.items.imageBase });
+      if (msg.selected.length > 0) grid.reveal(msg.selected[0]);
       selectionChanged();
       gridHost.focus();
       return;

@@ -71,6 +71,13 @@ export class SelectionModel {
     } else this.click(target);
   }
 
+  /** Selects exactly these positions (the host's selection after a reload); the focus goes to the first. */
+  set(positions: ArrayLike<number>): void {
+    this.clear();
+    for (let k = 0; k < positions.length; k++) if (positions[k] < this.count) this.setFlag(positions[k], 1);
+    if (positions.length > 0) this.focus = this.anchor = positions[0];
+  }
+
   selectAll(): void {
     this.flags.fill(1);
     this.selectedCount = this.count;
