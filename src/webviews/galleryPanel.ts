@@ -162,9 +162,10 @@ export class GalleryPanel implements vscode.Disposable {
     this.post({ type: 'items', title: `${scopeTitle(scope)}: ${images.length.toLocaleString('en-US')} images`, items: { relPaths, captions, needsPreview, imageBase }, selected: this.selected, trusted: vscode.workspace.isTrusted });
   }
 
-  private select(revision: number, indices: Uint32Array): void {
+  private select(revision: number, indices: ArrayLike<number>): void {
     this.revision = Math.max(this.revision, revision);
-    this.selected = indices.filter((i) => i < this.images.length);
+    // Indices from the webview are checked: an item index is only ever one of the items sent.
+    this.selected = Uint32Array.from(indices).filter((i) => i < this.images.length);
     const index = this.deps.dataset.index;
     this.deps.selection.set(index ? Array.from(this.selected, (i) => index.imagePath(this.images[i])) : []);
     this.postShared();
