@@ -1,3 +1,4 @@
+import { isCommaSeparated } from '../captioning/captionMerge';
 import { splitTags } from '../captioning/prompts';
 import { compileGlob } from '../patterns/glob';
 import { CaptionSource, EditOptionError, EditPlan, endsWithLineBreak, planEdits } from './editPlan';
@@ -16,17 +17,8 @@ export function parseTagCaption(text: string): TagCaption | undefined {
   const end = endsWithLineBreak(text) ? '\n' : '';
   const body = text.trim();
   if (body.includes('\n')) return undefined;
-  if (!body.includes(',')) return /[.!?]$/.test(body) ? undefined : { tags: splitTags(body), end };
-  // isCommaSeparated's rules and splitTags in one split (the shared-tags pane parses 10,000 captions at a time).
-  if (/[.!?]$/.test(body) || /[.!?]\s/.test(body)) return undefined;
-  const tags: string[] = [];
-  for (const part of body.split(',')) {
-    const tag = part.trim();
-    // At most 6 words per part; 7 words take at least 13 characters, so shorter parts need no split.
-    if (tag.length > 12 && tag.split(/\s+/).length > 6) return undefined;
-    if (tag) tags.push(tag);
-  }
-  return { tags, end };
+  const isTagList = body === '' || (body.includes(',') ? isCommaSeparated(body) : !/[.!?]$/.test(body));
+  return isTagList ? { tags: splitTags(body), end } : undefined;
 }
 
 export function formatTags(tags: readonly string[], end: string): string {

@@ -2,9 +2,6 @@ import { strict as assert } from 'node:assert';
 import { sharedTags } from '../../../src/core/tagging/sharedTags';
 import { addTags, removeTags, reorderTags } from '../../../src/core/edits/tagEdits';
 import { afters, sources } from '../edits/sources';
-import { parseTagCaption } from '../../../src/core/edits/tagList';
-import { isCommaSeparated } from '../../../src/core/captioning/captionMerge';
-import { splitTags } from '../../../src/core/captioning/prompts';
 
 describe('shared tags of a selection', () => {
   it('gives the intersection in the common order and the other tags with counts, most frequent first', () => {
@@ -71,26 +68,5 @@ describe('tag edits the shared-tags pane adds', () => {
     const input = sources({ a: '*_background, white_background, 1girl' });
     assert.deepEqual(afters(removeTags(input, { tags: ['*_background'], literal: true })), { a: 'white_background, 1girl' });
     assert.deepEqual(afters(removeTags(input, { tags: ['*_background'] })), { a: '1girl' });
-  });
-});
-
-describe('tag caption parsing in one split', () => {
-  it('agrees with isCommaSeparated + splitTags on thousands of generated captions (words, spaces, punctuation, line breaks)', () => {
-    const reference = (text: string): string[] | undefined => {
-      const body = text.trim();
-      if (body.includes('\n')) return undefined;
-      const isTagList = body === '' || (body.includes(',') ? isCommaSeparated(body) : !/[.!?]$/.test(body));
-      return isTagList ? splitTags(body) : undefined;
-    };
-    const pieces = ['a', 'red hair', 'one two three four five six', 'one two three four five six seven', ',', ', ', ' ,', '.', '!', '? ', '\u00a0', '\u3000', 'x\ty', '  ', '\n', 'long  spaced   words here and there ok', '猫', 'end.'];
-    let seed = 7;
-    const pick = (): string => {
-      seed = (seed * 1103515245 + 12345) % 2147483648;
-      return pieces[seed % pieces.length];
-    };
-    for (let n = 0; n < 5000; n++) {
-      const text = Array.from({ length: 1 + (n % 9) }, pick).join('');
-      assert.deepEqual(parseTagCaption(text)?.tags, reference(text), JSON.stringify(text));
-    }
   });
 });
