@@ -196,6 +196,7 @@ export function activate(context: vscode.ExtensionContext): ImageCaptionerApi {
   const gallery = new GalleryPanels({
     dataset, tree, treeView, scopes, extensionUri: context.extensionUri, selection: gallerySelection, previews, log,
     edits: bulkEditRunner(dataset, bulk, (captionPath) => editors.unsavedCaptionText(captionPath)),
+    suggestTags: (typed) => tagCompletion.suggest(typed),
     actions: panelActions,
   });
   const gettingStarted = new GettingStarted(context, registry);

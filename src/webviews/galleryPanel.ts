@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ImageEntry } from '../core/dataset/types';
 import { sharedTags, type SharedTags } from '../core/tagging/sharedTags';
+import type { TagSuggestion } from '../core/tagging/tagCompletion';
 import type { BulkEditRunner, EditOutcome } from '../commands/bulkEditRun';
 import type { GallerySelection } from '../services/gallerySelection';
 import type { ImagePreviews } from '../services/imagePreviews';
@@ -24,6 +25,8 @@ export interface GalleryPanelDeps extends ScopeSources {
   readonly previews: ImagePreviews;
   readonly actions: ActionDeps;
   readonly log: vscode.LogOutputChannel;
+  /** Autocomplete for the shared-tags input (the caption editor's: the dataset's tags and the booru list). */
+  readonly suggestTags: (typed: string) => Promise<readonly TagSuggestion[]>;
 }
 
 /** The commands of other streams the gallery's keys run (ratings, trash); absent ones say so. */
@@ -133,6 +136,12 @@ export class GalleryPanel implements vscode.Disposable {
         return;
       case 'preview':
         void this.preview(msg.index);
+        return;
+      case 'completeTag':
+        void this.deps.suggestTags(msg.typed).then(
+          (suggestions) => this.post({ type: 'tagSuggestions', id: msg.id, suggestions }),
+          (err: unknown) => this.deps.log.warn(`Gallery: no tag suggestions: ${(err as Error).message}`),
+        );
         return;
     }
   }

@@ -107,6 +107,10 @@ describe('gallery', function () {
     await view.locator('#grid .grid-card[data-index="4"]').click({ modifiers: ['Shift'] });
     await waitFor(() => gallery.shared?.selected === 5, 'five images selected');
     assert.deepEqual(gallery.shared!.all, ['ohwx', '1girl', 'smile']);
+    // The shared-tags input completes from the dataset's tags (the Tags stream's TagCompletionService).
+    await view.locator('#shared-add-input').pressSequentially('sks, oh');
+    await waitFor(async () => (await view.locator('#shared-add-suggestions option').evaluateAll((list) => list.map((o) => (o as unknown as { value: string }).value))).includes('sks, ohwx'), 'ohwx offered for "oh"');
+    await view.locator('#shared-add-input').fill('');
     const before = captionFiles.map((f) => fs.readFileSync(f));
     const steps: Array<[Parameters<typeof gallery.runTagAction>[0], string[]]> = [
       [{ kind: 'add', tags: 'sks', position: 'start' }, ['sks, ohwx, 1girl, red hair, smile\n', 'sks, ohwx, 1girl, red hair, smile, outdoors\n', 'sks, OHWX, solo, 1girl, smile\r\n', 'sks, ohwx, 1girl, smile, red hair, hat', 'sks, ohwx, 1girl, smile\n']],

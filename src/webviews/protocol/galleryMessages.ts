@@ -6,6 +6,7 @@
  */
 import type { PackedTexts } from './packedTexts';
 import type { SharedTags } from '../../core/tagging/sharedTagsModel';
+import type { TagSuggestion } from '../../core/tagging/tagCompletion';
 
 /** The images shown, in order. */
 export interface GalleryItems {
@@ -42,7 +43,9 @@ export type ToGalleryWebview =
   | { readonly type: 'previewReady'; readonly index: number; readonly src: string }
   /** A shared-tags action ended (applied, declined, failed): the pane's buttons work again. */
   | { readonly type: 'actionDone'; readonly outcome: 'applied' | 'declined' | 'failed' | 'cancelled' }
-  | { readonly type: 'error'; readonly message: string };
+  | { readonly type: 'error'; readonly message: string }
+  /** The answer to `completeTag` number `id` (an older id's answer is ignored). */
+  | { readonly type: 'tagSuggestions'; readonly id: number; readonly suggestions: readonly TagSuggestion[] };
 
 export type FromGalleryWebview =
   | { readonly type: 'ready' }
@@ -55,4 +58,6 @@ export type FromGalleryWebview =
   | { readonly type: 'trash' }
   | { readonly type: 'bulk'; readonly command: GalleryBulkCommand }
   | { readonly type: 'tagAction'; readonly action: SharedTagAction }
-  | { readonly type: 'preview'; readonly index: number };
+  | { readonly type: 'preview'; readonly index: number }
+  /** Tags for the partial tag typed in the shared-tags input (autocomplete); answered by `tagSuggestions`. */
+  | { readonly type: 'completeTag'; readonly id: number; readonly typed: string };

@@ -119,4 +119,29 @@ describe('gallery app in Chromium under the webview CSP', function () {
     ]);
     assert.ok(await gallery.page.locator('#shared-add-button').isDisabled(), 'buttons wait while the host runs an action');
   });
+
+  it('asks the host to complete the tag being typed and offers the whole input with it completed', async () => {
+    await gallery.page.locator('#shared-add-input').fill('');
+    await gallery.page.locator('#shared-add-input').pressSequentially('trigger, sm');
+    const asks = await waitForPosted((m) => m.type === 'completeTag' && (m as { typed?: string }).typed === 'sm');
+    const id = (asks as { id?: number }).id;
+    await gallery.send({ type: 'tagSuggestions', id: -1, suggestions: [{ tag: 'stale', count: 1, source: 'dataset' }] });
+    await gallery.send({ type: 'tagSuggestions', id, suggestions: [{ tag: 'smile', count: 120, source: 'dataset' }, { tag: 'smirk', count: 3, source: 'list', alias: 'sm' }] });
+    const options = gallery.page.locator('#shared-add-suggestions option');
+    await gallery.page.waitForFunction(() => (globalThis as unknown as { document: { querySelectorAll(s: string): { length: number } } }).document.querySelectorAll('#shared-add-suggestions option').length === 2);
+    assert.deepEqual(await options.evaluateAll((list) => list.map((o) => [(o as unknown as { value: string }).value, o.textContent])), [
+      ['trigger, smile', 'smile (120)'],
+      ['trigger, smirk', 'sm → smirk'],
+    ]);
+  });
+
+  /** The latest posted message that `match` accepts, waited for. */
+  async function waitForPosted(match: (m: Posted) => boolean): Promise<Posted> {
+    for (let i = 0; i < 50; i++) {
+      const found = (await gallery.posted()).filter(match);
+      if (found.length) return found[found.length - 1];
+      await gallery.page.waitForTimeout(100);
+    }
+    throw new Error('the app never posted the message');
+  }
 });

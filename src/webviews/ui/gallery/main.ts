@@ -68,7 +68,11 @@ const grid = new Grid(gridHost, selection, {
   open: (index) => vscode.postMessage({ type: 'open', index }),
   needPreview: (index) => vscode.postMessage({ type: 'preview', index }),
 });
-const pane = new SharedTagsPane(paneHost, (action) => vscode.postMessage({ type: 'tagAction', action }));
+const pane = new SharedTagsPane(
+  paneHost,
+  (action) => vscode.postMessage({ type: 'tagAction', action }),
+  (id, typed) => vscode.postMessage({ type: 'completeTag', id, typed }),
+);
 
 toolButton('Select All', 'select-all', 'Ctrl+A', () => {
   selection.selectAll();
@@ -164,6 +168,9 @@ window.addEventListener('message', (event: MessageEvent<ToGalleryWebview>) => {
       return;
     case 'actionDone':
       pane.setBusy(false);
+      return;
+    case 'tagSuggestions':
+      pane.showSuggestions(msg.id, msg.suggestions);
       return;
     case 'error':
       errorBar.textContent = msg.message;

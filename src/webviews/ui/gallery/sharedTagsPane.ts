@@ -6,6 +6,7 @@
  */
 import type { SharedTags } from '../../../core/tagging/sharedTagsModel';
 import type { SharedTagAction } from '../../protocol/galleryMessages';
+import type { TagSuggestion } from '../../../core/tagging/tagCompletion';
 import { el } from '../explore/elements';
 
 /** Rows shown in "some have" at most (a big selection can hold thousands of rare tags). */
@@ -23,8 +24,15 @@ export class SharedTagsPane {
   private tags: SharedTags | undefined;
   private busy = false;
   private dragged = -1;
+  private readonly suggestions: HTMLDataListElement;
+  private completeId = 0;
 
-  constructor(private readonly root: HTMLElement, private readonly act: (action: SharedTagAction) => void) {
+  constructor(
+    private readonly root: HTMLElement,
+    private readonly act: (action: SharedTagAction) => void,
+    /** Asks the host for tags completing `typed` (answered through `showSuggestions` with the same id). */
+    private readonly complete: (id: number, typed: string) => void,
+  ) {
     root.classList.add('shared-tags');
     this.summary = el('div', 'shared-summary', root);
     const form = el('div', 'shared-add', root);
@@ -39,6 +47,15 @@ export class SharedTagsPane {
     this.addButton.id = 'shared-add-button';
     this.addButton.textContent = 'Add';
     this.addButton.addEventListener('click', () => this.add());
+    // The browser's own list under the input: arrows pick, Enter takes; each entry is the whole input with the last tag completed.
+    this.suggestions = el('datalist', '', form);
+    this.suggestions.id = 'shared-add-suggestions';
+    this.input.setAttribute('list', this.suggestions.id);
+    this.input.addEventListener('input', () => {
+      const typed = lastTag(this.input.value);
+      if (typed) this.complete(++this.completeId, typed);
+      else this.suggestions.replaceChildren();
+    });
     this.input.addEventListener('keydown', (e) => {
       e.stopPropagation(); // typing here is not the grid's keyboard
       if (e.key === 'Enter') this.add();
@@ -56,6 +73,15 @@ export class SharedTagsPane {
   show(tags: SharedTags): void {
     this.tags = tags;
     this.render();
+  }
+
+  /** Suggestions for completion request `id`; an older request's answer is ignored. */
+  showSuggestions(id: number, suggestions: readonly TagSuggestion[]): void {
+    if (id !== this.completeId) return;
+    const value = this.input.value;
+    const head = value.slice(0, value.lastIndexOf(',') + 1);
+    const before = head ? `${head} ` : '';
+    this.suggestions.replaceChildren(...suggestions.map((s) => option(`${before}${s.tag}`, s.alias ? `${s.alias} → ${s.tag}` : `${s.tag} (${s.count.toLocaleString('en-US')})`)));
   }
 
   /** While the host runs an action the buttons wait (a second edit would plan on stale captions). */
@@ -137,6 +163,11 @@ export class SharedTagsPane {
     tagButton(row, '✕', 'remove', `Remove "${tag}" from every selected caption`, false, () => this.send({ kind: 'remove', tag }));
     return row;
   }
+}
+
+/** The tag being typed: the text after the last comma. */
+function lastTag(value: string): string {
+  return value.slice(value.lastIndexOf(',') + 1).trim();
 }
 
 /** `list` with the item at `from` moved to `to`. */
