@@ -71,7 +71,7 @@ const cli = esbuild.build({
   logLevel: 'warning',
 });
 
-const webviewApps = ['captionEditor', 'regionEditor', 'explore', 'evaluation'];
+const webviewApps = ['captionEditor', 'regionEditor', 'explore', 'evaluation', 'gallery'];
 const webviews = esbuild.build({
   entryPoints: webviewApps.map((app) => `src/webviews/ui/${app}/main.ts`),
   bundle: true,

@@ -23,6 +23,8 @@ import { bleuVsNltkBench, ciderVsNltkBench } from './metricsVsNltkBench';
 import { navigateBench } from './navigateBench';
 import { panelCacheBench } from './panelCacheBench';
 import { plotScalingBench } from './plotScalingBench';
+import { galleryScrollBench } from './galleryScrollBench';
+import { sharedTagsBench } from './sharedTagsBench';
 import { replaceBench } from './replaceBench';
 import { segmentClickBench } from './segmentClickBench';
 import { SyntheticDatasets } from './syntheticDataset';
@@ -34,7 +36,7 @@ const BENCHMARKS: readonly Benchmark[] = [
   indexBench, indexMemoryBench, index1mBench, navigateBench, imagePrepBench, batchThroughputBench, batchVsSequentialBench,
   batchRateLimitBench, batchFaultsBench, replaceBench, exportWdsBench, exportMemoryBench, workerIpcBench, hostLagBench,
   segmentClickBench, drawFrameBench, clusterVsSklearnBench, bleuVsNltkBench, ciderVsNltkBench, plotScalingBench, panelCacheBench,
-  lintBench, lintHostLagBench, shardScalingBench, cliStartupBench, tagCompleteBench, taggerThroughputBench,
+  lintBench, lintHostLagBench, shardScalingBench, cliStartupBench, tagCompleteBench, taggerThroughputBench, galleryScrollBench, sharedTagsBench,
 ];
 
 async function main(names: string[]): Promise<number> {

@@ -60,6 +60,10 @@ import { DatasetTags } from './services/datasetTags';
 import { TagCompletionService } from './services/tagCompletionService';
 import { TAGS_VIEW_ID, TagsTreeProvider } from './views/tagsTreeProvider';
 import { registerTagCommands } from './commands/tagCommands';
+import { GalleryPanels, registerGalleryCommands } from './commands/galleryCommands';
+import { GallerySelection } from './services/gallerySelection';
+import { bulkEditRunner } from './commands/bulkEditRun';
+import type { ActionDeps } from './webviews/exploreActions';
 
 /** What the extension exposes to its integration tests (and to other extensions). */
 export interface ImageCaptionerApi {
@@ -90,6 +94,8 @@ export interface ImageCaptionerApi {
   readonly tags: TagsTreeProvider;
   /** Tag autocomplete (the caption editor's, and the gallery's shared-tags input). */
   readonly tagCompletion: TagCompletionService;
+  /** The Gallery panel (issue 18). */
+  readonly gallery: GalleryPanels;
 }
 
 export function activate(context: vscode.ExtensionContext): ImageCaptionerApi {
@@ -152,11 +158,20 @@ export function activate(context: vscode.ExtensionContext): ImageCaptionerApi {
   const damOutput = vscode.window.createOutputChannel('Describe Anything Server');
   const documents = new VirtualDocuments();
   const bulk = new BulkEditService(dataset, documents, (captionPath) => editors.hasUnsavedCaption(captionPath));
-  const scopes = new ScopePicker(dataset, tree, treeView);
+  const gallerySelection = new GallerySelection();
+  const scopes = new ScopePicker(dataset, tree, treeView, gallerySelection);
   const lint = lintDependencies({ dataset, localModels, embeddings, vectors: exploreVectors, log, threadPath: context.asAbsolutePath(path.join('dist', 'lintWorker.js')) });
   const linter = new CaptionLinter(dataset, lint.deps);
   const patterns = new PatternRunner({ threadPath: context.asAbsolutePath(path.join('dist', 'patternWorker.js')) });
   const exploreRunner = new ExploreRunner({ threadPath: context.asAbsolutePath(path.join('dist', 'exploreWorker.js')) });
+  const panelActions: ActionDeps = {
+    isTrusted: () => vscode.workspace.isTrusted,
+    showInDatasetView: async (relPaths, label) => {
+      await tree.showImageSet(relPaths, label);
+      updateViewTitle(dataset, tree, treeView);
+      await vscode.commands.executeCommand('imageCaptioner.dataset.focus');
+    },
+  };
   const explore = new ExplorePanels({
     dataset,
     tree,
@@ -172,18 +187,17 @@ export function activate(context: vscode.ExtensionContext): ImageCaptionerApi {
       imagePath: (image) => dataset.index!.imagePath(image),
       stopWords: exploreStopWords,
     }),
-    actions: {
-      isTrusted: () => vscode.workspace.isTrusted,
-      showInDatasetView: async (relPaths, label) => {
-        await tree.showImageSet(relPaths, label);
-        updateViewTitle(dataset, tree, treeView);
-        await vscode.commands.executeCommand('imageCaptioner.dataset.focus');
-      },
-    },
+    actions: panelActions,
     saves: { dataset, hasUnsavedCaption: (captionPath) => editors.hasUnsavedCaption(captionPath) },
     stopWords: exploreStopWords,
     setStopWords: saveExploreStopWords,
     log,
+  });
+  const gallery = new GalleryPanels({
+    dataset, tree, treeView, scopes, extensionUri: context.extensionUri, selection: gallerySelection, previews, log,
+    edits: bulkEditRunner(dataset, bulk, (captionPath) => editors.unsavedCaptionText(captionPath)),
+    suggestTags: (typed) => tagCompletion.suggest(typed),
+    actions: panelActions,
   });
   const gettingStarted = new GettingStarted(context, registry);
   tree.nextStepHint = () => (registry.selected() ? undefined : vscode.l10n.t('No captioning model chosen yet: run "Image Captioner: Select Captioning Model…" or "Image Captioner: Get Started".'));
@@ -239,6 +253,8 @@ export function activate(context: vscode.ExtensionContext): ImageCaptionerApi {
     ...registerClipScoreCommands(localModels, embeddings, dataset, scopes),
     exploreRunner,
     ...registerExploreCommands(explore),
+    gallerySelection,
+    ...registerGalleryCommands(gallery),
     linter,
     lint.disposable,
     ...registerLintCommands(linter, scopes, bulk),
@@ -270,7 +286,7 @@ export function activate(context: vscode.ExtensionContext): ImageCaptionerApi {
   });
   return {
     dataset, tree, editors, regionEditors, treeView, captioning, localModels, exploreVectors, explore, linter, logUri: context.logUri,
-    gettingStarted, walkthroughShownOnActivation, evaluationReports, evaluationsFolder: evaluationsFolder(context), tags, tagCompletion,
+    gettingStarted, walkthroughShownOnActivation, evaluationReports, evaluationsFolder: evaluationsFolder(context), tags, tagCompletion, gallery,
   };
 }
 

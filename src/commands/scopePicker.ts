@@ -17,6 +17,8 @@ export class ScopePicker {
     private readonly dataset: DatasetService,
     private readonly tree: DatasetTreeProvider,
     private readonly treeView: vscode.TreeView<DatasetTreeNode>,
+    /** The Gallery's selection, offered as a scope while it holds images. */
+    private readonly gallery?: { readonly imagePaths: readonly string[] },
   ) {}
 
   /** Images named by a command's arguments (explorer or view selection), else the user's choice of scope. */
@@ -38,6 +40,8 @@ export class ScopePicker {
       options.push({ label: 'Current filter', description: labelText(`"${this.tree.query}": ${visible.length} images`), scope: () => ({ label: `images matching "${this.tree.query}"`, images: visible }) });
     }
     if (selection.images.length > 0) options.push({ label: 'Selection in the Dataset view', description: `${selection.images.length} images`, scope: () => selection });
+    const gallery = this.fromGallery();
+    if (gallery) options.push({ label: 'Selection in the Gallery', description: `${gallery.images.length} images`, scope: () => gallery });
     options.push({ label: 'A folder…', scope: () => this.pickFolder() });
     const picked = await vscode.window.showQuickPick(options, { title: `${title}: which captions?` });
     return picked?.scope?.();
@@ -71,6 +75,15 @@ export class ScopePicker {
     }
     const index = this.dataset.index!;
     return { label: 'the selection', images: index.images().filter((i) => found.has(i)) };
+  }
+
+  /** The images selected in the Gallery that are still in the dataset, or undefined when none are. */
+  fromGallery(): Scope | undefined {
+    const index = this.dataset.index;
+    const paths = this.gallery?.imagePaths ?? [];
+    if (!index || paths.length === 0) return undefined;
+    const images = paths.map((p) => index.findImage(p)).filter((i): i is ImageEntry => Boolean(i));
+    return images.length ? { label: 'the selection in the Gallery', images } : undefined;
   }
 
   private async pickFolder(): Promise<Scope | undefined> {

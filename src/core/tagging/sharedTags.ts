@@ -1,0 +1,60 @@
+/**
+ * The shared-tags pane of a selection: the tags every selected tag caption has (in their common
+ * order) and the tags only some have (with counts). Tags compare without regard to case, as the
+ * tag edits do; a tag repeated in one caption counts once. Prose captions are not tag lists (tag
+ * edits leave them alone), so they are counted apart and take no part in the intersection.
+ * Browser-safe, no I/O.
+ */
+import { parseTagCaption, tagKey } from '../edits/tagList';
+import type { SharedTags } from './sharedTagsModel';
+
+export type { SharedTags, TagCount } from './sharedTagsModel';
+
+interface Tally {
+  tag: string;
+  count: number;
+  positionSum: number;
+  firstSeen: number;
+  /** The caption that counted it last (a tag repeated in one caption counts once). */
+  lastCaption: number;
+}
+
+/** Computes the pane for these captions (undefined: the image has no caption file, an empty tag list). */
+export function sharedTags(captions: Iterable<string | undefined>): SharedTags {
+  const tallies = new Map<string, Tally>();
+  let selected = 0;
+  let tagCaptions = 0;
+  for (const text of captions) {
+    selected++;
+    const parsed = parseTagCaption(text ?? '');
+    if (!parsed) continue;
+    tagCaptions++;
+    let position = 0;
+    for (const tag of parsed.tags) {
+      const key = tagKey(tag);
+      let tally = tallies.get(key);
+      if (!tally) {
+        tally = { tag, count: 0, positionSum: 0, firstSeen: tallies.size, lastCaption: -1 };
+        tallies.set(key, tally);
+      }
+      if (tally.lastCaption === selected) continue;
+      tally.lastCaption = selected;
+      tally.count++;
+      // Relative position (0 first .. 1 last), so long and short captions weigh alike in the common order.
+      tally.positionSum += parsed.tags.length > 1 ? position / (parsed.tags.length - 1) : 0;
+      position++;
+    }
+  }
+  const all: Tally[] = [];
+  const some: Tally[] = [];
+  for (const tally of tallies.values()) (tally.count === tagCaptions ? all : some).push(tally);
+  all.sort((a, b) => a.positionSum - b.positionSum || a.firstSeen - b.firstSeen);
+  some.sort((a, b) => b.count - a.count || a.firstSeen - b.firstSeen);
+  return {
+    selected,
+    tagCaptions,
+    prose: selected - tagCaptions,
+    all: tagCaptions === 0 ? [] : all.map((t) => t.tag),
+    some: some.map((t) => ({ tag: t.tag, count: t.count })),
+  };
+}

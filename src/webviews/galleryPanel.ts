@@ -1,0 +1,309 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { ImageEntry } from '../core/dataset/types';
+import { sharedTags, type SharedTags } from '../core/tagging/sharedTags';
+import type { TagSuggestion } from '../core/tagging/tagCompletion';
+import type { BulkEditRunner, EditOutcome } from '../commands/bulkEditRun';
+import type { GallerySelection } from '../services/gallerySelection';
+import type { ImagePreviews } from '../services/imagePreviews';
+import { showInformation } from '../services/notifications';
+import { CAPTION_EDITOR_VIEW_TYPE } from './captionEditorViewType';
+import { runExploreAction, type ActionDeps } from './exploreActions';
+import { relPathOf } from './exploreItems';
+import { resolveScope, type ScopeSources } from './exploreScope';
+import { planSharedTagAction } from './galleryTagActions';
+import type { ExploreScope } from './protocol/exploreMessages';
+import type { FromGalleryWebview, GalleryBulkCommand, SharedTagAction, ToGalleryWebview } from './protocol/galleryMessages';
+import { packTexts } from './protocol/packedTexts';
+import { webviewHtml } from './webviewHtml';
+
+/** Everything a Gallery panel works with; built once in extension.ts. */
+export interface GalleryPanelDeps extends ScopeSources {
+  readonly extensionUri: vscode.Uri;
+  readonly edits: BulkEditRunner;
+  readonly selection: GallerySelection;
+  readonly previews: ImagePreviews;
+  readonly actions: ActionDeps;
+  readonly log: vscode.LogOutputChannel;
+  /** Autocomplete for the shared-tags input (the caption editor's: the dataset's tags and the booru list). */
+  readonly suggestTags: (typed: string) => Promise<readonly TagSuggestion[]>;
+}
+
+/** The commands of other streams the gallery's keys run (ratings, trash); absent ones say so. */
+export const RATE_COMMAND = 'imageCaptioner.rateImages';
+export const TRASH_COMMAND = 'imageCaptioner.trashImages';
+
+/** Formats the webview shows through a PNG preview (ImagePreviews makes them). */
+const NEEDS_PREVIEW = /\.tiff?$/i;
+/** Dataset changes settle this long before the items are compared again. */
+const REFRESH_MS = 200;
+
+/**
+ * The host side of one Gallery panel: sends the images of its scope (packed), keeps the webview's
+ * selection (shared with the scope picker), answers it with the shared-tags pane, and runs the
+ * pane's edits, the rating and trash keys and the bulk commands on the selection.
+ */
+export class GalleryPanel implements vscode.Disposable {
+  private images: readonly ImageEntry[] = [];
+  private relPaths: string[] = [];
+  private captions: string[] = [];
+  private selected: Uint32Array = new Uint32Array(0);
+  private revision = 0;
+  private lastShared?: SharedTags;
+  private refreshTimer?: NodeJS.Timeout;
+  private ready = false;
+  private disposed = false;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(
+    readonly panel: vscode.WebviewPanel,
+    private readonly deps: GalleryPanelDeps,
+    private scope: ExploreScope,
+  ) {
+    panel.webview.options = { enableScripts: true, localResourceRoots: this.resourceRoots() };
+    panel.webview.html = webviewHtml(panel.webview, deps.extensionUri, 'gallery', 'Gallery');
+    this.disposables.push(
+      panel.webview.onDidReceiveMessage((msg: FromGalleryWebview) => this.handle(msg)),
+      panel.onDidDispose(() => this.dispose()),
+      deps.dataset.onDidChange(() => this.scheduleRefresh()),
+    );
+  }
+
+  /** The relative paths shown, in order (tests read them). */
+  get shownRelPaths(): readonly string[] {
+    return this.relPaths;
+  }
+
+  /** The selected images' relative paths. */
+  get selectedRelPaths(): string[] {
+    return Array.from(this.selected, (i) => this.relPaths[i]);
+  }
+
+  /** The shared-tags pane last sent to the webview, if any. */
+  get shared(): SharedTags | undefined {
+    return this.lastShared;
+  }
+
+  /** Whether the webview has said `ready` and received its items. */
+  get isReady(): boolean {
+    return this.ready;
+  }
+
+  /** Shows another scope (a folder picked from a menu while the panel is open). */
+  show(scope: ExploreScope): void {
+    this.scope = scope;
+    if (this.ready) void this.sendItems(false).catch((err: unknown) => this.fail('Gallery', err));
+  }
+
+  /** Runs a shared-tags action on the selection (the pane's buttons; tests pass `autoApply`). */
+  async runTagAction(action: SharedTagAction, autoApply = false): Promise<EditOutcome> {
+    const images = this.selectedImages();
+    if (images.length === 0) return { kind: 'failed', message: 'Select images in the gallery first.' };
+    const resolved = action.kind === 'rename' && action.to === undefined ? await askNewName(action.from) : action;
+    if (!resolved) return { kind: 'declined' };
+    const sources = await this.deps.edits.sourcesOf(images);
+    return this.deps.edits.run(() => planSharedTagAction(sources, resolved), autoApply);
+  }
+
+  private handle(msg: FromGalleryWebview): void {
+    switch (msg.type) {
+      case 'ready':
+        void this.sendItems().then(() => (this.ready = true), (err: unknown) => this.fail('Gallery', err));
+        return;
+      case 'select':
+        this.select(msg.revision, msg.indices);
+        return;
+      case 'open':
+        void this.open(msg.index);
+        return;
+      case 'rate':
+        void this.runCurationCommand(RATE_COMMAND, 'Ratings', msg.stars);
+        return;
+      case 'trash':
+        void this.runCurationCommand(TRASH_COMMAND, 'Trash');
+        return;
+      case 'bulk':
+        void this.bulk(msg.command);
+        return;
+      case 'tagAction':
+        void this.runTagAction(msg.action).then(
+          (outcome) => this.post({ type: 'actionDone', outcome: outcome.kind }),
+          (err: unknown) => {
+            this.post({ type: 'actionDone', outcome: 'failed' });
+            this.fail('Shared tags', err);
+          },
+        );
+        return;
+      case 'preview':
+        void this.preview(msg.index);
+        return;
+      case 'completeTag':
+        void this.deps.suggestTags(msg.typed).then(
+          (suggestions) => this.post({ type: 'tagSuggestions', id: msg.id, suggestions }),
+          (err: unknown) => this.deps.log.warn(`Gallery: no tag suggestions: ${(err as Error).message}`),
+        );
+        return;
+    }
+  }
+
+  /**
+   * Resolves the scope, reads its captions and posts them packed with the selection: the images
+   * selected before that are still shown stay selected (a webview reloads whenever it was hidden,
+   * as it is while a bulk edit's preview covers it; trashed images drop out). A new scope starts empty.
+   */
+  private async sendItems(keepSelection = true): Promise<void> {
+    const { images, scope } = await resolveScope(this.scope, this.deps);
+    this.scope = scope;
+    await this.deps.dataset.loadCaptions(images);
+    const texts = this.deps.dataset.texts!;
+    const wasSelected = keepSelection ? new Set(this.selectedRelPaths) : new Set<string>();
+    this.images = images;
+    this.relPaths = images.map(relPathOf);
+    this.captions = images.map((img) => texts.get(img) ?? '');
+    const selected: number[] = [];
+    this.relPaths.forEach((rel, i) => wasSelected.has(rel) && selected.push(i));
+    this.select(++this.revision, Uint32Array.from(selected));
+    const index = this.deps.dataset.index!;
+    const imageBase = this.panel.webview.asWebviewUri(vscode.Uri.file(index.rootPath)).toString();
+    const needsPreview = Uint8Array.from(this.relPaths, (rel) => (NEEDS_PREVIEW.test(rel) ? 1 : 0));
+    const [relPaths, captions] = [await packTexts(this.relPaths), await packTexts(this.captions)];
+    this.panel.title = `Gallery: ${scopeTitle(scope)}`;
+    this.post({ type: 'items', title: `${scopeTitle(scope)}: ${images.length.toLocaleString('en-US')} images`, items: { relPaths, captions, needsPreview, imageBase }, selected: this.selected, trusted: vscode.workspace.isTrusted });
+  }
+
+  private select(revision: number, indices: ArrayLike<number>): void {
+    this.revision = Math.max(this.revision, revision);
+    // Indices from the webview are checked: an item index is only ever one of the items sent.
+    this.selected = Uint32Array.from(indices).filter((i) => i < this.images.length);
+    const index = this.deps.dataset.index;
+    this.deps.selection.set(index ? Array.from(this.selected, (i) => index.imagePath(this.images[i])) : []);
+    this.postShared();
+  }
+
+  private postShared(): void {
+    this.lastShared = sharedTags(Array.from(this.selected, (i) => this.captions[i]));
+    this.post({ type: 'sharedTags', revision: this.revision, tags: this.lastShared });
+  }
+
+  /** The selected images as they are in the index now (a re-listed folder has new entries). */
+  private selectedImages(): ImageEntry[] {
+    const index = this.deps.dataset.index;
+    if (!index) return [];
+    return Array.from(this.selected, (i) => index.findImage(path.join(index.rootPath, ...this.relPaths[i].split('/')))).filter((img): img is ImageEntry => Boolean(img));
+  }
+
+  /** Captions changed or images came and went: changed captions are posted one by one, a changed list is sent again. */
+  private scheduleRefresh(): void {
+    if (!this.ready) return;
+    clearTimeout(this.refreshTimer);
+    this.refreshTimer = setTimeout(() => void this.refresh().catch((err: unknown) => this.fail('Gallery', err)), REFRESH_MS);
+  }
+
+  private async refresh(): Promise<void> {
+    if (this.disposed) return;
+    const { images } = await resolveScope(this.scope, this.deps).catch(() => ({ images: [] as readonly ImageEntry[] }));
+    const relPaths = images.map(relPathOf);
+    if (relPaths.length !== this.relPaths.length || relPaths.some((rel, i) => rel !== this.relPaths[i])) return this.sendItems();
+    await this.deps.dataset.loadCaptions(images);
+    const texts = this.deps.dataset.texts!;
+    this.images = images;
+    let selectedChanged = false;
+    const selected = new Set(this.selected);
+    images.forEach((img, i) => {
+      const text = texts.get(img) ?? '';
+      if (text === this.captions[i]) return;
+      this.captions[i] = text;
+      this.post({ type: 'captionChanged', index: i, text });
+      selectedChanged ||= selected.has(i);
+    });
+    if (selectedChanged) this.postShared();
+  }
+
+  private async open(i: number): Promise<void> {
+    const image = this.images[i];
+    if (!image || !this.deps.dataset.index) return;
+    try {
+      await vscode.commands.executeCommand('vscode.openWith', vscode.Uri.file(this.deps.dataset.index.imagePath(image)), CAPTION_EDITOR_VIEW_TYPE, { viewColumn: vscode.ViewColumn.Beside });
+    } catch (err) {
+      this.fail('Open image', err);
+    }
+  }
+
+  /** Ratings and trash are commands of their own (the curation work); the gallery hands them the selection's paths. */
+  private async runCurationCommand(command: string, what: string, ...extra: unknown[]): Promise<void> {
+    const paths = this.deps.selection.imagePaths;
+    if (paths.length === 0) return void showInformation(`${what}: select images in the gallery first.`);
+    if (!(await vscode.commands.getCommands(true)).includes(command)) return void showInformation(`${what} are not available in this version of Image Captioner.`);
+    try {
+      await vscode.commands.executeCommand(command, [...paths], ...extra);
+    } catch (err) {
+      this.fail(what, err);
+    }
+  }
+
+  private async bulk(command: GalleryBulkCommand): Promise<void> {
+    const paths = this.deps.selection.imagePaths;
+    if (paths.length === 0) return void showInformation('Select images in the gallery first.');
+    try {
+      await runExploreAction(command, paths, this.selectedRelPaths, this.deps.actions);
+    } catch (err) {
+      this.fail(BULK_NAMES[command], err);
+    }
+  }
+
+  /** A PNG preview of an image the webview cannot decode (TIFF), from the extension's preview cache. */
+  private async preview(i: number): Promise<void> {
+    const image = this.images[i];
+    const index = this.deps.dataset.index;
+    if (!image || !index) return;
+    const probe = await this.deps.previews.probe(index.imagePath(image), index.boundary);
+    if (probe.previewPath) this.post({ type: 'previewReady', index: i, src: this.panel.webview.asWebviewUri(vscode.Uri.file(probe.previewPath)).toString() });
+    else if (probe.error) this.deps.log.warn(`Gallery: no preview of ${relPathOf(image)}: ${probe.error}`);
+  }
+
+  private fail(what: string, err: unknown): void {
+    const message = err instanceof Error ? err.message : String(err);
+    this.deps.log.error(`Gallery: ${what}: ${message}`);
+    this.post({ type: 'error', message: `${what}: ${message}` });
+  }
+
+  private resourceRoots(): vscode.Uri[] {
+    const roots = [vscode.Uri.joinPath(this.deps.extensionUri, 'dist'), vscode.Uri.joinPath(this.deps.extensionUri, 'media'), this.deps.previews.folder];
+    const root = this.deps.dataset.rootPath;
+    if (root) roots.push(vscode.Uri.file(root));
+    return roots;
+  }
+
+  private post(message: ToGalleryWebview): void {
+    if (!this.disposed) void this.panel.webview.postMessage(message);
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    clearTimeout(this.refreshTimer);
+    this.deps.selection.set([]);
+    for (const d of this.disposables) d.dispose();
+    this.panel.dispose();
+  }
+}
+
+const BULK_NAMES: Readonly<Record<GalleryBulkCommand, string>> = { editTags: 'Edit Tags', findReplace: 'Find/Replace', caption: 'Caption with a Model' };
+
+function scopeTitle(scope: ExploreScope): string {
+  switch (scope.kind) {
+    case 'dataset':
+      return 'whole dataset';
+    case 'folder':
+      return scope.relPath || 'dataset folder';
+    case 'selection':
+      return 'selection';
+    case 'filter':
+      return `filter "${scope.query}"`;
+  }
+}
+
+async function askNewName(from: string): Promise<SharedTagAction | undefined> {
+  const to = await vscode.window.showInputBox({ title: `Rename the tag "${from}" in the selected captions to`, value: from });
+  return to === undefined || to.trim() === '' ? undefined : { kind: 'rename', from, to };
+}

@@ -1,0 +1,63 @@
+/**
+ * The Gallery panel's channel: one union per direction. Items travel packed (one UTF-8 byte array
+ * per column plus end offsets), and the selection as a typed array of item indices, so 100,000
+ * images cost the host a few ms to post. Every later message names an item by its index in the
+ * items last sent. Browser-safe.
+ */
+import type { PackedTexts } from './packedTexts';
+import type { SharedTags } from '../../core/tagging/sharedTagsModel';
+import type { TagSuggestion } from '../../core/tagging/tagCompletion';
+
+/** The images shown, in order. */
+export interface GalleryItems {
+  /** Dataset-relative paths with '/' separators. */
+  readonly relPaths: PackedTexts;
+  /** Each image's caption ('' for none). */
+  readonly captions: PackedTexts;
+  /** Items the webview cannot display itself (TIFF): it asks for a preview with `preview`. */
+  readonly needsPreview: Uint8Array;
+  /** The webview URI of the dataset root: an item's image is `imageBase/relPath`. */
+  readonly imageBase: string;
+}
+
+/** A change the shared-tags pane asks for on the selected captions (each is one bulk edit: one preview, one undo). */
+export type SharedTagAction =
+  /** `to` absent: the host asks for the new name. */
+  | { readonly kind: 'rename'; readonly from: string; readonly to?: string }
+  /** Removes the tag from every selected caption that has it. */
+  | { readonly kind: 'remove'; readonly tag: string }
+  /** The shared tags in their new order (each caption's shared tags take their own places in this order). */
+  | { readonly kind: 'reorder'; readonly order: readonly string[] }
+  /** Adds tags ("a, b") to every selected tag caption that lacks them. */
+  | { readonly kind: 'add'; readonly tags: string; readonly position: 'start' | 'end' | 'after'; readonly after?: string };
+
+/** A bulk command run on the selection. */
+export type GalleryBulkCommand = 'editTags' | 'findReplace' | 'caption';
+
+export type ToGalleryWebview =
+  /** `selected`: the selection kept by the host (a webview reloaded after being hidden, or a list that changed, keeps it). */
+  | { readonly type: 'items'; readonly title: string; readonly items: GalleryItems; readonly selected: Uint32Array; readonly trusted: boolean }
+  | { readonly type: 'captionChanged'; readonly index: number; readonly text: string }
+  /** The pane for the selection the webview sent last (`revision` echoes it, so a stale answer is ignored). */
+  | { readonly type: 'sharedTags'; readonly revision: number; readonly tags: SharedTags }
+  | { readonly type: 'previewReady'; readonly index: number; readonly src: string }
+  /** A shared-tags action ended (applied, declined, failed): the pane's buttons work again. */
+  | { readonly type: 'actionDone'; readonly outcome: 'applied' | 'declined' | 'failed' | 'cancelled' }
+  | { readonly type: 'error'; readonly message: string }
+  /** The answer to `completeTag` number `id` (an older id's answer is ignored). */
+  | { readonly type: 'tagSuggestions'; readonly id: number; readonly suggestions: readonly TagSuggestion[] };
+
+export type FromGalleryWebview =
+  | { readonly type: 'ready' }
+  /** The selected item indices, ascending; `revision` grows with each selection. */
+  | { readonly type: 'select'; readonly revision: number; readonly indices: Uint32Array }
+  | { readonly type: 'open'; readonly index: number }
+  /** Rate the selection 0-5 stars. */
+  | { readonly type: 'rate'; readonly stars: number }
+  /** Move the selection to the dataset's trash. */
+  | { readonly type: 'trash' }
+  | { readonly type: 'bulk'; readonly command: GalleryBulkCommand }
+  | { readonly type: 'tagAction'; readonly action: SharedTagAction }
+  | { readonly type: 'preview'; readonly index: number }
+  /** Tags for the partial tag typed in the shared-tags input (autocomplete); answered by `tagSuggestions`. */
+  | { readonly type: 'completeTag'; readonly id: number; readonly typed: string };

@@ -1,0 +1,240 @@
+/**
+ * The gallery's virtualized grid: thumbnails with each image's caption under them. Only the rows on
+ * screen (± 2) are in the DOM; cards are reused as they scroll, so 100,000 images scroll like 100.
+ * Rows are filled in the `scroll` event (Chromium fires it once per frame, before rAF: no blank
+ * frame). Captions and names are text (textContent), never markup.
+ */
+import { el } from '../explore/elements';
+import { imageSrc } from '../explore/imageSrc';
+import { gridShape, gridWindow, scrollTopFor, type GridShape } from '../explore/virtualGrid';
+import type { SelectionModel } from './selectionModel';
+
+/** What the grid asks of the page. */
+export interface GridHandlers {
+  click(position: number, event: MouseEvent): void;
+  open(position: number): void;
+  /** The item's image needs a preview the host makes (TIFF). */
+  needPreview(position: number): void;
+}
+
+/** The images the grid shows. */
+export interface GridItems {
+  readonly relPaths: readonly string[];
+  readonly captions: string[];
+  readonly needsPreview: Uint8Array;
+  readonly imageBase: string;
+}
+
+const GAP = 8;
+/** Two lines of caption under the thumbnail (.gallery-label in media/gallery.css: keep in step). */
+const LABEL_HEIGHT = 36;
+export const MIN_THUMB = 64;
+/** How long a fling must have stopped before its cards load their images. */
+const SETTLE_MS = 120;
+export const MAX_THUMB = 384;
+
+interface Card {
+  position: number;
+  readonly root: HTMLElement;
+  readonly image: HTMLImageElement;
+  readonly label: HTMLElement;
+}
+
+export class Grid {
+  private readonly spacer: HTMLElement;
+  private readonly layer: HTMLElement;
+  private items: GridItems = { relPaths: [], captions: [], needsPreview: new Uint8Array(0), imageBase: '' };
+  private readonly previews = new Map<number, string>();
+  private readonly asked = new Set<number>();
+  private thumb = 160;
+  private shape: GridShape = gridShape(0, 0, this.thumb, GAP, this.thumb + LABEL_HEIGHT + GAP);
+  private readonly cards = new Map<number, Card>();
+  private readonly spare: Card[] = [];
+  private frame = 0;
+  /** First row rendered last: a jump of more than a screen is a fling, whose cards get their images once it settles. */
+  private lastFirstRow = 0;
+  private deferImages = false;
+  private settleTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(private readonly container: HTMLElement, private readonly selection: SelectionModel, private readonly handlers: GridHandlers) {
+    container.classList.add('grid');
+    container.tabIndex = 0;
+    container.setAttribute('role', 'listbox');
+    container.setAttribute('aria-multiselectable', 'true');
+    this.spacer = el('div', 'grid-spacer', container);
+    this.layer = el('div', 'grid-rows', container);
+    container.addEventListener('scroll', () => this.render(), { passive: true });
+    new ResizeObserver(() => this.schedule()).observe(container);
+  }
+
+  /** New items: the grid scrolls to the top. */
+  setItems(items: GridItems): void {
+    this.items = items;
+    this.previews.clear();
+    this.asked.clear();
+    for (const card of this.cards.values()) this.release(card);
+    this.cards.clear();
+    this.container.scrollTop = 0;
+    this.render();
+  }
+
+  /** Thumbnail size in px (the slider); the item at the top stays in view. */
+  setThumbSize(px: number): void {
+    const top = gridWindow(this.shape, this.items.relPaths.length, this.container.scrollTop, this.container.clientHeight, 0).start;
+    this.thumb = Math.min(MAX_THUMB, Math.max(MIN_THUMB, Math.round(px)));
+    this.container.style.setProperty('--thumb', `${this.thumb}px`);
+    this.render();
+    this.container.scrollTop = scrollTopFor(this.shape, top, this.container.clientHeight);
+    this.render();
+  }
+
+  /** Columns in the current layout (Up/Down move by this many). */
+  get columns(): number {
+    return this.shape.columns;
+  }
+
+  /** Cards in the DOM showing an item. */
+  get renderedCount(): number {
+    return this.cards.size;
+  }
+
+  captionChanged(position: number, text: string): void {
+    this.items.captions[position] = text;
+    const card = this.cards.get(position);
+    if (card) this.fill(card);
+  }
+
+  previewReady(position: number, src: string): void {
+    this.previews.set(position, src);
+    const card = this.cards.get(position);
+    if (card) this.fill(card);
+  }
+
+  /** Repaints the selection and focus of the cards on screen. */
+  paintSelection(): void {
+    for (const card of this.cards.values()) this.paint(card);
+  }
+
+  /** Scrolls just enough for `position` to be fully visible. */
+  reveal(position: number): void {
+    const rowTop = scrollTopFor(this.shape, position, this.container.clientHeight);
+    const viewport = this.container.clientHeight;
+    const row = this.shape.rowHeight;
+    if (rowTop < this.container.scrollTop) this.container.scrollTop = rowTop;
+    else if (rowTop + row > this.container.scrollTop + viewport) this.container.scrollTop = rowTop + row - viewport + GAP;
+    this.render();
+  }
+
+  private schedule(): void {
+    if (this.frame) return;
+    this.frame = requestAnimationFrame(() => {
+      this.frame = 0;
+      this.render();
+    });
+  }
+
+  private render(): void {
+    const count = this.items.relPaths.length;
+    const width = this.container.clientWidth - 2 * GAP;
+    this.shape = gridShape(count, width, this.thumb, GAP, this.thumb + LABEL_HEIGHT + GAP);
+    this.spacer.style.height = `${this.shape.scrollHeight + GAP}px`;
+    const win = gridWindow(this.shape, count, this.container.scrollTop, this.container.clientHeight);
+    const screenRows = Math.ceil(this.container.clientHeight / this.shape.rowHeight);
+    if (Math.abs(win.firstRow - this.lastFirstRow) > screenRows) this.deferImagesUntilSettled();
+    this.lastFirstRow = win.firstRow;
+    for (const [position, card] of this.cards) {
+      if (position >= win.start && position < win.end) continue;
+      this.cards.delete(position);
+      this.release(card);
+    }
+    this.layer.style.transform = `translateY(${win.top + GAP}px)`;
+    for (let p = win.start; p < win.end; p++) {
+      let card = this.cards.get(p);
+      if (!card) {
+        card = this.acquire();
+        card.position = p;
+        this.cards.set(p, card);
+        this.fill(card);
+      }
+      const column = (p - win.start) % this.shape.columns;
+      const row = Math.floor((p - win.start) / this.shape.columns);
+      card.root.style.transform = `translate(${GAP + column * (this.shape.cardWidth + GAP)}px, ${row * this.shape.rowHeight}px)`;
+      card.root.style.width = `${this.shape.cardWidth}px`;
+    }
+  }
+
+  private fill(card: Card): void {
+    const p = card.position;
+    const relPath = this.items.relPaths[p] ?? '';
+    card.root.dataset.index = String(p);
+    let src = imageSrc(this.items.imageBase, relPath);
+    if (this.items.needsPreview[p] === 1) {
+      src = this.previews.get(p) ?? '';
+      if (!src && !this.asked.has(p)) {
+        this.asked.add(p);
+        this.handlers.needPreview(p);
+      }
+    }
+    // Mid-fling, a card shows its caption and no image: loading 60 images a frame for cards gone the next frame costs frames.
+    if (this.deferImages) src = '';
+    if (card.image.getAttribute('src') !== src) {
+      if (src) card.image.src = src;
+      else card.image.removeAttribute('src');
+    }
+    card.image.alt = relPath;
+    const caption = this.items.captions[p] ?? '';
+    card.label.textContent = caption.trim() || relPath;
+    card.label.classList.toggle('no-caption', !caption.trim());
+    card.root.title = caption.trim() ? `${relPath}\n${caption}` : `${relPath} (no caption)`;
+    this.paint(card);
+  }
+
+  /** Holds new images back until the scroll stays within a screen per frame for a moment, then fills the cards on screen. */
+  private deferImagesUntilSettled(): void {
+    this.deferImages = true;
+    clearTimeout(this.settleTimer);
+    this.settleTimer = setTimeout(() => {
+      this.deferImages = false;
+      for (const card of this.cards.values()) this.fill(card);
+    }, SETTLE_MS);
+  }
+
+  private paint(card: Card): void {
+    const selected = this.selection.isSelected(card.position);
+    card.root.classList.toggle('selected', selected);
+    card.root.classList.toggle('focused', this.selection.focus === card.position);
+    card.root.setAttribute('aria-selected', String(selected));
+  }
+
+  private acquire(): Card {
+    const spare = this.spare.pop();
+    if (spare) {
+      spare.root.hidden = false;
+      return spare;
+    }
+    const root = el('div', 'grid-card', this.layer);
+    root.setAttribute('role', 'option');
+    const frame = el('div', 'grid-thumb', root);
+    const image = el('img', '', frame);
+    image.loading = 'lazy';
+    image.decoding = 'async';
+    image.draggable = false;
+    const label = el('div', 'grid-label', root);
+    const card: Card = { position: -1, root, image, label };
+    root.addEventListener('mousedown', (e) => {
+      // Shift+click would otherwise select the page's text.
+      if (e.shiftKey) e.preventDefault();
+    });
+    root.addEventListener('click', (e) => this.handlers.click(card.position, e));
+    root.addEventListener('dblclick', () => this.handlers.open(card.position));
+    return card;
+  }
+
+  /** Spare cards stay in the DOM, hidden: taking them out and back costs more than the style change. */
+  private release(card: Card): void {
+    card.root.hidden = true;
+    delete card.root.dataset.index;
+    card.position = -1;
+    this.spare.push(card);
+  }
+}

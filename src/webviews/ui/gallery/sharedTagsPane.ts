@@ -1,0 +1,197 @@
+/**
+ * The shared-tags pane beside the grid: the tags all selected captions have (rename, remove,
+ * reorder by drag or up/down), the tags some have with counts (add to all, remove from all), and an
+ * input that adds tags to all at the front, the end or after a shared tag. Each button asks the host
+ * for one bulk edit (previewed, one undo step). Tags are text (textContent), never markup.
+ */
+import type { SharedTags } from '../../../core/tagging/sharedTagsModel';
+import type { SharedTagAction } from '../../protocol/galleryMessages';
+import type { TagSuggestion } from '../../../core/tagging/tagCompletion';
+import { el } from '../explore/elements';
+
+/** Rows shown in "some have" at most (a big selection can hold thousands of rare tags). */
+const SOME_LIMIT = 300;
+
+export class SharedTagsPane {
+  private readonly summary: HTMLElement;
+  private readonly allList: HTMLElement;
+  private readonly someList: HTMLElement;
+  private readonly someTitle: HTMLElement;
+  private readonly allTitle: HTMLElement;
+  private readonly input: HTMLInputElement;
+  private readonly where: HTMLSelectElement;
+  private readonly addButton: HTMLButtonElement;
+  private tags: SharedTags | undefined;
+  private busy = false;
+  private dragged = -1;
+  private readonly suggestions: HTMLDataListElement;
+  private completeId = 0;
+
+  constructor(
+    private readonly root: HTMLElement,
+    private readonly act: (action: SharedTagAction) => void,
+    /** Asks the host for tags completing `typed` (answered through `showSuggestions` with the same id). */
+    private readonly complete: (id: number, typed: string) => void,
+  ) {
+    root.classList.add('shared-tags');
+    this.summary = el('div', 'shared-summary', root);
+    const form = el('div', 'shared-add', root);
+    this.input = el('input', 'shared-add-input', form);
+    this.input.id = 'shared-add-input';
+    this.input.placeholder = 'Add tags to all (comma-separated)';
+    this.input.setAttribute('aria-label', 'Tags to add to every selected caption');
+    this.where = el('select', 'shared-add-where', form);
+    this.where.id = 'shared-add-where';
+    this.where.setAttribute('aria-label', 'Where the tags go');
+    this.addButton = el('button', 'shared-add-button', form);
+    this.addButton.id = 'shared-add-button';
+    this.addButton.textContent = 'Add';
+    this.addButton.addEventListener('click', () => this.add());
+    // The browser's own list under the input: arrows pick, Enter takes; each entry is the whole input with the last tag completed.
+    this.suggestions = el('datalist', '', form);
+    this.suggestions.id = 'shared-add-suggestions';
+    this.input.setAttribute('list', this.suggestions.id);
+    this.input.addEventListener('input', () => {
+      const typed = lastTag(this.input.value);
+      if (typed) this.complete(++this.completeId, typed);
+      else this.suggestions.replaceChildren();
+    });
+    this.input.addEventListener('keydown', (e) => {
+      e.stopPropagation(); // typing here is not the grid's keyboard
+      if (e.key === 'Enter') this.add();
+    });
+    this.allTitle = el('h3', 'shared-title', root);
+    this.allList = el('ol', 'shared-all', root);
+    this.allList.id = 'shared-all';
+    this.someTitle = el('h3', 'shared-title', root);
+    this.someList = el('ul', 'shared-some', root);
+    this.someList.id = 'shared-some';
+    this.render();
+  }
+
+  /** The pane of a new selection. */
+  show(tags: SharedTags): void {
+    this.tags = tags;
+    this.render();
+  }
+
+  /** Suggestions for completion request `id`; an older request's answer is ignored. */
+  showSuggestions(id: number, suggestions: readonly TagSuggestion[]): void {
+    if (id !== this.completeId) return;
+    const value = this.input.value;
+    const head = value.slice(0, value.lastIndexOf(',') + 1);
+    const before = head ? `${head} ` : '';
+    this.suggestions.replaceChildren(...suggestions.map((s) => option(`${before}${s.tag}`, s.alias ? `${s.alias} → ${s.tag}` : `${s.tag} (${s.count.toLocaleString('en-US')})`)));
+  }
+
+  /** While the host runs an action the buttons wait (a second edit would plan on stale captions). */
+  setBusy(busy: boolean): void {
+    this.busy = busy;
+    this.root.classList.toggle('busy', busy);
+    for (const b of this.root.querySelectorAll('button')) b.disabled = busy || !this.tags?.tagCaptions || b.dataset.fixedDisabled === '1';
+  }
+
+  private add(): void {
+    const tags = this.input.value.trim();
+    if (!tags || this.busy) return;
+    const where = this.where.value;
+    const action: SharedTagAction = where === 'start' || where === 'end' ? { kind: 'add', tags, position: where } : { kind: 'add', tags, position: 'after', after: where.slice('after:'.length) };
+    this.input.value = '';
+    this.send(action);
+  }
+
+  private send(action: SharedTagAction): void {
+    if (this.busy) return;
+    this.setBusy(true);
+    this.act(action);
+  }
+
+  private render(): void {
+    const t = this.tags;
+    const selected = t?.selected ?? 0;
+    this.summary.textContent = selected === 0 ? 'Select images to see the tags they share.' : `${selected.toLocaleString('en-US')} selected${t!.prose ? ` (${t!.prose.toLocaleString('en-US')} prose caption${t!.prose === 1 ? '' : 's'} left out)` : ''}`;
+    this.allTitle.textContent = `All have (${t?.all.length ?? 0})`;
+    this.allList.replaceChildren(...(t?.all ?? []).map((tag, i) => this.allRow(tag, i, t!.all)));
+    const some = t?.some ?? [];
+    this.someTitle.textContent = `Some have (${some.length})`;
+    const rows = some.slice(0, SOME_LIMIT).map((s) => this.someRow(s.tag, s.count, t!.tagCaptions));
+    if (some.length > SOME_LIMIT) {
+      const more = el('li', 'shared-more');
+      more.textContent = `… ${(some.length - SOME_LIMIT).toLocaleString('en-US')} more`;
+      rows.push(more);
+    }
+    this.someList.replaceChildren(...rows);
+    const options = [option('start', 'at the front'), option('end', 'at the end'), ...(t?.all ?? []).map((tag) => option(`after:${tag}`, `after "${tag}"`))];
+    const previous = this.where.value;
+    this.where.replaceChildren(...options);
+    this.where.value = options.some((o) => o.value === previous) ? previous : 'end';
+    this.setBusy(this.busy);
+  }
+
+  private allRow(tag: string, i: number, all: readonly string[]): HTMLElement {
+    const row = el('li', 'shared-row');
+    row.dataset.tag = tag;
+    row.draggable = true;
+    const label = el('span', 'shared-tag', row);
+    label.textContent = tag;
+    const move = (to: number): void => this.send({ kind: 'reorder', order: moved(all, i, to) });
+    tagButton(row, '↑', 'up', `Move "${tag}" up`, i === 0, () => move(i - 1));
+    tagButton(row, '↓', 'down', `Move "${tag}" down`, i === all.length - 1, () => move(i + 1));
+    tagButton(row, '✎', 'rename', `Rename "${tag}" in every selected caption`, false, () => this.send({ kind: 'rename', from: tag }));
+    tagButton(row, '✕', 'remove', `Remove "${tag}" from every selected caption`, false, () => this.send({ kind: 'remove', tag }));
+    row.addEventListener('dragstart', (e) => {
+      this.dragged = i;
+      e.dataTransfer?.setData('text/plain', tag);
+    });
+    row.addEventListener('dragover', (e) => e.preventDefault());
+    row.addEventListener('drop', (e) => {
+      e.preventDefault();
+      if (this.dragged >= 0 && this.dragged !== i) this.send({ kind: 'reorder', order: moved(all, this.dragged, i) });
+      this.dragged = -1;
+    });
+    return row;
+  }
+
+  private someRow(tag: string, count: number, of: number): HTMLElement {
+    const row = el('li', 'shared-row');
+    row.dataset.tag = tag;
+    const label = el('span', 'shared-tag', row);
+    label.textContent = tag;
+    const counter = el('span', 'shared-count', row);
+    counter.textContent = `${count.toLocaleString('en-US')}/${of.toLocaleString('en-US')}`;
+    tagButton(row, '+', 'add-all', `Add "${tag}" to every selected caption`, false, () => this.send({ kind: 'add', tags: tag, position: 'end' }));
+    tagButton(row, '✕', 'remove', `Remove "${tag}" from every selected caption`, false, () => this.send({ kind: 'remove', tag }));
+    return row;
+  }
+}
+
+/** The tag being typed: the text after the last comma. */
+function lastTag(value: string): string {
+  return value.slice(value.lastIndexOf(',') + 1).trim();
+}
+
+/** `list` with the item at `from` moved to `to`. */
+function moved(list: readonly string[], from: number, to: number): string[] {
+  const out = [...list];
+  const [item] = out.splice(from, 1);
+  out.splice(Math.max(0, Math.min(out.length, to)), 0, item);
+  return out;
+}
+
+function option(value: string, text: string): HTMLOptionElement {
+  const o = document.createElement('option');
+  o.value = value;
+  o.textContent = text;
+  return o;
+}
+
+function tagButton(row: HTMLElement, glyph: string, action: string, title: string, disabled: boolean, run: () => void): void {
+  const b = el('button', 'shared-button', row);
+  b.textContent = glyph;
+  b.title = title;
+  b.setAttribute('aria-label', title);
+  b.dataset.action = action;
+  b.dataset.fixedDisabled = disabled ? '1' : '';
+  b.disabled = disabled;
+  b.addEventListener('click', run);
+}

@@ -1,0 +1,129 @@
+// The Gallery (issue 18) in a real VS Code, driven through the browser: opened on a folder of its own
+// in the dataset, a Shift+click range selected in the grid, the shared-tags pane showing exactly the
+// tags the three captions share, removing one there (preview, Apply) rewriting only those caption
+// files, and one undo restoring every byte; the selection offered to the bulk commands as a scope.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { FrameLocator } from 'playwright-core';
+import type { ImageCaptionerApi } from '../../src/extension';
+import { activateExtension, closeAllEditors, waitFor } from './extensionApi';
+import { getWorkbenchPage, hasBrowser, screenshot, webviewFrame } from './browser';
+
+const FOLDER = 'gallery-suite';
+/** Captions of gallery-suite/g0..g5; the selection is g1..g3. */
+const CAPTIONS = [
+  'ohwx, 1girl, red hair, smile\n',
+  'ohwx, 1girl, red hair, smile, outdoors\n',
+  'OHWX, solo, 1girl, smile\r\n',
+  'ohwx, 1girl, smile, red hair, hat',
+  'ohwx, 1girl, smile\n',
+  'A dog, running in a park.\n',
+];
+
+describe('gallery', function () {
+  this.timeout(120_000);
+  let api: ImageCaptionerApi;
+  let folder: string;
+  const captionFiles: string[] = [];
+
+  before(async function () {
+    if (!hasBrowser()) this.skip();
+    api = await activateExtension();
+    await closeAllEditors();
+    const index = api.dataset.index!;
+    const sample = index.images().find((img) => /\.jpe?g$/i.test(img.name))!;
+    folder = path.join(index.rootPath, FOLDER);
+    fs.rmSync(folder, { recursive: true, force: true });
+    fs.mkdirSync(folder);
+    const bytes = fs.readFileSync(index.imagePath(sample));
+    CAPTIONS.forEach((caption, i) => {
+      fs.writeFileSync(path.join(folder, `g${i}.jpg`), bytes);
+      const file = path.join(folder, `g${i}.txt`);
+      fs.writeFileSync(file, caption);
+      captionFiles.push(file);
+    });
+    await waitFor(() => api.dataset.index!.folderOfPath(folder)?.images.length === CAPTIONS.length, 'the new folder indexed', 30_000);
+  });
+
+  after(async () => {
+    if (!api) return;
+    api.gallery.panel?.dispose();
+    await closeAllEditors();
+    fs.rmSync(folder, { recursive: true, force: true });
+    await waitFor(() => !api.dataset.index!.folderOfPath(folder), 'the suite folder gone from the dataset', 30_000).catch(() => undefined);
+  });
+
+  const frame = async (): Promise<FrameLocator> => webviewFrame(await getWorkbenchPage(), { title: 'Gallery', selector: '#grid .grid-card' });
+
+  it('shows the folder, selects a Shift+click range, shows exactly the shared tags, removes one with one undo', async () => {
+    await vscode.commands.executeCommand('imageCaptioner.openGallery', vscode.Uri.file(folder));
+    const gallery = await waitFor(() => (api.gallery.panel?.isReady ? api.gallery.panel : undefined), 'the gallery panel ready', 30_000);
+    assert.deepEqual(gallery.shownRelPaths, CAPTIONS.map((_, i) => `${FOLDER}/g${i}.jpg`));
+    const view = await frame();
+    await waitFor(async () => (await view.locator('#grid .grid-card:not([hidden])').count()) === CAPTIONS.length, 'six thumbnails rendered');
+    assert.equal(await view.locator('#grid .grid-card[data-index="0"] .grid-label').textContent(), CAPTIONS[0].trim());
+    assert.ok(await view.locator('#grid .grid-card[data-index="0"] img').evaluate((img) => { const i = img as unknown as { complete: boolean; naturalWidth: number }; return i.complete && i.naturalWidth > 0; }), 'the thumbnail loaded in the webview');
+
+    await view.locator('#grid .grid-card[data-index="1"]').click();
+    await view.locator('#grid .grid-card[data-index="3"]').click({ modifiers: ['Shift'] });
+    await waitFor(() => gallery.selectedRelPaths.length === 3, 'three images selected in the host');
+    assert.deepEqual(gallery.selectedRelPaths, [1, 2, 3].map((i) => `${FOLDER}/g${i}.jpg`));
+    const shared = await waitFor(() => (gallery.shared?.selected === 3 ? gallery.shared : undefined), 'the shared tags of the selection');
+    assert.deepEqual(shared.all, ['ohwx', '1girl', 'smile']);
+    assert.deepEqual(shared.some, [{ tag: 'red hair', count: 2 }, { tag: 'outdoors', count: 1 }, { tag: 'solo', count: 1 }, { tag: 'hat', count: 1 }]);
+    await waitFor(async () => (await view.locator('#shared-all .shared-tag').allTextContents()).join('|') === 'ohwx|1girl|smile', 'the pane shows the shared tags');
+    await screenshot('gallery-selection');
+
+    // The bulk commands' scope pick offers the gallery's selection.
+    const picking = vscode.commands.executeCommand('imageCaptioner.showStatistics');
+    const page = await getWorkbenchPage();
+    const offered = page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: 'Selection in the Gallery' });
+    await offered.first().waitFor({ state: 'visible', timeout: 15_000 });
+    assert.match((await offered.first().textContent()) ?? '', /3 images/);
+    await page.keyboard.press('Escape');
+    await picking;
+
+    const before = captionFiles.map((f) => fs.readFileSync(f));
+    await view.locator('#shared-all .shared-row[data-tag="1girl"] button[data-action="remove"]').click();
+    await page.locator('.tab', { hasText: /Preview \d+ - Remove tags/ }).first().waitFor({ timeout: 15_000 });
+    captionFiles.forEach((f, i) => assert.deepEqual(fs.readFileSync(f), before[i], 'nothing written before Apply'));
+    await page.locator('.editor-actions .action-label[aria-label="Apply Bulk Edit"]').first().click();
+    await waitFor(() => fs.readFileSync(captionFiles[3], 'utf8') === 'ohwx, smile, red hair, hat', 'the edit applied');
+    assert.equal(fs.readFileSync(captionFiles[1], 'utf8'), 'ohwx, red hair, smile, outdoors\n');
+    assert.equal(fs.readFileSync(captionFiles[2], 'utf8'), 'OHWX, solo, smile\r\n');
+    for (const i of [0, 4, 5]) assert.deepEqual(fs.readFileSync(captionFiles[i]), before[i], `g${i} (not selected) untouched`);
+    await waitFor(() => gallery.shared?.all.join('|') === 'ohwx|smile', 'the pane follows the new captions');
+
+    await vscode.commands.executeCommand('imageCaptioner.undoBulkEdit');
+    captionFiles.forEach((f, i) => assert.deepEqual(fs.readFileSync(f), before[i], `g${i} restored byte for byte`));
+  });
+
+  it('adds a trigger word in front, renames and reorders shared tags on the selection, each one undo step', async () => {
+    const gallery = api.gallery.panel!;
+    const view = await frame();
+    await view.locator('#grid .grid-card[data-index="0"]').click();
+    await view.locator('#grid .grid-card[data-index="4"]').click({ modifiers: ['Shift'] });
+    await waitFor(() => gallery.shared?.selected === 5, 'five images selected');
+    assert.deepEqual(gallery.shared!.all, ['ohwx', '1girl', 'smile']);
+    // The shared-tags input completes from the dataset's tags (the Tags stream's TagCompletionService).
+    await view.locator('#shared-add-input').pressSequentially('sks, oh');
+    await waitFor(async () => (await view.locator('#shared-add-suggestions option').evaluateAll((list) => list.map((o) => (o as unknown as { value: string }).value))).includes('sks, ohwx'), 'ohwx offered for "oh"');
+    await view.locator('#shared-add-input').fill('');
+    const before = captionFiles.map((f) => fs.readFileSync(f));
+    const steps: Array<[Parameters<typeof gallery.runTagAction>[0], string[]]> = [
+      [{ kind: 'add', tags: 'sks', position: 'start' }, ['sks, ohwx, 1girl, red hair, smile\n', 'sks, ohwx, 1girl, red hair, smile, outdoors\n', 'sks, OHWX, solo, 1girl, smile\r\n', 'sks, ohwx, 1girl, smile, red hair, hat', 'sks, ohwx, 1girl, smile\n']],
+      [{ kind: 'rename', from: 'smile', to: 'grin' }, ['ohwx, 1girl, red hair, grin\n', 'ohwx, 1girl, red hair, grin, outdoors\n', 'OHWX, solo, 1girl, grin\r\n', 'ohwx, 1girl, grin, red hair, hat', 'ohwx, 1girl, grin\n']],
+      [{ kind: 'reorder', order: ['1girl', 'ohwx', 'smile'] }, ['1girl, ohwx, red hair, smile\n', '1girl, ohwx, red hair, smile, outdoors\n', '1girl, solo, OHWX, smile\r\n', '1girl, ohwx, smile, red hair, hat', '1girl, ohwx, smile\n']],
+    ];
+    for (const [action, expected] of steps) {
+      const outcome = await gallery.runTagAction(action, true);
+      assert.deepEqual(outcome, { kind: 'applied', changed: 5, conflicts: 0 }, action.kind);
+      assert.deepEqual(captionFiles.slice(0, 5).map((f) => fs.readFileSync(f, 'utf8')), expected, action.kind);
+      assert.deepEqual(fs.readFileSync(captionFiles[5]), before[5], 'the prose caption (not selected) untouched');
+      await vscode.commands.executeCommand('imageCaptioner.undoBulkEdit');
+      captionFiles.forEach((f, i) => assert.deepEqual(fs.readFileSync(f), before[i], `g${i} restored after ${action.kind}`));
+    }
+  });
+});

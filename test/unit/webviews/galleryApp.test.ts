@@ -1,0 +1,147 @@
+/**
+ * The Gallery app in headless Chromium under the webview CSP (test/fixtures/galleryPage.ts): the
+ * grid keeps a few rows of cards for 100,000 images, clicks and keys select as in a file manager
+ * and the selection reaches the host as indices, and the shared-tags pane shows tags as text and
+ * asks for one action per button.
+ */
+import * as assert from 'node:assert/strict';
+import { openGalleryPage, type GalleryPage, type Posted } from '../../fixtures/galleryPage';
+
+const HOSTILE = '<img src=x onerror="window.pwned=1">';
+
+describe('gallery app in Chromium under the webview CSP', function () {
+  this.timeout(90_000);
+  let gallery: GalleryPage;
+
+  /** The indices of the latest selection the app posted, once it settled. */
+  const lastSelection = async (): Promise<number[]> => {
+    const before = (await gallery.posted()).filter((m) => m.type === 'select').length;
+    await gallery.page.waitForTimeout(150); // the app sends a selection once clicks settle (60 ms)
+    const selects = (await gallery.posted()).filter((m): m is Posted & { indices: number[] } => m.type === 'select');
+    assert.ok(selects.length >= before, 'selections only accumulate');
+    return selects[selects.length - 1].indices;
+  };
+  const card = (i: number) => gallery.page.locator(`#grid .grid-card[data-index="${i}"]`);
+
+  before(async () => {
+    gallery = await openGalleryPage();
+  });
+  after(async () => {
+    await gallery.close();
+    assert.deepEqual(gallery.violations, [], 'nothing the page did was refused by the CSP');
+    assert.deepEqual(gallery.errors, []);
+  });
+
+  it('renders the first rows of 100,000 thumbnails, only a few dozen cards in the DOM, and keeps it so while scrolling', async () => {
+    await gallery.showItems(100_000);
+    await card(0).waitFor();
+    const rendered = await gallery.page.locator('#grid .grid-card:not([hidden])').count();
+    assert.ok(rendered > 10 && rendered < 150, `${rendered} cards in the DOM`);
+    assert.equal(await card(0).locator('.grid-label').textContent(), 'tag 0, common, tag 0');
+    assert.match((await card(0).locator('img').getAttribute('src')) ?? '', /\/img\/img0\.jpg$/);
+    await gallery.page.locator('#grid').evaluate((g) => (g.scrollTop = g.scrollHeight / 2));
+    await gallery.page.waitForTimeout(100);
+    const visible = await gallery.page.locator('#grid .grid-card:not([hidden])').evaluateAll((cards) => cards.map((c) => Number(c.getAttribute('data-index'))));
+    assert.ok(visible.length < 150, `${visible.length} cards after scrolling`);
+    assert.ok(Math.min(...visible) > 40_000 && Math.max(...visible) < 60_000, `the middle of the list is shown (${Math.min(...visible)}..${Math.max(...visible)})`);
+  });
+
+  it('selects with click, Shift+click (a range), Ctrl+click (toggle), Ctrl+A and invert, and posts the indices', async () => {
+    await gallery.showItems(500);
+    await card(2).click();
+    assert.deepEqual(await lastSelection(), [2]);
+    await card(6).click({ modifiers: ['Shift'] });
+    assert.deepEqual(await lastSelection(), [2, 3, 4, 5, 6]);
+    assert.equal(await gallery.page.locator('#grid .grid-card.selected').count(), 5);
+    await card(4).click({ modifiers: ['Control'] });
+    assert.deepEqual(await lastSelection(), [2, 3, 5, 6]);
+    await gallery.page.keyboard.press('Control+a');
+    assert.equal((await lastSelection()).length, 500);
+    assert.equal(await gallery.page.locator('#selection-count').textContent(), '500 selected');
+    await card(0).click();
+    await gallery.page.locator('#invert-selection').click();
+    const inverted = await lastSelection();
+    assert.equal(inverted.length, 499);
+    assert.ok(!inverted.includes(0));
+  });
+
+  it('restores the selection the host keeps when the webview reloads (as it does after being hidden)', async () => {
+    await gallery.showItems(50, undefined, [3, 4, 40]);
+    await card(3).waitFor();
+    assert.deepEqual(await lastSelection(), [3, 4, 40]);
+    assert.equal(await gallery.page.locator('#grid .grid-card.selected').count(), 3);
+    await gallery.page.keyboard.press('Shift+ArrowRight');
+    assert.deepEqual(await lastSelection(), [3, 4], 'the focus and anchor are on the first kept item');
+  });
+
+  it('moves the focus with the arrows (Shift extends), opens with Enter, rates with 0-5 and trashes with Delete', async () => {
+    await gallery.showItems(500);
+    await card(0).click();
+    await gallery.page.keyboard.press('ArrowRight');
+    assert.deepEqual(await lastSelection(), [1]);
+    await gallery.page.keyboard.press('Shift+ArrowRight');
+    await gallery.page.keyboard.press('Shift+ArrowRight');
+    assert.deepEqual(await lastSelection(), [1, 2, 3]);
+    const columns = await gallery.page.locator('#grid .grid-card:not([hidden])').evaluateAll((cards) => new Set(cards.map((c) => (c as unknown as { style: { transform: string } }).style.transform.split(',')[0])).size);
+    await gallery.page.keyboard.press('ArrowDown');
+    assert.deepEqual(await lastSelection(), [3 + columns], 'Down moves one row');
+    await gallery.page.keyboard.press('Enter');
+    await gallery.page.keyboard.press('4');
+    await gallery.page.keyboard.press('Delete');
+    const tail = (await gallery.posted()).filter((m) => m.type !== 'select').slice(-3);
+    assert.deepEqual(tail, [{ type: 'open', index: 3 + columns }, { type: 'rate', stars: 4 }, { type: 'trash' }]);
+  });
+
+  it('shows shared tags as text and asks for one action per button', async () => {
+    await gallery.showItems(10);
+    await card(1).click();
+    const revision = (await gallery.posted()).filter((m) => m.type === 'select').length + 1000;
+    await gallery.send({ type: 'sharedTags', revision, tags: { selected: 3, tagCaptions: 3, prose: 0, all: ['ohwx', HOSTILE, 'smile'], some: [{ tag: 'red hair', count: 2 }] } });
+    const tags = gallery.page.locator('#shared-all .shared-tag');
+    await tags.first().waitFor();
+    assert.deepEqual(await tags.allTextContents(), ['ohwx', HOSTILE, 'smile']);
+    assert.equal(await gallery.page.evaluate(() => (globalThis as unknown as { pwned?: number }).pwned), undefined);
+    await gallery.page.locator(`#shared-all .shared-row[data-tag="smile"] button[data-action="up"]`).click();
+    await gallery.send({ type: 'actionDone', outcome: 'applied' });
+    await gallery.page.locator(`#shared-all .shared-row[data-tag="ohwx"] button[data-action="remove"]`).click();
+    await gallery.send({ type: 'actionDone', outcome: 'applied' });
+    await gallery.page.locator(`#shared-some .shared-row[data-tag="red hair"] button[data-action="add-all"]`).click();
+    await gallery.send({ type: 'actionDone', outcome: 'declined' });
+    await gallery.page.locator('#shared-add-input').fill('trigger, style');
+    await gallery.page.locator('#shared-add-where').selectOption('start');
+    await gallery.page.locator('#shared-add-button').click();
+    const actions = (await gallery.posted()).filter((m) => m.type === 'tagAction').map((m) => m.action);
+    assert.deepEqual(actions, [
+      { kind: 'reorder', order: ['ohwx', 'smile', HOSTILE] },
+      { kind: 'remove', tag: 'ohwx' },
+      { kind: 'add', tags: 'red hair', position: 'end' },
+      { kind: 'add', tags: 'trigger, style', position: 'start' },
+    ]);
+    assert.ok(await gallery.page.locator('#shared-add-button').isDisabled(), 'buttons wait while the host runs an action');
+  });
+
+  it('asks the host to complete the tag being typed and offers the whole input with it completed', async () => {
+    await gallery.page.locator('#shared-add-input').fill('');
+    await gallery.page.locator('#shared-add-input').pressSequentially('trigger, sm');
+    const asks = await waitForPosted((m) => m.type === 'completeTag' && (m as { typed?: string }).typed === 'sm');
+    const id = (asks as { id?: number }).id;
+    await gallery.send({ type: 'tagSuggestions', id: -1, suggestions: [{ tag: 'stale', count: 1, source: 'dataset' }] });
+    await gallery.send({ type: 'tagSuggestions', id, suggestions: [{ tag: 'smile', count: 120, source: 'dataset' }, { tag: 'smirk', count: 3, source: 'list', alias: 'sm' }] });
+    const options = gallery.page.locator('#shared-add-suggestions option');
+    await gallery.page.waitForFunction(() => (globalThis as unknown as { document: { querySelectorAll(s: string): { length: number } } }).document.querySelectorAll('#shared-add-suggestions option').length === 2);
+    assert.deepEqual(await options.evaluateAll((list) => list.map((o) => [(o as unknown as { value: string }).value, o.textContent])), [
+      ['trigger, smile', 'smile (120)'],
+      ['trigger, smirk', 'sm → smirk'],
+    ]);
+  });
+
+  /** The latest posted message that `match` accepts, waited for. */
+  async function waitForPosted(match: (m: Posted) => boolean): Promise<Posted> {
+    for (let i = 0; i < 50; i++) {
+      const found = (await gallery.posted()).filter(match);
+      if (found.length) return found[found.length - 1];
+      await gallery.page.waitForTimeout(100);
+    }
+    throw new Error('the app never posted the message');
+  }
+});
