@@ -139,7 +139,7 @@ export class BatchRunner {
           isProtected: (captionPath) => this.isDirty(captionPath),
           ...(tags ? { merge: mergeTagText } : {}),
           generate: async (item, signal) => {
-            if (tagging && tags) return formatTags(tagNames(await tagging.tag(item.imagePath, model, tags.options, signal, tags.batchSize)), '');
+            if (tagging && tags) return formatTags(tagNames(await tagging.tag(item.imagePath, boundary, model, tags.options, signal, tags.batchSize)), '');
             if (regionText) {
               return describeAndFuse(item.imagePath, { boundary, source: regionText, isRegionsProtected: (file) => regions!.isRegionsDirty(file) }, signal);
             }

@@ -4,6 +4,7 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import type { DatasetBoundary } from '../core/files/datasetBoundary';
 import { taggerSettingsFrom, type TaggerSettings } from '../core/settings/taggerSettings';
 import type { ScoredTag, TagOptions } from '../core/tagging/tagSelection';
 import { vscodeSettings } from '../generationSettings';
@@ -73,8 +74,10 @@ export class TaggingService {
     return picked.model;
   }
 
-  /** The tagger to run: the user's pick when `ask`, else the configured one (asked for when it is not a known tagger). */
+  /** The tagger to run: the user's pick when `ask`, else the configured one (asked for when it is not a known tagger); none in an untrusted workspace. */
   async taggerFor(ask: boolean): Promise<ModelEntry | undefined> {
+    // refused before any question (scope, mode) is asked: nothing would run after the answers
+    if (!this.canRun()) return undefined;
     return (ask ? undefined : this.configuredTagger()) ?? this.pickTagger();
   }
 
@@ -85,10 +88,13 @@ export class TaggingService {
     return false;
   }
 
-  /** The tags of one image (in written order) with the given options, gathered with other images into batched worker requests. */
-  async tag(imagePath: string, model: ModelEntry, options: TagOptions, signal?: AbortSignal, batchSize = this.settings().batchSize): Promise<ScoredTag[]> {
+  /**
+   * The tags of one image (in written order) with the given options, gathered with other images into
+   * batched worker requests. The worker gets the image's real path, checked to lie inside `boundary`.
+   */
+  async tag(imagePath: string, boundary: DatasetBoundary, model: ModelEntry, options: TagOptions, signal?: AbortSignal, batchSize = this.settings().batchSize): Promise<ScoredTag[]> {
     try {
-      return await this.tagger.tag({ imagePath, model, options, batchSize, signal });
+      return await this.tagger.tag({ imagePath: await boundary.realFile(imagePath), model, options, batchSize, signal });
     } catch (err) {
       if (!signal?.aborted) this.log.warn(`${model.label} ✗ ${path.basename(imagePath)}: ${(err as Error).message}`);
       throw err;
