@@ -112,6 +112,34 @@ describe('WD taggers', function () {
     }
   });
 
+  it('Retry Failed tags a failed image again with the options its job started with (kept in the journal), merged by the job\'s mode', async () => {
+    const broken = path.join(folder, 'tagtest-broken.png');
+    fs.writeFileSync(broken, 'not a png at all');
+    await waitFor(() => api.dataset.index?.findImage(broken), 'the broken image in the index');
+    await config().update('batch.mode', 'append', vscode.ConfigurationTarget.Global);
+    await config().update('tagger.triggerWord', 'sks style', vscode.ConfigurationTarget.Global);
+    try {
+      write(red, 'kept, red theme');
+      write(broken, 'kept\n');
+      const first = await tag(red, broken);
+      assert.equal(first?.summary.failed, 1);
+      assert.equal(read(broken), 'kept\n', 'a failed image keeps its caption');
+      assert.equal(read(red), ['kept', 'red theme', 'sks style', 'red character', 'hat \\(object\\)', 'solid color', 'simple background'].join(', '));
+      // the image is repaired and the setting changed before the retry: the job keeps its own options
+      await sharp({ create: { width: 64, height: 48, channels: 3, background: '#e01010' } }).png().toFile(broken + '.tmp');
+      fs.renameSync(broken + '.tmp', broken);
+      await config().update('tagger.triggerWord', 'other', vscode.ConfigurationTarget.Global);
+      const retried = (await vscode.commands.executeCommand('imageCaptioner.retryFailedCaptions')) as BatchReport | undefined;
+      assert.equal(retried?.kind, 'tags');
+      assert.equal(retried?.summary.written, 1);
+      assert.equal(read(broken), ['kept', 'sks style', ...RED_TAGS].join(', ') + '\n');
+    } finally {
+      await config().update('tagger.triggerWord', undefined, vscode.ConfigurationTarget.Global);
+      fs.rmSync(broken, { force: true });
+      fs.rmSync(captionOf(broken), { force: true });
+    }
+  });
+
   it('offers a tagger candidate in the caption editor: chips with confidences, a chip clicked away, kept as the caption', async function () {
     if (!hasBrowser()) this.skip();
     write(red, undefined);
