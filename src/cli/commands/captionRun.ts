@@ -122,7 +122,7 @@ export function journalFolderFor(stateDir: string, datasetRoot: string, shard: S
 }
 
 /** The newest unfinished job of the folder (journals that cannot be read are named and left alone). */
-async function unfinishedJob(folder: string, out: ReturnType<typeof batchOutput>): Promise<JournalSummary | undefined> {
+export async function unfinishedJob(folder: string, out: ReturnType<typeof batchOutput>): Promise<JournalSummary | undefined> {
   const { jobs, unreadable } = await listJournals(folder).catch((err: NodeJS.ErrnoException) => {
     if (err.code === 'ENOENT') return { jobs: [], unreadable: [] };
     throw err;
