@@ -76,6 +76,15 @@ describe('WD taggers', function () {
     assert.deepEqual(relative(await api.tree.imagesMatching('tag:"red theme"')), ['tagtest-red.png']);
     assert.deepEqual(relative((await api.tree.imagesMatching('tag:"solid color"')).filter((img) => img.name.startsWith('tagtest-'))), ['tagtest-blue.png', 'tagtest-red.png']);
     assert.deepEqual(relative(await api.tree.imagesMatching('tag:"long hair"')).filter((n) => n === 'tagtest-red.png'), [], 'below the general threshold');
+    // the tag statistics read the new captions too (the folder holds just the two images)
+    const folderUri = vscode.Uri.file(folder);
+    await vscode.commands.executeCommand('imageCaptioner.showStatistics', folderUri, [folderUri]);
+    const stats = await waitFor(
+      () => vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'imageCaptioner-preview' && d.uri.path.startsWith('/Statistics') && d.uri.path.includes('tagging-test')),
+      'the statistics document',
+    );
+    assert.match(stats.getText(), /\| solid color \| 2 \|/, stats.getText());
+    assert.match(stats.getText(), /\| red theme \| 1 \|/);
   });
 
   it('merges into captions by the mode: append and prepend without duplicates (order kept, line break kept), skip leaves a caption alone', async () => {
