@@ -79,9 +79,11 @@ export class BatchRunner {
 
   /** Runs what a job left (its failed and pending images), from its journal: a job of the list, or a run's own. */
   async resume(job: Pick<JournalSummary, 'file' | 'remaining' | 'context'>, model: ModelEntry): Promise<BatchReport> {
-    const kind = batchKindOf(job.context);
+    // the journal's own context: a job resumed from a stopped run's notice is known by its file alone
+    const context = (await readJournal(job.file)).header.context ?? job.context;
+    const kind = batchKindOf(context);
     const what = kind === 'regions' ? 'region captions' : kind === 'tags' ? 'tagging' : 'captioning';
-    return this.withProgress(`Resuming ${what} (${job.remaining} left)`, model, kind, (runtime) => resumeBatch(job.file, runtime), job.context);
+    return this.withProgress(`Resuming ${what} (${job.remaining} left)`, model, kind, (runtime) => resumeBatch(job.file, runtime), context);
   }
 
   /** The failed items of a run's job and the mode it runs in; undefined when the job has nothing left. */
