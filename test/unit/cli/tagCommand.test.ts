@@ -52,13 +52,16 @@ describe('image-captioner tag', function () {
     assert.equal(read('blue.txt'), 'kept, sks, ^_^, blue theme');
   });
 
-  it('refuses a model that is no tagger and a threshold out of range, tagging nothing', async () => {
+  it('refuses a model that is no tagger and a threshold out of range, and caption refuses a tagger, writing nothing', async () => {
     const notTagger = await tag('--model', 'local/florence-2-base');
     assert.equal(notTagger.code, EXIT.error);
     assert.match(notTagger.stderr, /local\/florence-2-base is not a WD tagger/);
     const bad = await tag('--general-threshold', '2');
     assert.equal(bad.code, EXIT.usage);
     assert.match(bad.stderr, /--general-threshold 2: expected a number from 0 to 1/);
+    const captionWithTagger = await cli(root, 'caption', 'ds', '--config', config, '--state-dir', path.join(root, 'state'), '--model', 'test/tiny-tagger');
+    assert.equal(captionWithTagger.code, EXIT.error);
+    assert.match(captionWithTagger.stderr, /test\/tiny-tagger is a WD tagger: tag with "image-captioner tag ds --model test\/tiny-tagger"/);
     assert.equal(fs.existsSync(path.join(dataset, 'red.txt')), false);
   });
 });
