@@ -121,6 +121,16 @@ describe('WD taggers', function () {
     }
   });
 
+  it('a tagger chosen as the captioning model tags in Caption Selected too (a tag batch, tags merged as tags)', async () => {
+    await config().update('batch.mode', 'append', vscode.ConfigurationTarget.Global);
+    await api.captioning.registry.select(api.captioning.registry.find('test/tiny-tagger')!);
+    write(blue, 'blue theme, kept');
+    const uri = vscode.Uri.file(blue);
+    const report = (await vscode.commands.executeCommand('imageCaptioner.captionSelected', uri, [uri])) as BatchReport | undefined;
+    assert.equal(report?.kind, 'tags');
+    assert.equal(read(blue), ['blue theme', 'kept', '^_^', 'solid color', 'simple background'].join(', '));
+  });
+
   it('Retry Failed tags a failed image again with the options its job started with (kept in the journal), merged by the job\'s mode', async () => {
     const broken = path.join(folder, 'tagtest-broken.png');
     fs.writeFileSync(broken, 'not a png at all');
