@@ -18,6 +18,7 @@ import { BatchActivity } from './services/batchActivity';
 import { BatchStatusBar } from './views/batchStatusBar';
 import { DATASET_VIEW_ID } from './datasetViewId';
 import { journalFolder, registerBatchCommands } from './commands/batchCommands';
+import { TaggingService } from './services/taggingService';
 import { BulkEditService } from './services/bulkEditService';
 import { VirtualDocuments } from './services/virtualDocuments';
 import { ScopePicker } from './commands/scopePicker';
@@ -74,6 +75,8 @@ export interface ImageCaptionerApi {
   readonly treeView: vscode.TreeView<DatasetTreeNode>;
   readonly captioning: CaptioningService;
   readonly localModels: LocalModelService;
+  /** WD taggers (Tag Images with a WD Tagger…, the caption editor's tag candidates). */
+  readonly tagging: TaggingService;
   /** The Explore panel's embedding sources (built-in descriptors, local and hosted models). */
   readonly exploreVectors: ExploreVectors;
   /** The Explore panel ("Visualize Dataset"). */
@@ -106,9 +109,11 @@ export function activate(context: vscode.ExtensionContext): ImageCaptionerApi {
   const treeView = vscode.window.createTreeView(DATASET_VIEW_ID, { treeDataProvider: tree, showCollapseAll: true, canSelectMany: true });
   const registry = new ModelRegistry(context.workspaceState, modelSettingsReporter(log));
   const localModels = new LocalModelService(context, log);
+  const tagging = new TaggingService(registry, localModels, log);
   const providers = new ProviderFactory({ onWarning: (message) => log.warn(message), local: localModels.captionRunner });
   const keyGate = new KeyDestinationGate(context.globalState, ownOrigins(registry.builtIn), log);
   const captioning = new CaptioningService(registry, new ApiKeys(context.secrets), keyGate, providers, dataset, log);
+  captioning.tagging = tagging;
   const editors = new CaptionEditorProvider(context, dataset, previews, captioning);
   // one embeddings cache folder and one EmbeddingService, shared by CLIP score and the Explore panel
   const embeddingsFolder = path.join(context.globalStorageUri.fsPath, 'embeddings');
@@ -214,7 +219,7 @@ export function activate(context: vscode.ExtensionContext): ImageCaptionerApi {
       fuse: (r) => batchDescriber.fuse({ ...r, modelId: fuseModel.id }),
     }),
     isRegionsDirty: regionsDirty,
-  });
+  }, tagging);
   // reports and the candidates of each run stay in the workspace's storage, never in the dataset
   const datasetTags = new DatasetTags(dataset);
   const tags = new TagsTreeProvider(datasetTags, tree, log);
@@ -239,7 +244,7 @@ export function activate(context: vscode.ExtensionContext): ImageCaptionerApi {
     ...registerNavigationCommands(dataset, editors),
     registerRenameImageCommand(dataset),
     ...registerModelCommands(captioning, editors),
-    ...registerBatchCommands(dataset, tree, treeView, captioning, runner, scopes, () => fuseModelForBatch(describer, captioning)),
+    ...registerBatchCommands(dataset, tree, treeView, captioning, runner, scopes, () => fuseModelForBatch(describer, captioning), (ask) => tagging.taggerFor(ask)),
     registerDamServerCommands(damOutput),
     damOutput,
     describer,
@@ -285,7 +290,7 @@ export function activate(context: vscode.ExtensionContext): ImageCaptionerApi {
     return false;
   });
   return {
-    dataset, tree, editors, regionEditors, treeView, captioning, localModels, exploreVectors, explore, linter, logUri: context.logUri,
+    dataset, tree, editors, regionEditors, treeView, captioning, localModels, tagging, exploreVectors, explore, linter, logUri: context.logUri,
     gettingStarted, walkthroughShownOnActivation, evaluationReports, evaluationsFolder: evaluationsFolder(context), tags, tagCompletion, gallery,
   };
 }

@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { ProviderFactory } from '../providers/providerFactory';
 import type { LocalCaptionRunner } from '../providers/local/localProvider';
 import { WorkerClient } from '../providers/local/workerClient';
+import { LocalTagger, type LocalTagRunner } from '../providers/local/localTagger';
 import { workerSettingsFrom } from '../providers/local/workerSettings';
 import { Requests } from '../worker/protocol';
 import type { SettingsSource } from '../core/settings/settingsSource';
@@ -17,6 +18,8 @@ import { CliError } from './cliCommand';
 /** Providers plus what must be stopped when the command ends (the worker process). */
 export interface CliProviders {
   readonly factory: ProviderFactory;
+  /** WD taggers, through the same worker process. */
+  readonly tagger: LocalTagger;
   dispose(): Promise<void>;
 }
 
@@ -27,12 +30,12 @@ export function defaultModelCache(env: NodeJS.ProcessEnv): string {
 
 export function cliProviders(settings: SettingsSource, env: NodeJS.ProcessEnv, log: (line: string) => void): CliProviders {
   let client: WorkerClient | undefined;
-  const local: LocalCaptionRunner = (params, options) => {
-    client ??= new WorkerClient({ workerPath: workerScript(), settings: () => workerSettingsFrom(settings, defaultModelCache(env)), log, idleExitMs: 0 });
-    return client.request(Requests.caption, params, options);
-  };
+  const worker = (): WorkerClient => (client ??= new WorkerClient({ workerPath: workerScript(), settings: () => workerSettingsFrom(settings, defaultModelCache(env)), log, idleExitMs: 0 }));
+  const local: LocalCaptionRunner = (params, options) => worker().request(Requests.caption, params, options);
+  const tag: LocalTagRunner = (params, options) => worker().request(Requests.tag, params, options);
   return {
     factory: new ProviderFactory({ onWarning: log, local }),
+    tagger: new LocalTagger(tag, (model, problems) => log(`${model.label}: rows of selected_tags.csv left out: ${problems.join('; ')}`)),
     dispose: async () => {
       await client?.dispose();
     },

@@ -7,9 +7,11 @@ import { lintCommand } from './commands/lintCommand';
 import { modelsCommand } from './commands/modelsCommand';
 import { importCommand } from './commands/importCommand';
 import { statsCommand } from './commands/statsCommand';
+import { tagCommand } from './commands/tagCommand';
 
 export const COMMANDS: readonly CliCommand[] = [
   captionCommand,
+  tagCommand,
   exportCommand,
   importCommand,
   statsCommand,

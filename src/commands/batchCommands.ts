@@ -30,6 +30,8 @@ export function registerBatchCommands(
   scopes: ScopePicker,
   /** The model that fuses region descriptions into captions (the settings choose it); region batches need it. */
   fuseModel?: () => Promise<ModelEntry | undefined>,
+  /** The tagger a tag batch runs: the configured one, or the user's pick when `ask`; tag batches need it. */
+  taggerModel?: (ask: boolean) => Promise<ModelEntry | undefined>,
 ): vscode.Disposable[] {
   /** The last run that left failed images: what Retry Failed works on. */
   let retryable: BatchReport | undefined;
@@ -39,7 +41,7 @@ export function registerBatchCommands(
   };
 
   /** Each command returns its run's report (undefined when nothing ran), so tests can see the outcome. */
-  const start = async (title: string, images: readonly ImageEntry[] | undefined, forcedMode?: BatchMode, kind: BatchKind = 'caption', given?: CaptionTarget): Promise<BatchReport | undefined> => {
+  const start = async (title: string, images: readonly ImageEntry[] | undefined, forcedMode?: BatchMode, kind: BatchKind = 'caption', given?: CaptionTarget, askTagger = false): Promise<BatchReport | undefined> => {
     if (!images) return undefined;
     // Region fusion writes the caption; a caption batch may write the second caption instead.
     const target = kind === 'regions' ? 'caption' : await pickCaptionTarget(dataset.index!, title, given);
@@ -66,7 +68,7 @@ export function registerBatchCommands(
       void showInformation(why);
       return undefined;
     }
-    const model = kind === 'regions' ? await fuseModel?.() : await captioning.currentModel();
+    const model = kind === 'regions' ? await fuseModel?.() : kind === 'tags' ? await taggerModel?.(askTagger) : await captioning.currentModel();
     if (!model) return undefined;
     await dataset.loadCaptions(usable); // the count of captions that a mode would change is exact
     const mode = forcedMode ?? (await chooseMode(usable, target === 'second' ? await countWithText(usable.map((img) => targetCaptionPath(index, img, target))) : undefined));
@@ -140,6 +142,14 @@ export function registerBatchCommands(
     vscode.commands.registerCommand('imageCaptioner.regions.fuseSelected', async (arg?: unknown, args?: unknown) =>
       (await ready()) ? start('Describing regions and fusing captions', (scopes.fromArguments(arg, args) ?? scopes.fromNodes(treeView.selection)).images, undefined, 'regions') : undefined,
     ),
+    vscode.commands.registerCommand('imageCaptioner.tagImages', async (arg?: unknown, args?: unknown) => {
+      if (!(await ready())) return undefined;
+      // from a menu: the images it names and the configured tagger; from the palette: the user's scope and tagger
+      const named = scopes.fromArguments(arg, args);
+      const scope = named ?? (await scopes.pick('Tag images', arg, args));
+      // the caption file is chosen as for a caption batch: tags often go into the second caption (.tags.txt)
+      return scope ? start(`Tagging ${scope.label}`, scope.images, undefined, 'tags', undefined, !named) : undefined;
+    }),
     vscode.commands.registerCommand('imageCaptioner.captionFiltered', async () => ((await ready()) ? start(`Captioning images matching "${tree.query}"`, tree.visibleImages()) : undefined)),
     vscode.commands.registerCommand('imageCaptioner.retryFailedCaptions', async () => {
       if (retryable) return retry(retryable);
@@ -160,7 +170,7 @@ export function registerBatchCommands(
       const picked = await vscode.window.showQuickPick(
         jobs.map((job) => ({
           label: `${job.remaining} of ${job.total} images left`,
-          description: labelText(`${batchKindOf(job.context) === 'regions' ? 'captions fused from regions · ' : ''}${captioning.registry.find(job.modelId)?.label ?? job.modelId ?? 'unknown model'} · ${job.mode}`),
+          description: labelText(`${JOB_KIND_LABELS[batchKindOf(job.context)]}${captioning.registry.find(job.modelId)?.label ?? job.modelId ?? 'unknown model'} · ${job.mode}`),
           detail: `Started ${new Date(job.created).toLocaleString()} · ${job.done} done, ${job.failed} failed`,
           job,
         })),
@@ -176,6 +186,8 @@ export function registerBatchCommands(
     }),
   ];
 }
+
+const JOB_KIND_LABELS: Record<BatchKind, string> = { caption: '', regions: 'captions fused from regions · ', tags: 'tags · ' };
 
 const MODE_LABELS: Record<BatchMode, string> = { skip: 'captioned images skipped', overwrite: 'overwriting captions', append: 'appending', prepend: 'prepending' };
 

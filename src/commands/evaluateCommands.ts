@@ -96,7 +96,8 @@ async function askForRequest(service: EvaluationService, captioning: CaptioningS
     validateInput: (v) => (/^\s*-?\d{1,9}\s*$/.test(v) ? undefined : 'A whole number.'),
   });
   if (seed === undefined) return undefined;
-  const models = await captioning.pickModels();
+  // taggers write tags, not captions: their BLEU and CIDEr against reference sentences would mean nothing
+  const models = await captioning.pickModels(false);
   if (!models) return undefined;
   if (models.length < 2) {
     void showWarning('Evaluate Models compares two or more models: pick at least two.');

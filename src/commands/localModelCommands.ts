@@ -77,7 +77,7 @@ async function pickModelToDownload(local: LocalModelService, registry: ModelRegi
   if (picked.ref) return picked.ref;
   const id = await vscode.window.showInputBox({ title: 'Hugging Face hub id of an ONNX model', placeHolder: 'onnx-community/Florence-2-large-ft' });
   if (!id?.trim()) return undefined;
-  const tasks: LocalTask[] = ['image-to-text', 'florence2', 'smolvlm', 'clip', 'feature-extraction', 'image-feature-extraction', 'sam'];
+  const tasks: LocalTask[] = ['image-to-text', 'florence2', 'smolvlm', 'wd-tagger', 'clip', 'feature-extraction', 'image-feature-extraction', 'sam'];
   const task = (await vscode.window.showQuickPick(tasks, { title: `What kind of model is ${id}?` })) as LocalTask | undefined;
   return task ? { id: id.trim(), task } : undefined;
 }

@@ -52,7 +52,7 @@ export interface ResolvedCatalog {
 }
 
 const PROVIDERS: readonly ProviderKind[] = ['openai-compatible', 'nim-legacy', 'huggingface', 'local', 'dam'];
-const LOCAL_TASKS: readonly LocalTask[] = ['image-to-text', 'florence2', 'smolvlm'];
+const LOCAL_TASKS: readonly LocalTask[] = ['image-to-text', 'florence2', 'smolvlm', 'wd-tagger'];
 const LOCAL_DTYPES: readonly LocalDtype[] = ['fp32', 'fp16', 'q8', 'q4', 'q4f16'];
 const TRANSPORTS: readonly ImageTransport[] = ['image_url', 'image_url-string', 'inline-img'];
 const INPUT_TYPES: readonly string[] = ['query', 'passage'];

@@ -4,7 +4,7 @@ import { runBatch } from '../core/captioning/batchJob';
 import { FailedSet, readFailedSet, resumeBatch, retryFailed } from '../core/captioning/batchResume';
 import { BatchMode } from '../core/captioning/captionMerge';
 import { BatchItem, BatchRuntime, BatchSummary } from '../core/captioning/batchTypes';
-import { deleteJournal, listJournals, JournalSummary, UnreadableJournal } from '../core/captioning/batchJournal';
+import { deleteJournal, listJournals, JournalSummary, readJournal, UnreadableJournal } from '../core/captioning/batchJournal';
 import { readBatchSettings } from '../generationSettings';
 import { BatchLimits, batchLimits, describeLimits, shortLimits } from '../providers/batchLimits';
 import type { GeneratedCaption } from '../providers/captionPipeline';
@@ -15,9 +15,16 @@ import { DatasetService } from './datasetService';
 import { BatchActivity } from './batchActivity';
 import { formatDuration } from '../core/captioning/batchProgressText';
 import { withBatchProgress } from './withBatchProgress';
+import { tagJobOf, type TagJobContext } from '../core/settings/taggerSettings';
+import { mergeTagText } from '../core/tagging/tagMerge';
+import { tagNames } from '../core/tagging/tagSelection';
+import { formatTags } from '../core/edits/tagList';
+import { MAX_IN_FLIGHT } from '../providers/local/gatheringQueue';
+import { isTagger } from '../providers/local/localTagger';
+import type { TaggingService } from './taggingService';
 
-/** What a batch writes: captions from the model, or captions fused from each image's described regions. */
-export type BatchKind = 'caption' | 'regions';
+/** What a batch writes: captions from the model, captions fused from each image's described regions, or a WD tagger's tags. */
+export type BatchKind = 'caption' | 'regions' | 'tags';
 
 /** What a region batch needs beyond the caption batch: where region texts come from. */
 export interface RegionBatchSource {
@@ -51,12 +58,16 @@ export class BatchRunner {
     private readonly activity: BatchActivity,
     /** Region batches need it; without it only caption batches run. */
     private readonly regions?: RegionBatchSource,
+    /** Tag batches need it (a tagger picked as the captioning model tags too). */
+    private readonly tagging?: TaggingService,
   ) {}
 
+  /** A tagger model always runs a tag batch; its options (the settings now) are kept in the journal for Resume. */
   async run(items: readonly BatchItem[], model: ModelEntry, mode: BatchMode, title: string, kind: BatchKind = 'caption'): Promise<BatchReport> {
-    return this.withProgress(title, model, kind, (runtime) =>
-      runBatch({ ...runtime, items, mode, journal: { folder: this.journalFolder, modelId: model.id, context: { title, kind } } }),
-    );
+    const batchKind: BatchKind = isTagger(model) ? 'tags' : kind;
+    const tagging = batchKind === 'tags' ? this.tagging?.settings() : undefined;
+    const context: BatchJournalContext = { title, kind: batchKind, ...(tagging ? { tagOptions: tagging.options, tagBatchSize: tagging.batchSize } : {}) };
+    return this.withProgress(title, model, batchKind, (runtime) => runBatch({ ...runtime, items, mode, journal: { folder: this.journalFolder, modelId: model.id, context } }), context);
   }
 
   /** Unfinished jobs of this workspace, newest first, and the journals that could not be read (logged). */
@@ -68,9 +79,11 @@ export class BatchRunner {
 
   /** Runs what a job left (its failed and pending images), from its journal: a job of the list, or a run's own. */
   async resume(job: Pick<JournalSummary, 'file' | 'remaining' | 'context'>, model: ModelEntry): Promise<BatchReport> {
-    const kind = batchKindOf(job.context);
-    const what = kind === 'regions' ? 'region captions' : 'captioning';
-    return this.withProgress(`Resuming ${what} (${job.remaining} left)`, model, kind, (runtime) => resumeBatch(job.file, runtime));
+    // the journal's own context: a job resumed from a stopped run's notice is known by its file alone
+    const context = (await readJournal(job.file)).header.context ?? job.context;
+    const kind = batchKindOf(context);
+    const what = kind === 'regions' ? 'region captions' : kind === 'tags' ? 'tagging' : 'captioning';
+    return this.withProgress(`Resuming ${what} (${job.remaining} left)`, model, kind, (runtime) => resumeBatch(job.file, runtime), context);
   }
 
   /** The failed items of a run's job and the mode it runs in; undefined when the job has nothing left. */
@@ -82,7 +95,8 @@ export class BatchRunner {
   async retryFailed(report: BatchReport, title: string): Promise<BatchReport> {
     const journalFile = report.summary.journalFile;
     if (!journalFile) throw new Error('This batch kept no journal to retry from.');
-    return this.withProgress(title, report.model, report.kind, (runtime) => retryFailed(journalFile, runtime));
+    const { context } = (await readJournal(journalFile)).header;
+    return this.withProgress(title, report.model, report.kind, (runtime) => retryFailed(journalFile, runtime), context);
   }
 
   async discard(job: JournalSummary): Promise<void> {
@@ -96,15 +110,19 @@ export class BatchRunner {
     return !image || index!.captionPath(image) === item.captionPath;
   }
 
-  private async withProgress(title: string, model: ModelEntry, kind: BatchKind, start: (runtime: BatchRuntime) => Promise<BatchSummary>): Promise<BatchReport> {
+  private async withProgress(title: string, model: ModelEntry, kind: BatchKind, start: (runtime: BatchRuntime) => Promise<BatchSummary>, context?: unknown): Promise<BatchReport> {
     const boundary = this.dataset.index?.boundary;
     if (!boundary) throw new Error('Open the dataset folder first.');
     const regions = this.regions;
     if (kind === 'regions' && !regions) throw new Error('Region batches are not available in this window.');
     const regionText = kind === 'regions' ? regions!.textSource(model) : undefined;
-    const ready = await this.captioning.prepareToSend(model);
+    const tagging = kind === 'tags' ? this.tagging : undefined;
+    if (kind === 'tags' && !tagging) throw new Error('Tag batches are not available in this window.');
+    const tags = tagging ? tagJobOf(context, tagging.settings()) : undefined;
+    const ready = tagging ? (tagging.canRun() ? {} : undefined) : await this.captioning.prepareToSend(model);
     if (!ready) throw new vscode.CancellationError();
-    const limits = batchLimits(readBatchSettings(), model);
+    // two worker requests of a batch size each in flight: the engine keeps that many images asked for
+    const limits = tags ? tagLimits(readBatchSettings(), tags.batchSize) : batchLimits(readBatchSettings(), model);
     const grounded = new Map<string, GeneratedCaption>();
     const groundingWrites: Promise<boolean>[] = [];
     const log = this.captioning.log;
@@ -121,7 +139,9 @@ export class BatchRunner {
           rpm: limits.rpm,
           signal: abort.signal,
           isProtected: (captionPath) => this.isDirty(captionPath),
+          ...(tags ? { merge: mergeTagText } : {}),
           generate: async (item, signal) => {
+            if (tagging && tags) return formatTags(tagNames(await tagging.tag(item.imagePath, boundary, model, tags.options, signal, tags.batchSize)), '');
             if (regionText) {
               return describeAndFuse(item.imagePath, { boundary, source: regionText, isRegionsProtected: (file) => regions!.isRegionsDirty(file) }, signal);
             }
@@ -152,9 +172,23 @@ export class BatchRunner {
   }
 }
 
+/** What a job's journal remembers besides its items: its title and kind, and for a tag job the options it tags with. */
+export interface BatchJournalContext extends TagJobContext {
+  readonly title: string;
+  readonly kind: BatchKind;
+}
+
 /** The kind of batch a journal's context says it was (journals from before region batches are caption batches). */
 export function batchKindOf(context: unknown): BatchKind {
-  return (context as { kind?: unknown } | undefined)?.kind === 'regions' ? 'regions' : 'caption';
+  const kind = (context as { kind?: unknown } | undefined)?.kind;
+  return kind === 'regions' || kind === 'tags' ? kind : 'caption';
+}
+
+/** A tag batch's limits: enough images asked for at once to fill two worker requests, and the user's rpm if set. */
+function tagLimits(settings: ReturnType<typeof readBatchSettings>, batchSize: number): BatchLimits {
+  return settings.concurrency > 0
+    ? { concurrency: settings.concurrency, concurrencyFrom: 'setting', ...(settings.rpm > 0 ? { rpm: settings.rpm, rpmFrom: 'setting' as const } : {}) }
+    : { concurrency: batchSize * MAX_IN_FLIGHT, concurrencyFrom: 'default', ...(settings.rpm > 0 ? { rpm: settings.rpm, rpmFrom: 'setting' as const } : {}) };
 }
 
 function logSummary(log: vscode.LogOutputChannel, title: string, model: ModelEntry, s: BatchSummary): void {

@@ -10,6 +10,8 @@ import { ModelRegistry } from '../providers/modelRegistry';
 import { ProviderFactory } from '../providers/providerFactory';
 import { KeySource, ModelEntry, ProviderError } from '../providers/types';
 import { DatasetService } from './datasetService';
+import type { TaggingService } from './taggingService';
+import { isTagger } from '../providers/local/localTagger';
 import type { KeyDestinationGate } from './keyDestinationGate';
 import { showError } from './notifications';
 import { modelPickRows } from './modelPickList';
@@ -30,6 +32,8 @@ export interface GenerateRequest {
 export class CaptioningService {
   /** True when an image's regions are open with unsaved changes: grounded boxes are not written under them. */
   isRegionsProtected?: (regionsPath: string) => boolean;
+  /** WD taggers, set by the composition root: a tagger picked in the caption editor answers with tags. */
+  tagging?: TaggingService;
 
   constructor(
     readonly registry: ModelRegistry,
@@ -49,9 +53,9 @@ export class CaptioningService {
     return picked.model;
   }
 
-  /** Several models at once, for comparing them on one image. */
-  async pickModels(): Promise<ModelEntry[] | undefined> {
-    const items = (await this.modelItems()).filter((i) => i.model);
+  /** Several models at once, for comparing them on one image; `withTaggers` false leaves WD taggers out (they answer no prompt). */
+  async pickModels(withTaggers = true): Promise<ModelEntry[] | undefined> {
+    const items = (await this.modelItems()).filter((i) => i.model && (withTaggers || !isTagger(i.model)));
     const picked = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Compare which models? (pick two or more)'), canPickMany: true, matchOnDescription: true });
     return picked?.map((p) => p.model!);
   }

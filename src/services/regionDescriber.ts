@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import { isTagger } from '../providers/local/localTagger';
 import { BatchCancelledError } from '../core/captioning/abortableDelay';
 import { cleanCaption } from '../core/captioning/cleanup';
 import { isHopeless } from '../core/captioning/failFast';
@@ -162,6 +163,8 @@ export class RegionDescriber {
   private modelFor(id: string, setting: string): ModelEntry {
     const model = this.deps.models.find(id);
     if (!model) throw new RegionRequestError(`No model "${id}" is known (${setting}): pick one from "Image Captioner: Select Model", or add it to imageCaptioner.models.`);
+    // a tagger answers with tags for a whole image: it cannot follow a region or fusion prompt
+    if (isTagger(model)) throw new RegionRequestError(`${model.label} is a WD tagger and cannot describe or fuse regions (${setting}): choose a vision-language model.`);
     return model;
   }
 

@@ -234,6 +234,9 @@ export class CaptionEditorProvider implements vscode.CustomEditorProvider<Captio
       case 'discardCandidate':
         this.generators.get(doc)?.discard(msg.id);
         return;
+      case 'dropCandidateTag':
+        this.generators.get(doc)?.dropTag(msg.id, msg.tag);
+        return;
       case 'edit':
         return this.applyEdit(doc, msg.text);
       case 'editSecond':

@@ -1,6 +1,10 @@
 import * as vscode from 'vscode';
 import * as path from 'node:path';
 import { mergeCaption } from '../core/captioning/captionMerge';
+import { formatTags } from '../core/edits/tagList';
+import { mergeTagsIntoCaption } from '../core/tagging/tagMerge';
+import { tagNames } from '../core/tagging/tagSelection';
+import { isTagger } from '../providers/local/localTagger';
 import { RegionsSidecarKeptError } from '../core/regions/groundingSidecar';
 import type { GeneratedCaption } from '../providers/captionPipeline';
 import type { ModelEntry } from '../providers/types';
@@ -22,6 +26,7 @@ interface Candidate {
   readonly model?: ModelEntry;
   readonly result?: GeneratedCaption;
 }
+
 
 /**
  * "Generate" and "Compare Models" in one caption editor: runs the models on the image, streams
@@ -103,9 +108,11 @@ export class CaptionGenerationController implements vscode.Disposable {
   /** Makes the candidate the caption (or adds it after the caption) in one undoable edit. */
   async keep(id: string, how: 'replace' | 'append'): Promise<void> {
     const candidate = this.candidates.get(id);
-    const kept = candidate?.result?.text ?? (candidate?.model ? undefined : candidate?.update.state === 'done' ? candidate.update.text : undefined);
+    const tags = candidate?.update.state === 'done' ? candidate.update.tags?.map((t) => t.tag) : undefined;
+    const kept = tags ? formatTags(tags, '') : candidate?.result?.text ?? (candidate?.model ? undefined : candidate?.update.state === 'done' ? candidate.update.text : undefined);
     if (!candidate || kept === undefined || !this.doc.editable) return;
-    const text = how === 'replace' ? kept : mergeCaption(this.doc.text, kept, 'append');
+    // a tagger's tags join the caption's as tags: none twice, the caption's order kept
+    const text = how === 'replace' ? kept : tags ? mergeTagsIntoCaption(this.doc.text, tags, 'append') : mergeCaption(this.doc.text, kept, 'append');
     await this.applyText(text);
     // the walkthrough's "caption one image" step completes on it
     void vscode.commands.executeCommand('setContext', CANDIDATE_KEPT_CONTEXT, true);
@@ -118,6 +125,16 @@ export class CaptionGenerationController implements vscode.Disposable {
       void showWarning(`The caption was kept, but its grounded regions were not saved (${why}).`);
     });
     this.discard(id);
+  }
+
+  /** Drops one tag from a tagger's candidate (a chip clicked away); the candidate is shown again without it. */
+  dropTag(id: string, tag: string): void {
+    const candidate = this.candidates.get(id);
+    if (!candidate?.update.tags) return;
+    const tags = candidate.update.tags.filter((t) => t.tag !== tag);
+    const update: CandidateUpdate = { ...candidate.update, tags, text: formatTags(tags.map((t) => t.tag), '') };
+    this.candidates.set(id, { ...candidate, update });
+    this.post({ type: 'candidate', candidate: update });
   }
 
   discard(id: string): void {
@@ -136,7 +153,14 @@ export class CaptionGenerationController implements vscode.Disposable {
       this.post({ type: 'candidate', candidate: next });
     };
     update({ state: 'running', text: '' });
+    const tagging = isTagger(model) ? this.captioning.tagging : undefined;
     try {
+      if (tagging) {
+        // one image: a worker request of its own, with the options of imageCaptioner.tagger.*
+        const tags = await tagging.tag(this.doc.uri.fsPath, this.doc.boundary, model, tagging.settings().options, signal, 1);
+        update({ state: 'done', text: formatTags(tagNames(tags), ''), tags: tags.map(({ tag, score }) => ({ tag, score })), elapsedMs: Date.now() - started });
+        return;
+      }
       const result = await this.captioning.generate(
         {
           imagePath: this.doc.uri.fsPath,

@@ -15,6 +15,7 @@ import type { ShardSpec } from '../../core/dataset/shardOf';
 import { batchSettingsFrom, generationSettingsFrom } from '../../core/settings/generationSettings';
 import { layered, settingsFromMap } from '../../core/settings/settingsSource';
 import { batchLimits, describeLimits } from '../../providers/batchLimits';
+import { isTagger } from '../../providers/local/localTagger';
 import type { ModelEntry } from '../../providers/types';
 import { batchOutput } from '../batchOutput';
 import { CliError, CliIo, EXIT, ExitCode } from '../cliCommand';
@@ -43,6 +44,7 @@ export async function runCaption(args: readonly string[], io: CliIo): Promise<Ex
   const batch = batchSettingsFrom(settings);
   const mode: BatchMode = batch.mode === 'ask' ? 'skip' : batch.mode;
   const model = resolveModel({ model: values.model, baseUrl: values['base-url'] }, settings);
+  if (isTagger(model)) throw new CliError(`${model.id} is a WD tagger: tag with "image-captioner tag ${datasetArg} --model ${model.id}"`);
   const apiKey = resolveKey(model, io.env, values['key-env'], values['base-url'] !== undefined);
 
   const loaded = await loadDataset(datasetArg, datasetSettingsFromFlags(values), io.cwd, io.signal);
@@ -122,7 +124,7 @@ export function journalFolderFor(stateDir: string, datasetRoot: string, shard: S
 }
 
 /** The newest unfinished job of the folder (journals that cannot be read are named and left alone). */
-async function unfinishedJob(folder: string, out: ReturnType<typeof batchOutput>): Promise<JournalSummary | undefined> {
+export async function unfinishedJob(folder: string, out: ReturnType<typeof batchOutput>): Promise<JournalSummary | undefined> {
   const { jobs, unreadable } = await listJournals(folder).catch((err: NodeJS.ErrnoException) => {
     if (err.code === 'ENOENT') return { jobs: [], unreadable: [] };
     throw err;

@@ -46,7 +46,8 @@ export async function runItem(item: BatchItem, ctx: ItemContext): Promise<ItemOu
   if ('kind' in current) return current;
   if (ctx.mode === 'skip' && hasText(current.caption)) return skipped(item, 'had-caption', ctx);
 
-  const text = mergeCaption(current.caption?.text ?? '', generated.text, ctx.mode, ctx.separator);
+  const existing = current.caption?.text ?? '';
+  const text = ctx.runtime.merge ? ctx.runtime.merge(existing, generated.text, ctx.mode) : mergeCaption(existing, generated.text, ctx.mode, ctx.separator);
   const captionHash = hashText(text);
   await ctx.journal?.record({ type: 'writing', image: item.imagePath, captionHash });
   try {

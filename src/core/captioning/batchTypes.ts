@@ -48,6 +48,12 @@ export interface BatchRuntime {
   readonly boundary: DatasetBoundary;
   /** Captions one image; the caller wraps provider, image preparation and clean-up. Must honour `signal`. */
   generate(item: BatchItem, signal: AbortSignal): Promise<string>;
+  /**
+   * The text to write from the caption on disk ('' when none) and the generated one; default
+   * `mergeCaption` with the job's separator. Taggers merge tag lists instead (no duplicates, order kept).
+   * Runs on every write, so a resumed or retried job merges the same way as its first run.
+   */
+  merge?(existing: string, generated: string, mode: BatchMode): string;
   /** Most requests in flight at once (default 4). */
   readonly concurrency?: number;
   /** Client-side requests per minute, retries included (default: no limit). */

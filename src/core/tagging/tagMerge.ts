@@ -2,6 +2,7 @@
 import type { BatchMode } from '../captioning/captionMerge';
 import { mergeCaption } from '../captioning/captionMerge';
 import { formatTags, parseTagCaption, withoutDuplicates } from '../edits/tagList';
+import { splitTags } from '../captioning/prompts';
 
 /**
  * The caption to write. `overwrite`/`skip` (or no caption yet): the tags alone. `prepend`: the new
@@ -16,4 +17,9 @@ export function mergeTagsIntoCaption(existing: string, tags: readonly string[], 
   if (!parsed) return mergeCaption(existing, formatTags(withoutDuplicates(tags), ''), mode, ', ');
   const merged = mode === 'prepend' ? withoutDuplicates([...tags, ...parsed.tags]) : withoutDuplicates([...parsed.tags, ...tags]);
   return formatTags(merged, end);
+}
+
+/** The batch engine's merge for a tagger: its text is a tag list (`a, b, c`), merged as tags rather than as text. */
+export function mergeTagText(existing: string, generated: string, mode: BatchMode): string {
+  return mergeTagsIntoCaption(existing, splitTags(generated), mode);
 }

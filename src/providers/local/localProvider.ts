@@ -8,33 +8,20 @@ import type { LengthPreset } from '../../core/captioning/prompts';
 import { CaptionProvider, CaptionRequest, CaptionResult, ModelEntry, ProviderError, type ProviderErrorKind } from '../types';
 import { toBase64 } from '../../core/images/preparedImage';
 import { LocalWorkerError, type LocalWorkerErrorKind, type RequestOptions } from './workerClient';
+import { GatheringQueue, whenAllAborted } from './gatheringQueue';
 
 /** Sends one caption request to the worker (the service adds trust checks and download progress). */
 export type LocalCaptionRunner = (params: Omit<CaptionParams, 'ticket'>, options: RequestOptions & { readonly model: ModelEntry }) => Promise<CaptionReply>;
 
 const FLORENCE_TASK_BY_LENGTH: Readonly<Record<LengthPreset, FlorenceCaptionTask>> = { short: '<CAPTION>', long: '<DETAILED_CAPTION>', custom: '<MORE_DETAILED_CAPTION>' };
 
-interface Waiting {
-  readonly request: CaptionRequest;
-  readonly resolve: (result: CaptionResult) => void;
-  readonly reject: (error: unknown) => void;
-}
-
-/** Requests of one model queued while the worker is busy with earlier batches. */
-interface ModelQueue {
-  readonly waiting: Waiting[];
-  inFlight: number;
-  scheduled: boolean;
-}
-
-/** Batches in flight per model: one generating while the next is sent and decoded. */
-const MAX_IN_FLIGHT = 2;
-
 export class LocalProvider implements CaptionProvider {
   readonly kind = 'local' as const;
-  private readonly queues = new Map<string, ModelQueue>();
+  private readonly queue: GatheringQueue<CaptionRequest, CaptionResult>;
 
-  constructor(private readonly run: LocalCaptionRunner) {}
+  constructor(private readonly run: LocalCaptionRunner) {
+    this.queue = new GatheringQueue<CaptionRequest, CaptionResult>((group) => this.send(group), () => new ProviderError('cancelled', 'Cancelled'));
+  }
 
   /**
    * A request goes to the worker at once when the model has a free slot; while the worker is busy,
@@ -43,52 +30,12 @@ export class LocalProvider implements CaptionProvider {
   caption(request: CaptionRequest): Promise<CaptionResult> {
     if (request.signal?.aborted) return Promise.reject(new ProviderError('cancelled', 'Cancelled'));
     const ref = modelRef(request.model);
+    // a tagger answers through worker/tag (the batch's tag kind, the editor's tag candidate), never worker/caption
+    if (ref.task === 'wd-tagger') return Promise.reject(new ProviderError('bad-request', `${request.model.label} is a WD tagger: it tags images (Tag Images with a WD Tagger…) and cannot answer a caption prompt.`));
     const batchSize = ref.task === 'image-to-text' ? Math.max(1, request.model.local?.batchSize ?? 8) : 1;
     // Streaming and single-image families go one by one.
     if (batchSize === 1 || request.onText) return this.send([request]).then((results) => settle(results[0]));
-    return new Promise<CaptionResult>((resolve, reject) => {
-      const key = `${ref.id}\n${ref.dtype ?? ''}\n${maxNewTokens(request)}`;
-      let queue = this.queues.get(key);
-      if (!queue) {
-        queue = { waiting: [], inFlight: 0, scheduled: false };
-        this.queues.set(key, queue);
-      }
-      queue.waiting.push({ request, resolve, reject });
-      if (queue.inFlight < MAX_IN_FLIGHT && !queue.scheduled) {
-        // Requests that arrive in the same turn of the event loop travel together.
-        queue.scheduled = true;
-        const scheduled = queue;
-        setImmediate(() => this.flush(key, scheduled, batchSize));
-      }
-    });
-  }
-
-  private flush(key: string, queue: ModelQueue, batchSize: number): void {
-    queue.scheduled = false;
-    while (queue.inFlight < MAX_IN_FLIGHT && queue.waiting.length) {
-      const group = queue.waiting.splice(0, batchSize).filter((waiting) => {
-        if (!waiting.request.signal?.aborted) return true;
-        waiting.reject(new ProviderError('cancelled', 'Cancelled'));
-        return false;
-      });
-      if (!group.length) continue;
-      queue.inFlight += 1;
-      this.send(group.map((waiting) => waiting.request))
-        .then(
-          (results) =>
-            group.forEach((waiting, i) => {
-              const result = results[i];
-              if (result instanceof ProviderError) waiting.reject(result);
-              else waiting.resolve(result);
-            }),
-          (error: unknown) => group.forEach((waiting) => waiting.reject(error)),
-        )
-        .finally(() => {
-          queue.inFlight -= 1;
-          if (queue.waiting.length) this.flush(key, queue, batchSize);
-          else if (queue.inFlight === 0 && this.queues.get(key) === queue) this.queues.delete(key);
-        });
-    }
+    return this.queue.submit(`${ref.id}\n${ref.dtype ?? ''}\n${maxNewTokens(request)}`, request, batchSize, request.signal);
   }
 
   /** One worker request for the group; each image gets its caption or its own error. */
@@ -144,22 +91,6 @@ function florenceTask(request: CaptionRequest): string {
   const typed = request.prompt.trim();
   if ((FLORENCE_CAPTION_TASKS as readonly string[]).includes(typed)) return typed;
   return FLORENCE_TASK_BY_LENGTH[request.length ?? 'custom'];
-}
-
-/**
- * A signal that aborts when every request of a batch was cancelled (the batch engine gives all its
- * requests one signal: then that one, with no listener added); `dispose` removes the listeners.
- */
-function whenAllAborted(signals: readonly (AbortSignal | undefined)[]): { signal?: AbortSignal; dispose(): void } {
-  const distinct = [...new Set(signals)];
-  if (distinct.some((signal) => !signal)) return { dispose: () => undefined };
-  if (distinct.length === 1) return { signal: distinct[0], dispose: () => undefined };
-  const controller = new AbortController();
-  const check = () => {
-    if (distinct.every((signal) => signal!.aborted)) controller.abort();
-  };
-  for (const signal of distinct) signal!.addEventListener('abort', check);
-  return { signal: controller.signal, dispose: () => distinct.forEach((signal) => signal!.removeEventListener('abort', check)) };
 }
 
 const KIND_BY_WORKER_ERROR: Record<LocalWorkerErrorKind, ProviderErrorKind> = {

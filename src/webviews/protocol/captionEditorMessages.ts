@@ -50,6 +50,14 @@ export interface CandidateUpdate {
   readonly error?: string;
   /** Regions the model grounded (kept in the regions sidecar when the candidate is kept). */
   readonly groundedPhrases?: number;
+  /** A tagger's answer: its tags in written order, each with its confidence (shown as chips; `text` is them joined). */
+  readonly tags?: readonly CandidateTag[];
+}
+
+/** One tag of a tagger's candidate and the model's confidence in it (0..1). */
+export interface CandidateTag {
+  readonly tag: string;
+  readonly score: number;
 }
 
 export type ToWebviewMessage =
@@ -87,4 +95,6 @@ export type FromWebviewMessage =
   /** Tags for the partial tag before the caret (autocomplete); answered by `tagSuggestions` with the same id. */
   | { readonly type: 'completeTag'; readonly id: number; readonly typed: string }
   /** The second caption field's whole text after an input event. */
-  | { readonly type: 'editSecond'; readonly text: string };
+  | { readonly type: 'editSecond'; readonly text: string }
+  /** A tag chip clicked away: the candidate is kept without it. */
+  | { readonly type: 'dropCandidateTag'; readonly id: string; readonly tag: string };

@@ -153,7 +153,7 @@ describe('model catalog', () => {
       { preset: 'local', model: 'org/bad-dtype', local: { task: 'smolvlm', dtype: 'int3' } },
     ));
     assert.equal(models.find((m) => m.id === 'local//models/mine')?.local?.task, 'image-to-text');
-    assert.equal(problemText(problems[0]), 'Model entry "org/no-task" (imageCaptioner.models[1] in User settings) skipped: field "local.task" must be "image-to-text" | "florence2" | "smolvlm" (a local model needs "local": { "task": … })');
+    assert.equal(problemText(problems[0]), 'Model entry "org/no-task" (imageCaptioner.models[1] in User settings) skipped: field "local.task" must be "image-to-text" | "florence2" | "smolvlm" | "wd-tagger" (a local model needs "local": { "task": … })');
     assert.match(problemText(problems[1]), /field "local.dtype" must be one of fp32, fp16, q8, q4, q4f16$/);
   });
 

@@ -2,6 +2,7 @@ import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
 import type { CandidateUpdate, FromWebviewMessage, ModelChoice } from '../../protocol/captionEditorMessages';
+import { renderTagChips } from './tagChips';
 
 interface SingleSelect extends HTMLElement {
   value: string;
@@ -72,7 +73,9 @@ export class GenerationPanel {
     card.dataset.model = candidate.modelId;
     card.querySelector('.candidate-title')!.textContent = `${candidate.modelLabel}${seconds}${grounded}`;
     const body = card.querySelector<HTMLElement>('.candidate-text')!;
+    body.classList.remove('tag-chips');
     body.textContent = candidate.state === 'error' ? (candidate.error ?? 'Failed') : candidate.text || (candidate.state === 'running' ? '…' : '');
+    if (candidate.state === 'done' && candidate.tags) renderTagChips(body, candidate.tags, (tag) => this.send({ type: 'dropCandidateTag', id: candidate.id, tag }));
     body.classList.toggle('error', candidate.state === 'error');
     for (const action of card.querySelectorAll<HTMLElement>('.keep')) action.hidden = candidate.state !== 'done';
     this.cancelButton.hidden = ![...this.cards.values()].some((c) => c.dataset.state === 'running');
