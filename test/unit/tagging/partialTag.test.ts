@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { partialTag } from '../../../src/webviews/ui/captionEditor/tagAutocomplete';
+import { partialTag } from '../../../src/core/tagging/partialTag';
 
 describe('caption editor autocomplete: the tag being typed', () => {
   it('is the text between the last comma (or line start) before the caret and the caret, spaces after the comma left out', () => {
