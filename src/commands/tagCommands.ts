@@ -59,6 +59,7 @@ export function registerTagCommands(deps: TagCommandDeps): vscode.Disposable[] {
     });
   };
   tags.onDidRecount = updateTitle;
+  if (tagsView.visible) void dataset.whenReady().then(() => (tags.visible = true));
   const allImages = async (): Promise<DatasetIndex> => {
     await dataset.whenReady();
     if (!dataset.index) throw new Error('Open a dataset folder with images first.');
@@ -126,7 +127,8 @@ export function registerTagCommands(deps: TagCommandDeps): vscode.Disposable[] {
       return run(() => planApplyTagRules(sources, rules), autoApply);
     }),
     tagsView.onDidChangeVisibility((e) => {
-      if (e.visible) void dataset.whenReady().then(() => tags.refresh());
+      if (!e.visible) tags.visible = false;
+      else void dataset.whenReady().then(() => (tags.visible = true));
     }),
   ];
 }

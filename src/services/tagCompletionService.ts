@@ -19,7 +19,10 @@ export const TAG_LIST_SETTING = 'imageCaptioner.tagComplete.file';
  * read in a trusted workspace from anywhere, in an untrusted one only from inside the dataset.
  */
 export class TagCompletionService implements vscode.Disposable {
-  private completer?: Promise<TagCompleter>;
+  /** The completer answering now; after a caption change it answers until its successor is built, so typing never waits for a recount. */
+  private current?: TagCompleter;
+  private building?: Promise<TagCompleter>;
+  private stale = true;
   private list?: { readonly key: string; readonly index: Promise<TagNameIndex> };
   private readonly reported = new Set<string>();
   private readonly subscriptions: vscode.Disposable[];
@@ -30,7 +33,7 @@ export class TagCompletionService implements vscode.Disposable {
     private readonly log: vscode.LogOutputChannel,
   ) {
     this.subscriptions = [
-      tags.onDidChange(() => (this.completer = undefined)),
+      tags.onDidChange(() => (this.stale = true)),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration(TAG_LIST_SETTING)) this.forget();
       }),
@@ -41,14 +44,27 @@ export class TagCompletionService implements vscode.Disposable {
   /** Up to `limit` tags for the text typed (see TagCompleter.complete for the ranking). */
   async suggest(typed: string, limit = 10): Promise<TagSuggestion[]> {
     await this.dataset.whenReady();
-    const completer = (this.completer ??= this.build());
-    completer.catch(() => this.completer === completer && (this.completer = undefined));
-    return (await completer).complete(typed, limit);
+    if (this.stale && !this.building) {
+      this.stale = false;
+      const building = this.build().then(
+        (completer) => (this.current = completer),
+        (err: unknown) => {
+          this.stale = true;
+          throw err;
+        },
+      );
+      this.building = building;
+      void building.finally(() => this.building === building && (this.building = undefined)).catch(() => undefined);
+    }
+    const completer = this.current ?? (await this.building!);
+    return completer.complete(typed, limit);
   }
 
+  /** The list changed: nothing of the old one may answer. */
   private forget(): void {
     this.list = undefined;
-    this.completer = undefined;
+    this.current = undefined;
+    this.stale = true;
   }
 
   private async build(): Promise<TagCompleter> {

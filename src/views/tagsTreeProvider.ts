@@ -31,6 +31,7 @@ export class TagsTreeProvider implements vscode.TreeDataProvider<TagNode>, vscod
   private generation = 0;
   private sortOrder: TagSort = 'count';
   private searchText = '';
+  private shown = false;
   private readonly subscriptions: vscode.Disposable[];
   /** Called after each recount (the view's title and message follow it). */
   onDidRecount?: () => void;
@@ -104,8 +105,18 @@ export class TagsTreeProvider implements vscode.TreeDataProvider<TagNode>, vscod
     return (await this.rows()).slice(0, MAX_TAG_ROWS);
   }
 
+  /** Whether the view is shown: a hidden view only notes that its counts are stale. */
+  set visible(visible: boolean) {
+    this.shown = visible;
+    if (visible && !this.counted) void this.refresh().catch((err: unknown) => this.failed(err));
+  }
+
   private scheduleRecount(): void {
     clearTimeout(this.timer);
+    if (!this.shown) {
+      this.counted = undefined;
+      return;
+    }
     this.timer = setTimeout(() => void this.refresh().catch((err: unknown) => this.failed(err)), RECOUNT_MS);
   }
 

@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { EditOutcome } from '../../src/commands/editCommands';
 import type { ImageCaptionerApi } from '../../src/extension';
+import type { ImageEntry } from '../../src/core/dataset/types';
 import { activateExtension, closeAllEditors, openCaptionEditor, waitFor } from './extensionApi';
 import { getWorkbenchPage, hasBrowser, screenshot, webviewFrame } from './browser';
 
@@ -96,6 +97,18 @@ describe('tags view and autocomplete', function () {
     assert.deepEqual((await api.tagCompletion.suggest('longha', 5))[0], { tag: 'long hair', count: 5000, source: 'list', alias: 'longhair', category: 0 });
 
     const image = api.dataset.index!.images().find((img) => img.folder.relPath === 'tags-suite' && img.name === 'b.jpg')!;
+    // this VS Code auto-saves after a second (files.autoSave): off here, so the typing stays unsaved and is reverted at the end
+    const files = vscode.workspace.getConfiguration('files');
+    const autoSave = files.inspect('autoSave')?.globalValue;
+    await files.update('autoSave', 'off', vscode.ConfigurationTarget.Global);
+    try {
+      await typeWithAutocomplete(image);
+    } finally {
+      await files.update('autoSave', autoSave, vscode.ConfigurationTarget.Global);
+    }
+  });
+
+  async function typeWithAutocomplete(image: ImageEntry): Promise<void> {
     await openCaptionEditor(api, image);
     const frame = await webviewFrame(await getWorkbenchPage(), { title: image.name, selector: '#caption' });
     const textarea = frame.locator('#caption textarea');
@@ -126,7 +139,7 @@ describe('tags view and autocomplete', function () {
       await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
     }
     assert.equal(fs.readFileSync(path.join(folder, 'b.txt'), 'utf8'), CAPTIONS.b, 'typing in the editor saved nothing');
-  });
+  }
 
   it('the context menu writes the tag rules; Lint Captions reports them with a quick fix; Apply Tag Rules fixes every caption, undoable', async () => {
     await vscode.commands.executeCommand('imageCaptioner.tags.setAlwaysFirst', { tag: 'smile' });

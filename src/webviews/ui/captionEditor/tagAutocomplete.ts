@@ -5,15 +5,7 @@
  */
 import type { FromWebviewMessage, TagSuggestion } from '../../protocol/captionEditorMessages';
 import type { VscodeTextarea } from './layout';
-
-/** The partial tag before `caret`: where it starts (after the comma and spaces) and its text. */
-export function partialTag(text: string, caret: number): { start: number; typed: string } {
-  let start = text.lastIndexOf(',', caret - 1) + 1;
-  const lineStart = text.lastIndexOf('\n', caret - 1) + 1;
-  if (lineStart > start) start = lineStart;
-  while (start < caret && /\s/.test(text[start])) start++;
-  return { start, typed: text.slice(start, caret) };
-}
+import { partialTag } from '../../../core/tagging/partialTag';
 
 export class TagAutocomplete {
   private readonly list: HTMLElement;
