@@ -139,6 +139,7 @@ function pageHtml(): string {
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="UTF-8">
 <link rel="stylesheet" href="${file('dist', 'webviews', 'codicon.css')}">
+<link rel="stylesheet" href="${file('media', 'webview.css')}">
 <link rel="stylesheet" href="${file('media', 'regionEditor.css')}">
 <title>draw-frame</title></head>
 <body><div id="app"></div>

@@ -4,7 +4,7 @@ import { webviewCsp } from './webviewCsp';
 
 /**
  * The HTML shell of a webview app: strict CSP (scripts only with a per-load nonce, no remote
- * content), the app's script and stylesheet, and the codicon font for icons.
+ * content), the app's script, the shared base stylesheet and the app's own, and the codicon font for icons.
  */
 export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, app: string, title: string): string {
   const nonce = randomBytes(16).toString('base64');
@@ -17,6 +17,7 @@ export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, a
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <link rel="stylesheet" href="${asset('dist', 'webviews', 'codicon.css')}" id="vscode-codicon-stylesheet">
+<link rel="stylesheet" href="${asset('media', 'webview.css')}">
 <link rel="stylesheet" href="${asset('media', `${app}.css`)}">
 <title>${escapeHtml(title)}</title>
 </head>

@@ -13,6 +13,7 @@ import type { EvaluationImage, EvaluationReport } from '../../../src/core/evalua
 import { webviewCsp } from '../../../src/webviews/webviewCsp';
 import { PAGE_SIZE } from '../../../src/webviews/ui/evaluation/imageOrder';
 import { smallReport } from '../evaluation/panelReports';
+import { webviewCss } from '../../fixtures/webviewCss';
 
 const ORIGIN = 'https://evaluation-app.test';
 const repoRoot = path.resolve(__dirname, '..', '..', '..', '..');
@@ -68,7 +69,7 @@ describe('evaluation report app in Chromium under the webview CSP', function () 
 
   before(async () => {
     const script = fs.readFileSync(path.join(repoRoot, 'dist', 'webviews', 'evaluation.js'), 'utf8');
-    const css = fs.readFileSync(path.join(repoRoot, 'media', 'evaluation.css'), 'utf8');
+    const css = webviewCss(repoRoot, 'evaluation');
     const { chromium } = await import('playwright-core');
     browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium', args: ['--no-sandbox'] });
     page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
