@@ -19,6 +19,11 @@ export function regionsPathFor(imagePath: string): string {
   return sidecarPath(imagePath, REGIONS_SUFFIX);
 }
 
+/** Every sidecar suffix an image of a dataset with this caption extension may have: what travels with it when it moves. */
+export function sidecarSuffixes(captionExtension: string): readonly string[] {
+  return [captionExtension, REGIONS_SUFFIX];
+}
+
 /** A dot and plain name parts: `.txt`, `.caption`, `.en.txt`; no separators, no `..`, nothing absolute. */
 const PLAIN_SUFFIX = /^(?:\.[\p{L}\p{N}_-]+)+$/u;
 const MAX_SUFFIX_LENGTH = 40;
