@@ -34,6 +34,8 @@ const UNDO_LIMIT = 20;
 export class TrashService {
   private readonly operations: TrashOperation[] = [];
   private nextId = 1;
+  /** Trash, undo and empty run one at a time: an Undo pressed during a move undoes that move, not the one before. */
+  private queue: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly dataset: DatasetService,
@@ -48,7 +50,27 @@ export class TrashService {
   }
 
   /** Moves each image (absolute paths) with its files into the trash, as one undoable operation. */
-  async trash(imagePaths: readonly string[]): Promise<TrashOperation> {
+  trash(imagePaths: readonly string[]): Promise<TrashOperation> {
+    return this.serial(() => this.trashNow(imagePaths));
+  }
+
+  /** Puts the images of an operation (the last one by default) back where they were; files created there since are never overwritten. */
+  undo(id?: number): Promise<(MoveOutcome & { readonly ratingsProblem?: string }) | undefined> {
+    return this.serial(() => this.undoNow(id));
+  }
+
+  /** Deletes the trash folder for good; the ratings kept for it go too, and nothing trashed can be undone after. */
+  empty(): Promise<void> {
+    return this.serial(() => this.emptyNow());
+  }
+
+  private serial<T>(work: () => Promise<T>): Promise<T> {
+    const result = this.queue.then(work, work);
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+
+  private async trashNow(imagePaths: readonly string[]): Promise<TrashOperation> {
     await this.dataset.whenReady();
     const index = this.dataset.index;
     if (!index) throw new Error('Open a dataset folder first: the trash is a folder of the dataset.');
@@ -77,8 +99,7 @@ export class TrashService {
     return operation;
   }
 
-  /** Puts the images of an operation (the last one by default) back where they were; files created there since are never overwritten. */
-  async undo(id?: number): Promise<(MoveOutcome & { readonly ratingsProblem?: string }) | undefined> {
+  private async undoNow(id?: number): Promise<(MoveOutcome & { readonly ratingsProblem?: string }) | undefined> {
     const at = id === undefined ? this.operations.length - 1 : this.operations.findIndex((o) => o.id === id);
     const operation = this.operations[at];
     const index = this.dataset.index;
@@ -114,8 +135,7 @@ export class TrashService {
     return { images, files };
   }
 
-  /** Deletes the trash folder for good; the ratings kept for it go too, and nothing trashed can be undone after. */
-  async empty(): Promise<void> {
+  private async emptyNow(): Promise<void> {
     const trash = this.trashPath;
     const index = this.dataset.index;
     if (!trash || !index) return;

@@ -7,7 +7,8 @@ import * as vscode from 'vscode';
 import type { ImageCaptionerApi } from '../../src/extension';
 import type { TrashResult } from '../../src/commands/curationCommands';
 import type { ImageEntry } from '../../src/core/dataset/types';
-import { activateExtension, closeAllEditors, waitFor } from './extensionApi';
+import { activateExtension, activeCaptionEditorPath, closeAllEditors, openCaptionEditor, waitFor } from './extensionApi';
+import { getWorkbenchPage, hasBrowser, webviewFrame } from './browser';
 
 describe('curation: ratings and trash', function () {
   this.timeout(90_000);
@@ -139,5 +140,53 @@ describe('curation: ratings and trash', function () {
     await api.trash.empty();
     assert.equal(fs.existsSync(path.join(root, '_trash')), false);
     assert.doesNotMatch(fs.readFileSync(ratingsFile(), 'utf8'), /_trash/);
+  });
+
+  it('in the caption editor, keys 0-5 outside the caption rate the image, inside it they type; Delete outside moves it to the trash', async function () {
+    if (!hasBrowser()) this.skip();
+    const image = api.dataset.index!.findImage(file('sub/c.jpg'))!;
+    await openCaptionEditor(api, image);
+    const page = await getWorkbenchPage();
+    const frame = await webviewFrame(page, { title: 'c.jpg', selector: '#caption' });
+    await frame.locator('.rating-stars[data-rating="5"]').waitFor({ timeout: 10_000 });
+    await frame.locator('img.image').click();
+    await page.keyboard.press('2');
+    await waitFor(() => fs.readFileSync(ratingsFile(), 'utf8').includes('"curation/sub/c.jpg": 2\n'), 'the key 2 written to ratings.json');
+    await frame.locator('.rating-stars[data-rating="2"]').waitFor({ timeout: 10_000 });
+    const textarea = frame.locator('#caption textarea');
+    await textarea.click();
+    await textarea.press('End');
+    await textarea.press('4');
+    await waitFor(async () => (await textarea.inputValue()) === 'c4', 'the 4 typed into the caption');
+    assert.match(fs.readFileSync(ratingsFile(), 'utf8'), /"curation\/sub\/c\.jpg": 2\n/, 'a key typed in the caption rates nothing');
+    await textarea.press('Backspace');
+    await waitFor(async () => (await textarea.inputValue()) === 'c', 'the caption as it was');
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+    await waitFor(() => !vscode.window.tabGroups.all.some((g) => g.tabs.some((t) => t.isDirty)), 'the editor clean again');
+    await frame.locator('img.image').click();
+    await page.keyboard.press('Delete');
+    await waitFor(() => fs.existsSync(path.join(root, '_trash', 'curation', 'sub', 'c.txt')), 'c.jpg and its caption in the trash');
+    assert.equal(fs.readFileSync(path.join(root, '_trash', 'curation', 'sub', 'c.txt'), 'utf8'), 'c');
+    assert.equal(fs.existsSync(file('sub/c.jpg')), false);
+    await waitFor(() => activeCaptionEditorPath() !== file('sub/c.jpg'), 'the editor of the trashed image closed');
+    await vscode.commands.executeCommand('imageCaptioner.undoTrash');
+    assert.equal(fs.readFileSync(file('sub/c.txt'), 'utf8'), 'c');
+    assert.match(fs.readFileSync(ratingsFile(), 'utf8'), /"curation\/sub\/c\.jpg": 2\n/);
+  });
+
+  it('Delete in the Dataset view moves the selected images to the trash', async function () {
+    if (!hasBrowser()) this.skip();
+    await closeAllEditors();
+    await vscode.commands.executeCommand('imageCaptioner.dataset.focus');
+    const image = await waitFor(() => api.dataset.index!.findImage(file('a.jpg')), 'a.jpg indexed');
+    await api.treeView.reveal(image, { select: true, focus: true });
+    await waitFor(() => api.treeView.selection.length === 1 && api.treeView.selection[0] === image, 'a.jpg selected in the view');
+    const page = await getWorkbenchPage();
+    await page.keyboard.press('Delete');
+    // The image moves first, then its sidecars: wait for the last of them.
+    await waitFor(() => ['a.jpg', 'a.txt', 'a.regions.json'].every((n) => fs.existsSync(path.join(root, '_trash', 'curation', n))), 'a.jpg and its files in the trash after Delete');
+    assert.equal(fs.existsSync(file('a.jpg')), false);
+    await vscode.commands.executeCommand('imageCaptioner.undoTrash');
+    assert.equal(fs.existsSync(file('a.jpg')), true);
   });
 });
