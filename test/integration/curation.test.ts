@@ -189,4 +189,18 @@ describe('curation: ratings and trash', function () {
     await vscode.commands.executeCommand('imageCaptioner.undoTrash');
     assert.equal(fs.existsSync(file('a.jpg')), true);
   });
+
+  it('a rated image or folder renamed in VS Code keeps its stars under the new path', async () => {
+    await closeAllEditors();
+    assert.match(fs.readFileSync(ratingsFile(), 'utf8'), /"curation\/sub\/c\.jpg": 2\n/);
+    const rename = new vscode.WorkspaceEdit();
+    rename.renameFile(uri('sub/c.jpg'), uri('sub/renamed.jpg'));
+    assert.ok(await vscode.workspace.applyEdit(rename));
+    await waitFor(() => fs.readFileSync(ratingsFile(), 'utf8').includes('"curation/sub/renamed.jpg": 2\n'), 'the rating under the new name');
+    const folderRename = new vscode.WorkspaceEdit();
+    folderRename.renameFile(uri('sub'), uri('moved'));
+    assert.ok(await vscode.workspace.applyEdit(folderRename));
+    await waitFor(() => /"curation\/moved\/renamed\.jpg": 2[,\n]/.test(fs.readFileSync(ratingsFile(), 'utf8')), 'the rating under the new folder');
+    assert.doesNotMatch(fs.readFileSync(ratingsFile(), 'utf8'), /curation\/sub\//);
+  });
 });
