@@ -6,6 +6,7 @@ import { DatasetService } from '../services/datasetService';
 import { RatingsService } from '../services/ratingsService';
 import { TrashService } from '../services/trashService';
 import { showError, showInformation, showWarning } from '../services/notifications';
+import { labelText } from '../services/plainText';
 import { DatasetTreeNode } from '../views/datasetTreeProvider';
 import type { CaptionEditorProvider } from '../webviews/captionEditorProvider';
 import { activeImageUri } from './activeImage';
@@ -39,7 +40,7 @@ export interface TrashResult {
   readonly skipped: ReadonlyArray<{ readonly imagePath: string; readonly reason: string }>;
 }
 
-/** Rate Images, Undo Rating, Move to Trash, Undo Move to Trash, Empty Trash. */
+/** Rate Images, Undo Rating, Move to Trash, Restore from Trash, Undo Move to Trash, Empty Trash. */
 export function registerCurationCommands(deps: CurationDeps): vscode.Disposable[] {
   const { ratings, trash } = deps;
   return [
@@ -84,6 +85,21 @@ export function registerCurationCommands(deps: CurationDeps): vscode.Disposable[
       }
       return { operationId: operation.id, moved, skipped: operation.skipped };
     }),
+    vscode.commands.registerCommand('imageCaptioner.restoreFromTrash', async (arg?: unknown, second?: unknown) => {
+      await deps.dataset.whenReady();
+      const given = isArgs(arg) ? arg.images : Array.isArray(arg) ? (arg as unknown[]) : arg instanceof vscode.Uri ? [arg, ...(Array.isArray(second) ? second : [])] : undefined;
+      const images = given ? pathsOf(given) : await pickTrashed(trash);
+      if (images.length === 0) return;
+      const outcome = await trash.restore(images);
+      const notBack = [
+        ...outcome.refusedPaths.map((r) => `${path.basename(r.imagePath)} (${r.reason})`),
+        ...outcome.refused.map((r) => `${path.basename(r.pair.imagePath)} (${r.existing.map((e) => path.basename(e)).join(', ')} exists)`),
+        ...outcome.failed.map((f) => `${path.basename(f.pair.imagePath)} (${f.error})`),
+      ];
+      if (notBack.length > 0) void showWarning(`${notBack.length} image(s) were not restored, nothing was overwritten: ${notBack.slice(0, 5).join('; ')}`);
+      if (outcome.ratingsProblem) void showWarning(`The ratings of the restored images stayed in the trash: ${outcome.ratingsProblem}`);
+      if (outcome.moved.length > 0) vscode.window.setStatusBarMessage(`Restored ${outcome.moved.length} image(s) from ${TRASH_FOLDER}`, 4000);
+    }),
     vscode.commands.registerCommand('imageCaptioner.undoTrash', (operationId?: number) => undoTrash(trash, typeof operationId === 'number' ? operationId : undefined)),
     vscode.commands.registerCommand('imageCaptioner.emptyTrash', async () => {
       await deps.dataset.whenReady();
@@ -119,17 +135,36 @@ function isArgs(arg: unknown): arg is CurationArgs {
   return typeof arg === 'object' && arg !== null && !(arg instanceof vscode.Uri) && !Array.isArray(arg) && ('images' in arg || 'stars' in arg || 'source' in arg);
 }
 
+/** Absolute paths of URIs or path strings; anything else is left out. */
+function pathsOf(items: readonly unknown[]): string[] {
+  return items.map((item) => (item instanceof vscode.Uri ? item.fsPath : typeof item === 'string' ? path.resolve(item) : undefined)).filter((p): p is string => p !== undefined);
+}
+
+async function pickTrashed(trash: TrashService): Promise<string[]> {
+  const trashed = await trash.trashedImages();
+  const root = trash.trashPath;
+  if (trashed.length === 0 || !root) {
+    void showInformation(`The dataset has no images in ${TRASH_FOLDER}.`);
+    return [];
+  }
+  const picked = await vscode.window.showQuickPick(
+    trashed.map((file) => ({ label: labelText(path.relative(root, file).split(path.sep).join('/')), file })),
+    { title: `Restore from ${TRASH_FOLDER}`, canPickMany: true },
+  );
+  return picked?.map((p) => p.file) ?? [];
+}
+
 /** Absolute paths of the images a command acts on (see CurationArgs). */
 async function targetImages(deps: CurationDeps, arg: unknown, second: unknown): Promise<string[]> {
   await deps.dataset.whenReady();
   const given = isArgs(arg) ? arg.images : Array.isArray(arg) ? (arg as unknown[]) : arg instanceof vscode.Uri || typeof arg === 'string' ? [arg, ...(Array.isArray(second) ? second : [])] : undefined;
-  if (given) return given.map((item) => (item instanceof vscode.Uri ? item.fsPath : typeof item === 'string' ? path.resolve(item) : undefined)).filter((p): p is string => p !== undefined);
+  if (given) return pathsOf(given);
   const index = deps.dataset.index;
-  const pathsOf = (nodes: readonly DatasetTreeNode[]): string[] => (index ? deps.scopes.fromNodes(nodes).images.map((i) => index.imagePath(i)) : []);
+  const nodePaths = (nodes: readonly DatasetTreeNode[]): string[] => (index ? deps.scopes.fromNodes(nodes).images.map((i) => index.imagePath(i)) : []);
   // From the view's context menu: the clicked node, then every selected one.
-  if (arg && typeof arg === 'object' && ('captionState' in arg || 'absPath' in arg || 'folder' in arg)) return pathsOf(Array.isArray(second) && second.length > 0 ? second : [arg as DatasetTreeNode]);
+  if (arg && typeof arg === 'object' && ('captionState' in arg || 'absPath' in arg || 'folder' in arg)) return nodePaths(Array.isArray(second) && second.length > 0 ? second : [arg as DatasetTreeNode]);
   const source = isArgs(arg) ? arg.source : undefined;
-  const selection = pathsOf(deps.treeView.selection);
+  const selection = nodePaths(deps.treeView.selection);
   const active = activeImageUri(deps.editors)?.fsPath;
   if (source === 'datasetView') return selection;
   if (source === 'activeImage') return active ? [active] : [];

@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { planTrash, TRASH_FOLDER } from '../core/curation/trashPlan';
+import { planRestore, planTrash, TRASH_FOLDER } from '../core/curation/trashPlan';
 import { movePairs, reversePlan, type MoveOutcome, type PairMove } from '../core/embeddings/pairMoves';
 import { sidecarPath, sidecarSuffixes } from '../core/dataset/sidecars';
 import { isImageName } from '../core/dataset/imageFiles';
@@ -64,6 +64,24 @@ export class TrashService {
     return this.serial(() => this.emptyNow());
   }
 
+  /** Moves trashed images (paths inside the trash) with their sidecars back to the same place outside it, never overwriting. */
+  restore(trashedPaths: readonly string[]): Promise<MoveOutcome & { readonly refusedPaths: ReadonlyArray<{ readonly imagePath: string; readonly reason: string }>; readonly ratingsProblem?: string }> {
+    return this.serial(async () => {
+      await this.dataset.whenReady();
+      const index = this.dataset.index;
+      if (!index) throw new Error('Open a dataset folder first: the trash is a folder of the dataset.');
+      const suffixes = sidecarSuffixes(index.options.captionExtension);
+      const plan = planRestore(trashedPaths.map((imagePath) => ({ imagePath, sidecarSuffixes: suffixes })), index.rootPath);
+      const outcome = await movePairs(plan.moves, index.boundary);
+      return { ...outcome, refusedPaths: plan.refused, ratingsProblem: await this.carryRatings(outcome.moved) };
+    });
+  }
+
+  /** Every image in the trash now (absolute paths, sorted), for a picker. */
+  async trashedImages(): Promise<string[]> {
+    return (await this.listTrash()).images;
+  }
+
   private serial<T>(work: () => Promise<T>): Promise<T> {
     const result = this.queue.then(work, work);
     this.queue = result.catch(() => undefined);
@@ -114,25 +132,28 @@ export class TrashService {
 
   /** Images and files in the trash now (for the question before emptying it). */
   async contents(): Promise<TrashContents> {
+    const { images, files } = await this.listTrash();
+    return { images: images.length, files };
+  }
+
+  /** The trash's images and its count of files of any kind; nothing when it is missing or not a real folder. */
+  private async listTrash(): Promise<{ images: string[]; files: number }> {
     const trash = this.trashPath;
     const extensions = this.dataset.index?.options.imageExtensions;
-    let images = 0;
+    const images: string[] = [];
     let files = 0;
     const walk = async (dir: string): Promise<void> => {
-      const entries = await fs.readdir(dir, { withFileTypes: true }).catch((err: NodeJS.ErrnoException) => {
-        if (err.code === 'ENOENT') return [];
-        throw err;
-      });
-      for (const entry of entries) {
-        if (entry.isDirectory()) await walk(path.join(dir, entry.name));
+      for (const entry of await fs.readdir(dir, { withFileTypes: true })) {
+        const full = path.join(dir, entry.name);
+        if (entry.isDirectory()) await walk(full);
         else {
           files++;
-          if (extensions && isImageName(entry.name, extensions)) images++;
+          if (extensions && isImageName(entry.name, extensions)) images.push(full);
         }
       }
     };
     if (trash && (await isRealFolder(trash))) await walk(trash);
-    return { images, files };
+    return { images: images.sort(), files };
   }
 
   private async emptyNow(): Promise<void> {

@@ -178,9 +178,14 @@ describe('curation: ratings and trash', function () {
     if (!hasBrowser()) this.skip();
     await closeAllEditors();
     await vscode.commands.executeCommand('imageCaptioner.dataset.focus');
-    const image = await waitFor(() => api.dataset.index!.findImage(file('a.jpg')), 'a.jpg indexed');
-    await api.treeView.reveal(image, { select: true, focus: true });
-    await waitFor(() => api.treeView.selection.length === 1 && api.treeView.selection[0] === image, 'a.jpg selected in the view');
+    // The folder may be re-listed (new entries) after the last suite's moves: reveal until the entry selected is a.jpg's.
+    await waitFor(async () => {
+      const selected = api.treeView.selection;
+      if (selected.length === 1 && 'captionState' in selected[0] && api.dataset.index!.imagePath(selected[0]) === file('a.jpg') && api.dataset.index!.findImage(file('a.jpg')) === selected[0]) return true;
+      const image = api.dataset.index!.findImage(file('a.jpg'));
+      if (image) await api.treeView.reveal(image, { select: true, focus: true });
+      return false;
+    }, 'a.jpg selected in the view');
     const page = await getWorkbenchPage();
     await page.keyboard.press('Delete');
     // The image moves first, then its sidecars: wait for the last of them.
@@ -202,5 +207,19 @@ describe('curation: ratings and trash', function () {
     assert.ok(await vscode.workspace.applyEdit(folderRename));
     await waitFor(() => /"curation\/moved\/renamed\.jpg": 2[,\n]/.test(fs.readFileSync(ratingsFile(), 'utf8')), 'the rating under the new folder');
     assert.doesNotMatch(fs.readFileSync(ratingsFile(), 'utf8'), /curation\/sub\//);
+  });
+
+  it('Restore from Trash puts an image and its files back, and refuses a place taken since', async () => {
+    const before = snapshot(folder);
+    await vscode.commands.executeCommand<TrashResult>('imageCaptioner.trashImages', [uri('a.jpg')]);
+    await vscode.commands.executeCommand('imageCaptioner.restoreFromTrash', [vscode.Uri.file(path.join(root, '_trash', 'curation', 'a.jpg'))]);
+    assert.deepEqual(snapshot(folder), before);
+    assert.match(fs.readFileSync(ratingsFile(), 'utf8'), /"curation\/a\.jpg": 5,/);
+    await vscode.commands.executeCommand<TrashResult>('imageCaptioner.trashImages', [uri('a.jpg')]);
+    fs.writeFileSync(file('a.txt'), 'written since');
+    await vscode.commands.executeCommand('imageCaptioner.restoreFromTrash', { images: [path.join(root, '_trash', 'curation', 'a.jpg')] });
+    assert.equal(fs.readFileSync(file('a.txt'), 'utf8'), 'written since');
+    assert.equal(fs.existsSync(file('a.jpg')), false, 'nothing of the pair moved');
+    assert.equal(fs.existsSync(path.join(root, '_trash', 'curation', 'a.txt')), true);
   });
 });

@@ -69,6 +69,38 @@ export async function planTrash(images: readonly ImageToTrash[], root: string, t
   return { moves, refused };
 }
 
+/**
+ * The moves that put trashed images (paths inside the trash) and their sidecars back at the same
+ * place outside it. The name they have in the trash is kept (`a (2).png` comes back as that);
+ * movePairs then refuses any image whose place is taken.
+ */
+export function planRestore(images: readonly ImageToTrash[], root: string): TrashPlan {
+  const trashRoot = path.join(root, TRASH_FOLDER);
+  const moves: PairMove[] = [];
+  const refused: Array<{ imagePath: string; reason: string }> = [];
+  const seen = new Set<string>();
+  for (const image of images) {
+    const imagePath = path.resolve(image.imagePath);
+    if (!isWithin(trashRoot, imagePath) || imagePath === trashRoot) {
+      refused.push({ imagePath, reason: `it is not in ${TRASH_FOLDER}` });
+      continue;
+    }
+    if (seen.has(imagePath)) continue;
+    seen.add(imagePath);
+    const back = (file: string): string => path.join(root, path.relative(trashRoot, file));
+    const stem = stemOf(path.basename(imagePath));
+    const files: FileMove[] = [{ from: imagePath, to: back(imagePath), optional: false }];
+    for (const suffix of image.sidecarSuffixes) {
+      const sidecar = path.join(path.dirname(imagePath), stem + suffix);
+      if (seen.has(sidecar)) continue;
+      seen.add(sidecar);
+      files.push({ from: sidecar, to: back(sidecar), optional: true });
+    }
+    moves.push({ imagePath, files });
+  }
+  return { moves, refused };
+}
+
 /** The first of `stem`, `stem (2)`, ... under which no file with any of `endings` exists or is planned. */
 async function freeStem(folder: string, stem: string, endings: readonly string[], claimed: ReadonlySet<string>, taken: PathTaken): Promise<string | undefined> {
   for (let n = 1; n <= MAX_CLASH_NUMBER; n++) {

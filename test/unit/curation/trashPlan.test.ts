@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { planTrash, TRASH_FOLDER } from '../../../src/core/curation/trashPlan';
+import { planRestore, planTrash, TRASH_FOLDER } from '../../../src/core/curation/trashPlan';
 import { movePairs, reversePlan } from '../../../src/core/embeddings/pairMoves';
 import { DatasetBoundary } from '../../../src/core/files/datasetBoundary';
 import { scanFolder } from '../../../src/core/dataset/folderScan';
@@ -135,6 +135,18 @@ describe('trash: planning and moving', () => {
     assert.equal(undo.moved.length, 0);
     assert.equal(undo.refused.length, 1);
     assert.deepEqual(tree(), { 'a.png': 'NEWER', '_trash/a.png': 'A' });
+  });
+
+  it('restores a trashed image with its sidecars to the same place under its trash name, never over a file there', async () => {
+    const trashed = write('_trash/x/a (2).png', 'A2');
+    write('_trash/x/a (2).txt', 'caption a2');
+    const other = write('_trash/b.png', 'B');
+    write('b.png', 'B is back already');
+    const plan = planRestore([trashed, other, path.join(root, 'c.png')].map((imagePath) => ({ imagePath, sidecarSuffixes: SUFFIXES })), root);
+    assert.deepEqual(plan.refused.map((r) => [rel(r.imagePath), r.reason]), [['c.png', 'it is not in _trash']]);
+    const outcome = await movePairs(plan.moves, boundary);
+    assert.equal(outcome.refused.length, 1);
+    assert.deepEqual(tree(), { 'x/a (2).png': 'A2', 'x/a (2).txt': 'caption a2', 'b.png': 'B is back already', '_trash/b.png': 'B' });
   });
 
   it('the dataset scan skips _trash', async () => {
