@@ -57,7 +57,8 @@ export function registerCurationCommands(deps: CurationDeps): vscode.Disposable[
         return;
       }
       const what = images.length === 1 ? path.basename(images[0]) : `${images.length} images`;
-      vscode.window.setStatusBarMessage(stars === 0 ? `Rating of ${what} cleared` : `${what} rated ${'★'.repeat(stars)}`, 4000);
+      // The status bar renders $(icon): a file name is made literal first.
+      vscode.window.setStatusBarMessage(labelText(stars === 0 ? `Rating of ${what} cleared` : `${what} rated ${'★'.repeat(stars)}`), 4000);
     }),
     vscode.commands.registerCommand('imageCaptioner.undoRating', async () => {
       try {
@@ -69,7 +70,8 @@ export function registerCurationCommands(deps: CurationDeps): vscode.Disposable[
     vscode.commands.registerCommand('imageCaptioner.trashImages', async (arg?: unknown, second?: unknown): Promise<TrashResult | undefined> => {
       const images = await targetImages(deps, arg, second);
       if (images.length === 0) return void showInformation('Select images in the Dataset view or open one in the caption editor to move it to the trash.');
-      const operation = await trash.trash(images);
+      const operation = await trash.trash(images).catch((err: Error) => err);
+      if (operation instanceof Error) return void showError(`Nothing was moved to ${TRASH_FOLDER}: ${operation.message}`);
       const moved = operation.moved.map((p) => ({ from: p.files[0].from, to: p.files[0].to }));
       await closeTabsOf(operation.moved.flatMap((p) => p.files.map((f) => f.from)));
       if (operation.skipped.length > 0) {
@@ -90,7 +92,8 @@ export function registerCurationCommands(deps: CurationDeps): vscode.Disposable[
       const given = isArgs(arg) ? arg.images : Array.isArray(arg) ? (arg as unknown[]) : arg instanceof vscode.Uri ? [arg, ...(Array.isArray(second) ? second : [])] : undefined;
       const images = given ? pathsOf(given) : await pickTrashed(trash);
       if (images.length === 0) return;
-      const outcome = await trash.restore(images);
+      const outcome = await trash.restore(images).catch((err: Error) => err);
+      if (outcome instanceof Error) return void showError(`Nothing was restored from ${TRASH_FOLDER}: ${outcome.message}`);
       const notBack = [
         ...outcome.refusedPaths.map((r) => `${path.basename(r.imagePath)} (${r.reason})`),
         ...outcome.refused.map((r) => `${path.basename(r.pair.imagePath)} (${r.existing.map((e) => path.basename(e)).join(', ')} exists)`),
@@ -123,7 +126,8 @@ export function registerCurationCommands(deps: CurationDeps): vscode.Disposable[
 }
 
 async function undoTrash(trash: TrashService, id: number | undefined): Promise<void> {
-  const outcome = await trash.undo(id);
+  const outcome = await trash.undo(id).catch((err: Error) => err);
+  if (outcome instanceof Error) return void showError(`Move to Trash was not undone: ${outcome.message}`);
   if (!outcome) return void showInformation('There is no Move to Trash to undo.');
   const notBack = [...outcome.refused.map((r) => `${path.basename(r.pair.imagePath)} (${r.existing.map((e) => path.basename(e)).join(', ')} exists again)`), ...outcome.failed.map((f) => `${path.basename(f.pair.imagePath)} (${f.error})`)];
   if (notBack.length > 0) void showWarning(`${notBack.length} image(s) stay in ${TRASH_FOLDER}, nothing was overwritten: ${notBack.slice(0, 5).join('; ')}`);

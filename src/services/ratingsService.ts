@@ -1,4 +1,6 @@
 import * as vscode from 'vscode';
+import * as path from 'node:path';
+import { isImageName } from '../core/dataset/imageFiles';
 import { DATASET_META_FOLDER, isStars, MAX_STARS, RATINGS_FILE_NAME, RatingChanges, RatingsFileError, readRatings, updateRatings } from '../core/curation/ratingsFile';
 import { PathMove, ratingMoveChanges, ratingsClearedUnder } from '../core/curation/ratingMoves';
 import { DatasetService } from './datasetService';
@@ -72,6 +74,7 @@ export class RatingsService implements vscode.Disposable {
     for (const imagePath of imagePaths) {
       const rel = index.relativePath(imagePath);
       if (!rel) throw new Error(`${imagePath} is not inside the dataset folder ${index.rootPath}, so it cannot be rated there.`);
+      if (!isImageName(path.basename(imagePath), index.options.imageExtensions)) throw new Error(`${path.basename(imagePath)} is not an image (by its extension), so it cannot be rated.`);
       changes.set(rel, stars);
     }
     const previous = await this.apply(() => changes);

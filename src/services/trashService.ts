@@ -97,6 +97,10 @@ export class TrashService {
     const movable: string[] = [];
     const moving = new Set(imagePaths.map((p) => path.resolve(p)));
     for (const imagePath of moving) {
+      if (!isImageName(path.basename(imagePath), index.options.imageExtensions)) {
+        skipped.push({ imagePath, reason: 'it is not an image of the dataset (by its extension)' });
+        continue;
+      }
       const files = [imagePath, ...suffixes.map((s) => sidecarPath(imagePath, s))];
       const unsaved = files.filter((f) => this.isUnsaved(f));
       if (unsaved.length > 0) skipped.push({ imagePath, reason: `${unsaved.map((f) => path.basename(f)).join(', ')} has unsaved changes: save or revert it first` });
