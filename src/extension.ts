@@ -268,7 +268,7 @@ export function activate(context: vscode.ExtensionContext): ImageCaptionerApi {
     ratings,
     ...registerCurationCommands({ dataset, ratings, trash, scopes, treeView, editors }),
     ...registerLocalModelCommands(localModels, registry),
-    ...registerClipScoreCommands(localModels, embeddings, dataset, scopes),
+    ...registerClipScoreCommands(localModels, embeddings, dataset, scopes, ratings),
     exploreRunner,
     ...registerExploreCommands(explore),
     gallerySelection,

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { isImageName } from '../core/dataset/imageFiles';
 import { DATASET_META_FOLDER, isStars, MAX_STARS, RATINGS_FILE_NAME, RatingChanges, RatingsFileError, readRatings, updateRatings } from '../core/curation/ratingsFile';
 import { PathMove, ratingMoveChanges, ratingsClearedUnder } from '../core/curation/ratingMoves';
+import type { PairMove } from '../core/embeddings/pairMoves';
 import { DatasetService } from './datasetService';
 import { showWarning } from './notifications';
 
@@ -100,6 +101,20 @@ export class RatingsService implements vscode.Disposable {
   /** Carries the ratings of moved images or folders (dataset-relative paths) to their new paths. */
   async move(moves: readonly PathMove[]): Promise<void> {
     if (moves.length > 0) await this.apply((onDisk) => ratingMoveChanges(onDisk, moves));
+  }
+
+  /** Carries the ratings of image/sidecar pairs moved on disk (trash, CLIP score's failed folder): each pair's first file is its image. */
+  async followPairMoves(moved: readonly PairMove[]): Promise<void> {
+    await this.whenLoaded();
+    const index = this.dataset.index;
+    if (!index || moved.length === 0 || !this.hasRatings) return;
+    const moves = moved.flatMap((pair) => {
+      const image = pair.files[0];
+      const from = image && index.relativePath(image.from);
+      const to = image && index.relativePath(image.to);
+      return from && to ? [{ from, to }] : [];
+    });
+    await this.move(moves);
   }
 
   /** Forgets the ratings at or below a dataset-relative folder (deleted for good). */

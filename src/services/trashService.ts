@@ -187,17 +187,8 @@ export class TrashService {
 
   /** Moves the ratings of moved images along; why it could not, when it could not (the files have moved either way). */
   private async carryRatings(moved: readonly PairMove[]): Promise<string | undefined> {
-    const index = this.dataset.index;
-    await this.ratings.whenLoaded();
-    if (!index || moved.length === 0 || !this.ratings.hasRatings) return undefined;
-    const moves = moved.flatMap((pair) => {
-      const image = pair.files[0];
-      const from = image && index.relativePath(image.from);
-      const to = image && index.relativePath(image.to);
-      return from && to ? [{ from, to }] : [];
-    });
     try {
-      await this.ratings.move(moves);
+      await this.ratings.followPairMoves(moved);
       return undefined;
     } catch (err) {
       return (err as Error).message;
