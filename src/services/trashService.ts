@@ -2,7 +2,9 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { planRestore, planTrash, TRASH_FOLDER } from '../core/curation/trashPlan';
 import { movePairs, reversePlan, type MoveOutcome, type PairMove } from '../core/embeddings/pairMoves';
-import { sidecarPath, sidecarSuffixes } from '../core/dataset/sidecars';
+import { claimedSidecarNames, REGIONS_SUFFIX, sidecarName, sidecarPath, sidecarSuffixes } from '../core/dataset/sidecars';
+import type { DatasetIndex } from '../core/dataset/datasetIndex';
+import type { ImageEntry } from '../core/dataset/types';
 import { isImageName } from '../core/dataset/imageFiles';
 import { DatasetService } from './datasetService';
 import { RatingsService } from './ratingsService';
@@ -70,7 +72,7 @@ export class TrashService {
       await this.dataset.whenReady();
       const index = this.dataset.index;
       if (!index) throw new Error('Open a dataset folder first: the trash is a folder of the dataset.');
-      const suffixes = sidecarSuffixes(index.options.captionExtension);
+      const suffixes = sidecarSuffixes(index.options.captionExtension, index.options.secondCaptionExtension);
       const plan = planRestore(trashedPaths.map((imagePath) => ({ imagePath, sidecarSuffixes: suffixes })), index.rootPath);
       const outcome = await movePairs(plan.moves, index.boundary);
       return { ...outcome, refusedPaths: plan.refused, ratingsProblem: await this.carryRatings(outcome.moved) };
@@ -92,7 +94,7 @@ export class TrashService {
     await this.dataset.whenReady();
     const index = this.dataset.index;
     if (!index) throw new Error('Open a dataset folder first: the trash is a folder of the dataset.');
-    const suffixes = sidecarSuffixes(index.options.captionExtension);
+    const suffixes = sidecarSuffixes(index.options.captionExtension, index.options.secondCaptionExtension);
     const skipped: Array<{ imagePath: string; reason: string }> = [];
     const movable: string[] = [];
     const moving = new Set(imagePaths.map((p) => path.resolve(p)));
@@ -176,13 +178,12 @@ export class TrashService {
     await this.ratings.clearUnder(TRASH_FOLDER);
   }
 
-  /** An image that shares its caption (a stem collision) with an image that stays leaves the shared files with it. */
+  /** An image that shares a sidecar (a collision: `a.jpg`/`a.png`, or a second caption that is another image's caption) with an image that stays leaves its sidecars with it. */
   private sharedSidecarsStay(imagePath: string, moving: ReadonlySet<string>): boolean {
     const index = this.dataset.index;
     const image = index?.findImage(imagePath);
     if (!index || !image?.collision) return false;
-    const caption = index.captionPath(image);
-    return image.folder.images.some((other) => other !== image && index.captionPath(other) === caption && !moving.has(index.imagePath(other)));
+    return image.folder.images.some((other) => other !== image && !moving.has(index.imagePath(other)) && sharesSidecar(index, image, other));
   }
 
   /** Moves the ratings of moved images along; why it could not, when it could not (the files have moved either way). */
@@ -194,6 +195,14 @@ export class TrashService {
       return (err as Error).message;
     }
   }
+}
+
+/** Whether two images of one folder claim a sidecar name in common. */
+function sharesSidecar(index: DatasetIndex, image: ImageEntry, other: ImageEntry): boolean {
+  const { captionExtension, secondCaptionExtension, caseInsensitiveStems } = index.options;
+  const fold = (name: string): string => (caseInsensitiveStems ? name.toLowerCase() : name);
+  const theirs = new Set([...claimedSidecarNames(other.name, captionExtension, secondCaptionExtension), sidecarName(other.name, REGIONS_SUFFIX)].map(fold));
+  return [...claimedSidecarNames(image.name, captionExtension, secondCaptionExtension), sidecarName(image.name, REGIONS_SUFFIX)].some((name) => theirs.has(fold(name)));
 }
 
 function whyNotMoved(outcome: MoveOutcome): Array<{ imagePath: string; reason: string }> {

@@ -5,6 +5,7 @@ import { planRestore, planTrash, TRASH_FOLDER } from '../../../src/core/curation
 import { movePairs, reversePlan } from '../../../src/core/embeddings/pairMoves';
 import { DatasetBoundary } from '../../../src/core/files/datasetBoundary';
 import { scanFolder } from '../../../src/core/dataset/folderScan';
+import { sidecarSuffixes } from '../../../src/core/dataset/sidecars';
 import { extensionSet, DEFAULT_IMAGE_EXTENSIONS } from '../../../src/core/dataset/imageFiles';
 import { TempDirs } from '../helpers/tempTree';
 
@@ -70,6 +71,17 @@ describe('trash: planning and moving', () => {
     ]);
     await movePairs(plan.moves, boundary);
     assert.deepEqual(tree(), { '_trash/a.png': 'OLD', '_trash/a (2).txt': 'OLD CAPTION', '_trash/a (3).png': 'NEW', '_trash/a (3).txt': 'new caption', '_trash/x/a.png': 'X' });
+  });
+
+  it('takes the second caption along when the dataset has one, under the same new stem', async () => {
+    const suffixes = sidecarSuffixes('.txt', '.tags.txt');
+    assert.deepEqual(suffixes, ['.txt', '.tags.txt', '.regions.json']);
+    write('_trash/a.tags.txt', 'OLD TAGS');
+    const image = write('a.png', 'A');
+    write('a.txt', 'prose');
+    write('a.tags.txt', 'tag1, tag2');
+    await movePairs((await planTrash([{ imagePath: image, sidecarSuffixes: suffixes }], root)).moves, boundary);
+    assert.deepEqual(tree(), { '_trash/a.tags.txt': 'OLD TAGS', '_trash/a (2).png': 'A', '_trash/a (2).txt': 'prose', '_trash/a (2).tags.txt': 'tag1, tag2' });
   });
 
   it('plans distinct names for two images trashed at once whose names would clash', async () => {
