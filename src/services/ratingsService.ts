@@ -136,8 +136,10 @@ export class RatingsService implements vscode.Disposable {
       });
       this.problem = undefined;
       if (this.root === index.rootPath) {
+        const before = this.ratings;
         this.ratings = ratings;
-        this.emitter.fire({ relPaths: changed });
+        const differ = changed.filter((key) => before.get(key) !== ratings.get(key));
+        if (differ.length > 0) this.emitter.fire({ relPaths: differ });
       }
       return new Map([...previous].filter(([key, stars]) => (ratings.get(key) ?? 0) !== stars));
     };
@@ -153,8 +155,9 @@ export class RatingsService implements vscode.Disposable {
     this.watcher?.dispose();
     this.watcher = undefined;
     if (!index) {
+      const hadRatings = this.ratings.size > 0;
       this.ratings = new Map();
-      this.emitter.fire({});
+      if (hadRatings) this.emitter.fire({});
       return;
     }
     const root = index.rootPath;
@@ -172,6 +175,7 @@ export class RatingsService implements vscode.Disposable {
   private async read(root: string): Promise<void> {
     const index = this.dataset.index;
     if (!index || index.rootPath !== root) return;
+    const before = this.ratings;
     try {
       this.ratings = await readRatings(root, index.boundary);
       this.problem = undefined;
@@ -184,7 +188,9 @@ export class RatingsService implements vscode.Disposable {
         void showWarning(err instanceof RatingsFileError ? message : `Could not read the star ratings: ${message}`);
       }
     }
-    if (this.root === root) this.emitter.fire({});
+    // Views are told only of what changed: a dataset without ratings never redraws for them.
+    const changed = [...new Set([...before.keys(), ...this.ratings.keys()])].filter((key) => before.get(key) !== this.ratings.get(key));
+    if (this.root === root && changed.length > 0) this.emitter.fire({ relPaths: changed });
   }
 
   /** Images (or folders of images) renamed in VS Code (Explorer, Rename Image…) keep their stars. */

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import * as path from 'node:path';
 import { FolderNode, ImageEntry } from '../core/dataset/types';
 import { compileQuery, parseQuery, QuerySubject, queryNeedsCaptions, SubjectPredicate } from '../core/dataset/query';
 import { DatasetService } from '../services/datasetService';
@@ -48,7 +49,15 @@ export class DatasetTreeProvider implements vscode.TreeDataProvider<DatasetTreeN
   /** Shows and filters by these ratings, redrawing whenever they change. */
   useRatings(ratings: RatingLookup): void {
     this.ratings = ratings;
-    this.subscriptions.push(ratings.onDidChange(() => this.changeEmitter.fire(undefined)));
+    this.subscriptions.push(
+      ratings.onDidChange((change) => {
+        // Rows of the changed images alone, unless a filter may now show or hide them.
+        const index = this.dataset.index;
+        const images = index && change.relPaths && !this.filter ? change.relPaths.map((rel) => index.findImage(path.join(index.rootPath, ...rel.split('/')))).filter((i): i is ImageEntry => i !== undefined) : undefined;
+        if (!images) this.changeEmitter.fire(undefined);
+        else if (images.length > 0) this.changeEmitter.fire(images);
+      }),
+    );
   }
 
   get query(): string {
@@ -190,7 +199,8 @@ export interface RatingLookup {
   /** Stars of an image by its dataset-relative '/' path; 0 when unrated. */
   ratingOf(relPath: string): number;
   whenLoaded(): Promise<void>;
-  readonly onDidChange: vscode.Event<unknown>;
+  /** `relPaths`: the images whose stars changed; absent: any. */
+  readonly onDidChange: vscode.Event<{ readonly relPaths?: readonly string[] }>;
 }
 
 function relPathOf(image: ImageEntry): string {
