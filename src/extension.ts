@@ -65,6 +65,9 @@ import { GalleryPanels, registerGalleryCommands } from './commands/galleryComman
 import { GallerySelection } from './services/gallerySelection';
 import { bulkEditRunner } from './commands/bulkEditRun';
 import type { ActionDeps } from './webviews/exploreActions';
+import { RatingsService } from './services/ratingsService';
+import { TrashService } from './services/trashService';
+import { hasDirtyTab, registerCurationCommands } from './commands/curationCommands';
 
 /** What the extension exposes to its integration tests (and to other extensions). */
 export interface ImageCaptionerApi {
@@ -99,6 +102,10 @@ export interface ImageCaptionerApi {
   readonly tagCompletion: TagCompletionService;
   /** The Gallery panel (issue 18). */
   readonly gallery: GalleryPanels;
+  /** Star ratings of the open dataset (issue 18). */
+  readonly ratings: RatingsService;
+  /** Move to Trash and its undo (issue 18). */
+  readonly trash: TrashService;
 }
 
 export function activate(context: vscode.ExtensionContext): ImageCaptionerApi {
@@ -165,6 +172,10 @@ export function activate(context: vscode.ExtensionContext): ImageCaptionerApi {
   const bulk = new BulkEditService(dataset, documents, (captionPath) => editors.hasUnsavedCaption(captionPath));
   const gallerySelection = new GallerySelection();
   const scopes = new ScopePicker(dataset, tree, treeView, gallerySelection);
+  const ratings = new RatingsService(dataset, log);
+  tree.useRatings(ratings);
+  editors.useRatings(ratings);
+  const trash = new TrashService(dataset, ratings, (file) => editors.hasUnsavedCaption(file) || regionsDirty(file) || hasDirtyTab(file));
   const lint = lintDependencies({ dataset, localModels, embeddings, vectors: exploreVectors, log, threadPath: context.asAbsolutePath(path.join('dist', 'lintWorker.js')) });
   const linter = new CaptionLinter(dataset, lint.deps);
   const patterns = new PatternRunner({ threadPath: context.asAbsolutePath(path.join('dist', 'patternWorker.js')) });
@@ -253,9 +264,11 @@ export function activate(context: vscode.ExtensionContext): ImageCaptionerApi {
     documents,
     patterns,
     ...registerEditCommands(dataset, scopes, bulk, documents, (captionPath) => editors.unsavedCaptionText(captionPath), patterns),
-    ...registerExportImportCommands(dataset, scopes, bulk, log),
+    ...registerExportImportCommands(dataset, scopes, bulk, log, ratings),
+    ratings,
+    ...registerCurationCommands({ dataset, ratings, trash, scopes, treeView, editors }),
     ...registerLocalModelCommands(localModels, registry),
-    ...registerClipScoreCommands(localModels, embeddings, dataset, scopes),
+    ...registerClipScoreCommands(localModels, embeddings, dataset, scopes, ratings),
     exploreRunner,
     ...registerExploreCommands(explore),
     gallerySelection,
@@ -291,7 +304,7 @@ export function activate(context: vscode.ExtensionContext): ImageCaptionerApi {
   });
   return {
     dataset, tree, editors, regionEditors, treeView, captioning, localModels, tagging, exploreVectors, explore, linter, logUri: context.logUri,
-    gettingStarted, walkthroughShownOnActivation, evaluationReports, evaluationsFolder: evaluationsFolder(context), tags, tagCompletion, gallery,
+    gettingStarted, walkthroughShownOnActivation, evaluationReports, evaluationsFolder: evaluationsFolder(context), tags, tagCompletion, gallery, ratings, trash,
   };
 }
 

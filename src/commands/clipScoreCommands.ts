@@ -7,6 +7,7 @@ import { ClipScoreService, type ClipScoreRun } from '../services/clipScoreServic
 import type { DatasetService } from '../services/datasetService';
 import type { EmbeddingService } from '../services/embeddingService';
 import type { LocalModelService } from '../services/localModelService';
+import type { RatingsService } from '../services/ratingsService';
 import { ClipScoreTreeProvider } from '../views/clipScoreTreeProvider';
 import { CAPTION_EDITOR_VIEW_TYPE } from '../webviews/captionEditorViewType';
 import type { ScopePicker } from './scopePicker';
@@ -23,7 +24,7 @@ export interface ClipScoreViewState {
 }
 
 /** The CLIP score commands over the shared EmbeddingService (built once in extension.ts, shared with the Explore panel). */
-export function registerClipScoreCommands(local: LocalModelService, embeddings: EmbeddingService, dataset: DatasetService, scopes: ScopePicker): vscode.Disposable[] {
+export function registerClipScoreCommands(local: LocalModelService, embeddings: EmbeddingService, dataset: DatasetService, scopes: ScopePicker, ratings?: RatingsService): vscode.Disposable[] {
   const scores = new ClipScoreService(local, embeddings, dataset);
   const tree = new ClipScoreTreeProvider(scores, dataset);
   const view = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: tree });
@@ -65,8 +66,8 @@ export function registerClipScoreCommands(local: LocalModelService, embeddings: 
     }),
     vscode.commands.registerCommand('imageCaptioner.clipScore.sortByScore', () => sort('score')),
     vscode.commands.registerCommand('imageCaptioner.clipScore.sortByName', () => sort('name')),
-    vscode.commands.registerCommand('imageCaptioner.clipScore.moveLowScoring', (options?: unknown) => moveLowScoring(scores, dataset, isConfirmed(options))),
-    vscode.commands.registerCommand('imageCaptioner.clipScore.undoMove', () => undoMove(scores)),
+    vscode.commands.registerCommand('imageCaptioner.clipScore.moveLowScoring', (options?: unknown) => moveLowScoring(scores, dataset, isConfirmed(options), ratings)),
+    vscode.commands.registerCommand('imageCaptioner.clipScore.undoMove', () => undoMove(scores, ratings)),
   ];
 }
 
@@ -144,7 +145,7 @@ async function scoreCurrent(scores: ClipScoreService, dataset: DatasetService, s
   }
 }
 
-async function moveLowScoring(scores: ClipScoreService, dataset: DatasetService, confirmed: boolean): Promise<MoveOutcome | undefined> {
+async function moveLowScoring(scores: ClipScoreService, dataset: DatasetService, confirmed: boolean, ratings: RatingsService | undefined): Promise<MoveOutcome | undefined> {
   const flagged = scores.flagged();
   let destination: string | undefined;
   try {
@@ -167,18 +168,25 @@ async function moveLowScoring(scores: ClipScoreService, dataset: DatasetService,
     if (answer !== 'Move') return undefined;
   }
   const outcome = await scores.moveFlagged();
+  await carryRatings(ratings, outcome);
   reportMoves(`Moved ${outcome.moved.length} pairs into "${shown}/".`, outcome);
   return outcome;
 }
 
-async function undoMove(scores: ClipScoreService): Promise<MoveOutcome | undefined> {
+async function undoMove(scores: ClipScoreService, ratings: RatingsService | undefined): Promise<MoveOutcome | undefined> {
   if (!scores.canUndoMove) {
     void showInformation('No move of low-scoring pairs to undo.');
     return undefined;
   }
   const outcome = await scores.undoMove();
+  if (outcome) await carryRatings(ratings, outcome);
   if (outcome) reportMoves(`Moved ${outcome.moved.length} pairs back.`, outcome);
   return outcome;
+}
+
+/** Moved images keep their stars; when the ratings file cannot be written, the move stands and a warning says so. */
+async function carryRatings(ratings: RatingsService | undefined, outcome: MoveOutcome): Promise<void> {
+  await ratings?.followPairMoves(outcome.moved).catch((err: Error) => showWarning(`The ratings of the moved pairs stayed behind: ${err.message}`));
 }
 
 function reportMoves(done: string, outcome: MoveOutcome): void {

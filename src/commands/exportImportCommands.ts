@@ -9,6 +9,7 @@ import { readCaptionSources } from '../core/captions/readCaptions';
 import { ImageEntry } from '../core/dataset/types';
 import { BulkEditService } from '../services/bulkEditService';
 import { DatasetService } from '../services/datasetService';
+import { RatingsService } from '../services/ratingsService';
 import { ScopePicker } from './scopePicker';
 import { filesWithText } from './filesWithText';
 import { showError, showInformation, withNotificationProgress } from '../services/notifications';
@@ -21,13 +22,18 @@ interface ExportCommandOptions {
   readonly captions?: ExportedCaptions;
 }
 
-export function registerExportImportCommands(dataset: DatasetService, scopes: ScopePicker, bulk: BulkEditService, log: vscode.LogOutputChannel): vscode.Disposable[] {
-  const samplesOf = (images: readonly ImageEntry[], captions: ExportedCaptions): ExportSample[] => {
+export function registerExportImportCommands(dataset: DatasetService, scopes: ScopePicker, bulk: BulkEditService, log: vscode.LogOutputChannel, ratings: RatingsService): vscode.Disposable[] {
+  const samplesOf = async (images: readonly ImageEntry[], captions: ExportedCaptions): Promise<ExportSample[]> => {
+    await ratings.whenLoaded();
     const index = dataset.index!;
     const { boundary } = index;
-    return images
-      .filter((img) => !img.collision)
-      .map((img) => withExportedCaptions({ imagePath: index.imagePath(img), relPath: index.relativePath(index.imagePath(img))!, captionPath: index.captionPath(img), boundary }, index.secondCaptionPath(img), captions));
+    // A rating field only when the dataset has ratings at all.
+    const rated = ratings.hasRatings;
+    return images.filter((img) => !img.collision).map((img) => {
+      const relPath = index.relativePath(index.imagePath(img))!;
+      const sample = { imagePath: index.imagePath(img), relPath, captionPath: index.captionPath(img), boundary, ...(rated ? { rating: ratings.ratingOf(relPath) } : {}) };
+      return withExportedCaptions(sample, index.secondCaptionPath(img), captions);
+    });
   };
 
   /**
@@ -49,7 +55,7 @@ export function registerExportImportCommands(dataset: DatasetService, scopes: Sc
 
   /** Runs one export with a cancellable progress notification and reports what was skipped. */
   const runExport = async (title: string, images: readonly ImageEntry[], work: (samples: ExportSample[], control: { signal: AbortSignal; onProgress: (done: number, total: number, bytes: number) => void }) => Promise<ExportReport>, captions: ExportedCaptions = 'caption'): Promise<void> => {
-    const samples = samplesOf(images, captions);
+    const samples = await samplesOf(images, captions);
     const report = await withNotificationProgress({ title, cancellable: true }, async (progress, token) => {
       const abort = new AbortController();
       token.onCancellationRequested(() => abort.abort());

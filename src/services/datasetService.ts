@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { promises as fs } from 'node:fs';
 import { DatasetIndex, deepImages, IndexCancelledError } from '../core/dataset/datasetIndex';
 import { CaptionTexts } from '../core/dataset/captionTexts';
+import { isSkippedFolder } from '../core/dataset/folderScan';
 import { ImageHealth } from '../core/images/imageHealth';
 import { FolderNode, ImageEntry } from '../core/dataset/types';
 import { DatasetBoundary } from '../core/files/datasetBoundary';
@@ -220,6 +221,8 @@ export class DatasetService implements vscode.Disposable {
     const touched = new Set<string>();
     const captionsChanged: ImageEntry[] = [];
     for (const changed of paths) {
+      // The trash and hidden folders (the ratings file's) are not part of the dataset: nothing there re-lists it.
+      if (insideSkippedFolder(index, changed)) continue;
       const folder = nearestKnownFolder(index, path.dirname(changed));
       if (!folder) continue;
       touched.add(folder.relPath);
@@ -284,6 +287,11 @@ export class DatasetService implements vscode.Disposable {
     this.watcher?.dispose();
     for (const d of this.disposables) d.dispose();
   }
+}
+
+function insideSkippedFolder(index: DatasetIndex, file: string): boolean {
+  const rel = index.relativePath(file);
+  return rel !== undefined && rel.split('/').slice(0, -1).some(isSkippedFolder);
 }
 
 function nearestKnownFolder(index: DatasetIndex, dir: string): FolderNode | undefined {

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import * as path from 'node:path';
 import { FolderNode, ImageEntry } from '../core/dataset/types';
 import { compileQuery, parseQuery, QuerySubject, queryNeedsCaptions, SubjectPredicate } from '../core/dataset/query';
 import { DatasetService } from '../services/datasetService';
@@ -30,6 +31,8 @@ export class DatasetTreeProvider implements vscode.TreeDataProvider<DatasetTreeN
   private readonly subscriptions: vscode.Disposable[];
   /** A line shown above the images while no filter is (what to do next, e.g. no model chosen yet). */
   nextStepHint?: () => string | undefined;
+  /** The dataset's star ratings (shown as ★N, filtered by `rating>=4`); none until set. */
+  private ratings?: RatingLookup;
 
   constructor(private readonly dataset: DatasetService) {
     this.subscriptions = [
@@ -43,6 +46,20 @@ export class DatasetTreeProvider implements vscode.TreeDataProvider<DatasetTreeN
     ];
   }
 
+  /** Shows and filters by these ratings, redrawing whenever they change. */
+  useRatings(ratings: RatingLookup): void {
+    this.ratings = ratings;
+    this.subscriptions.push(
+      ratings.onDidChange((change) => {
+        // Rows of the changed images alone, unless a filter may now show or hide them.
+        const index = this.dataset.index;
+        const images = index && change.relPaths && !this.filter ? change.relPaths.map((rel) => index.findImage(path.join(index.rootPath, ...rel.split('/')))).filter((i): i is ImageEntry => i !== undefined) : undefined;
+        if (!images) this.changeEmitter.fire(undefined);
+        else if (images.length > 0) this.changeEmitter.fire(images);
+      }),
+    );
+  }
+
   get query(): string {
     return this.filterQuery;
   }
@@ -52,6 +69,7 @@ export class DatasetTreeProvider implements vscode.TreeDataProvider<DatasetTreeN
     const parsed = query.trim() ? parseQuery(query) : undefined;
     this.filterQuery = query.trim();
     this.filter = parsed ? compileQuery(parsed) : undefined;
+    if (parsed) await this.ratings?.whenLoaded();
     const index = this.dataset.index;
     if (parsed && queryNeedsCaptions(parsed) && index) {
       await vscode.window.withProgress({ location: { viewId: DATASET_VIEW_ID }, title: 'Reading captions' }, () =>
@@ -79,6 +97,7 @@ export class DatasetTreeProvider implements vscode.TreeDataProvider<DatasetTreeN
     const index = this.dataset.index;
     if (!index) return [];
     const parsed = parseQuery(query);
+    await this.ratings?.whenLoaded();
     if (queryNeedsCaptions(parsed)) await this.dataset.loadCaptions(index.images());
     const predicate = compileQuery(parsed);
     return index.images().filter((img) => predicate(this.subjectOf(img)));
@@ -100,7 +119,7 @@ export class DatasetTreeProvider implements vscode.TreeDataProvider<DatasetTreeN
     }
     if (isImage(node)) {
       const index = this.dataset.index!;
-      const item = imageTreeItem(node, index, this.dataset.texts, this.dataset.health?.problem(node), this.descriptionLength);
+      const item = imageTreeItem(node, index, this.dataset.texts, this.dataset.health?.problem(node), this.descriptionLength, this.ratings?.ratingOf(relPathOf(node)) ?? 0);
       item.command = {
         command: 'vscode.openWith',
         title: 'Open Caption Editor',
@@ -160,9 +179,9 @@ export class DatasetTreeProvider implements vscode.TreeDataProvider<DatasetTreeN
   }
 
   private subjectOf(image: ImageEntry): QuerySubject {
-    const relPath = image.folder.relPath ? `${image.folder.relPath}/${image.name}` : image.name;
+    const relPath = relPathOf(image);
     const caption = this.dataset.texts?.get(image) ?? '';
-    return { name: image.name, relPath, caption, hasCaptionFile: image.captionState !== 'none', collision: image.collision };
+    return { name: image.name, relPath, caption, hasCaptionFile: image.captionState !== 'none', collision: image.collision, rating: this.ratings?.ratingOf(relPath) ?? 0 };
   }
 
   private folderHasMatch(folder: FolderNode): boolean {
@@ -173,6 +192,19 @@ export class DatasetTreeProvider implements vscode.TreeDataProvider<DatasetTreeN
     for (const subscription of this.subscriptions) subscription.dispose();
     this.changeEmitter.dispose();
   }
+}
+
+/** Where the view learns each image's stars (RatingsService). */
+export interface RatingLookup {
+  /** Stars of an image by its dataset-relative '/' path; 0 when unrated. */
+  ratingOf(relPath: string): number;
+  whenLoaded(): Promise<void>;
+  /** `relPaths`: the images whose stars changed; absent: any. */
+  readonly onDidChange: vscode.Event<{ readonly relPaths?: readonly string[] }>;
+}
+
+function relPathOf(image: ImageEntry): string {
+  return image.folder.relPath ? `${image.folder.relPath}/${image.name}` : image.name;
 }
 
 export function isImage(node: DatasetTreeNode): node is ImageEntry {

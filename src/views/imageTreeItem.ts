@@ -4,13 +4,14 @@ import { CaptionTexts } from '../core/dataset/captionTexts';
 import { ImageEntry } from '../core/dataset/types';
 import { collisionText } from '../core/dataset/collisionText';
 
-/** The tree row of one image: its state as an icon, the caption's first words as description. */
+/** The tree row of one image: its state as an icon, its stars (★N) and the caption's first words as description. */
 export function imageTreeItem(
   image: ImageEntry,
   index: DatasetIndex,
   texts: CaptionTexts | undefined,
   imageProblem: string | undefined,
   descriptionLength: number,
+  rating = 0,
 ): vscode.TreeItem {
   const item = new vscode.TreeItem(image.name, vscode.TreeItemCollapsibleState.None);
   item.id = `image:${index.relativePath(index.imagePath(image))}`;
@@ -19,9 +20,11 @@ export function imageTreeItem(
   const state = imageProblem ? 'unreadable' : displayState(image);
   item.contextValue = image.collision ? 'image.collision' : 'image';
   item.iconPath = STATE_ICONS[state];
-  if (descriptionLength > 0 && caption.trim()) item.description = preview(caption, descriptionLength);
+  const stars = rating > 0 ? `★${rating}` : '';
+  const text = descriptionLength > 0 && caption.trim() ? preview(caption, descriptionLength) : '';
+  if (stars || text) item.description = stars && text ? `${stars} ${text}` : stars || text;
   const tooltip = new vscode.MarkdownString();
-  tooltip.appendText(`${image.name} — ${STATE_LABELS[state]}\n\n`);
+  tooltip.appendText(`${image.name} — ${STATE_LABELS[state]}${rating > 0 ? ` — ${'★'.repeat(rating)}` : ''}\n\n`);
   if (image.collision) tooltip.appendText(`${collisionText(index, image)} Rename one of them (right-click → Rename Image…).\n\n`);
   for (const problem of [imageProblem, texts?.error(image)]) if (problem) tooltip.appendText(`${problem}\n\n`);
   if (caption.trim()) tooltip.appendText(caption.length > 600 ? `${caption.slice(0, 600)}…` : caption);

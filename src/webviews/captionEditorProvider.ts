@@ -18,6 +18,7 @@ import { CAPTION_EDITOR_VIEW_TYPE } from './captionEditorViewType';
 import { CaptioningService } from '../services/captioningService';
 import { showError } from '../services/notifications';
 import { secondBackupOf, SecondCaptionFields } from './secondCaptionFields';
+import type { RatingsService } from '../services/ratingsService';
 
 /** Keystrokes closer together than this form one undo step, as typing does in a text editor. */
 const TYPING_BURST_MS = 1000;
@@ -37,6 +38,7 @@ export class CaptionEditorProvider implements vscode.CustomEditorProvider<Captio
     { post: (d, m) => this.post(d, m), fireEdit: (e) => this.changeEmitter.fire(e), enqueue: (d, w) => this.enqueue(d, w), endCaptionBurst: (d) => this.bursts.delete(d) },
     TYPING_BURST_MS,
   );
+  private ratings?: RatingsService;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -52,6 +54,17 @@ export class CaptionEditorProvider implements vscode.CustomEditorProvider<Captio
       captioning.registry.onDidChange(() => this.postModels()),
       vscode.workspace.onDidGrantWorkspaceTrust(() => this.postModels()),
     );
+  }
+
+  /** Shows each image's stars in its editor, kept current as ratings change. */
+  useRatings(ratings: RatingsService): void {
+    this.ratings = ratings;
+    this.context.subscriptions.push(ratings.onDidChange(() => this.panels.forEach((_, doc) => this.postRating(doc))));
+  }
+
+  private postRating(doc: CaptionDocument): void {
+    const rel = this.dataset.index?.relativePath(doc.uri.fsPath);
+    if (this.ratings && rel) this.post(doc, { type: 'rating', stars: this.ratings.ratingOf(rel) });
   }
 
   /** Generation in the active caption editor: the given models, or the selected one. */
@@ -212,6 +225,7 @@ export class CaptionEditorProvider implements vscode.CustomEditorProvider<Captio
         this.post(doc, { type: 'models', ...this.generators.get(doc)!.modelChoices() });
         // candidates offered while the webview was loading (a fused caption opens the editor)
         this.generators.get(doc)!.showAll();
+        void this.ratings?.whenLoaded().then(() => this.postRating(doc));
         return;
       }
       case 'selectModel':
@@ -255,6 +269,12 @@ export class CaptionEditorProvider implements vscode.CustomEditorProvider<Captio
         return;
       case 'completeTag':
         return this.completeTag(doc, msg.id, msg.typed);
+      case 'rate':
+        await vscode.commands.executeCommand('imageCaptioner.rateImages', { images: [doc.uri], stars: msg.stars });
+        return;
+      case 'trash':
+        await vscode.commands.executeCommand('imageCaptioner.trashImages', { images: [doc.uri] });
+        return;
     }
   }
 

@@ -119,8 +119,14 @@ describe('CLIP score', function () {
     const root = api.dataset.rootPath!;
     const files = [...new Set(flagged.flatMap((r) => [r.imagePath, r.captionPath]))].filter((f) => fs.existsSync(f));
     const before = new Map(files.map((f) => [f, fs.readFileSync(f)]));
+    // A rated image keeps its stars where it goes, and back.
+    const metaExisted = fs.existsSync(path.join(root, '.image-captioner'));
+    const rel = (file: string): string => path.relative(root, file).split(path.sep).join('/');
+    await api.ratings.rate([flagged[0].imagePath], 4);
 
     const outcome = (await vscode.commands.executeCommand<MoveOutcome>('imageCaptioner.clipScore.moveLowScoring', { confirmed: true }))!;
+    assert.equal(api.ratings.ratingOf(rel(path.join(failedRoot, path.relative(root, flagged[0].imagePath)))), 4, 'the rating went along');
+    assert.equal(api.ratings.ratingOf(rel(flagged[0].imagePath)), 0);
     assert.equal(outcome.moved.length, flagged.length);
     assert.equal(outcome.refused.length, 0);
     assert.deepEqual(outcome.failed.map((f) => f.pair.imagePath), held.map((r) => r.imagePath));
@@ -138,5 +144,8 @@ describe('CLIP score', function () {
     for (const [file, bytes] of before) assert.deepEqual(fs.readFileSync(file), bytes, `${file} restored`);
     assert.deepEqual(filesUnder(failedRoot), [], 'nothing left in clip_failed');
     await waitFor(() => api.dataset.index!.findImage(flagged[0].imagePath), 'the image back in the index');
+    assert.equal(api.ratings.ratingOf(rel(flagged[0].imagePath)), 4, 'the rating came back');
+    await api.ratings.rate([flagged[0].imagePath], 0);
+    if (!metaExisted) fs.rmSync(path.join(root, '.image-captioner'), { recursive: true, force: true });
   });
 });

@@ -25,6 +25,7 @@ import { CliIo, CliUsageError, EXIT, ExitCode } from '../cliCommand';
 import { choiceFlag, integerFlag, onePositional, parseCommandArgs, shardFlag } from '../commandArgs';
 import { datasetSettingsFromFlags } from '../datasetFlags';
 import { imagesOfShard, loadDataset, relPathOf, type LoadedDataset } from '../datasetLoad';
+import { readRatings, type Ratings } from '../../core/curation/ratingsFile';
 import { progressPrinter } from './exportProgressLines';
 import { terminalText } from '../terminalText';
 import { EXPORT_FORMATS, type ExportFormat, FLAGS } from './exportCommand';
@@ -48,7 +49,12 @@ export async function runExport(args: readonly string[], io: CliIo): Promise<Exi
   const secondExtension = loaded.index.options.secondCaptionExtension;
   if (captions !== 'caption' && !secondExtension) throw new CliUsageError(`--captions ${captions} needs --second-caption-extension (e.g. .tags.txt)`);
   if (captions === 'both' && (format === 'zip' || format === 'imagefolder')) throw new CliUsageError(`--captions both: ${format} holds one caption per image (webdataset, csv and jsonl hold both)`);
-  const samples = exportSamplesOf(loaded, imagesOfShard(loaded, shard), captions);
+  // A ratings file that cannot be read is said, and the export goes on without the rating field.
+  const ratings = await readRatings(loaded.index.rootPath, loaded.index.boundary).catch((err: Error) => {
+    io.stderr.write(`export: ${terminalText(err.message)} The export has no rating field.\n`);
+    return new Map<string, number>();
+  });
+  const samples = exportSamplesOf(loaded, imagesOfShard(loaded, shard), captions, ratings);
   const secondMember = captions === 'both' && secondExtension ? secondCaptionMember(secondExtension) : undefined;
   const name = values.name ?? defaultShardPrefix(loaded.index.rootPath);
   const suffix = shardSuffix(shard);
@@ -100,12 +106,14 @@ function suffixed(file: string, suffix: string): string {
  * Export samples of `images`, each keyed by its position among all the dataset's usable images,
  * so any shard's WebDataset keys are the ones the whole export gives the same images.
  */
-function exportSamplesOf(loaded: LoadedDataset, images: readonly ImageEntry[], captions: ExportedCaptions): ExportSample[] {
+function exportSamplesOf(loaded: LoadedDataset, images: readonly ImageEntry[], captions: ExportedCaptions, ratings: Ratings): ExportSample[] {
   const { index } = loaded;
   const positions = new Map(loaded.images.map((image, position) => [image, position] as const));
   return images.map((image) => {
     const imagePath = index.imagePath(image);
-    const sample = { imagePath, relPath: relPathOf(index, image), captionPath: index.captionPath(image), boundary: index.boundary, key: sampleKey(positions.get(image)!) };
-    return withExportedCaptions(sample, index.secondCaptionPath(image), captions);
+    const relPath = relPathOf(index, image);
+    const sample: ExportSample = { imagePath, relPath, captionPath: index.captionPath(image), boundary: index.boundary, key: sampleKey(positions.get(image)!) };
+    // A rating field only when the dataset has ratings, as the extension's exports do.
+    return withExportedCaptions(ratings.size > 0 ? { ...sample, rating: ratings.get(relPath) ?? 0 } : sample, index.secondCaptionPath(image), captions);
   });
 }

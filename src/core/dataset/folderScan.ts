@@ -2,6 +2,7 @@ import { promises as fs, Dirent } from 'node:fs';
 import * as path from 'node:path';
 import type { DatasetBoundary } from '../files/datasetBoundary';
 import { isImageName } from './imageFiles';
+import { TRASH_FOLDER } from '../curation/trashPlan';
 
 /** What one directory listing tells the index: its images, its other files, its subfolders. */
 export interface FolderListing {
@@ -18,7 +19,8 @@ export interface FolderListing {
   readonly error?: string;
 }
 
-const SKIPPED_FOLDERS = new Set(['node_modules', '__pycache__']);
+/** The trash holds trashed images: they leave the dataset until restored. */
+const SKIPPED_FOLDERS = new Set(['node_modules', '__pycache__', TRASH_FOLDER]);
 const NONE: ReadonlySet<string> = new Set();
 
 export function isSkippedFolder(name: string): boolean {

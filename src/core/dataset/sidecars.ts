@@ -19,6 +19,11 @@ export function regionsPathFor(imagePath: string): string {
   return sidecarPath(imagePath, REGIONS_SUFFIX);
 }
 
+/** Every sidecar suffix an image may have (caption, second caption, regions): what travels with it when it moves. */
+export function sidecarSuffixes(captionExtension: string, secondCaptionExtension?: string): readonly string[] {
+  return secondCaptionExtension ? [captionExtension, secondCaptionExtension, REGIONS_SUFFIX] : [captionExtension, REGIONS_SUFFIX];
+}
+
 /** A dot and plain name parts: `.txt`, `.caption`, `.en.txt`; no separators, no `..`, nothing absolute. */
 const PLAIN_SUFFIX = /^(?:\.[\p{L}\p{N}_-]+)+$/u;
 const MAX_SUFFIX_LENGTH = 40;

@@ -111,9 +111,17 @@ export async function movePairs(plan: readonly PairMove[], boundary: DatasetBoun
   return { moved, refused, failed };
 }
 
-/** A hard link fails if the target exists (no race); renaming is the fallback where links are not possible. */
+/**
+ * A hard link fails if the target exists (no race); renaming is the fallback where links are not
+ * possible, and for a symbolic link, which moves as the link itself (link(2) follows it on some systems).
+ */
 async function moveWithoutOverwrite(from: string, to: string): Promise<void> {
   await fs.mkdir(path.dirname(to), { recursive: true });
+  if ((await fs.lstat(from)).isSymbolicLink()) {
+    if (await exists(to)) throw new Error(`${to} already exists`);
+    await fs.rename(from, to);
+    return;
+  }
   try {
     await fs.link(from, to);
     await fs.unlink(from);

@@ -1,4 +1,4 @@
-/** A caption table, `file_name,text` (`,second_text` with second captions): CSV (RFC 4180) or JSONL, UTF-8 without BOM, streamed row by row. */
+/** A caption table, `file_name,text` (`,second_text` with second captions, `,rating` when the dataset has ratings): CSV (RFC 4180) or JSONL, UTF-8 without BOM, streamed row by row. */
 import { AtomicFileStream } from './atomicFileStream';
 import { ProgressThrottle } from './exportProgress';
 import { ExportControl, ExportReport, ExportSample } from './exportTypes';
@@ -22,9 +22,13 @@ export function csvField(value: string): string {
   return formula || /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-function row(format: CaptionTableOptions['format'], fileName: string, text: string, secondText: string | undefined): string {
-  if (format === 'csv') return `${csvField(fileName)},${csvField(text)}${secondText === undefined ? '' : `,${csvField(secondText)}`}\r\n`;
-  return `${JSON.stringify(secondText === undefined ? { file_name: fileName, text } : { file_name: fileName, text, second_text: secondText })}\n`;
+/** One row; `second_text` only with second captions, `rating` only when the dataset has ratings (then every row has one, 0 for unrated). */
+function row(format: CaptionTableOptions['format'], fileName: string, text: string, secondText: string | undefined, rating: number | undefined): string {
+  if (format === 'csv') return `${csvField(fileName)},${csvField(text)}${secondText === undefined ? '' : `,${csvField(secondText)}`}${rating === undefined ? '' : `,${rating}`}\r\n`;
+  const fields: Record<string, unknown> = { file_name: fileName, text };
+  if (secondText !== undefined) fields.second_text = secondText;
+  if (rating !== undefined) fields.rating = rating;
+  return `${JSON.stringify(fields)}\n`;
 }
 
 export async function exportCaptionTable(samples: readonly ExportSample[], options: CaptionTableOptions): Promise<ExportReport> {
@@ -33,9 +37,10 @@ export async function exportCaptionTable(samples: readonly ExportSample[], optio
   const progress = new ProgressThrottle(samples.length, options.onProgress);
   const out = await AtomicFileStream.open(options.outFile);
   try {
-    // Samples carry a second caption all or none (the command decides for the whole export).
+    // Samples carry a second caption all or none (the command decides for the whole export); a rating likewise.
     const withSecond = samples.some((s) => s.secondCaptionPath !== undefined);
-    if (format === 'csv') await out.write(withSecond ? 'file_name,text,second_text\r\n' : 'file_name,text\r\n');
+    const rated = samples.some((s) => s.rating !== undefined);
+    if (format === 'csv') await out.write(`file_name,text${withSecond ? ',second_text' : ''}${rated ? ',rating' : ''}\r\n`);
     for (let i = 0; i < samples.length; i++) {
       signal?.throwIfAborted();
       const sample = samples[i];
@@ -43,7 +48,7 @@ export async function exportCaptionTable(samples: readonly ExportSample[], optio
       const second = caption.ok ? await loadSecondCaption(sample) : caption;
       const image = second.ok ? await statImage(sample) : second;
       if (image.ok && caption.ok && second.ok) {
-        await out.write(row(format, sample.relPath, caption.value, withSecond ? (second.value ?? '') : undefined));
+        await out.write(row(format, sample.relPath, caption.value, withSecond ? (second.value ?? '') : undefined, rated ? (sample.rating ?? 0) : undefined));
         report.samples++;
       } else if (!image.ok) {
         report.skipped.push(image.skip);

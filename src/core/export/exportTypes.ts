@@ -13,6 +13,8 @@ export interface ExportSample {
   readonly secondCaptionPath?: string;
   /** The dataset the sample belongs to: nothing outside it is read (a link leading out is skipped). */
   readonly boundary: DatasetBoundary;
+  /** Stars (0 when unrated) when the dataset has ratings; absent when it has none, so no export writes a rating field. */
+  readonly rating?: number;
   /** Extra fields merged into a WebDataset sample's json (e.g. `model`); never overrides the built-in ones. */
   readonly metadata?: Readonly<Record<string, unknown>>;
   /**

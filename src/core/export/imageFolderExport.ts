@@ -38,7 +38,8 @@ export async function exportImageFolder(samples: readonly ExportSample[], option
         report.skipped.push(image.skip);
       } else if (!options.copyImages || (await copyImage(sample, outDir, report))) {
         if (options.copyImages) copiedBytes += image.value;
-        await metadata.write(`${JSON.stringify({ file_name: sample.relPath, text: caption.ok ? caption.value : '' })}\n`);
+        const text = caption.ok ? caption.value : '';
+        await metadata.write(`${JSON.stringify(sample.rating === undefined ? { file_name: sample.relPath, text } : { file_name: sample.relPath, text, rating: sample.rating })}\n`);
         report.samples++;
       }
       progress.update(i + 1, copiedBytes + metadata.bytes);

@@ -114,6 +114,7 @@ function sampleJson(draft: SampleDraft, key: string, pixels: { width: number; he
   const json: Record<string, unknown> = { key, source: draft.sample.relPath, width: pixels.width, height: pixels.height, caption: draft.caption };
   if (draft.secondCaption !== undefined) json.second_caption = draft.secondCaption;
   if (regions) json.regions = regions;
+  if (draft.sample.rating !== undefined) json.rating = draft.sample.rating;
   for (const [field, value] of Object.entries(draft.sample.metadata ?? {})) if (!(field in json)) json[field] = value;
   return json;
 }

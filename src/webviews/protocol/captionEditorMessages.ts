@@ -73,7 +73,9 @@ export type ToWebviewMessage =
   /** The second caption file's field (imageCaptioner.secondCaption.extension): its text, file and state. */
   | { readonly type: 'secondCaption'; readonly caption: CaptionInfo }
   /** The second caption changed for any reason but the webview's own edits (undo, another editor, disk). */
-  | { readonly type: 'secondCaptionChanged'; readonly text: string };
+  | { readonly type: 'secondCaptionChanged'; readonly text: string }
+  /** The image's stars (0: unrated), at start and whenever they change. */
+  | { readonly type: 'rating'; readonly stars: number };
 
 export type NavigationIntent = 'next' | 'previous' | 'nextUncaptioned';
 
@@ -97,4 +99,8 @@ export type FromWebviewMessage =
   /** The second caption field's whole text after an input event. */
   | { readonly type: 'editSecond'; readonly text: string }
   /** A tag chip clicked away: the candidate is kept without it. */
-  | { readonly type: 'dropCandidateTag'; readonly id: string; readonly tag: string };
+  | { readonly type: 'dropCandidateTag'; readonly id: string; readonly tag: string }
+  /** Keys 0-5 or a click on a star: 0 clears the rating. */
+  | { readonly type: 'rate'; readonly stars: number }
+  /** Delete outside the caption: the image with its files goes to the dataset's trash. */
+  | { readonly type: 'trash' };

@@ -44,6 +44,26 @@ describe('image-captioner export', function () {
     assert.match(run.stderr, /^export csv: 16 of 18 images in 1 file\(s\), [\d.]+ MB; 2 without a caption left out \(--all-images keeps them\)\n$/);
   });
 
+  it('csv and jsonl: a rating field when the dataset has a ratings file, and a warning (no field) when it cannot be read', async () => {
+    const meta = path.join(root, 'ds', '.image-captioner');
+    fs.mkdirSync(meta);
+    try {
+      fs.writeFileSync(path.join(meta, 'ratings.json'), '{\n  "version": 1,\n  "ratings": {\n    "a.jpg": 4,\n    "sub/e.webp": 2\n  }\n}\n');
+      const run = await cli(root, 'export', 'ds', '--format', 'jsonl', '--out', 'rated');
+      assert.equal(run.code, EXIT.ok, run.stderr);
+      const rows = fs.readFileSync(path.join(root, 'rated', 'captions.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { file_name: string; rating: number });
+      assert.deepEqual(rows.filter((r) => r.rating > 0).map((r) => [r.file_name, r.rating]), [['sub/e.webp', 2], ['a.jpg', 4]]);
+      assert.ok(rows.every((r) => typeof r.rating === 'number'), 'every row has a rating, 0 when unrated');
+      fs.writeFileSync(path.join(meta, 'ratings.json'), '{"version": 1, "ratings": {"a.jpg": 9}}');
+      const broken = await cli(root, 'export', 'ds', '--format', 'csv', '--out', 'broken');
+      assert.equal(broken.code, EXIT.ok, broken.stderr);
+      assert.match(broken.stderr, /ratings\.json cannot be read as star ratings: the rating of "a\.jpg" is 9.* The export has no rating field\./);
+      assert.ok(fs.readFileSync(path.join(root, 'broken', 'captions.csv'), 'utf8').startsWith('file_name,text\r\n'));
+    } finally {
+      fs.rmSync(meta, { recursive: true, force: true });
+    }
+  });
+
   it('webdataset: the unsharded export is byte for byte what the extension\'s exporter writes for the same index', async () => {
     const run = await cli(root, 'export', 'ds', '--format', 'webdataset', '--out', 'wds-cli', '--all-images');
     assert.equal(run.code, EXIT.ok, run.stderr);

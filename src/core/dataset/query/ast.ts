@@ -29,7 +29,15 @@ export interface CompareTerm {
   readonly operator: ComparisonOperator;
   readonly value: number;
 }
-export type TermNode = TextTerm | EmptyTerm | CollisionTerm | CompareTerm;
+/** `rating>=4`, `rating=0` (unrated), `rating:5`: the image's stars, 0 to 5. */
+export interface RatingTerm {
+  readonly kind: 'rating';
+  readonly operator: ComparisonOperator;
+  readonly value: number;
+}
+/** The highest rating: `rating>5` can never match, so it is refused as a typo. */
+export const MAX_RATING = 5;
+export type TermNode = TextTerm | EmptyTerm | CollisionTerm | CompareTerm | RatingTerm;
 
 export interface NotNode {
   readonly kind: 'not';
@@ -62,6 +70,8 @@ export interface QuerySubject {
   readonly hasCaptionFile: boolean;
   /** Another image shares this image's caption file name. */
   readonly collision: boolean;
+  /** Stars from the dataset's ratings file, 0 (or absent) when unrated. */
+  readonly rating?: number;
   /** `captionStats(caption)` when the caller already has it; computed on demand otherwise. */
   readonly captionStats?: CaptionStats;
 }

@@ -22,6 +22,8 @@ function describeNode(node: QueryNode): string {
       return node.kind;
     case 'compare':
       return `${node.measure}${node.operator}${node.value}`;
+    case 'rating':
+      return `rating${node.operator}${node.value}`;
     case 'text':
       return describeText(node);
   }

@@ -20,7 +20,7 @@ export function compileQuery(query: Query): SubjectPredicate {
   return (subject) => test(new SubjectFacts(subject));
 }
 
-/** False when the query looks only at names, paths and collisions, so captions need not be read. */
+/** False when the query looks only at names, paths, collisions and ratings, so captions need not be read. */
 export function queryNeedsCaptions(query: Query): boolean {
   return query.root !== null && needsCaptions(query.root);
 }
@@ -35,6 +35,7 @@ function needsCaptions(node: QueryNode): boolean {
     case 'text':
       return node.field !== 'name' && node.field !== 'path';
     case 'collision':
+    case 'rating':
       return false;
     case 'empty':
     case 'compare':
@@ -96,6 +97,11 @@ function compileNode(node: QueryNode): CompiledNode {
       const { measure, value } = node;
       const compare = COMPARE[node.operator];
       return { cost: 8, test: (f) => compare(f.measure(measure), value) };
+    }
+    case 'rating': {
+      const { value } = node;
+      const compare = COMPARE[node.operator];
+      return { cost: 0, test: (f) => compare(f.subject.rating ?? 0, value) };
     }
     case 'text':
       return compileText(node);

@@ -1,5 +1,5 @@
 /** The dataset filter language: `dog -tag:blurry (name:*_v2* OR path:cats/) tokens>75`. */
-export { QuerySyntaxError, FIELD_NAMES, MEASURES } from './ast';
+export { QuerySyntaxError, FIELD_NAMES, MAX_RATING, MEASURES } from './ast';
 export type {
   AndNode,
   CollisionTerm,
@@ -12,6 +12,7 @@ export type {
   Query,
   QueryNode,
   QuerySubject,
+  RatingTerm,
   TermNode,
   TextField,
   TextTerm,

@@ -1,5 +1,5 @@
 /** Splits a query into operators, parentheses and fully read terms (fields, quotes, comparisons). */
-import { FIELD_NAMES, MEASURES, QuerySyntaxError } from './ast';
+import { FIELD_NAMES, MAX_RATING, MEASURES, QuerySyntaxError } from './ast';
 import type { ComparisonOperator, Measure, TermNode, TextField } from './ast';
 
 export type Token =
@@ -13,6 +13,7 @@ const KEYWORDS: Readonly<Record<string, 'and' | 'or' | 'not'>> = { and: 'and', o
 const MEASURE_START = new RegExp(`^(${MEASURES.join('|')})(?=$|[<>=!:])`, 'i');
 const FIELD_PREFIX = /^([A-Za-z][A-Za-z0-9_]*):/;
 const OPERATOR = /(>=|<=|!=|>|<|=)/y;
+const RATING_START = /^(rating)(?=:|\s*(?:>=|<=|!=|>|<|=))/i;
 const NUMBER = /\d+/y;
 
 export function tokenize(source: string): Token[] {
@@ -66,7 +67,7 @@ function readQuoted(source: string, start: number): { value: string; end: number
   throw new QuerySyntaxError(`Expected a closing '"' for the quote at position ${start}`, start, source.length - start);
 }
 
-/** An unquoted word: a keyword, `empty`, `collision`, a comparison, `field:value` or a bare word. */
+/** An unquoted word: a keyword, `empty`, `collision`, a comparison (`tokens>75`, `rating>=4`), `field:value` or a bare word. */
 function readWord(source: string, start: number): Token {
   let end = start;
   while (end < source.length && !WORD_END.test(source[end])) end++;
@@ -74,7 +75,10 @@ function readWord(source: string, start: number): Token {
   const lower = word.toLowerCase();
 
   const measure = MEASURE_START.exec(word);
-  if (measure) return readComparison(source, start, measure[1]);
+  if (measure) return readComparison(source, start, measure[1], (operator, value) => ({ kind: 'compare', measure: measure[1].toLowerCase() as Measure, operator, value }));
+  // `rating` alone stays a word to search for: only an operator or ':' after it makes it a comparison.
+  const rating = RATING_START.exec(source.slice(start));
+  if (rating) return readComparison(source, start, rating[1], ratingTerm(start, rating[1]), true);
   const keyword = KEYWORDS[lower];
   if (keyword) return { type: keyword, position: start, text: word };
   if (lower === 'empty' || lower === 'collision') return term(source, start, end, { kind: lower });
@@ -97,13 +101,22 @@ function readWord(source: string, start: number): Token {
   return term(source, start, end, { kind: 'text', field: name, value: word.slice(field[0].length) });
 }
 
-/** `chars>200`, also with spaces around the operator: `words <= 5`. */
-function readComparison(source: string, start: number, typedName: string): Token {
-  const measure = typedName.toLowerCase() as Measure;
+/** The rating term for an operator and a number, or why that number is no rating. */
+function ratingTerm(start: number, typedName: string): (operator: ComparisonOperator, value: number) => TermNode {
+  return (operator, value) => {
+    if (value > MAX_RATING) throw new QuerySyntaxError(`Ratings run from 0 (unrated) to ${MAX_RATING} stars: "${typedName}${operator}${value}" at position ${start} can never match`, start, typedName.length);
+    return { kind: 'rating', operator, value };
+  };
+}
+
+/** `chars>200`, also with spaces around the operator: `words <= 5`; with `colonIsEqual`, `rating:5` reads as `rating=5`. */
+function readComparison(source: string, start: number, typedName: string, build: (operator: ComparisonOperator, value: number) => TermNode, colonIsEqual = false): Token {
   OPERATOR.lastIndex = skipSpaces(source, start + typedName.length);
-  const operator = OPERATOR.exec(source);
+  const colon = colonIsEqual && source[start + typedName.length] === ':';
+  if (colon) OPERATOR.lastIndex = start + typedName.length + 1;
+  const operator = colon ? ['', '='] : OPERATOR.exec(source);
   if (!operator) {
-    const message = `"${typedName}" needs a comparison like ${measure}>200 (position ${start})`;
+    const message = `"${typedName}" needs a comparison like ${typedName.toLowerCase()}>200 (position ${start})`;
     throw new QuerySyntaxError(message, start, typedName.length);
   }
   NUMBER.lastIndex = skipSpaces(source, OPERATOR.lastIndex);
@@ -115,8 +128,7 @@ function readComparison(source: string, start: number, typedName: string): Token
     const message = `Expected a whole number after "${source.slice(start, OPERATOR.lastIndex)}" at position ${start}`;
     throw new QuerySyntaxError(message, start, wordEnd - start);
   }
-  const node: TermNode = { kind: 'compare', measure, operator: operator[1] as ComparisonOperator, value: Number(number[0]) };
-  return term(source, start, end, node);
+  return term(source, start, end, build(operator[1] as ComparisonOperator, Number(number[0])));
 }
 
 function skipSpaces(source: string, i: number): number {

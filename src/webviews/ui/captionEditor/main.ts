@@ -7,6 +7,7 @@ import { buildLayout, Layout } from './layout';
 import { GenerationPanel } from './generationPanel';
 import { TagAutocomplete } from './tagAutocomplete';
 import { SecondCaptionField } from './secondCaption';
+import { installCurationKeys, RatingStars } from './ratingStars';
 
 interface VsCodeApi {
   postMessage(message: FromWebviewMessage): void;
@@ -29,6 +30,8 @@ const send = (message: FromWebviewMessage): void => vscode.postMessage(message);
 const generation = new GenerationPanel(layout.generationArea, send);
 const autocomplete = new TagAutocomplete(layout.caption, layout.caption.parentElement!, send, () => layout.caption.dispatchEvent(new Event('input')));
 const secondCaption = new SecondCaptionField(layout.statusCaption, send);
+const ratingStars = new RatingStars(layout.buttons.previous.parentElement!, send);
+installCurationKeys(send);
 
 layout.caption.addEventListener('input', () => {
   send({ type: 'edit', text: layout.caption.value });
@@ -80,6 +83,9 @@ window.addEventListener('message', (event: MessageEvent<ToWebviewMessage>) => {
     case 'secondCaption':
     case 'secondCaptionChanged':
       secondCaption.handle(msg);
+      return;
+    case 'rating':
+      ratingStars.show(msg.stars);
       return;
   }
   renderStatus();

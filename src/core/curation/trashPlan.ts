@@ -1,0 +1,129 @@
+/**
+ * Where trashed images go: `<dataset>/_trash/<the same subfolders>/`, with their caption and every
+ * other sidecar. Nothing there is ever overwritten: a name already taken gives all files of the
+ * image one new stem (`a (2).png`, `a (2).txt`, ...).
+ */
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { isWithin } from '../files/datasetBoundary';
+import type { FileMove, PairMove } from '../embeddings/pairMoves';
+import { stemOf } from '../dataset/imageFiles';
+
+/** The dataset's trash folder (skipped by the dataset scan, so trashed images leave the view). */
+export const TRASH_FOLDER = '_trash';
+
+export interface ImageToTrash {
+  readonly imagePath: string;
+  /** Suffixes of the image's sidecars (`.txt`, `.regions.json`); absent ones are skipped when moving. */
+  readonly sidecarSuffixes: readonly string[];
+}
+
+export interface TrashPlan {
+  /** One move per image: the image first, then its sidecars (optional). */
+  readonly moves: readonly PairMove[];
+  readonly refused: ReadonlyArray<{ readonly imagePath: string; readonly reason: string }>;
+}
+
+/** Tells whether a path is taken (a file, folder or link, even a dangling one). */
+export type PathTaken = (file: string) => Promise<boolean>;
+
+/** A name gets ` (2)`, ` (3)`, ... before its extension; past this many, something is wrong. */
+const MAX_CLASH_NUMBER = 10_000;
+
+/** The moves that put each image and its sidecars into the trash under a stem free of every file there. */
+export async function planTrash(images: readonly ImageToTrash[], root: string, taken: PathTaken = pathTaken): Promise<TrashPlan> {
+  const trashRoot = path.join(root, TRASH_FOLDER);
+  const claimed = new Set<string>();
+  const sources = new Set<string>();
+  const moves: PairMove[] = [];
+  const refused: Array<{ imagePath: string; reason: string }> = [];
+  for (const image of images) {
+    const imagePath = path.resolve(image.imagePath);
+    if (!isWithin(root, imagePath) || imagePath === root) {
+      refused.push({ imagePath, reason: 'it is not inside the dataset folder' });
+      continue;
+    }
+    if (isWithin(trashRoot, imagePath)) {
+      refused.push({ imagePath, reason: `it is already in ${TRASH_FOLDER}` });
+      continue;
+    }
+    if (sources.has(imagePath)) continue;
+    sources.add(imagePath);
+    const folder = path.join(trashRoot, path.relative(root, path.dirname(imagePath)));
+    const name = path.basename(imagePath);
+    const stem = stemOf(name);
+    const sidecars = image.sidecarSuffixes.map((suffix) => path.join(path.dirname(imagePath), stem + suffix)).filter((s) => !sources.has(s));
+    const newStem = await freeStem(folder, stem, [name.slice(stem.length), ...image.sidecarSuffixes], claimed, taken);
+    if (newStem === undefined) {
+      refused.push({ imagePath, reason: `no free name was found for it in ${folder}` });
+      continue;
+    }
+    const files: FileMove[] = [{ from: imagePath, to: path.join(folder, newStem + name.slice(stem.length)), optional: false }];
+    for (const sidecar of sidecars) {
+      sources.add(sidecar);
+      files.push({ from: sidecar, to: path.join(folder, newStem + sidecar.slice(path.dirname(imagePath).length + 1 + stem.length)), optional: true });
+    }
+    for (const file of files) claimed.add(file.to);
+    moves.push({ imagePath, files });
+  }
+  return { moves, refused };
+}
+
+/**
+ * The moves that put trashed images (paths inside the trash) and their sidecars back at the same
+ * place outside it. The name they have in the trash is kept (`a (2).png` comes back as that);
+ * movePairs then refuses any image whose place is taken.
+ */
+export function planRestore(images: readonly ImageToTrash[], root: string): TrashPlan {
+  const trashRoot = path.join(root, TRASH_FOLDER);
+  const moves: PairMove[] = [];
+  const refused: Array<{ imagePath: string; reason: string }> = [];
+  const seen = new Set<string>();
+  for (const image of images) {
+    const imagePath = path.resolve(image.imagePath);
+    if (!isWithin(trashRoot, imagePath) || imagePath === trashRoot) {
+      refused.push({ imagePath, reason: `it is not in ${TRASH_FOLDER}` });
+      continue;
+    }
+    if (seen.has(imagePath)) continue;
+    seen.add(imagePath);
+    const back = (file: string): string => path.join(root, path.relative(trashRoot, file));
+    const stem = stemOf(path.basename(imagePath));
+    const files: FileMove[] = [{ from: imagePath, to: back(imagePath), optional: false }];
+    for (const suffix of image.sidecarSuffixes) {
+      const sidecar = path.join(path.dirname(imagePath), stem + suffix);
+      if (seen.has(sidecar)) continue;
+      seen.add(sidecar);
+      files.push({ from: sidecar, to: back(sidecar), optional: true });
+    }
+    moves.push({ imagePath, files });
+  }
+  return { moves, refused };
+}
+
+/** The first of `stem`, `stem (2)`, ... under which no file with any of `endings` exists or is planned. */
+async function freeStem(folder: string, stem: string, endings: readonly string[], claimed: ReadonlySet<string>, taken: PathTaken): Promise<string | undefined> {
+  for (let n = 1; n <= MAX_CLASH_NUMBER; n++) {
+    const candidate = n === 1 ? stem : `${stem} (${n})`;
+    const targets = endings.map((ending) => path.join(folder, candidate + ending));
+    if (targets.some((t) => claimed.has(t))) continue;
+    if (!(await anyTaken(targets, taken))) return candidate;
+  }
+  return undefined;
+}
+
+async function anyTaken(files: readonly string[], taken: PathTaken): Promise<boolean> {
+  for (const file of files) if (await taken(file)) return true;
+  return false;
+}
+
+/** lstat: a dangling link still takes its name. */
+export async function pathTaken(file: string): Promise<boolean> {
+  try {
+    await fs.lstat(file);
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw err;
+  }
+}
