@@ -229,11 +229,10 @@ export class GalleryPanel implements vscode.Disposable {
     }
   }
 
-  /** Ratings and trash are commands of their own (the curation work); the gallery hands them the selection's paths. */
+  /** Ratings and trash are commands of their own (RatingsService, TrashService); the gallery hands them the selection's paths. */
   private async runCurationCommand(command: string, what: string, ...extra: unknown[]): Promise<void> {
     const paths = this.deps.selection.imagePaths;
     if (paths.length === 0) return void showInformation(`${what}: select images in the gallery first.`);
-    if (!(await vscode.commands.getCommands(true)).includes(command)) return void showInformation(`${what} are not available in this version of Image Captioner.`);
     try {
       await vscode.commands.executeCommand(command, [...paths], ...extra);
     } catch (err) {

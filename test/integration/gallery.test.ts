@@ -126,4 +126,42 @@ describe('gallery', function () {
       captionFiles.forEach((f, i) => assert.deepEqual(fs.readFileSync(f), before[i], `g${i} restored after ${action.kind}`));
     }
   });
+
+  it('rates the selection with a digit key and moves it to the trash with Delete, both undone', async () => {
+    const gallery = api.gallery.panel!;
+    const root = api.dataset.index!.rootPath;
+    const ratingsFile = path.join(root, '.image-captioner', 'ratings.json');
+    const metaExisted = fs.existsSync(path.dirname(ratingsFile));
+    const ratingsBefore = fs.existsSync(ratingsFile) ? fs.readFileSync(ratingsFile) : undefined;
+    const trash = path.join(root, '_trash', FOLDER);
+    const view = await frame();
+    try {
+      await view.locator('#grid .grid-card[data-index="0"]').click();
+      await view.locator('#grid .grid-card[data-index="1"]').click({ modifiers: ['Shift'] });
+      await waitFor(() => gallery.selectedRelPaths.length === 2, 'two images selected');
+      await (await getWorkbenchPage()).keyboard.press('5');
+      await waitFor(() => fs.existsSync(ratingsFile) && /"gallery-suite\/g1\.jpg": 5\n/.test(fs.readFileSync(ratingsFile, 'utf8')), 'both rated 5 in ratings.json');
+      assert.match(fs.readFileSync(ratingsFile, 'utf8'), /"gallery-suite\/g0\.jpg": 5,\n/);
+      await vscode.commands.executeCommand('imageCaptioner.undoRating');
+      await waitFor(() => !fs.readFileSync(ratingsFile, 'utf8').includes('gallery-suite/'), 'Undo Rating takes both back');
+
+      await view.locator('#grid .grid-card[data-index="4"]').click();
+      await waitFor(() => gallery.selectedRelPaths.join() === `${FOLDER}/g4.jpg`, 'g4 alone selected');
+      const imageBytes = fs.readFileSync(path.join(folder, 'g4.jpg'));
+      const captionBytes = fs.readFileSync(captionFiles[4]);
+      await (await getWorkbenchPage()).keyboard.press('Delete');
+      await waitFor(() => fs.existsSync(path.join(trash, 'g4.jpg')) && fs.existsSync(path.join(trash, 'g4.txt')), 'g4 and its caption in _trash/');
+      assert.ok(!fs.existsSync(path.join(folder, 'g4.jpg')) && !fs.existsSync(captionFiles[4]), 'nothing of g4 left in its folder');
+      await waitFor(() => !gallery.shownRelPaths.includes(`${FOLDER}/g4.jpg`), 'the gallery drops the trashed image');
+      await vscode.commands.executeCommand('imageCaptioner.undoTrash');
+      await waitFor(() => fs.existsSync(captionFiles[4]), 'Undo puts g4 back');
+      assert.deepEqual(fs.readFileSync(path.join(folder, 'g4.jpg')), imageBytes);
+      assert.deepEqual(fs.readFileSync(captionFiles[4]), captionBytes);
+    } finally {
+      fs.rmSync(path.join(root, '_trash'), { recursive: true, force: true });
+      if (ratingsBefore) fs.writeFileSync(ratingsFile, ratingsBefore);
+      else if (!metaExisted) fs.rmSync(path.dirname(ratingsFile), { recursive: true, force: true });
+      else fs.rmSync(ratingsFile, { force: true });
+    }
+  });
 });
