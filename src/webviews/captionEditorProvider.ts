@@ -17,6 +17,7 @@ import { CaptionGenerationController } from './captionGenerationController';
 import { CAPTION_EDITOR_VIEW_TYPE } from './captionEditorViewType';
 import { CaptioningService } from '../services/captioningService';
 import { showError } from '../services/notifications';
+import { CaptionTagRules } from './captionTagRules';
 import { secondBackupOf, SecondCaptionFields } from './secondCaptionFields';
 import type { RatingsService } from '../services/ratingsService';
 
@@ -34,6 +35,7 @@ export class CaptionEditorProvider implements vscode.CustomEditorProvider<Captio
   private readonly bursts = new WeakMap<CaptionDocument, { lastEdit: number }>();
   private readonly generators = new Map<CaptionDocument, CaptionGenerationController>();
   private activeDoc?: CaptionDocument;
+  private readonly tagRules: CaptionTagRules;
   private readonly seconds = new SecondCaptionFields(
     { post: (d, m) => this.post(d, m), fireEdit: (e) => this.changeEmitter.fire(e), enqueue: (d, w) => this.enqueue(d, w), endCaptionBurst: (d) => this.bursts.delete(d) },
     TYPING_BURST_MS,
@@ -46,7 +48,9 @@ export class CaptionEditorProvider implements vscode.CustomEditorProvider<Captio
     private readonly previews: ImagePreviews,
     private readonly captioning: CaptioningService,
   ) {
+    this.tagRules = new CaptionTagRules(dataset, () => this.openDocuments().forEach((doc) => this.postTagRuleNotes(doc)));
     context.subscriptions.push(
+      this.tagRules,
       dataset.onDidChange(() => {
         this.postPositions();
         this.updateCollisions();
@@ -136,6 +140,7 @@ export class CaptionEditorProvider implements vscode.CustomEditorProvider<Captio
     doc.onDidChangeText((text) => {
       this.post(doc, { type: 'captionChanged', text });
       this.dataset.noteCaption(uri.fsPath, doc.exists || text ? text : undefined);
+      this.postTagRuleNotes(doc);
     });
     return doc;
   }
@@ -222,6 +227,7 @@ export class CaptionEditorProvider implements vscode.CustomEditorProvider<Captio
         doc.shownText = doc.text;
         this.post(doc, { type: 'init', image, caption: captionInfo(doc), position });
         this.seconds.postInfo(doc);
+        this.postTagRuleNotes(doc);
         this.post(doc, { type: 'models', ...this.generators.get(doc)!.modelChoices() });
         // candidates offered while the webview was loading (a fused caption opens the editor)
         this.generators.get(doc)!.showAll();
@@ -275,6 +281,11 @@ export class CaptionEditorProvider implements vscode.CustomEditorProvider<Captio
       case 'trash':
         await vscode.commands.executeCommand('imageCaptioner.trashImages', { images: [doc.uri] });
         return;
+      case 'fixTagRule': {
+        const fixed = doc.editable ? this.tagRules.fixed(doc.uri.fsPath, doc.text, msg.index, msg.message) : undefined;
+        if (fixed === undefined) return this.postTagRuleNotes(doc); // the note was older than the text: show the current ones
+        return this.applyWholeText(doc, fixed);
+      }
     }
   }
 
@@ -284,6 +295,7 @@ export class CaptionEditorProvider implements vscode.CustomEditorProvider<Captio
     doc.shownText = text;
     if (!(await doc.setText(text))) return;
     this.dataset.noteCaption(doc.uri.fsPath, text);
+    this.postTagRuleNotes(doc);
     const now = Date.now();
     const burst = this.bursts.get(doc);
     if (burst && now - burst.lastEdit < TYPING_BURST_MS) {
@@ -346,6 +358,10 @@ export class CaptionEditorProvider implements vscode.CustomEditorProvider<Captio
         if (!(err instanceof vscode.FileSystemError && err.code === 'FileNotFound')) this.captioning.log.warn(`Could not delete the caption backup ${file.fsPath}: ${(err as Error).message}`);
       }))),
     };
+  }
+
+  private postTagRuleNotes(doc: CaptionDocument): void {
+    this.post(doc, { type: 'tagRuleNotes', notes: this.tagRules.notes(doc.uri.fsPath, doc.text) });
   }
 
   private post(doc: CaptionDocument, message: ToWebviewMessage): void {

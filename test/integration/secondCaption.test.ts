@@ -98,6 +98,9 @@ describe('second caption', function () {
     await second.press('End');
     await second.pressSequentially(', more');
     await waitFor(async () => (await value(frame, 'second-caption')) === 'red, ball, typed, more', 'the second caption edit in the webview');
+    // the webview shows typing at once; the undo steps exist once the host has both edits (an undo sent before found nothing to undo in one CI run)
+    const doc = api.editors.activeDocument!;
+    await waitFor(() => doc.text === `${caption} (edited)` && api.editors.secondCaptionOf(doc)?.text === 'red, ball, typed, more', 'both edits in the host documents');
     const undoUntil = async (done: () => Promise<boolean>, what: string): Promise<void> => {
       for (let undos = 0; !(await done()); undos++) {
         assert.ok(undos < 6, `${what} within 6 undo steps`);

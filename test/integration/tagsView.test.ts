@@ -165,4 +165,37 @@ describe('tags view and autocomplete', function () {
     await vscode.commands.executeCommand('imageCaptioner.undoBulkEdit');
     for (const [f, bytes] of allCaptionBytes()) assert.ok(bytes.equals(before.get(f)!), `${f} restored byte for byte`);
   });
+
+  it('the caption editor shows the rules the caption breaks; one click removes a banned tag, one undo puts it back', async () => {
+    // the rules of the test above: banned "watermark", "sks" required in tags-suite, "smile" always first
+    assert.deepEqual(settings().inspect('tagRules')?.workspaceValue, { alwaysFirst: ['smile'], banned: ['watermark'], required: { 'tags-suite': ['sks'] } });
+    const files = vscode.workspace.getConfiguration('files');
+    const autoSave = files.inspect('autoSave')?.globalValue;
+    await files.update('autoSave', 'off', vscode.ConfigurationTarget.Global);
+    try {
+      const image = api.dataset.index!.images().find((img) => img.folder.relPath === 'tags-suite' && img.name === 'b.jpg')!;
+      await openCaptionEditor(api, image);
+      const frame = await webviewFrame(await getWorkbenchPage(), { title: image.name, selector: '#caption' });
+      const notes = frame.locator('.tag-rule-notes .tag-rule-note');
+      await waitFor(async () => (await notes.count()) === 2, 'two tag rule notes under the caption');
+      assert.deepEqual(await notes.locator('.tag-rule-message').allTextContents(), ['"watermark" is a banned tag (tag rules).', 'Required tag "sks" is missing (tag rules in folders matching "tags-suite").']);
+      await frame.locator('.tag-rule-note.banned-tag .tag-rule-fix').click();
+      const textarea = frame.locator('#caption textarea');
+      await waitFor(async () => (await textarea.inputValue()) === 'red hair, dress', 'the banned tag removed in the editor');
+      await waitFor(() => api.editors.activeDocument?.text === 'red hair, dress', 'the caption document follows');
+      await waitFor(async () => (await notes.count()) === 1, 'only the missing tag left');
+      await frame.locator('.tag-rule-note.missing-required-tag .tag-rule-fix').click();
+      await waitFor(() => api.editors.activeDocument?.text === 'red hair, dress, sks', 'the required tag added at the end');
+      await waitFor(async () => (await notes.count()) === 0 && (await frame.locator('.tag-rule-notes').isHidden()), 'no notes left');
+      await vscode.commands.executeCommand('undo');
+      await waitFor(() => api.editors.activeDocument?.text === 'red hair, dress', 'one undo takes back the added tag');
+      await vscode.commands.executeCommand('undo');
+      await waitFor(() => api.editors.activeDocument?.text === CAPTIONS.b, 'a second undo puts the banned tag back');
+      await waitFor(async () => (await notes.count()) === 2, 'the notes back');
+      assert.equal(fs.readFileSync(path.join(folder, 'b.txt'), 'utf8'), CAPTIONS.b, 'nothing saved');
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    } finally {
+      await files.update('autoSave', autoSave, vscode.ConfigurationTarget.Global);
+    }
+  });
 });

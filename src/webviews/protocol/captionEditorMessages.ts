@@ -60,6 +60,13 @@ export interface CandidateTag {
   readonly score: number;
 }
 
+/** A tag rule the caption breaks (imageCaptioner.tagRules), with the title of its one-click fix. */
+export interface TagRuleNote {
+  readonly kind: 'missing-required-tag' | 'banned-tag' | 'tag-order';
+  readonly message: string;
+  readonly fixTitle: string;
+}
+
 export type ToWebviewMessage =
   | { readonly type: 'init'; readonly image: ImageInfo; readonly caption: CaptionInfo; readonly position: DatasetPosition }
   | { readonly type: 'models'; readonly models: readonly ModelChoice[]; readonly selected?: string; readonly canSend: boolean }
@@ -75,7 +82,9 @@ export type ToWebviewMessage =
   /** The second caption changed for any reason but the webview's own edits (undo, another editor, disk). */
   | { readonly type: 'secondCaptionChanged'; readonly text: string }
   /** The image's stars (0: unrated), at start and whenever they change. */
-  | { readonly type: 'rating'; readonly stars: number };
+  | { readonly type: 'rating'; readonly stars: number }
+  /** The tag rules the caption's current text breaks (empty: none, or no rules). */
+  | { readonly type: 'tagRuleNotes'; readonly notes: readonly TagRuleNote[] };
 
 export type NavigationIntent = 'next' | 'previous' | 'nextUncaptioned';
 
@@ -103,4 +112,6 @@ export type FromWebviewMessage =
   /** Keys 0-5 or a click on a star: 0 clears the rating. */
   | { readonly type: 'rate'; readonly stars: number }
   /** Delete outside the caption: the image with its files goes to the dataset's trash. */
-  | { readonly type: 'trash' };
+  | { readonly type: 'trash' }
+  /** The fix of the tag rule note `index` (with its message, to refuse a note older than the text). */
+  | { readonly type: 'fixTagRule'; readonly index: number; readonly message: string };

@@ -7,6 +7,7 @@ import { buildLayout, Layout } from './layout';
 import { GenerationPanel } from './generationPanel';
 import { TagAutocomplete } from './tagAutocomplete';
 import { SecondCaptionField } from './secondCaption';
+import { TagRuleNotes } from './tagRuleNotes';
 import { installCurationKeys, RatingStars } from './ratingStars';
 
 interface VsCodeApi {
@@ -30,6 +31,7 @@ const send = (message: FromWebviewMessage): void => vscode.postMessage(message);
 const generation = new GenerationPanel(layout.generationArea, send);
 const autocomplete = new TagAutocomplete(layout.caption, layout.caption.parentElement!, send, () => layout.caption.dispatchEvent(new Event('input')));
 const secondCaption = new SecondCaptionField(layout.statusCaption, send);
+const tagRuleNotes = new TagRuleNotes(layout.statusCaption.parentElement!, layout.statusCaption, (index, message) => send({ type: 'fixTagRule', index, message }));
 const ratingStars = new RatingStars(layout.buttons.previous.parentElement!, send);
 installCurationKeys(send);
 
@@ -79,6 +81,9 @@ window.addEventListener('message', (event: MessageEvent<ToWebviewMessage>) => {
       return;
     case 'tagSuggestions':
       autocomplete.show(msg.id, msg.suggestions);
+      return;
+    case 'tagRuleNotes':
+      tagRuleNotes.show(msg.notes);
       return;
     case 'secondCaption':
     case 'secondCaptionChanged':

@@ -1,0 +1,54 @@
+/**
+ * The tag rules (imageCaptioner.tagRules) beside the caption editor's text: the banned tags it has,
+ * the required tags it lacks and tags out of rule order, each with its one-click fix. The same check
+ * as the Problems view (checkTagRules), computed again on the text being edited, unsaved or not.
+ */
+import * as vscode from 'vscode';
+import { checkTagRules, type TagRuleProblem } from '../core/tagging/tagRuleCheck';
+import type { CompiledTagRules } from '../core/tagging/tagRules';
+import type { DatasetService } from '../services/datasetService';
+import { affectsTagRules, readTagRules } from '../services/tagRulesSetting';
+import type { TagRuleNote } from './protocol/captionEditorMessages';
+
+export class CaptionTagRules implements vscode.Disposable {
+  private rules: CompiledTagRules = readTagRules().rules;
+  private readonly listener: vscode.Disposable;
+
+  /** `onRulesChanged` runs when the setting changes, so open editors can show the new notes. */
+  constructor(
+    private readonly dataset: DatasetService,
+    onRulesChanged: () => void,
+  ) {
+    this.listener = vscode.workspace.onDidChangeConfiguration((event) => {
+      if (!affectsTagRules(event)) return;
+      this.rules = readTagRules().rules;
+      onRulesChanged();
+    });
+  }
+
+  /** The notes shown under the caption of `imagePath` with `text` (none for prose or an image outside the dataset). */
+  notes(imagePath: string, text: string): TagRuleNote[] {
+    return this.problems(imagePath, text).map((p) => ({ kind: p.kind, message: p.message, fixTitle: p.fix.title }));
+  }
+
+  /** The text after the fix of note `index`, as the notes of this same text numbered it; undefined when that note is gone. */
+  fixed(imagePath: string, text: string, index: number, message: string): string | undefined {
+    const problem = this.problems(imagePath, text)[index];
+    // the webview's note may be older than the text: apply it only when it still says the same
+    if (!problem || problem.message !== message) return undefined;
+    // the edits do not overlap: applied from the end, earlier offsets stay valid
+    return [...problem.fix.edits].sort((a, b) => b.start - a.start).reduce((out, e) => out.slice(0, e.start) + e.newText + out.slice(e.end), text);
+  }
+
+  dispose(): void {
+    this.listener.dispose();
+  }
+
+  private problems(imagePath: string, text: string): TagRuleProblem[] {
+    const index = this.dataset.index;
+    const rel = index?.relativePath(imagePath);
+    if (this.rules.isEmpty || rel === undefined) return [];
+    const slash = rel.lastIndexOf('/');
+    return checkTagRules(text, this.rules, slash === -1 ? '' : rel.slice(0, slash));
+  }
+}
