@@ -167,8 +167,8 @@ describe('tags view and autocomplete', function () {
   });
 
   it('the caption editor shows the rules the caption breaks; one click removes a banned tag, one undo puts it back', async () => {
-    // the rules of the test above: banned "watermark", "sks" required in tags-suite, "smile" always first
-    assert.deepEqual(settings().inspect('tagRules')?.workspaceValue, { alwaysFirst: ['smile'], banned: ['watermark'], required: { 'tags-suite': ['sks'] } });
+    // the rules the test above makes through the Tags view (set here too, so this test also runs alone)
+    await settings().update('tagRules', { alwaysFirst: ['smile'], banned: ['watermark'], required: { 'tags-suite': ['sks'] } }, vscode.ConfigurationTarget.Workspace);
     const files = vscode.workspace.getConfiguration('files');
     const autoSave = files.inspect('autoSave')?.globalValue;
     await files.update('autoSave', 'off', vscode.ConfigurationTarget.Global);

@@ -52,6 +52,11 @@ export function buildLayout(root: HTMLElement): Layout {
   };
   const main = el('div', 'main', root);
   const imageArea = el('div', 'image-area', main);
+  // Focusable, and focused by a click: keys pressed after clicking the image (0-5 rate, Delete trashes)
+  // are for the image, not for the caption that had focus before (an image is not focusable itself).
+  imageArea.tabIndex = 0;
+  imageArea.setAttribute('aria-label', 'Image (keys 0-5 rate it, Delete moves it to the trash)');
+  imageArea.addEventListener('pointerdown', () => imageArea.focus({ preventScroll: true }));
   const image = el('img', 'image', imageArea);
   image.draggable = false;
   const imageError = el('div', 'image-error', imageArea);
