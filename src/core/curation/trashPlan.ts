@@ -3,11 +3,11 @@
  * other sidecar. Nothing there is ever overwritten: a name already taken gives all files of the
  * image one new stem (`a (2).png`, `a (2).txt`, ...).
  */
-import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { isWithin } from '../files/datasetBoundary';
 import type { FileMove, PairMove } from '../embeddings/pairMoves';
 import { stemOf } from '../dataset/imageFiles';
+import { pathTaken } from '../files/pathTaken';
 
 /** The dataset's trash folder (skipped by the dataset scan, so trashed images leave the view). */
 export const TRASH_FOLDER = '_trash';
@@ -115,15 +115,4 @@ async function freeStem(folder: string, stem: string, endings: readonly string[]
 async function anyTaken(files: readonly string[], taken: PathTaken): Promise<boolean> {
   for (const file of files) if (await taken(file)) return true;
   return false;
-}
-
-/** lstat: a dangling link still takes its name. */
-export async function pathTaken(file: string): Promise<boolean> {
-  try {
-    await fs.lstat(file);
-    return true;
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
-    throw err;
-  }
 }

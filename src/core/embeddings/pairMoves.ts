@@ -6,6 +6,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { DatasetBoundary, isWithin } from '../files/datasetBoundary';
 import { relativeFolderProblem } from '../files/relativeFolder';
+import { pathTaken } from '../files/pathTaken';
 
 export interface FileMove {
   readonly from: string;
@@ -81,8 +82,8 @@ export async function movePairs(plan: readonly PairMove[], boundary: DatasetBoun
     const existing: string[] = [];
     let missing: string | undefined;
     for (const file of pair.files) {
-      if (await exists(file.to)) existing.push(file.to);
-      if (await exists(file.from)) present.push(file);
+      if (await pathTaken(file.to)) existing.push(file.to);
+      if (await pathTaken(file.from)) present.push(file);
       else if (!file.optional) missing = file.from;
     }
     if (existing.length > 0) {
@@ -118,7 +119,7 @@ export async function movePairs(plan: readonly PairMove[], boundary: DatasetBoun
 async function moveWithoutOverwrite(from: string, to: string): Promise<void> {
   await fs.mkdir(path.dirname(to), { recursive: true });
   if ((await fs.lstat(from)).isSymbolicLink()) {
-    if (await exists(to)) throw new Error(`${to} already exists`);
+    if (await pathTaken(to)) throw new Error(`${to} already exists`);
     await fs.rename(from, to);
     return;
   }
@@ -131,16 +132,6 @@ async function moveWithoutOverwrite(from: string, to: string): Promise<void> {
     if (code === 'EEXIST') throw new Error(`${to} already exists`);
     if (code !== 'EPERM' && code !== 'EXDEV' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP') throw err;
   }
-  if (await exists(to)) throw new Error(`${to} already exists`);
+  if (await pathTaken(to)) throw new Error(`${to} already exists`);
   await fs.rename(from, to);
-}
-
-async function exists(file: string): Promise<boolean> {
-  try {
-    await fs.lstat(file);
-    return true;
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
-    throw err;
-  }
 }

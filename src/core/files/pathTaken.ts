@@ -1,0 +1,12 @@
+/** Whether a name is taken in its folder: lstat, so a dangling link still takes its name. */
+import { promises as fs } from 'node:fs';
+
+export async function pathTaken(file: string): Promise<boolean> {
+  try {
+    await fs.lstat(file);
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw err;
+  }
+}
