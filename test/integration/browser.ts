@@ -92,9 +92,24 @@ export async function webviewFrame(page: Page, filter: WebviewFilter = {}): Prom
       const content = hosts.nth(i).contentFrame().frameLocator('#active-frame');
       if (await matches(content, filter)) return content;
     }
-    if (Date.now() > deadline) throw new Error(`No visible webview matching ${JSON.stringify({ ...filter, title: String(filter.title ?? '') })} (${count} loaded)`);
+    if (Date.now() > deadline) {
+      throw new Error(`No visible webview matching ${JSON.stringify({ ...filter, title: String(filter.title ?? '') })} (${count} loaded: ${(await describeWebviews(hosts, filter)).join('; ')})`);
+    }
     await new Promise((r) => setTimeout(r, 250));
   }
+}
+
+/** What each loaded webview is, for the message of a failed search: visible or not, its title, whether the selector matched. */
+async function describeWebviews(hosts: ReturnType<Page['locator']>, filter: WebviewFilter): Promise<string[]> {
+  const described: string[] = [];
+  for (let i = 0; i < (await hosts.count()); i++) {
+    const visible = await hosts.nth(i).isVisible().catch(() => false);
+    const content = hosts.nth(i).contentFrame().frameLocator('#active-frame');
+    const title = await content.locator('title').first().textContent({ timeout: 1000 }).catch(() => '(no document)');
+    const selector = filter.selector ? `, ${filter.selector} ${(await content.locator(filter.selector).count().catch(() => 0)) ? 'found' : 'absent'}` : '';
+    described.push(`${visible ? 'visible' : 'hidden'} "${title}"${selector}`);
+  }
+  return described;
 }
 
 async function matches(content: FrameLocator, filter: WebviewFilter): Promise<boolean> {
