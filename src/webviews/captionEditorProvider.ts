@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { CaptionDocument } from './captionDocument';
 import { FromWebviewMessage, TagSuggestion, ToWebviewMessage } from './protocol/captionEditorMessages';
 import { webviewHtml } from './webviewHtml';
+import { loadWebview } from './webviewLoader';
 import { DatasetService } from '../services/datasetService';
 import { ImagePreviews } from '../services/imagePreviews';
 import { readIndexOptions } from '../settings';
@@ -167,7 +168,7 @@ export class CaptionEditorProvider implements vscode.CustomEditorProvider<Captio
     const roots = [vscode.Uri.joinPath(this.context.extensionUri, 'dist'), vscode.Uri.joinPath(this.context.extensionUri, 'media'), this.previews.folder];
     roots.push(vscode.Uri.file(path.dirname(doc.uri.fsPath)));
     panel.webview.options = { enableScripts: true, localResourceRoots: roots };
-    panel.webview.html = webviewHtml(panel.webview, this.context.extensionUri, 'captionEditor', path.basename(doc.uri.fsPath));
+    loadWebview(panel, () => webviewHtml(panel.webview, this.context.extensionUri, 'captionEditor', path.basename(doc.uri.fsPath)), `The caption editor of ${path.basename(doc.uri.fsPath)}`, this.captioning.log);
     const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(path.dirname(doc.captionUri.fsPath)), path.basename(doc.captionUri.fsPath)));
     const sync = (): void => this.enqueue(doc, async () => {
       const wasEditable = doc.editable;

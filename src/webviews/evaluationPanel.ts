@@ -8,6 +8,7 @@ import { askExportFile, reportExportBytes, type ExportKind } from './evaluationE
 import { saveExploreCaption, type CaptionSaveDeps } from './exploreCaptionSave';
 import type { FromEvaluationWebview, ReportExport, ToEvaluationWebview } from './protocol/evaluationMessages';
 import { webviewHtml } from './webviewHtml';
+import { loadWebview } from './webviewLoader';
 
 /** What an evaluation report panel works with; built once in extension.ts. */
 export interface EvaluationPanelDeps {
@@ -94,7 +95,7 @@ export class EvaluationPanel implements vscode.Disposable {
     const roots = [vscode.Uri.joinPath(this.deps.extensionUri, 'dist'), vscode.Uri.joinPath(this.deps.extensionUri, 'media')];
     if (this.report) roots.push(vscode.Uri.file(this.report.datasetRoot));
     this.panel.webview.options = { enableScripts: true, localResourceRoots: roots };
-    this.panel.webview.html = webviewHtml(this.panel.webview, this.deps.extensionUri, 'evaluation', 'Evaluation Report');
+    loadWebview(this.panel, () => webviewHtml(this.panel.webview, this.deps.extensionUri, 'evaluation', 'Evaluation Report'), 'The evaluation report', this.deps.log);
   }
 
   private rootsKey(): string {

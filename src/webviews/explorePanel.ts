@@ -11,6 +11,7 @@ import { resolveScope, type ScopeSources } from './exploreScope';
 import { ExploreCaptionSync } from './exploreCaptionSync';
 import type { ExploreSettings, FromExploreWebview, SourceChoice, ToExploreWebview } from './protocol/exploreMessages';
 import { webviewHtml } from './webviewHtml';
+import { loadWebview } from './webviewLoader';
 
 /** Everything one Explore panel works with; built once in extension.ts. */
 export interface ExplorePanelDeps extends ScopeSources {
@@ -52,7 +53,7 @@ export class ExplorePanel implements vscode.Disposable {
     private pendingRun: ExploreSettings | undefined,
   ) {
     panel.webview.options = { enableScripts: true, localResourceRoots: this.resourceRoots() };
-    panel.webview.html = webviewHtml(panel.webview, deps.extensionUri, 'explore', 'Visualize Dataset');
+    loadWebview(panel, () => webviewHtml(panel.webview, deps.extensionUri, 'explore', 'Visualize Dataset'), 'The Visualize Dataset panel', deps.log);
     this.sync = new ExploreCaptionSync(deps.dataset, (index, text) => this.post({ type: 'captionChanged', index, text }));
     this.disposables.push(
       this.sync,

@@ -16,6 +16,7 @@ import type { ExploreScope } from './protocol/exploreMessages';
 import type { FromGalleryWebview, GalleryBulkCommand, SharedTagAction, ToGalleryWebview } from './protocol/galleryMessages';
 import { packTexts } from './protocol/packedTexts';
 import { webviewHtml } from './webviewHtml';
+import { loadWebview } from './webviewLoader';
 
 /** Everything a Gallery panel works with; built once in extension.ts. */
 export interface GalleryPanelDeps extends ScopeSources {
@@ -61,7 +62,7 @@ export class GalleryPanel implements vscode.Disposable {
     private scope: ExploreScope,
   ) {
     panel.webview.options = { enableScripts: true, localResourceRoots: this.resourceRoots() };
-    panel.webview.html = webviewHtml(panel.webview, deps.extensionUri, 'gallery', 'Gallery');
+    loadWebview(panel, () => webviewHtml(panel.webview, deps.extensionUri, 'gallery', 'Gallery'), 'The Gallery', deps.log);
     this.disposables.push(
       panel.webview.onDidReceiveMessage((msg: FromGalleryWebview) => this.handle(msg)),
       panel.onDidDispose(() => this.dispose()),

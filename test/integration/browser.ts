@@ -109,7 +109,20 @@ async function describeWebviews(hosts: ReturnType<Page['locator']>, filter: Webv
     const selector = filter.selector ? `, ${filter.selector} ${(await content.locator(filter.selector).count().catch(() => 0)) ? 'found' : 'absent'}` : '';
     described.push(`${visible ? 'visible' : 'hidden'} "${title}"${selector}`);
   }
-  return described;
+  return [...described, `frames: ${await describeFrames(hosts.page())}`];
+}
+
+/** Every frame of the page below the workbench: its name or id, URL path and document state (or why none answered within a second). */
+async function describeFrames(page: Page): Promise<string> {
+  const states = await Promise.all(page.frames().filter((f) => f !== page.mainFrame()).map(async (frame) => {
+    const state = await Promise.race([
+      (frame.evaluate('`${document.readyState}, title "${document.title}", ${document.body?.childElementCount ?? 0} body children`') as Promise<string>).catch((err: Error) => `error ${err.message.split('\n')[0]}`),
+      new Promise<string>((resolve) => setTimeout(() => resolve('no answer in 1 s'), 1000)),
+    ]);
+    const url = frame.url().replace(/^[a-z-]+:\/\/[^/]+/, '').replace(/\?.*$/, '');
+    return `${frame.name() || '(unnamed)'} ${url || '(no url)'}${frame.isDetached() ? ' detached' : ''}: ${state}`;
+  }));
+  return states.join(' / ');
 }
 
 async function matches(content: FrameLocator, filter: WebviewFilter): Promise<boolean> {
@@ -133,4 +146,13 @@ export async function screenshot(name: string): Promise<string> {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   await (await getWorkbenchPage()).screenshot({ path: file });
   return file;
+}
+
+/** The messages in VS Code's notification center (opened for the purpose): what a failed test shows the user was told. */
+export async function notificationTexts(page: Page): Promise<string[]> {
+  await page.keyboard.press('Escape').catch(() => undefined);
+  const center = page.locator('.notifications-center .notification-list-item-message');
+  const opener = page.locator('.statusbar-item[id="status.notifications"] a, .statusbar-item[id="status.notifications"]').first();
+  await opener.click({ timeout: 2000 }).catch(() => undefined);
+  return (await center.allTextContents().catch(() => [])).map((text) => text.replaceAll('\u2060', ''));
 }

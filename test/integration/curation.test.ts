@@ -8,7 +8,7 @@ import type { ImageCaptionerApi } from '../../src/extension';
 import type { TrashResult } from '../../src/commands/curationCommands';
 import type { ImageEntry } from '../../src/core/dataset/types';
 import { activateExtension, activeCaptionEditorPath, closeAllEditors, openCaptionEditor, waitFor } from './extensionApi';
-import { getWorkbenchPage, hasBrowser, webviewFrame } from './browser';
+import { getWorkbenchPage, hasBrowser, notificationTexts, webviewFrame } from './browser';
 
 describe('curation: ratings and trash', function () {
   this.timeout(90_000);
@@ -174,7 +174,10 @@ describe('curation: ratings and trash', function () {
     await waitFor(() => !api.editors.hasUnsavedCaption(file('sub/c.txt')), 'no unsaved text of c.txt left after the revert (caption editor or TextDocument)');
     await frame.locator('img.image').click();
     await page.keyboard.press('Delete');
-    await waitFor(() => fs.existsSync(path.join(root, '_trash', 'curation', 'sub', 'c.txt')), 'c.jpg and its caption in the trash');
+    await waitFor(() => fs.existsSync(path.join(root, '_trash', 'curation', 'sub', 'c.txt')), 'c.jpg and its caption in the trash').catch(async (err: Error) => {
+      const focused = await frame.locator(':focus').evaluateAll((nodes) => nodes.map((n) => (n as unknown as { tagName: string; className: string }).tagName + '.' + (n as unknown as { className: string }).className)).catch(() => []);
+      throw new Error(`${err.message}; focus in the webview: ${focused.join(', ') || 'none'}; notifications: ${(await notificationTexts(page)).join(' | ') || 'none'}`);
+    });
     assert.equal(fs.readFileSync(path.join(root, '_trash', 'curation', 'sub', 'c.txt'), 'utf8'), 'c');
     assert.equal(fs.existsSync(file('sub/c.jpg')), false);
     await waitFor(() => activeCaptionEditorPath() !== file('sub/c.jpg'), 'the editor of the trashed image closed');
