@@ -92,6 +92,8 @@ describe('collisions and reveal', function () {
     const frame = await webviewFrame(await getWorkbenchPage(), { title: partner.name, selector: '#caption' });
     assert.equal(await frame.locator('.warning').isVisible(), false);
     await frame.locator('#caption textarea').pressSequentially(' Edited.');
+    // a save takes what the host has: wait until every keystroke reached it
+    await waitFor(() => api.editors.activeDocument?.text.endsWith(' Edited.'), 'the typing in the host document');
     await vscode.commands.executeCommand('workbench.action.files.save');
     await waitFor(() => fs.readFileSync(index.captionPath(partner), 'utf8').endsWith(' Edited.'), 'saved caption of the former partner');
   });

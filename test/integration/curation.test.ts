@@ -35,13 +35,7 @@ describe('curation: ratings and trash', function () {
     return out;
   };
 
-  // VS Code for the web auto-saves after a delay: the suite's unsaved edits must stay unsaved.
-  const files = (): vscode.WorkspaceConfiguration => vscode.workspace.getConfiguration('files');
-  let autoSave: unknown;
-
   before(async () => {
-    autoSave = files().inspect('autoSave')?.globalValue;
-    await files().update('autoSave', 'off', vscode.ConfigurationTarget.Global);
     api = await activateExtension();
     root = api.dataset.index!.rootPath;
     folder = path.join(root, 'curation');
@@ -62,7 +56,6 @@ describe('curation: ratings and trash', function () {
 
   after(async () => {
     await closeAllEditors();
-    await files().update('autoSave', autoSave, vscode.ConfigurationTarget.Global);
     await vscode.commands.executeCommand('imageCaptioner.clearDatasetFilter');
     fs.rmSync(folder, { recursive: true, force: true });
     fs.rmSync(path.join(root, '_trash'), { recursive: true, force: true });

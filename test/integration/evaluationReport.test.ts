@@ -152,18 +152,6 @@ describe('evaluation report panel', function () {
 
   it("refuses to overwrite a caption with unsaved edits in an editor, and says so", async () => {
     const captionFile = [...originals.keys()][1];
-    // VS Code for the web may auto-save after a delay: that would save the user's edit, not ours; keep the edit unsaved.
-    const files = vscode.workspace.getConfiguration('files');
-    const autoSave = files.inspect('autoSave')?.globalValue;
-    await files.update('autoSave', 'off', vscode.ConfigurationTarget.Global);
-    try {
-      await refuseOverDirty(captionFile);
-    } finally {
-      await files.update('autoSave', autoSave, vscode.ConfigurationTarget.Global);
-    }
-  });
-
-  async function refuseOverDirty(captionFile: string): Promise<void> {
     const editor = await vscode.window.showTextDocument(vscode.Uri.file(captionFile), { viewColumn: vscode.ViewColumn.Beside, preview: false });
     await editor.edit((b) => b.insert(new vscode.Position(0, 0), 'unsaved '));
     assert.ok(editor.document.isDirty);
@@ -171,13 +159,13 @@ describe('evaluation report panel', function () {
     await cell.locator('.use-caption').click();
     const note = await waitFor(async () => (await cell.locator('.use-note.error').textContent()) ?? undefined, 'the refusal shown');
     assert.match(note, /unsaved changes/);
-    assert.equal(fs.readFileSync(captionFile, 'utf8'), originals.get(captionFile)!.toString('utf8'), `the caption file is untouched (files.autoSave: ${vscode.workspace.getConfiguration('files').get('autoSave')}, dirty: ${editor.document.isDirty})`);
+    assert.equal(fs.readFileSync(captionFile, 'utf8'), originals.get(captionFile)!.toString('utf8'), `the caption file is untouched (dirty: ${editor.document.isDirty})`);
     assert.ok(editor.document.getText().startsWith('unsaved '), "the editor's text is kept");
     await vscode.window.showTextDocument(editor.document, { viewColumn: editor.viewColumn });
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
     // The editor group beside the panel is gone: the webview's frames may be re-created.
     frame = await reportFrame();
-  }
+  });
 
   it("a click on an image's thumbnail opens it in the caption editor", async () => {
     const imagePath = path.join(api.dataset.index!.rootPath, ...USED.split('/'));

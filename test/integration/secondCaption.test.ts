@@ -82,7 +82,8 @@ describe('second caption', function () {
     await second.click();
     await second.press('End');
     await second.pressSequentially(', typed');
-    await waitFor(() => captionEditorTabs()[0]?.isDirty, 'dirty tab');
+    // a save takes what the host has: wait until every keystroke reached it
+    await waitFor(() => captionEditorTabs()[0]?.isDirty && api.editors.secondCaptionOf(api.editors.activeDocument!)?.text === 'red, ball, typed', 'dirty tab, the typing in the host');
     await vscode.commands.executeCommand('workbench.action.files.save');
     await waitFor(() => fs.readFileSync(tagsFile, 'utf8') === 'red, ball, typed', 'the second caption saved');
     assert.deepEqual(fs.readFileSync(captionFile), captionBytes, 'the caption file is untouched');
@@ -113,7 +114,7 @@ describe('second caption', function () {
     assert.equal(await value(frame, 'caption'), `${caption} (edited)`, 'undoing the second caption left the caption alone');
     await undoUntil(async () => (await value(frame, 'caption')) === caption, 'the caption back');
     assert.equal(await value(frame, 'second-caption'), 'red, ball, typed', 'undoing the caption left the second caption alone');
-    // This VS Code saves after a second by default (files.autoSave afterDelay): saved now, both files hold the undone texts.
+    // saved now, both files hold the undone texts
     await vscode.commands.executeCommand('workbench.action.files.save');
     await waitFor(() => fs.readFileSync(captionFile).equals(captionBytes) && fs.readFileSync(tagsFile, 'utf8') === 'red, ball, typed', 'both files as before the undone edits');
   });
@@ -128,7 +129,7 @@ describe('second caption', function () {
     await openCaptionEditor(api, image);
     const frame = await editorFrame(image);
     await frame.locator('#second-caption textarea').pressSequentially('only tags');
-    await waitFor(() => captionEditorTabs()[0]?.isDirty, 'dirty tab');
+    await waitFor(() => captionEditorTabs()[0]?.isDirty && api.editors.secondCaptionOf(api.editors.activeDocument!)?.text === 'only tags', 'dirty tab, the typing in the host');
     await vscode.commands.executeCommand('workbench.action.files.save');
     await waitFor(() => fs.existsSync(tagsFile) && fs.readFileSync(tagsFile, 'utf8') === 'only tags', 'the second caption file created');
     assert.equal(fs.existsSync(captionFile), false, 'no empty caption file');

@@ -24,6 +24,10 @@ describe('integration harness', () => {
     assert.ok(fs.realpathSync(folder.uri.fsPath).startsWith(fs.realpathSync(os.tmpdir())), 'tests never touch the checked-in fixture');
   });
 
+  it("leaves edits unsaved until a test saves them (files.autoSave off, the web's afterDelay is not)", () => {
+    assert.equal(vscode.workspace.getConfiguration('files').get('autoSave'), 'off');
+  });
+
   it('reaches the workbench page through the browser', async function () {
     if (!hasBrowser()) this.skip();
     const page = await getWorkbenchPage();

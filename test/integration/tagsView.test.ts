@@ -5,7 +5,6 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { EditOutcome } from '../../src/commands/editCommands';
 import type { ImageCaptionerApi } from '../../src/extension';
-import type { ImageEntry } from '../../src/core/dataset/types';
 import { activateExtension, closeAllEditors, openCaptionEditor, waitFor } from './extensionApi';
 import { getWorkbenchPage, hasBrowser, screenshot, webviewFrame } from './browser';
 
@@ -97,18 +96,6 @@ describe('tags view and autocomplete', function () {
     assert.deepEqual((await api.tagCompletion.suggest('longha', 5))[0], { tag: 'long hair', count: 5000, source: 'list', alias: 'longhair', category: 0 });
 
     const image = api.dataset.index!.images().find((img) => img.folder.relPath === 'tags-suite' && img.name === 'b.jpg')!;
-    // this VS Code auto-saves after a second (files.autoSave): off here, so the typing stays unsaved and is reverted at the end
-    const files = vscode.workspace.getConfiguration('files');
-    const autoSave = files.inspect('autoSave')?.globalValue;
-    await files.update('autoSave', 'off', vscode.ConfigurationTarget.Global);
-    try {
-      await typeWithAutocomplete(image);
-    } finally {
-      await files.update('autoSave', autoSave, vscode.ConfigurationTarget.Global);
-    }
-  });
-
-  async function typeWithAutocomplete(image: ImageEntry): Promise<void> {
     await openCaptionEditor(api, image);
     const frame = await webviewFrame(await getWorkbenchPage(), { title: image.name, selector: '#caption' });
     const textarea = frame.locator('#caption textarea');
@@ -139,7 +126,7 @@ describe('tags view and autocomplete', function () {
       await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
     }
     assert.equal(fs.readFileSync(path.join(folder, 'b.txt'), 'utf8'), CAPTIONS.b, 'typing in the editor saved nothing');
-  }
+  });
 
   it('the context menu writes the tag rules; Lint Captions reports them with a quick fix; Apply Tag Rules fixes every caption, undoable', async () => {
     await vscode.commands.executeCommand('imageCaptioner.tags.setAlwaysFirst', { tag: 'smile' });
@@ -169,33 +156,26 @@ describe('tags view and autocomplete', function () {
   it('the caption editor shows the rules the caption breaks; one click removes a banned tag, one undo puts it back', async () => {
     // the rules the test above makes through the Tags view (set here too, so this test also runs alone)
     await settings().update('tagRules', { alwaysFirst: ['smile'], banned: ['watermark'], required: { 'tags-suite': ['sks'] } }, vscode.ConfigurationTarget.Workspace);
-    const files = vscode.workspace.getConfiguration('files');
-    const autoSave = files.inspect('autoSave')?.globalValue;
-    await files.update('autoSave', 'off', vscode.ConfigurationTarget.Global);
-    try {
-      const image = api.dataset.index!.images().find((img) => img.folder.relPath === 'tags-suite' && img.name === 'b.jpg')!;
-      await openCaptionEditor(api, image);
-      const frame = await webviewFrame(await getWorkbenchPage(), { title: image.name, selector: '#caption' });
-      const notes = frame.locator('.tag-rule-notes .tag-rule-note');
-      await waitFor(async () => (await notes.count()) === 2, 'two tag rule notes under the caption');
-      assert.deepEqual(await notes.locator('.tag-rule-message').allTextContents(), ['"watermark" is a banned tag (tag rules).', 'Required tag "sks" is missing (tag rules in folders matching "tags-suite").']);
-      await frame.locator('.tag-rule-note.banned-tag .tag-rule-fix').click();
-      const textarea = frame.locator('#caption textarea');
-      await waitFor(async () => (await textarea.inputValue()) === 'red hair, dress', 'the banned tag removed in the editor');
-      await waitFor(() => api.editors.activeDocument?.text === 'red hair, dress', 'the caption document follows');
-      await waitFor(async () => (await notes.count()) === 1, 'only the missing tag left');
-      await frame.locator('.tag-rule-note.missing-required-tag .tag-rule-fix').click();
-      await waitFor(() => api.editors.activeDocument?.text === 'red hair, dress, sks', 'the required tag added at the end');
-      await waitFor(async () => (await notes.count()) === 0 && (await frame.locator('.tag-rule-notes').isHidden()), 'no notes left');
-      await vscode.commands.executeCommand('undo');
-      await waitFor(() => api.editors.activeDocument?.text === 'red hair, dress', 'one undo takes back the added tag');
-      await vscode.commands.executeCommand('undo');
-      await waitFor(() => api.editors.activeDocument?.text === CAPTIONS.b, 'a second undo puts the banned tag back');
-      await waitFor(async () => (await notes.count()) === 2, 'the notes back');
-      assert.equal(fs.readFileSync(path.join(folder, 'b.txt'), 'utf8'), CAPTIONS.b, 'nothing saved');
-      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
-    } finally {
-      await files.update('autoSave', autoSave, vscode.ConfigurationTarget.Global);
-    }
+    const image = api.dataset.index!.images().find((img) => img.folder.relPath === 'tags-suite' && img.name === 'b.jpg')!;
+    await openCaptionEditor(api, image);
+    const frame = await webviewFrame(await getWorkbenchPage(), { title: image.name, selector: '#caption' });
+    const notes = frame.locator('.tag-rule-notes .tag-rule-note');
+    await waitFor(async () => (await notes.count()) === 2, 'two tag rule notes under the caption');
+    assert.deepEqual(await notes.locator('.tag-rule-message').allTextContents(), ['"watermark" is a banned tag (tag rules).', 'Required tag "sks" is missing (tag rules in folders matching "tags-suite").']);
+    await frame.locator('.tag-rule-note.banned-tag .tag-rule-fix').click();
+    const textarea = frame.locator('#caption textarea');
+    await waitFor(async () => (await textarea.inputValue()) === 'red hair, dress', 'the banned tag removed in the editor');
+    await waitFor(() => api.editors.activeDocument?.text === 'red hair, dress', 'the caption document follows');
+    await waitFor(async () => (await notes.count()) === 1, 'only the missing tag left');
+    await frame.locator('.tag-rule-note.missing-required-tag .tag-rule-fix').click();
+    await waitFor(() => api.editors.activeDocument?.text === 'red hair, dress, sks', 'the required tag added at the end');
+    await waitFor(async () => (await notes.count()) === 0 && (await frame.locator('.tag-rule-notes').isHidden()), 'no notes left');
+    await vscode.commands.executeCommand('undo');
+    await waitFor(() => api.editors.activeDocument?.text === 'red hair, dress', 'one undo takes back the added tag');
+    await vscode.commands.executeCommand('undo');
+    await waitFor(() => api.editors.activeDocument?.text === CAPTIONS.b, 'a second undo puts the banned tag back');
+    await waitFor(async () => (await notes.count()) === 2, 'the notes back');
+    assert.equal(fs.readFileSync(path.join(folder, 'b.txt'), 'utf8'), CAPTIONS.b, 'nothing saved');
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   });
 });

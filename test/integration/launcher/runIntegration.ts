@@ -86,6 +86,9 @@ const userSettings = {
   'security.workspace.trust.enabled': false,
   'chat.disableAIFeatures': true,
   'git.enabled': false,
+  // VS Code for the web auto-saves after a second (afterDelay), custom editors too; the desktop default is off.
+  // A test that checks the bytes before a save or after an undo would race it, so the harness is a desktop user's.
+  'files.autoSave': 'off',
 };
 
 /** With trust on, a new folder stays in restricted mode without asking (there is nobody to ask). */
