@@ -140,7 +140,10 @@ export class CaptionDocument implements vscode.CustomDocument {
     }
     await this.setText(disk?.text ?? '');
     const doc = this.textDocument;
-    if (doc?.isDirty && doc.getText().replace(/\r\n/g, '\n') === (disk?.text ?? '')) await doc.save();
+    // the text is the file's again, but VS Code counts the edit as unsaved until it is written back
+    if (doc?.isDirty && doc.getText().replace(/\r\n/g, '\n') === (disk?.text ?? '') && !(await doc.save()) && doc.isDirty) {
+      throw new Error(`Could not revert ${this.captionUri.fsPath}: VS Code refused to mark its text as the file's (if the file changed on disk meanwhile, revert again).`);
+    }
   }
 
   /** Reads the caption file's state: the TextDocument when editable, else a snapshot of the text. */

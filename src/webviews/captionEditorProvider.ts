@@ -184,7 +184,9 @@ export class CaptionEditorProvider implements vscode.CustomEditorProvider<Captio
     const generator = new CaptionGenerationController(doc, this.captioning, (m) => this.post(doc, m), (text) => this.applyWholeText(doc, text));
     this.generators.set(doc, generator);
     const secondWatcher = this.seconds.watch(doc);
+    let closed = false;
     panel.onDidDispose(() => {
+      closed = true;
       watcher.dispose();
       secondWatcher?.dispose();
       generator.dispose();
@@ -194,7 +196,8 @@ export class CaptionEditorProvider implements vscode.CustomEditorProvider<Captio
     panel.webview.onDidReceiveMessage((msg: FromWebviewMessage) => {
       // suggestions answer at once, not behind queued edits; a newer request supersedes (the webview keeps the latest id)
       if (msg.type === 'completeTag') void this.completeTag(doc, msg.id, msg.typed);
-      else this.enqueue(doc, () => this.handle(doc, panel, msg));
+      // a keystroke still queued when its editor closed (Don't Save) would leave the caption dirty with no editor
+      else this.enqueue(doc, async () => (closed ? undefined : this.handle(doc, panel, msg)));
     });
   }
 
@@ -214,10 +217,14 @@ export class CaptionEditorProvider implements vscode.CustomEditorProvider<Captio
 
   /** Webview intents are applied one at a time, in the order they were sent. */
   private enqueue(doc: CaptionDocument, work: () => Promise<void>): void {
-    const next = (this.queues.get(doc) ?? Promise.resolve()).then(work).catch((err) => {
-      void showError(`Caption editor: ${(err as Error).message}`);
-    });
-    this.queues.set(doc, next);
+    this.queued(doc, work).catch((err) => void showError(`Caption editor: ${(err as Error).message}`));
+  }
+
+  /** Runs `work` after the intents queued before it; its failure is the caller's, the queue goes on. */
+  private queued(doc: CaptionDocument, work: () => Promise<void>): Promise<void> {
+    const run = (this.queues.get(doc) ?? Promise.resolve()).then(work);
+    this.queues.set(doc, run.catch(() => undefined));
+    return run;
   }
 
   private async handle(doc: CaptionDocument, panel: vscode.WebviewPanel, msg: FromWebviewMessage): Promise<void> {
@@ -338,14 +345,17 @@ export class CaptionEditorProvider implements vscode.CustomEditorProvider<Captio
   }
 
   async revertCustomDocument(doc: CaptionDocument): Promise<void> {
-    this.bursts.delete(doc);
-    try {
-      await doc.revert();
-      await this.seconds.revert(doc);
-    } catch (err) {
-      this.captioning.log.error(`Could not revert the caption of ${doc.uri.fsPath}: ${(err as Error).message}`);
-      throw err;
-    }
+    // behind the keystrokes already received: one applied after the revert would make the caption dirty again
+    return this.queued(doc, async () => {
+      this.bursts.delete(doc);
+      try {
+        await doc.revert();
+        await this.seconds.revert(doc);
+      } catch (err) {
+        this.captioning.log.error(`Could not revert the caption of ${doc.uri.fsPath}: ${(err as Error).message}`);
+        throw err;
+      }
+    });
   }
 
   async backupCustomDocument(doc: CaptionDocument, context: vscode.CustomDocumentBackupContext): Promise<vscode.CustomDocumentBackup> {

@@ -153,6 +153,34 @@ describe('caption editor', function () {
     assert.ok(entry.captionState === 'none' || entry.captionState === 'empty', `${entry.name} is uncaptioned`);
   });
 
+  it('closing a dirty caption editor without saving leaves no unsaved caption behind, even with keystrokes still on their way', async () => {
+    // one in the middle: other suites rewrite the first captions on disk, the navigation test the last ones
+    const captioned = images().filter((img) => img.captionState === 'text' && editable(img));
+    const image = captioned[Math.floor(captioned.length / 2)];
+    const file = captionOf(image);
+    const original = fs.readFileSync(file);
+    const unsaved = (): boolean => vscode.workspace.textDocuments.some((d) => d.uri.fsPath === file && d.isDirty);
+    await openCaptionEditor(api, image);
+    const frame = await editorFrame(image);
+    const textarea = frame.locator('#caption textarea');
+    await textarea.click();
+    await textarea.press('End');
+    await textarea.press('!');
+    await waitFor(() => captionEditorTabs()[0]?.isDirty, 'dirty tab');
+    // then close at once, as "Don't Save" does, while the host may still be applying the keystrokes
+    await textarea.pressSequentially(' and more typing that the user throws away');
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    await waitFor(() => captionEditorTabs().length === 0, 'the caption editor closed');
+    // VS Code closes the editor without waiting for the extension's revert: wait for it, then for any late keystroke
+    await waitFor(() => !unsaved() && fs.readFileSync(file).equals(original), 'the caption clean and its file untouched').catch((err) => {
+      const doc = vscode.workspace.textDocuments.find((d) => d.uri.fsPath === file);
+      throw new Error(`${err.message}: document ${doc ? `${doc.isDirty ? 'dirty' : 'clean'} ${JSON.stringify(doc.getText())}` : 'closed'}, file ${JSON.stringify(fs.readFileSync(file, 'utf8'))}`);
+    });
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    assert.equal(unsaved(), false, 'no keystroke made the caption dirty again after the revert');
+    assert.deepEqual(fs.readFileSync(file), original, 'the file holds its original bytes');
+  });
+
   it('shows a caption changed on disk by another program', async () => {
     const image = images().find((img) => img.captionState === 'text' && editable(img))!;
     const file = captionOf(image);
