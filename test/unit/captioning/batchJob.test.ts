@@ -11,6 +11,27 @@ const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 const crlfBom = (text: string): Buffer => Buffer.concat([BOM, Buffer.from(text.replace(/\n/g, '\r\n'), 'utf8')]);
 const fast = { baseMs: 5, capMs: 40 };
 
+/**
+ * Runs `work` with Math.random fixed at `random` and every setTimeout's delay recorded: the waits a
+ * batch asks for, without reading a clock a busy machine makes late.
+ */
+async function withTimersRecorded<T>(random: number, work: () => Promise<T>): Promise<{ asked: number[]; summary: T }> {
+  const asked: number[] = [];
+  const realRandom = Math.random;
+  const realSetTimeout = globalThis.setTimeout;
+  Math.random = () => random;
+  globalThis.setTimeout = ((handler: (...args: unknown[]) => void, ms?: number, ...args: unknown[]) => {
+    asked.push(ms ?? 0);
+    return realSetTimeout(handler, ms, ...args);
+  }) as typeof setTimeout;
+  try {
+    return { asked, summary: await work() };
+  } finally {
+    Math.random = realRandom;
+    globalThis.setTimeout = realSetTimeout;
+  }
+}
+
 describe('runBatch: concurrency, rate limit and retries', () => {
   const temp = new TempDirs();
   afterEach(() => temp.cleanup());
@@ -81,7 +102,7 @@ describe('runBatch: concurrency, rate limit and retries', () => {
   it('waits the retryAfterMs the server asked for before trying again', async () => {
     const [item] = await makeItems(await temp.make(), 1);
     const attemptsAt: number[] = [];
-    const summary = await runBatch({
+    const { asked, summary } = await withTimersRecorded(0.5, () => runBatch({
       items: [item],
       boundary: boundaryOf([item]),
       retry: fast,
@@ -90,28 +111,33 @@ describe('runBatch: concurrency, rate limit and retries', () => {
         if (attemptsAt.length === 1) throw new ProviderError('rate-limit', 'HTTP 429', { status: 429, retryAfterMs: 300 });
         return 'a caption';
       },
-    });
+    }));
     assert.equal(summary.written, 1);
     assert.deepEqual(summary.outcomes.map((o) => o.kind === 'written' && o.attempts), [2]);
+    // the server's 300 ms, not a back-off (at most 5 ms here); the clock only says it was not shorter
+    assert.ok(asked.includes(300) && asked.every((ms) => ms <= 300), `timers asked for ${asked.join(', ')} ms`);
     const waited = attemptsAt[1] - attemptsAt[0];
-    assert.ok(waited >= 299 && waited < 600, `retried after ${waited.toFixed(0)} ms instead of 300 ms`);
+    assert.ok(waited >= 299, `retried after ${waited.toFixed(0)} ms instead of 300 ms`);
   });
 
   it('backs off within the doubling ceilings without retryAfterMs, and gives up after maxAttempts', async () => {
     const [item] = await makeItems(await temp.make(), 1);
     const attemptsAt: number[] = [];
-    const summary = await runBatch({
+    // The waits the job asks its timers for, with the jitter drawn at 0.5 of each ceiling: checked
+    // exactly, where the clock of a loaded machine only says a timer fired late.
+    const { asked, summary } = await withTimersRecorded(0.5, () => runBatch({
       items: [item],
       boundary: boundaryOf([item]),
-      retry: { baseMs: 40, capMs: 1000, maxAttempts: 4 },
+      retry: { baseMs: 40, capMs: 100, maxAttempts: 4 },
       generate: async () => {
         attemptsAt.push(performance.now());
         throw new ProviderError('timeout', 'no answer in time');
       },
-    });
+    }));
     assert.equal(attemptsAt.length, 4);
+    assert.deepEqual(asked, [20, 40, 50], 'half of each ceiling: 40, 80, then the 100 ms cap; none after the last attempt');
     const waits = attemptsAt.slice(1).map((t, i) => t - attemptsAt[i]);
-    waits.forEach((w, i) => assert.ok(w <= 40 * 2 ** i + 25, `wait ${i + 1} was ${w.toFixed(0)} ms, over its ceiling ${40 * 2 ** i} ms`));
+    waits.forEach((w, i) => assert.ok(w >= asked[i] - 1, `wait ${i + 1} was ${w.toFixed(0)} ms, shorter than the ${asked[i]} ms asked`));
     const [outcome] = summary.outcomes;
     assert.equal(outcome.kind, 'failed');
     assert.equal(outcome.kind === 'failed' && outcome.attempts, 4);

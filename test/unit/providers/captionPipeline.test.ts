@@ -107,7 +107,9 @@ describe('caption pipeline: prepare, ask, clean', function () {
   });
 
   it('refuses, before sending, an image that cannot fit when asset upload is off', async () => {
-    const model = base({ baseUrl: openai.url, model: 'm', maxImageSide: 4096, maxInlineBase64: 200 });
+    // at most 256 px: the refusal comes after every size down to 64 px was tried, and encoding the
+    // 3000 px photo (mozjpeg, several qualities) took over 30 s on a loaded machine
+    const model = base({ baseUrl: openai.url, model: 'm', maxImageSide: 256, maxInlineBase64: 200 });
     const before = openai.requests.length;
     await assert.rejects(
       generateCaption(photo, { model, provider: new OpenAiCompatibleProvider(), prompt: 'x', params: {}, timeoutMs: 5_000, uploadAssets: false }),
