@@ -6,18 +6,15 @@ import { CompiledTagRules, NO_TAG_RULES } from '../core/tagging/tagRules';
 import { affectsTagRules, readTagRules } from './tagRulesSetting';
 import { lintCaptions } from '../core/lint/lintCaptions';
 import { lintConfig, LintConfig } from '../core/lint/lintConfig';
-import type { LintProblem, LintSeverity } from '../core/lint/lintTypes';
 import { ESTIMATED_TOKENS, type TokenCounter } from '../core/lint/tokenBudget';
 import type { ImageEntry } from '../core/dataset/types';
 import { DatasetService } from './datasetService';
 import { LINT_SECTION, lintConfigFromSettings } from './lintSettings';
-import { lineStarts, positionAt } from './lintRanges';
+import { lineStarts } from './lintRanges';
+import { allProblems, diagnosticOf, engineText, LINT_SOURCE, type LintedCaption } from './lintedCaption';
 import { showWarning } from './notifications';
 import { runModelRules, type LintModelDeps } from './lintModelRules';
 import type { LintTokens } from './lintTokens';
-
-/** The diagnostics' source and collection name, as the Problems view shows it. */
-export const LINT_SOURCE = 'Image Captioner';
 
 /** How long one turn of a run may hold the extension host before it yields (ms). */
 const SLICE_MS = 4;
@@ -25,23 +22,6 @@ const SLICE_MS = 4;
 const SET_BATCH = 500;
 /** Quiet time after a change before the caption is linted again (ms). */
 const DEBOUNCE_MS = 300;
-
-/** One linted caption file: the text the problems were found in, and the problems. */
-export interface LintedCaption {
-  readonly captionPath: string;
-  readonly imagePath: string;
-  readonly uri: vscode.Uri;
-  /** The decoded caption ('\n' breaks) the offsets refer to. */
-  text: string;
-  starts: number[];
-  /** Per-caption problems. */
-  problems: LintProblem[];
-  /** This caption's exact-duplicate problem, when it has one. */
-  duplicate?: LintProblem;
-  /** Its problems from the model-based rules of the last run. */
-  modelProblems: LintProblem[];
-  key: string;
-}
 
 /** What the linter may use besides the dataset: CLIP's tokenizer, the model-based rules, a log. */
 export interface CaptionLinterDeps {
@@ -52,37 +32,6 @@ export interface CaptionLinterDeps {
 
 /** Rules whose problem is about the caption's text as it was when the models ran: an edit drops them. */
 const TEXT_MODEL_RULES = new Set(['near-duplicate-caption', 'low-clip-score']);
-
-const SEVERITY: Record<LintSeverity, vscode.DiagnosticSeverity> = {
-  error: vscode.DiagnosticSeverity.Error,
-  warning: vscode.DiagnosticSeverity.Warning,
-  information: vscode.DiagnosticSeverity.Information,
-  hint: vscode.DiagnosticSeverity.Hint,
-};
-
-/** Text as the engine sees it: what a document holds, with CRLF folded like the caption decoder does. */
-export function engineText(documentText: string): string {
-  return documentText.replace(/\r\n/g, '\n');
-}
-
-/** The editor range of the engine's [start, end) in `caption`. */
-export function rangeOf(caption: Pick<LintedCaption, 'text' | 'starts'>, start: number, end: number): vscode.Range {
-  const a = positionAt(caption.starts, caption.text.length, start);
-  const b = positionAt(caption.starts, caption.text.length, end);
-  return new vscode.Range(a.line, a.character, b.line, b.character);
-}
-
-/** Every problem of a caption: its own, its duplicate problem, then the model-based rules'. */
-export function allProblems(caption: LintedCaption): LintProblem[] {
-  return [...caption.problems, ...(caption.duplicate ? [caption.duplicate] : []), ...caption.modelProblems];
-}
-
-function diagnosticOf(caption: LintedCaption, problem: LintProblem): vscode.Diagnostic {
-  const d = new vscode.Diagnostic(rangeOf(caption, problem.start, problem.end), problem.message, SEVERITY[problem.severity]);
-  d.source = LINT_SOURCE;
-  d.code = problem.rule;
-  return d;
-}
 
 /**
  * Lints caption files into the "Image Captioner" diagnostics: a scope on demand, in slices of a few

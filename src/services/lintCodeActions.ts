@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { LintProblem, LintRuleId } from '../core/lint/lintTypes';
-import { allProblems, CaptionLinter, engineText, LINT_SOURCE, LintedCaption, rangeOf } from './captionLinter';
+import type { CaptionLinter } from './captionLinter';
+import { allProblems, engineText, LINT_SOURCE, LintedCaption, rangeOf } from './lintedCaption';
 
 /** The command behind "Fix All of This Kind" (argument: the rule id). */
 export const FIX_ALL_COMMAND = 'imageCaptioner.lint.fixAll';

@@ -20,6 +20,7 @@ import { CaptioningService } from '../services/captioningService';
 import { showError } from '../services/notifications';
 import { CaptionTagRules } from './captionTagRules';
 import { secondBackupOf, SecondCaptionFields } from './secondCaptionFields';
+import { readCaptionBackup, writeCaptionBackup } from './captionBackups';
 import type { RatingsService } from '../services/ratingsService';
 
 /** Keystrokes closer together than this form one undo step, as typing does in a text editor. */
@@ -131,11 +132,11 @@ export class CaptionEditorProvider implements vscode.CustomEditorProvider<Captio
     const image = index?.findImage(uri.fsPath);
     const captionPath = image && index ? index.captionPath(image) : sidecarPath(uri.fsPath, readIndexOptions().captionExtension);
     const backupUri = context.backupId ? vscode.Uri.parse(context.backupId) : undefined;
-    const backup = backupUri ? await this.readBackup(backupUri, uri) : undefined;
+    const backup = backupUri ? await readCaptionBackup(backupUri, uri, this.captioning.log) : undefined;
     const doc = await CaptionDocument.open(uri, vscode.Uri.file(captionPath), await this.dataset.boundaryFor(uri.fsPath), this.collisionWarning(uri));
     const secondExtension = index?.options.secondCaptionExtension ?? readIndexOptions().secondCaptionExtension;
     await this.seconds.open(doc, image && index ? index.secondCaptionPath(image) : secondExtension ? sidecarPath(uri.fsPath, secondExtension) : undefined, this.collisionWarning(uri));
-    const secondBackup = backupUri && this.seconds.has(doc) ? await this.readBackup(secondBackupOf(backupUri), uri) : undefined;
+    const secondBackup = backupUri && this.seconds.has(doc) ? await readCaptionBackup(secondBackupOf(backupUri), uri, this.captioning.log) : undefined;
     if (secondBackup !== undefined) await this.seconds.restore(doc, secondBackup);
     if (backup !== undefined) await doc.setText(backup);
     doc.onDidChangeText((text) => {
@@ -144,22 +145,6 @@ export class CaptionEditorProvider implements vscode.CustomEditorProvider<Captio
       this.postTagRuleNotes(doc);
     });
     return doc;
-  }
-
-  /**
-   * The unsaved caption VS Code backed up at hot exit; undefined when there is no backup file. Any
-   * other failure stops the editor from opening (logged), so the caption on disk is never shown as
-   * if it were the user's unsaved text and the backup stays for the next try.
-   */
-  private async readBackup(backup: vscode.Uri, image: vscode.Uri): Promise<string | undefined> {
-    try {
-      return Buffer.from(await vscode.workspace.fs.readFile(backup)).toString('utf8');
-    } catch (err) {
-      if (err instanceof vscode.FileSystemError && err.code === 'FileNotFound') return undefined;
-      const message = `Could not restore the unsaved caption of ${path.basename(image.fsPath)} from its backup ${backup.fsPath}: ${(err as Error).message}`;
-      this.captioning.log.error(message);
-      throw new Error(`${message}. The editor was not opened, so the backup is kept.`);
-    }
   }
 
   async resolveCustomEditor(doc: CaptionDocument, panel: vscode.WebviewPanel): Promise<void> {
@@ -359,16 +344,7 @@ export class CaptionEditorProvider implements vscode.CustomEditorProvider<Captio
   }
 
   async backupCustomDocument(doc: CaptionDocument, context: vscode.CustomDocumentBackupContext): Promise<vscode.CustomDocumentBackup> {
-    await vscode.workspace.fs.writeFile(context.destination, Buffer.from(doc.text, 'utf8'));
-    const secondDestination = secondBackupOf(context.destination);
-    const files = (await this.seconds.backup(doc, secondDestination)) ? [context.destination, secondDestination] : [context.destination];
-    return {
-      id: context.destination.toString(),
-      // a backup already gone is fine; one that cannot be deleted is only clutter, but the log says so
-      delete: () => void Promise.all(files.map((file) => vscode.workspace.fs.delete(file).then(undefined, (err: unknown) => {
-        if (!(err instanceof vscode.FileSystemError && err.code === 'FileNotFound')) this.captioning.log.warn(`Could not delete the caption backup ${file.fsPath}: ${(err as Error).message}`);
-      }))),
-    };
+    return writeCaptionBackup(doc, context.destination, this.seconds, this.captioning.log);
   }
 
   private postTagRuleNotes(doc: CaptionDocument): void {

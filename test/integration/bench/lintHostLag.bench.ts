@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import * as vscode from 'vscode';
-import { allProblems } from '../../../src/services/captionLinter';
+import { allProblems } from '../../../src/services/lintedCaption';
 import { readHarness } from '../browser';
 import { activateExtension, waitFor } from '../extensionApi';
 import { note } from '../index';
