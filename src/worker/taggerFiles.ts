@@ -71,10 +71,14 @@ async function download(id: string, file: string, folder: string, onDownload?: (
   });
   try {
     await pipeline(body, createWriteStream(partial));
+    // a body that ends early without an error (a proxy closing the connection) must not become the model either
+    if (total && loaded !== total) throw new Error(`the body ended after ${loaded} of ${total} bytes`);
     await rename(partial, target);
   } catch (error) {
     await rm(partial, { force: true });
-    throw error;
+    // "terminated" alone says neither what nor how far: name the file, where from, and how much came
+    const why = error instanceof Error ? `${error.message}${error.cause instanceof Error ? ` (${error.cause.message})` : ''}` : String(error);
+    throw new Error(`The download of ${file} from ${url} broke off after ${loaded}${total ? ` of ${total}` : ''} bytes: ${why}. Nothing was kept; the next run downloads it again.`, { cause: error });
   }
   return target;
 }

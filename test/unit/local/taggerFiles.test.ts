@@ -16,6 +16,9 @@ describe('WD tagger files: models folder, cache, download from the hub only when
   let root: string;
   let server: http.Server;
   let requests: Array<{ url: string; authorization?: string }>;
+  /** A repository whose model.onnx download is cut midway this many more times (then served whole). */
+  const cutId = 'someone/cut-tagger';
+  let cutsLeft = 0;
   let savedHost: string;
   let savedToken: string | undefined;
 
@@ -23,6 +26,14 @@ describe('WD tagger files: models folder, cache, download from the hub only when
     root = fs.mkdtempSync(path.join(os.tmpdir(), 'ic-tagger-files-'));
     server = http.createServer((req, res) => {
       requests.push({ url: req.url ?? '', authorization: req.headers.authorization });
+      if (req.url === `/${cutId}/resolve/main/model.onnx` && cutsLeft > 0) {
+        // the connection drops halfway through the body, as a flaky network or proxy does
+        cutsLeft--;
+        res.writeHead(200, { 'content-length': model.length });
+        res.write(model.subarray(0, model.length >> 1), () => res.socket?.destroy());
+        return;
+      }
+      if (req.url?.startsWith(`/${cutId}/`)) req.url = req.url.replace(cutId, id);
       const body = req.url === `/${id}/resolve/main/model.onnx` ? model : req.url === `/${id}/resolve/main/selected_tags.csv` ? Buffer.from(csv) : undefined;
       if (!body) {
         res.writeHead(404).end('Entry not found');
@@ -92,6 +103,28 @@ describe('WD tagger files: models folder, cache, download from the hub only when
     assert.equal(files['selected_tags.csv'], path.join(local, 'selected_tags.csv'));
     assert.equal(files['model.onnx'], path.join(s.cacheDir, id, 'model.onnx'));
     assert.deepEqual(requests.map((r) => r.url), [`/${id}/resolve/main/model.onnx`]);
+  });
+
+  it('a download cut midway fails naming the file, where from and how far it got, leaves no model.onnx (nor a partial file), and the next run downloads it again', async () => {
+    const s = settings('cut');
+    const folder = path.join(s.cacheDir, 'someone', 'cut-tagger');
+    cutsLeft = 1;
+    await assert.rejects(taggerFiles(cutId, s), (error: Error) => {
+      const url = `${transformers.env.remoteHost}${cutId}/resolve/main/model.onnx`;
+      const match = /^The download of model\.onnx from (\S+) broke off after (\d+) of (\d+) bytes: .+\. Nothing was kept; the next run downloads it again\.$/.exec(error.message);
+      assert.ok(match, error.message);
+      assert.equal(match[1], url);
+      assert.ok(Number(match[2]) < model.length && Number(match[3]) === model.length, error.message);
+      return true;
+    });
+    assert.deepEqual(fs.existsSync(folder) ? fs.readdirSync(folder) : [], [], 'neither model.onnx nor a partial download is left');
+    assert.deepEqual(requests.map((r) => r.url), [`/${cutId}/resolve/main/model.onnx`], 'stopped at the broken file');
+
+    requests = [];
+    const files = await taggerFiles(cutId, s);
+    assert.ok(fs.readFileSync(files['model.onnx']).equals(model), 'the whole model this time');
+    assert.deepEqual(fs.readdirSync(folder).sort(), ['model.onnx', 'selected_tags.csv']);
+    assert.deepEqual(requests.map((r) => r.url), [`/${cutId}/resolve/main/model.onnx`, `/${cutId}/resolve/main/selected_tags.csv`], 'downloaded again');
   });
 
   it('a repository without the files fails with the status, leaving no file behind', async () => {
