@@ -255,7 +255,7 @@ export function activate(context: vscode.ExtensionContext): ImageCaptionerApi {
     ...registerNavigationCommands(dataset, editors),
     registerRenameImageCommand(dataset),
     ...registerModelCommands(captioning, editors),
-    ...registerBatchCommands(dataset, tree, treeView, captioning, runner, scopes, () => fuseModelForBatch(describer, captioning), (ask) => tagging.taggerFor(ask)),
+    ...registerBatchCommands(dataset, tree, treeView, captioning, runner, scopes, () => fuseModelForBatch(describer, captioning), (ask) => tagging.taggerFor(ask), () => tagging.canRun()),
     registerDamServerCommands(damOutput),
     damOutput,
     describer,

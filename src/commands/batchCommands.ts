@@ -32,6 +32,8 @@ export function registerBatchCommands(
   fuseModel?: () => Promise<ModelEntry | undefined>,
   /** The tagger a tag batch runs: the configured one, or the user's pick when `ask`; tag batches need it. */
   taggerModel?: (ask: boolean) => Promise<ModelEntry | undefined>,
+  /** Whether a tagger may run here (false in an untrusted workspace, after saying so): Tag Images asks nothing when it may not. */
+  canTag: () => boolean = () => true,
 ): vscode.Disposable[] {
   /** The last run that left failed images: what Retry Failed works on. */
   let retryable: BatchReport | undefined;
@@ -143,7 +145,8 @@ export function registerBatchCommands(
       (await ready()) ? start('Describing regions and fusing captions', (scopes.fromArguments(arg, args) ?? scopes.fromNodes(treeView.selection)).images, undefined, 'regions') : undefined,
     ),
     vscode.commands.registerCommand('imageCaptioner.tagImages', async (arg?: unknown, args?: unknown) => {
-      if (!(await ready())) return undefined;
+      // refused before any question (scope, caption file, tagger, mode): nothing would run after the answers
+      if (!canTag() || !(await ready())) return undefined;
       // from a menu: the images it names and the configured tagger; from the palette: the user's scope and tagger
       const named = scopes.fromArguments(arg, args);
       const scope = named ?? (await scopes.pick('Tag images', arg, args));

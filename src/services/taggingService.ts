@@ -76,7 +76,7 @@ export class TaggingService {
 
   /** The tagger to run: the user's pick when `ask`, else the configured one (asked for when it is not a known tagger); none in an untrusted workspace. */
   async taggerFor(ask: boolean): Promise<ModelEntry | undefined> {
-    // refused before any question (scope, mode) is asked: nothing would run after the answers
+    // Tag Images checks canRun before its first question; this guards every other caller
     if (!this.canRun()) return undefined;
     return (ask ? undefined : this.configuredTagger()) ?? this.pickTagger();
   }

@@ -43,4 +43,17 @@ describe('WD taggers in an untrusted workspace', function () {
     assert.equal(api.tagging.canRun(), false);
     assert.equal(api.localModels.client.startCount, 0, 'no worker process was started');
   });
+
+  it('Tag Images from the palette refuses before asking anything (no scope, caption file or tagger question)', async () => {
+    // a question left open keeps the command waiting: it must end on its own, at once
+    const running = vscode.commands.executeCommand('imageCaptioner.tagImages');
+    const outcome = await Promise.race([running.then((report) => ({ report })), new Promise<'asked'>((resolve) => setTimeout(() => resolve('asked'), 8_000))]);
+    if (outcome === 'asked') {
+      await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+      await running;
+      assert.fail('Tag Images asked a question (it waited on a quick pick) in an untrusted workspace');
+    }
+    assert.equal(outcome.report, undefined, 'no batch ran');
+    assert.equal(api.localModels.client.startCount, 0, 'no worker process was started');
+  });
 });
