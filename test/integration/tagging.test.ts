@@ -159,6 +159,52 @@ describe('WD taggers', function () {
     }
   });
 
+  it('Resume from its quick pick finishes a tag job with the job\'s own options and mode: only what the job left, bytes on disk', async () => {
+    const broken = path.join(folder, 'tagtest-resume.png');
+    fs.writeFileSync(broken, 'not a png yet');
+    await waitFor(() => api.dataset.index?.findImage(broken), 'the broken image in the index');
+    await config().update('batch.mode', 'append', vscode.ConfigurationTarget.Global);
+    await config().update('tagger.triggerWord', 'sks style', vscode.ConfigurationTarget.Global);
+    try {
+      write(red, 'kept');
+      write(broken, 'kept\n');
+      const first = await tag(red, broken);
+      assert.deepEqual([first?.summary.written, first?.summary.failed], [1, 1]);
+      assert.ok(first?.summary.journalFile && fs.existsSync(first.summary.journalFile), 'the job stays for Resume');
+      // what the job finished is not its to touch again; the failed image is repaired; the settings change
+      write(red, 'edited after the job');
+      await sharp({ create: { width: 64, height: 48, channels: 3, background: '#e01010' } }).png().toFile(broken + '.tmp');
+      fs.renameSync(broken + '.tmp', broken);
+      await config().update('tagger.triggerWord', 'other', vscode.ConfigurationTarget.Global);
+      await config().update('batch.mode', 'overwrite', vscode.ConfigurationTarget.Global);
+
+      let ended = false;
+      const resuming = Promise.resolve(vscode.commands.executeCommand('imageCaptioner.resumeCaptioning')).finally(() => (ended = true));
+      if (hasBrowser()) {
+        // the newest job comes first: this one, labelled as a tag job of the tiny tagger in its own mode
+        const row = (await getWorkbenchPage()).locator('.quick-input-widget .quick-input-list .monaco-list-row').first();
+        await row.waitFor({ timeout: 15_000 });
+        assert.match((await row.getAttribute('aria-label')) ?? '', /^1 of 2 images left, tags · Tiny Tagger · append, /);
+      }
+      // the quick pick opens once the journals are read: accept its first (newest) job as soon as it is there
+      for (const deadline = Date.now() + 30_000; !ended && Date.now() < deadline; ) {
+        await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+        await Promise.race([resuming, new Promise((resolve) => setTimeout(resolve, 200))]);
+      }
+      const resumed = (await resuming) as BatchReport | undefined;
+      assert.equal(resumed?.kind, 'tags');
+      assert.deepEqual([resumed?.summary.written, resumed?.summary.failed, resumed?.summary.pending], [1, 0, 0]);
+      assert.equal(read(broken), ['kept', 'sks style', ...RED_TAGS].join(', ') + '\n', 'appended with the job\'s trigger word, not the setting of now');
+      assert.equal(read(red), 'edited after the job', 'an image the job had finished is left alone');
+      assert.equal(fs.existsSync(first.summary.journalFile), false, 'the finished job is gone from the list');
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+      await config().update('tagger.triggerWord', undefined, vscode.ConfigurationTarget.Global);
+      fs.rmSync(broken, { force: true });
+      fs.rmSync(captionOf(broken), { force: true });
+    }
+  });
+
   it('offers a tagger candidate in the caption editor: chips with confidences, a chip clicked away, kept as the caption', async function () {
     if (!hasBrowser()) this.skip();
     write(red, undefined);
