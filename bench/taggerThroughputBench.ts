@@ -129,18 +129,33 @@ export const taggerThroughputBench: Benchmark = {
   },
 };
 
-/** Where the time goes: preprocessing alone (one at a time and 8 at once), and the model alone, per image. */
+/**
+ * Where the time goes: preprocessing alone (one at a time and 8 at once), and the model alone, per
+ * image; then the CPU time of each (this process's, so other programs' load does not count), which
+ * bounds the figure: with every core busy, the product spends model + preprocessing CPU per image
+ * where the baseline spends the model's alone.
+ */
 async function diagnose(files: readonly string[], session: ort.InferenceSession, tensor: ort.Tensor): Promise<void> {
   const sample = files.slice(0, 32);
-  const sequentialMs = (await timeMs(async () => {
+  const cpuMs = async (work: () => Promise<unknown>): Promise<{ wall: number; cpu: number }> => {
+    const before = process.cpuUsage();
+    const wall = await timeMs(work);
+    const used = process.cpuUsage(before);
+    return { wall, cpu: (used.user + used.system) / 1000 };
+  };
+  const sequential = await cpuMs(async () => {
     for (const file of sample) await taggerPixels({ path: file }, 448);
-  })) / sample.length;
-  const parallelMs = (await timeMs(async () => {
+  });
+  const parallel = await cpuMs(async () => {
     for (let i = 0; i < sample.length; i += BATCH) await Promise.all(sample.slice(i, i + BATCH).map((file) => taggerPixels({ path: file }, 448)));
-  })) / sample.length;
-  const modelMs = (await timeMs(async () => {
-    for (let i = 0; i < 4; i++) await session.run({ input: tensor });
-  })) / (4 * BATCH);
-  note(`per image: preprocessing ${sequentialMs.toFixed(1)} ms one at a time, ${parallelMs.toFixed(1)} ms ${BATCH} at once (sharp on libuv threads); ` +
-    `model ${modelMs.toFixed(1)} ms in a batch of ${BATCH}; ${os.cpus().length} CPUs, load ${os.loadavg()[0].toFixed(1)}`);
+  });
+  const runs = 8;
+  const model = await cpuMs(async () => {
+    for (let i = 0; i < runs; i++) await session.run({ input: tensor });
+  });
+  const [prepCpu, modelCpu] = [parallel.cpu / sample.length, model.cpu / (runs * BATCH)];
+  note(`per image: preprocessing ${(sequential.wall / sample.length).toFixed(1)} ms one at a time, ${(parallel.wall / sample.length).toFixed(1)} ms ${BATCH} at once (sharp on libuv threads); ` +
+    `model ${(model.wall / (runs * BATCH)).toFixed(1)} ms in a batch of ${BATCH}; ${os.cpus().length} CPUs, load ${os.loadavg()[0].toFixed(1)}`);
+  note(`CPU per image: preprocessing ${prepCpu.toFixed(1)} ms (decode, pad, resize), model ${modelCpu.toFixed(1)} ms: ` +
+    `with every core busy the figure cannot pass ${(modelCpu / (modelCpu + prepCpu)).toFixed(2)} (model / (model + preprocessing))`);
 }
