@@ -272,8 +272,9 @@ function filesOf(ref: ModelRef): string {
   return ref.task === 'wd-tagger' ? ' (model.onnx and selected_tags.csv)' : '';
 }
 
+/** Whether loading failed because the model is not there (offline, no such id, a hub's 404); a 404 is the status, never a port or a name that holds the digits. */
 function isMissingModel(error: unknown): boolean {
-  return /not found locally|local_files_only|could not locate|file was not found|fetch failed|ENOTFOUND|ECONNREFUSED|EAI_AGAIN|Unauthorized access|404|no such file|ENOENT/i.test(
+  return /not found locally|local_files_only|could not locate|file was not found|fetch failed|ENOTFOUND|ECONNREFUSED|EAI_AGAIN|Unauthorized access|answered 404\b|\b404 Not Found|no such file|ENOENT/i.test(
     messageOf(error),
   );
 }

@@ -166,6 +166,13 @@ describe('local model worker: WD taggers (real process, onnxruntime-node, the ti
     const refused = await tag({}, undefined, { id: notTagger, task: 'wd-tagger' }).catch((error: unknown) => error);
     assert.ok(refused instanceof LocalWorkerError && refused.kind === 'failed', String(refused));
     assert.match(refused.message, /model\.onnx is not a WD tagger: its input ids is float32 \[batch, 16\], not the float32 \[batch, height, width, 3\] image a WD tagger takes/);
+    // a broken model.onnx in a folder whose name holds 404 is a broken model, not a missing one (a hub's 404 is a status, not digits anywhere)
+    const broken = path.join(h.root, 'tagger-404');
+    await writeTagger(broken);
+    fs.writeFileSync(path.join(broken, 'model.onnx'), 'not a protobuf');
+    const brokenReply = await tag({}, undefined, { id: broken, task: 'wd-tagger' }).catch((error: unknown) => error);
+    assert.ok(brokenReply instanceof LocalWorkerError && brokenReply.kind === 'failed', String(brokenReply));
+    assert.match(brokenReply.message, /Could not load .*tagger-404/);
     const wrongTask = await tag({}, undefined, { id: h.models.captioner, task: 'image-to-text' }).catch((error: unknown) => error);
     assert.ok(wrongTask instanceof LocalWorkerError && wrongTask.kind === 'bad-input' && /tagging needs a WD tagger/.test(wrongTask.message), String(wrongTask));
   });
