@@ -66,6 +66,7 @@ import { GallerySelection } from './services/gallerySelection';
 import { bulkEditRunner } from './commands/bulkEditRun';
 import type { ActionDeps } from './webviews/exploreActions';
 import { RatingsService } from './services/ratingsService';
+import { RatingsFollower } from './services/ratingsFollower';
 import { TrashService } from './services/trashService';
 import { hasDirtyTab, registerCurationCommands } from './commands/curationCommands';
 
@@ -266,6 +267,7 @@ export function activate(context: vscode.ExtensionContext): ImageCaptionerApi {
     ...registerEditCommands(dataset, scopes, bulk, documents, (captionPath) => editors.unsavedCaptionText(captionPath), patterns),
     ...registerExportImportCommands(dataset, scopes, bulk, log, ratings),
     ratings,
+    new RatingsFollower(dataset, ratings, log),
     ...registerCurationCommands({ dataset, ratings, trash, scopes, treeView, editors }),
     ...registerLocalModelCommands(localModels, registry),
     ...registerClipScoreCommands(localModels, embeddings, dataset, scopes, ratings),

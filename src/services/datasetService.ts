@@ -30,7 +30,8 @@ export class DatasetService implements vscode.Disposable {
     this.log.error(`Could not update the dataset after ${paths.length} change(s) on disk: ${(err as Error).message}. Refresh Dataset reads it again.`),
   );
   private readonly changeEmitter = new vscode.EventEmitter<DatasetChange>();
-  private readonly disposables: vscode.Disposable[] = [this.changeEmitter, this.batcher];
+  private readonly diskEmitter = new vscode.EventEmitter<readonly string[]>();
+  private readonly disposables: vscode.Disposable[] = [this.changeEmitter, this.diskEmitter, this.batcher];
   private stateValue: DatasetState = 'noFolder';
   private readyPromise: Promise<void> = Promise.resolve();
   /** The folder being indexed, before its index exists. */
@@ -43,6 +44,8 @@ export class DatasetService implements vscode.Disposable {
   private readonly reportedSettings = new Set<string>();
 
   readonly onDidChange = this.changeEmitter.event;
+  /** Fires with the paths the watcher reported outside the trash and hidden folders, once the index took them in. */
+  readonly onDidSeeDiskChanges = this.diskEmitter.event;
 
   constructor(private readonly workspaceState: vscode.Memento, private readonly log: vscode.LogOutputChannel) {
     this.disposables.push(
@@ -220,9 +223,11 @@ export class DatasetService implements vscode.Disposable {
     const folders = new Map<string, FolderNode>();
     const touched = new Set<string>();
     const captionsChanged: ImageEntry[] = [];
+    const seen: string[] = [];
     for (const changed of paths) {
       // The trash and hidden folders (the ratings file's) are not part of the dataset: nothing there re-lists it.
       if (insideSkippedFolder(index, changed)) continue;
+      seen.push(changed);
       const folder = nearestKnownFolder(index, path.dirname(changed));
       if (!folder) continue;
       touched.add(folder.relPath);
@@ -264,6 +269,7 @@ export class DatasetService implements vscode.Disposable {
     // Views redraw everything after a re-listing, and only the rows of changed captions otherwise.
     if (refreshed.length) this.changeEmitter.fire({});
     else if (captionsChanged.length) this.changeEmitter.fire({ images: [...new Set(captionsChanged)] });
+    if (seen.length) this.diskEmitter.fire(seen);
   }
 
   /** A folder that is gone is not opened; one that cannot be checked is not either, and the log says why. */

@@ -57,6 +57,11 @@ export class RatingsService implements vscode.Disposable {
     return this.ratings.get(relPath) ?? 0;
   }
 
+  /** The dataset-relative paths of every rated image. */
+  ratedPaths(): string[] {
+    return [...this.ratings.keys()];
+  }
+
   /** Whether any image of the dataset is rated (exports then carry a rating field). */
   get hasRatings(): boolean {
     return this.ratings.size > 0;

@@ -38,6 +38,8 @@ export class TrashService {
   private nextId = 1;
   /** Trash, undo and empty run one at a time: an Undo pressed during a move undoes that move, not the one before. */
   private queue: Promise<unknown> = Promise.resolve();
+  /** Trashed image -> where it came from, for images that got a new name in the trash (`a (2).png`): restore gives the old name back when it is free. */
+  private readonly originalPaths = new Map<string, string>();
 
   constructor(
     private readonly dataset: DatasetService,
@@ -73,8 +75,9 @@ export class TrashService {
       const index = this.dataset.index;
       if (!index) throw new Error('Open a dataset folder first: the trash is a folder of the dataset.');
       const suffixes = sidecarSuffixes(index.options.captionExtension, index.options.secondCaptionExtension);
-      const plan = planRestore(trashedPaths.map((imagePath) => ({ imagePath, sidecarSuffixes: suffixes })), index.rootPath);
+      const plan = await planRestore(trashedPaths.map((imagePath) => ({ imagePath, sidecarSuffixes: suffixes })), index.rootPath, (p) => this.originalPaths.get(p));
       const outcome = await movePairs(plan.moves, index.boundary);
+      for (const pair of outcome.moved) this.originalPaths.delete(pair.imagePath);
       return { ...outcome, refusedPaths: plan.refused, ratingsProblem: await this.carryRatings(outcome.moved) };
     });
   }
@@ -115,6 +118,10 @@ export class TrashService {
     skipped.push(...plan.refused);
     const outcome = await movePairs(plan.moves, index.boundary);
     skipped.push(...whyNotMoved(outcome));
+    for (const { files } of outcome.moved) {
+      const image = files[0];
+      if (image && path.basename(image.to) !== path.basename(image.from)) this.originalPaths.set(image.to, image.from);
+    }
     const operation: TrashOperation = { id: this.nextId++, moved: outcome.moved, skipped, ratingsProblem: await this.carryRatings(outcome.moved) };
     if (operation.moved.length > 0) {
       this.operations.push(operation);
@@ -175,6 +182,7 @@ export class TrashService {
     await index.boundary.checkFolderOf(path.join(trash, 'x'));
     await fs.rm(trash, { recursive: true });
     this.operations.length = 0;
+    this.originalPaths.clear();
     await this.ratings.clearUnder(TRASH_FOLDER);
   }
 

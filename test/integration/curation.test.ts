@@ -214,6 +214,39 @@ describe('curation: ratings and trash', function () {
     assert.doesNotMatch(fs.readFileSync(ratingsFile(), 'utf8'), /curation\/sub\//);
   });
 
+  it('a rated image renamed or copied-and-deleted outside VS Code keeps its stars under the new path', async () => {
+    const ratingsText = (): string => fs.readFileSync(ratingsFile(), 'utf8');
+    assert.match(ratingsText(), /"curation\/moved\/renamed\.jpg": 2[,\n]/);
+    // A shell `mv` (same file, new name and folder): no VS Code rename event.
+    fs.renameSync(file('moved/renamed.jpg'), file('shell.jpg'));
+    await waitFor(() => /"curation\/shell\.jpg": 2[,\n]/.test(ratingsText()), 'the rating under the name given outside VS Code', 20_000);
+    assert.doesNotMatch(ratingsText(), /curation\/moved\/renamed\.jpg/);
+    // A copy then a delete (another file with the same bytes), as a move across disks does.
+    fs.copyFileSync(file('shell.jpg'), file('copied.jpg'));
+    fs.unlinkSync(file('shell.jpg'));
+    await waitFor(() => /"curation\/copied\.jpg": 2[,\n]/.test(ratingsText()), 'the rating following the copied bytes', 20_000);
+    assert.doesNotMatch(ratingsText(), /curation\/shell\.jpg/);
+    fs.renameSync(file('copied.jpg'), file('moved/renamed.jpg'));
+    await waitFor(() => /"curation\/moved\/renamed\.jpg": 2[,\n]/.test(ratingsText()), 'the rating back under its first name', 20_000);
+  });
+
+  it('Restore from Trash gives an image renamed in the trash its own name back when it is free again', async () => {
+    fs.mkdirSync(path.join(root, '_trash', 'curation'), { recursive: true });
+    fs.writeFileSync(path.join(root, '_trash', 'curation', 'd.jpg'), 'an older d in the trash');
+    fs.copyFileSync(file('a.jpg'), file('d.jpg'));
+    fs.writeFileSync(file('d.txt'), 'the caption of d');
+    const before = snapshot(folder);
+    await api.dataset.refresh();
+    await waitFor(() => indexed('d.jpg'), 'd.jpg indexed');
+    const result = await vscode.commands.executeCommand<TrashResult>('imageCaptioner.trashImages', [uri('d.jpg')]);
+    assert.deepEqual(result.moved.map((m) => path.basename(m.to)), ['d (2).jpg']);
+    await vscode.commands.executeCommand('imageCaptioner.restoreFromTrash', [vscode.Uri.file(path.join(root, '_trash', 'curation', 'd (2).jpg'))]);
+    assert.deepEqual(snapshot(folder), before);
+    fs.rmSync(path.join(root, '_trash', 'curation', 'd.jpg'));
+    fs.rmSync(file('d.jpg'));
+    fs.rmSync(file('d.txt'));
+  });
+
   it('Restore from Trash puts an image and its files back, and refuses a place taken since', async () => {
     const before = snapshot(folder);
     await vscode.commands.executeCommand<TrashResult>('imageCaptioner.trashImages', [uri('a.jpg')]);

@@ -71,14 +71,22 @@ export async function planTrash(images: readonly ImageToTrash[], root: string, t
 
 /**
  * The moves that put trashed images (paths inside the trash) and their sidecars back at the same
- * place outside it. The name they have in the trash is kept (`a (2).png` comes back as that);
- * movePairs then refuses any image whose place is taken.
+ * place outside it. An image renamed on its way into the trash (`a (2).png`, because the trash held
+ * an `a.png`) goes back under its original name (`originalPath` knows it) when every file of it is
+ * free there; otherwise it keeps the name it has in the trash, and movePairs refuses any image
+ * whose place is taken.
  */
-export function planRestore(images: readonly ImageToTrash[], root: string): TrashPlan {
+export async function planRestore(
+  images: readonly ImageToTrash[],
+  root: string,
+  originalPath: (trashedImage: string) => string | undefined = () => undefined,
+  taken: PathTaken = pathTaken,
+): Promise<TrashPlan> {
   const trashRoot = path.join(root, TRASH_FOLDER);
   const moves: PairMove[] = [];
   const refused: Array<{ imagePath: string; reason: string }> = [];
   const seen = new Set<string>();
+  const claimed = new Set<string>();
   for (const image of images) {
     const imagePath = path.resolve(image.imagePath);
     if (!isWithin(trashRoot, imagePath) || imagePath === trashRoot) {
@@ -89,16 +97,41 @@ export function planRestore(images: readonly ImageToTrash[], root: string): Tras
     seen.add(imagePath);
     const back = (file: string): string => path.join(root, path.relative(trashRoot, file));
     const stem = stemOf(path.basename(imagePath));
-    const files: FileMove[] = [{ from: imagePath, to: back(imagePath), optional: false }];
+    const sources: string[] = [imagePath];
     for (const suffix of image.sidecarSuffixes) {
       const sidecar = path.join(path.dirname(imagePath), stem + suffix);
       if (seen.has(sidecar)) continue;
       seen.add(sidecar);
-      files.push({ from: sidecar, to: back(sidecar), optional: true });
+      sources.push(sidecar);
     }
+    const targets = await originalTargets(imagePath, stem, sources, back(imagePath), originalPath(imagePath), claimed, taken);
+    const files: FileMove[] = sources.map((from, i) => ({ from, to: targets?.[i] ?? back(from), optional: i > 0 }));
+    for (const file of files) claimed.add(file.to);
     moves.push({ imagePath, files });
   }
   return { moves, refused };
+}
+
+/** Where the files of a renamed trashed image go under its original stem: only when it is known, in the same folder, and every file that exists is free there. */
+async function originalTargets(
+  imagePath: string,
+  stem: string,
+  sources: readonly string[],
+  backPath: string,
+  original: string | undefined,
+  claimed: ReadonlySet<string>,
+  taken: PathTaken,
+): Promise<string[] | undefined> {
+  if (!original || path.dirname(path.resolve(original)) !== path.dirname(backPath) || path.resolve(original) === backPath) return undefined;
+  const name = path.basename(imagePath);
+  if (path.extname(original) !== name.slice(stem.length)) return undefined;
+  const originalStem = stemOf(path.basename(original));
+  const targets = sources.map((from) => path.join(path.dirname(backPath), originalStem + path.basename(from).slice(stem.length)));
+  for (let i = 0; i < sources.length; i++) {
+    if (claimed.has(targets[i])) return undefined;
+    if ((i === 0 || (await taken(sources[i]))) && (await taken(targets[i]))) return undefined;
+  }
+  return targets;
 }
 
 /** The first of `stem`, `stem (2)`, ... under which no file with any of `endings` exists or is planned. */

@@ -154,11 +154,33 @@ describe('trash: planning and moving', () => {
     write('_trash/x/a (2).txt', 'caption a2');
     const other = write('_trash/b.png', 'B');
     write('b.png', 'B is back already');
-    const plan = planRestore([trashed, other, path.join(root, 'c.png')].map((imagePath) => ({ imagePath, sidecarSuffixes: SUFFIXES })), root);
+    const plan = await planRestore([trashed, other, path.join(root, 'c.png')].map((imagePath) => ({ imagePath, sidecarSuffixes: SUFFIXES })), root);
     assert.deepEqual(plan.refused.map((r) => [rel(r.imagePath), r.reason]), [['c.png', 'it is not in _trash']]);
     const outcome = await movePairs(plan.moves, boundary);
     assert.equal(outcome.refused.length, 1);
     assert.deepEqual(tree(), { 'x/a (2).png': 'A2', 'x/a (2).txt': 'caption a2', 'b.png': 'B is back already', '_trash/b.png': 'B' });
+  });
+
+  it('restores an image renamed in the trash under its original name when that name is free again, else under its trash name', async () => {
+    write('_trash/x/a.png', 'first A');
+    const second = write('x/a.png', 'second A');
+    write('x/a.txt', 'caption of the second');
+    const trashed = await movePairs((await planTrash([{ imagePath: second, sidecarSuffixes: SUFFIXES }], root)).moves, boundary);
+    const original = new Map(trashed.moved.map((p) => [p.files[0].to, p.files[0].from]));
+    assert.deepEqual([...original.keys()].map(rel), ['_trash/x/a (2).png']);
+    const restore = async (): Promise<void> => {
+      const plan = await planRestore([{ imagePath: path.join(root, '_trash/x/a (2).png'), sidecarSuffixes: SUFFIXES }], root, (p) => original.get(p));
+      await movePairs(plan.moves, boundary);
+    };
+    write('x/a.png', 'taken meanwhile');
+    await restore();
+    assert.deepEqual(tree(), { '_trash/x/a.png': 'first A', 'x/a (2).png': 'second A', 'x/a (2).txt': 'caption of the second', 'x/a.png': 'taken meanwhile' });
+    // Back into the trash under its renamed name, the place freed: it comes back as a.png with a.txt.
+    fs.renameSync(path.join(root, 'x/a (2).png'), path.join(root, '_trash/x/a (2).png'));
+    fs.renameSync(path.join(root, 'x/a (2).txt'), path.join(root, '_trash/x/a (2).txt'));
+    fs.unlinkSync(path.join(root, 'x/a.png'));
+    await restore();
+    assert.deepEqual(tree(), { '_trash/x/a.png': 'first A', 'x/a.png': 'second A', 'x/a.txt': 'caption of the second' });
   });
 
   it('the dataset scan skips _trash', async () => {
