@@ -1,7 +1,10 @@
 import * as vscode from 'vscode';
 import * as path from 'node:path';
 import { FolderNode, ImageEntry } from '../core/dataset/types';
-import { compileQuery, parseQuery, QuerySubject, queryNeedsCaptions, SubjectPredicate } from '../core/dataset/query';
+import { compileQuery, parseQuery, QuerySubject, queryNeedsCaptions, queryNeedsSecondCaptions, SubjectPredicate } from '../core/dataset/query';
+import { SecondCaptionTexts } from '../core/dataset/secondCaptionTexts';
+import type { DatasetIndex } from '../core/dataset/datasetIndex';
+import { showWarning } from '../services/notifications';
 import { DatasetService } from '../services/datasetService';
 import { affectsTreeDescription, treeDescriptionLength } from '../settings';
 import { CAPTION_EDITOR_VIEW_TYPE } from '../webviews/captionEditorViewType';
@@ -33,6 +36,10 @@ export class DatasetTreeProvider implements vscode.TreeDataProvider<DatasetTreeN
   nextStepHint?: () => string | undefined;
   /** The dataset's star ratings (shown as ★N, filtered by `rating>=4`); none until set. */
   private ratings?: RatingLookup;
+  /** Second captions read for `caption2:` terms and tooltips, for the index they belong to. */
+  private second?: { readonly index: DatasetIndex; readonly texts: SecondCaptionTexts };
+  /** Whether the filter has a `caption2:` term (second captions changed on disk then refilter). */
+  private filterNeedsSecond = false;
 
   constructor(private readonly dataset: DatasetService) {
     this.subscriptions = [
@@ -43,6 +50,7 @@ export class DatasetTreeProvider implements vscode.TreeDataProvider<DatasetTreeN
         this.descriptionLength = treeDescriptionLength();
         this.changeEmitter.fire(undefined);
       }),
+      dataset.onDidSeeDiskChanges((paths) => void this.forgetSecondCaptions(paths)),
     ];
   }
 
@@ -69,8 +77,12 @@ export class DatasetTreeProvider implements vscode.TreeDataProvider<DatasetTreeN
     const parsed = query.trim() ? parseQuery(query) : undefined;
     this.filterQuery = query.trim();
     this.filter = parsed ? compileQuery(parsed) : undefined;
+    this.filterNeedsSecond = parsed !== undefined && queryNeedsSecondCaptions(parsed);
     if (parsed) await this.ratings?.whenLoaded();
     const index = this.dataset.index;
+    if (this.filterNeedsSecond && index) {
+      await vscode.window.withProgress({ location: { viewId: DATASET_VIEW_ID }, title: 'Reading second captions' }, () => this.loadSecondCaptions(index.images()));
+    }
     if (parsed && queryNeedsCaptions(parsed) && index) {
       await vscode.window.withProgress({ location: { viewId: DATASET_VIEW_ID }, title: 'Reading captions' }, () =>
         this.dataset.loadCaptions(index.images()),
@@ -88,6 +100,7 @@ export class DatasetTreeProvider implements vscode.TreeDataProvider<DatasetTreeN
     const wanted = new Set(relPaths);
     this.filterQuery = label;
     this.filter = (subject) => wanted.has(subject.relPath);
+    this.filterNeedsSecond = false;
     await vscode.commands.executeCommand('setContext', 'imageCaptioner.filterActive', true);
     this.changeEmitter.fire(undefined);
   }
@@ -99,6 +112,7 @@ export class DatasetTreeProvider implements vscode.TreeDataProvider<DatasetTreeN
     const parsed = parseQuery(query);
     await this.ratings?.whenLoaded();
     if (queryNeedsCaptions(parsed)) await this.dataset.loadCaptions(index.images());
+    if (queryNeedsSecondCaptions(parsed)) await this.loadSecondCaptions(index.images());
     const predicate = compileQuery(parsed);
     return index.images().filter((img) => predicate(this.subjectOf(img)));
   }
@@ -181,7 +195,48 @@ export class DatasetTreeProvider implements vscode.TreeDataProvider<DatasetTreeN
   private subjectOf(image: ImageEntry): QuerySubject {
     const relPath = relPathOf(image);
     const caption = this.dataset.texts?.get(image) ?? '';
-    return { name: image.name, relPath, caption, hasCaptionFile: image.captionState !== 'none', collision: image.collision, rating: this.ratings?.ratingOf(relPath) ?? 0 };
+    const secondCaption = this.second?.index === this.dataset.index ? this.second?.texts.get(image) : undefined;
+    return { name: image.name, relPath, caption, hasCaptionFile: image.captionState !== 'none', collision: image.collision, rating: this.ratings?.ratingOf(relPath) ?? 0, secondCaption };
+  }
+
+  /** Adds the second caption (when the dataset has them) to an image's tooltip, read when the tooltip is about to show. */
+  async resolveTreeItem(item: vscode.TreeItem, node: DatasetTreeNode): Promise<vscode.TreeItem> {
+    const index = this.dataset.index;
+    if (!index || !isImage(node) || index.secondCaptionPath(node) === undefined || !(item.tooltip instanceof vscode.MarkdownString)) return item;
+    await this.loadSecondCaptions([node]);
+    const text = this.second?.texts.get(node) ?? '';
+    if (text.trim()) item.tooltip.appendText(`\n\nSecond caption: ${text.length > 600 ? `${text.slice(0, 600)}…` : text}`);
+    return item;
+  }
+
+  /** Reads the second captions of `images` not read yet; one warning names those that could not be read. */
+  private async loadSecondCaptions(images: readonly ImageEntry[]): Promise<void> {
+    const index = this.dataset.index;
+    if (!index || index.options.secondCaptionExtension === undefined || index.options.secondCaptionExtension === '') return;
+    if (this.second?.index !== index) this.second = { index, texts: new SecondCaptionTexts(index) };
+    const failures = await this.second.texts.load(images);
+    if (failures.length > 0) void showWarning(`${failures.length} second caption(s) could not be read and count as empty for the filter: ${failures[0].captionPath}: ${failures[0].message}`);
+  }
+
+  /** Second captions changed on disk are read again; a filter with `caption2:` then filters again. */
+  private async forgetSecondCaptions(paths: readonly string[]): Promise<void> {
+    const index = this.dataset.index;
+    const second = this.second;
+    const extension = index?.options.secondCaptionExtension?.toLowerCase();
+    if (!index || !second || second.index !== index || !extension) return;
+    const forgotten: ImageEntry[] = [];
+    for (const changed of paths) {
+      if (!changed.toLowerCase().endsWith(extension)) continue;
+      const folder = index.folderOfPath(path.dirname(changed));
+      for (const image of folder?.images ?? []) {
+        if (index.secondCaptionPath(image) !== changed) continue;
+        second.texts.forget(image);
+        forgotten.push(image);
+      }
+    }
+    if (forgotten.length === 0 || !this.filterNeedsSecond) return;
+    await this.loadSecondCaptions(forgotten);
+    this.changeEmitter.fire(undefined);
   }
 
   private folderHasMatch(folder: FolderNode): boolean {

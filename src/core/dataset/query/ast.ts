@@ -1,9 +1,9 @@
 /** The typed syntax tree of a dataset filter query, and the error an invalid query raises. */
 import type { CaptionStats } from '../captionStats';
 
-/** Fields a term can name with `field:value`; `any` is a bare word (caption or file name). */
-export type TextField = 'any' | 'caption' | 'name' | 'path' | 'tag';
-export const FIELD_NAMES: readonly Exclude<TextField, 'any'>[] = ['caption', 'name', 'path', 'tag'];
+/** Fields a term can name with `field:value`; `any` is a bare word (caption or file name); `caption2` is the second caption's text. */
+export type TextField = 'any' | 'caption' | 'caption2' | 'name' | 'path' | 'tag';
+export const FIELD_NAMES: readonly Exclude<TextField, 'any'>[] = ['caption', 'caption2', 'name', 'path', 'tag'];
 
 /** Caption lengths a term can compare: characters, words, estimated CLIP tokens. */
 export type Measure = 'chars' | 'words' | 'tokens';
@@ -68,6 +68,8 @@ export interface QuerySubject {
   /** Caption text; '' when there is none. */
   readonly caption: string;
   readonly hasCaptionFile: boolean;
+  /** Second caption text (`imageCaptioner.secondCaption.extension`); '' or absent when there is none. */
+  readonly secondCaption?: string;
   /** Another image shares this image's caption file name. */
   readonly collision: boolean;
   /** Stars from the dataset's ratings file, 0 (or absent) when unrated. */

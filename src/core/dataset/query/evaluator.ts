@@ -20,9 +20,16 @@ export function compileQuery(query: Query): SubjectPredicate {
   return (subject) => test(new SubjectFacts(subject));
 }
 
-/** False when the query looks only at names, paths, collisions and ratings, so captions need not be read. */
+/** False when the query looks only at names, paths, collisions, ratings and second captions, so captions need not be read. */
 export function queryNeedsCaptions(query: Query): boolean {
   return query.root !== null && needsCaptions(query.root);
+}
+
+/** True when the query has a `caption2:` term, so second captions must be read. */
+export function queryNeedsSecondCaptions(query: Query): boolean {
+  const visit = (node: QueryNode): boolean =>
+    node.kind === 'and' || node.kind === 'or' ? node.children.some(visit) : node.kind === 'not' ? visit(node.operand) : node.kind === 'text' && node.field === 'caption2';
+  return query.root !== null && visit(query.root);
 }
 
 function needsCaptions(node: QueryNode): boolean {
@@ -33,7 +40,7 @@ function needsCaptions(node: QueryNode): boolean {
     case 'not':
       return needsCaptions(node.operand);
     case 'text':
-      return node.field !== 'name' && node.field !== 'path';
+      return node.field !== 'name' && node.field !== 'path' && node.field !== 'caption2';
     case 'collision':
     case 'rating':
       return false;
@@ -48,6 +55,7 @@ class SubjectFacts {
   private foldedName?: string;
   private foldedPath?: string;
   private foldedCaption?: string;
+  private foldedSecondCaption?: string;
   private characters?: number;
   private stats?: CaptionStats;
 
@@ -61,6 +69,9 @@ class SubjectFacts {
   }
   get caption(): string {
     return (this.foldedCaption ??= foldCase(this.subject.caption));
+  }
+  get secondCaption(): string {
+    return (this.foldedSecondCaption ??= foldCase(this.subject.secondCaption ?? ''));
   }
   measure(measure: Measure): number {
     if (measure === 'chars') return (this.characters ??= this.subject.captionStats?.characters ?? captionCharacters(this.subject.caption));
@@ -117,6 +128,10 @@ function compileText(node: TextTerm): CompiledNode {
     case 'caption': {
       const test = substringTest(node.value);
       return { cost: 2, test: (f) => test(f.caption) };
+    }
+    case 'caption2': {
+      const test = substringTest(node.value);
+      return { cost: 2, test: (f) => test(f.secondCaption) };
     }
     case 'name': {
       const test = nameTest(node.value);

@@ -18,6 +18,6 @@ export type {
   TextTerm,
 } from './ast';
 export { parseQuery } from './parser';
-export { compileQuery, matchesQuery, queryNeedsCaptions } from './evaluator';
+export { compileQuery, matchesQuery, queryNeedsCaptions, queryNeedsSecondCaptions } from './evaluator';
 export type { SubjectPredicate } from './evaluator';
 export { describeQuery } from './describe';

@@ -1,0 +1,42 @@
+import { readCaptionSources, type SourceReadFailure } from '../captions/readCaptions';
+import type { DatasetIndex } from './datasetIndex';
+import type { ImageEntry } from './types';
+
+/**
+ * Second caption texts (`imageCaptioner.secondCaption.extension`) read on demand for the filter's
+ * `caption2:` terms, kept per image entry until their file changes. The index keeps no second-caption
+ * state, so this is the one place they are held.
+ */
+export class SecondCaptionTexts {
+  private readonly texts = new WeakMap<ImageEntry, string>();
+
+  constructor(private readonly index: DatasetIndex) {}
+
+  /** The second caption if it has been read ('' for none); undefined before. */
+  get(image: ImageEntry): string | undefined {
+    return this.index.secondCaptionPath(image) === undefined ? '' : this.texts.get(image);
+  }
+
+  /** The file may have changed: the next load reads it again. */
+  forget(image: ImageEntry): void {
+    this.texts.delete(image);
+  }
+
+  /** Reads the second captions of `images` not read yet; the ones that could not be read count as none and come back with why. */
+  async load(images: readonly ImageEntry[], signal?: AbortSignal): Promise<SourceReadFailure[]> {
+    const byPath = new Map<string, ImageEntry[]>();
+    for (const image of images) {
+      const secondPath = this.index.secondCaptionPath(image);
+      if (secondPath === undefined || this.texts.has(image)) continue;
+      const sharing = byPath.get(secondPath);
+      if (sharing) sharing.push(image);
+      else byPath.set(secondPath, [image]);
+    }
+    if (byPath.size === 0) return [];
+    const pairs = [...byPath].map(([captionPath, [image]]) => ({ imagePath: this.index.imagePath(image), captionPath }));
+    const { sources, failures } = await readCaptionSources(pairs, this.index.boundary, { signal });
+    for (const source of sources) for (const image of byPath.get(source.captionPath) ?? []) this.texts.set(image, source.text ?? '');
+    for (const failure of failures) for (const image of byPath.get(failure.captionPath) ?? []) this.texts.set(image, '');
+    return failures;
+  }
+}
