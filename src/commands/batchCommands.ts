@@ -45,8 +45,8 @@ export function registerBatchCommands(
   /** Each command returns its run's report (undefined when nothing ran), so tests can see the outcome. */
   const start = async (title: string, images: readonly ImageEntry[] | undefined, forcedMode?: BatchMode, kind: BatchKind = 'caption', given?: CaptionTarget, askTagger = false): Promise<BatchReport | undefined> => {
     if (!images) return undefined;
-    // Region fusion writes the caption; a caption batch may write the second caption instead.
-    const target = kind === 'regions' ? 'caption' : await pickCaptionTarget(dataset.index!, title, given);
+    // Every kind of batch (captions, region fusion, tags) may write the second caption instead.
+    const target = await pickCaptionTarget(dataset.index!, title, given);
     if (!target) return undefined;
     if (kind === 'regions') {
       const withRegions = await imagesWithRegions(dataset, images);
@@ -141,8 +141,8 @@ export function registerBatchCommands(
     vscode.commands.registerCommand('imageCaptioner.captionSelected', async (arg?: unknown, args?: unknown, options?: { readonly target?: CaptionTarget }) =>
       (await ready()) ? start('Captioning selected images', (scopes.fromArguments(arg, args) ?? scopes.fromNodes(treeView.selection)).images, undefined, 'caption', options?.target) : undefined,
     ),
-    vscode.commands.registerCommand('imageCaptioner.regions.fuseSelected', async (arg?: unknown, args?: unknown) =>
-      (await ready()) ? start('Describing regions and fusing captions', (scopes.fromArguments(arg, args) ?? scopes.fromNodes(treeView.selection)).images, undefined, 'regions') : undefined,
+    vscode.commands.registerCommand('imageCaptioner.regions.fuseSelected', async (arg?: unknown, args?: unknown, options?: { readonly target?: CaptionTarget }) =>
+      (await ready()) ? start('Describing regions and fusing captions', (scopes.fromArguments(arg, args) ?? scopes.fromNodes(treeView.selection)).images, undefined, 'regions', options?.target) : undefined,
     ),
     vscode.commands.registerCommand('imageCaptioner.tagImages', async (arg?: unknown, args?: unknown) => {
       // refused before any question (scope, caption file, tagger, mode): nothing would run after the answers

@@ -93,6 +93,26 @@ describe('region batches', function () {
     assert.equal(fs.existsSync(regionsOf(without)), false, 'no regions file made for the image without regions');
   });
 
+  it('a region batch aimed at the second caption writes the fused text into .tags.txt only', async () => {
+    await config().update('secondCaption.extension', '.tags.txt', vscode.ConfigurationTarget.Global);
+    try {
+      await waitFor(() => api.dataset.state === 'ready' && api.dataset.index?.options.secondCaptionExtension === '.tags.txt', 'the dataset re-indexed with second captions');
+      const [img] = captionedJpegs(1);
+      const tags = api.dataset.index!.secondCaptionPath(img)!;
+      for (const file of [captionOf(img), regionsOf(img), tags]) keepOriginal(file);
+      fs.writeFileSync(captionOf(img), 'A prose caption.\n');
+      fs.writeFileSync(tags, 'table');
+      fs.writeFileSync(regionsOf(img), JSON.stringify({ version: 1, image: { width: 64, height: 48 }, regions: [region('a', 'a lamp', [0.1, 0.1, 0.3, 0.3])] }));
+      const report = (await vscode.commands.executeCommand('imageCaptioner.regions.fuseSelected', vscode.Uri.file(pathOf(img)), [vscode.Uri.file(pathOf(img))], { target: 'second' })) as BatchReport;
+      assert.deepEqual([report.kind, report.summary.written, report.summary.failed], ['regions', 1, 0]);
+      assert.equal(fs.readFileSync(tags, 'utf8'), 'table One woven caption.', 'appended to the second caption (the batch mode)');
+      assert.equal(fs.readFileSync(captionOf(img), 'utf8'), 'A prose caption.\n', 'the caption is untouched');
+    } finally {
+      await config().update('secondCaption.extension', undefined, vscode.ConfigurationTarget.Global);
+      await waitFor(() => api.dataset.state === 'ready' && !api.dataset.index?.options.secondCaptionExtension, 'the dataset re-indexed without second captions');
+    }
+  });
+
   it('Retry Failed of a region batch describes and fuses again, not a plain caption', async () => {
     const [img] = captionedJpegs(1);
     for (const file of [captionOf(img), regionsOf(img)]) keepOriginal(file);

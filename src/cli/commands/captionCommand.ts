@@ -9,6 +9,7 @@ export const FLAGS = {
   ...DATASET_FLAGS,
   model: { type: 'string' },
   mode: { type: 'string' },
+  target: { type: 'string' },
   concurrency: { type: 'string' },
   rpm: { type: 'string' },
   shard: { type: 'string' },
@@ -35,6 +36,8 @@ Flags:
                               extension reads for the model, e.g. NVIDIA_API_KEY, OPENAI_API_KEY, HF_TOKEN)
   --mode MODE                 skip | overwrite | append | prepend for images that have a caption
                               (default: imageCaptioner.batch.mode of --config, else skip)
+  --target caption|second     which file each caption goes to: the caption (default) or the second
+                              caption (needs --second-caption-extension, e.g. .tags.txt)
   --concurrency N             requests in flight (default: the setting, else the model's limit)
   --rpm N                     requests per minute, retries included (default: the setting, else the model's)
   --shard I/N                 only shard I of N (0-based): N processes with I = 0..N-1 cover every image

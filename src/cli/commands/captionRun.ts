@@ -4,6 +4,7 @@
  * `--resume` finishes what a killed or preempted run left. Loaded only when the command runs.
  */
 import { createHash } from 'node:crypto';
+import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { runBatch } from '../../core/captioning/batchJob';
@@ -12,6 +13,7 @@ import { resumeBatch } from '../../core/captioning/batchResume';
 import type { BatchItem, BatchRuntime, BatchSummary } from '../../core/captioning/batchTypes';
 import { BATCH_MODES, BatchMode } from '../../core/captioning/captionMerge';
 import type { ShardSpec } from '../../core/dataset/shardOf';
+import { CaptionTarget, targetCaptionPath } from '../../core/dataset/captionTarget';
 import { batchSettingsFrom, generationSettingsFrom } from '../../core/settings/generationSettings';
 import { layered, settingsFromMap } from '../../core/settings/settingsSource';
 import { batchLimits, describeLimits } from '../../providers/batchLimits';
@@ -34,6 +36,7 @@ export async function runCaption(args: readonly string[], io: CliIo): Promise<Ex
   const datasetArg = onePositional(positionals, 'DATASET folder');
   const shard = shardFlag(values.shard);
   if (values.resume && values.restart) throw new CliError('--resume and --restart cannot be used together: pick one');
+  const target = choiceFlag<CaptionTarget>('target', values.target, ['caption', 'second'], 'caption');
   const flagSettings: Record<string, unknown> = {};
   if (values.mode !== undefined) flagSettings['batch.mode'] = choiceFlag('mode', values.mode, BATCH_MODES);
   if (values.concurrency !== undefined) flagSettings['batch.concurrency'] = integerFlag('concurrency', values.concurrency, 0, 1, 1024);
@@ -50,11 +53,12 @@ export async function runCaption(args: readonly string[], io: CliIo): Promise<Ex
   const loaded = await loadDataset(datasetArg, datasetSettingsFromFlags(values), io.cwd, io.signal);
   const out = batchOutput(io, Boolean(values.json), (imagePath) => loaded.index.relativePath(imagePath) ?? path.basename(imagePath));
   for (const warning of loaded.warnings) out.note(warning);
-  const items = itemsOf(loaded, shard);
+  if (target === 'second' && !loaded.index.options.secondCaptionExtension) throw new CliError('--target second writes the second caption: name its extension with --second-caption-extension (e.g. .tags.txt)');
+  const items = itemsOf(loaded, shard, target);
   const journalFolder = journalFolderFor(values['state-dir'] ?? defaultStateDir(io.env), loaded.index.rootPath, shard);
   const limits = batchLimits(batch, model);
 
-  if (values['dry-run']) return dryRun(io, out, loaded, items, model, mode, shard, Boolean(values.json));
+  if (values['dry-run']) return dryRun(io, out, loaded, items, model, mode, shard, Boolean(values.json), target);
   const unfinished = await unfinishedJob(journalFolder, out);
   if (unfinished && values.restart) {
     await deleteJournal(unfinished.file);
@@ -99,7 +103,7 @@ export async function runCaption(args: readonly string[], io: CliIo): Promise<Ex
     summary =
       unfinished && values.resume
         ? await resumeBatch(unfinished.file, runtime)
-        : await runBatch({ ...runtime, items, mode, journal: { folder: journalFolder, modelId: model.id, context: { cli: true, dataset: loaded.index.rootPath, shard, mode } } });
+        : await runBatch({ ...runtime, items, mode, journal: { folder: journalFolder, modelId: model.id, context: { cli: true, dataset: loaded.index.rootPath, shard, mode, target } } });
   } finally {
     await providers.dispose();
   }
@@ -107,9 +111,9 @@ export async function runCaption(args: readonly string[], io: CliIo): Promise<Ex
   return exitCodeOf(summary, out, heldFailures);
 }
 
-/** The shard's images and their caption files, in dataset order. */
-function itemsOf(loaded: LoadedDataset, shard: ShardSpec): BatchItem[] {
-  return imagesOfShard(loaded, shard).map((image) => ({ imagePath: loaded.index.imagePath(image), captionPath: loaded.index.captionPath(image) }));
+/** The shard's images and the files their captions go to (`target`), in dataset order. */
+function itemsOf(loaded: LoadedDataset, shard: ShardSpec, target: CaptionTarget): BatchItem[] {
+  return imagesOfShard(loaded, shard).map((image) => ({ imagePath: loaded.index.imagePath(image), captionPath: targetCaptionPath(loaded.index, image, target) }));
 }
 
 /** `$XDG_STATE_HOME/image-captioner`, else `~/.local/state/image-captioner`. */
@@ -146,9 +150,11 @@ function exitCodeOf(summary: BatchSummary, out: ReturnType<typeof batchOutput>, 
   return summary.failed > 0 ? EXIT.someFailed : EXIT.ok;
 }
 
-async function dryRun(io: CliIo, out: ReturnType<typeof batchOutput>, loaded: LoadedDataset, items: readonly BatchItem[], model: ModelEntry, mode: BatchMode, shard: ShardSpec, json: boolean): Promise<ExitCode> {
+async function dryRun(io: CliIo, out: ReturnType<typeof batchOutput>, loaded: LoadedDataset, items: readonly BatchItem[], model: ModelEntry, mode: BatchMode, shard: ShardSpec, json: boolean, target: CaptionTarget): Promise<ExitCode> {
   const captioned = new Set(loaded.images.filter((image) => image.captionState !== 'none').map((image) => loaded.index.imagePath(image)));
-  const withCaption = items.filter((item) => captioned.has(item.imagePath)).length;
+  // The index knows caption files; second captions are looked for on disk.
+  const exists = (file: string): Promise<boolean> => fs.lstat(file).then(() => true, (err: NodeJS.ErrnoException) => (err.code === 'ENOENT' ? false : Promise.reject(err)));
+  const withCaption = target === 'caption' ? items.filter((item) => captioned.has(item.imagePath)).length : (await Promise.all(items.map((item) => exists(item.captionPath)))).filter(Boolean).length;
   const toSend = mode === 'skip' ? items.length - withCaption : items.length;
   const line = { event: 'dry-run', dataset: loaded.index.rootPath, shard: `${shard.index}/${shard.count}`, model: model.id, mode, images: items.length, withCaption, wouldSend: toSend };
   if (json) io.stdout.write(`${JSON.stringify(line)}\n`);

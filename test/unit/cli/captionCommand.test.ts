@@ -42,6 +42,28 @@ describe('image-captioner caption', function () {
     assert.equal(filesUnder(path.join(root, 'state')).length, 0, 'a finished job leaves no journal');
   });
 
+  it('--target second writes each caption into the second caption file and leaves the caption files alone', async () => {
+    server = await startNameServer();
+    const dataset = path.join(root, 'ds');
+    const images = await writeImages(dataset, 3);
+    const first = path.join(dataset, images[0].rel.replace(/\.[^.]+$/, '.txt'));
+    fs.writeFileSync(first, 'the prose caption stays');
+    const config = writeNameConfig(root);
+    const refused = await cli(root, 'caption', 'ds', ...common(config, path.join(root, 'state')), '--target', 'second');
+    assert.equal(refused.code, EXIT.error);
+    assert.match(refused.stderr, /--second-caption-extension/);
+    assert.equal(server.requests.length, 0);
+    const run = await cli(root, 'caption', 'ds', ...common(config, path.join(root, 'state')), '--target', 'second', '--second-caption-extension', '.tags.txt');
+    assert.equal(run.code, EXIT.ok, run.stderr);
+    assert.equal(server.requests.length, 3, 'a caption file is no reason to skip an image whose second caption is missing');
+    for (const image of images) {
+      const stem = path.join(dataset, image.rel.replace(/\.[^.]+$/, ''));
+      assert.equal(fs.readFileSync(`${stem}.tags.txt`, 'utf8'), expectedCaption(path.basename(image.rel)));
+    }
+    assert.equal(fs.readFileSync(first, 'utf8'), 'the prose caption stays');
+    assert.deepEqual(images.slice(1).map((image) => captionOf(dataset, image.rel)), [undefined, undefined]);
+  });
+
   it('--dry-run sends nothing and writes nothing', async () => {
     server = await startNameServer();
     const dataset = path.join(root, 'ds');
