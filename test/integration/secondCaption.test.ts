@@ -180,6 +180,25 @@ describe('second caption', function () {
     assert.notEqual(api.dataset.texts?.get(image), 'tags, from, the model', 'the index keeps the caption, not the second caption, as the image\'s text');
   });
 
+  it('caption2: filters the Dataset view by the second caption, and follows a second caption changed on disk', async () => {
+    const [one, two] = images().filter((img) => !img.collision).slice(0, 2);
+    const tagsOf = (img: ImageEntry): string => api.dataset.index!.secondCaptionPath(img)!;
+    for (const img of [one, two]) remember(tagsOf(img));
+    fs.writeFileSync(tagsOf(one), 'zqx_marker, solo');
+    fs.writeFileSync(tagsOf(two), 'something else');
+    const shown = (): string[] => api.tree.visibleImages().map((img) => img.name);
+    try {
+      await api.tree.setFilter('caption2:ZQX_MARKER');
+      assert.deepEqual(shown(), [one.name]);
+      assert.deepEqual((await api.tree.imagesMatching('caption2:"something else"')).map((img) => img.name), [two.name]);
+      fs.writeFileSync(tagsOf(two), 'now zqx_marker too');
+      await waitFor(() => shown().length === 2, 'the filter seeing the second caption changed on disk');
+      assert.deepEqual(shown(), [one, two].map((img) => img.name));
+    } finally {
+      await api.tree.setFilter('');
+    }
+  });
+
   it('find and replace aimed at the second caption changes only .tags.txt files', async () => {
     const image = images().find((img) => img.captionState === 'text' && !img.collision)!;
     const captionFile = api.dataset.index!.captionPath(image);
