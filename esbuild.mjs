@@ -53,6 +53,10 @@ const exploreWorker = nodeBundle('src/core/explore/exploreThread.ts', 'dist/expl
 // host (src/core/lint/lintSearchRunner.ts); tests start its transpiled twin in out/.
 const lintWorker = nodeBundle('src/core/lint/lintSearchThread.ts', 'dist/lintWorker.js');
 
+// Tag autocomplete parses, indexes and ranks a booru tag list in a worker thread, off the extension
+// host (src/core/tagging/tagCompleteRunner.ts); tests start its transpiled twin in out/.
+const tagCompleteWorker = nodeBundle('src/core/tagging/tagCompleteThread.ts', 'dist/tagCompleteWorker.js');
+
 // `image-captioner`, the command-line twin (issue 14): sharp, onnxruntime and transformers.js load at run
 // time from node_modules as in the extension; the `#!` line lets npm link it as a bin.
 const cli = esbuild.build({
@@ -102,7 +106,7 @@ const tests = production ? Promise.resolve() : esbuild.build({
   logLevel: 'warning',
 });
 
-await Promise.all([extension, worker, patternWorker, exploreWorker, lintWorker, cli, webviews, tests]);
+await Promise.all([extension, worker, patternWorker, exploreWorker, lintWorker, tagCompleteWorker, cli, webviews, tests]);
 // The transpiled CLI (tests run it from out/) imports the catalogue as the bundles do, one folder up from src/.
 if (!production) {
   mkdirSync('out/models', { recursive: true });

@@ -236,7 +236,7 @@ export function activate(context: vscode.ExtensionContext): ImageCaptionerApi {
   const datasetTags = new DatasetTags(dataset);
   const tags = new TagsTreeProvider(datasetTags, tree, log);
   const tagsView = vscode.window.createTreeView(TAGS_VIEW_ID, { treeDataProvider: tags });
-  const tagCompletion = new TagCompletionService(dataset, datasetTags, log);
+  const tagCompletion = new TagCompletionService(dataset, datasetTags, log, context.asAbsolutePath(path.join('dist', 'tagCompleteWorker.js')));
   editors.tagCompletion = tagCompletion;
   const evaluation = new EvaluationService(dataset, captioning, batchActivity, localModels, embeddings, evaluationsFolder(context));
   context.subscriptions.push(

@@ -1,11 +1,10 @@
 import * as path from 'node:path';
-import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import * as vscode from 'vscode';
 import { OutsideDatasetError } from '../core/files/datasetBoundary';
 import { readRegularFile } from '../core/files/regularFile';
-import { BOORU_LIST_MAX_BYTES, parseBooruTagList } from '../core/tagging/booruTagList';
-import { listIndexInPhases, TagCompleter, TagSuggestion } from '../core/tagging/tagCompletion';
-import { TagNameIndex } from '../core/tagging/tagNameIndex';
+import { BOORU_LIST_MAX_BYTES } from '../core/tagging/booruTagList';
+import { TagCompleteRunner } from '../core/tagging/tagCompleteRunner';
+import { normalizeTagName, TagSuggestion } from '../core/tagging/tagCompletion';
 import type { DatasetService } from './datasetService';
 import type { DatasetTags } from './datasetTags';
 import { showWarning } from './notifications';
@@ -16,14 +15,17 @@ export const TAG_LIST_SETTING = 'imageCaptioner.tagComplete.file';
 /**
  * Tag suggestions for the caption editor (and the gallery's shared-tags input): the dataset's own
  * tags by frequency, plus the tag list of `imageCaptioner.tagComplete.file` when set. The list is
- * read in a trusted workspace from anywhere, in an untrusted one only from inside the dataset.
+ * read in a trusted workspace from anywhere, in an untrusted one only from inside the dataset; it is
+ * parsed, indexed and ranked in a worker thread (indexing 100,000 rows took seconds of the host).
  */
 export class TagCompletionService implements vscode.Disposable {
-  /** The completer answering now; after a caption change it answers until its successor is built, so typing never waits for a recount. */
-  private current?: TagCompleter;
-  private building?: Promise<TagCompleter>;
+  private readonly runner: TagCompleteRunner;
+  /** The dataset's tags changed since the thread last got them. */
   private stale = true;
-  private list?: { readonly key: string; readonly index: Promise<TagNameIndex> };
+  /** Whether the running thread has the dataset's tags at all (until then a suggestion waits for them). */
+  private sentTags = false;
+  private recounting?: Promise<void>;
+  private list?: { readonly key: string; readonly indexed: Promise<void> };
   private readonly reported = new Set<string>();
   private readonly subscriptions: vscode.Disposable[];
 
@@ -31,55 +33,58 @@ export class TagCompletionService implements vscode.Disposable {
     private readonly dataset: DatasetService,
     private readonly tags: DatasetTags,
     private readonly log: vscode.LogOutputChannel,
+    threadPath: string,
   ) {
+    this.runner = new TagCompleteRunner(threadPath);
     this.subscriptions = [
       tags.onDidChange(() => (this.stale = true)),
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration(TAG_LIST_SETTING)) this.forget();
+        if (e.affectsConfiguration(TAG_LIST_SETTING)) this.list = undefined;
       }),
-      vscode.workspace.onDidGrantWorkspaceTrust(() => this.forget()),
+      vscode.workspace.onDidGrantWorkspaceTrust(() => (this.list = undefined)),
     ];
   }
 
-  /** Up to `limit` tags for the text typed (see TagCompleter.complete for the ranking). */
-  async suggest(typed: string, limit = 10): Promise<TagSuggestion[]> {
+  /**
+   * Up to `limit` tags for the text typed (see TagCompleter.complete for the ranking), without the
+   * tags in `exclude` (those already in the caption, as written: case and `_` do not matter).
+   */
+  async suggest(typed: string, limit = 10, exclude: readonly string[] = []): Promise<TagSuggestion[]> {
     await this.dataset.whenReady();
-    if (this.stale && !this.building) {
+    if (!this.runner.running) {
+      // a new thread (the first, or one started after its predecessor died) holds nothing yet
+      this.list = undefined;
+      this.stale = true;
+      this.sentTags = false;
+    }
+    // After a caption change the thread answers with the tags it has until the recount arrives: typing never waits for it.
+    if (this.stale && !this.recounting) {
       this.stale = false;
-      const building = this.build().then(
-        (completer) => (this.current = completer),
+      const recounting = this.tags.all().then(
+        (tags) => {
+          this.runner.setDatasetTags(tags);
+          this.sentTags = true;
+        },
         (err: unknown) => {
           this.stale = true;
           throw err;
         },
       );
-      this.building = building;
-      void building.finally(() => this.building === building && (this.building = undefined)).catch(() => undefined);
+      this.recounting = recounting;
+      void recounting.finally(() => this.recounting === recounting && (this.recounting = undefined)).catch(() => undefined);
     }
-    const completer = this.current ?? (await this.building!);
-    return completer.complete(typed, limit);
+    if (!this.sentTags) await this.recounting;
+    await this.listIndexed();
+    return this.runner.complete(typed, limit, exclude.map(normalizeTagName));
   }
 
-  /** The list changed: nothing of the old one may answer. */
-  private forget(): void {
-    this.list = undefined;
-    this.current = undefined;
-    this.stale = true;
-  }
-
-  private async build(): Promise<TagCompleter> {
-    const [counts, list] = await Promise.all([this.tags.all(), this.listIndex()]);
-    return new TagCompleter(counts, list);
-  }
-
-  /** The tag list's index, read once per file setting; an unreadable list is reported once and left out. */
-  private async listIndex(): Promise<TagNameIndex | undefined> {
+  /** Sends the tag list of the setting to the thread once per file setting; an unreadable list is reported once and left out. */
+  private async listIndexed(): Promise<void> {
     const file = this.listFile();
-    if (!file) return undefined;
-    const key = `${file}\u0000${vscode.workspace.isTrusted}`;
-    if (this.list?.key !== key) this.list = { key, index: this.readList(file) };
+    const key = file ? `${file}\u0000${vscode.workspace.isTrusted}` : '';
+    if (this.list?.key !== key) this.list = { key, indexed: this.sendList(file) };
     try {
-      return await this.list.index;
+      await this.list.indexed;
     } catch (err) {
       const message = `Tag autocomplete: the tag list ${file} (${TAG_LIST_SETTING}) is left out: ${(err as Error).message}`;
       this.log.warn(message);
@@ -87,7 +92,6 @@ export class TagCompletionService implements vscode.Disposable {
         this.reported.add(message);
         void showWarning(message);
       }
-      return undefined;
     }
   }
 
@@ -99,7 +103,25 @@ export class TagCompletionService implements vscode.Disposable {
     return path.resolve(base, value);
   }
 
-  private async readList(file: string): Promise<TagNameIndex> {
+  /** Reads the list's bytes here (through the boundary when untrusted) and has the thread parse and index them; no file: no list. */
+  private async sendList(file: string | undefined): Promise<void> {
+    if (!file) {
+      await this.runner.setList('', undefined);
+      return;
+    }
+    let bytes: Buffer | undefined;
+    try {
+      bytes = await this.readList(file);
+    } catch (err) {
+      await this.runner.setList(file, undefined); // the thread forgets the list it had
+      throw err;
+    }
+    const indexed = await this.runner.setList(file, bytes);
+    if (indexed.skipped) this.log.info(`Tag list ${file}: ${indexed.skipped} row(s) without a tag name or count left out (the first on line ${indexed.firstSkippedLine}).`);
+    this.log.info(`Tag list ${file}: ${indexed.tags} tags.`);
+  }
+
+  private async readList(file: string): Promise<Buffer> {
     // untrusted: only a file whose real path is inside the dataset (the boundary refuses others)
     const boundary = vscode.workspace.isTrusted ? undefined : this.dataset.index?.boundary;
     const untrusted = new Error('this workspace is not trusted, so only a tag list inside the dataset folder is read');
@@ -108,13 +130,11 @@ export class TagCompletionService implements vscode.Disposable {
       throw err instanceof OutsideDatasetError ? untrusted : err;
     });
     if (!bytes) throw new Error('the file does not exist');
-    const parsed = parseBooruTagList(bytes.toString('utf8'), file);
-    if (parsed.skipped) this.log.info(`Tag list ${file}: ${parsed.skipped} row(s) without a tag name or count left out (the first on line ${parsed.firstSkippedLine}).`);
-    this.log.info(`Tag list ${file}: ${parsed.tags.length} tags.`);
-    return listIndexInPhases(parsed.tags, () => yieldToEventLoop());
+    return bytes;
   }
 
   dispose(): void {
+    this.runner.dispose();
     for (const s of this.subscriptions) s.dispose();
   }
 }

@@ -1,4 +1,6 @@
 import * as vscode from 'vscode';
+import { splitTags } from '../core/captioning/prompts';
+import { normalizeTagName } from '../core/tagging/tagCompletion';
 import { manageWorkspaceTrust } from '../services/workspaceTrust';
 import { textUndoStep } from './textUndoStep';
 import * as path from 'node:path';
@@ -189,11 +191,13 @@ export class CaptionEditorProvider implements vscode.CustomEditorProvider<Captio
   private readonly queues = new WeakMap<CaptionDocument, Promise<void>>();
 
   /** Where autocomplete suggestions come from (set by activate). */
-  tagCompletion?: { suggest(typed: string, limit?: number): Promise<readonly TagSuggestion[]> };
+  tagCompletion?: { suggest(typed: string, limit?: number, exclude?: readonly string[]): Promise<readonly TagSuggestion[]> };
 
   private async completeTag(doc: CaptionDocument, id: number, typed: string): Promise<void> {
     try {
-      const suggestions = this.tagCompletion ? await this.tagCompletion.suggest(typed, 10) : [];
+      // tags already in the caption are not proposed again (the one being typed is itself a tag of the text)
+      const inCaption = splitTags(doc.text).filter((tag) => normalizeTagName(tag) !== normalizeTagName(typed));
+      const suggestions = this.tagCompletion ? await this.tagCompletion.suggest(typed, 10, inCaption) : [];
       this.post(doc, { type: 'tagSuggestions', id, suggestions });
     } catch (err) {
       void showError(`Tag autocomplete: ${(err as Error).message}`);

@@ -54,9 +54,18 @@ export class TagCompleter {
    * names with a word starting with it, then names containing it, then names holding its
    * characters in order (the first at a word start); within each, dataset tags before list tags,
    * then by count. A match through an alias proposes the canonical tag and names the alias; a list
-   * tag the dataset has is proposed as the dataset writes it.
+   * tag the dataset has is proposed as the dataset writes it. Tags whose normalized name is in
+   * `exclude` (those already in the caption) are left out.
    */
-  complete(typed: string, limit = 10): TagSuggestion[] {
+  complete(typed: string, limit = 10, exclude: ReadonlySet<string> = new Set()): TagSuggestion[] {
+    if (exclude.size === 0) return this.ranked(typed, limit);
+    // Each excluded tag takes one place (or one per spelling, "long hair" and "long_hair"): asking for that many more leaves `limit` but for such spellings.
+    return this.ranked(typed, limit + exclude.size)
+      .filter((s) => !exclude.has(normalizeTagName(s.tag)))
+      .slice(0, limit);
+  }
+
+  private ranked(typed: string, limit: number): TagSuggestion[] {
     const q = normalizeTagName(typed);
     if (q === '' || limit <= 0) return [];
     const out: TagSuggestion[] = [];
