@@ -83,11 +83,17 @@ export class RatingsFollower implements vscode.Disposable {
     await this.ratings.whenLoaded();
     const index = this.dataset.index;
     if (!index) return;
+    if (this.prints.size === 0 && this.vanished.size === 0) return; // nothing rated to follow
     const now = Date.now();
-    const changed = paths.map((p) => index.relativePath(p)).filter((rel): rel is string => rel !== undefined && rel !== '');
+    const changed = new Set(paths.map((p) => index.relativePath(p)).filter((rel): rel is string => rel !== undefined && rel !== ''));
+    // a rated image is looked at when it or a folder above it changed (a set lookup per level, not a scan of the batch)
+    const touched = (rel: string): boolean => {
+      for (let at = rel.length; at > 0; at = rel.lastIndexOf('/', at - 1)) if (changed.has(rel.slice(0, at))) return true;
+      return false;
+    };
     const rated = new Set(this.ratings.ratedPaths());
     for (const [rel, print] of this.prints) {
-      if (this.vanished.has(rel) || !changed.some((c) => rel === c || rel.startsWith(`${c}/`))) continue;
+      if (this.vanished.has(rel) || !touched(rel)) continue;
       if (!(await statFingerprint(path.join(index.rootPath, ...rel.split('/'))))) this.vanished.set(rel, { print, at: now });
     }
     const fresh: PairCandidate[] = [];
