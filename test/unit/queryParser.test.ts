@@ -103,7 +103,7 @@ describe('parseQuery: errors say where', () => {
     ['a (b c', 'Expected ")" to close "(" at position 2', 2, 1],
     ['a ((b) c', 'Expected ")" to close "(" at position 2', 2, 1],
     ['(', 'Expected a term after "(" at position 0', 0, 1],
-    [' colour:red', 'Unknown field "colour:" at position 1 (fields: caption, name, path, tag)', 1, 7],
+    [' colour:red', 'Unknown field "colour:" at position 1 (fields: caption, caption2, name, path, tag)', 1, 7],
     ['cat  chars', '"chars" needs a comparison like chars>200 (position 5)', 5, 5],
     ['chars:5', '"chars" needs a comparison like chars>200 (position 0)', 0, 5],
     ['Words about', '"Words" needs a comparison like words>200 (position 0)', 0, 5],
