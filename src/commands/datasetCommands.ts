@@ -56,7 +56,7 @@ export function registerDatasetCommands(
     vscode.commands.registerCommand('imageCaptioner.filterDataset', async (query?: string) => {
       const value = query ?? (await vscode.window.showInputBox({
         title: 'Filter the dataset',
-        prompt: 'Words in the caption or file name; caption:"red car", name:*_v2*, path:cats/, tag:dog, empty, collision, chars>200, words<5, tokens>75; AND, OR, NOT / -term, ( ). Empty clears the filter.',
+        prompt: 'Words in the caption or file name; caption:"red car", caption2:solo (second caption), name:*_v2*, path:cats/, tag:dog, empty, collision, chars>200, words<5, tokens>75, rating>=4; AND, OR, NOT / -term, ( ). Empty clears the filter.',
         value: tree.query,
         validateInput: (text) => {
           try {
