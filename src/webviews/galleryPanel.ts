@@ -3,14 +3,17 @@ import * as vscode from 'vscode';
 import type { ImageEntry } from '../core/dataset/types';
 import { sharedTags, type SharedTags } from '../core/tagging/sharedTags';
 import type { TagSuggestion } from '../core/tagging/tagCompletion';
+import type { TagRuleProblem } from '../core/tagging/tagRuleCheck';
 import type { BulkEditRunner, EditOutcome } from '../commands/bulkEditRun';
 import type { GallerySelection } from '../services/gallerySelection';
 import type { ImagePreviews } from '../services/imagePreviews';
 import { showInformation } from '../services/notifications';
 import { CAPTION_EDITOR_VIEW_TYPE } from './captionEditorViewType';
+import { CaptionTagRules } from './captionTagRules';
 import { runExploreAction, type ActionDeps } from './exploreActions';
 import { relPathOf } from './exploreItems';
 import { resolveScope, type ScopeSources } from './exploreScope';
+import { galleryProblems, ruleNote, selectionRuleMarks } from './galleryRuleMarks';
 import { planSharedTagAction } from './galleryTagActions';
 import type { ExploreScope } from './protocol/exploreMessages';
 import type { FromGalleryWebview, GalleryBulkCommand, SharedTagAction, ToGalleryWebview } from './protocol/galleryMessages';
@@ -48,6 +51,9 @@ export class GalleryPanel implements vscode.Disposable {
   private images: readonly ImageEntry[] = [];
   private relPaths: string[] = [];
   private captions: string[] = [];
+  /** Each item's banned and missing required tags (undefined: none), from the tag rules. */
+  private problems: (TagRuleProblem[] | undefined)[] = [];
+  private readonly tagRules: CaptionTagRules;
   private selected: Uint32Array = new Uint32Array(0);
   private revision = 0;
   private lastShared?: SharedTags;
@@ -63,7 +69,10 @@ export class GalleryPanel implements vscode.Disposable {
   ) {
     panel.webview.options = { enableScripts: true, localResourceRoots: this.resourceRoots() };
     loadWebview(panel, () => webviewHtml(panel.webview, deps.extensionUri, 'gallery', 'Gallery'), 'The Gallery', deps.log);
+    // new rules mark other cards: the items go again (the selection stays)
+    this.tagRules = new CaptionTagRules(deps.dataset, () => this.ready && void this.sendItems().catch((err: unknown) => this.fail('Gallery', err)));
     this.disposables.push(
+      this.tagRules,
       panel.webview.onDidReceiveMessage((msg: FromGalleryWebview) => this.handle(msg)),
       panel.onDidDispose(() => this.dispose()),
       deps.dataset.onDidChange(() => this.scheduleRefresh()),
@@ -103,7 +112,7 @@ export class GalleryPanel implements vscode.Disposable {
     const resolved = action.kind === 'rename' && action.to === undefined ? await askNewName(action.from) : action;
     if (!resolved) return { kind: 'declined' };
     const sources = await this.deps.edits.sourcesOf(images);
-    return this.deps.edits.run(() => planSharedTagAction(sources, resolved), autoApply);
+    return this.deps.edits.run(() => planSharedTagAction(sources, resolved, (s, fix) => this.tagRules.planFix(s, fix)), autoApply);
   }
 
   private handle(msg: FromGalleryWebview): void {
@@ -161,15 +170,16 @@ export class GalleryPanel implements vscode.Disposable {
     this.images = images;
     this.relPaths = images.map(relPathOf);
     this.captions = images.map((img) => texts.get(img) ?? '');
+    this.problems = images.map((img, i) => this.problemsOf(img, this.captions[i]));
     const selected: number[] = [];
     this.relPaths.forEach((rel, i) => wasSelected.has(rel) && selected.push(i));
     this.select(++this.revision, Uint32Array.from(selected));
     const index = this.deps.dataset.index!;
     const imageBase = this.panel.webview.asWebviewUri(vscode.Uri.file(index.rootPath)).toString();
     const needsPreview = Uint8Array.from(this.relPaths, (rel) => (NEEDS_PREVIEW.test(rel) ? 1 : 0));
-    const [relPaths, captions] = [await packTexts(this.relPaths), await packTexts(this.captions)];
+    const [relPaths, captions, ruleNotes] = [await packTexts(this.relPaths), await packTexts(this.captions), await packTexts(this.problems.map(ruleNote))];
     this.panel.title = `Gallery: ${scopeTitle(scope)}`;
-    this.post({ type: 'items', title: `${scopeTitle(scope)}: ${images.length.toLocaleString('en-US')} images`, items: { relPaths, captions, needsPreview, imageBase }, selected: this.selected, trusted: vscode.workspace.isTrusted });
+    this.post({ type: 'items', title: `${scopeTitle(scope)}: ${images.length.toLocaleString('en-US')} images`, items: { relPaths, captions, needsPreview, imageBase, ruleNotes }, selected: this.selected, trusted: vscode.workspace.isTrusted });
   }
 
   private select(revision: number, indices: ArrayLike<number>): void {
@@ -183,7 +193,15 @@ export class GalleryPanel implements vscode.Disposable {
 
   private postShared(): void {
     this.lastShared = sharedTags(Array.from(this.selected, (i) => this.captions[i]));
-    this.post({ type: 'sharedTags', revision: this.revision, tags: this.lastShared });
+    const rules = selectionRuleMarks(Array.from(this.selected, (i) => this.problems[i]));
+    this.post({ type: 'sharedTags', revision: this.revision, tags: this.lastShared, rules });
+  }
+
+  /** The tag rules a caption breaks that the gallery marks (none when no rule is set). */
+  private problemsOf(image: ImageEntry, caption: string): TagRuleProblem[] | undefined {
+    const index = this.deps.dataset.index;
+    if (this.tagRules.isEmpty || !index) return undefined;
+    return galleryProblems(this.tagRules.problems(index.imagePath(image), caption));
   }
 
   /** The selected images as they are in the index now (a re-listed folder has new entries). */
@@ -214,7 +232,8 @@ export class GalleryPanel implements vscode.Disposable {
       const text = texts.get(img) ?? '';
       if (text === this.captions[i]) return;
       this.captions[i] = text;
-      this.post({ type: 'captionChanged', index: i, text });
+      this.problems[i] = this.problemsOf(img, text);
+      this.post({ type: 'captionChanged', index: i, text, ruleNote: ruleNote(this.problems[i]) });
       selectedChanged ||= selected.has(i);
     });
     if (selectedChanged) this.postShared();

@@ -5,7 +5,7 @@
  * items last sent. Browser-safe.
  */
 import type { PackedTexts } from './packedTexts';
-import type { SharedTags } from '../../core/tagging/sharedTagsModel';
+import type { SharedTags, TagCount } from '../../core/tagging/sharedTagsModel';
 import type { TagSuggestion } from '../../core/tagging/tagCompletion';
 
 /** The images shown, in order. */
@@ -18,6 +18,16 @@ export interface GalleryItems {
   readonly needsPreview: Uint8Array;
   /** The webview URI of the dataset root: an item's image is `imageBase/relPath`. */
   readonly imageBase: string;
+  /** Each caption's broken tag rules (banned tags, missing required tags), one plain-text line each; '' for none. */
+  readonly ruleNotes: PackedTexts;
+}
+
+/** The tag rules the selected captions break (imageCaptioner.tagRules), for the shared-tags pane. */
+export interface SelectionRuleMarks {
+  /** Banned tags in the selection; `count`: captions that have it. */
+  readonly banned: readonly TagCount[];
+  /** Required tags missing; `count`: captions whose folder requires it and that lack it. */
+  readonly missing: readonly TagCount[];
 }
 
 /** A change the shared-tags pane asks for on the selected captions (each is one bulk edit: one preview, one undo). */
@@ -29,7 +39,9 @@ export type SharedTagAction =
   /** The shared tags in their new order (each caption's shared tags take their own places in this order). */
   | { readonly kind: 'reorder'; readonly order: readonly string[] }
   /** Adds tags ("a, b") to every selected tag caption that lacks them. */
-  | { readonly kind: 'add'; readonly tags: string; readonly position: 'start' | 'end' | 'after'; readonly after?: string };
+  | { readonly kind: 'add'; readonly tags: string; readonly position: 'start' | 'end' | 'after'; readonly after?: string }
+  /** A tag rule's fix on every selected caption it concerns: the banned tag removed, the required tag added where required. */
+  | { readonly kind: 'ruleFix'; readonly rule: 'banned-tag' | 'missing-required-tag'; readonly tag: string };
 
 /** A bulk command run on the selection. */
 export type GalleryBulkCommand = 'editTags' | 'findReplace' | 'caption';
@@ -37,9 +49,10 @@ export type GalleryBulkCommand = 'editTags' | 'findReplace' | 'caption';
 export type ToGalleryWebview =
   /** `selected`: the selection kept by the host (a webview reloaded after being hidden, or a list that changed, keeps it). */
   | { readonly type: 'items'; readonly title: string; readonly items: GalleryItems; readonly selected: Uint32Array; readonly trusted: boolean }
-  | { readonly type: 'captionChanged'; readonly index: number; readonly text: string }
+  /** `ruleNote`: as in `GalleryItems.ruleNotes`. */
+  | { readonly type: 'captionChanged'; readonly index: number; readonly text: string; readonly ruleNote: string }
   /** The pane for the selection the webview sent last (`revision` echoes it, so a stale answer is ignored). */
-  | { readonly type: 'sharedTags'; readonly revision: number; readonly tags: SharedTags }
+  | { readonly type: 'sharedTags'; readonly revision: number; readonly tags: SharedTags; readonly rules: SelectionRuleMarks }
   | { readonly type: 'previewReady'; readonly index: number; readonly src: string }
   /** A shared-tags action ended (applied, declined, failed): the pane's buttons work again. */
   | { readonly type: 'actionDone'; readonly outcome: 'applied' | 'declined' | 'failed' | 'cancelled' }

@@ -21,6 +21,8 @@ export interface GridHandlers {
 export interface GridItems {
   readonly relPaths: readonly string[];
   readonly captions: string[];
+  /** Each caption's broken tag rules, one line each ('' none): a badge on the card. */
+  readonly ruleNotes: string[];
   readonly needsPreview: Uint8Array;
   readonly imageBase: string;
 }
@@ -38,12 +40,13 @@ interface Card {
   readonly root: HTMLElement;
   readonly image: HTMLImageElement;
   readonly label: HTMLElement;
+  readonly badge: HTMLElement;
 }
 
 export class Grid {
   private readonly spacer: HTMLElement;
   private readonly layer: HTMLElement;
-  private items: GridItems = { relPaths: [], captions: [], needsPreview: new Uint8Array(0), imageBase: '' };
+  private items: GridItems = { relPaths: [], captions: [], ruleNotes: [], needsPreview: new Uint8Array(0), imageBase: '' };
   private readonly previews = new Map<number, string>();
   private readonly asked = new Set<number>();
   private thumb = 160;
@@ -98,8 +101,10 @@ export class Grid {
     return this.cards.size;
   }
 
-  captionChanged(position: number, text: string): void {
+  /** A caption changed (and with it, perhaps, the tag rules it breaks). */
+  captionChanged(position: number, text: string, ruleNote: string): void {
     this.items.captions[position] = text;
+    this.items.ruleNotes[position] = ruleNote;
     const card = this.cards.get(position);
     if (card) this.fill(card);
   }
@@ -186,6 +191,9 @@ export class Grid {
     card.label.textContent = caption.trim() || relPath;
     card.label.classList.toggle('no-caption', !caption.trim());
     card.root.title = caption.trim() ? `${relPath}\n${caption}` : `${relPath} (no caption)`;
+    const note = this.items.ruleNotes[p] ?? '';
+    if (card.badge.hidden !== !note) card.badge.hidden = !note;
+    if (card.badge.title !== note) card.badge.title = note;
     this.paint(card);
   }
 
@@ -220,7 +228,13 @@ export class Grid {
     image.decoding = 'async';
     image.draggable = false;
     const label = el('div', 'grid-label', root);
-    const card: Card = { position: -1, root, image, label };
+    // the tag rules this caption breaks: the title lists them (text, never markup)
+    const badge = el('span', 'grid-rule-badge', frame);
+    badge.textContent = '!';
+    badge.hidden = true;
+    badge.setAttribute('role', 'img');
+    badge.setAttribute('aria-label', 'Breaks tag rules');
+    const card: Card = { position: -1, root, image, label, badge };
     root.addEventListener('mousedown', (e) => {
       // Shift+click would otherwise select the page's text.
       if (e.shiftKey) e.preventDefault();

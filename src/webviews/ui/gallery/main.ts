@@ -151,17 +151,17 @@ window.addEventListener('message', (event: MessageEvent<ToGalleryWebview>) => {
       if (!msg.trusted) captionButton.title = 'This workspace is not trusted: no image is sent to a model until you trust it.';
       selection.reset(relPaths.length);
       selection.set(msg.selected);
-      grid.setItems({ relPaths, captions: unpackTexts(msg.items.captions), needsPreview: msg.items.needsPreview, imageBase: msg.items.imageBase });
+      grid.setItems({ relPaths, captions: unpackTexts(msg.items.captions), ruleNotes: unpackTexts(msg.items.ruleNotes), needsPreview: msg.items.needsPreview, imageBase: msg.items.imageBase });
       if (msg.selected.length > 0) grid.reveal(msg.selected[0]);
       selectionChanged();
       gridHost.focus();
       return;
     }
     case 'captionChanged':
-      grid.captionChanged(msg.index, msg.text);
+      grid.captionChanged(msg.index, msg.text, msg.ruleNote);
       return;
     case 'sharedTags':
-      if (msg.revision >= revision) pane.show(msg.tags);
+      if (msg.revision >= revision) pane.show(msg.tags, msg.rules);
       return;
     case 'previewReady':
       grid.previewReady(msg.index, msg.src);
