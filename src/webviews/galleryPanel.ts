@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ImageEntry } from '../core/dataset/types';
+import { tagKey } from '../core/edits/tagList';
 import { sharedTags, type SharedTags } from '../core/tagging/sharedTags';
 import type { TagSuggestion } from '../core/tagging/tagCompletion';
 import type { TagRuleProblem } from '../core/tagging/tagRuleCheck';
@@ -149,7 +150,7 @@ export class GalleryPanel implements vscode.Disposable {
         return;
       case 'completeTag':
         void this.deps.suggestTags(msg.typed).then(
-          (suggestions) => this.post({ type: 'tagSuggestions', id: msg.id, suggestions }),
+          (suggestions) => this.post({ type: 'tagSuggestions', id: msg.id, suggestions: this.notOnAll(suggestions) }),
           (err: unknown) => this.deps.log.warn(`Gallery: no tag suggestions: ${(err as Error).message}`),
         );
         return;
@@ -195,6 +196,12 @@ export class GalleryPanel implements vscode.Disposable {
     this.lastShared = sharedTags(Array.from(this.selected, (i) => this.captions[i]));
     const rules = selectionRuleMarks(Array.from(this.selected, (i) => this.problems[i]));
     this.post({ type: 'sharedTags', revision: this.revision, tags: this.lastShared, rules });
+  }
+
+  /** Suggestions less the tags every selected caption has already (adding them would change nothing). */
+  private notOnAll(suggestions: readonly TagSuggestion[]): TagSuggestion[] {
+    const all = new Set((this.lastShared?.all ?? []).map(tagKey));
+    return suggestions.filter((s) => !all.has(tagKey(s.tag)));
   }
 
   /** The tag rules a caption breaks that the gallery marks (none when no rule is set). */

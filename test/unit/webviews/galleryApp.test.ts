@@ -159,19 +159,35 @@ describe('gallery app in Chromium under the webview CSP', function () {
     await gallery.page.locator('#shared-rules').waitFor({ state: 'hidden' });
   });
 
-  it('asks the host to complete the tag being typed and offers the whole input with it completed', async () => {
-    await gallery.page.locator('#shared-add-input').fill('');
-    await gallery.page.locator('#shared-add-input').pressSequentially('trigger, sm');
+  it('completes the tag being typed in the shared-tags input: Down picks, Tab accepts, Enter accepts without adding, then Enter adds', async () => {
+    await gallery.send({ type: 'actionDone', outcome: 'applied' });
+    await gallery.page.locator('#shared-add-where').selectOption('end');
+    const input = gallery.page.locator('#shared-add-input');
+    await input.fill('');
+    await input.pressSequentially('trigger, sm');
     const asks = await waitForPosted((m) => m.type === 'completeTag' && (m as { typed?: string }).typed === 'sm');
     const id = (asks as { id?: number }).id;
     await gallery.send({ type: 'tagSuggestions', id: -1, suggestions: [{ tag: 'stale', count: 1, source: 'dataset' }] });
     await gallery.send({ type: 'tagSuggestions', id, suggestions: [{ tag: 'smile', count: 120, source: 'dataset' }, { tag: 'smirk', count: 3, source: 'list', alias: 'sm' }] });
-    const options = gallery.page.locator('#shared-add-suggestions option');
-    await gallery.page.waitForFunction(() => (globalThis as unknown as { document: { querySelectorAll(s: string): { length: number } } }).document.querySelectorAll('#shared-add-suggestions option').length === 2);
-    assert.deepEqual(await options.evaluateAll((list) => list.map((o) => [(o as unknown as { value: string }).value, o.textContent])), [
-      ['trigger, smile', 'smile (120)'],
-      ['trigger, smirk', 'sm → smirk'],
-    ]);
+    const rows = gallery.page.locator('#tag-suggestions .tag-suggestion');
+    await rows.first().waitFor();
+    assert.deepEqual(await rows.allTextContents(), ['smile120', 'smirk ← sm3 (list)'], 'the stale answer is ignored; suggestions are text');
+    await gallery.page.keyboard.press('ArrowDown');
+    await gallery.page.keyboard.press('Tab');
+    assert.equal(await input.inputValue(), 'trigger, smirk, ');
+    assert.ok(await input.evaluate((e) => e === (e as unknown as { ownerDocument: { activeElement: unknown } }).ownerDocument.activeElement), 'Tab stayed in the input');
+    assert.ok(await gallery.page.locator('#tag-suggestions').isHidden());
+    await input.pressSequentially('blu');
+    const second = await waitForPosted((m) => m.type === 'completeTag' && (m as { typed?: string }).typed === 'blu');
+    await gallery.send({ type: 'tagSuggestions', id: (second as { id?: number }).id, suggestions: [{ tag: 'blue eyes', count: 9, source: 'dataset' }] });
+    await rows.first().waitFor();
+    const before = (await gallery.posted()).filter((m) => m.type === 'tagAction').length;
+    await gallery.page.keyboard.press('Enter');
+    assert.equal(await input.inputValue(), 'trigger, smirk, blue eyes, ');
+    assert.equal((await gallery.posted()).filter((m) => m.type === 'tagAction').length, before, 'Enter on a suggestion accepts it, it adds nothing');
+    await gallery.page.keyboard.press('Enter');
+    const actions = (await gallery.posted()).filter((m) => m.type === 'tagAction').map((m) => m.action);
+    assert.deepEqual(actions.slice(before), [{ kind: 'add', tags: 'trigger, smirk, blue eyes,', position: 'end' }]);
   });
 
   /** The latest posted message that `match` accepts, waited for. */

@@ -10,6 +10,7 @@ import type { SharedTags } from '../../../core/tagging/sharedTagsModel';
 import type { SelectionRuleMarks, SharedTagAction } from '../../protocol/galleryMessages';
 import type { TagSuggestion } from '../../../core/tagging/tagCompletion';
 import { el } from '../explore/elements';
+import { TagAutocomplete } from '../tagAutocomplete';
 
 /** Rows shown in "some have" at most (a big selection can hold thousands of rare tags). */
 const SOME_LIMIT = 300;
@@ -31,14 +32,13 @@ export class SharedTagsPane {
   private readonly rulesList: HTMLElement;
   private busy = false;
   private dragged = -1;
-  private readonly suggestions: HTMLDataListElement;
-  private completeId = 0;
+  private readonly autocomplete: TagAutocomplete;
 
   constructor(
     private readonly root: HTMLElement,
     private readonly act: (action: SharedTagAction) => void,
     /** Asks the host for tags completing `typed` (answered through `showSuggestions` with the same id). */
-    private readonly complete: (id: number, typed: string) => void,
+    complete: (id: number, typed: string) => void,
   ) {
     root.classList.add('shared-tags');
     this.summary = el('div', 'shared-summary', root);
@@ -54,18 +54,11 @@ export class SharedTagsPane {
     this.addButton.id = 'shared-add-button';
     this.addButton.textContent = 'Add';
     this.addButton.addEventListener('click', () => this.add());
-    // The browser's own list under the input: arrows pick, Enter takes; each entry is the whole input with the last tag completed.
-    this.suggestions = el('datalist', '', form);
-    this.suggestions.id = 'shared-add-suggestions';
-    this.input.setAttribute('list', this.suggestions.id);
-    this.input.addEventListener('input', () => {
-      const typed = lastTag(this.input.value);
-      if (typed) this.complete(++this.completeId, typed);
-      else this.suggestions.replaceChildren();
-    });
+    // The caption editor's autocomplete: Up/Down choose, Tab/Enter accept (and keep the input's Enter from adding)
+    this.autocomplete = new TagAutocomplete(this.input, () => this.input, form, complete, () => undefined);
     this.input.addEventListener('keydown', (e) => {
       e.stopPropagation(); // typing here is not the grid's keyboard
-      if (e.key === 'Enter') this.add();
+      if (e.key === 'Enter' && !e.defaultPrevented) this.add();
     });
     this.rulesTitle = el('h3', 'shared-title', root);
     this.rulesTitle.textContent = 'Tag rules';
@@ -90,11 +83,7 @@ export class SharedTagsPane {
 
   /** Suggestions for completion request `id`; an older request's answer is ignored. */
   showSuggestions(id: number, suggestions: readonly TagSuggestion[]): void {
-    if (id !== this.completeId) return;
-    const value = this.input.value;
-    const head = value.slice(0, value.lastIndexOf(',') + 1);
-    const before = head ? `${head} ` : '';
-    this.suggestions.replaceChildren(...suggestions.map((s) => option(`${before}${s.tag}`, s.alias ? `${s.alias} → ${s.tag}` : `${s.tag} (${s.count.toLocaleString('en-US')})`)));
+    this.autocomplete.show(id, suggestions);
   }
 
   /** While the host runs an action the buttons wait (a second edit would plan on stale captions). */
@@ -110,6 +99,7 @@ export class SharedTagsPane {
     const where = this.where.value;
     const action: SharedTagAction = where === 'start' || where === 'end' ? { kind: 'add', tags, position: where } : { kind: 'add', tags, position: 'after', after: where.slice('after:'.length) };
     this.input.value = '';
+    this.autocomplete.close();
     this.send(action);
   }
 
@@ -218,11 +208,6 @@ export class SharedTagsPane {
     tagButton(row, '✕', 'remove', `Remove "${tag}" from every selected caption`, false, () => this.send({ kind: 'remove', tag }));
     return row;
   }
-}
-
-/** The tag being typed: the text after the last comma. */
-function lastTag(value: string): string {
-  return value.slice(value.lastIndexOf(',') + 1).trim();
 }
 
 /** `list` with the item at `from` moved to `to`. */
