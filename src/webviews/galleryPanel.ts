@@ -58,6 +58,8 @@ export class GalleryPanel implements vscode.Disposable {
   private selected: Uint32Array = new Uint32Array(0);
   private revision = 0;
   private lastShared?: SharedTags;
+  /** Relative paths to select when the items first go (a panel brought back after a reload). */
+  private restoreSelection?: ReadonlySet<string>;
   private refreshTimer?: NodeJS.Timeout;
   private ready = false;
   private disposed = false;
@@ -67,7 +69,10 @@ export class GalleryPanel implements vscode.Disposable {
     readonly panel: vscode.WebviewPanel,
     private readonly deps: GalleryPanelDeps,
     private scope: ExploreScope,
+    /** The selection a revived panel had (relative paths). */
+    restoreSelection?: readonly string[],
   ) {
+    this.restoreSelection = restoreSelection && new Set(restoreSelection);
     panel.webview.options = { enableScripts: true, localResourceRoots: this.resourceRoots() };
     loadWebview(panel, () => webviewHtml(panel.webview, deps.extensionUri, 'gallery', 'Gallery'), 'The Gallery', deps.log);
     // new rules mark other cards: the items go again (the selection stays)
@@ -167,7 +172,8 @@ export class GalleryPanel implements vscode.Disposable {
     this.scope = scope;
     await this.deps.dataset.loadCaptions(images);
     const texts = this.deps.dataset.texts!;
-    const wasSelected = keepSelection ? new Set(this.selectedRelPaths) : new Set<string>();
+    const wasSelected = this.restoreSelection ?? (keepSelection ? new Set(this.selectedRelPaths) : new Set<string>());
+    this.restoreSelection = undefined;
     this.images = images;
     this.relPaths = images.map(relPathOf);
     this.captions = images.map((img) => texts.get(img) ?? '');
@@ -180,7 +186,7 @@ export class GalleryPanel implements vscode.Disposable {
     const needsPreview = Uint8Array.from(this.relPaths, (rel) => (NEEDS_PREVIEW.test(rel) ? 1 : 0));
     const [relPaths, captions, ruleNotes] = [await packTexts(this.relPaths), await packTexts(this.captions), await packTexts(this.problems.map(ruleNote))];
     this.panel.title = `Gallery: ${scopeTitle(scope)}`;
-    this.post({ type: 'items', title: `${scopeTitle(scope)}: ${images.length.toLocaleString('en-US')} images`, items: { relPaths, captions, needsPreview, imageBase, ruleNotes }, selected: this.selected, trusted: vscode.workspace.isTrusted });
+    this.post({ type: 'items', title: `${scopeTitle(scope)}: ${images.length.toLocaleString('en-US')} images`, items: { relPaths, captions, needsPreview, imageBase, ruleNotes }, selected: this.selected, trusted: vscode.workspace.isTrusted, scope });
   }
 
   private select(revision: number, indices: ArrayLike<number>): void {

@@ -173,6 +173,27 @@ describe('gallery', function () {
     }
   });
 
+  it('a panel brought back after a window reload shows the scope and selection its webview kept', async () => {
+    api.gallery.panel?.dispose();
+    const panel = vscode.window.createWebviewPanel('imageCaptioner.gallery', 'Gallery', vscode.ViewColumn.Active, { enableScripts: true });
+    const kept = { thumb: 120, scope: { kind: 'folder', relPath: FOLDER }, selected: [`${FOLDER}/g2.jpg`, `${FOLDER}/g4.jpg`, 'gone.jpg'] };
+    const revived = await api.gallery.revive(panel, kept);
+    assert.ok(revived && api.gallery.panel === revived);
+    await waitFor(() => revived.isReady, 'the revived panel ready', 30_000);
+    assert.deepEqual(revived.shownRelPaths, CAPTIONS.map((_, i) => `${FOLDER}/g${i}.jpg`));
+    assert.deepEqual(revived.selectedRelPaths, [`${FOLDER}/g2.jpg`, `${FOLDER}/g4.jpg`]);
+    assert.deepEqual(revived.shared?.all, ['OHWX', '1girl', 'smile'], 'g2 spells it first');
+    const view = await frame();
+    await waitFor(async () => (await view.locator('#grid .grid-card.selected').count()) === 2, 'the kept selection painted');
+    // a state that does not hold a scope (malformed) brings back the whole dataset
+    const fallback = await api.gallery.revive(vscode.window.createWebviewPanel('imageCaptioner.gallery', 'Gallery', vscode.ViewColumn.Active, { enableScripts: true }), { scope: { kind: 'folder', relPath: 42 } });
+    await waitFor(() => fallback?.isReady, 'the fallback panel ready', 30_000);
+    assert.ok(revived.panel !== fallback!.panel && api.gallery.panel === fallback, 'one gallery at a time');
+    assert.equal(fallback!.shownRelPaths.length, api.dataset.index!.size, 'the whole dataset');
+    await vscode.commands.executeCommand('imageCaptioner.openGallery', vscode.Uri.file(folder));
+    await waitFor(() => (api.gallery.panel?.isReady && api.gallery.panel.shownRelPaths.length === CAPTIONS.length ? api.gallery.panel : undefined), 'the folder again for the next test', 30_000);
+  });
+
   it('rates the selection with a digit key and moves it to the trash with Delete, both undone', async () => {
     const gallery = api.gallery.panel!;
     const root = api.dataset.index!.rootPath;

@@ -5,6 +5,7 @@
  * items last sent. Browser-safe.
  */
 import type { PackedTexts } from './packedTexts';
+import type { ExploreScope } from './exploreMessages';
 import type { SharedTags, TagCount } from '../../core/tagging/sharedTagsModel';
 import type { TagSuggestion } from '../../core/tagging/tagCompletion';
 
@@ -43,12 +44,23 @@ export type SharedTagAction =
   /** A tag rule's fix on every selected caption it concerns: the banned tag removed, the required tag added where required. */
   | { readonly kind: 'ruleFix'; readonly rule: 'banned-tag' | 'missing-required-tag'; readonly tag: string };
 
+/**
+ * What the webview keeps in its state (vscode.setState), so a window reload brings the panel back
+ * (the serializer in src/commands/galleryCommands.ts): the scope, and the selection when it is small.
+ */
+export interface GalleryState {
+  readonly thumb?: number;
+  readonly scope?: ExploreScope;
+  /** Selected relative paths; absent when the selection is large (state is serialized on every change). */
+  readonly selected?: readonly string[];
+}
+
 /** A bulk command run on the selection. */
 export type GalleryBulkCommand = 'editTags' | 'findReplace' | 'caption';
 
 export type ToGalleryWebview =
   /** `selected`: the selection kept by the host (a webview reloaded after being hidden, or a list that changed, keeps it). */
-  | { readonly type: 'items'; readonly title: string; readonly items: GalleryItems; readonly selected: Uint32Array; readonly trusted: boolean }
+  | { readonly type: 'items'; readonly title: string; readonly items: GalleryItems; readonly selected: Uint32Array; readonly trusted: boolean; readonly scope: ExploreScope }
   /** `ruleNote`: as in `GalleryItems.ruleNotes`. */
   | { readonly type: 'captionChanged'; readonly index: number; readonly text: string; readonly ruleNote: string }
   /** The pane for the selection the webview sent last (`revision` echoes it, so a stale answer is ignored). */

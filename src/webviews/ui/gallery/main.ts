@@ -3,7 +3,8 @@
  * the shared-tags pane. The host sends the items packed and answers each selection with its shared
  * tags; keys: arrows move (Shift extends), Ctrl/Cmd+A, Enter opens, 0-5 rate, Delete trashes.
  */
-import type { FromGalleryWebview, GalleryBulkCommand, ToGalleryWebview } from '../../protocol/galleryMessages';
+import type { ExploreScope } from '../../protocol/exploreMessages';
+import type { FromGalleryWebview, GalleryBulkCommand, GalleryState, ToGalleryWebview } from '../../protocol/galleryMessages';
 import { unpackTexts } from '../../protocol/packedTexts';
 import { el } from '../explore/elements';
 import { Grid, MAX_THUMB, MIN_THUMB } from './grid';
@@ -15,14 +16,15 @@ interface VsCodeApi {
   getState(): GalleryState | undefined;
   setState(state: GalleryState): void;
 }
-interface GalleryState {
-  readonly thumb: number;
-}
 declare function acquireVsCodeApi(): VsCodeApi;
 
 const vscode = acquireVsCodeApi();
 /** A selection is sent once the clicks and keys settle this long (Ctrl+A on 100,000 items is one message). */
 const SELECT_DEBOUNCE_MS = 60;
+/** Selections up to this size are kept in the state for a window reload (the state is serialized on each change). */
+const KEPT_SELECTION = 2_000;
+let scope: ExploreScope | undefined;
+let relPaths: readonly string[] = [];
 
 const app = document.getElementById('app')!;
 const toolbar = el('div', 'toolbar', app);
@@ -95,7 +97,7 @@ hint.textContent = 'Enter opens · 0-5 rate · Delete trashes';
 
 size.addEventListener('input', () => {
   grid.setThumbSize(Number(size.value));
-  vscode.setState({ thumb: Number(size.value) });
+  saveState();
 });
 grid.setThumbSize(Number(size.value));
 
@@ -103,7 +105,18 @@ function selectionChanged(): void {
   count.textContent = selection.size ? `${selection.size.toLocaleString('en-US')} selected` : '';
   grid.paintSelection();
   window.clearTimeout(selectTimer);
-  selectTimer = window.setTimeout(() => vscode.postMessage({ type: 'select', revision: ++revision, indices: selection.indices() }), SELECT_DEBOUNCE_MS);
+  selectTimer = window.setTimeout(() => {
+    selectTimer = undefined;
+    const indices = selection.indices();
+    vscode.postMessage({ type: 'select', revision: ++revision, indices });
+    saveState(indices);
+  }, SELECT_DEBOUNCE_MS);
+}
+
+/** The size, scope and (small) selection, for the panel serializer to bring back after a reload. */
+function saveState(indices: Uint32Array = selection.indices()): void {
+  const selected = indices.length <= KEPT_SELECTION ? Array.from(indices, (i) => relPaths[i]) : undefined;
+  vscode.setState({ thumb: Number(size.value), scope, selected });
 }
 
 gridHost.addEventListener('keydown', (e) => {
@@ -145,7 +158,8 @@ window.addEventListener('message', (event: MessageEvent<ToGalleryWebview>) => {
   const msg = event.data;
   switch (msg.type) {
     case 'items': {
-      const relPaths = unpackTexts(msg.items.relPaths);
+      relPaths = unpackTexts(msg.items.relPaths);
+      scope = msg.scope;
       title.textContent = msg.title;
       captionButton.disabled = !msg.trusted;
       if (!msg.trusted) captionButton.title = 'This workspace is not trusted: no image is sent to a model until you trust it.';
