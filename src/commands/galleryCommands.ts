@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { ExploreScope } from '../webviews/protocol/exploreMessages';
-import type { GalleryState } from '../webviews/protocol/galleryMessages';
+import type { GalleryCaptionTarget, GalleryState } from '../webviews/protocol/galleryMessages';
 import { relPathOf } from '../webviews/exploreItems';
 import { GalleryPanel, type GalleryPanelDeps } from '../webviews/galleryPanel';
 import { isImage, type DatasetTreeNode } from '../views/datasetTreeProvider';
@@ -52,11 +52,11 @@ export class GalleryPanels implements vscode.Disposable {
     }
     this.current?.dispose();
     const kept = (state ?? {}) as GalleryState;
-    return this.adopt(panel, scopeFromState(kept.scope) ?? { kind: 'dataset' }, stringList(kept.selected));
+    return this.adopt(panel, scopeFromState(kept.scope) ?? { kind: 'dataset' }, stringList(kept.selected), kept.target === 'second' ? 'second' : 'caption');
   }
 
-  private adopt(panel: vscode.WebviewPanel, scope: ExploreScope, selected?: readonly string[]): GalleryPanel {
-    const gallery = new GalleryPanel(panel, this.deps, scope, selected);
+  private adopt(panel: vscode.WebviewPanel, scope: ExploreScope, selected?: readonly string[], target?: GalleryCaptionTarget): GalleryPanel {
+    const gallery = new GalleryPanel(panel, this.deps, scope, selected, target);
     this.current = gallery;
     panel.onDidDispose(() => {
       if (this.current === gallery) this.current = undefined;

@@ -194,6 +194,44 @@ describe('gallery', function () {
     await waitFor(() => (api.gallery.panel?.isReady && api.gallery.panel.shownRelPaths.length === CAPTIONS.length ? api.gallery.panel : undefined), 'the folder again for the next test', 30_000);
   });
 
+  it('with second captions set, a toggle shows them on the cards and the pane edits them (the caption files untouched), one undo', async () => {
+    const config = vscode.workspace.getConfiguration('imageCaptioner');
+    const seconds = CAPTIONS.map((_, i) => path.join(folder, `g${i}.tags.txt`));
+    const SECOND_TEXTS = ['t0, shared, cat\n', 't1, shared\n', 't2, shared, cat', '', 't4\n', 't5, shared\n'];
+    seconds.forEach((f, i) => i !== 3 && fs.writeFileSync(f, SECOND_TEXTS[i]));
+    try {
+      await config.update('secondCaption.extension', '.tags.txt', vscode.ConfigurationTarget.Global);
+      await waitFor(() => api.dataset.state === 'ready' && api.dataset.index?.options.secondCaptionExtension === '.tags.txt', 'the dataset re-indexed with second captions', 30_000);
+      await vscode.commands.executeCommand('imageCaptioner.openGallery', vscode.Uri.file(folder));
+      const gallery = await waitFor(() => (api.gallery.panel?.isReady ? api.gallery.panel : undefined), 'the gallery ready', 30_000);
+      const view = await frame();
+      const toggle = view.locator('#caption-target');
+      await waitFor(async () => (await toggle.count()) === 1 && (await toggle.isVisible()), 'the caption toggle offered', 30_000);
+      assert.deepEqual(await toggle.locator('option').allTextContents(), ['caption', 'second (.tags.txt)']);
+      await toggle.selectOption('second');
+      await waitFor(async () => (await view.locator('#grid .grid-card[data-index="0"] .grid-label').textContent()) === 't0, shared, cat', 'the cards show the second captions', 30_000);
+      await view.locator('#grid .grid-card[data-index="0"]').click();
+      await view.locator('#grid .grid-card[data-index="2"]').click({ modifiers: ['Shift'] });
+      await waitFor(() => gallery.shared?.selected === 3 && gallery.shared.all.join('|') === 'shared', 'the pane shows the second captions\' shared tags');
+      const captionsBefore = captionFiles.map((f) => fs.readFileSync(f));
+      const secondsBefore = seconds.map((f) => (fs.existsSync(f) ? fs.readFileSync(f) : undefined));
+      const outcome = await gallery.runTagAction({ kind: 'remove', tag: 'cat' }, true);
+      assert.deepEqual(outcome, { kind: 'applied', changed: 2, conflicts: 0 });
+      assert.equal(fs.readFileSync(seconds[0], 'utf8'), 't0, shared\n');
+      assert.equal(fs.readFileSync(seconds[2], 'utf8'), 't2, shared');
+      captionFiles.forEach((f, i) => assert.deepEqual(fs.readFileSync(f), captionsBefore[i], `g${i}.txt untouched`));
+      await waitFor(async () => (await view.locator('#grid .grid-card[data-index="0"] .grid-label').textContent()) === 't0, shared', 'the card follows its second caption', 30_000);
+      await vscode.commands.executeCommand('imageCaptioner.undoBulkEdit');
+      seconds.forEach((f, i) => assert.deepEqual(fs.existsSync(f) ? fs.readFileSync(f) : undefined, secondsBefore[i], `g${i}.tags.txt restored`));
+      await toggle.selectOption('caption');
+      await waitFor(async () => (await view.locator('#grid .grid-card[data-index="0"] .grid-label').textContent()) === CAPTIONS[0].trim(), 'back to the captions');
+    } finally {
+      await config.update('secondCaption.extension', undefined, vscode.ConfigurationTarget.Global);
+      await waitFor(() => api.dataset.state === 'ready' && !api.dataset.index?.options.secondCaptionExtension, 'the dataset re-indexed without second captions', 30_000);
+      for (const f of seconds) fs.rmSync(f, { force: true });
+    }
+  });
+
   it('rates the selection with a digit key and moves it to the trash with Delete, both undone', async () => {
     const gallery = api.gallery.panel!;
     const root = api.dataset.index!.rootPath;

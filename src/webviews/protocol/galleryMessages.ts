@@ -53,14 +53,18 @@ export interface GalleryState {
   readonly scope?: ExploreScope;
   /** Selected relative paths; absent when the selection is large (state is serialized on every change). */
   readonly selected?: readonly string[];
+  readonly target?: GalleryCaptionTarget;
 }
+
+/** Which caption file the cards show and the shared-tags pane edits: the caption, or the second caption (imageCaptioner.secondCaption.extension). */
+export type GalleryCaptionTarget = 'caption' | 'second';
 
 /** A bulk command run on the selection. */
 export type GalleryBulkCommand = 'editTags' | 'findReplace' | 'caption';
 
 export type ToGalleryWebview =
   /** `selected`: the selection kept by the host (a webview reloaded after being hidden, or a list that changed, keeps it). */
-  | { readonly type: 'items'; readonly title: string; readonly items: GalleryItems; readonly selected: Uint32Array; readonly trusted: boolean; readonly scope: ExploreScope }
+  | { readonly type: 'items'; readonly title: string; readonly items: GalleryItems; readonly selected: Uint32Array; readonly trusted: boolean; readonly scope: ExploreScope; readonly target: GalleryCaptionTarget; readonly secondCaption?: string }
   /** `ruleNote`: as in `GalleryItems.ruleNotes`. */
   | { readonly type: 'captionChanged'; readonly index: number; readonly text: string; readonly ruleNote: string }
   /** The pane for the selection the webview sent last (`revision` echoes it, so a stale answer is ignored). */
@@ -85,4 +89,6 @@ export type FromGalleryWebview =
   | { readonly type: 'tagAction'; readonly action: SharedTagAction }
   | { readonly type: 'preview'; readonly index: number }
   /** Tags for the partial tag typed in the shared-tags input (autocomplete); answered by `tagSuggestions`. */
-  | { readonly type: 'completeTag'; readonly id: number; readonly typed: string };
+  | { readonly type: 'completeTag'; readonly id: number; readonly typed: string }
+  /** Show and edit the other caption file (offered while the dataset has second captions). */
+  | { readonly type: 'target'; readonly target: GalleryCaptionTarget };

@@ -73,7 +73,7 @@ describe('gallery app in Chromium under the webview CSP', function () {
     await gallery.page.keyboard.press('Shift+ArrowRight');
     assert.deepEqual(await lastSelection(), [3, 4], 'the focus and anchor are on the first kept item');
     const saved = await gallery.page.evaluate(() => (globalThis as unknown as { savedState?: unknown }).savedState);
-    assert.deepEqual(saved, { thumb: 160, scope: { kind: 'folder', relPath: 'test' }, selected: ['img3.jpg', 'img4.jpg'] }, 'the state a reload brings the panel back with');
+    assert.deepEqual(saved, { thumb: 160, scope: { kind: 'folder', relPath: 'test' }, selected: ['img3.jpg', 'img4.jpg'], target: 'caption' }, 'the state a reload brings the panel back with');
   });
 
   it('moves the focus with the arrows (Shift extends), opens with Enter, rates with 0-5 and trashes with Delete', async () => {

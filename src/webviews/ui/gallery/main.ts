@@ -4,7 +4,7 @@
  * tags; keys: arrows move (Shift extends), Ctrl/Cmd+A, Enter opens, 0-5 rate, Delete trashes.
  */
 import type { ExploreScope } from '../../protocol/exploreMessages';
-import type { FromGalleryWebview, GalleryBulkCommand, GalleryState, ToGalleryWebview } from '../../protocol/galleryMessages';
+import type { FromGalleryWebview, GalleryBulkCommand, GalleryCaptionTarget, GalleryState, ToGalleryWebview } from '../../protocol/galleryMessages';
 import { unpackTexts } from '../../protocol/packedTexts';
 import { el } from '../explore/elements';
 import { Grid, MAX_THUMB, MIN_THUMB } from './grid';
@@ -24,6 +24,7 @@ const SELECT_DEBOUNCE_MS = 60;
 /** Selections up to this size are kept in the state for a window reload (the state is serialized on each change). */
 const KEPT_SELECTION = 2_000;
 let scope: ExploreScope | undefined;
+let target: GalleryCaptionTarget = 'caption';
 let relPaths: readonly string[] = [];
 
 const app = document.getElementById('app')!;
@@ -40,6 +41,13 @@ size.type = 'range';
 size.min = String(MIN_THUMB);
 size.max = String(MAX_THUMB);
 size.value = String(vscode.getState()?.thumb ?? 160);
+// Which caption the cards show and the pane edits; offered while the dataset has second captions.
+const targetLabel = el('label', 'caption-target', toolbar);
+targetLabel.textContent = 'Caption ';
+targetLabel.hidden = true;
+const targetSelect = el('select', 'caption-target-select', targetLabel);
+targetSelect.id = 'caption-target';
+targetSelect.addEventListener('change', () => vscode.postMessage({ type: 'target', target: targetSelect.value === 'second' ? 'second' : 'caption' }));
 
 const toolButton = (label: string, id: string, hint: string, run: () => void): HTMLButtonElement => {
   const b = el('button', 'tool', toolbar);
@@ -116,7 +124,7 @@ function selectionChanged(): void {
 /** The size, scope and (small) selection, for the panel serializer to bring back after a reload. */
 function saveState(indices: Uint32Array = selection.indices()): void {
   const selected = indices.length <= KEPT_SELECTION ? Array.from(indices, (i) => relPaths[i]) : undefined;
-  vscode.setState({ thumb: Number(size.value), scope, selected });
+  vscode.setState({ thumb: Number(size.value), scope, selected, target });
 }
 
 gridHost.addEventListener('keydown', (e) => {
@@ -160,6 +168,8 @@ window.addEventListener('message', (event: MessageEvent<ToGalleryWebview>) => {
     case 'items': {
       relPaths = unpackTexts(msg.items.relPaths);
       scope = msg.scope;
+      target = msg.target;
+      showTarget(msg.secondCaption);
       title.textContent = msg.title;
       captionButton.disabled = !msg.trusted;
       if (!msg.trusted) captionButton.title = 'This workspace is not trusted: no image is sent to a model until you trust it.';
@@ -193,6 +203,20 @@ window.addEventListener('message', (event: MessageEvent<ToGalleryWebview>) => {
       return;
   }
 });
+
+/** The caption toggle: hidden without second captions; each option names its file's extension (text, not markup). */
+function showTarget(secondCaption: string | undefined): void {
+  targetLabel.hidden = !secondCaption;
+  if (!secondCaption) return;
+  const option = (value: GalleryCaptionTarget, text: string): HTMLOptionElement => {
+    const o = document.createElement('option');
+    o.value = value;
+    o.textContent = text;
+    return o;
+  };
+  targetSelect.replaceChildren(option('caption', 'caption'), option('second', `second (${secondCaption})`));
+  targetSelect.value = target;
+}
 
 errorBar.addEventListener('click', () => (errorBar.hidden = true));
 vscode.postMessage({ type: 'ready' });
