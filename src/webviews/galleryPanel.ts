@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import * as vscode from 'vscode';
+import { readCaptionSources } from '../core/captions/readCaptions';
 import type { ImageEntry } from '../core/dataset/types';
 import { tagKey } from '../core/edits/tagList';
 import { sharedTags, type SharedTags } from '../core/tagging/sharedTags';
@@ -18,7 +19,6 @@ import { resolveScope, type ScopeSources } from './exploreScope';
 import { galleryProblems, ruleNote, selectionRuleMarks } from './galleryRuleMarks';
 import { planSharedTagAction } from './galleryTagActions';
 import type { ExploreScope } from './protocol/exploreMessages';
-import { readCaptionSources } from '../core/captions/readCaptions';
 import type { FromGalleryWebview, GalleryBulkCommand, GalleryCaptionTarget, SharedTagAction, ToGalleryWebview } from './protocol/galleryMessages';
 import { packTexts } from './protocol/packedTexts';
 import { webviewHtml } from './webviewHtml';
