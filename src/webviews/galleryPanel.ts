@@ -1,5 +1,4 @@
 import * as path from 'node:path';
-import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import * as vscode from 'vscode';
 import { readCaptionSources } from '../core/captions/readCaptions';
 import type { ImageEntry } from '../core/dataset/types';
@@ -16,7 +15,7 @@ import { CaptionTagRules } from './captionTagRules';
 import { runExploreAction, type ActionDeps } from './exploreActions';
 import { relPathOf } from './exploreItems';
 import { resolveScope, type ScopeSources } from './exploreScope';
-import { galleryProblems, ruleNote, selectionRuleMarks } from './galleryRuleMarks';
+import { galleryProblems, marksInSlices, ruleNote, selectionRuleMarks } from './galleryRuleMarks';
 import { planSharedTagAction } from './galleryTagActions';
 import type { ExploreScope } from './protocol/exploreMessages';
 import type { FromGalleryWebview, GalleryBulkCommand, GalleryCaptionTarget, SharedTagAction, ToGalleryWebview } from './protocol/galleryMessages';
@@ -42,8 +41,6 @@ export const TRASH_COMMAND = 'imageCaptioner.trashImages';
 
 /** Formats the webview shows through a PNG preview (ImagePreviews makes them). */
 const NEEDS_PREVIEW = /\.tiff?$/i;
-/** The longest one slice of tag-rule checks holds the host's thread. */
-const PROBLEM_SLICE_MS = 10;
 /** Dataset changes settle this long before the items are compared again. */
 const REFRESH_MS = 200;
 
@@ -185,7 +182,7 @@ export class GalleryPanel implements vscode.Disposable {
     const { images, scope } = await resolveScope(this.scope, this.deps);
     this.scope = scope;
     const texts = await this.captionsOf(images);
-    const problems = await this.problemsOfAll(images, texts);
+    const problems = this.tagRules.isEmpty ? new Array<undefined>(images.length).fill(undefined) : await marksInSlices(images.length, (i) => this.problemsOf(images[i], texts[i]));
     // the lists change together, with nothing awaited between (a selection in between would index the old ones)
     const wasSelected = this.restoreSelection ?? (keepSelection ? new Set(this.selectedRelPaths) : new Set<string>());
     this.restoreSelection = undefined;
@@ -223,25 +220,6 @@ export class GalleryPanel implements vscode.Disposable {
   private notOnAll(suggestions: readonly TagSuggestion[]): TagSuggestion[] {
     const all = new Set((this.lastShared?.all ?? []).map(tagKey));
     return suggestions.filter((s) => !all.has(tagKey(s.tag)));
-  }
-
-  /**
-   * The marks of every item, in slices of about 10 ms: checking 100,000 booru captions against the
-   * rules took 1.3 s in one piece (the extension host's thread).
-   */
-  private async problemsOfAll(images: readonly ImageEntry[], captions: readonly string[]): Promise<(TagRuleProblem[] | undefined)[]> {
-    // filled, not sparse: map() skips holes, and the notes are packed from a map
-    const out = new Array<TagRuleProblem[] | undefined>(images.length).fill(undefined);
-    if (this.tagRules.isEmpty) return out;
-    let sliceStart = Date.now();
-    for (let i = 0; i < images.length; i++) {
-      out[i] = this.problemsOf(images[i], captions[i]);
-      if ((i & 255) === 255 && Date.now() - sliceStart > PROBLEM_SLICE_MS) {
-        await yieldToEventLoop();
-        sliceStart = Date.now();
-      }
-    }
-    return out;
   }
 
   /** The tag rules a caption breaks that the gallery marks (none when no rule is set). */

@@ -4,6 +4,7 @@
  * selection breaks, for the shared-tags pane. The problems themselves come from `checkTagRules`
  * through `CaptionTagRules`, as in the caption editor.
  */
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { tagKey } from '../core/edits/tagList';
 import type { TagRuleProblem } from '../core/tagging/tagRuleCheck';
 import type { SelectionRuleMarks } from './protocol/galleryMessages';
@@ -12,6 +13,24 @@ import type { SelectionRuleMarks } from './protocol/galleryMessages';
 export function galleryProblems(problems: readonly TagRuleProblem[]): TagRuleProblem[] | undefined {
   const shown = problems.filter((p) => p.kind === 'banned-tag' || p.kind === 'missing-required-tag');
   return shown.length > 0 ? shown : undefined;
+}
+
+/**
+ * `check(i)` for every i below `count`, in slices of about `sliceMs` of the host's thread: checking
+ * 100,000 booru captions that all break a rule took 1.3 s in one piece.
+ */
+export async function marksInSlices(count: number, check: (i: number) => TagRuleProblem[] | undefined, sliceMs = 10): Promise<(TagRuleProblem[] | undefined)[]> {
+  // filled, not sparse: map() skips holes, and the notes are packed from a map
+  const out = new Array<TagRuleProblem[] | undefined>(count).fill(undefined);
+  let sliceStart = Date.now();
+  for (let i = 0; i < count; i++) {
+    out[i] = check(i);
+    if ((i & 255) === 255 && Date.now() - sliceStart > sliceMs) {
+      await yieldToEventLoop();
+      sliceStart = Date.now();
+    }
+  }
+  return out;
 }
 
 /** A card's note: one line per problem ('' none). */

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { checkTagRules } from '../../../src/core/tagging/tagRuleCheck';
 import { CompiledTagRules } from '../../../src/core/tagging/tagRules';
-import { galleryProblems, ruleNote, selectionRuleMarks } from '../../../src/webviews/galleryRuleMarks';
+import { galleryProblems, marksInSlices, ruleNote, selectionRuleMarks } from '../../../src/webviews/galleryRuleMarks';
 
 describe('gallery tag-rule marks', () => {
   const rules = new CompiledTagRules({ alwaysFirst: ['ohwx'], order: [['a', 'b']], required: { '': ['ohwx', 'solo'] }, banned: ['nsfw', '*_background'] });
@@ -23,5 +23,24 @@ describe('gallery tag-rule marks', () => {
       missing: [{ tag: 'ohwx', count: 1 }, { tag: 'solo', count: 1 }],
     });
     assert.deepEqual(selectionRuleMarks([]), { banned: [], missing: [] });
+  });
+
+  it('checks a long list in slices (other work runs between them) into a dense array', async () => {
+    let ranBetween = false;
+    setImmediate(() => (ranBetween = true));
+    const spin = (ms: number): void => {
+      const until = Date.now() + ms;
+      while (Date.now() < until);
+    };
+    let sawOtherWork = false;
+    const out = await marksInSlices(2_048, (i) => {
+      if (i % 256 === 0) spin(6);
+      if (ranBetween && i < 2_047) sawOtherWork = true;
+      return i === 5 ? marks('nsfw, ohwx, solo') : undefined;
+    }, 4);
+    assert.ok(sawOtherWork, 'a callback queued before ran while the checks went on');
+    assert.equal(out.length, 2_048);
+    assert.equal(Object.keys(out).length, 2_048, 'no holes: map() visits every item');
+    assert.deepEqual(out.map(ruleNote).filter((n) => n !== ''), ['"nsfw" is a banned tag (tag rules).']);
   });
 });
