@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { ExploreScope } from '../webviews/protocol/exploreMessages';
+import type { GalleryCaptionTarget, GalleryState } from '../webviews/protocol/galleryMessages';
 import { relPathOf } from '../webviews/exploreItems';
 import { GalleryPanel, type GalleryPanelDeps } from '../webviews/galleryPanel';
 import { isImage, type DatasetTreeNode } from '../views/datasetTreeProvider';
@@ -36,7 +37,26 @@ export class GalleryPanels implements vscode.Disposable {
       return this.current;
     }
     const panel = vscode.window.createWebviewPanel(GALLERY_VIEW_TYPE, 'Gallery', vscode.ViewColumn.Active, { enableScripts: true });
-    const gallery = new GalleryPanel(panel, this.deps, scope);
+    return this.adopt(panel, scope);
+  }
+
+  /**
+   * A panel VS Code brings back after a window reload, with the state its webview kept: the same
+   * scope (the whole dataset when the state names none) and the selection when it was kept.
+   */
+  async revive(panel: vscode.WebviewPanel, state: unknown): Promise<GalleryPanel | undefined> {
+    await this.deps.dataset.whenReady();
+    if (!this.deps.dataset.index || this.deps.dataset.index.size === 0) {
+      panel.dispose(); // no dataset to show: an empty panel would only say so
+      return undefined;
+    }
+    this.current?.dispose();
+    const kept = (state ?? {}) as GalleryState;
+    return this.adopt(panel, scopeFromState(kept.scope) ?? { kind: 'dataset' }, stringList(kept.selected), kept.target === 'second' ? 'second' : 'caption');
+  }
+
+  private adopt(panel: vscode.WebviewPanel, scope: ExploreScope, selected?: readonly string[], target?: GalleryCaptionTarget): GalleryPanel {
+    const gallery = new GalleryPanel(panel, this.deps, scope, selected, target);
     this.current = gallery;
     panel.onDidDispose(() => {
       if (this.current === gallery) this.current = undefined;
@@ -74,7 +94,35 @@ export class GalleryPanels implements vscode.Disposable {
   }
 }
 
-/** "Open Gallery" (palette, the Dataset view's title and context menus). */
+/** A scope from a webview's saved state (JSON written by the webview: checked field by field), or undefined. */
+export function scopeFromState(value: unknown): ExploreScope | undefined {
+  if (!value || typeof value !== 'object') return undefined;
+  const v = value as Record<string, unknown>;
+  switch (v.kind) {
+    case 'dataset':
+      return { kind: 'dataset' };
+    case 'folder':
+      return typeof v.relPath === 'string' ? { kind: 'folder', relPath: v.relPath } : undefined;
+    case 'selection': {
+      const relPaths = stringList(v.relPaths);
+      return relPaths ? { kind: 'selection', relPaths } : undefined;
+    }
+    case 'filter':
+      return typeof v.query === 'string' ? { kind: 'filter', query: v.query } : undefined;
+    default:
+      return undefined;
+  }
+}
+
+function stringList(value: unknown): string[] | undefined {
+  return Array.isArray(value) && value.every((s) => typeof s === 'string') ? (value as string[]) : undefined;
+}
+
+/** "Open Gallery" (palette, the Dataset view's title and context menus) and the panel's serializer (a reload brings it back). */
 export function registerGalleryCommands(panels: GalleryPanels): vscode.Disposable[] {
-  return [panels, vscode.commands.registerCommand('imageCaptioner.openGallery', (arg?: unknown, args?: unknown) => panels.open(arg, args))];
+  return [
+    panels,
+    vscode.commands.registerCommand('imageCaptioner.openGallery', (arg?: unknown, args?: unknown) => panels.open(arg, args)),
+    vscode.window.registerWebviewPanelSerializer(GALLERY_VIEW_TYPE, { deserializeWebviewPanel: (panel, state) => panels.revive(panel, state).then(() => undefined) }),
+  ];
 }

@@ -4,7 +4,8 @@
  * as the Problems view (checkTagRules), computed again on the text being edited, unsaved or not.
  */
 import * as vscode from 'vscode';
-import { checkTagRules, type TagRuleProblem } from '../core/tagging/tagRuleCheck';
+import type { CaptionSource, EditPlan } from '../core/edits/editPlan';
+import { checkTagRules, planTagRuleFix, type TagRuleFix, type TagRuleProblem } from '../core/tagging/tagRuleCheck';
 import type { CompiledTagRules } from '../core/tagging/tagRules';
 import type { DatasetService } from '../services/datasetService';
 import { affectsTagRules, readTagRules } from '../services/tagRulesSetting';
@@ -44,11 +45,28 @@ export class CaptionTagRules implements vscode.Disposable {
     this.listener.dispose();
   }
 
-  private problems(imagePath: string, text: string): TagRuleProblem[] {
-    const index = this.dataset.index;
-    const rel = index?.relativePath(imagePath);
-    if (this.rules.isEmpty || rel === undefined) return [];
+  /** Whether no rule is set (nothing to check). */
+  get isEmpty(): boolean {
+    return this.rules.isEmpty;
+  }
+
+  /** The rule problems of the caption `text` of `imagePath` (none for prose or an image outside the dataset). */
+  problems(imagePath: string, text: string): TagRuleProblem[] {
+    const folder = this.folderOf(imagePath);
+    if (this.rules.isEmpty || folder === undefined) return [];
+    return checkTagRules(text, this.rules, folder);
+  }
+
+  /** The bulk edit that applies one fix (remove a banned tag, add a required one) to every caption of `sources` it concerns. */
+  planFix(sources: readonly CaptionSource[], fix: TagRuleFix): EditPlan {
+    return planTagRuleFix(sources, this.rules, (source) => this.folderOf(source.imagePath) ?? '', fix);
+  }
+
+  /** The dataset-relative folder of an image ('' the root); undefined outside the dataset. */
+  private folderOf(imagePath: string): string | undefined {
+    const rel = this.dataset.index?.relativePath(imagePath);
+    if (rel === undefined) return undefined;
     const slash = rel.lastIndexOf('/');
-    return checkTagRules(text, this.rules, slash === -1 ? '' : rel.slice(0, slash));
+    return slash === -1 ? '' : rel.slice(0, slash);
   }
 }

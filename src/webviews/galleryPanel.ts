@@ -1,19 +1,24 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { readCaptionSources } from '../core/captions/readCaptions';
 import type { ImageEntry } from '../core/dataset/types';
+import { tagKey } from '../core/edits/tagList';
 import { sharedTags, type SharedTags } from '../core/tagging/sharedTags';
 import type { TagSuggestion } from '../core/tagging/tagCompletion';
+import type { TagRuleProblem } from '../core/tagging/tagRuleCheck';
 import type { BulkEditRunner, EditOutcome } from '../commands/bulkEditRun';
 import type { GallerySelection } from '../services/gallerySelection';
 import type { ImagePreviews } from '../services/imagePreviews';
 import { showInformation } from '../services/notifications';
 import { CAPTION_EDITOR_VIEW_TYPE } from './captionEditorViewType';
+import { CaptionTagRules } from './captionTagRules';
 import { runExploreAction, type ActionDeps } from './exploreActions';
 import { relPathOf } from './exploreItems';
 import { resolveScope, type ScopeSources } from './exploreScope';
+import { galleryProblems, marksInSlices, ruleNote, selectionRuleMarks } from './galleryRuleMarks';
 import { planSharedTagAction } from './galleryTagActions';
 import type { ExploreScope } from './protocol/exploreMessages';
-import type { FromGalleryWebview, GalleryBulkCommand, SharedTagAction, ToGalleryWebview } from './protocol/galleryMessages';
+import type { FromGalleryWebview, GalleryBulkCommand, GalleryCaptionTarget, SharedTagAction, ToGalleryWebview } from './protocol/galleryMessages';
 import { packTexts } from './protocol/packedTexts';
 import { webviewHtml } from './webviewHtml';
 import { loadWebview } from './webviewLoader';
@@ -48,9 +53,18 @@ export class GalleryPanel implements vscode.Disposable {
   private images: readonly ImageEntry[] = [];
   private relPaths: string[] = [];
   private captions: string[] = [];
+  /** Each item's banned and missing required tags (undefined: none), from the tag rules. */
+  private problems: (TagRuleProblem[] | undefined)[] = [];
+  private readonly tagRules: CaptionTagRules;
+  /** Which caption the cards show and the pane edits. */
+  private target: GalleryCaptionTarget;
+  /** Watches second-caption files while they are shown (the dataset's index does not follow them). */
+  private secondWatcher?: vscode.FileSystemWatcher;
   private selected: Uint32Array = new Uint32Array(0);
   private revision = 0;
   private lastShared?: SharedTags;
+  /** Relative paths to select when the items first go (a panel brought back after a reload). */
+  private restoreSelection?: ReadonlySet<string>;
   private refreshTimer?: NodeJS.Timeout;
   private ready = false;
   private disposed = false;
@@ -60,10 +74,18 @@ export class GalleryPanel implements vscode.Disposable {
     readonly panel: vscode.WebviewPanel,
     private readonly deps: GalleryPanelDeps,
     private scope: ExploreScope,
+    /** The selection a revived panel had (relative paths). */
+    restoreSelection?: readonly string[],
+    target: GalleryCaptionTarget = 'caption',
   ) {
+    this.target = target;
+    this.restoreSelection = restoreSelection && new Set(restoreSelection);
     panel.webview.options = { enableScripts: true, localResourceRoots: this.resourceRoots() };
     loadWebview(panel, () => webviewHtml(panel.webview, deps.extensionUri, 'gallery', 'Gallery'), 'The Gallery', deps.log);
+    // new rules mark other cards: the items go again (the selection stays)
+    this.tagRules = new CaptionTagRules(deps.dataset, () => this.ready && void this.sendItems().catch((err: unknown) => this.fail('Gallery', err)));
     this.disposables.push(
+      this.tagRules,
       panel.webview.onDidReceiveMessage((msg: FromGalleryWebview) => this.handle(msg)),
       panel.onDidDispose(() => this.dispose()),
       deps.dataset.onDidChange(() => this.scheduleRefresh()),
@@ -102,14 +124,15 @@ export class GalleryPanel implements vscode.Disposable {
     if (images.length === 0) return { kind: 'failed', message: 'Select images in the gallery first.' };
     const resolved = action.kind === 'rename' && action.to === undefined ? await askNewName(action.from) : action;
     if (!resolved) return { kind: 'declined' };
-    const sources = await this.deps.edits.sourcesOf(images);
-    return this.deps.edits.run(() => planSharedTagAction(sources, resolved), autoApply);
+    const sources = await this.deps.edits.sourcesOf(images, this.target);
+    return this.deps.edits.run(() => planSharedTagAction(sources, resolved, (s, fix) => this.tagRules.planFix(s, fix)), autoApply);
   }
 
   private handle(msg: FromGalleryWebview): void {
     switch (msg.type) {
       case 'ready':
-        void this.sendItems().then(() => (this.ready = true), (err: unknown) => this.fail('Gallery', err));
+        // a revived panel that showed the second captions watches them again
+        void (this.target === 'second' && !this.secondWatcher ? this.setTarget('second') : this.sendItems()).then(() => (this.ready = true), (err: unknown) => this.fail('Gallery', err));
         return;
       case 'select':
         this.select(msg.revision, msg.indices);
@@ -138,9 +161,12 @@ export class GalleryPanel implements vscode.Disposable {
       case 'preview':
         void this.preview(msg.index);
         return;
+      case 'target':
+        void this.setTarget(msg.target).catch((err: unknown) => this.fail('Gallery', err));
+        return;
       case 'completeTag':
         void this.deps.suggestTags(msg.typed).then(
-          (suggestions) => this.post({ type: 'tagSuggestions', id: msg.id, suggestions }),
+          (suggestions) => this.post({ type: 'tagSuggestions', id: msg.id, suggestions: this.notOnAll(suggestions) }),
           (err: unknown) => this.deps.log.warn(`Gallery: no tag suggestions: ${(err as Error).message}`),
         );
         return;
@@ -155,21 +181,24 @@ export class GalleryPanel implements vscode.Disposable {
   private async sendItems(keepSelection = true): Promise<void> {
     const { images, scope } = await resolveScope(this.scope, this.deps);
     this.scope = scope;
-    await this.deps.dataset.loadCaptions(images);
-    const texts = this.deps.dataset.texts!;
-    const wasSelected = keepSelection ? new Set(this.selectedRelPaths) : new Set<string>();
+    const texts = await this.captionsOf(images);
+    const problems = this.tagRules.isEmpty ? new Array<undefined>(images.length).fill(undefined) : await marksInSlices(images.length, (i) => this.problemsOf(images[i], texts[i]));
+    // the lists change together, with nothing awaited between (a selection in between would index the old ones)
+    const wasSelected = this.restoreSelection ?? (keepSelection ? new Set(this.selectedRelPaths) : new Set<string>());
+    this.restoreSelection = undefined;
     this.images = images;
     this.relPaths = images.map(relPathOf);
-    this.captions = images.map((img) => texts.get(img) ?? '');
+    this.captions = texts;
+    this.problems = problems;
     const selected: number[] = [];
     this.relPaths.forEach((rel, i) => wasSelected.has(rel) && selected.push(i));
     this.select(++this.revision, Uint32Array.from(selected));
     const index = this.deps.dataset.index!;
     const imageBase = this.panel.webview.asWebviewUri(vscode.Uri.file(index.rootPath)).toString();
     const needsPreview = Uint8Array.from(this.relPaths, (rel) => (NEEDS_PREVIEW.test(rel) ? 1 : 0));
-    const [relPaths, captions] = [await packTexts(this.relPaths), await packTexts(this.captions)];
+    const [relPaths, captions, ruleNotes] = [await packTexts(this.relPaths), await packTexts(this.captions), await packTexts(this.problems.map(ruleNote))];
     this.panel.title = `Gallery: ${scopeTitle(scope)}`;
-    this.post({ type: 'items', title: `${scopeTitle(scope)}: ${images.length.toLocaleString('en-US')} images`, items: { relPaths, captions, needsPreview, imageBase }, selected: this.selected, trusted: vscode.workspace.isTrusted });
+    this.post({ type: 'items', title: `${scopeTitle(scope)}: ${images.length.toLocaleString('en-US')} images`, items: { relPaths, captions, needsPreview, imageBase, ruleNotes }, selected: this.selected, trusted: vscode.workspace.isTrusted, scope, target: this.target, secondCaption: index.options.secondCaptionExtension || undefined });
   }
 
   private select(revision: number, indices: ArrayLike<number>): void {
@@ -183,7 +212,21 @@ export class GalleryPanel implements vscode.Disposable {
 
   private postShared(): void {
     this.lastShared = sharedTags(Array.from(this.selected, (i) => this.captions[i]));
-    this.post({ type: 'sharedTags', revision: this.revision, tags: this.lastShared });
+    const rules = selectionRuleMarks(Array.from(this.selected, (i) => this.problems[i]));
+    this.post({ type: 'sharedTags', revision: this.revision, tags: this.lastShared, rules });
+  }
+
+  /** Suggestions less the tags every selected caption has already (adding them would change nothing). */
+  private notOnAll(suggestions: readonly TagSuggestion[]): TagSuggestion[] {
+    const all = new Set((this.lastShared?.all ?? []).map(tagKey));
+    return suggestions.filter((s) => !all.has(tagKey(s.tag)));
+  }
+
+  /** The tag rules a caption breaks that the gallery marks (none when no rule is set). */
+  private problemsOf(image: ImageEntry, caption: string): TagRuleProblem[] | undefined {
+    const index = this.deps.dataset.index;
+    if (this.tagRules.isEmpty || !index) return undefined;
+    return galleryProblems(this.tagRules.problems(index.imagePath(image), caption));
   }
 
   /** The selected images as they are in the index now (a re-listed folder has new entries). */
@@ -205,19 +248,49 @@ export class GalleryPanel implements vscode.Disposable {
     const { images } = await resolveScope(this.scope, this.deps).catch(() => ({ images: [] as readonly ImageEntry[] }));
     const relPaths = images.map(relPathOf);
     if (relPaths.length !== this.relPaths.length || relPaths.some((rel, i) => rel !== this.relPaths[i])) return this.sendItems();
-    await this.deps.dataset.loadCaptions(images);
-    const texts = this.deps.dataset.texts!;
+    const texts = await this.captionsOf(images);
     this.images = images;
     let selectedChanged = false;
     const selected = new Set(this.selected);
     images.forEach((img, i) => {
-      const text = texts.get(img) ?? '';
+      const text = texts[i];
       if (text === this.captions[i]) return;
       this.captions[i] = text;
-      this.post({ type: 'captionChanged', index: i, text });
+      this.problems[i] = this.problemsOf(img, text);
+      this.post({ type: 'captionChanged', index: i, text, ruleNote: ruleNote(this.problems[i]) });
       selectedChanged ||= selected.has(i);
     });
     if (selectedChanged) this.postShared();
+  }
+
+  /** The captions of `images` the gallery shows ('' for none): the dataset's cached captions, or the second captions read now. */
+  private async captionsOf(images: readonly ImageEntry[]): Promise<string[]> {
+    const index = this.deps.dataset.index!;
+    if (this.target === 'caption' || !index.options.secondCaptionExtension) {
+      await this.deps.dataset.loadCaptions(images);
+      const texts = this.deps.dataset.texts!;
+      return images.map((img) => texts.get(img) ?? '');
+    }
+    // an image in a collision shares its second caption's name with another image: it shows none, as the edits leave it out
+    const pairs = images.map((img) => ({ imagePath: index.imagePath(img), captionPath: img.collision ? '' : index.secondCaptionPath(img)! }));
+    const { sources, failures } = await readCaptionSources(pairs.filter((p) => p.captionPath), index.boundary);
+    for (const f of failures.slice(0, 5)) this.deps.log.warn(`Gallery: second caption not read: ${f.message}`);
+    const byPath = new Map(sources.map((s) => [s.captionPath, s.text ?? '']));
+    return pairs.map((p) => byPath.get(p.captionPath) ?? '');
+  }
+
+  /** Shows the other caption file; its files are watched while shown, since the index follows only the captions. */
+  private async setTarget(target: GalleryCaptionTarget): Promise<void> {
+    const index = this.deps.dataset.index;
+    const extension = index?.options.secondCaptionExtension;
+    this.target = target === 'second' && extension ? 'second' : 'caption';
+    this.secondWatcher?.dispose();
+    this.secondWatcher = undefined;
+    if (this.target === 'second' && index && extension) {
+      this.secondWatcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(index.rootPath), `**/*${extension}`));
+      for (const event of [this.secondWatcher.onDidChange, this.secondWatcher.onDidCreate, this.secondWatcher.onDidDelete]) event(() => this.scheduleRefresh());
+    }
+    await this.sendItems();
   }
 
   private async open(i: number): Promise<void> {
@@ -282,6 +355,7 @@ export class GalleryPanel implements vscode.Disposable {
     if (this.disposed) return;
     this.disposed = true;
     clearTimeout(this.refreshTimer);
+    this.secondWatcher?.dispose();
     this.deps.selection.set([]);
     for (const d of this.disposables) d.dispose();
     this.panel.dispose();

@@ -107,10 +107,16 @@ describe('gallery', function () {
     await view.locator('#grid .grid-card[data-index="4"]').click({ modifiers: ['Shift'] });
     await waitFor(() => gallery.shared?.selected === 5, 'five images selected');
     assert.deepEqual(gallery.shared!.all, ['ohwx', '1girl', 'smile']);
-    // The shared-tags input completes from the dataset's tags (the Tags stream's TagCompletionService).
-    await view.locator('#shared-add-input').pressSequentially('sks, oh');
-    await waitFor(async () => (await view.locator('#shared-add-suggestions option').evaluateAll((list) => list.map((o) => (o as unknown as { value: string }).value))).includes('sks, ohwx'), 'ohwx offered for "oh"');
-    await view.locator('#shared-add-input').fill('');
+    // The shared-tags input completes from the dataset's tags (TagCompletionService, as the caption editor); Tab accepts.
+    const input = view.locator('#shared-add-input');
+    await input.pressSequentially('sks, red h');
+    await view.locator('#tag-suggestions .tag-suggestion .tag-name', { hasText: /^red hair$/ }).first().waitFor({ timeout: 15_000 });
+    const names = await view.locator('#tag-suggestions .tag-name').allTextContents();
+    const keyboard = (await getWorkbenchPage()).keyboard;
+    for (let i = 0; i < names.indexOf('red hair'); i++) await keyboard.press('ArrowDown');
+    await keyboard.press('Tab');
+    assert.equal(await input.inputValue(), 'sks, red hair, ', 'Tab put the suggestion in and stayed in the input');
+    await input.fill('');
     const before = captionFiles.map((f) => fs.readFileSync(f));
     const steps: Array<[Parameters<typeof gallery.runTagAction>[0], string[]]> = [
       [{ kind: 'add', tags: 'sks', position: 'start' }, ['sks, ohwx, 1girl, red hair, smile\n', 'sks, ohwx, 1girl, red hair, smile, outdoors\n', 'sks, OHWX, solo, 1girl, smile\r\n', 'sks, ohwx, 1girl, smile, red hair, hat', 'sks, ohwx, 1girl, smile\n']],
@@ -124,6 +130,105 @@ describe('gallery', function () {
       assert.deepEqual(fs.readFileSync(captionFiles[5]), before[5], 'the prose caption (not selected) untouched');
       await vscode.commands.executeCommand('imageCaptioner.undoBulkEdit');
       captionFiles.forEach((f, i) => assert.deepEqual(fs.readFileSync(f), before[i], `g${i} restored after ${action.kind}`));
+    }
+  });
+
+  it('marks the cards that break tag rules, and removes a banned tag from the pane in one click with one undo', async () => {
+    const gallery = api.gallery.panel!;
+    const settings = vscode.workspace.getConfiguration('imageCaptioner');
+    const view = await frame();
+    try {
+      await settings.update('tagRules', { banned: ['HAT', 'outdoors'], required: { [FOLDER]: ['sks'] } }, vscode.ConfigurationTarget.Workspace);
+      await waitFor(async () => (await view.locator('#grid .grid-card[data-index="3"] .grid-rule-badge:not([hidden])').count()) === 1, 'g3 (hat) marked');
+      const title = await view.locator('#grid .grid-card[data-index="3"] .grid-rule-badge').getAttribute('title');
+      assert.equal(title, '"hat" is a banned tag (tag rules).\nRequired tag "sks" is missing (tag rules in folders matching "gallery-suite").');
+      assert.equal(await view.locator('#grid .grid-card[data-index="5"] .grid-rule-badge:not([hidden])').count(), 0, 'prose is not checked');
+      await view.locator('#grid .grid-card[data-index="0"]').click();
+      await view.locator('#grid .grid-card[data-index="4"]').click({ modifiers: ['Shift'] });
+      await waitFor(() => gallery.shared?.selected === 5, 'five images selected');
+      const banned = view.locator('#shared-rules .rule-banned[data-tag="hat"]');
+      await banned.waitFor({ timeout: 15_000 });
+      assert.deepEqual(await view.locator('#shared-rules .shared-row').evaluateAll((rows) => rows.map((r) => [r.getAttribute('data-rule'), r.getAttribute('data-tag')])), [['banned', 'outdoors'], ['banned', 'hat'], ['missing', 'sks']], 'most frequent first, ties as first seen');
+      assert.equal(await view.locator('#shared-some .shared-row.banned[data-tag="hat"]').count(), 1, 'the banned tag is marked in "some have"');
+      const before = captionFiles.map((f) => fs.readFileSync(f));
+      const page = await getWorkbenchPage();
+      await banned.locator('button[data-action="remove-banned"]').click();
+      await page.locator('.tab', { hasText: /Preview \d+ - Remove banned tag/ }).first().waitFor({ timeout: 15_000 });
+      captionFiles.forEach((f, i) => assert.deepEqual(fs.readFileSync(f), before[i], 'nothing written before Apply'));
+      await page.locator('.editor-actions .action-label[aria-label="Apply Bulk Edit"]').first().click();
+      await waitFor(() => fs.readFileSync(captionFiles[3], 'utf8') === 'ohwx, 1girl, smile, red hair', 'the banned tag removed');
+      captionFiles.forEach((f, i) => i !== 3 && assert.deepEqual(fs.readFileSync(f), before[i], `g${i} (no "hat") untouched`));
+      await waitFor(async () => (await view.locator('#grid .grid-card[data-index="3"] .grid-rule-badge').getAttribute('title')) === 'Required tag "sks" is missing (tag rules in folders matching "gallery-suite").', 'the card follows the new caption');
+      await vscode.commands.executeCommand('imageCaptioner.undoBulkEdit');
+      captionFiles.forEach((f, i) => assert.deepEqual(fs.readFileSync(f), before[i], `g${i} restored byte for byte`));
+
+      // the missing required tag: added where the folder requires it, in one step too
+      const outcome = await gallery.runTagAction({ kind: 'ruleFix', rule: 'missing-required-tag', tag: 'sks' }, true);
+      assert.deepEqual(outcome, { kind: 'applied', changed: 5, conflicts: 0 });
+      assert.equal(fs.readFileSync(captionFiles[2], 'utf8'), 'OHWX, solo, 1girl, smile, sks\r\n');
+      await vscode.commands.executeCommand('imageCaptioner.undoBulkEdit');
+      captionFiles.forEach((f, i) => assert.deepEqual(fs.readFileSync(f), before[i], `g${i} restored after the required tag`));
+    } finally {
+      await settings.update('tagRules', undefined, vscode.ConfigurationTarget.Workspace);
+    }
+  });
+
+  it('a panel brought back after a window reload shows the scope and selection its webview kept', async () => {
+    api.gallery.panel?.dispose();
+    const panel = vscode.window.createWebviewPanel('imageCaptioner.gallery', 'Gallery', vscode.ViewColumn.Active, { enableScripts: true });
+    const kept = { thumb: 120, scope: { kind: 'folder', relPath: FOLDER }, selected: [`${FOLDER}/g2.jpg`, `${FOLDER}/g4.jpg`, 'gone.jpg'] };
+    const revived = await api.gallery.revive(panel, kept);
+    assert.ok(revived && api.gallery.panel === revived);
+    await waitFor(() => revived.isReady, 'the revived panel ready', 30_000);
+    assert.deepEqual(revived.shownRelPaths, CAPTIONS.map((_, i) => `${FOLDER}/g${i}.jpg`));
+    assert.deepEqual(revived.selectedRelPaths, [`${FOLDER}/g2.jpg`, `${FOLDER}/g4.jpg`]);
+    assert.deepEqual(revived.shared?.all, ['OHWX', '1girl', 'smile'], 'g2 spells it first');
+    const view = await frame();
+    await waitFor(async () => (await view.locator('#grid .grid-card.selected').count()) === 2, 'the kept selection painted');
+    // a state that does not hold a scope (malformed) brings back the whole dataset
+    const fallback = await api.gallery.revive(vscode.window.createWebviewPanel('imageCaptioner.gallery', 'Gallery', vscode.ViewColumn.Active, { enableScripts: true }), { scope: { kind: 'folder', relPath: 42 } });
+    await waitFor(() => fallback?.isReady, 'the fallback panel ready', 30_000);
+    assert.ok(revived.panel !== fallback!.panel && api.gallery.panel === fallback, 'one gallery at a time');
+    assert.equal(fallback!.shownRelPaths.length, api.dataset.index!.size, 'the whole dataset');
+    await vscode.commands.executeCommand('imageCaptioner.openGallery', vscode.Uri.file(folder));
+    await waitFor(() => (api.gallery.panel?.isReady && api.gallery.panel.shownRelPaths.length === CAPTIONS.length ? api.gallery.panel : undefined), 'the folder again for the next test', 30_000);
+  });
+
+  it('with second captions set, a toggle shows them on the cards and the pane edits them (the caption files untouched), one undo', async () => {
+    const config = vscode.workspace.getConfiguration('imageCaptioner');
+    const seconds = CAPTIONS.map((_, i) => path.join(folder, `g${i}.tags.txt`));
+    const SECOND_TEXTS = ['t0, shared, cat\n', 't1, shared\n', 't2, shared, cat', '', 't4\n', 't5, shared\n'];
+    seconds.forEach((f, i) => i !== 3 && fs.writeFileSync(f, SECOND_TEXTS[i]));
+    try {
+      await config.update('secondCaption.extension', '.tags.txt', vscode.ConfigurationTarget.Global);
+      await waitFor(() => api.dataset.state === 'ready' && api.dataset.index?.options.secondCaptionExtension === '.tags.txt', 'the dataset re-indexed with second captions', 30_000);
+      await vscode.commands.executeCommand('imageCaptioner.openGallery', vscode.Uri.file(folder));
+      const gallery = await waitFor(() => (api.gallery.panel?.isReady ? api.gallery.panel : undefined), 'the gallery ready', 30_000);
+      const view = await frame();
+      const toggle = view.locator('#caption-target');
+      await waitFor(async () => (await toggle.count()) === 1 && (await toggle.isVisible()), 'the caption toggle offered', 30_000);
+      assert.deepEqual(await toggle.locator('option').allTextContents(), ['caption', 'second (.tags.txt)']);
+      await toggle.selectOption('second');
+      await waitFor(async () => (await view.locator('#grid .grid-card[data-index="0"] .grid-label').textContent()) === 't0, shared, cat', 'the cards show the second captions', 30_000);
+      await view.locator('#grid .grid-card[data-index="0"]').click();
+      await view.locator('#grid .grid-card[data-index="2"]').click({ modifiers: ['Shift'] });
+      await waitFor(() => gallery.shared?.selected === 3 && gallery.shared.all.join('|') === 'shared', 'the pane shows the second captions\' shared tags');
+      const captionsBefore = captionFiles.map((f) => fs.readFileSync(f));
+      const secondsBefore = seconds.map((f) => (fs.existsSync(f) ? fs.readFileSync(f) : undefined));
+      const outcome = await gallery.runTagAction({ kind: 'remove', tag: 'cat' }, true);
+      assert.deepEqual(outcome, { kind: 'applied', changed: 2, conflicts: 0 });
+      assert.equal(fs.readFileSync(seconds[0], 'utf8'), 't0, shared\n');
+      assert.equal(fs.readFileSync(seconds[2], 'utf8'), 't2, shared');
+      captionFiles.forEach((f, i) => assert.deepEqual(fs.readFileSync(f), captionsBefore[i], `g${i}.txt untouched`));
+      await waitFor(async () => (await view.locator('#grid .grid-card[data-index="0"] .grid-label').textContent()) === 't0, shared', 'the card follows its second caption', 30_000);
+      await vscode.commands.executeCommand('imageCaptioner.undoBulkEdit');
+      seconds.forEach((f, i) => assert.deepEqual(fs.existsSync(f) ? fs.readFileSync(f) : undefined, secondsBefore[i], `g${i}.tags.txt restored`));
+      await toggle.selectOption('caption');
+      await waitFor(async () => (await view.locator('#grid .grid-card[data-index="0"] .grid-label').textContent()) === CAPTIONS[0].trim(), 'back to the captions');
+    } finally {
+      await config.update('secondCaption.extension', undefined, vscode.ConfigurationTarget.Global);
+      await waitFor(() => api.dataset.state === 'ready' && !api.dataset.index?.options.secondCaptionExtension, 'the dataset re-indexed without second captions', 30_000);
+      for (const f of seconds) fs.rmSync(f, { force: true });
     }
   });
 

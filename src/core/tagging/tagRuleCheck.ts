@@ -1,6 +1,7 @@
 /** Checking a caption's tags against the tag rules (problems with UTF-16 ranges and fixes) and fixing them in bulk. */
 import type { TextEdit } from '../lint/lintTypes';
-import { CaptionSource, EditPlan } from '../edits/editPlan';
+import { CaptionSource, EditPlan, PlannedChange } from '../edits/editPlan';
+import { applyEdits } from '../lint/textEdits';
 import { planTagEdit, tagKey } from '../edits/tagList';
 import { CompiledTagRules } from './tagRules';
 import { tagRemoval, tagSpans } from './tagSpans';
@@ -13,6 +14,8 @@ export type TagRuleKind = 'missing-required-tag' | 'banned-tag' | 'tag-order';
 /** One broken rule in one caption; `message` is plain text. */
 export interface TagRuleProblem {
   readonly kind: TagRuleKind;
+  /** The tag the problem is about: the banned tag as written, the required tag, the tag out of order. */
+  readonly tag: string;
   readonly message: string;
   readonly start: number;
   readonly end: number;
@@ -31,7 +34,7 @@ export function checkTagRules(text: string, rules: CompiledTagRules, folder: str
   const out: TagRuleProblem[] = [];
   spans.forEach((span, i) => {
     if (!rules.isBanned(span.tag)) return;
-    out.push({ kind: 'banned-tag', message: `"${span.tag}" is a banned tag (tag rules).`, start: span.start, end: span.end, fix: { title: `Remove banned tag "${span.tag}"`, edits: [tagRemoval(text, spans, i)] } });
+    out.push({ kind: 'banned-tag', tag: span.tag, message: `"${span.tag}" is a banned tag (tag rules).`, start: span.start, end: span.end, fix: { title: `Remove banned tag "${span.tag}"`, edits: [tagRemoval(text, spans, i)] } });
   });
   const present = new Set(spans.map((s) => tagKey(s.tag)));
   const listStart = spans.length ? spans[0].start : 0;
@@ -40,7 +43,7 @@ export function checkTagRules(text: string, rules: CompiledTagRules, folder: str
     if (present.has(tagKey(tag))) continue;
     const where = pattern.trim() === '' || pattern.trim() === '*' ? '' : ` in folders matching "${pattern}"`;
     const edit = spans.length === 0 ? { start: 0, end: 0, newText: tag } : rules.isAlwaysFirst(tag) ? { start: listStart, end: listStart, newText: `${tag}, ` } : { start: listEnd, end: listEnd, newText: `, ${tag}` };
-    out.push({ kind: 'missing-required-tag', message: `Required tag "${tag}" is missing (tag rules${where}).`, start: listStart, end: listEnd, fix: { title: `Add required tag "${tag}"`, edits: [edit] } });
+    out.push({ kind: 'missing-required-tag', tag, message: `Required tag "${tag}" is missing (tag rules${where}).`, start: listStart, end: listEnd, fix: { title: `Add required tag "${tag}"`, edits: [edit] } });
   }
   const order = spans.map((_, i) => i);
   const desired = rules.ordered(order, (i) => spans[i].tag);
@@ -56,7 +59,7 @@ export function checkTagRules(text: string, rules: CompiledTagRules, folder: str
         let other = 0;
         while (rank[other] < rank[i]) other++;
         const why = rules.reason(spans[i].tag) === 'alwaysFirst' ? 'it is an always-first tag' : 'an order rule';
-        out.push({ kind: 'tag-order', message: `"${spans[i].tag}" should come before "${spans[other].tag}" (tag rules: ${why}).`, start: spans[i].start, end: spans[i].end, fix });
+        out.push({ kind: 'tag-order', tag: spans[i].tag, message: `"${spans[i].tag}" should come before "${spans[other].tag}" (tag rules: ${why}).`, start: spans[i].start, end: spans[i].end, fix });
         reported++;
       }
       if (furthest === -1 || rank[i] > rank[furthest]) furthest = i;
@@ -73,4 +76,37 @@ export function applyTagRulesToTags(tags: readonly string[], rules: CompiledTagR
 /** "Apply Tag Rules" over captions: banned tags removed, tags reordered; prose left alone; missing required tags are reported, not invented. */
 export function planApplyTagRules(sources: readonly CaptionSource[], rules: CompiledTagRules): EditPlan {
   return planTagEdit('Apply tag rules', sources, (tags) => applyTagRulesToTags(tags, rules));
+}
+
+/** A tag-rule fix asked for by tag: remove a banned tag, or add a missing required one. */
+export interface TagRuleFix {
+  readonly kind: 'banned-tag' | 'missing-required-tag';
+  readonly tag: string;
+}
+
+/** Problems fixed per caption at most (a banned tag written many times is removed one fix at a time). */
+const MAX_FIXES_PER_CAPTION = 64;
+
+/**
+ * One fix applied to every caption it concerns: the same fixes `checkTagRules` offers (a banned tag
+ * removed wherever it is written, a required tag added where the caption's folder requires it and it
+ * lacks it, in front for an always-first tag). `folderOf` gives a source's dataset-relative folder.
+ */
+export function planTagRuleFix(sources: readonly CaptionSource[], rules: CompiledTagRules, folderOf: (source: CaptionSource) => string, fix: TagRuleFix): EditPlan {
+  const key = tagKey(fix.tag);
+  const operation = fix.kind === 'banned-tag' ? `Remove banned tag "${fix.tag}"` : `Add required tag "${fix.tag}"`;
+  const changes: PlannedChange[] = [];
+  for (const source of sources) {
+    if (source.text === undefined) continue;
+    const folder = folderOf(source);
+    let text = source.text;
+    // one fix at a time, checked again: two removals of one tag written twice would overlap
+    for (let n = 0; n < MAX_FIXES_PER_CAPTION; n++) {
+      const problem = checkTagRules(text, rules, folder).find((p) => p.kind === fix.kind && tagKey(p.tag) === key);
+      if (!problem) break;
+      text = applyEdits(text, problem.fix.edits);
+    }
+    if (text !== source.text) changes.push({ captionPath: source.captionPath, imagePath: source.imagePath, before: source.text, after: text });
+  }
+  return { operation, changes, deletions: [], unchanged: sources.length - changes.length, matches: 0 };
 }

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { applyEdits } from '../../../src/core/lint/textEdits';
-import { checkTagRules, planApplyTagRules } from '../../../src/core/tagging/tagRuleCheck';
+import { checkTagRules, planApplyTagRules, planTagRuleFix } from '../../../src/core/tagging/tagRuleCheck';
 import { CompiledTagRules, tagRulesFromSetting, TagRules } from '../../../src/core/tagging/tagRules';
 import { tagSpans } from '../../../src/core/tagging/tagSpans';
 
@@ -61,6 +61,25 @@ describe('tag rules', () => {
     ], r);
     assert.deepEqual(plan.changes.map((c) => [c.captionPath, c.after]), [['/d/a.txt', 'sks, dog\n']]);
     assert.equal(plan.unchanged, 2);
+  });
+
+  it('one rule fix over captions: a banned tag goes wherever written (twice too), a required tag only where its folder requires it', () => {
+    const r = rules({ alwaysFirst: ['ohwx'], banned: ['watermark'], required: { people: ['ohwx', 'person'] } });
+    const sources = [
+      { imagePath: '/d/people/a.png', captionPath: '/d/people/a.txt', text: 'dog, Watermark, grass, watermark\n' },
+      { imagePath: '/d/people/b.png', captionPath: '/d/people/b.txt', text: 'person, dog' },
+      { imagePath: '/d/other/c.png', captionPath: '/d/other/c.txt', text: 'cat' },
+      { imagePath: '/d/people/d.png', captionPath: '/d/people/d.txt', text: 'A watermark on a dog.' },
+      { imagePath: '/d/people/e.png', captionPath: '/d/people/e.txt', text: undefined },
+    ];
+    const folderOf = (s: { imagePath: string }): string => s.imagePath.split('/')[2];
+    const banned = planTagRuleFix(sources, r, folderOf, { kind: 'banned-tag', tag: 'WATERMARK' });
+    assert.equal(banned.operation, 'Remove banned tag "WATERMARK"');
+    assert.deepEqual(banned.changes.map((c) => [c.captionPath, c.after]), [['/d/people/a.txt', 'dog, grass\n']]);
+    assert.equal(banned.unchanged, 4);
+    const required = planTagRuleFix(sources, r, folderOf, { kind: 'missing-required-tag', tag: 'ohwx' });
+    assert.deepEqual(required.changes.map((c) => [c.captionPath, c.after]), [['/d/people/a.txt', 'ohwx, dog, Watermark, grass, watermark\n'], ['/d/people/b.txt', 'ohwx, person, dog']], 'always-first goes in front; the other folder and prose are left alone');
+    assert.deepEqual(planTagRuleFix(sources, r, folderOf, { kind: 'missing-required-tag', tag: 'person' }).changes.map((c) => c.after), ['dog, Watermark, grass, watermark, person\n']);
   });
 
   it('reads the setting, naming what it ignores', () => {

@@ -72,6 +72,8 @@ describe('gallery app in Chromium under the webview CSP', function () {
     assert.equal(await gallery.page.locator('#grid .grid-card.selected').count(), 3);
     await gallery.page.keyboard.press('Shift+ArrowRight');
     assert.deepEqual(await lastSelection(), [3, 4], 'the focus and anchor are on the first kept item');
+    const saved = await gallery.page.evaluate(() => (globalThis as unknown as { savedState?: unknown }).savedState);
+    assert.deepEqual(saved, { thumb: 160, scope: { kind: 'folder', relPath: 'test' }, selected: ['img3.jpg', 'img4.jpg'], target: 'caption' }, 'the state a reload brings the panel back with');
   });
 
   it('moves the focus with the arrows (Shift extends), opens with Enter, rates with 0-5 and trashes with Delete', async () => {
@@ -120,19 +122,74 @@ describe('gallery app in Chromium under the webview CSP', function () {
     assert.ok(await gallery.page.locator('#shared-add-button').isDisabled(), 'buttons wait while the host runs an action');
   });
 
-  it('asks the host to complete the tag being typed and offers the whole input with it completed', async () => {
-    await gallery.page.locator('#shared-add-input').fill('');
-    await gallery.page.locator('#shared-add-input').pressSequentially('trigger, sm');
+  it('marks cards that break tag rules with a badge whose title names the rules, as text', async () => {
+    await gallery.showItems(20, undefined, [], { 1: `"${HOSTILE}" is a banned tag (tag rules).`, 3: 'Required tag "ohwx" is missing (tag rules).\n"nsfw" is a banned tag (tag rules).' });
+    await card(3).waitFor();
+    const badge = (i: number) => card(i).locator('.grid-rule-badge');
+    assert.ok(await badge(0).isHidden(), 'a caption within the rules has no badge');
+    assert.ok(await badge(1).isVisible());
+    assert.equal(await badge(1).getAttribute('title'), `"${HOSTILE}" is a banned tag (tag rules).`);
+    assert.equal(await badge(3).getAttribute('title'), 'Required tag "ohwx" is missing (tag rules).\n"nsfw" is a banned tag (tag rules).');
+    assert.equal(await gallery.page.evaluate(() => (globalThis as unknown as { pwned?: number }).pwned), undefined);
+    await gallery.send({ type: 'captionChanged', index: 1, text: 'fixed', ruleNote: '' });
+    await gallery.page.waitForFunction(() => (globalThis as unknown as { document: { querySelector(s: string): { hidden: boolean } | null } }).document.querySelector('#grid .grid-card[data-index="1"] .grid-rule-badge')?.hidden === true);
+    await gallery.send({ type: 'captionChanged', index: 0, text: 'nsfw', ruleNote: '"nsfw" is a banned tag (tag rules).' });
+    await badge(0).waitFor({ state: 'visible' });
+  });
+
+  it('marks banned tags in the pane and fixes banned and missing required tags in one click each', async () => {
+    await gallery.send({ type: 'actionDone', outcome: 'applied' }); // the test before left an action running
+    await gallery.showItems(10);
+    await card(1).click();
+    const revision = (await gallery.posted()).filter((m) => m.type === 'select').length + 2000;
+    const rules = { banned: [{ tag: 'NSFW', count: 2 }], missing: [{ tag: 'ohwx', count: 1 }] };
+    await gallery.send({ type: 'sharedTags', revision, tags: { selected: 3, tagCaptions: 3, prose: 0, all: ['smile'], some: [{ tag: 'nsfw', count: 2 }] }, rules });
+    await gallery.page.locator('#shared-rules .rule-banned').waitFor();
+    assert.deepEqual(await gallery.page.locator('#shared-some .shared-row.banned').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-tag'))), ['nsfw'], 'the banned tag is marked whatever its case');
+    assert.equal(await gallery.page.locator('#shared-all .shared-row.banned').count(), 0);
+    assert.deepEqual(await gallery.page.locator('#shared-rules .shared-row').evaluateAll((rows) => rows.map((r) => r.textContent)), ['NSFWbanned2/3 have it✕', 'ohwxmissing1/3 lack it+']);
+    await gallery.page.locator('#shared-rules .rule-banned button[data-action="remove-banned"]').click();
+    await gallery.send({ type: 'actionDone', outcome: 'applied' });
+    await gallery.page.locator('#shared-rules .rule-missing button[data-action="add-required"]').click();
+    const actions = (await gallery.posted()).filter((m) => m.type === 'tagAction').map((m) => m.action);
+    assert.deepEqual(actions.slice(-2), [
+      { kind: 'ruleFix', rule: 'banned-tag', tag: 'NSFW' },
+      { kind: 'ruleFix', rule: 'missing-required-tag', tag: 'ohwx' },
+    ]);
+    await gallery.send({ type: 'actionDone', outcome: 'applied' });
+    await gallery.send({ type: 'sharedTags', revision: revision + 1, tags: { selected: 3, tagCaptions: 3, prose: 0, all: ['smile'], some: [] }, rules: { banned: [], missing: [] } });
+    await gallery.page.locator('#shared-rules').waitFor({ state: 'hidden' });
+  });
+
+  it('completes the tag being typed in the shared-tags input: Down picks, Tab accepts, Enter accepts without adding, then Enter adds', async () => {
+    await gallery.send({ type: 'actionDone', outcome: 'applied' });
+    await gallery.page.locator('#shared-add-where').selectOption('end');
+    const input = gallery.page.locator('#shared-add-input');
+    await input.fill('');
+    await input.pressSequentially('trigger, sm');
     const asks = await waitForPosted((m) => m.type === 'completeTag' && (m as { typed?: string }).typed === 'sm');
     const id = (asks as { id?: number }).id;
     await gallery.send({ type: 'tagSuggestions', id: -1, suggestions: [{ tag: 'stale', count: 1, source: 'dataset' }] });
     await gallery.send({ type: 'tagSuggestions', id, suggestions: [{ tag: 'smile', count: 120, source: 'dataset' }, { tag: 'smirk', count: 3, source: 'list', alias: 'sm' }] });
-    const options = gallery.page.locator('#shared-add-suggestions option');
-    await gallery.page.waitForFunction(() => (globalThis as unknown as { document: { querySelectorAll(s: string): { length: number } } }).document.querySelectorAll('#shared-add-suggestions option').length === 2);
-    assert.deepEqual(await options.evaluateAll((list) => list.map((o) => [(o as unknown as { value: string }).value, o.textContent])), [
-      ['trigger, smile', 'smile (120)'],
-      ['trigger, smirk', 'sm → smirk'],
-    ]);
+    const rows = gallery.page.locator('#tag-suggestions .tag-suggestion');
+    await rows.first().waitFor();
+    assert.deepEqual(await rows.allTextContents(), ['smile120', 'smirk ← sm3 (list)'], 'the stale answer is ignored; suggestions are text');
+    await gallery.page.keyboard.press('ArrowDown');
+    await gallery.page.keyboard.press('Tab');
+    assert.equal(await input.inputValue(), 'trigger, smirk, ');
+    assert.ok(await input.evaluate((e) => e === (e as unknown as { ownerDocument: { activeElement: unknown } }).ownerDocument.activeElement), 'Tab stayed in the input');
+    assert.ok(await gallery.page.locator('#tag-suggestions').isHidden());
+    await input.pressSequentially('blu');
+    const second = await waitForPosted((m) => m.type === 'completeTag' && (m as { typed?: string }).typed === 'blu');
+    await gallery.send({ type: 'tagSuggestions', id: (second as { id?: number }).id, suggestions: [{ tag: 'blue eyes', count: 9, source: 'dataset' }] });
+    await rows.first().waitFor();
+    const before = (await gallery.posted()).filter((m) => m.type === 'tagAction').length;
+    await gallery.page.keyboard.press('Enter');
+    assert.equal(await input.inputValue(), 'trigger, smirk, blue eyes, ');
+    assert.equal((await gallery.posted()).filter((m) => m.type === 'tagAction').length, before, 'Enter on a suggestion accepts it, it adds nothing');
+    await gallery.page.keyboard.press('Enter');
+    const actions = (await gallery.posted()).filter((m) => m.type === 'tagAction').map((m) => m.action);
+    assert.deepEqual(actions.slice(before), [{ kind: 'add', tags: 'trigger, smirk, blue eyes,', position: 'end' }]);
   });
 
   /** The latest posted message that `match` accepts, waited for. */

@@ -5,7 +5,7 @@ import type { CaptionInfo, DatasetPosition, FromWebviewMessage, ImageInfo, ToWeb
 import { ImageViewport, ZoomState } from './imageViewport';
 import { buildLayout, Layout } from './layout';
 import { GenerationPanel } from './generationPanel';
-import { TagAutocomplete } from './tagAutocomplete';
+import { TagAutocomplete } from '../tagAutocomplete';
 import { SecondCaptionField } from './secondCaption';
 import { TagRuleNotes } from './tagRuleNotes';
 import { installCurationKeys, RatingStars } from './ratingStars';
@@ -29,7 +29,7 @@ let caption: CaptionInfo | undefined;
 
 const send = (message: FromWebviewMessage): void => vscode.postMessage(message);
 const generation = new GenerationPanel(layout.generationArea, send);
-const autocomplete = new TagAutocomplete(layout.caption, layout.caption.parentElement!, send, () => layout.caption.dispatchEvent(new Event('input')));
+const autocomplete = new TagAutocomplete(layout.caption, () => layout.caption.wrappedElement, layout.caption.parentElement!, (id, typed) => send({ type: 'completeTag', id, typed }), () => layout.caption.dispatchEvent(new Event('input')));
 const secondCaption = new SecondCaptionField(layout.statusCaption, send);
 const tagRuleNotes = new TagRuleNotes(layout.statusCaption.parentElement!, layout.statusCaption, (index, message) => send({ type: 'fixTagRule', index, message }));
 const ratingStars = new RatingStars(layout.buttons.previous.parentElement!, send);

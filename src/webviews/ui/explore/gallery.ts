@@ -1,12 +1,14 @@
 /**
  * The gallery: the items of a selection or a cluster as a virtualized grid of thumbnails with
- * their captions, editable in place. Only the rows on screen are in the DOM (cards are reused as
- * they scroll), so 100,000 items scroll like 100. Captions are text (textarea values), never markup.
+ * their captions, editable in place, on the virtual card grid the Gallery panel uses too
+ * (`../virtualCardGrid.ts`: only the rows on screen are in the DOM, so 100,000 items scroll like
+ * 100). Captions are text (textarea values), never markup.
  */
 import type { ExploreItems } from '../../protocol/exploreMessages';
+import { VirtualCardGrid, type GridCard } from '../virtualCardGrid';
 import { el } from './elements';
 import { imageSrc } from './imageSrc';
-import { gridShape, gridWindow, scrollTopFor, type GridShape } from './virtualGrid';
+import { scrollTopFor } from './virtualGrid';
 
 /** What the gallery asks of the panel. */
 export interface GalleryHandlers {
@@ -21,9 +23,8 @@ const GAP = 8;
 /** A card is 228 px high (.gallery-card in media/explore.css) plus the gap. */
 const ROW_HEIGHT = 236;
 
-interface Card {
-  index: number;
-  readonly root: HTMLElement;
+/** A card; `key` is the item index it shows. */
+interface Card extends GridCard {
   readonly image: HTMLImageElement;
   readonly name: HTMLElement;
   readonly caption: HTMLTextAreaElement;
@@ -31,34 +32,34 @@ interface Card {
 }
 
 export class Gallery {
-  private readonly spacer: HTMLElement;
-  private readonly layer: HTMLElement;
+  private readonly grid: VirtualCardGrid<Card>;
   private readonly empty: HTMLElement;
   private items: ExploreItems | undefined;
   /** The captions as saved (shared with the panel; updated by `captionChanged`). */
   private captions: string[] = [];
   private shown: Int32Array = new Int32Array(0);
   private matches: Uint8Array | null = null;
-  private shape: GridShape = gridShape(0, 0, MIN_CARD_WIDTH, GAP, ROW_HEIGHT);
-  private readonly cards = new Map<number, Card>();
-  private readonly spare: Card[] = [];
   /** Text typed and not saved yet (or refused by the host), by item index: it survives scrolling away. */
   private readonly drafts = new Map<number, string>();
   private readonly errors = new Map<number, string>();
   /** Text posted for saving and not answered yet, by item index. */
   private readonly pending = new Map<number, string>();
-  private frame = 0;
 
   constructor(private readonly container: HTMLElement, private readonly handlers: GalleryHandlers) {
     container.classList.add('gallery');
     container.tabIndex = -1;
-    this.spacer = el('div', 'gallery-spacer', container);
-    this.layer = el('div', 'gallery-rows', container);
+    this.grid = new VirtualCardGrid<Card>(container, {
+      spacerClass: 'gallery-spacer',
+      layerClass: 'gallery-rows',
+      gap: GAP,
+      cardSize: () => ({ minWidth: MIN_CARD_WIDTH, rowHeight: ROW_HEIGHT }),
+      keyAt: (position) => this.shown[position],
+      create: (layer) => this.create(layer),
+      fill: (card) => this.fill(card),
+      leaving: (card) => this.commitIfEdited(card),
+    });
     this.empty = el('div', 'gallery-empty', container);
     this.empty.textContent = 'Select points in the plot (box or lasso), click a cluster, or type its number.';
-    // Chromium fires scroll at most once per frame, just before rAF: rendering here fills the new rows in that same frame.
-    container.addEventListener('scroll', () => this.render(), { passive: true });
-    new ResizeObserver(() => this.schedule()).observe(container);
   }
 
   /** A new layout: its items and the captions array the panel keeps up to date. Drafts of the old layout are dropped. */
@@ -68,8 +69,7 @@ export class Gallery {
     this.drafts.clear();
     this.errors.clear();
     this.pending.clear();
-    for (const card of this.cards.values()) this.release(card);
-    this.cards.clear();
+    this.grid.reset(0);
     this.show(null);
   }
 
@@ -77,8 +77,10 @@ export class Gallery {
   show(indices: ArrayLike<number> | null): void {
     this.shown = indices ? Int32Array.from(indices as ArrayLike<number>) : new Int32Array(0);
     this.empty.hidden = this.shown.length > 0;
+    // the cards keep their items (an edited caption still saves when its card leaves)
+    this.grid.setCount(this.shown.length);
     this.container.scrollTop = 0;
-    this.render();
+    this.grid.render();
   }
 
   /** How many items the gallery shows. */
@@ -89,7 +91,7 @@ export class Gallery {
   /** Keyword matches: matching cards stand out, the others are dimmed; null clears. */
   setMatches(matches: Uint8Array | null): void {
     this.matches = matches;
-    for (const card of this.cards.values()) this.paintMatch(card);
+    for (const card of this.grid.cards.values()) this.paintMatch(card);
   }
 
   /** A caption changed on disk or was saved: a card shows it unless the user has newer text in it. */
@@ -100,7 +102,7 @@ export class Gallery {
     // The save was answered (the host may have normalised the text) unless the user typed on since.
     if (draft === text || (sent !== undefined && draft === sent)) this.drafts.delete(index);
     if (!this.drafts.has(index)) this.errors.delete(index);
-    const card = this.cards.get(index);
+    const card = this.grid.cards.get(index);
     if (card) this.fill(card);
   }
 
@@ -108,60 +110,21 @@ export class Gallery {
   saveFailed(index: number, error: string): void {
     this.pending.delete(index);
     this.errors.set(index, error);
-    const card = this.cards.get(index);
+    const card = this.grid.cards.get(index);
     if (card) this.fill(card);
   }
 
   /** Scrolls so that the gallery's `position`-th item is in view. */
   scrollToPosition(position: number): void {
-    this.container.scrollTop = scrollTopFor(this.shape, position, this.container.clientHeight);
-    this.render();
-  }
-
-  private schedule(): void {
-    if (this.frame) return;
-    this.frame = requestAnimationFrame(() => {
-      this.frame = 0;
-      this.render();
-    });
-  }
-
-  private render(): void {
-    const count = this.shown.length;
-    const width = this.container.clientWidth - 2 * GAP;
-    this.shape = gridShape(count, width, MIN_CARD_WIDTH, GAP, ROW_HEIGHT);
-    this.spacer.style.height = `${this.shape.scrollHeight + GAP}px`;
-    const win = gridWindow(this.shape, count, this.container.scrollTop, this.container.clientHeight);
-    const wanted = new Set<number>();
-    for (let p = win.start; p < win.end; p++) wanted.add(this.shown[p]);
-    for (const [index, card] of this.cards) {
-      if (wanted.has(index)) continue;
-      this.commitIfEdited(card);
-      this.cards.delete(index);
-      this.release(card);
-    }
-    this.layer.style.transform = `translateY(${win.top + GAP}px)`;
-    for (let p = win.start; p < win.end; p++) {
-      const index = this.shown[p];
-      let card = this.cards.get(index);
-      if (!card) {
-        card = this.acquire();
-        card.index = index;
-        this.cards.set(index, card);
-        this.fill(card);
-      }
-      const column = (p - win.start) % this.shape.columns;
-      const row = Math.floor((p - win.start) / this.shape.columns);
-      card.root.style.transform = `translate(${GAP + column * (this.shape.cardWidth + GAP)}px, ${row * ROW_HEIGHT}px)`;
-      card.root.style.width = `${this.shape.cardWidth}px`;
-    }
+    this.container.scrollTop = scrollTopFor(this.grid.shape, position, this.container.clientHeight);
+    this.grid.render();
   }
 
   /** Puts an item's image, name, caption (or the user's draft), editability and error into a card. */
   private fill(card: Card): void {
     const items = this.items;
     if (!items) return;
-    const i = card.index;
+    const i = card.key;
     const relPath = items.relPaths[i] ?? '';
     card.root.dataset.index = String(i);
     const src = imageSrc(items.imageBase, relPath);
@@ -184,12 +147,12 @@ export class Gallery {
 
   private paintMatch(card: Card): void {
     const m = this.matches;
-    card.root.classList.toggle('match', !!m && m[card.index] === 1);
-    card.root.classList.toggle('no-match', !!m && m[card.index] !== 1);
+    card.root.classList.toggle('match', !!m && m[card.key] === 1);
+    card.root.classList.toggle('no-match', !!m && m[card.key] !== 1);
   }
 
   private commitIfEdited(card: Card): void {
-    const i = card.index;
+    const i = card.key;
     const text = card.caption.value;
     if (this.items?.editable[i] !== 1 || text === (this.captions[i] ?? '')) {
       if (text === (this.captions[i] ?? '')) this.drafts.delete(i);
@@ -202,13 +165,8 @@ export class Gallery {
     this.handlers.commit(i, text);
   }
 
-  private acquire(): Card {
-    const spare = this.spare.pop();
-    if (spare) {
-      spare.root.hidden = false;
-      return spare;
-    }
-    const root = el('div', 'gallery-card', this.layer);
+  private create(layer: HTMLElement): Card {
+    const root = el('div', 'gallery-card', layer);
     const image = el('img', 'gallery-thumb', root);
     image.loading = 'lazy';
     image.decoding = 'async';
@@ -220,11 +178,11 @@ export class Gallery {
     caption.setAttribute('aria-label', 'Caption');
     const error = el('div', 'gallery-error', root);
     error.hidden = true;
-    const card: Card = { index: -1, root, image, name, caption, error };
+    const card: Card = { key: -1, root, image, name, caption, error };
     image.title = 'Open in the caption editor';
-    image.addEventListener('click', () => this.handlers.open(card.index));
+    image.addEventListener('click', () => this.handlers.open(card.key));
     caption.addEventListener('input', () => {
-      this.drafts.set(card.index, caption.value);
+      this.drafts.set(card.key, caption.value);
       root.classList.add('unsaved');
     });
     caption.addEventListener('blur', () => this.commitIfEdited(card));
@@ -234,20 +192,12 @@ export class Gallery {
         this.commitIfEdited(card);
       } else if (e.key === 'Escape') {
         e.preventDefault();
-        this.drafts.delete(card.index);
-        this.errors.delete(card.index);
-        caption.value = this.captions[card.index] ?? '';
+        this.drafts.delete(card.key);
+        this.errors.delete(card.key);
+        caption.value = this.captions[card.key] ?? '';
         this.fill(card);
       }
     });
     return card;
-  }
-
-  /** Spare cards stay in the DOM, hidden: taking them out and back costs more than the style change. */
-  private release(card: Card): void {
-    card.root.hidden = true;
-    delete card.root.dataset.index;
-    card.index = -1;
-    this.spare.push(card);
   }
 }

@@ -1,12 +1,12 @@
 /**
- * The gallery's virtualized grid: thumbnails with each image's caption under them. Only the rows on
- * screen (± 2) are in the DOM; cards are reused as they scroll, so 100,000 images scroll like 100.
- * Rows are filled in the `scroll` event (Chromium fires it once per frame, before rAF: no blank
- * frame). Captions and names are text (textContent), never markup.
+ * The gallery's grid: thumbnails with each image's caption under them, on the virtual card grid
+ * Explore's gallery uses too (`../virtualCardGrid.ts`: only the rows on screen are in the DOM).
+ * Captions and names are text (textContent), never markup.
  */
 import { el } from '../explore/elements';
 import { imageSrc } from '../explore/imageSrc';
-import { gridShape, gridWindow, scrollTopFor, type GridShape } from '../explore/virtualGrid';
+import { scrollTopFor } from '../explore/virtualGrid';
+import { VirtualCardGrid, type GridCard } from '../virtualCardGrid';
 import type { SelectionModel } from './selectionModel';
 
 /** What the grid asks of the page. */
@@ -21,6 +21,8 @@ export interface GridHandlers {
 export interface GridItems {
   readonly relPaths: readonly string[];
   readonly captions: string[];
+  /** Each caption's broken tag rules, one line each ('' none): a badge on the card. */
+  readonly ruleNotes: string[];
   readonly needsPreview: Uint8Array;
   readonly imageBase: string;
 }
@@ -33,24 +35,18 @@ export const MIN_THUMB = 64;
 const SETTLE_MS = 120;
 export const MAX_THUMB = 384;
 
-interface Card {
-  position: number;
-  readonly root: HTMLElement;
+interface Card extends GridCard {
   readonly image: HTMLImageElement;
   readonly label: HTMLElement;
+  readonly badge: HTMLElement;
 }
 
 export class Grid {
-  private readonly spacer: HTMLElement;
-  private readonly layer: HTMLElement;
-  private items: GridItems = { relPaths: [], captions: [], needsPreview: new Uint8Array(0), imageBase: '' };
+  private items: GridItems = { relPaths: [], captions: [], ruleNotes: [], needsPreview: new Uint8Array(0), imageBase: '' };
   private readonly previews = new Map<number, string>();
   private readonly asked = new Set<number>();
   private thumb = 160;
-  private shape: GridShape = gridShape(0, 0, this.thumb, GAP, this.thumb + LABEL_HEIGHT + GAP);
-  private readonly cards = new Map<number, Card>();
-  private readonly spare: Card[] = [];
-  private frame = 0;
+  private readonly grid: VirtualCardGrid<Card>;
   /** First row rendered last: a jump of more than a screen is a fling, whose cards get their images once it settles. */
   private lastFirstRow = 0;
   private deferImages = false;
@@ -61,10 +57,19 @@ export class Grid {
     container.tabIndex = 0;
     container.setAttribute('role', 'listbox');
     container.setAttribute('aria-multiselectable', 'true');
-    this.spacer = el('div', 'grid-spacer', container);
-    this.layer = el('div', 'grid-rows', container);
-    container.addEventListener('scroll', () => this.render(), { passive: true });
-    new ResizeObserver(() => this.schedule()).observe(container);
+    this.grid = new VirtualCardGrid<Card>(container, {
+      spacerClass: 'grid-spacer',
+      layerClass: 'grid-rows',
+      gap: GAP,
+      cardSize: () => ({ minWidth: this.thumb, rowHeight: this.thumb + LABEL_HEIGHT + GAP }),
+      keyAt: (position) => position,
+      create: (layer) => this.create(layer),
+      fill: (card) => this.fill(card),
+      rendered: (win, screenRows) => {
+        if (Math.abs(win.firstRow - this.lastFirstRow) > screenRows) this.deferImagesUntilSettled();
+        this.lastFirstRow = win.firstRow;
+      },
+    });
   }
 
   /** New items: the grid scrolls to the top. */
@@ -72,99 +77,62 @@ export class Grid {
     this.items = items;
     this.previews.clear();
     this.asked.clear();
-    for (const card of this.cards.values()) this.release(card);
-    this.cards.clear();
+    this.grid.reset(items.relPaths.length);
     this.container.scrollTop = 0;
-    this.render();
+    this.grid.render();
   }
 
   /** Thumbnail size in px (the slider); the item at the top stays in view. */
   setThumbSize(px: number): void {
-    const top = gridWindow(this.shape, this.items.relPaths.length, this.container.scrollTop, this.container.clientHeight, 0).start;
+    const top = this.grid.visibleWindow().start;
     this.thumb = Math.min(MAX_THUMB, Math.max(MIN_THUMB, Math.round(px)));
     this.container.style.setProperty('--thumb', `${this.thumb}px`);
-    this.render();
-    this.container.scrollTop = scrollTopFor(this.shape, top, this.container.clientHeight);
-    this.render();
+    this.grid.render();
+    this.container.scrollTop = scrollTopFor(this.grid.shape, top, this.container.clientHeight);
+    this.grid.render();
   }
 
   /** Columns in the current layout (Up/Down move by this many). */
   get columns(): number {
-    return this.shape.columns;
+    return this.grid.shape.columns;
   }
 
   /** Cards in the DOM showing an item. */
   get renderedCount(): number {
-    return this.cards.size;
+    return this.grid.cards.size;
   }
 
-  captionChanged(position: number, text: string): void {
+  /** A caption changed (and with it, perhaps, the tag rules it breaks). */
+  captionChanged(position: number, text: string, ruleNote: string): void {
     this.items.captions[position] = text;
-    const card = this.cards.get(position);
+    this.items.ruleNotes[position] = ruleNote;
+    const card = this.grid.cards.get(position);
     if (card) this.fill(card);
   }
 
   previewReady(position: number, src: string): void {
     this.previews.set(position, src);
-    const card = this.cards.get(position);
+    const card = this.grid.cards.get(position);
     if (card) this.fill(card);
   }
 
   /** Repaints the selection and focus of the cards on screen. */
   paintSelection(): void {
-    for (const card of this.cards.values()) this.paint(card);
+    for (const card of this.grid.cards.values()) this.paint(card);
   }
 
   /** Scrolls just enough for `position` to be fully visible. */
   reveal(position: number): void {
-    const rowTop = scrollTopFor(this.shape, position, this.container.clientHeight);
+    const shape = this.grid.shape;
+    const rowTop = scrollTopFor(shape, position, this.container.clientHeight);
     const viewport = this.container.clientHeight;
-    const row = this.shape.rowHeight;
     if (rowTop < this.container.scrollTop) this.container.scrollTop = rowTop;
-    else if (rowTop + row > this.container.scrollTop + viewport) this.container.scrollTop = rowTop + row - viewport + GAP;
-    this.render();
-  }
-
-  private schedule(): void {
-    if (this.frame) return;
-    this.frame = requestAnimationFrame(() => {
-      this.frame = 0;
-      this.render();
-    });
-  }
-
-  private render(): void {
-    const count = this.items.relPaths.length;
-    const width = this.container.clientWidth - 2 * GAP;
-    this.shape = gridShape(count, width, this.thumb, GAP, this.thumb + LABEL_HEIGHT + GAP);
-    this.spacer.style.height = `${this.shape.scrollHeight + GAP}px`;
-    const win = gridWindow(this.shape, count, this.container.scrollTop, this.container.clientHeight);
-    const screenRows = Math.ceil(this.container.clientHeight / this.shape.rowHeight);
-    if (Math.abs(win.firstRow - this.lastFirstRow) > screenRows) this.deferImagesUntilSettled();
-    this.lastFirstRow = win.firstRow;
-    for (const [position, card] of this.cards) {
-      if (position >= win.start && position < win.end) continue;
-      this.cards.delete(position);
-      this.release(card);
-    }
-    this.layer.style.transform = `translateY(${win.top + GAP}px)`;
-    for (let p = win.start; p < win.end; p++) {
-      let card = this.cards.get(p);
-      if (!card) {
-        card = this.acquire();
-        card.position = p;
-        this.cards.set(p, card);
-        this.fill(card);
-      }
-      const column = (p - win.start) % this.shape.columns;
-      const row = Math.floor((p - win.start) / this.shape.columns);
-      card.root.style.transform = `translate(${GAP + column * (this.shape.cardWidth + GAP)}px, ${row * this.shape.rowHeight}px)`;
-      card.root.style.width = `${this.shape.cardWidth}px`;
-    }
+    else if (rowTop + shape.rowHeight > this.container.scrollTop + viewport) this.container.scrollTop = rowTop + shape.rowHeight - viewport + GAP;
+    this.grid.render();
   }
 
   private fill(card: Card): void {
-    const p = card.position;
+    const p = card.key;
     const relPath = this.items.relPaths[p] ?? '';
     card.root.dataset.index = String(p);
     let src = imageSrc(this.items.imageBase, relPath);
@@ -186,6 +154,9 @@ export class Grid {
     card.label.textContent = caption.trim() || relPath;
     card.label.classList.toggle('no-caption', !caption.trim());
     card.root.title = caption.trim() ? `${relPath}\n${caption}` : `${relPath} (no caption)`;
+    const note = this.items.ruleNotes[p] ?? '';
+    if (card.badge.hidden !== !note) card.badge.hidden = !note;
+    if (card.badge.title !== note) card.badge.title = note;
     this.paint(card);
   }
 
@@ -195,24 +166,19 @@ export class Grid {
     clearTimeout(this.settleTimer);
     this.settleTimer = setTimeout(() => {
       this.deferImages = false;
-      for (const card of this.cards.values()) this.fill(card);
+      for (const card of this.grid.cards.values()) this.fill(card);
     }, SETTLE_MS);
   }
 
   private paint(card: Card): void {
-    const selected = this.selection.isSelected(card.position);
+    const selected = this.selection.isSelected(card.key);
     card.root.classList.toggle('selected', selected);
-    card.root.classList.toggle('focused', this.selection.focus === card.position);
+    card.root.classList.toggle('focused', this.selection.focus === card.key);
     card.root.setAttribute('aria-selected', String(selected));
   }
 
-  private acquire(): Card {
-    const spare = this.spare.pop();
-    if (spare) {
-      spare.root.hidden = false;
-      return spare;
-    }
-    const root = el('div', 'grid-card', this.layer);
+  private create(layer: HTMLElement): Card {
+    const root = el('div', 'grid-card', layer);
     root.setAttribute('role', 'option');
     const frame = el('div', 'grid-thumb', root);
     const image = el('img', '', frame);
@@ -220,21 +186,19 @@ export class Grid {
     image.decoding = 'async';
     image.draggable = false;
     const label = el('div', 'grid-label', root);
-    const card: Card = { position: -1, root, image, label };
+    // the tag rules this caption breaks: the title lists them (text, never markup)
+    const badge = el('span', 'grid-rule-badge', frame);
+    badge.textContent = '!';
+    badge.hidden = true;
+    badge.setAttribute('role', 'img');
+    badge.setAttribute('aria-label', 'Breaks tag rules');
+    const card: Card = { key: -1, root, image, label, badge };
     root.addEventListener('mousedown', (e) => {
       // Shift+click would otherwise select the page's text.
       if (e.shiftKey) e.preventDefault();
     });
-    root.addEventListener('click', (e) => this.handlers.click(card.position, e));
-    root.addEventListener('dblclick', () => this.handlers.open(card.position));
+    root.addEventListener('click', (e) => this.handlers.click(card.key, e));
+    root.addEventListener('dblclick', () => this.handlers.open(card.key));
     return card;
-  }
-
-  /** Spare cards stay in the DOM, hidden: taking them out and back costs more than the style change. */
-  private release(card: Card): void {
-    card.root.hidden = true;
-    delete card.root.dataset.index;
-    card.position = -1;
-    this.spare.push(card);
   }
 }

@@ -3,7 +3,8 @@
  * the shared-tags pane. The host sends the items packed and answers each selection with its shared
  * tags; keys: arrows move (Shift extends), Ctrl/Cmd+A, Enter opens, 0-5 rate, Delete trashes.
  */
-import type { FromGalleryWebview, GalleryBulkCommand, ToGalleryWebview } from '../../protocol/galleryMessages';
+import type { ExploreScope } from '../../protocol/exploreMessages';
+import type { FromGalleryWebview, GalleryBulkCommand, GalleryCaptionTarget, GalleryState, ToGalleryWebview } from '../../protocol/galleryMessages';
 import { unpackTexts } from '../../protocol/packedTexts';
 import { el } from '../explore/elements';
 import { Grid, MAX_THUMB, MIN_THUMB } from './grid';
@@ -15,14 +16,16 @@ interface VsCodeApi {
   getState(): GalleryState | undefined;
   setState(state: GalleryState): void;
 }
-interface GalleryState {
-  readonly thumb: number;
-}
 declare function acquireVsCodeApi(): VsCodeApi;
 
 const vscode = acquireVsCodeApi();
 /** A selection is sent once the clicks and keys settle this long (Ctrl+A on 100,000 items is one message). */
 const SELECT_DEBOUNCE_MS = 60;
+/** Selections up to this size are kept in the state for a window reload (the state is serialized on each change). */
+const KEPT_SELECTION = 2_000;
+let scope: ExploreScope | undefined;
+let target: GalleryCaptionTarget = 'caption';
+let relPaths: readonly string[] = [];
 
 const app = document.getElementById('app')!;
 const toolbar = el('div', 'toolbar', app);
@@ -38,6 +41,13 @@ size.type = 'range';
 size.min = String(MIN_THUMB);
 size.max = String(MAX_THUMB);
 size.value = String(vscode.getState()?.thumb ?? 160);
+// Which caption the cards show and the pane edits; offered while the dataset has second captions.
+const targetLabel = el('label', 'caption-target', toolbar);
+targetLabel.textContent = 'Caption ';
+targetLabel.hidden = true;
+const targetSelect = el('select', 'caption-target-select', targetLabel);
+targetSelect.id = 'caption-target';
+targetSelect.addEventListener('change', () => vscode.postMessage({ type: 'target', target: targetSelect.value === 'second' ? 'second' : 'caption' }));
 
 const toolButton = (label: string, id: string, hint: string, run: () => void): HTMLButtonElement => {
   const b = el('button', 'tool', toolbar);
@@ -95,7 +105,7 @@ hint.textContent = 'Enter opens · 0-5 rate · Delete trashes';
 
 size.addEventListener('input', () => {
   grid.setThumbSize(Number(size.value));
-  vscode.setState({ thumb: Number(size.value) });
+  saveState();
 });
 grid.setThumbSize(Number(size.value));
 
@@ -103,7 +113,18 @@ function selectionChanged(): void {
   count.textContent = selection.size ? `${selection.size.toLocaleString('en-US')} selected` : '';
   grid.paintSelection();
   window.clearTimeout(selectTimer);
-  selectTimer = window.setTimeout(() => vscode.postMessage({ type: 'select', revision: ++revision, indices: selection.indices() }), SELECT_DEBOUNCE_MS);
+  selectTimer = window.setTimeout(() => {
+    selectTimer = undefined;
+    const indices = selection.indices();
+    vscode.postMessage({ type: 'select', revision: ++revision, indices });
+    saveState(indices);
+  }, SELECT_DEBOUNCE_MS);
+}
+
+/** The size, scope and (small) selection, for the panel serializer to bring back after a reload. */
+function saveState(indices: Uint32Array = selection.indices()): void {
+  const selected = indices.length <= KEPT_SELECTION ? Array.from(indices, (i) => relPaths[i]) : undefined;
+  vscode.setState({ thumb: Number(size.value), scope, selected, target });
 }
 
 gridHost.addEventListener('keydown', (e) => {
@@ -145,23 +166,26 @@ window.addEventListener('message', (event: MessageEvent<ToGalleryWebview>) => {
   const msg = event.data;
   switch (msg.type) {
     case 'items': {
-      const relPaths = unpackTexts(msg.items.relPaths);
+      relPaths = unpackTexts(msg.items.relPaths);
+      scope = msg.scope;
+      target = msg.target;
+      showTarget(msg.secondCaption);
       title.textContent = msg.title;
       captionButton.disabled = !msg.trusted;
       if (!msg.trusted) captionButton.title = 'This workspace is not trusted: no image is sent to a model until you trust it.';
       selection.reset(relPaths.length);
       selection.set(msg.selected);
-      grid.setItems({ relPaths, captions: unpackTexts(msg.items.captions), needsPreview: msg.items.needsPreview, imageBase: msg.items.imageBase });
+      grid.setItems({ relPaths, captions: unpackTexts(msg.items.captions), ruleNotes: unpackTexts(msg.items.ruleNotes), needsPreview: msg.items.needsPreview, imageBase: msg.items.imageBase });
       if (msg.selected.length > 0) grid.reveal(msg.selected[0]);
       selectionChanged();
       gridHost.focus();
       return;
     }
     case 'captionChanged':
-      grid.captionChanged(msg.index, msg.text);
+      grid.captionChanged(msg.index, msg.text, msg.ruleNote);
       return;
     case 'sharedTags':
-      if (msg.revision >= revision) pane.show(msg.tags);
+      if (msg.revision >= revision) pane.show(msg.tags, msg.rules);
       return;
     case 'previewReady':
       grid.previewReady(msg.index, msg.src);
@@ -179,6 +203,20 @@ window.addEventListener('message', (event: MessageEvent<ToGalleryWebview>) => {
       return;
   }
 });
+
+/** The caption toggle: hidden without second captions; each option names its file's extension (text, not markup). */
+function showTarget(secondCaption: string | undefined): void {
+  targetLabel.hidden = !secondCaption;
+  if (!secondCaption) return;
+  const option = (value: GalleryCaptionTarget, text: string): HTMLOptionElement => {
+    const o = document.createElement('option');
+    o.value = value;
+    o.textContent = text;
+    return o;
+  };
+  targetSelect.replaceChildren(option('caption', 'caption'), option('second', `second (${secondCaption})`));
+  targetSelect.value = target;
+}
 
 errorBar.addEventListener('click', () => (errorBar.hidden = true));
 vscode.postMessage({ type: 'ready' });

@@ -1,13 +1,16 @@
 /**
  * The shared-tags pane beside the grid: the tags all selected captions have (rename, remove,
  * reorder by drag or up/down), the tags some have with counts (add to all, remove from all), and an
- * input that adds tags to all at the front, the end or after a shared tag. Each button asks the host
- * for one bulk edit (previewed, one undo step). Tags are text (textContent), never markup.
+ * input that adds tags to all at the front, the end or after a shared tag, and the tag rules the
+ * selection breaks (banned tags marked in the lists; banned and missing required tags with a fix).
+ * Each button asks the host for one bulk edit (previewed, one undo step). Tags are text (textContent),
+ * never markup.
  */
 import type { SharedTags } from '../../../core/tagging/sharedTagsModel';
-import type { SharedTagAction } from '../../protocol/galleryMessages';
+import type { SelectionRuleMarks, SharedTagAction } from '../../protocol/galleryMessages';
 import type { TagSuggestion } from '../../../core/tagging/tagCompletion';
 import { el } from '../explore/elements';
+import { TagAutocomplete } from '../tagAutocomplete';
 
 /** Rows shown in "some have" at most (a big selection can hold thousands of rare tags). */
 const SOME_LIMIT = 300;
@@ -22,16 +25,20 @@ export class SharedTagsPane {
   private readonly where: HTMLSelectElement;
   private readonly addButton: HTMLButtonElement;
   private tags: SharedTags | undefined;
+  private rules: SelectionRuleMarks = { banned: [], missing: [] };
+  /** The banned tags' keys (lower case, as the host's tagKey compares them). */
+  private bannedKeys = new Set<string>();
+  private readonly rulesTitle: HTMLElement;
+  private readonly rulesList: HTMLElement;
   private busy = false;
   private dragged = -1;
-  private readonly suggestions: HTMLDataListElement;
-  private completeId = 0;
+  private readonly autocomplete: TagAutocomplete;
 
   constructor(
     private readonly root: HTMLElement,
     private readonly act: (action: SharedTagAction) => void,
     /** Asks the host for tags completing `typed` (answered through `showSuggestions` with the same id). */
-    private readonly complete: (id: number, typed: string) => void,
+    complete: (id: number, typed: string) => void,
   ) {
     root.classList.add('shared-tags');
     this.summary = el('div', 'shared-summary', root);
@@ -47,19 +54,16 @@ export class SharedTagsPane {
     this.addButton.id = 'shared-add-button';
     this.addButton.textContent = 'Add';
     this.addButton.addEventListener('click', () => this.add());
-    // The browser's own list under the input: arrows pick, Enter takes; each entry is the whole input with the last tag completed.
-    this.suggestions = el('datalist', '', form);
-    this.suggestions.id = 'shared-add-suggestions';
-    this.input.setAttribute('list', this.suggestions.id);
-    this.input.addEventListener('input', () => {
-      const typed = lastTag(this.input.value);
-      if (typed) this.complete(++this.completeId, typed);
-      else this.suggestions.replaceChildren();
-    });
+    // The caption editor's autocomplete: Up/Down choose, Tab/Enter accept (and keep the input's Enter from adding)
+    this.autocomplete = new TagAutocomplete(this.input, () => this.input, form, complete, () => undefined);
     this.input.addEventListener('keydown', (e) => {
       e.stopPropagation(); // typing here is not the grid's keyboard
-      if (e.key === 'Enter') this.add();
+      if (e.key === 'Enter' && !e.defaultPrevented) this.add();
     });
+    this.rulesTitle = el('h3', 'shared-title', root);
+    this.rulesTitle.textContent = 'Tag rules';
+    this.rulesList = el('ul', 'shared-rules', root);
+    this.rulesList.id = 'shared-rules';
     this.allTitle = el('h3', 'shared-title', root);
     this.allList = el('ol', 'shared-all', root);
     this.allList.id = 'shared-all';
@@ -69,19 +73,17 @@ export class SharedTagsPane {
     this.render();
   }
 
-  /** The pane of a new selection. */
-  show(tags: SharedTags): void {
+  /** The pane of a new selection and the tag rules it breaks. */
+  show(tags: SharedTags, rules: SelectionRuleMarks = { banned: [], missing: [] }): void {
     this.tags = tags;
+    this.rules = rules;
+    this.bannedKeys = new Set(rules.banned.map((b) => b.tag.toLowerCase()));
     this.render();
   }
 
   /** Suggestions for completion request `id`; an older request's answer is ignored. */
   showSuggestions(id: number, suggestions: readonly TagSuggestion[]): void {
-    if (id !== this.completeId) return;
-    const value = this.input.value;
-    const head = value.slice(0, value.lastIndexOf(',') + 1);
-    const before = head ? `${head} ` : '';
-    this.suggestions.replaceChildren(...suggestions.map((s) => option(`${before}${s.tag}`, s.alias ? `${s.alias} → ${s.tag}` : `${s.tag} (${s.count.toLocaleString('en-US')})`)));
+    this.autocomplete.show(id, suggestions);
   }
 
   /** While the host runs an action the buttons wait (a second edit would plan on stale captions). */
@@ -97,6 +99,7 @@ export class SharedTagsPane {
     const where = this.where.value;
     const action: SharedTagAction = where === 'start' || where === 'end' ? { kind: 'add', tags, position: where } : { kind: 'add', tags, position: 'after', after: where.slice('after:'.length) };
     this.input.value = '';
+    this.autocomplete.close();
     this.send(action);
   }
 
@@ -121,6 +124,7 @@ export class SharedTagsPane {
       rows.push(more);
     }
     this.someList.replaceChildren(...rows);
+    this.renderRules();
     const options = [option('start', 'at the front'), option('end', 'at the end'), ...(t?.all ?? []).map((tag) => option(`after:${tag}`, `after "${tag}"`))];
     const previous = this.where.value;
     this.where.replaceChildren(...options);
@@ -128,12 +132,54 @@ export class SharedTagsPane {
     this.setBusy(this.busy);
   }
 
+  /** Banned tags (remove from all) and missing required tags (add where required), each one bulk edit. */
+  private renderRules(): void {
+    const { banned, missing } = this.rules;
+    const of = (this.tags?.tagCaptions ?? 0).toLocaleString('en-US');
+    const rows = [
+      ...banned.map((b) => {
+        const row = this.ruleRow(b.tag, 'banned', `${b.count.toLocaleString('en-US')}/${of} have it`);
+        tagButton(row, '✕', 'remove-banned', `Remove the banned tag "${b.tag}" from every selected caption`, false, () => this.send({ kind: 'ruleFix', rule: 'banned-tag', tag: b.tag }));
+        return row;
+      }),
+      ...missing.map((m) => {
+        const row = this.ruleRow(m.tag, 'missing', `${m.count.toLocaleString('en-US')}/${of} lack it`);
+        tagButton(row, '+', 'add-required', `Add the required tag "${m.tag}" to every selected caption whose folder requires it`, false, () => this.send({ kind: 'ruleFix', rule: 'missing-required-tag', tag: m.tag }));
+        return row;
+      }),
+    ];
+    this.rulesList.replaceChildren(...rows);
+    this.rulesTitle.hidden = this.rulesList.hidden = rows.length === 0;
+  }
+
+  private ruleRow(tag: string, rule: 'banned' | 'missing', counts: string): HTMLElement {
+    const row = el('li', `shared-row rule-${rule}`);
+    row.dataset.tag = tag;
+    row.dataset.rule = rule;
+    const label = el('span', 'shared-tag', row);
+    label.textContent = tag;
+    label.title = rule === 'banned' ? `"${tag}" is a banned tag (tag rules).` : `Required tag "${tag}" is missing (tag rules).`;
+    const kind = el('span', 'shared-rule-kind', row);
+    kind.textContent = rule === 'banned' ? 'banned' : 'missing';
+    const counter = el('span', 'shared-count', row);
+    counter.textContent = counts;
+    return row;
+  }
+
+  /** A row's tag label, marked when the tag is banned. */
+  private tagLabel(row: HTMLElement, tag: string): void {
+    const label = el('span', 'shared-tag', row);
+    label.textContent = tag;
+    if (!this.bannedKeys.has(tag.toLowerCase())) return;
+    row.classList.add('banned');
+    label.title = `"${tag}" is a banned tag (tag rules).`;
+  }
+
   private allRow(tag: string, i: number, all: readonly string[]): HTMLElement {
     const row = el('li', 'shared-row');
     row.dataset.tag = tag;
     row.draggable = true;
-    const label = el('span', 'shared-tag', row);
-    label.textContent = tag;
+    this.tagLabel(row, tag);
     const move = (to: number): void => this.send({ kind: 'reorder', order: moved(all, i, to) });
     tagButton(row, '↑', 'up', `Move "${tag}" up`, i === 0, () => move(i - 1));
     tagButton(row, '↓', 'down', `Move "${tag}" down`, i === all.length - 1, () => move(i + 1));
@@ -155,19 +201,13 @@ export class SharedTagsPane {
   private someRow(tag: string, count: number, of: number): HTMLElement {
     const row = el('li', 'shared-row');
     row.dataset.tag = tag;
-    const label = el('span', 'shared-tag', row);
-    label.textContent = tag;
+    this.tagLabel(row, tag);
     const counter = el('span', 'shared-count', row);
     counter.textContent = `${count.toLocaleString('en-US')}/${of.toLocaleString('en-US')}`;
     tagButton(row, '+', 'add-all', `Add "${tag}" to every selected caption`, false, () => this.send({ kind: 'add', tags: tag, position: 'end' }));
     tagButton(row, '✕', 'remove', `Remove "${tag}" from every selected caption`, false, () => this.send({ kind: 'remove', tag }));
     return row;
   }
-}
-
-/** The tag being typed: the text after the last comma. */
-function lastTag(value: string): string {
-  return value.slice(value.lastIndexOf(',') + 1).trim();
 }
 
 /** `list` with the item at `from` moved to `to`. */

@@ -1,11 +1,19 @@
 /**
- * Tag autocomplete under the caption: suggestions for the tag being typed (the text between the
- * last comma before the caret and the caret); Up/Down choose, Tab/Enter accept (the partial tag is
- * replaced and ", " follows), Esc closes. Suggestions are data: rendered with textContent only.
+ * Tag autocomplete under a text field (the caption editor's caption, the gallery's shared-tags
+ * input): suggestions for the tag being typed (the text between the last comma before the caret and
+ * the caret); Up/Down choose, Tab/Enter accept (the partial tag is replaced and ", " follows), Esc
+ * closes. The host answers each request (`TagCompletionService`). Suggestions are data: rendered
+ * with textContent only. A key it takes is default-prevented, so the field's own Enter can tell.
  */
-import type { FromWebviewMessage, TagSuggestion } from '../../protocol/captionEditorMessages';
-import type { VscodeTextarea } from './layout';
-import { partialTag } from '../../../core/tagging/partialTag';
+import type { TagSuggestion } from '../../core/tagging/tagCompletion';
+import { partialTag } from '../../core/tagging/partialTag';
+
+/** The field completed: an element with a value (a `<vscode-textarea>` or an `<input>`). */
+export interface CompletedField extends HTMLElement {
+  value: string;
+  /** The `<vscode-textarea>`'s read-only flag. */
+  readonly readonly?: boolean;
+}
 
 export class TagAutocomplete {
   private readonly list: HTMLElement;
@@ -16,10 +24,13 @@ export class TagAutocomplete {
   private partial?: { start: number; end: number };
 
   constructor(
-    private readonly caption: VscodeTextarea,
+    private readonly caption: CompletedField,
+    /** The element holding the caret (the field itself, or the textarea inside a `<vscode-textarea>`). */
+    private readonly caretElement: () => HTMLInputElement | HTMLTextAreaElement | undefined,
     parent: HTMLElement,
-    private readonly send: (message: FromWebviewMessage) => void,
-    /** Called after a suggestion was written into the caption (the editor sends the edit). */
+    /** Asks the host for suggestions for `typed`; the answer comes back through `show(id, …)`. */
+    private readonly request: (id: number, typed: string) => void,
+    /** Called after a suggestion was written into the field (the caption editor sends the edit). */
     private readonly onAccepted: () => void,
   ) {
     this.list = document.createElement('div');
@@ -28,7 +39,7 @@ export class TagAutocomplete {
     this.list.setAttribute('role', 'listbox');
     this.list.hidden = true;
     parent.insertBefore(this.list, caption.nextSibling);
-    caption.addEventListener('input', () => this.request());
+    caption.addEventListener('input', () => this.ask());
     // capture: the keys are ours before the textarea moves focus (Tab) or breaks the line (Enter)
     caption.addEventListener('keydown', (e) => this.onKey(e), true);
     caption.addEventListener('blur', () => setTimeout(() => this.close(), 150));
@@ -49,18 +60,18 @@ export class TagAutocomplete {
     this.list.replaceChildren();
   }
 
-  private get inner(): HTMLTextAreaElement | undefined {
-    return this.caption.wrappedElement;
+  private get inner(): HTMLInputElement | HTMLTextAreaElement | undefined {
+    return this.caretElement();
   }
 
-  private request(): void {
+  private ask(): void {
     const inner = this.inner;
-    if (!inner || this.caption.readonly || inner.selectionStart !== inner.selectionEnd) return this.close();
+    if (!inner || this.caption.readonly || inner.readOnly || inner.selectionStart === null || inner.selectionStart !== inner.selectionEnd) return this.close();
     const caret = inner.selectionStart;
     const { start, typed } = partialTag(this.caption.value, caret);
     if (typed.trim() === '') return this.close();
     this.partial = { start, end: caret };
-    this.send({ type: 'completeTag', id: ++this.lastId, typed });
+    this.request(++this.lastId, typed);
   }
 
   private onKey(e: KeyboardEvent): void {
