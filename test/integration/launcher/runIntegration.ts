@@ -251,6 +251,7 @@ async function runPhase({ node, serverMain, vscodeVersion }: LocatedServer, { gr
   let browser: Browser | undefined;
   let page: Page | undefined;
   const consoleErrors: string[] = [];
+  let finished = false;
   const cleanup = async () => {
     await browser?.close().catch(() => undefined);
     await killGroup(server);
@@ -286,7 +287,7 @@ async function runPhase({ node, serverMain, vscodeVersion }: LocatedServer, { gr
     if (result.failed) console.log(`--- browser console errors (last 30) ---\n${consoleErrors.slice(-30).join('\n') || '(none)'}`);
     if (result.skipped) console.log(`[integration] ${result.skipped} skipped`);
     console.log(`[integration] ${window}: ${result.passed} passed, ${result.failed} failed`);
-    fs.rmSync(tmp, { recursive: true, force: true });
+    finished = true;
     return result;
   } catch (err) {
     console.error(`[integration] ${window}: ${err instanceof Error ? err.message : String(err)}`);
@@ -301,6 +302,14 @@ async function runPhase({ node, serverMain, vscodeVersion }: LocatedServer, { gr
   } finally {
     process.off('SIGINT', interrupted);
     await cleanup();
+    // Only once the server is gone: a live server still writes into its user data (an rm racing it failed a green run with ENOTEMPTY).
+    if (finished) {
+      try {
+        fs.rmSync(tmp, { recursive: true, force: true, maxRetries: 3 });
+      } catch (err) {
+        console.error(`[integration] could not remove ${tmp} (the results stand): ${(err as Error).message}`);
+      }
+    }
   }
 }
 
