@@ -18,6 +18,7 @@ import { DatasetService } from '../services/datasetService';
 import { DatasetTreeNode, DatasetTreeProvider } from '../views/datasetTreeProvider';
 import { showError, showInformation, showWarning } from '../services/notifications';
 import { labelText } from '../services/plainText';
+import { explainUntrusted } from '../services/workspaceTrust';
 import { outcomeText } from '../core/captioning/batchProgressText';
 
 /** Caption All / Uncaptioned / Selected / Filtered, Resume, and Retry Failed. */
@@ -118,7 +119,15 @@ export function registerBatchCommands(
     return report(await runner.retryFailed(last, `Retrying ${count} failed image${count === 1 ? '' : 's'} (${MODE_LABELS[failed.mode]})`).catch(cancelledIsFine));
   };
 
+  /** Every batch runs a model: in an untrusted workspace it is refused before any question (scope, caption file, model, mode) whose answer could not be used. */
+  const trusted = (): boolean => {
+    if (vscode.workspace.isTrusted) return true;
+    void explainUntrusted();
+    return false;
+  };
+
   const ready = async (): Promise<boolean> => {
+    if (!trusted()) return false;
     await dataset.whenReady();
     if (dataset.index && dataset.index.size > 0) return true;
     void showInformation('Open a dataset folder with images first.');
@@ -155,11 +164,13 @@ export function registerBatchCommands(
     }),
     vscode.commands.registerCommand('imageCaptioner.captionFiltered', async () => ((await ready()) ? start(`Captioning images matching "${tree.query}"`, tree.visibleImages()) : undefined)),
     vscode.commands.registerCommand('imageCaptioner.retryFailedCaptions', async () => {
+      if (!trusted()) return undefined;
       if (retryable) return retry(retryable);
       void showInformation('The last batch left no failed images to retry.');
       return undefined;
     }),
     vscode.commands.registerCommand('imageCaptioner.resumeCaptioning', async () => {
+      if (!trusted()) return undefined;
       const { jobs, unreadable } = await runner.unfinished();
       if (unreadable.length) {
         void showWarning(`${unreadable.length} captioning job journal(s) could not be read and were left as they are: see the log.`, 'Show Log').then((choice) => {

@@ -98,6 +98,24 @@ describe('untrusted workspace', function () {
     assert.deepEqual(snapshotCaptions(api), before, 'no caption file written');
   });
 
+  it('refuses every batch command from the palette before asking anything (scope, caption file, model, mode)', async () => {
+    await api.captioning.registry.select(api.captioning.registry.find('test/remote')!);
+    const before = snapshotCaptions(api);
+    for (const command of ['captionAll', 'captionUncaptioned', 'captionSelected', 'captionFiltered', 'regions.fuseSelected', 'retryFailedCaptions', 'resumeCaptioning']) {
+      // a question left open keeps the command waiting: it must end on its own, at once
+      const running = vscode.commands.executeCommand(`imageCaptioner.${command}`);
+      const outcome = await Promise.race([running.then((report) => ({ report })), new Promise<'asked'>((resolve) => setTimeout(() => resolve('asked'), 8_000))]);
+      if (outcome === 'asked') {
+        await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+        await running;
+        assert.fail(`${command} asked a question (it waited on a quick pick) in an untrusted workspace`);
+      }
+      assert.equal(outcome.report, undefined, `${command} ran no batch`);
+    }
+    assert.equal(server.requests.length, 0, 'nothing reached the server');
+    assert.deepEqual(snapshotCaptions(api), before, 'no caption file written');
+  });
+
   it('starts no local model process, for captions, embeddings, CLIP score or segmentation', async () => {
     const local = api.captioning.registry.find('test/local')!;
     assert.equal(await api.captioning.prepareToSend(local), undefined);
