@@ -1,11 +1,12 @@
 import { isCommaSeparated } from '../captioning/captionMerge';
 import { splitTags } from '../captioning/prompts';
 import { compileGlob } from '../patterns/glob';
-import { CaptionSource, EditOptionError, EditPlan, endsWithLineBreak, planEdits } from './editPlan';
+import { CaptionSource, EditOptionError, EditPlan, planEdits } from './editPlan';
 
 /** A comma-separated caption as its tags and its final line break. */
 export interface TagCaption {
   readonly tags: string[];
+  /** The end of the caption from its first trailing line break on (`\n`, `\n\n`, `\n\t`), kept as it was; '' without one. */
   readonly end: string;
 }
 
@@ -14,8 +15,12 @@ export interface TagCaption {
  * operations leave alone. A blank caption is an empty tag list; one phrase without a full stop is one tag.
  */
 export function parseTagCaption(text: string): TagCaption | undefined {
-  const end = endsWithLineBreak(text) ? '\n' : '';
+  // Every trailing line break is kept, not just one: an edit must not change a caption's bytes beyond
+  // its tags (a stranger's 'a, b\n\n' stays so). Spaces before the first break are the tags' padding.
   const body = text.trim();
+  const trailing = text.slice(text.trimEnd().length);
+  const breakAt = trailing.indexOf('\n');
+  const end = breakAt >= 0 ? trailing.slice(breakAt) : '';
   if (body.includes('\n')) return undefined;
   const isTagList = body === '' || (body.includes(',') ? isCommaSeparated(body) : !/[.!?]$/.test(body));
   return isTagList ? { tags: splitTags(body), end } : undefined;
