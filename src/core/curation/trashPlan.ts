@@ -29,6 +29,8 @@ export type PathTaken = (file: string) => Promise<boolean>;
 
 /** A name gets ` (2)`, ` (3)`, ... before its extension; past this many, something is wrong. */
 const MAX_CLASH_NUMBER = 10_000;
+/** The longest file name, in UTF-8 bytes, that Linux and macOS file systems take (NAME_MAX). */
+const MAX_NAME_BYTES = 255;
 
 /** The moves that put each image and its sidecars into the trash under a stem free of every file there. */
 export async function planTrash(images: readonly ImageToTrash[], root: string, taken: PathTaken = pathTaken): Promise<TrashPlan> {
@@ -52,8 +54,20 @@ export async function planTrash(images: readonly ImageToTrash[], root: string, t
     const folder = path.join(trashRoot, path.relative(root, path.dirname(imagePath)));
     const name = path.basename(imagePath);
     const stem = stemOf(name);
-    const sidecars = image.sidecarSuffixes.map((suffix) => path.join(path.dirname(imagePath), stem + suffix)).filter((s) => !sources.has(s));
-    const newStem = await freeStem(folder, stem, [name.slice(stem.length), ...image.sidecarSuffixes], claimed, taken);
+    // A sidecar name past the file system's limit cannot exist (a 255-byte image has no `.regions.json`).
+    const sidecars = image.sidecarSuffixes
+      .filter((suffix) => Buffer.byteLength(stem + suffix) <= MAX_NAME_BYTES)
+      .map((suffix) => path.join(path.dirname(imagePath), stem + suffix))
+      .filter((s) => !sources.has(s));
+    let newStem: string | undefined;
+    try {
+      newStem = await freeStem(folder, stem, [name.slice(stem.length), ...image.sidecarSuffixes], claimed, taken);
+    } catch (err) {
+      // A stranger's `_trash` (or a folder in it) may be a file: say so instead of ENOTDIR.
+      if ((err as NodeJS.ErrnoException).code !== 'ENOTDIR') throw err;
+      refused.push({ imagePath, reason: `${TRASH_FOLDER} or a folder in it is a file, not a folder (${folder}): rename it to trash images` });
+      continue;
+    }
     if (newStem === undefined) {
       refused.push({ imagePath, reason: `no free name was found for it in ${folder}` });
       continue;
@@ -99,6 +113,7 @@ export async function planRestore(
     const stem = stemOf(path.basename(imagePath));
     const sources: string[] = [imagePath];
     for (const suffix of image.sidecarSuffixes) {
+      if (Buffer.byteLength(stem + suffix) > MAX_NAME_BYTES) continue; // cannot exist; lstat would fail with ENAMETOOLONG
       const sidecar = path.join(path.dirname(imagePath), stem + suffix);
       if (seen.has(sidecar)) continue;
       seen.add(sidecar);
@@ -134,10 +149,16 @@ async function originalTargets(
   return targets;
 }
 
-/** The first of `stem`, `stem (2)`, ... under which no file with any of `endings` exists or is planned. */
-async function freeStem(folder: string, stem: string, endings: readonly string[], claimed: ReadonlySet<string>, taken: PathTaken): Promise<string | undefined> {
+/**
+ * The first of `stem`, `stem (2)`, ... under which no file with any of `endings` exists or is planned.
+ * Only endings whose name can exist with `stem` count (a 255-byte image name has no `.regions.json`),
+ * and a numbered stem is cut short so those names still fit (a long name would fail with ENAMETOOLONG).
+ */
+async function freeStem(folder: string, stem: string, allEndings: readonly string[], claimed: ReadonlySet<string>, taken: PathTaken): Promise<string | undefined> {
+  const endings = allEndings.filter((ending, i) => i === 0 || Buffer.byteLength(stem + ending) <= MAX_NAME_BYTES);
+  const room = MAX_NAME_BYTES - Math.max(...endings.map((ending) => Buffer.byteLength(ending)));
   for (let n = 1; n <= MAX_CLASH_NUMBER; n++) {
-    const candidate = n === 1 ? stem : `${stem} (${n})`;
+    const candidate = n === 1 ? stem : `${cutToBytes(stem, room - Buffer.byteLength(` (${n})`))} (${n})`;
     const targets = endings.map((ending) => path.join(folder, candidate + ending));
     if (targets.some((t) => claimed.has(t))) continue;
     if (!(await anyTaken(targets, taken))) return candidate;
@@ -148,4 +169,18 @@ async function freeStem(folder: string, stem: string, endings: readonly string[]
 async function anyTaken(files: readonly string[], taken: PathTaken): Promise<boolean> {
   for (const file of files) if (await taken(file)) return true;
   return false;
+}
+
+/** `text` cut at a code point boundary to at most `bytes` UTF-8 bytes. */
+function cutToBytes(text: string, bytes: number): string {
+  if (Buffer.byteLength(text) <= bytes) return text;
+  let out = '';
+  let used = 0;
+  for (const char of text) {
+    const size = Buffer.byteLength(char);
+    if (used + size > bytes) break;
+    out += char;
+    used += size;
+  }
+  return out;
 }

@@ -1,0 +1,98 @@
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { planRestore, planTrash, TRASH_FOLDER } from '../../../src/core/curation/trashPlan';
+import { movePairs } from '../../../src/core/embeddings/pairMoves';
+import { DatasetBoundary } from '../../../src/core/files/datasetBoundary';
+import { TempDirs } from '../helpers/tempTree';
+
+const SUFFIXES = ['.txt', '.regions.json'];
+
+/** A stranger's dataset through trash and restore: odd names, a `_trash` that is not a folder, names at the length limit. */
+describe('trash and restore on a hostile dataset', () => {
+  const temp = new TempDirs();
+  let root: string;
+  let boundary: DatasetBoundary;
+  beforeEach(async () => {
+    root = await temp.make('ic-hostile-trash-');
+    boundary = DatasetBoundary.atSync(root);
+  });
+  afterEach(() => temp.cleanup());
+
+  const write = (rel: string, content: string): string => {
+    const file = path.join(root, rel);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, content);
+    return file;
+  };
+  const trashAndRestore = async (names: readonly string[]): Promise<void> => {
+    for (const name of names) {
+      write(name, `image ${name}`);
+      write(name.replace(/\.png$/, '.txt'), `caption ${name}`);
+    }
+    const images = names.map((n) => ({ imagePath: path.join(root, n), sidecarSuffixes: SUFFIXES }));
+    const trashed = await movePairs((await planTrash(images, root)).moves, boundary);
+    assert.deepEqual(trashed.failed, []);
+    assert.equal(trashed.moved.length, names.length);
+    for (const name of names) {
+      assert.equal(fs.readFileSync(path.join(root, TRASH_FOLDER, name), 'utf8'), `image ${name}`, name);
+      assert.equal(fs.readFileSync(path.join(root, TRASH_FOLDER, name.replace(/\.png$/, '.txt')), 'utf8'), `caption ${name}`, name);
+    }
+    const restore = await planRestore(names.map((n) => ({ imagePath: path.join(root, TRASH_FOLDER, n), sidecarSuffixes: SUFFIXES })), root);
+    const back = await movePairs(restore.moves, boundary);
+    assert.deepEqual(back.failed, []);
+    for (const name of names) assert.equal(fs.readFileSync(path.join(root, name), 'utf8'), `image ${name}`, name);
+  };
+
+  it('moves names with #, %, ?, quotes, a leading dash, NFC and NFD unicode there and back unchanged', async () => {
+    const nfc = 'caf\u00e9.png';
+    const nfd = 'cafe\u0301 2.png';
+    await trashAndRestore(['#1 50% off?.png', `it's "quoted".png`, '-rf.png', nfc, nfd, 'a%20b.png']);
+    assert.ok(fs.readdirSync(root).includes(nfd), 'the NFD name keeps its bytes (no normalization)');
+  });
+
+  it('gives a 255-byte name that clashes in the trash a free name that still fits the file system', async () => {
+    const long = `${'é'.repeat(125)}x.png`; // 250 + 1 + 4 = 255 bytes
+    assert.equal(Buffer.byteLength(long), 255);
+    write(path.join(TRASH_FOLDER, long), 'taken');
+    const image = write(long, 'LONG');
+    write(long.replace(/\.png$/, '.txt'), 'caption'); // 255 bytes too; its `.regions.json` (264) cannot exist
+    const plan = await planTrash([{ imagePath: image, sidecarSuffixes: SUFFIXES }], root);
+    assert.deepEqual(plan.refused, []);
+    const outcome = await movePairs(plan.moves, boundary);
+    assert.deepEqual(outcome.failed, []);
+    const moved = path.basename(plan.moves[0].files[0].to);
+    assert.ok(Buffer.byteLength(moved) <= 255, `${Buffer.byteLength(moved)} bytes`);
+    assert.ok(moved.endsWith(' (2).png'), moved);
+    assert.equal(fs.readFileSync(path.join(root, TRASH_FOLDER, long), 'utf8'), 'taken', 'never overwritten');
+    assert.equal(fs.readFileSync(path.join(root, TRASH_FOLDER, moved), 'utf8'), 'LONG');
+    assert.equal(fs.readFileSync(path.join(root, TRASH_FOLDER, moved.replace(/\.png$/, '.txt')), 'utf8'), 'caption', 'the caption under the same new stem');
+    const restore = await planRestore([{ imagePath: path.join(root, TRASH_FOLDER, moved), sidecarSuffixes: SUFFIXES }], root, () => image);
+    const back = await movePairs(restore.moves, boundary);
+    assert.deepEqual(back.failed, []);
+    assert.equal(fs.readFileSync(image, 'utf8'), 'LONG', 'restored under its original 255-byte name');
+    assert.equal(fs.readFileSync(image.replace(/\.png$/, '.txt'), 'utf8'), 'caption');
+  });
+
+  it('refuses to trash into a _trash that is a file, and leaves the file and the image as they were', async () => {
+    write(TRASH_FOLDER, 'I am a file');
+    const image = write('a.png', 'A');
+    write('a.txt', 'caption');
+    write('sub/b.png', 'B');
+    const plan = await planTrash([image, path.join(root, 'sub/b.png')].map((imagePath) => ({ imagePath, sidecarSuffixes: SUFFIXES })), root);
+    assert.deepEqual(plan.moves, []);
+    assert.equal(plan.refused.length, 2);
+    for (const { reason } of plan.refused) assert.match(reason, /_trash or a folder in it is a file, not a folder .*rename it/);
+    assert.equal(fs.readFileSync(path.join(root, TRASH_FOLDER), 'utf8'), 'I am a file');
+    assert.equal(fs.readFileSync(image, 'utf8'), 'A');
+    assert.equal(fs.readFileSync(path.join(root, 'a.txt'), 'utf8'), 'caption');
+  });
+
+  it('refuses an image already in _trash (also through a path with ".." or a trailing separator) and trashes it nowhere', async () => {
+    const inTrash = write(`${TRASH_FOLDER}/sub/t.png`, 't');
+    const sneaky = path.join(root, 'x', '..', TRASH_FOLDER, 'sub', 't.png');
+    const plan = await planTrash([inTrash, sneaky].map((imagePath) => ({ imagePath, sidecarSuffixes: SUFFIXES })), root);
+    assert.deepEqual(plan.moves, []);
+    assert.deepEqual(plan.refused.map((r) => r.reason), ['it is already in _trash', 'it is already in _trash']);
+  });
+});
