@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import * as path from 'node:path';
 import { isImageName } from '../core/dataset/imageFiles';
-import { DATASET_META_FOLDER, isStars, MAX_STARS, RATINGS_FILE_NAME, RatingChanges, RatingsFileError, readRatings, updateRatings } from '../core/curation/ratingsFile';
+import { DATASET_META_FOLDER, isStars, MAX_STARS, RATINGS_FILE_NAME, RatingChanges, RatingsFileError, ignoredEntriesMessage, ratingsFilePath, readRatingsFile, updateRatings } from '../core/curation/ratingsFile';
 import { PathMove, ratingMoveChanges, ratingsClearedUnder } from '../core/curation/ratingMoves';
 import type { PairMove } from '../core/embeddings/pairMoves';
 import { DatasetService } from './datasetService';
@@ -26,6 +26,8 @@ export class RatingsService implements vscode.Disposable {
   private loaded: Promise<void> = Promise.resolve();
   /** Why the file could not be read (shown once per problem, and again when a change is refused). */
   private problem?: string;
+  /** The last message about entries of the file that were set aside (not said again while unchanged). */
+  private ignoredReported?: string;
   private readonly undoSteps: RatingChanges[] = [];
   /** File writes one at a time, in order: two quick key presses must not race each other's read-modify-write. */
   private writes: Promise<unknown> = Promise.resolve();
@@ -182,8 +184,14 @@ export class RatingsService implements vscode.Disposable {
     if (!index || index.rootPath !== root) return;
     const before = this.ratings;
     try {
-      this.ratings = await readRatings(root, index.boundary);
+      const { ratings, problems } = await readRatingsFile(root, index.boundary);
+      this.ratings = ratings;
       this.problem = undefined;
+      // Bad entries (a '..' key, "5" for stars) are left out of the ratings, said once per file state.
+      const ignored = problems.length > 0 ? ignoredEntriesMessage(ratingsFilePath(root), problems) : undefined;
+      if (ignored && ignored !== this.ignoredReported) void showWarning(ignored);
+      if (ignored) this.log.warn(ignored);
+      this.ignoredReported = ignored;
     } catch (err) {
       this.ratings = new Map();
       const message = (err as Error).message;

@@ -2,7 +2,8 @@
  * The dataset's star ratings, `.image-captioner/ratings.json` inside the dataset: one image per line,
  * keys sorted, so two people's ratings merge in git line by line. Written only by a read-modify-write
  * that re-reads the file just before writing, so changes made on disk since (another window, a pull)
- * are kept; a file that cannot be parsed is never overwritten.
+ * are kept; a file that cannot be parsed is never overwritten, and entries that are not ratings (a key
+ * with '..', a value that is not 0-5 stars) are set aside with a message and written back as they were.
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
@@ -52,8 +53,20 @@ export function ratingKeyProblem(key: string): string | undefined {
   return undefined;
 }
 
-/** Parses the file's text; throws RatingsFileError (naming `file`) for anything but a version 1 ratings file. */
-export function parseRatings(text: string, file: string): Map<string, number> {
+/** What a ratings file holds: the ratings, and the entries that are not ratings (kept in the file, never used as paths). */
+export interface RatingsFileContents {
+  readonly ratings: Map<string, number>;
+  /** Entries with a key outside the dataset or a value that is not 0-5 stars, as they were in the file. */
+  readonly ignored: Map<string, unknown>;
+  /** One line per ignored entry, for the message. */
+  readonly problems: string[];
+}
+
+/**
+ * Parses the file's text; throws RatingsFileError (naming `file`) for anything but a version 1
+ * ratings file. A bad entry (`"../x.png": 5`, `"a.png": "5"`) does not spoil the rest: it is set aside.
+ */
+export function parseRatingsFile(text: string, file: string): RatingsFileContents {
   let data: unknown;
   try {
     data = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
@@ -67,19 +80,38 @@ export function parseRatings(text: string, file: string): Map<string, number> {
   if (version !== RATINGS_VERSION) throw new RatingsFileError(file, `its "version" is ${JSON.stringify(version)}, not ${RATINGS_VERSION}`);
   if (typeof ratings !== 'object' || ratings === null || Array.isArray(ratings)) throw new RatingsFileError(file, 'its "ratings" is not an object of image paths and stars');
   const result = new Map<string, number>();
+  const ignored = new Map<string, unknown>();
+  const problems: string[] = [];
   for (const [key, stars] of Object.entries(ratings)) {
-    const problem = ratingKeyProblem(key);
-    if (problem) throw new RatingsFileError(file, `the key ${JSON.stringify(key)} ${problem}`);
-    if (!isStars(stars)) throw new RatingsFileError(file, `the rating of ${JSON.stringify(key)} is ${JSON.stringify(stars)}, not a whole number from 0 to ${MAX_STARS}`);
-    if (stars > 0) result.set(key, stars);
+    const keyProblem = ratingKeyProblem(key);
+    const problem = keyProblem ? `the key ${JSON.stringify(key)} ${keyProblem}` : !isStars(stars) ? `the rating of ${JSON.stringify(key)} is ${JSON.stringify(stars)}, not a whole number from 0 to ${MAX_STARS}` : undefined;
+    if (problem) {
+      ignored.set(key, stars);
+      problems.push(problem);
+    } else if ((stars as number) > 0) result.set(key, stars as number);
   }
-  return result;
+  return { ratings: result, ignored, problems };
 }
 
-/** The file's text: keys in code-unit order (the same on every machine), one per line, a final newline. */
-export function formatRatings(ratings: Ratings): string {
-  const keys = [...ratings.keys()].filter((k) => (ratings.get(k) ?? 0) > 0).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  const lines = keys.map((k) => `    ${JSON.stringify(k)}: ${ratings.get(k)}`);
+/** The ratings of the file's text (bad entries left out); throws RatingsFileError for a file that is not a ratings file. */
+export function parseRatings(text: string, file: string): Map<string, number> {
+  return parseRatingsFile(text, file).ratings;
+}
+
+/** The message for a file with entries set aside: how many, the first few, and that they stay in the file. */
+export function ignoredEntriesMessage(file: string, problems: readonly string[]): string {
+  const shown = problems.slice(0, 3).join('; ');
+  const more = problems.length > 3 ? `; and ${problems.length - 3} more` : '';
+  return `${file}: ${problems.length} ${problems.length === 1 ? 'entry was' : 'entries were'} ignored (${shown}${more}). They are kept in the file as they are; fix or remove them there.`;
+}
+
+/** The file's text: keys in code-unit order (the same on every machine), one per line, a final newline; `kept` entries are written as they were read. */
+export function formatRatings(ratings: Ratings, kept: ReadonlyMap<string, unknown> = new Map()): string {
+  const values = new Map<string, string>();
+  for (const [key, value] of kept) if (!ratings.has(key)) values.set(key, JSON.stringify(value) ?? 'null');
+  for (const [key, stars] of ratings) if (stars > 0) values.set(key, String(stars));
+  const keys = [...values.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const lines = keys.map((k) => `    ${JSON.stringify(k)}: ${values.get(k)}`);
   const body = lines.length > 0 ? `{\n${lines.join(',\n')}\n  }` : '{}';
   return `{\n  "version": ${RATINGS_VERSION},\n  "ratings": ${body}\n}\n`;
 }
@@ -97,12 +129,17 @@ export function withChanges(ratings: Ratings, changes: RatingChanges): Map<strin
   return next;
 }
 
-/** Reads the dataset's ratings (an empty map when there is no file); bounded, through the boundary. Throws RatingsFileError. */
-export async function readRatings(root: string, boundary: DatasetBoundary): Promise<Map<string, number>> {
+/** Reads the dataset's ratings file (empty when there is none); bounded, through the boundary. Throws RatingsFileError. */
+export async function readRatingsFile(root: string, boundary: DatasetBoundary): Promise<RatingsFileContents> {
   const file = ratingsFilePath(root);
   const bytes = await readRegularFile(file, MAX_RATINGS_BYTES, boundary);
-  if (bytes === undefined) return new Map();
-  return parseRatings(bytes.toString('utf8'), file);
+  if (bytes === undefined) return { ratings: new Map(), ignored: new Map(), problems: [] };
+  return parseRatingsFile(bytes.toString('utf8'), file);
+}
+
+/** Reads the dataset's ratings (an empty map when there is no file; bad entries left out). Throws RatingsFileError. */
+export async function readRatings(root: string, boundary: DatasetBoundary): Promise<Map<string, number>> {
+  return (await readRatingsFile(root, boundary)).ratings;
 }
 
 export interface RatingsUpdate {
@@ -117,7 +154,7 @@ export interface RatingsUpdate {
  * writes atomically when anything changed. A file that cannot be parsed is left alone (RatingsFileError).
  */
 export async function updateRatings(root: string, boundary: DatasetBoundary, change: (onDisk: Ratings) => RatingChanges): Promise<RatingsUpdate> {
-  const onDisk = await readRatings(root, boundary);
+  const { ratings: onDisk, ignored } = await readRatingsFile(root, boundary);
   const changes = change(onDisk);
   const previous = new Map<string, number>();
   for (const key of changes.keys()) previous.set(key, onDisk.get(key) ?? 0);
@@ -126,6 +163,8 @@ export async function updateRatings(root: string, boundary: DatasetBoundary, cha
   const file = ratingsFilePath(root);
   await boundary.checkFolderOf(file);
   await fs.mkdir(path.dirname(file), { recursive: true });
-  await writeFileAtomic(file, Buffer.from(formatRatings(ratings), 'utf8'), boundary);
+  // Entries set aside on reading are written back as they were (a change to the same key replaces one).
+  const kept = new Map([...ignored].filter(([key]) => !changes.has(key)));
+  await writeFileAtomic(file, Buffer.from(formatRatings(ratings, kept), 'utf8'), boundary);
   return { ratings, previous };
 }
