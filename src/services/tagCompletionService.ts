@@ -117,7 +117,7 @@ export class TagCompletionService implements vscode.Disposable {
       throw err;
     }
     const indexed = await this.runner.setList(file, bytes);
-    if (indexed.skipped) this.log.info(`Tag list ${file}: ${indexed.skipped} row(s) without a tag name or count left out (the first on line ${indexed.firstSkippedLine}).`);
+    if (indexed.skipped) this.log.info(`Tag list ${file}: ${indexed.skipped} row(s) without a tag name or count, or not UTF-8 text, left out (the first on line ${indexed.firstSkippedLine}).`);
     this.log.info(`Tag list ${file}: ${indexed.tags} tags.`);
   }
 

@@ -12,7 +12,7 @@ export interface BooruTag {
   readonly aliases: readonly string[];
 }
 
-/** The tags read, and how many rows were left out (blank name, count not a number). */
+/** The tags read, and how many rows were left out (blank name, count not a number, not UTF-8 or binary). */
 export interface BooruTagList {
   readonly tags: BooruTag[];
   readonly skipped: number;
@@ -22,6 +22,12 @@ export interface BooruTagList {
 
 /** The most a tag list file may hold: the full Danbooru list with aliases is under 10 MB. */
 export const BOORU_LIST_MAX_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Text no tag holds: U+FFFD is what decoding left of bytes that are not UTF-8 (a Latin-1 list would
+ * propose "caf\ufffd"), control characters are binary. Such rows are left out and counted.
+ */
+const NOT_TAG_TEXT = /[\u0000-\u0008\u000b-\u001f\u007f\ufffd]/;
 
 /** Parses a tag list; rows that are not a tag are counted, not fatal. Throws ImportParseError for text that is not CSV at all. */
 export function parseBooruTagList(text: string, file: string): BooruTagList {
@@ -34,7 +40,7 @@ export function parseBooruTagList(text: string, file: string): BooruTagList {
     const [rawName = '', rawCategory = '', rawCount = '', rawAliases = ''] = row.fields;
     const name = rawName.trim();
     const count = rawCount.trim() === '' ? 0 : Number(rawCount);
-    if (name === '' || !Number.isFinite(count) || count < 0) {
+    if (name === '' || !Number.isFinite(count) || count < 0 || NOT_TAG_TEXT.test(name) || NOT_TAG_TEXT.test(rawAliases)) {
       skipped++;
       firstSkippedLine ??= row.line;
       continue;
