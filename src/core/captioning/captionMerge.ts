@@ -1,4 +1,5 @@
 import { isWhitespace } from '../captions/whitespace';
+import { finalBreaks } from '../edits/editPlan';
 
 /** How a generated caption meets the one already on disk: skip, overwrite, append or prepend. */
 
@@ -43,11 +44,11 @@ export function autoSeparator(existing: string, generated: string): string {
 
 /**
  * The text to write for `mode`, given the caption on disk ('' when none) and the model's text.
- * The existing caption's trailing line break is kept; the join never doubles spaces or commas.
+ * The existing caption's trailing line breaks are kept as they were (`\n\n` stays two); the join never doubles spaces or commas.
  */
 export function mergeCaption(existing: string, generated: string, mode: BatchMode, separator?: string): string {
   const fresh = generated.trim();
-  const trailingBreak = /\n[ \t]*$/.test(existing) ? '\n' : '';
+  const trailingBreak = finalBreaks(existing);
   const old = existing.trim();
   if (mode === 'skip' || mode === 'overwrite' || old === '') return fresh + trailingBreak;
   if (fresh === '') return existing;

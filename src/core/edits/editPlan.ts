@@ -61,6 +61,16 @@ export function endsWithLineBreak(text: string): boolean {
   return text.slice(text.trimEnd().length).includes('\n');
 }
 
+/**
+ * The end of `text` from the first line break of its trailing whitespace on (`\n`, `\n\n`, `\n\t`);
+ * '' when none. Edits that rebuild a caption put it back as it was; spaces before it are padding.
+ */
+export function finalBreaks(text: string): string {
+  const trailing = text.slice(text.trimEnd().length);
+  const at = trailing.indexOf('\n');
+  return at >= 0 ? trailing.slice(at) : '';
+}
+
 /** `"a", "b"` for operation labels. */
 export function quoteList(items: readonly string[]): string {
   return items.map((item) => `"${item}"`).join(', ');

@@ -1,7 +1,7 @@
 import { isCommaSeparated } from '../captioning/captionMerge';
 import { splitTags } from '../captioning/prompts';
 import { compileGlob } from '../patterns/glob';
-import { CaptionSource, EditOptionError, EditPlan, planEdits } from './editPlan';
+import { CaptionSource, EditOptionError, EditPlan, finalBreaks, planEdits } from './editPlan';
 
 /** A comma-separated caption as its tags and its final line break. */
 export interface TagCaption {
@@ -16,11 +16,9 @@ export interface TagCaption {
  */
 export function parseTagCaption(text: string): TagCaption | undefined {
   // Every trailing line break is kept, not just one: an edit must not change a caption's bytes beyond
-  // its tags (a stranger's 'a, b\n\n' stays so). Spaces before the first break are the tags' padding.
+  // its tags (a stranger's 'a, b\n\n' stays so).
   const body = text.trim();
-  const trailing = text.slice(text.trimEnd().length);
-  const breakAt = trailing.indexOf('\n');
-  const end = breakAt >= 0 ? trailing.slice(breakAt) : '';
+  const end = finalBreaks(text);
   if (body.includes('\n')) return undefined;
   const isTagList = body === '' || (body.includes(',') ? isCommaSeparated(body) : !/[.!?]$/.test(body));
   return isTagList ? { tags: splitTags(body), end } : undefined;

@@ -5,6 +5,7 @@ import { readCaptionSources } from '../../../src/core/captions/readCaptions';
 import { applyPlannedCaption } from '../../../src/core/edits/applyPlannedCaption';
 import { addTags, removeTags, renameTag } from '../../../src/core/edits/tagEdits';
 import { mergeTagsIntoCaption } from '../../../src/core/tagging/tagMerge';
+import { mergeCaption } from '../../../src/core/captioning/captionMerge';
 import { sharedTags } from '../../../src/core/tagging/sharedTags';
 import { DatasetBoundary } from '../../../src/core/files/datasetBoundary';
 import type { EditPlan } from '../../../src/core/edits/editPlan';
@@ -95,6 +96,9 @@ describe('tag edits on hostile caption bytes', () => {
     assert.equal(mergeTagsIntoCaption('a,,b \n\n', ['c'], 'prepend'), 'c, a, b\n\n');
     assert.equal(mergeTagsIntoCaption('\t\n\n', ['c'], 'append'), 'c\n\n');
     assert.equal(mergeTagsIntoCaption('a, b', ['c'], 'overwrite'), 'c');
+    assert.equal(mergeTagsIntoCaption('A cat on a mat.\n\n', ['c'], 'append'), 'A cat on a mat., c\n\n', 'a prose caption too');
+    assert.equal(mergeCaption('A cat.\n\n', 'A dog.', 'append'), 'A cat. A dog.\n\n', "a captioner's append");
+    assert.equal(mergeCaption('A cat.\n \n', 'A dog.', 'overwrite'), 'A dog.\n \n');
   });
 
   it('the shared-tags pane ignores empty tags and whitespace and counts tab-separated tags once', () => {
