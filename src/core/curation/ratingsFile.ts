@@ -132,7 +132,11 @@ export function withChanges(ratings: Ratings, changes: RatingChanges): Map<strin
 /** Reads the dataset's ratings file (empty when there is none); bounded, through the boundary. Throws RatingsFileError. */
 export async function readRatingsFile(root: string, boundary: DatasetBoundary): Promise<RatingsFileContents> {
   const file = ratingsFilePath(root);
-  const bytes = await readRegularFile(file, MAX_RATINGS_BYTES, boundary);
+  const bytes = await readRegularFile(file, MAX_RATINGS_BYTES, boundary).catch((err: NodeJS.ErrnoException) => {
+    // A stranger's dataset may hold a file named .image-captioner: say what to do, not ENOTDIR.
+    if (err.code === 'ENOTDIR') throw new Error(`${path.join(root, DATASET_META_FOLDER)} is a file, not a folder, so star ratings cannot be kept there; rename or remove it. Nothing was changed.`);
+    throw err;
+  });
   if (bytes === undefined) return { ratings: new Map(), ignored: new Map(), problems: [] };
   return parseRatingsFile(bytes.toString('utf8'), file);
 }

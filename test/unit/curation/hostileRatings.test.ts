@@ -45,6 +45,14 @@ describe('ratings file from a hostile dataset', () => {
     assert.equal(formatRatings(odd).split('\n').length, 3 + odd.size + 3);
   });
 
+  it('says .image-captioner is a file (not ENOTDIR) and leaves it alone', async () => {
+    fs.rmdirSync(path.dirname(ratingsFilePath(root)));
+    fs.writeFileSync(path.join(root, '.image-captioner'), 'mine');
+    await assert.rejects(readRatings(root, boundary), /\.image-captioner is a file, not a folder, so star ratings cannot be kept there; rename or remove it/);
+    await assert.rejects(updateRatings(root, boundary, () => map({ 'a.png': 3 })), /is a file, not a folder/);
+    assert.equal(fs.readFileSync(path.join(root, '.image-captioner'), 'utf8'), 'mine');
+  });
+
   it('refuses a FIFO without blocking and without writing', async () => {
     execFileSync('mkfifo', [ratingsFilePath(root)]);
     await assert.rejects(readRatings(root, boundary), NotRegularFileError);
