@@ -260,4 +260,13 @@ describe('curation: ratings and trash', function () {
     assert.equal(fs.existsSync(file('a.jpg')), false, 'nothing of the pair moved');
     assert.equal(fs.existsSync(path.join(root, '_trash', 'curation', 'a.txt')), true);
   });
+
+  it("a stranger's ratings.json with bad entries ('..' key, stars \"5\") keeps the good ones working and the bad ones in the file", async () => {
+    fs.writeFileSync(ratingsFile(), '{"version": 1, "ratings": {"../../etc/passwd": 5, "curation/b.jpg": "5", "curation/sub/c.jpg": 4}}');
+    await waitFor(() => api.ratings.ratingOf('curation/sub/c.jpg') === 4 && api.ratings.ratingOf('curation/b.jpg') === 0, 'the good entry read, the bad ones set aside');
+    await vscode.commands.executeCommand('imageCaptioner.rateImages', { images: [file('sub/c.jpg')], stars: 2 });
+    assert.equal(fs.readFileSync(ratingsFile(), 'utf8'), '{\n  "version": 1,\n  "ratings": {\n    "../../etc/passwd": 5,\n    "curation/b.jpg": "5",\n    "curation/sub/c.jpg": 2\n  }\n}\n');
+    await vscode.commands.executeCommand('imageCaptioner.rateImages', { images: [file('b.jpg')], stars: 3 });
+    assert.match(fs.readFileSync(ratingsFile(), 'utf8'), /"curation\/b\.jpg": 3,/, 'rating the image replaces its bad entry');
+  });
 });
