@@ -25,7 +25,7 @@ import { CliIo, CliUsageError, EXIT, ExitCode } from '../cliCommand';
 import { choiceFlag, integerFlag, onePositional, parseCommandArgs, shardFlag } from '../commandArgs';
 import { datasetSettingsFromFlags } from '../datasetFlags';
 import { imagesOfShard, loadDataset, relPathOf, type LoadedDataset } from '../datasetLoad';
-import { readRatings, type Ratings } from '../../core/curation/ratingsFile';
+import { ignoredEntriesMessage, ratingsFilePath, readRatingsFile, type Ratings } from '../../core/curation/ratingsFile';
 import { progressPrinter } from './exportProgressLines';
 import { terminalText } from '../terminalText';
 import { EXPORT_FORMATS, type ExportFormat, FLAGS } from './exportCommand';
@@ -50,10 +50,16 @@ export async function runExport(args: readonly string[], io: CliIo): Promise<Exi
   if (captions !== 'caption' && !secondExtension) throw new CliUsageError(`--captions ${captions} needs --second-caption-extension (e.g. .tags.txt)`);
   if (captions === 'both' && (format === 'zip' || format === 'imagefolder')) throw new CliUsageError(`--captions both: ${format} holds one caption per image (webdataset, csv and jsonl hold both)`);
   // A ratings file that cannot be read is said, and the export goes on without the rating field.
-  const ratings = await readRatings(loaded.index.rootPath, loaded.index.boundary).catch((err: Error) => {
-    io.stderr.write(`export: ${terminalText(err.message)} The export has no rating field.\n`);
-    return new Map<string, number>();
-  });
+  const ratings = await readRatingsFile(loaded.index.rootPath, loaded.index.boundary).then(
+    ({ ratings: read, problems }) => {
+      if (problems.length > 0) io.stderr.write(`export: ${terminalText(ignoredEntriesMessage(ratingsFilePath(loaded.index.rootPath), problems))}\n`);
+      return read;
+    },
+    (err: Error) => {
+      io.stderr.write(`export: ${terminalText(err.message)} The export has no rating field.\n`);
+      return new Map<string, number>();
+    },
+  );
   const samples = exportSamplesOf(loaded, imagesOfShard(loaded, shard), captions, ratings);
   const secondMember = captions === 'both' && secondExtension ? secondCaptionMember(secondExtension) : undefined;
   const name = values.name ?? defaultShardPrefix(loaded.index.rootPath);

@@ -44,7 +44,7 @@ describe('image-captioner export', function () {
     assert.match(run.stderr, /^export csv: 16 of 18 images in 1 file\(s\), [\d.]+ MB; 2 without a caption left out \(--all-images keeps them\)\n$/);
   });
 
-  it('csv and jsonl: a rating field when the dataset has a ratings file, and a warning (no field) when it cannot be read', async () => {
+  it('csv and jsonl: a rating field when the dataset has a ratings file, bad entries left out with a warning, and a warning (no field) when it cannot be read', async () => {
     const meta = path.join(root, 'ds', '.image-captioner');
     fs.mkdirSync(meta);
     try {
@@ -54,10 +54,16 @@ describe('image-captioner export', function () {
       const rows = fs.readFileSync(path.join(root, 'rated', 'captions.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { file_name: string; rating: number });
       assert.deepEqual(rows.filter((r) => r.rating > 0).map((r) => [r.file_name, r.rating]), [['sub/e.webp', 2], ['a.jpg', 4]]);
       assert.ok(rows.every((r) => typeof r.rating === 'number'), 'every row has a rating, 0 when unrated');
-      fs.writeFileSync(path.join(meta, 'ratings.json'), '{"version": 1, "ratings": {"a.jpg": 9}}');
+      fs.writeFileSync(path.join(meta, 'ratings.json'), '{"version": 1, "ratings": {"a.jpg": 9, "../x.jpg": 5, "sub/e.webp": 2}}');
+      const bad = await cli(root, 'export', 'ds', '--format', 'jsonl', '--out', 'bad-entries');
+      assert.equal(bad.code, EXIT.ok, bad.stderr);
+      assert.match(bad.stderr, /ratings\.json: 2 entries were ignored \(the rating of "a\.jpg" is 9, .*; the key "\.\.\/x\.jpg" has .*\)\. They are kept in the file/);
+      const badRows = fs.readFileSync(path.join(root, 'bad-entries', 'captions.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { file_name: string; rating: number });
+      assert.deepEqual(badRows.filter((r) => r.rating > 0).map((r) => [r.file_name, r.rating]), [['sub/e.webp', 2]], 'the good entry exported, the bad ones not');
+      fs.writeFileSync(path.join(meta, 'ratings.json'), '{"version": 1, "ratings": {"a.jpg": 4,}}');
       const broken = await cli(root, 'export', 'ds', '--format', 'csv', '--out', 'broken');
       assert.equal(broken.code, EXIT.ok, broken.stderr);
-      assert.match(broken.stderr, /ratings\.json cannot be read as star ratings: the rating of "a\.jpg" is 9.* The export has no rating field\./);
+      assert.match(broken.stderr, /ratings\.json cannot be read as star ratings: it is not valid JSON.* The export has no rating field\./);
       assert.ok(fs.readFileSync(path.join(root, 'broken', 'captions.csv'), 'utf8').startsWith('file_name,text\r\n'));
     } finally {
       fs.rmSync(meta, { recursive: true, force: true });
