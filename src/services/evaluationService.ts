@@ -12,7 +12,7 @@ import { importedReferences, readSidecarReferences, type ReferenceImage, type Re
 import { assembleReport } from '../core/evaluation/assembleReport';
 import { newReportId, writeReport } from '../core/evaluation/reportFile';
 import { drawSample } from '../core/evaluation/sample';
-import { clipScore } from '../core/embeddings/clipScore';
+import { evaluationClipScores, type EvaluationClip } from '../core/evaluation/evaluationClip';
 import type { DatasetBoundary } from '../core/files/datasetBoundary';
 import { parseCaptionSource } from '../core/import/parseCaptionSource';
 import { readImportSource } from '../core/import/sourceText';
@@ -172,40 +172,21 @@ export class EvaluationService {
     images: readonly SampleImage[],
     captions: ReadonlyMap<string, ReadonlyMap<string, ModelCaption>>,
     boundary: DatasetBoundary,
-  ): Promise<{ scores?: Map<string, Map<string, number>>; model?: string; why?: string }> {
+  ): Promise<EvaluationClip> {
     if (!settings.clipScore) return { why: `CLIP scoring is turned off (${EVALUATE_SECTION}.clipScore).` };
     const model = this.local.clipModel();
     if (!model.id.trim()) return { why: 'No local CLIP model is set (imageCaptioner.local.clipModel).' };
-    try {
-      const imageVectors = await this.embeddings.embedImages(model, images.map((i) => i.imagePath), boundary);
-      const scores = new Map<string, Map<string, number>>();
-      let failures = 0;
-      let scoredAny = false;
-      let firstError: string | undefined;
-      for (const m of models) {
-        const pairs = images.map((image, i) => ({ i, path: image.path, text: captions.get(m.id)?.get(image.path)?.text })).filter((p) => p.text);
-        const textVectors = await this.embeddings.embedTexts(model, pairs.map((p) => p.text!));
-        const byPath = new Map<string, number>();
-        pairs.forEach((pair, k) => {
-          const image = imageVectors[pair.i];
-          const text = textVectors[k];
-          if (image.ok && text.ok) {
-            byPath.set(pair.path, clipScore(image.vector, text.vector));
-            scoredAny = true;
-          } else {
-            failures++;
-            firstError ??= !image.ok ? image.error : !text.ok ? text.error : undefined;
-          }
-        });
-        scores.set(m.id, byPath);
-      }
-      if (failures > 0) this.captioning.log.warn(`CLIP score: ${failures} caption(s) or image(s) could not be embedded; they have no CLIP score.`);
-      if (!scoredAny && failures > 0) return { why: `The local CLIP model ${model.id} could not score the captions: ${firstError}` };
-      return { scores, model: model.id };
-    } catch (err) {
-      this.captioning.log.warn(`CLIP score not computed: ${(err as Error).message}`);
-      return { why: `The local CLIP model ${model.id} could not score the captions: ${(err as Error).message}` };
-    }
+    return evaluationClipScores({
+      embedder: {
+        images: (paths) => this.embeddings.embedImages(model, paths, boundary),
+        texts: (texts) => this.embeddings.embedTexts(model, texts),
+      },
+      clipModel: model.id,
+      modelIds: models.map((m) => m.id),
+      images,
+      captions,
+      warn: (line) => this.captioning.log.warn(line),
+    });
   }
 }
 
