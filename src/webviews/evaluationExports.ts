@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { EvaluationReport } from '../core/evaluation/evaluationReport';
-import { reportImagesCsv, reportSummaryCsv } from '../core/evaluation/reportCsv';
+export { reportExportBytes } from '../core/evaluation/reportExport';
 import type { ReportExport } from './protocol/evaluationMessages';
 
 /** What the panel can save: the report's three tables and the chart. */
@@ -14,11 +14,6 @@ const FILES: Readonly<Record<ExportKind, { readonly suffix: string; readonly fil
   chartPng: { suffix: '-chart.png', filters: { 'PNG image': ['png'] }, title: 'Export the evaluation chart as PNG' },
 };
 
-/** The bytes of an export of `report`: the CSV tables of reportCsv.ts, or the report itself as JSON. */
-export function reportExportBytes(report: EvaluationReport, what: ReportExport): Uint8Array {
-  const text = what === 'imagesCsv' ? reportImagesCsv(report) : what === 'summaryCsv' ? reportSummaryCsv(report) : `${JSON.stringify(report, null, 2)}\n`;
-  return Buffer.from(text, 'utf8');
-}
 
 /** Asks where to save an export (beside the dataset folder at first, never inside it); undefined when the user cancels. */
 export async function askExportFile(report: EvaluationReport, kind: ExportKind): Promise<string | undefined> {

@@ -35,11 +35,16 @@ export function newReportId(now = new Date()): string {
   return `${now.toISOString().replace(/[:.]/g, '-')}-${randomBytes(3).toString('hex')}`;
 }
 
+/** A report as JSON text: one format for report.json and the panel's JSON export (1-space indent, a final newline). */
+export function reportJson(report: EvaluationReport): string {
+  return `${JSON.stringify(report, undefined, 1)}\n`;
+}
+
 /** Writes `report` as `<folder>/report.json` (temp file + rename, the folder made if needed); returns the file. */
 export async function writeReport(folder: string, report: EvaluationReport): Promise<string> {
   await fs.mkdir(folder, { recursive: true });
   const file = path.join(folder, REPORT_FILE_NAME);
-  await writeFileAtomic(file, Buffer.from(`${JSON.stringify(report, undefined, 1)}\n`, 'utf8'));
+  await writeFileAtomic(file, Buffer.from(reportJson(report), 'utf8'));
   return file;
 }
 

@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { listReports, newReportId, readReport, writeReport } from '../../../src/core/evaluation/reportFile';
+import { reportExportBytes } from '../../../src/core/evaluation/reportExport';
 import { TempDirs } from '../helpers/tempTree';
 import { sampleReport } from './sampleReport';
 
@@ -16,6 +17,16 @@ describe('evaluation report file', () => {
     assert.equal(file, path.join(root, 'evaluations', report.id, 'report.json'));
     assert.deepEqual(await readReport(file), JSON.parse(JSON.stringify(report)));
     assert.deepEqual((await fs.readdir(path.dirname(file))), ['report.json'], 'no temp file is left');
+  });
+
+  it('the JSON export is byte for byte the report.json of the run: one format (1-space indent, final newline)', async () => {
+    const root = await temp.make();
+    const report = sampleReport();
+    const saved = await fs.readFile(await writeReport(root, report));
+    const exported = Buffer.from(reportExportBytes(report, 'json'));
+    assert.ok(exported.equals(saved), `export:\n${exported.toString('utf8').slice(0, 80)}\nreport.json:\n${saved.toString('utf8').slice(0, 80)}`);
+    assert.match(saved.toString('utf8'), /^\{\n "version": /);
+    assert.ok(saved.toString('utf8').endsWith('}\n'));
   });
 
   it('refuses a report of another version, naming the version', async () => {
