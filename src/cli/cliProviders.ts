@@ -12,6 +12,7 @@ import { WorkerClient } from '../providers/local/workerClient';
 import { LocalTagger, type LocalTagRunner } from '../providers/local/localTagger';
 import { workerSettingsFrom } from '../providers/local/workerSettings';
 import { Requests } from '../worker/protocol';
+import type { EmbeddingBackend } from '../services/embeddingService';
 import type { SettingsSource } from '../core/settings/settingsSource';
 import { CliError } from './cliCommand';
 
@@ -20,6 +21,8 @@ export interface CliProviders {
   readonly factory: ProviderFactory;
   /** WD taggers, through the same worker process. */
   readonly tagger: LocalTagger;
+  /** Image and text embeddings (CLIP scores), through the same worker process. */
+  readonly embeddings: EmbeddingBackend;
   dispose(): Promise<void>;
 }
 
@@ -35,6 +38,10 @@ export function cliProviders(settings: SettingsSource, env: NodeJS.ProcessEnv, l
   const tag: LocalTagRunner = (params, options) => worker().request(Requests.tag, params, options);
   return {
     factory: new ProviderFactory({ onWarning: log, local }),
+    embeddings: {
+      embedImages: (params, signal) => worker().request(Requests.embedImages, params, { signal }),
+      embedText: (params, signal) => worker().request(Requests.embedText, params, { signal }),
+    },
     tagger: new LocalTagger(tag, (model, problems) => log(`${model.label}: rows of selected_tags.csv left out: ${problems.join('; ')}`)),
     dispose: async () => {
       await client?.dispose();

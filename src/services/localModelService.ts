@@ -11,7 +11,7 @@ import type { LocalCaptionRunner } from '../providers/local/localProvider';
 import { DEFAULT_SEGMENTATION_MODEL, type SegmentationBackend } from './segmentationService';
 import { Requests, type LocalTask, type ModelRef, type Progress, type WorkerSettings } from '../worker/protocol';
 import { withNotificationProgress } from './notifications';
-import { workerSettingsFrom } from '../providers/local/workerSettings';
+import { clipModelFrom, workerSettingsFrom } from '../providers/local/workerSettings';
 import { vscodeSettings } from '../generationSettings';
 import type { EmbeddingBackend } from './embeddingService';
 import { localModelsUnavailable } from '../worker/deviceChoice';
@@ -54,7 +54,7 @@ export class LocalModelService implements vscode.Disposable {
 
   /** The model used for image and caption embeddings (CLIP score, image clustering). */
   clipModel(): ModelRef {
-    return { id: config().get<string>('clipModel', 'Xenova/clip-vit-base-patch32'), task: 'clip', dtype: dtypeSetting('clipModelDtype') };
+    return clipModelFrom(vscodeSettings());
   }
 
   /** The model used for caption text embeddings (clustering captions). */

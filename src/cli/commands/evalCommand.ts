@@ -10,6 +10,7 @@ export const FLAGS = {
   seed: { type: 'string' },
   out: { type: 'string' },
   json: { type: 'boolean' },
+  'clip-score': { type: 'boolean' },
   config: { type: 'string' },
   'base-url': { type: 'string' },
   'key-env': { type: 'string' },
@@ -22,7 +23,8 @@ extension's "Evaluate Models…" does: each model captions the sample through th
 candidates go under --out, never into the dataset), then BLEU-1..4 (pycocoevalcap and NLTK
 conventions), CIDEr-D, mean words, time per image, failures and the gender check are computed.
 References: a file beside each image (photo.ref.txt), one reference per non-empty line.
-CLIP scores are computed by the extension only.
+With --clip-score each caption also gets a CLIP score (100 × cosine of image and caption) from the
+local CLIP model imageCaptioner.local.clipModel, run by the same worker as local captioning.
 
 Flags:
   --model ID                  a model to compare (give it two or more times)
@@ -31,6 +33,9 @@ Flags:
   --seed N                    the seed that draws the sample (default 1): the same seed, the same images
   --out DIR                   where the report folder goes (default ./evaluations): DIR/<id>/report.json,
                               the candidates beside it; the extension's "Open Last Evaluation Report" reads it
+  --clip-score                score each caption with the local CLIP model (imageCaptioner.local.clipModel in
+                              --config; a hub id is downloaded once unless imageCaptioner.local.allowDownloads
+                              is false); its embeddings are cached in DIR/.clip-cache
   --json                      print the report's per-model summary as JSON on stdout
   --config FILE               settings as in VS Code (a .vscode/settings.json works as is)
   --base-url URL              an OpenAI-compatible server serving every --model (vLLM, TGI, Ollama…)
@@ -45,7 +50,7 @@ Example:
 
 export const evalCommand: CliCommand = {
   name: 'eval',
-  summary: 'Compare models on a seeded sample against reference captions (BLEU, CIDEr-D, gender check)',
+  summary: 'Compare models on a seeded sample against reference captions (BLEU, CIDEr-D, CLIP score, gender check)',
   help: HELP,
   flags: FLAGS,
   run: async (args, io) => (await import('./evalRun.js')).runEval(args, io),

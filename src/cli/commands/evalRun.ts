@@ -2,6 +2,11 @@
 import * as path from 'node:path';
 import { captionSample, modelFolderName } from '../../core/evaluation/captionSample';
 import { assembleReport } from '../../core/evaluation/assembleReport';
+import { evaluationClipScores, type EvaluationClip } from '../../core/evaluation/evaluationClip';
+import type { DatasetBoundary } from '../../core/files/datasetBoundary';
+import { clipModelFrom } from '../../providers/local/workerSettings';
+import { EmbeddingService } from '../../services/embeddingService';
+import type { ModelRef } from '../../worker/protocol';
 import type { ModelCaption } from '../../core/evaluation/evaluationReport';
 import { readSidecarReferences, referenceSuffixProblem } from '../../core/evaluation/references';
 import { newReportId, writeReport } from '../../core/evaluation/reportFile';
@@ -19,6 +24,30 @@ import { datasetSettingsFromFlags } from '../datasetFlags';
 import { loadDataset, relPathOf } from '../datasetLoad';
 import { terminalText } from '../terminalText';
 import { FLAGS } from './evalCommand';
+
+/** Embeddings of earlier runs under the same --out folder are reused from here. */
+const CLIP_CACHE_FOLDER = '.clip-cache';
+
+/** The extension's evaluation CLIP scoring (evaluationClip.ts) over the worker the CLI starts. */
+function cliClipScores(
+  embeddings: EmbeddingService,
+  model: ModelRef,
+  boundary: DatasetBoundary,
+  modelIds: readonly string[],
+  images: readonly { readonly path: string; readonly imagePath: string }[],
+  captions: ReadonlyMap<string, ReadonlyMap<string, ModelCaption>>,
+  io: CliIo,
+): Promise<EvaluationClip> {
+  io.stderr.write(`eval: CLIP scores with ${terminalText(model.id)}\n`);
+  return evaluationClipScores({
+    embedder: { images: (paths) => embeddings.embedImages(model, paths, boundary, { signal: io.signal }), texts: (texts) => embeddings.embedTexts(model, texts, { signal: io.signal }) },
+    clipModel: model.id,
+    modelIds,
+    images,
+    captions,
+    warn: (line) => io.stderr.write(`eval: ${terminalText(line)}\n`),
+  });
+}
 
 /** Runs `image-captioner eval` (see evalCommand.ts for its flags). */
 export async function runEval(args: readonly string[], io: CliIo): Promise<ExitCode> {
@@ -56,13 +85,17 @@ export async function runEval(args: readonly string[], io: CliIo): Promise<ExitC
   const sampled = sample.map((p) => ({ path: p, imagePath: byPath.get(p)!.imagePath, captionPath: byPath.get(p)!.captionPath }));
   const captionPathOf = new Map(sampled.map((s) => [s.imagePath, s.captionPath]));
   const id = newReportId();
-  const reportFolder = path.join(path.resolve(io.cwd, values.out ?? 'evaluations'), id);
+  const outFolder = path.resolve(io.cwd, values.out ?? 'evaluations');
+  const reportFolder = path.join(outFolder, id);
+  const clipModel = clipModelFrom(settings);
+  if (values['clip-score'] && !clipModel.id.trim()) throw new CliError('--clip-score needs a CLIP model: set imageCaptioner.local.clipModel in --config (a hub id or a model folder)');
   io.stderr.write(`eval: ${sample.length} of ${set.counts.imagesWithReferences} images with references (seed ${seed}), ${models.length} models\n`);
 
   const providers = cliProviders(settings, io.env, (line) => io.stderr.write(`eval: ${terminalText(line)}\n`));
   const captions = new Map<string, Map<string, ModelCaption>>();
   let cancelled = false;
   let failed = 0;
+  let clip: EvaluationClip;
   try {
     for (const [position, { model, apiKey }] of models.entries()) {
       const limits = batchLimits(batchSettingsFrom(settings), model);
@@ -90,6 +123,11 @@ export async function runEval(args: readonly string[], io: CliIo): Promise<ExitC
         break;
       }
     }
+    clip = !values['clip-score']
+      ? { why: 'CLIP scores were not asked for (image-captioner eval --clip-score).' }
+      : cancelled
+        ? { why: 'The evaluation was cancelled before CLIP scoring.' }
+        : await cliClipScores(new EmbeddingService(providers.embeddings, path.join(outFolder, CLIP_CACHE_FOLDER)), clipModel, loaded.index.boundary, models.map(({ model }) => model.id), sampled, captions, io);
   } finally {
     await providers.dispose();
   }
@@ -103,19 +141,20 @@ export async function runEval(args: readonly string[], io: CliIo): Promise<ExitC
     seed,
     models: models.map(({ model }) => ({ modelId: model.id, label: model.label })),
     captions,
-    clip: { why: 'The command line does not compute CLIP scores (the extension does, with its local CLIP model).' },
+    clip,
     genderWords: evaluation.genderWords,
     cancelled,
   });
   const file = await writeReport(reportFolder, report);
-  const rows = report.models.map((m) => ({ model: m.modelId, scored: m.scored, failed: m.failed, bleu4: m.cocoBleu?.[3], nltkBleu4: m.nltkCorpusBleu?.[3], ciderD: m.ciderD, meanWords: m.meanWords, msPerImage: m.msPerImage, genderMismatchRate: m.bias.rate }));
+  const rows = report.models.map((m) => ({ model: m.modelId, scored: m.scored, failed: m.failed, bleu4: m.cocoBleu?.[3], nltkBleu4: m.nltkCorpusBleu?.[3], ciderD: m.ciderD, clipScore: m.clipScore, meanWords: m.meanWords, msPerImage: m.msPerImage, genderMismatchRate: m.bias.rate }));
   if (values.json) io.stdout.write(`${JSON.stringify({ report: file, models: rows })}\n`);
   else {
     const num = (v: number | undefined, digits = 4): string => (v === undefined ? '-' : v.toFixed(digits));
-    io.stdout.write(`model\tscored\tfailed\tBLEU-4 (COCO)\tBLEU-4 (NLTK)\tCIDEr-D\twords\tms/image\tgender mismatch\n`);
-    for (const r of rows) io.stdout.write(`${terminalText(r.model)}\t${r.scored}\t${r.failed}\t${num(r.bleu4)}\t${num(r.nltkBleu4)}\t${num(r.ciderD)}\t${num(r.meanWords, 1)}\t${num(r.msPerImage, 0)}\t${r.genderMismatchRate === undefined ? 'no gendered image' : num(r.genderMismatchRate, 3)}\n`);
+    io.stdout.write(`model\tscored\tfailed\tBLEU-4 (COCO)\tBLEU-4 (NLTK)\tCIDEr-D\tCLIP\twords\tms/image\tgender mismatch\n`);
+    for (const r of rows) io.stdout.write(`${terminalText(r.model)}\t${r.scored}\t${r.failed}\t${num(r.bleu4)}\t${num(r.nltkBleu4)}\t${num(r.ciderD)}\t${num(r.clipScore, 1)}\t${num(r.meanWords, 1)}\t${num(r.msPerImage, 0)}\t${r.genderMismatchRate === undefined ? 'no gendered image' : num(r.genderMismatchRate, 3)}\n`);
     io.stdout.write(`report: ${file}\n`);
   }
+  if (report.clipUnavailable && values['clip-score']) io.stderr.write(`eval: no CLIP scores: ${terminalText(report.clipUnavailable)}\n`);
   if (cancelled) return EXIT.interrupted;
   return failed > 0 ? EXIT.someFailed : EXIT.ok;
 }

@@ -1,6 +1,6 @@
 /** The local-model worker's settings from `imageCaptioner.local.*`, read the same way by the extension and the CLI. */
 import { typed, type SettingsSource } from '../../core/settings/settingsSource';
-import type { DevicePreference, WorkerSettings } from '../../worker/protocol';
+import type { DevicePreference, ModelRef, WorkerSettings } from '../../worker/protocol';
 
 const DEVICES: readonly DevicePreference[] = ['auto', 'cpu', 'cuda'];
 
@@ -15,4 +15,13 @@ export function workerSettingsFrom(settings: SettingsSource, cacheDir: string): 
     device: DEVICES.includes(device as DevicePreference) ? (device as DevicePreference) : 'auto',
     threads: typed(settings, 'local.threads', 0),
   };
+}
+
+/** The CLIP model's default (package.json's imageCaptioner.local.clipModel). */
+export const DEFAULT_CLIP_MODEL = 'Xenova/clip-vit-base-patch32';
+
+/** The CLIP model of `imageCaptioner.local.clipModel` / `clipModelDtype` (CLIP score, evaluations, image embeddings); its id is empty when the setting is. */
+export function clipModelFrom(settings: SettingsSource): ModelRef {
+  const dtype = typed(settings, 'local.clipModelDtype', '');
+  return { id: typed(settings, 'local.clipModel', DEFAULT_CLIP_MODEL), task: 'clip', dtype: (dtype || undefined) as ModelRef['dtype'] };
 }

@@ -3,9 +3,11 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { EXIT } from '../../../src/cli/cliCommand';
+import sharp from 'sharp';
 import { readReport } from '../../../src/core/evaluation/reportFile';
 import { startOpenAiFakeServer, type OpenAiFakeServer } from '../../fixtures/fakeServers/openAiFakeServer';
 import { writeDataset } from '../export/exportTestKit';
+import { writeTinyModels } from '../../fixtures/localModels/tinyModels';
 import { cli, filesUnder } from './cliTestKit';
 
 describe('image-captioner eval', function () {
@@ -80,4 +82,65 @@ describe('image-captioner eval', function () {
     assert.equal(none.code, EXIT.error);
     assert.match(none.stderr, /has references: put them beside each image as <name>\.refs\.txt/);
   });
+
+  it('--clip-score scores each caption with the local CLIP model through the worker, as the extension does', async () => {
+    const dataset = path.join(root, 'colours');
+    fs.mkdirSync(dataset);
+    for (const [name, colour] of [['red', '#e01010'], ['blue', '#1010f0']]) {
+      await sharp({ create: { width: 32, height: 24, channels: 3, background: colour } }).png().toFile(path.join(dataset, `${name}.png`));
+      fs.writeFileSync(path.join(dataset, `${name}.ref.txt`), `a ${name} ball\n`);
+    }
+    const models = await writeTinyModels(path.join(root, 'tiny-models'));
+    fs.writeFileSync(path.join(root, 'clip.json'), JSON.stringify({
+      'imageCaptioner.generation.length': 'custom',
+      'imageCaptioner.generation.customPrompt': 'Describe {name} now',
+      'imageCaptioner.local.clipModel': models.clip,
+      'imageCaptioner.local.allowDownloads': false,
+    }));
+    // "good" names the image's colour, "poor" the other one
+    const colours = await startOpenAiFakeServer({
+      replyText: (r) => {
+        const body = JSON.stringify(r.body);
+        const red = body.includes('Describe red.png now');
+        return `a ${red !== body.includes('"model":"poor"') ? 'red' : 'blue'} ball`;
+      },
+    });
+    try {
+      const args = ['eval', 'colours', '--model', 'good', '--model', 'poor', '--base-url', colours.url, '--config', 'clip.json', '--out', 'clip-reports'];
+      const run = await cli(root, ...args, '--clip-score', '--json');
+      assert.equal(run.code, EXIT.ok, run.stderr);
+      const out = JSON.parse(run.stdout) as { report: string; models: Array<{ model: string; clipScore?: number }> };
+      const report = await readReport(out.report);
+      assert.equal(report.clipModel, models.clip);
+      assert.equal(report.clipUnavailable, undefined);
+      const score = (image: string, model: string): number => report.images.find((i) => i.path === image)!.scores[model].clipScore!;
+      for (const image of ['red.png', 'blue.png']) {
+        assert.ok(score(image, 'server/good') > 90, `${image}: its own colour (${score(image, 'server/good')})`);
+        assert.ok(score(image, 'server/poor') < 15, `${image}: the other colour (${score(image, 'server/poor')})`);
+      }
+      assert.deepEqual(out.models.map((m) => m.model), ['server/good', 'server/poor']);
+      assert.ok(Math.abs(out.models[0].clipScore! - (score('red.png', 'server/good') + score('blue.png', 'server/good')) / 2) < 1e-9, 'stdout prints the mean');
+      assert.ok(fs.readdirSync(path.join(root, 'clip-reports', '.clip-cache')).length > 0, 'the embeddings are cached beside the reports');
+
+      const table = await cli(root, ...args, '--clip-score');
+      assert.equal(table.code, EXIT.ok, table.stderr);
+      assert.match(table.stdout, /\tCLIP\t/);
+      const without = await cli(root, ...args, '--json');
+      const plain = await readReport((JSON.parse(without.stdout) as { report: string }).report);
+      assert.match(plain.clipUnavailable ?? '', /not asked for \(image-captioner eval --clip-score\)/);
+      assert.equal(plain.models[0].clipScore, undefined, 'no CLIP score, never 0');
+    } finally {
+      await colours.close();
+    }
+  });
+
+  it('--clip-score with an empty imageCaptioner.local.clipModel names the setting and sends nothing', async () => {
+    fs.writeFileSync(path.join(root, 'noclip.json'), JSON.stringify({ 'imageCaptioner.local.clipModel': '' }));
+    const sent = server.requests.length;
+    const run = await cli(root, 'eval', 'ds', '--model', 'good', '--model', 'poor', '--base-url', server.url, '--config', 'noclip.json', '--clip-score');
+    assert.equal(run.code, EXIT.error);
+    assert.match(run.stderr, /--clip-score needs a CLIP model: set imageCaptioner\.local\.clipModel/);
+    assert.equal(server.requests.length, sent);
+  });
 });
+
