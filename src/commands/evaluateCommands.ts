@@ -1,8 +1,11 @@
 import * as vscode from 'vscode';
 import type { EvaluationReport } from '../core/evaluation/evaluationReport';
+import { listReports, readReport } from '../core/evaluation/reportFile';
+import { remainingRequests } from '../core/evaluation/resumePlan';
 import type { ModelEntry } from '../providers/types';
 import type { CaptioningService } from '../services/captioningService';
 import type { EvaluationResult, EvaluationService, ReferenceChoice } from '../services/evaluationService';
+import { labelText } from '../services/plainText';
 import { showError, showInformation, showWarning } from '../services/notifications';
 
 /** The sample size and seed the pickers start from. */
@@ -36,12 +39,8 @@ export function registerEvaluateCommands(service: EvaluationService, captioning:
         if (!request) return undefined;
         const result = await service.run(request);
         if (!result) return undefined;
-        const { report } = result;
-        const failed = report.models.reduce((n, m) => n + m.failed, 0);
-        void showInformation(
-          `Evaluation of ${report.models.length} models on ${report.images.length} images ${report.cancelled ? 'cancelled; the report keeps what was captioned' : 'finished'}${failed ? ` (${failed} caption(s) failed)` : ''}.`,
-        );
-        await openReport(report, result.file);
+        await announce(result);
+        await openReport(result.report, result.file);
         return result;
       } catch (err) {
         if (err instanceof vscode.CancellationError) return undefined;
@@ -49,7 +48,68 @@ export function registerEvaluateCommands(service: EvaluationService, captioning:
         return undefined;
       }
     }),
+    // a cancelled evaluation: each model is asked only for the images it has no caption for
+    vscode.commands.registerCommand('imageCaptioner.evaluate.resume', async (arg?: unknown): Promise<EvaluationResult | undefined> => {
+      if (!vscode.workspace.isTrusted) {
+        void showWarning('Image Captioner sends no request from an untrusted workspace. Trust this folder to caption with models.');
+        return undefined;
+      }
+      try {
+        const stored = isResumeArgs(arg) ? { report: await readReport(arg.file), file: arg.file } : await pickCancelled(service);
+        if (!stored) return undefined;
+        const result = await service.resume(stored);
+        if (!result) return undefined;
+        await announce(result);
+        await openReport(result.report, result.file);
+        return result;
+      } catch (err) {
+        if (err instanceof vscode.CancellationError) return undefined;
+        void showError(`Resume Evaluation: ${(err as Error).message}`);
+        return undefined;
+      }
+    }),
   ];
+
+  /** Says how a run ended; a cancelled one offers Resume. */
+  async function announce({ report, file }: EvaluationResult): Promise<void> {
+    const failed = report.models.reduce((n, m) => n + m.failed, 0);
+    const text = `Evaluation of ${report.models.length} models on ${report.images.length} images ${report.cancelled ? 'cancelled; the report keeps what was captioned' : 'finished'}${failed ? ` (${failed} caption(s) ${report.cancelled ? 'failed or not run' : 'failed'})` : ''}.`;
+    if (!report.cancelled) {
+      void showInformation(text);
+      return;
+    }
+    void showInformation(text, 'Resume').then((choice) => {
+      if (choice === 'Resume') void vscode.commands.executeCommand('imageCaptioner.evaluate.resume', { file });
+    });
+  }
+}
+
+/** What a test (or the Resume button) passes instead of the quick pick: the cancelled report's file. */
+export interface ResumeArgs {
+  readonly file: string;
+}
+
+function isResumeArgs(arg: unknown): arg is ResumeArgs {
+  return typeof arg === 'object' && arg !== null && typeof (arg as ResumeArgs).file === 'string';
+}
+
+/** A quick pick of the cancelled evaluations, newest first; undefined when there is none or the user closes it. */
+async function pickCancelled(service: EvaluationService): Promise<EvaluationResult | undefined> {
+  const cancelled = (await listReports(service.evaluationsFolder)).reports.filter((stored) => stored.report.cancelled);
+  if (cancelled.length === 0) {
+    void showInformation('No cancelled evaluation to resume.');
+    return undefined;
+  }
+  const picked = await vscode.window.showQuickPick(
+    cancelled.map((stored) => ({
+      label: labelText(stored.report.models.map((m) => m.label).join(' vs ')),
+      description: `${stored.report.images.length} images · ${remainingRequests(stored.report)} captions left`,
+      detail: labelText(`${new Date(stored.report.createdAt).toLocaleString()} · ${stored.report.datasetRoot}`),
+      stored,
+    })),
+    { title: 'Resume which evaluation?' },
+  );
+  return picked?.stored;
 }
 
 function isEvaluateArgs(arg: unknown): arg is EvaluateArgs {

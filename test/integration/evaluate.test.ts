@@ -4,12 +4,15 @@
 // fixture's reference values; the candidates stay in the workspace storage and no caption file changes.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import sharp from 'sharp';
 import * as vscode from 'vscode';
 import type { ImageCaptionerApi } from '../../src/extension';
 import type { EvaluationResult } from '../../src/services/evaluationService';
-import { readReport } from '../../src/core/evaluation/reportFile';
+import type { EvaluationImage, EvaluationReport } from '../../src/core/evaluation/evaluationReport';
+import { readReport, writeReport } from '../../src/core/evaluation/reportFile';
+import { writeTinyModels } from '../fixtures/localModels/tinyModels';
 import { startOpenAiFakeServer, OpenAiFakeServer, LoggedRequest } from '../fixtures/fakeServers/openAiFakeServer';
 import { readFixture } from '../unit/metrics/captionMetricsFixture';
 import { activateExtension, closeAllEditors, waitFor } from './extensionApi';
@@ -37,7 +40,10 @@ describe('Evaluate Models', function () {
     const text = JSON.stringify(request.body.messages);
     return /<<(img\d+)\.png>>/.exec(text)![1];
   };
-  const candidate = (model: 'good' | 'poor') => (request: LoggedRequest): string => fixture.images.find((i) => i.id === imageOf(request))!.candidates[model];
+  /** Colour captions instead of the fixture's (the CLIP test: the tiny CLIP model only knows colours). */
+  let colourCaptions = false;
+  const candidate = (model: 'good' | 'poor') => (request: LoggedRequest): string =>
+    colourCaptions ? (model === 'good' ? 'a blue ball' : 'a red ball') : fixture.images.find((i) => i.id === imageOf(request))!.candidates[model];
 
   before(async () => {
     api = await activateExtension();
@@ -140,6 +146,78 @@ describe('Evaluate Models', function () {
     assert.deepEqual(await run(), first);
   });
 
+  it('Resume asks each model only for the images it has no caption for, and saves the finished report under the same id', async () => {
+    const finished = (await vscode.commands.executeCommand<EvaluationResult | undefined>('imageCaptioner.evaluate.models', { sampleSize: 10, seed: 11, modelIds: ['test/eval-good', 'test/eval-poor'] }))!;
+    // the state a Cancel leaves: the good model gave 6 of 10 (one failed), the poor one never ran
+    const owed = finished.report.images.slice(0, 4).map((image) => image.path);
+    const images = finished.report.images.map((image, i): EvaluationImage => ({
+      ...image,
+      captions: i === 0 ? { 'test/eval-good': { error: 'HTTP 500 (3 attempts)' } } : i < 4 ? {} : { 'test/eval-good': image.captions['test/eval-good'] },
+      scores: {},
+    }));
+    const cancelled: EvaluationReport = { ...finished.report, cancelled: true, images };
+    await writeReport(path.dirname(finished.file), cancelled);
+    const [goodBefore, poorBefore] = [good.requests.length, poor.requests.length];
+
+    const resumed = await vscode.commands.executeCommand<EvaluationResult | undefined>('imageCaptioner.evaluate.resume', { file: finished.file });
+    assert.ok(resumed, 'the resume returned a report');
+    const sentToGood = good.requests.slice(goodBefore).map(imageOf).sort();
+    assert.deepEqual(sentToGood, owed.map((p) => path.posix.basename(p, '.png')).sort(), 'the good model was asked only for the 4 images it had no caption for');
+    assert.equal(poor.requests.length - poorBefore, 10, 'the poor model, which never ran, captions the whole sample');
+    assert.equal(resumed.file, finished.file);
+    assert.equal(resumed.report.id, finished.report.id);
+    assert.equal(resumed.report.cancelled, false);
+    assert.deepEqual(resumed.report.images.map((i) => i.path), finished.report.images.map((i) => i.path), 'the same sample, in order');
+    for (const [n, summary] of resumed.report.models.entries()) {
+      assert.equal(summary.scored, 10);
+      assert.equal(summary.failed, 0);
+      assert.deepEqual(summary.cocoBleu, finished.report.models[n].cocoBleu, `${summary.label}: the numbers of an uninterrupted run`);
+    }
+    const kept = resumed.report.images[5].captions['test/eval-good'];
+    assert.deepEqual(kept, finished.report.images[5].captions['test/eval-good'], 'a kept caption keeps its request time');
+    assert.deepEqual(await readReport(resumed.file), JSON.parse(JSON.stringify(resumed.report)));
+
+    const again = good.requests.length;
+    assert.equal(await vscode.commands.executeCommand('imageCaptioner.evaluate.resume', { file: finished.file }), undefined, 'a finished evaluation has nothing to resume');
+    assert.equal(good.requests.length, again);
+  });
+
+  it('with a local CLIP model, each model\'s captions get CLIP scores in report.json, image by image', async () => {
+    const modelsRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'ic-eval-clip-'));
+    const local = vscode.workspace.getConfiguration('imageCaptioner.local');
+    const config = vscode.workspace.getConfiguration('imageCaptioner');
+    try {
+      const models = await writeTinyModels(modelsRoot);
+      await local.update('clipModel', models.clip, vscode.ConfigurationTarget.Global);
+      await local.update('allowDownloads', false, vscode.ConfigurationTarget.Global);
+      await config.update('evaluate.clipScore', true, vscode.ConfigurationTarget.Global);
+      colourCaptions = true; // the images are slate blue (#406080): "blue" fits them, "red" does not
+      const result = (await vscode.commands.executeCommand<EvaluationResult | undefined>('imageCaptioner.evaluate.models', { sampleSize: 6, seed: 5, modelIds: ['test/eval-good', 'test/eval-poor'] }))!;
+      const saved = await readReport(result.file);
+      assert.equal(saved.clipUnavailable, undefined, saved.clipUnavailable);
+      assert.equal(saved.clipModel, models.clip);
+      assert.equal(saved.images.length, 6);
+      for (const id of ['test/eval-good', 'test/eval-poor']) {
+        const scores = saved.images.map((image) => image.scores[id]?.clipScore);
+        note(`CLIP scores of ${id}: ${scores.map((v) => v?.toFixed(1)).join(', ')}`);
+        for (const score of scores) assert.ok(score !== undefined && score >= 0 && score <= 100, `${id}: a CLIP score per image (${score})`);
+        const summary = saved.models.find((m) => m.modelId === id)!;
+        assert.ok(Math.abs(summary.clipScore! - scores.reduce((a, b) => a! + b!, 0)! / scores.length) < 1e-9, `${id}: the mean of its images`);
+      }
+      for (const image of saved.images) {
+        const [blue, red] = [image.scores['test/eval-good'].clipScore!, image.scores['test/eval-poor'].clipScore!];
+        assert.ok(blue > red + 10, `${image.path}: "a blue ball" (${blue}) fits a slate blue image better than "a red ball" (${red})`);
+      }
+    } finally {
+      colourCaptions = false;
+      await local.update('clipModel', undefined, vscode.ConfigurationTarget.Global);
+      await local.update('allowDownloads', undefined, vscode.ConfigurationTarget.Global);
+      await config.update('evaluate.clipScore', false, vscode.ConfigurationTarget.Global);
+      await api.localModels.client.stop();
+      fs.rmSync(modelsRoot, { recursive: true, force: true });
+    }
+  });
+
   it('Cancel in the progress toast stops the run and still saves a report that says so, with what was captioned', async function () {
     if (!hasBrowser()) this.skip();
     const page = await getWorkbenchPage();
@@ -171,6 +249,24 @@ describe('Evaluate Models', function () {
     assert.equal(poor.requests.length, poorBefore, 'the second model never ran');
     assert.equal(poorSummary.scored, 0);
     assert.equal(poorSummary.cocoBleu, undefined, 'no metric for a model that never ran, not 0');
+
+    // the notification's Resume finishes it: the slow model is asked only for the images it has no caption for
+    const owed = report.images.filter((image) => image.captions['test/eval-slow']?.text === undefined).map((image) => path.posix.basename(image.path, '.png')).sort();
+    const slowBefore = slow.requests.length;
+    const done = /cancelled; the report keeps what was captioned/;
+    try {
+      await page.locator('.notifications-toasts .notification-toast', { hasText: done }).locator('.monaco-button', { hasText: 'Resume' }).click({ timeout: 15_000 });
+    } catch {
+      await vscode.commands.executeCommand('notifications.showList');
+      await page.locator('.notifications-center .notification-list-item', { hasText: done }).locator('.monaco-button', { hasText: 'Resume' }).click({ timeout: 15_000 });
+      await vscode.commands.executeCommand('notifications.hideList');
+    }
+    await waitFor(async () => !(await readReport(file)).cancelled, 'the resumed evaluation saved its finished report', 120_000);
+    assert.deepEqual(slow.requests.slice(slowBefore).map(imageOf).sort(), owed, 'the slow model was asked only for what it owed');
+    assert.equal(poor.requests.length - poorBefore, 20, 'the second model captions the whole sample');
+    const finished = await readReport(file);
+    assert.equal(finished.id, report.id);
+    assert.deepEqual(finished.models.map((m) => [m.scored, m.failed]), [[20, 0], [20, 0]]);
     await vscode.commands.executeCommand('notifications.clearAll');
   });
 });
