@@ -4,6 +4,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ImageCaptionerApi } from '../../../src/extension';
+import { assembleReport } from '../../../src/core/evaluation/assembleReport';
+import { writeReport } from '../../../src/core/evaluation/reportFile';
 import { startOpenAiFakeServer, OpenAiFakeServer } from '../../fixtures/fakeServers/openAiFakeServer';
 import { activateExtension, waitFor } from '../extensionApi';
 
@@ -43,4 +45,30 @@ describe('untrusted workspace: Evaluate Models', function () {
     assert.equal(server.requests.length, 0);
     assert.deepEqual(fs.readdirSync(folder).sort(), ['a.jpg', 'a.ref.txt'], 'nothing was written beside the image');
   });
+
+  it('Resume sends nothing either: the cancelled report stays as it was', async () => {
+    const report = assembleReport({
+      id: 'untrusted-cancelled',
+      datasetRoot: api.dataset.rootPath!,
+      references: { kind: 'sidecar', extension: '.ref.txt' },
+      referenceCounts: { imagesWithReferences: 1, imagesWithoutReferences: 0, referencesWithoutImage: 0, emptyReferences: 0, unreadable: [] },
+      sample: [{ path: 'evaluate-untrusted/a.jpg', references: ['a red boat'] }],
+      sampleSize: 5,
+      seed: 1,
+      models: [{ modelId: 'test/untrusted-a', label: 'A' }, { modelId: 'test/untrusted-b', label: 'B' }],
+      captions: new Map(),
+      clip: { why: 'cancelled' },
+      cancelled: true,
+    });
+    const file = await writeReport(path.join(api.evaluationsFolder, report.id), report);
+    const bytes = fs.readFileSync(file);
+    try {
+      assert.equal(await vscode.commands.executeCommand('imageCaptioner.evaluate.resume', { file }), undefined);
+      assert.equal(server.requests.length, 0);
+      assert.ok(fs.readFileSync(file).equals(bytes), 'the report is unchanged');
+    } finally {
+      fs.rmSync(path.dirname(file), { recursive: true, force: true });
+    }
+  });
 });
+
