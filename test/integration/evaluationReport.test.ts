@@ -11,6 +11,7 @@ import type { FrameLocator } from 'playwright-core';
 import type { ImageCaptionerApi } from '../../src/extension';
 import type { EvaluationReport } from '../../src/core/evaluation/evaluationReport';
 import { reportImagesCsv } from '../../src/core/evaluation/reportCsv';
+import { writeReport } from '../../src/core/evaluation/reportFile';
 import { EVALUATION_VIEW_TYPE } from '../../src/webviews/evaluationViewType';
 import { activateExtension, captionEditorTabs, closeAllEditors, textDocumentInStepWithDisk, waitFor } from './extensionApi';
 import { getWorkbenchPage, hasBrowser, screenshot, webviewFrame } from './browser';
@@ -183,6 +184,16 @@ describe('evaluation report panel', function () {
     assert.ok(fs.readFileSync(target).equals(Buffer.from(reportImagesCsv(report), 'utf8')));
     assert.match(fs.readFileSync(target, 'utf8').split('\r\n')[1], /^landscapes\/meadow\.jpg,good,Fixture good,an old man swims up a hill,/, "rows in the report's order");
     await waitFor(async () => (await frame.locator('#status').textContent())?.includes(target), 'the status names the file');
+  });
+
+  it("exports the report as JSON through the save dialog in report.json's own format", async () => {
+    const target = path.join(outDir, 'report.json');
+    await frame.locator('#export-json').click();
+    await answerSaveDialog('Export the evaluation report as JSON', target);
+    await waitFor(() => fs.existsSync(target), 'the JSON written');
+    const saved = await writeReport(path.join(outDir, 'as-saved'), JSON.parse(JSON.stringify(report)) as EvaluationReport);
+    assert.ok(fs.readFileSync(target).equals(fs.readFileSync(saved)), 'the bytes writeReport gives a run\'s report.json');
+    assert.deepEqual(JSON.parse(fs.readFileSync(target, 'utf8')), JSON.parse(JSON.stringify(report)));
   });
 
   it('exports the chart as a PNG drawn by Plotly in the webview', async () => {
