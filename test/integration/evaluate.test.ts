@@ -11,6 +11,7 @@ import * as vscode from 'vscode';
 import type { ImageCaptionerApi } from '../../src/extension';
 import type { EvaluationResult } from '../../src/services/evaluationService';
 import type { EvaluationImage, EvaluationReport } from '../../src/core/evaluation/evaluationReport';
+import { listJournals } from '../../src/core/captioning/batchJournal';
 import { readReport, writeReport } from '../../src/core/evaluation/reportFile';
 import { writeTinyModels } from '../fixtures/localModels/tinyModels';
 import { startOpenAiFakeServer, OpenAiFakeServer, LoggedRequest } from '../fixtures/fakeServers/openAiFakeServer';
@@ -253,6 +254,8 @@ describe('Evaluate Models', function () {
     // the notification's Resume finishes it: the slow model is asked only for the images it has no caption for
     const owed = report.images.filter((image) => image.captions['test/eval-slow']?.text === undefined).map((image) => path.posix.basename(image.path, '.png')).sort();
     const slowBefore = slow.requests.length;
+    const journals = path.join(path.dirname(file), 'journal');
+    assert.ok((await listJournals(journals)).jobs.length >= 1, 'the cancelled run left its journal');
     const done = /cancelled; the report keeps what was captioned/;
     try {
       await page.locator('.notifications-toasts .notification-toast', { hasText: done }).locator('.monaco-button', { hasText: 'Resume' }).click({ timeout: 15_000 });
@@ -267,6 +270,7 @@ describe('Evaluate Models', function () {
     const finished = await readReport(file);
     assert.equal(finished.id, report.id);
     assert.deepEqual(finished.models.map((m) => [m.scored, m.failed]), [[20, 0], [20, 0]]);
+    assert.deepEqual((await listJournals(journals)).jobs, [], 'no unfinished journal is left behind');
     await vscode.commands.executeCommand('notifications.clearAll');
   });
 });
