@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { readCaptionSources } from '../core/captions/readCaptions';
 import type { ImageEntry } from '../core/dataset/types';
 import { tagKey } from '../core/edits/tagList';
-import { sharedTags, type SharedTags } from '../core/tagging/sharedTags';
+import type { SharedTags } from '../core/tagging/sharedTags';
 import type { TagSuggestion } from '../core/tagging/tagCompletion';
 import type { TagRuleProblem } from '../core/tagging/tagRuleCheck';
 import type { BulkEditRunner, EditOutcome } from '../commands/bulkEditRun';
@@ -15,7 +15,8 @@ import { CaptionTagRules } from './captionTagRules';
 import { runExploreAction, type ActionDeps } from './exploreActions';
 import { relPathOf } from './exploreItems';
 import { resolveScope, type ScopeSources } from './exploreScope';
-import { galleryProblems, marksInSlices, ruleNote, selectionRuleMarks } from './galleryRuleMarks';
+import { galleryProblems, marksInSlices, ruleNote } from './galleryRuleMarks';
+import { selectionPaneInSlices } from './gallerySharedPane';
 import { planSharedTagAction } from './galleryTagActions';
 import type { ExploreScope } from './protocol/exploreMessages';
 import type { FromGalleryWebview, GalleryBulkCommand, GalleryCaptionTarget, SharedTagAction, ToGalleryWebview } from './protocol/galleryMessages';
@@ -63,6 +64,8 @@ export class GalleryPanel implements vscode.Disposable {
   private selected: Uint32Array = new Uint32Array(0);
   private revision = 0;
   private lastShared?: SharedTags;
+  /** Counts pane computations; one that sees a newer number stops (a newer selection supersedes it). */
+  private paneGeneration = 0;
   /** Relative paths to select when the items first go (a panel brought back after a reload). */
   private restoreSelection?: ReadonlySet<string>;
   private refreshTimer?: NodeJS.Timeout;
@@ -210,10 +213,19 @@ export class GalleryPanel implements vscode.Disposable {
     this.postShared();
   }
 
+  /** Computes the pane of the selection in slices and posts it, unless a newer selection or new items came meanwhile. */
   private postShared(): void {
-    this.lastShared = sharedTags(Array.from(this.selected, (i) => this.captions[i]));
-    const rules = selectionRuleMarks(Array.from(this.selected, (i) => this.problems[i]));
-    this.post({ type: 'sharedTags', revision: this.revision, tags: this.lastShared, rules });
+    const generation = ++this.paneGeneration;
+    const revision = this.revision;
+    const stale = (): boolean => this.disposed || generation !== this.paneGeneration;
+    void selectionPaneInSlices(this.selected, this.captions, this.problems, stale).then(
+      (pane) => {
+        if (!pane) return;
+        this.lastShared = pane.tags;
+        this.post({ type: 'sharedTags', revision, tags: pane.tags, rules: pane.rules });
+      },
+      (err: unknown) => this.fail('Shared tags', err),
+    );
   }
 
   /** Suggestions less the tags every selected caption has already (adding them would change nothing). */
