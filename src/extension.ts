@@ -209,6 +209,7 @@ export function activate(context: vscode.ExtensionContext): ImageCaptionerApi {
     stopWords: exploreStopWords,
     setStopWords: saveExploreStopWords,
     log,
+    ratings,
   });
   const gallery = new GalleryPanels({
     dataset, tree, treeView, scopes, extensionUri: context.extensionUri, selection: gallerySelection, previews, log,
