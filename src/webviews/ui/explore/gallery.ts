@@ -141,8 +141,8 @@ export class Gallery {
     card.stars.title = stars > 0 ? `Rated ${stars} of 5` : '';
     const second = items.secondCaptions?.[i];
     card.second.hidden = second === undefined;
-    card.second.textContent = second ?? '';
-    card.second.title = second ?? '';
+    card.second.textContent = second?.trim() ?? '';
+    card.second.title = card.second.textContent;
     const editable = items.editable[i] === 1;
     card.caption.readOnly = !editable;
     card.caption.title = editable ? 'Ctrl+Enter or leaving the field saves; Escape restores the saved caption' : 'This caption cannot be edited here (not UTF-8, or its caption file is shared by two images)';
