@@ -5,7 +5,7 @@ import type { ImageEntry } from '../core/dataset/types';
 import { tagKey } from '../core/edits/tagList';
 import type { SharedTags } from '../core/tagging/sharedTags';
 import type { TagSuggestion } from '../core/tagging/tagCompletion';
-import type { TagRuleProblem } from '../core/tagging/tagRuleCheck';
+import type { TagRuleFix, TagRuleProblem } from '../core/tagging/tagRuleCheck';
 import type { BulkEditRunner, EditOutcome } from '../commands/bulkEditRun';
 import type { GallerySelection } from '../services/gallerySelection';
 import type { ImagePreviews } from '../services/imagePreviews';
@@ -33,7 +33,7 @@ export interface GalleryPanelDeps extends ScopeSources {
   readonly actions: ActionDeps;
   readonly log: vscode.LogOutputChannel;
   /** Autocomplete for the shared-tags input (the caption editor's: the dataset's tags and the booru list). */
-  readonly suggestTags: (typed: string) => Promise<readonly TagSuggestion[]>;
+  readonly suggestTags: (typed: string, exclude: readonly string[]) => Promise<readonly TagSuggestion[]>;
 }
 
 /** The commands of other streams the gallery's keys run (ratings, trash); absent ones say so. */
@@ -122,13 +122,37 @@ export class GalleryPanel implements vscode.Disposable {
   }
 
   /** Runs a shared-tags action on the selection (the pane's buttons; tests pass `autoApply`). */
-  async runTagAction(action: SharedTagAction, autoApply = false): Promise<EditOutcome> {
-    const images = this.selectedImages();
+  async runTagAction(action: SharedTagAction, autoApply = false, images = this.selectedImages()): Promise<EditOutcome> {
     if (images.length === 0) return { kind: 'failed', message: 'Select images in the gallery first.' };
     const resolved = action.kind === 'rename' && action.to === undefined ? await askNewName(action.from) : action;
     if (!resolved) return { kind: 'declined' };
     const sources = await this.deps.edits.sourcesOf(images, this.target);
     return this.deps.edits.run(() => planSharedTagAction(sources, resolved, (s, fix) => this.tagRules.planFix(s, fix)), autoApply);
+  }
+
+  /**
+   * A card's rule badge: offers the fixes of that image's caption (remove a banned tag, add a missing
+   * required one) and runs the chosen one on that image alone, as the pane's fixes run (planTagRuleFix,
+   * preview, one undo step). `choose` picks (a quick pick; tests pass their own).
+   */
+  async fixCardRules(index: number, choose: (fixes: readonly TagRuleFix[]) => Promise<TagRuleFix | undefined> = pickRuleFix, autoApply = false): Promise<EditOutcome> {
+    const problems = this.problems[index];
+    const index_ = this.deps.dataset.index;
+    const relPath = this.relPaths[index];
+    // found again in the index, as selectedImages() does (a re-listed folder has new entries)
+    const image = relPath === undefined || !index_ ? undefined : index_.findImage(path.join(index_.rootPath, ...relPath.split('/')));
+    if (!problems || !image) return { kind: 'failed', message: 'This caption breaks no tag rule now.' };
+    const seen = new Set<string>();
+    const fixes: TagRuleFix[] = [];
+    for (const p of problems) {
+      const key = `${p.kind}\u0000${tagKey(p.tag)}`;
+      if (p.kind !== 'banned-tag' && p.kind !== 'missing-required-tag') continue;
+      if (!seen.has(key)) fixes.push({ kind: p.kind, tag: p.tag });
+      seen.add(key);
+    }
+    const fix = await choose(fixes);
+    if (!fix) return { kind: 'declined' };
+    return this.runTagAction({ kind: 'ruleFix', rule: fix.kind, tag: fix.tag }, autoApply, [image]);
   }
 
   private handle(msg: FromGalleryWebview): void {
@@ -167,9 +191,16 @@ export class GalleryPanel implements vscode.Disposable {
       case 'target':
         void this.setTarget(msg.target).catch((err: unknown) => this.fail('Gallery', err));
         return;
+      case 'fixRules':
+        void this.fixCardRules(msg.index).then(
+          (outcome) => outcome.kind === 'failed' && this.fail('Tag rules', new Error(outcome.message)),
+          (err: unknown) => this.fail('Tag rules', err),
+        );
+        return;
       case 'completeTag':
-        void this.deps.suggestTags(msg.typed).then(
-          (suggestions) => this.post({ type: 'tagSuggestions', id: msg.id, suggestions: this.notOnAll(suggestions) }),
+        // the tags every selected caption has already are left out (adding them would change nothing)
+        void this.deps.suggestTags(msg.typed, this.lastShared?.all ?? []).then(
+          (suggestions) => this.post({ type: 'tagSuggestions', id: msg.id, suggestions }),
           (err: unknown) => this.deps.log.warn(`Gallery: no tag suggestions: ${(err as Error).message}`),
         );
         return;
@@ -226,12 +257,6 @@ export class GalleryPanel implements vscode.Disposable {
       },
       (err: unknown) => this.fail('Shared tags', err),
     );
-  }
-
-  /** Suggestions less the tags every selected caption has already (adding them would change nothing). */
-  private notOnAll(suggestions: readonly TagSuggestion[]): TagSuggestion[] {
-    const all = new Set((this.lastShared?.all ?? []).map(tagKey));
-    return suggestions.filter((s) => !all.has(tagKey(s.tag)));
   }
 
   /** The tag rules a caption breaks that the gallery marks (none when no rule is set). */
@@ -387,6 +412,15 @@ function scopeTitle(scope: ExploreScope): string {
     case 'filter':
       return `filter "${scope.query}"`;
   }
+}
+
+/** Asks which of a caption's tag-rule fixes to run. */
+async function pickRuleFix(fixes: readonly TagRuleFix[]): Promise<TagRuleFix | undefined> {
+  const picked = await vscode.window.showQuickPick(
+    fixes.map((fix) => ({ label: fix.kind === 'banned-tag' ? `Remove the banned tag "${fix.tag}"` : `Add the required tag "${fix.tag}"`, fix })),
+    { title: 'Fix the tag rules this caption breaks', placeHolder: 'One fix; it previews and undoes like the pane\'s' },
+  );
+  return picked?.fix;
 }
 
 async function askNewName(from: string): Promise<SharedTagAction | undefined> {
