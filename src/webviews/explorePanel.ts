@@ -27,7 +27,7 @@ export interface ExplorePanelDeps extends ScopeSources {
   readonly setStopWords: (words: readonly string[]) => Promise<void>;
   readonly log: vscode.LogOutputChannel;
   /** The dataset's star ratings (the filter's `rating` terms and the cards' stars). */
-  readonly ratings: Pick<RatingsService, 'ratingOf' | 'whenLoaded'>;
+  readonly ratings: Pick<RatingsService, 'ratingOf' | 'whenLoaded' | 'onDidChange'>;
 }
 
 /** Progress messages at most this often (a stage change always goes). */
@@ -63,6 +63,7 @@ export class ExplorePanel implements vscode.Disposable {
       this.sync,
       panel.webview.onDidReceiveMessage((msg: FromExploreWebview) => this.handle(msg)),
       panel.onDidDispose(() => this.dispose()),
+      deps.ratings.onDidChange((change) => this.ratingsChanged(change.relPaths)),
       deps.treeView.onDidChangeSelection(() => this.scheduleInit()),
       deps.tree.onDidChangeTreeData(() => this.scheduleInit()),
       vscode.workspace.onDidGrantWorkspaceTrust(() => this.scheduleInit()),
@@ -206,6 +207,16 @@ export class ExplorePanel implements vscode.Disposable {
     const failures = await texts.load(images, signal);
     for (const failure of failures) this.deps.log.warn(`Explore: could not read the second caption ${failure.captionPath}: ${failure.message}`);
     return { ratings, secondCaptions: await packTexts(images.map((image) => texts.get(image) ?? '')) };
+  }
+
+  /** Posts the new stars of the layout's items among `relPaths` (undefined: any may have changed). */
+  private ratingsChanged(relPaths: readonly string[] | undefined): void {
+    const shown = this.shown?.items.relPaths;
+    if (!shown) return;
+    const wanted = relPaths && new Set(relPaths);
+    const indices: number[] = [];
+    shown.forEach((rel, i) => (!wanted || wanted.has(rel)) && indices.push(i));
+    if (indices.length > 0) this.post({ type: 'ratingsChanged', indices, stars: indices.map((i) => this.deps.ratings.ratingOf(shown[i])) });
   }
 
   private async suggestK(settings: ExploreSettings, min: number, max: number): Promise<void> {

@@ -42,7 +42,7 @@ describe('explore panel: ratings and second captions', function () {
     await closeAllEditors();
   });
 
-  it('rating>=4 and caption2: find the rated image with its second caption; its card shows the stars and the second caption as text', async () => {
+  it('rating>=4 and caption2: find the rated image with its second caption; its card shows the stars and the second caption as text, and follows a new rating', async () => {
     const frame = await openExplore(api);
     await boxSelectAll(frame);
     /** Types a query in the filter language and waits until the count says `expected` of the layout's items match. */
@@ -70,5 +70,9 @@ describe('explore panel: ratings and second captions', function () {
     assert.equal(await card.locator('.gallery-caption2 b').count(), 0, 'never markup');
     assert.equal(await frame.locator('#gallery .gallery-card[data-index]:not([hidden])').count(), 1, 'only the match is in the gallery');
     await screenshot('explore-curation');
+    // a rating made while the layout is shown: the card and the filter follow without a new run
+    await api.ratings.rate([imagePath], 3);
+    await waitFor(async () => (await card.locator('.gallery-stars').textContent()) === '★★★', 'the card shows the new stars', 30_000);
+    await waitFor(async () => ((await frame.locator('#filter-count').textContent()) ?? '').startsWith('0 of '), 'rating:5 matches nothing now', 30_000);
   });
 });

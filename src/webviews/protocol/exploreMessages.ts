@@ -95,7 +95,9 @@ export type ToExploreWebview =
   | { readonly type: 'captionChanged'; readonly index: number; readonly text: string }
   | { readonly type: 'captionSaveFailed'; readonly index: number; readonly error: string }
   | { readonly type: 'cancelled' }
-  | { readonly type: 'error'; readonly message: string };
+  | { readonly type: 'error'; readonly message: string }
+  /** Stars changed (a key in the gallery or editor, the ratings file on disk): `stars[n]` is item `indices[n]`'s. */
+  | { readonly type: 'ratingsChanged'; readonly indices: readonly number[]; readonly stars: readonly number[] };
 
 export type FromExploreWebview =
   | { readonly type: 'ready' }

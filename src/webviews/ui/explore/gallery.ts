@@ -110,6 +110,14 @@ export class Gallery {
     if (card) this.fill(card);
   }
 
+  /** Items whose stars (or other shown state) changed: their cards on screen are filled again. */
+  refresh(indices: readonly number[]): void {
+    for (const i of indices) {
+      const card = this.grid.cards.get(i);
+      if (card) this.fill(card);
+    }
+  }
+
   /** The host could not save: the card says why and keeps the user's text. */
   saveFailed(index: number, error: string): void {
     this.pending.delete(index);

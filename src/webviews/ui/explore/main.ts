@@ -147,6 +147,9 @@ window.addEventListener('message', (event: MessageEvent<ToExploreWebview>) => {
     case 'captionSaveFailed':
       gallery.saveFailed(msg.index, msg.error);
       break;
+    case 'ratingsChanged':
+      ratingsChanged(msg.indices, msg.stars);
+      break;
     case 'cancelled':
       controls.setRunning(false);
       controls.showStatus(layout ? 'Cancelled: the previous layout stays.' : 'Cancelled.');
@@ -274,6 +277,15 @@ function applyFilter(): void {
   plot.highlight(matches);
   gallery.setMatches(matches);
   filterBar.showResult(matches ? result.count : null, total);
+}
+
+/** New stars: the cards show them and a filter with `rating` terms matches again. */
+function ratingsChanged(indices: readonly number[], stars: readonly number[]): void {
+  const ratings = items?.ratings;
+  if (!items || !ratings) return;
+  indices.forEach((i, n) => i >= 0 && i < ratings.length && (ratings[i] = stars[n]));
+  gallery.refresh(indices);
+  if (filter.kind !== 'none') applyFilter();
 }
 
 function captionChanged(index: number, text: string): void {
