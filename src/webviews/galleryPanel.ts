@@ -2,7 +2,6 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { readCaptionSources } from '../core/captions/readCaptions';
 import type { ImageEntry } from '../core/dataset/types';
-import { tagKey } from '../core/edits/tagList';
 import type { SharedTags } from '../core/tagging/sharedTags';
 import type { TagSuggestion } from '../core/tagging/tagCompletion';
 import type { TagRuleFix, TagRuleProblem } from '../core/tagging/tagRuleCheck';
@@ -15,7 +14,7 @@ import { CaptionTagRules } from './captionTagRules';
 import { runExploreAction, type ActionDeps } from './exploreActions';
 import { relPathOf } from './exploreItems';
 import { resolveScope, type ScopeSources } from './exploreScope';
-import { galleryProblems, marksInSlices, ruleNote } from './galleryRuleMarks';
+import { galleryProblems, marksInSlices, ruleFixesOf, ruleNote } from './galleryRuleMarks';
 import { selectionPaneInSlices } from './gallerySharedPane';
 import { planSharedTagAction } from './galleryTagActions';
 import type { ExploreScope } from './protocol/exploreMessages';
@@ -137,20 +136,12 @@ export class GalleryPanel implements vscode.Disposable {
    */
   async fixCardRules(index: number, choose: (fixes: readonly TagRuleFix[]) => Promise<TagRuleFix | undefined> = pickRuleFix, autoApply = false): Promise<EditOutcome> {
     const problems = this.problems[index];
-    const index_ = this.deps.dataset.index;
+    const dataset = this.deps.dataset.index;
     const relPath = this.relPaths[index];
     // found again in the index, as selectedImages() does (a re-listed folder has new entries)
-    const image = relPath === undefined || !index_ ? undefined : index_.findImage(path.join(index_.rootPath, ...relPath.split('/')));
+    const image = relPath === undefined || !dataset ? undefined : dataset.findImage(path.join(dataset.rootPath, ...relPath.split('/')));
     if (!problems || !image) return { kind: 'failed', message: 'This caption breaks no tag rule now.' };
-    const seen = new Set<string>();
-    const fixes: TagRuleFix[] = [];
-    for (const p of problems) {
-      const key = `${p.kind}\u0000${tagKey(p.tag)}`;
-      if (p.kind !== 'banned-tag' && p.kind !== 'missing-required-tag') continue;
-      if (!seen.has(key)) fixes.push({ kind: p.kind, tag: p.tag });
-      seen.add(key);
-    }
-    const fix = await choose(fixes);
+    const fix = await choose(ruleFixesOf(problems));
     if (!fix) return { kind: 'declined' };
     return this.runTagAction({ kind: 'ruleFix', rule: fix.kind, tag: fix.tag }, autoApply, [image]);
   }

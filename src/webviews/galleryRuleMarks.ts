@@ -5,7 +5,7 @@
  * through `CaptionTagRules`, as in the caption editor.
  */
 import { tagKey } from '../core/edits/tagList';
-import type { TagRuleProblem } from '../core/tagging/tagRuleCheck';
+import type { TagRuleFix, TagRuleProblem } from '../core/tagging/tagRuleCheck';
 import { forEachInSlices } from './hostSlices';
 import type { SelectionRuleMarks } from './protocol/galleryMessages';
 
@@ -24,6 +24,20 @@ export async function marksInSlices(count: number, check: (i: number) => TagRule
   const out = new Array<TagRuleProblem[] | undefined>(count).fill(undefined);
   await forEachInSlices(count, (i) => (out[i] = check(i)), sliceMs);
   return out;
+}
+
+/** The fixes a card's badge offers: one per banned or missing tag (a banned tag written twice is one fix), in the problems' order. */
+export function ruleFixesOf(problems: readonly TagRuleProblem[]): TagRuleFix[] {
+  const seen = new Set<string>();
+  const fixes: TagRuleFix[] = [];
+  for (const p of problems) {
+    if (p.kind !== 'banned-tag' && p.kind !== 'missing-required-tag') continue;
+    const key = `${p.kind}\u0000${tagKey(p.tag)}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    fixes.push({ kind: p.kind, tag: p.tag });
+  }
+  return fixes;
 }
 
 /** A card's note: one line per problem ('' none). */
