@@ -209,11 +209,12 @@ export function activate(context: vscode.ExtensionContext): ImageCaptionerApi {
     stopWords: exploreStopWords,
     setStopWords: saveExploreStopWords,
     log,
+    ratings,
   });
   const gallery = new GalleryPanels({
     dataset, tree, treeView, scopes, extensionUri: context.extensionUri, selection: gallerySelection, previews, log,
     edits: bulkEditRunner(dataset, bulk, (captionPath) => editors.unsavedCaptionText(captionPath)),
-    suggestTags: (typed) => tagCompletion.suggest(typed),
+    suggestTags: (typed, exclude) => tagCompletion.suggest(typed, undefined, exclude),
     actions: panelActions,
   });
   const gettingStarted = new GettingStarted(context, registry);

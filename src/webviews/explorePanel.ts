@@ -1,8 +1,10 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { packTexts } from './protocol/packedTexts';
+import { packTexts, type PackedTexts } from './protocol/packedTexts';
 import type { ImageEntry } from '../core/dataset/types';
+import { SecondCaptionTexts } from '../core/dataset/secondCaptionTexts';
 import type { ExploreVectors } from '../services/exploreVectors';
+import type { RatingsService } from '../services/ratingsService';
 import { CAPTION_EDITOR_VIEW_TYPE } from './captionEditorViewType';
 import { runExploreAction, type ActionDeps } from './exploreActions';
 import { saveExploreCaption, type CaptionSaveDeps } from './exploreCaptionSave';
@@ -24,6 +26,8 @@ export interface ExplorePanelDeps extends ScopeSources {
   readonly stopWords: () => readonly string[];
   readonly setStopWords: (words: readonly string[]) => Promise<void>;
   readonly log: vscode.LogOutputChannel;
+  /** The dataset's star ratings (the filter's `rating` terms and the cards' stars). */
+  readonly ratings: Pick<RatingsService, 'ratingOf' | 'whenLoaded' | 'onDidChange'>;
 }
 
 /** Progress messages at most this often (a stage change always goes). */
@@ -59,6 +63,7 @@ export class ExplorePanel implements vscode.Disposable {
       this.sync,
       panel.webview.onDidReceiveMessage((msg: FromExploreWebview) => this.handle(msg)),
       panel.onDidDispose(() => this.dispose()),
+      deps.ratings.onDidChange((change) => this.ratingsChanged(change.relPaths)),
       deps.treeView.onDidChangeSelection(() => this.scheduleInit()),
       deps.tree.onDidChangeTreeData(() => this.scheduleInit()),
       vscode.workspace.onDidGrantWorkspaceTrust(() => this.scheduleInit()),
@@ -176,16 +181,42 @@ export class ExplorePanel implements vscode.Disposable {
       this.sync.track(computed.items, index);
       const imageBase = this.panel.webview.asWebviewUri(vscode.Uri.file(index.rootPath)).toString();
       const { editable } = computed.items;
+      const { ratings, secondCaptions } = await this.curationOf(computed.items.images, computed.items.relPaths, signal);
       const [relPaths, captions] = [await packTexts(computed.items.relPaths), await packTexts(computed.items.captions)];
       if (signal.aborted) return;
       const posted = Date.now();
-      this.post({ type: 'layout', settings: resolved, items: { relPaths, captions, editable, imageBase }, layout: computed.layout, fromCache: computed.fromCache, failed: computed.failed });
+      this.post({ type: 'layout', settings: resolved, items: { relPaths, captions, editable, imageBase, ratings, secondCaptions }, layout: computed.layout, fromCache: computed.fromCache, failed: computed.failed });
       this.deps.log.info(`Explore: ${computed.layout.count} ${resolved.target} laid out in ${posted - started} ms${computed.fromCache ? ' (from the cache)' : ''}; the layout message took ${Date.now() - posted} ms to post.`);
     } catch (err) {
       this.finishFailed(signal, 'Visualize Dataset', err);
     } finally {
       if (this.run === controller) this.run = undefined;
     }
+  }
+
+  /**
+   * The items' stars, and their second captions while the second caption setting is on (read now:
+   * the index keeps none; one that cannot be read shows as none and is logged).
+   */
+  private async curationOf(images: readonly ImageEntry[], relPaths: readonly string[], signal: AbortSignal): Promise<{ ratings: Uint8Array; secondCaptions?: PackedTexts }> {
+    await this.deps.ratings.whenLoaded();
+    const ratings = Uint8Array.from(relPaths, (rel) => this.deps.ratings.ratingOf(rel));
+    const index = this.deps.dataset.index;
+    if (!index?.options.secondCaptionExtension) return { ratings };
+    const texts = new SecondCaptionTexts(index);
+    const failures = await texts.load(images, signal);
+    for (const failure of failures) this.deps.log.warn(`Explore: could not read the second caption ${failure.captionPath}: ${failure.message}`);
+    return { ratings, secondCaptions: await packTexts(images.map((image) => texts.get(image) ?? '')) };
+  }
+
+  /** Posts the new stars of the layout's items among `relPaths` (undefined: any may have changed). */
+  private ratingsChanged(relPaths: readonly string[] | undefined): void {
+    const shown = this.shown?.items.relPaths;
+    if (!shown) return;
+    const wanted = relPaths && new Set(relPaths);
+    const indices: number[] = [];
+    shown.forEach((rel, i) => (!wanted || wanted.has(rel)) && indices.push(i));
+    if (indices.length > 0) this.post({ type: 'ratingsChanged', indices, stars: indices.map((i) => this.deps.ratings.ratingOf(shown[i])) });
   }
 
   private async suggestK(settings: ExploreSettings, min: number, max: number): Promise<void> {

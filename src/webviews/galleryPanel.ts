@@ -2,10 +2,9 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { readCaptionSources } from '../core/captions/readCaptions';
 import type { ImageEntry } from '../core/dataset/types';
-import { tagKey } from '../core/edits/tagList';
-import { sharedTags, type SharedTags } from '../core/tagging/sharedTags';
+import type { SharedTags } from '../core/tagging/sharedTags';
 import type { TagSuggestion } from '../core/tagging/tagCompletion';
-import type { TagRuleProblem } from '../core/tagging/tagRuleCheck';
+import type { TagRuleFix, TagRuleProblem } from '../core/tagging/tagRuleCheck';
 import type { BulkEditRunner, EditOutcome } from '../commands/bulkEditRun';
 import type { GallerySelection } from '../services/gallerySelection';
 import type { ImagePreviews } from '../services/imagePreviews';
@@ -15,7 +14,8 @@ import { CaptionTagRules } from './captionTagRules';
 import { runExploreAction, type ActionDeps } from './exploreActions';
 import { relPathOf } from './exploreItems';
 import { resolveScope, type ScopeSources } from './exploreScope';
-import { galleryProblems, marksInSlices, ruleNote, selectionRuleMarks } from './galleryRuleMarks';
+import { galleryProblems, marksInSlices, ruleFixesOf, ruleNote } from './galleryRuleMarks';
+import { selectionPaneInSlices } from './gallerySharedPane';
 import { planSharedTagAction } from './galleryTagActions';
 import type { ExploreScope } from './protocol/exploreMessages';
 import type { FromGalleryWebview, GalleryBulkCommand, GalleryCaptionTarget, SharedTagAction, ToGalleryWebview } from './protocol/galleryMessages';
@@ -32,7 +32,7 @@ export interface GalleryPanelDeps extends ScopeSources {
   readonly actions: ActionDeps;
   readonly log: vscode.LogOutputChannel;
   /** Autocomplete for the shared-tags input (the caption editor's: the dataset's tags and the booru list). */
-  readonly suggestTags: (typed: string) => Promise<readonly TagSuggestion[]>;
+  readonly suggestTags: (typed: string, exclude: readonly string[]) => Promise<readonly TagSuggestion[]>;
 }
 
 /** The commands of other streams the gallery's keys run (ratings, trash); absent ones say so. */
@@ -63,6 +63,8 @@ export class GalleryPanel implements vscode.Disposable {
   private selected: Uint32Array = new Uint32Array(0);
   private revision = 0;
   private lastShared?: SharedTags;
+  /** Counts pane computations; one that sees a newer number stops (a newer selection supersedes it). */
+  private paneGeneration = 0;
   /** Relative paths to select when the items first go (a panel brought back after a reload). */
   private restoreSelection?: ReadonlySet<string>;
   private refreshTimer?: NodeJS.Timeout;
@@ -119,13 +121,29 @@ export class GalleryPanel implements vscode.Disposable {
   }
 
   /** Runs a shared-tags action on the selection (the pane's buttons; tests pass `autoApply`). */
-  async runTagAction(action: SharedTagAction, autoApply = false): Promise<EditOutcome> {
-    const images = this.selectedImages();
+  async runTagAction(action: SharedTagAction, autoApply = false, images = this.selectedImages()): Promise<EditOutcome> {
     if (images.length === 0) return { kind: 'failed', message: 'Select images in the gallery first.' };
     const resolved = action.kind === 'rename' && action.to === undefined ? await askNewName(action.from) : action;
     if (!resolved) return { kind: 'declined' };
     const sources = await this.deps.edits.sourcesOf(images, this.target);
     return this.deps.edits.run(() => planSharedTagAction(sources, resolved, (s, fix) => this.tagRules.planFix(s, fix)), autoApply);
+  }
+
+  /**
+   * A card's rule badge: offers the fixes of that image's caption (remove a banned tag, add a missing
+   * required one) and runs the chosen one on that image alone, as the pane's fixes run (planTagRuleFix,
+   * preview, one undo step). `choose` picks (a quick pick; tests pass their own).
+   */
+  async fixCardRules(index: number, choose: (fixes: readonly TagRuleFix[]) => Promise<TagRuleFix | undefined> = pickRuleFix, autoApply = false): Promise<EditOutcome> {
+    const problems = this.problems[index];
+    const dataset = this.deps.dataset.index;
+    const relPath = this.relPaths[index];
+    // found again in the index, as selectedImages() does (a re-listed folder has new entries)
+    const image = relPath === undefined || !dataset ? undefined : dataset.findImage(path.join(dataset.rootPath, ...relPath.split('/')));
+    if (!problems || !image) return { kind: 'failed', message: 'This caption breaks no tag rule now.' };
+    const fix = await choose(ruleFixesOf(problems));
+    if (!fix) return { kind: 'declined' };
+    return this.runTagAction({ kind: 'ruleFix', rule: fix.kind, tag: fix.tag }, autoApply, [image]);
   }
 
   private handle(msg: FromGalleryWebview): void {
@@ -164,9 +182,16 @@ export class GalleryPanel implements vscode.Disposable {
       case 'target':
         void this.setTarget(msg.target).catch((err: unknown) => this.fail('Gallery', err));
         return;
+      case 'fixRules':
+        void this.fixCardRules(msg.index).then(
+          (outcome) => outcome.kind === 'failed' && this.fail('Tag rules', new Error(outcome.message)),
+          (err: unknown) => this.fail('Tag rules', err),
+        );
+        return;
       case 'completeTag':
-        void this.deps.suggestTags(msg.typed).then(
-          (suggestions) => this.post({ type: 'tagSuggestions', id: msg.id, suggestions: this.notOnAll(suggestions) }),
+        // the tags every selected caption has already are left out (adding them would change nothing)
+        void this.deps.suggestTags(msg.typed, this.lastShared?.all ?? []).then(
+          (suggestions) => this.post({ type: 'tagSuggestions', id: msg.id, suggestions }),
           (err: unknown) => this.deps.log.warn(`Gallery: no tag suggestions: ${(err as Error).message}`),
         );
         return;
@@ -210,16 +235,19 @@ export class GalleryPanel implements vscode.Disposable {
     this.postShared();
   }
 
+  /** Computes the pane of the selection in slices and posts it, unless a newer selection or new items came meanwhile. */
   private postShared(): void {
-    this.lastShared = sharedTags(Array.from(this.selected, (i) => this.captions[i]));
-    const rules = selectionRuleMarks(Array.from(this.selected, (i) => this.problems[i]));
-    this.post({ type: 'sharedTags', revision: this.revision, tags: this.lastShared, rules });
-  }
-
-  /** Suggestions less the tags every selected caption has already (adding them would change nothing). */
-  private notOnAll(suggestions: readonly TagSuggestion[]): TagSuggestion[] {
-    const all = new Set((this.lastShared?.all ?? []).map(tagKey));
-    return suggestions.filter((s) => !all.has(tagKey(s.tag)));
+    const generation = ++this.paneGeneration;
+    const revision = this.revision;
+    const stale = (): boolean => this.disposed || generation !== this.paneGeneration;
+    void selectionPaneInSlices(this.selected, this.captions, this.problems, stale).then(
+      (pane) => {
+        if (!pane) return;
+        this.lastShared = pane.tags;
+        this.post({ type: 'sharedTags', revision, tags: pane.tags, rules: pane.rules });
+      },
+      (err: unknown) => this.fail('Shared tags', err),
+    );
   }
 
   /** The tag rules a caption breaks that the gallery marks (none when no rule is set). */
@@ -375,6 +403,15 @@ function scopeTitle(scope: ExploreScope): string {
     case 'filter':
       return `filter "${scope.query}"`;
   }
+}
+
+/** Asks which of a caption's tag-rule fixes to run. */
+async function pickRuleFix(fixes: readonly TagRuleFix[]): Promise<TagRuleFix | undefined> {
+  const picked = await vscode.window.showQuickPick(
+    fixes.map((fix) => ({ label: fix.kind === 'banned-tag' ? `Remove the banned tag "${fix.tag}"` : `Add the required tag "${fix.tag}"`, fix })),
+    { title: 'Fix the tag rules this caption breaks', placeHolder: 'One fix; it previews and undoes like the pane\'s' },
+  );
+  return picked?.fix;
 }
 
 async function askNewName(from: string): Promise<SharedTagAction | undefined> {

@@ -4,9 +4,9 @@
  * selection breaks, for the shared-tags pane. The problems themselves come from `checkTagRules`
  * through `CaptionTagRules`, as in the caption editor.
  */
-import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { tagKey } from '../core/edits/tagList';
-import type { TagRuleProblem } from '../core/tagging/tagRuleCheck';
+import type { TagRuleFix, TagRuleProblem } from '../core/tagging/tagRuleCheck';
+import { forEachInSlices } from './hostSlices';
 import type { SelectionRuleMarks } from './protocol/galleryMessages';
 
 /** The problems a gallery card and pane show. */
@@ -22,15 +22,22 @@ export function galleryProblems(problems: readonly TagRuleProblem[]): TagRulePro
 export async function marksInSlices(count: number, check: (i: number) => TagRuleProblem[] | undefined, sliceMs = 10): Promise<(TagRuleProblem[] | undefined)[]> {
   // filled, not sparse: map() skips holes, and the notes are packed from a map
   const out = new Array<TagRuleProblem[] | undefined>(count).fill(undefined);
-  let sliceStart = Date.now();
-  for (let i = 0; i < count; i++) {
-    out[i] = check(i);
-    if ((i & 255) === 255 && Date.now() - sliceStart > sliceMs) {
-      await yieldToEventLoop();
-      sliceStart = Date.now();
-    }
-  }
+  await forEachInSlices(count, (i) => (out[i] = check(i)), sliceMs);
   return out;
+}
+
+/** The fixes a card's badge offers: one per banned or missing tag (a banned tag written twice is one fix), in the problems' order. */
+export function ruleFixesOf(problems: readonly TagRuleProblem[]): TagRuleFix[] {
+  const seen = new Set<string>();
+  const fixes: TagRuleFix[] = [];
+  for (const p of problems) {
+    if (p.kind !== 'banned-tag' && p.kind !== 'missing-required-tag') continue;
+    const key = `${p.kind}\u0000${tagKey(p.tag)}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    fixes.push({ kind: p.kind, tag: p.tag });
+  }
+  return fixes;
 }
 
 /** A card's note: one line per problem ('' none). */
@@ -40,13 +47,22 @@ export function ruleNote(problems: readonly TagRuleProblem[] | undefined): strin
 
 /** Banned and missing tags over the selected captions' problems, each counted once per caption, most frequent first. */
 export function selectionRuleMarks(perCaption: Iterable<readonly TagRuleProblem[] | undefined>): SelectionRuleMarks {
-  const banned = new Map<string, { tag: string; count: number }>();
-  const missing = new Map<string, { tag: string; count: number }>();
-  for (const problems of perCaption) {
-    if (!problems) continue;
+  const tally = new RuleMarksTally();
+  for (const problems of perCaption) tally.add(problems);
+  return tally.result();
+}
+
+/** `selectionRuleMarks` one caption at a time (the gallery spreads a large selection over several turns). */
+export class RuleMarksTally {
+  private readonly banned = new Map<string, { tag: string; count: number }>();
+  private readonly missing = new Map<string, { tag: string; count: number }>();
+
+  /** Counts one selected caption's problems. */
+  add(problems: readonly TagRuleProblem[] | undefined): void {
+    if (!problems) return;
     const seen = new Set<string>();
     for (const p of problems) {
-      const counts = p.kind === 'banned-tag' ? banned : missing;
+      const counts = p.kind === 'banned-tag' ? this.banned : this.missing;
       const key = `${p.kind}\u0000${tagKey(p.tag)}`;
       if (seen.has(key)) continue; // a banned tag written twice is one caption
       seen.add(key);
@@ -55,6 +71,10 @@ export function selectionRuleMarks(perCaption: Iterable<readonly TagRuleProblem[
       else counts.set(tagKey(p.tag), { tag: p.tag, count: 1 });
     }
   }
-  const sorted = (m: Map<string, { tag: string; count: number }>): { tag: string; count: number }[] => [...m.values()].sort((a, b) => b.count - a.count);
-  return { banned: sorted(banned), missing: sorted(missing) };
+
+  /** The marks of the captions added so far. */
+  result(): SelectionRuleMarks {
+    const sorted = (m: Map<string, { tag: string; count: number }>): { tag: string; count: number }[] => [...m.values()].sort((a, b) => b.count - a.count);
+    return { banned: sorted(this.banned), missing: sorted(this.missing) };
+  }
 }

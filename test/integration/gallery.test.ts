@@ -168,6 +168,22 @@ describe('gallery', function () {
       assert.equal(fs.readFileSync(captionFiles[2], 'utf8'), 'OHWX, solo, 1girl, smile, sks\r\n');
       await vscode.commands.executeCommand('imageCaptioner.undoBulkEdit');
       captionFiles.forEach((f, i) => assert.deepEqual(fs.readFileSync(f), before[i], `g${i} restored after the required tag`));
+
+      // a click on a card's badge offers that caption's fixes and runs the chosen one on that image alone
+      await view.locator('#grid .grid-card[data-index="1"]').click();
+      await waitFor(() => gallery.shared?.selected === 1, 'g1 alone selected');
+      await view.locator('#grid .grid-card[data-index="3"] .grid-rule-badge').click();
+      const picks = page.locator('.quick-input-widget .monaco-list-row');
+      await waitFor(async () => (await picks.allTextContents()).length === 2, 'the quick pick of the card\'s fixes', 15_000);
+      assert.deepEqual((await picks.allTextContents()).map((t) => t.trim()), ['Remove the banned tag "hat"', 'Add the required tag "sks"']);
+      await picks.filter({ hasText: 'Remove the banned tag "hat"' }).click();
+      await page.locator('.tab', { hasText: /Preview \d+ - Remove banned tag/ }).first().waitFor({ timeout: 15_000 });
+      await page.locator('.editor-actions .action-label[aria-label="Apply Bulk Edit"]').first().click();
+      await waitFor(() => fs.readFileSync(captionFiles[3], 'utf8') === 'ohwx, 1girl, smile, red hair', 'the badge removed the banned tag');
+      captionFiles.forEach((f, i) => i !== 3 && assert.deepEqual(fs.readFileSync(f), before[i], `g${i} untouched by g3's badge`));
+      assert.deepEqual(gallery.selectedRelPaths, [`${FOLDER}/g1.jpg`], 'the badge click did not select');
+      await vscode.commands.executeCommand('imageCaptioner.undoBulkEdit');
+      captionFiles.forEach((f, i) => assert.deepEqual(fs.readFileSync(f), before[i], `g${i} restored after the badge's fix`));
     } finally {
       await settings.update('tagRules', undefined, vscode.ConfigurationTarget.Workspace);
     }
@@ -182,6 +198,7 @@ describe('gallery', function () {
     await waitFor(() => revived.isReady, 'the revived panel ready', 30_000);
     assert.deepEqual(revived.shownRelPaths, CAPTIONS.map((_, i) => `${FOLDER}/g${i}.jpg`));
     assert.deepEqual(revived.selectedRelPaths, [`${FOLDER}/g2.jpg`, `${FOLDER}/g4.jpg`]);
+    await waitFor(() => revived.shared?.selected === 2, 'the pane of the kept selection');
     assert.deepEqual(revived.shared?.all, ['OHWX', '1girl', 'smile'], 'g2 spells it first');
     const view = await frame();
     await waitFor(async () => (await view.locator('#grid .grid-card.selected').count()) === 2, 'the kept selection painted');

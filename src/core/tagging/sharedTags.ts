@@ -21,14 +21,27 @@ interface Tally {
 
 /** Computes the pane for these captions (undefined: the image has no caption file, an empty tag list). */
 export function sharedTags(captions: Iterable<string | undefined>): SharedTags {
-  const tallies = new Map<string, Tally>();
-  let selected = 0;
-  let tagCaptions = 0;
-  for (const text of captions) {
-    selected++;
+  const tally = new SharedTagsTally();
+  for (const text of captions) tally.add(text);
+  return tally.result();
+}
+
+/**
+ * The pane built one caption at a time, so a caller can spread a large selection over several
+ * turns of its thread (the gallery's Ctrl+A over 100,000 captions was one long turn).
+ */
+export class SharedTagsTally {
+  private readonly tallies = new Map<string, Tally>();
+  private selected = 0;
+  private tagCaptions = 0;
+
+  /** Counts one selected caption (undefined: no caption file, an empty tag list). */
+  add(text: string | undefined): void {
+    const tallies = this.tallies;
+    const selected = ++this.selected;
     const parsed = parseTagCaption(text ?? '');
-    if (!parsed) continue;
-    tagCaptions++;
+    if (!parsed) return;
+    this.tagCaptions++;
     let position = 0;
     for (const tag of parsed.tags) {
       const key = tagKey(tag);
@@ -45,16 +58,21 @@ export function sharedTags(captions: Iterable<string | undefined>): SharedTags {
       position++;
     }
   }
-  const all: Tally[] = [];
-  const some: Tally[] = [];
-  for (const tally of tallies.values()) (tally.count === tagCaptions ? all : some).push(tally);
-  all.sort((a, b) => a.positionSum - b.positionSum || a.firstSeen - b.firstSeen);
-  some.sort((a, b) => b.count - a.count || a.firstSeen - b.firstSeen);
-  return {
-    selected,
-    tagCaptions,
-    prose: selected - tagCaptions,
-    all: tagCaptions === 0 ? [] : all.map((t) => t.tag),
-    some: some.map((t) => ({ tag: t.tag, count: t.count })),
-  };
+
+  /** The pane of the captions added so far. */
+  result(): SharedTags {
+    const { selected, tagCaptions } = this;
+    const all: Tally[] = [];
+    const some: Tally[] = [];
+    for (const tally of this.tallies.values()) (tally.count === tagCaptions ? all : some).push(tally);
+    all.sort((a, b) => a.positionSum - b.positionSum || a.firstSeen - b.firstSeen);
+    some.sort((a, b) => b.count - a.count || a.firstSeen - b.firstSeen);
+    return {
+      selected,
+      tagCaptions,
+      prose: selected - tagCaptions,
+      all: tagCaptions === 0 ? [] : all.map((t) => t.tag),
+      some: some.map((t) => ({ tag: t.tag, count: t.count })),
+    };
+  }
 }

@@ -47,6 +47,10 @@ export interface ExploreItems {
   readonly editable: Uint8Array;
   /** Webview URI of the dataset folder: an image's src is imageBase + '/' + its encoded relPath. */
   readonly imageBase: string;
+  /** Stars from the dataset's ratings file (0 unrated), one per item. */
+  readonly ratings?: Uint8Array;
+  /** Second captions ('' none), one per item; absent while `imageCaptioner.secondCaption.extension` is off. */
+  readonly secondCaptions?: readonly string[];
 }
 
 /** ExploreItems on the wire: the two text columns as packed UTF-8. */
@@ -55,6 +59,8 @@ export interface PackedExploreItems {
   readonly captions: PackedTexts;
   readonly editable: Uint8Array;
   readonly imageBase: string;
+  readonly ratings?: Uint8Array;
+  readonly secondCaptions?: PackedTexts;
 }
 
 /** Bulk actions the panel offers on a selection or a cluster. */
@@ -89,7 +95,9 @@ export type ToExploreWebview =
   | { readonly type: 'captionChanged'; readonly index: number; readonly text: string }
   | { readonly type: 'captionSaveFailed'; readonly index: number; readonly error: string }
   | { readonly type: 'cancelled' }
-  | { readonly type: 'error'; readonly message: string };
+  | { readonly type: 'error'; readonly message: string }
+  /** Stars changed (a key in the gallery or editor, the ratings file on disk): `stars[n]` is item `indices[n]`'s. */
+  | { readonly type: 'ratingsChanged'; readonly indices: readonly number[]; readonly stars: readonly number[] };
 
 export type FromExploreWebview =
   | { readonly type: 'ready' }

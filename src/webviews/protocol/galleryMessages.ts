@@ -91,4 +91,6 @@ export type FromGalleryWebview =
   /** Tags for the partial tag typed in the shared-tags input (autocomplete); answered by `tagSuggestions`. */
   | { readonly type: 'completeTag'; readonly id: number; readonly typed: string }
   /** Show and edit the other caption file (offered while the dataset has second captions). */
-  | { readonly type: 'target'; readonly target: GalleryCaptionTarget };
+  | { readonly type: 'target'; readonly target: GalleryCaptionTarget }
+  /** A click on a card's rule badge: the host offers that image's fixes. */
+  | { readonly type: 'fixRules'; readonly index: number };

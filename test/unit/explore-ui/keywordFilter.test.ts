@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { isFilterError, matchIndices, matchItems, parseFilter, splitKeywords } from '../../../src/webviews/ui/explore/keywordFilter';
+import { starsText } from '../../../src/webviews/ui/starsText';
+import { isFilterError, matchIndices, matchItem, matchItems, parseFilter, splitKeywords, type FilterSpec } from '../../../src/webviews/ui/explore/keywordFilter';
 
 const items = {
   relPaths: ['pets/dog1.jpg', 'pets/cat.png', 'cars/red car.jpg', 'cars/Blue.jpg', 'misc/empty.jpg'],
@@ -43,6 +44,33 @@ describe('Explore panel: keyword filter', () => {
     assert.deepEqual(matched('path:cars/*', 'query'), [2, 3]);
     assert.deepEqual(matched('words>6', 'query'), [0]);
     assert.deepEqual(matched('empty', 'query'), [4]);
+  });
+
+  it('knows the ratings and second captions of the items: rating>=N, rating=0 and caption2: as in the Dataset view', () => {
+    const curated = { ...items, ratings: Uint8Array.of(5, 0, 3, 4, 0), secondCaptions: ['1girl, beach', '', 'car, red', 'car, blue, night', 'solo'] };
+    const query = (text: string): number[] => {
+      const spec = parseFilter(text, 'query') as FilterSpec;
+      return matchIndices(matchItems(spec, curated).matches!);
+    };
+    assert.deepEqual(query('rating>=4'), [0, 3]);
+    assert.deepEqual(query('rating=0'), [1, 4]);
+    assert.deepEqual(query('rating:3'), [2]);
+    assert.deepEqual(query('caption2:car'), [2, 3]);
+    assert.deepEqual(query('caption2:car rating>=4'), [3]);
+    assert.deepEqual(query('rating'), [], 'a bare word is still a search for the word');
+    // without the columns every item is unrated and has no second caption
+    assert.deepEqual(matched('rating=0', 'query'), [0, 1, 2, 3, 4]);
+    assert.deepEqual(matched('caption2:car', 'query'), []);
+    // one item tested again (after its caption changed) sees the same columns
+    const spec = parseFilter('caption2:night rating>=4', 'query') as FilterSpec;
+    assert.equal(matchItem(spec as Exclude<FilterSpec, { kind: 'none' }>, curated, 3), true);
+    assert.equal(matchItem(spec as Exclude<FilterSpec, { kind: 'none' }>, curated, 0), false);
+  });
+
+  it('a gallery card shows a star per rating point, nothing when unrated', () => {
+    assert.equal(starsText(0), '');
+    assert.equal(starsText(3), '★★★');
+    assert.equal(starsText(5), '★★★★★');
   });
 
   it('says where the filter language is wrong instead of throwing', () => {

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { checkTagRules } from '../../../src/core/tagging/tagRuleCheck';
 import { CompiledTagRules } from '../../../src/core/tagging/tagRules';
-import { galleryProblems, marksInSlices, ruleNote, selectionRuleMarks } from '../../../src/webviews/galleryRuleMarks';
+import { galleryProblems, marksInSlices, ruleFixesOf, ruleNote, selectionRuleMarks } from '../../../src/webviews/galleryRuleMarks';
 
 describe('gallery tag-rule marks', () => {
   const rules = new CompiledTagRules({ alwaysFirst: ['ohwx'], order: [['a', 'b']], required: { '': ['ohwx', 'solo'] }, banned: ['nsfw', '*_background'] });
@@ -14,6 +14,14 @@ describe('gallery tag-rule marks', () => {
     assert.equal(ruleNote(marks('solo, NSFW')), '"NSFW" is a banned tag (tag rules).\nRequired tag "ohwx" is missing (tag rules).');
     assert.deepEqual(marks('solo, NSFW')!.map((p) => [p.kind, p.tag]), [['banned-tag', 'NSFW'], ['missing-required-tag', 'ohwx']]);
     assert.equal(marks('A dog in a park.'), undefined, 'prose is not checked');
+  });
+
+  it('a card\'s badge offers one fix per banned or missing tag, a banned tag written twice once', () => {
+    assert.deepEqual(ruleFixesOf(marks('solo, nsfw, NSFW, white_background')!), [
+      { kind: 'banned-tag', tag: 'nsfw' },
+      { kind: 'banned-tag', tag: 'white_background' },
+      { kind: 'missing-required-tag', tag: 'ohwx' },
+    ]);
   });
 
   it('the selection counts each caption once per tag, whatever its case, most frequent first', () => {

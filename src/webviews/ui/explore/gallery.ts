@@ -5,6 +5,7 @@
  * 100). Captions are text (textarea values), never markup.
  */
 import type { ExploreItems } from '../../protocol/exploreMessages';
+import { starsText } from '../starsText';
 import { VirtualCardGrid, type GridCard } from '../virtualCardGrid';
 import { el } from './elements';
 import { imageSrc } from './imageSrc';
@@ -27,7 +28,10 @@ const ROW_HEIGHT = 236;
 interface Card extends GridCard {
   readonly image: HTMLImageElement;
   readonly name: HTMLElement;
+  readonly stars: HTMLElement;
   readonly caption: HTMLTextAreaElement;
+  /** The second caption, read-only (shown while the second caption setting is on). */
+  readonly second: HTMLElement;
   readonly error: HTMLElement;
 }
 
@@ -106,6 +110,14 @@ export class Gallery {
     if (card) this.fill(card);
   }
 
+  /** Items whose stars (or other shown state) changed: their cards on screen are filled again. */
+  refresh(indices: readonly number[]): void {
+    for (const i of indices) {
+      const card = this.grid.cards.get(i);
+      if (card) this.fill(card);
+    }
+  }
+
   /** The host could not save: the card says why and keeps the user's text. */
   saveFailed(index: number, error: string): void {
     this.pending.delete(index);
@@ -132,6 +144,13 @@ export class Gallery {
     card.image.alt = relPath;
     card.name.textContent = relPath;
     card.name.title = relPath;
+    const stars = items.ratings?.[i] ?? 0;
+    card.stars.textContent = starsText(stars);
+    card.stars.title = stars > 0 ? `Rated ${stars} of 5` : '';
+    const second = items.secondCaptions?.[i];
+    card.second.hidden = second === undefined;
+    card.second.textContent = second?.trim() ?? '';
+    card.second.title = card.second.textContent;
     const editable = items.editable[i] === 1;
     card.caption.readOnly = !editable;
     card.caption.title = editable ? 'Ctrl+Enter or leaving the field saves; Escape restores the saved caption' : 'This caption cannot be edited here (not UTF-8, or its caption file is shared by two images)';
@@ -171,14 +190,18 @@ export class Gallery {
     image.loading = 'lazy';
     image.decoding = 'async';
     image.draggable = false;
-    const name = el('div', 'gallery-name', root);
+    const head = el('div', 'gallery-head', root);
+    const name = el('div', 'gallery-name', head);
+    const stars = el('span', 'gallery-stars', head);
     const caption = el('textarea', 'gallery-caption', root);
     caption.rows = 3;
     caption.spellcheck = true;
     caption.setAttribute('aria-label', 'Caption');
+    const second = el('div', 'gallery-caption2', root);
+    second.hidden = true;
     const error = el('div', 'gallery-error', root);
     error.hidden = true;
-    const card: Card = { key: -1, root, image, name, caption, error };
+    const card: Card = { key: -1, root, image, name, stars, caption, second, error };
     image.title = 'Open in the caption editor';
     image.addEventListener('click', () => this.handlers.open(card.key));
     caption.addEventListener('input', () => {
@@ -201,3 +224,4 @@ export class Gallery {
     return card;
   }
 }
+

@@ -58,12 +58,17 @@ export function isFilterError(result: FilterSpec | FilterError): result is Filte
 export interface FilterItems {
   readonly relPaths: readonly string[];
   readonly captions: readonly string[];
+  /** Stars per item (0 unrated); absent: every item is unrated. */
+  readonly ratings?: ArrayLike<number>;
+  /** Second captions per item; absent: none has one. */
+  readonly secondCaptions?: readonly string[];
 }
 
 /**
  * 1 for each item the filter matches, and how many; null matches when there is no filter.
  * The webview knows neither whether a caption file exists nor whether two images share one:
  * `hasCaptionFile` is "the caption is not empty" and `collision` is false for the query language.
+ * `rating` and `caption2:` see the items' ratings and second captions, as in the Dataset view.
  */
 export function matchItems(spec: FilterSpec, items: FilterItems): { readonly matches: Uint8Array | null; readonly count: number } {
   if (spec.kind === 'none') return { matches: null, count: 0 };
@@ -71,7 +76,7 @@ export function matchItems(spec: FilterSpec, items: FilterItems): { readonly mat
   const matches = new Uint8Array(n);
   let count = 0;
   for (let i = 0; i < n; i++) {
-    if (matchOne(spec, items.relPaths[i], items.captions[i])) {
+    if (matchItem(spec, items, i)) {
       matches[i] = 1;
       count++;
     }
@@ -79,10 +84,13 @@ export function matchItems(spec: FilterSpec, items: FilterItems): { readonly mat
   return { matches, count };
 }
 
-function matchOne(spec: Exclude<FilterSpec, { kind: 'none' }>, relPath: string, caption: string): boolean {
+/** Whether the filter matches item `i` (one item tested again after its caption changed). */
+export function matchItem(spec: Exclude<FilterSpec, { kind: 'none' }>, items: FilterItems, i: number): boolean {
+  const caption = items.captions[i];
   if (spec.kind === 'query') {
+    const relPath = items.relPaths[i];
     const name = relPath.slice(relPath.lastIndexOf('/') + 1);
-    return spec.predicate({ name, relPath, caption, hasCaptionFile: caption !== '', collision: false });
+    return spec.predicate({ name, relPath, caption, hasCaptionFile: caption !== '', collision: false, rating: items.ratings?.[i] ?? 0, secondCaption: items.secondCaptions?.[i] ?? '' });
   }
   const folded = foldCase(caption);
   return spec.mode === 'all' ? spec.tests.every((test) => test(folded)) : spec.tests.some((test) => test(folded));

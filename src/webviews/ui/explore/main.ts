@@ -12,7 +12,7 @@ import { el } from './elements';
 import { FilterBar } from './filterBar';
 import { Gallery } from './gallery';
 import { imageSrc } from './imageSrc';
-import { isFilterError, matchIndices, matchItems, parseFilter, type FilterSpec } from './keywordFilter';
+import { isFilterError, matchIndices, matchItem, matchItems, parseFilter, type FilterSpec } from './keywordFilter';
 import { ScatterPlot } from './scatterPlot';
 import { indicesWithin, restoreState, type SavedState } from './state';
 import { Tooltip } from './tooltip';
@@ -147,6 +147,9 @@ window.addEventListener('message', (event: MessageEvent<ToExploreWebview>) => {
     case 'captionSaveFailed':
       gallery.saveFailed(msg.index, msg.error);
       break;
+    case 'ratingsChanged':
+      ratingsChanged(msg.indices, msg.stars);
+      break;
     case 'cancelled':
       controls.setRunning(false);
       controls.showStatus(layout ? 'Cancelled: the previous layout stays.' : 'Cancelled.');
@@ -168,7 +171,8 @@ function run(settings: ExploreSettings): void {
 
 function showLayout(msg: Extract<ToExploreWebview, { type: 'layout' }>): void {
   controls.setRunning(false);
-  items = { relPaths: unpackTexts(msg.items.relPaths), captions: unpackTexts(msg.items.captions), editable: msg.items.editable, imageBase: msg.items.imageBase };
+  const second = msg.items.secondCaptions;
+  items = { relPaths: unpackTexts(msg.items.relPaths), captions: unpackTexts(msg.items.captions), editable: msg.items.editable, imageBase: msg.items.imageBase, ratings: msg.items.ratings, secondCaptions: second && unpackTexts(second) };
   layout = msg.layout;
   captions = Array.from(items.captions);
   controls.setSettings(msg.settings);
@@ -268,11 +272,20 @@ function applyFilter(): void {
   }
   filter = parsed;
   if (!items) return filterBar.showResult(null, 0);
-  const result = matchItems(filter, { relPaths: items.relPaths, captions });
+  const result = matchItems(filter, { ...items, captions });
   matches = result.matches;
   plot.highlight(matches);
   gallery.setMatches(matches);
   filterBar.showResult(matches ? result.count : null, total);
+}
+
+/** New stars: the cards show them and a filter with `rating` terms matches again. */
+function ratingsChanged(indices: readonly number[], stars: readonly number[]): void {
+  const ratings = items?.ratings;
+  if (!items || !ratings) return;
+  indices.forEach((i, n) => i >= 0 && i < ratings.length && (ratings[i] = stars[n]));
+  gallery.refresh(indices);
+  if (filter.kind !== 'none') applyFilter();
 }
 
 function captionChanged(index: number, text: string): void {
@@ -281,9 +294,9 @@ function captionChanged(index: number, text: string): void {
   gallery.captionChanged(index, text);
   if (matches && filter.kind !== 'none') {
     // One item changed: test just that item again.
-    const one = matchItems(filter, { relPaths: [items.relPaths[index]], captions: [text] }).matches!;
-    if (one[0] !== matches[index]) {
-      matches[index] = one[0];
+    const one = matchItem(filter, { ...items, captions }, index) ? 1 : 0;
+    if (one !== matches[index]) {
+      matches[index] = one;
       plot.highlight(matches);
       gallery.setMatches(matches);
       let count = 0;

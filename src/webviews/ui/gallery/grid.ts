@@ -15,6 +15,8 @@ export interface GridHandlers {
   open(position: number): void;
   /** The item's image needs a preview the host makes (TIFF). */
   needPreview(position: number): void;
+  /** The card's rule badge was clicked: offer the fixes of its caption. */
+  fixRules(position: number): void;
 }
 
 /** The images the grid shows. */
@@ -190,9 +192,14 @@ export class Grid {
     const badge = el('span', 'grid-rule-badge', frame);
     badge.textContent = '!';
     badge.hidden = true;
-    badge.setAttribute('role', 'img');
-    badge.setAttribute('aria-label', 'Breaks tag rules');
+    badge.setAttribute('role', 'button');
+    badge.setAttribute('aria-label', 'Breaks tag rules: click to fix');
     const card: Card = { key: -1, root, image, label, badge };
+    badge.addEventListener('click', (e) => {
+      // the fix is for this card's caption, whatever is selected: the click does not select
+      e.stopPropagation();
+      this.handlers.fixRules(card.key);
+    });
     root.addEventListener('mousedown', (e) => {
       // Shift+click would otherwise select the page's text.
       if (e.shiftKey) e.preventDefault();

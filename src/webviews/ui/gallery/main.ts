@@ -77,6 +77,7 @@ const grid = new Grid(gridHost, selection, {
   },
   open: (index) => vscode.postMessage({ type: 'open', index }),
   needPreview: (index) => vscode.postMessage({ type: 'preview', index }),
+  fixRules: (index) => vscode.postMessage({ type: 'fixRules', index }),
 });
 const pane = new SharedTagsPane(
   paneHost,
