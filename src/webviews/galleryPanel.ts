@@ -1,6 +1,5 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { readCaptionSources } from '../core/captions/readCaptions';
 import type { ImageEntry } from '../core/dataset/types';
 import type { SharedTags } from '../core/tagging/sharedTags';
 import type { TagSuggestion } from '../core/tagging/tagCompletion';
@@ -22,6 +21,8 @@ import type { FromGalleryWebview, GalleryBulkCommand, GalleryCaptionTarget, Shar
 import { packTexts } from './protocol/packedTexts';
 import { webviewHtml } from './webviewHtml';
 import { loadWebview } from './webviewLoader';
+import { askNewName, pickRuleFix } from './galleryQuestions';
+import { galleryCaptionTexts } from './galleryCaptionTexts';
 
 /** Everything a Gallery panel works with; built once in extension.ts. */
 export interface GalleryPanelDeps extends ScopeSources {
@@ -291,20 +292,9 @@ export class GalleryPanel implements vscode.Disposable {
     if (selectedChanged) this.postShared();
   }
 
-  /** The captions of `images` the gallery shows ('' for none): the dataset's cached captions, or the second captions read now. */
-  private async captionsOf(images: readonly ImageEntry[]): Promise<string[]> {
-    const index = this.deps.dataset.index!;
-    if (this.target === 'caption' || !index.options.secondCaptionExtension) {
-      await this.deps.dataset.loadCaptions(images);
-      const texts = this.deps.dataset.texts!;
-      return images.map((img) => texts.get(img) ?? '');
-    }
-    // an image in a collision shares its second caption's name with another image: it shows none, as the edits leave it out
-    const pairs = images.map((img) => ({ imagePath: index.imagePath(img), captionPath: img.collision ? '' : index.secondCaptionPath(img)! }));
-    const { sources, failures } = await readCaptionSources(pairs.filter((p) => p.captionPath), index.boundary);
-    for (const f of failures.slice(0, 5)) this.deps.log.warn(`Gallery: second caption not read: ${f.message}`);
-    const byPath = new Map(sources.map((s) => [s.captionPath, s.text ?? '']));
-    return pairs.map((p) => byPath.get(p.captionPath) ?? '');
+  /** The captions of `images` the gallery shows ('' for none). */
+  private captionsOf(images: readonly ImageEntry[]): Promise<string[]> {
+    return galleryCaptionTexts(this.deps.dataset, images, this.target, (message) => this.deps.log.warn(message));
   }
 
   /** Shows the other caption file; its files are watched while shown, since the index follows only the captions. */
@@ -403,18 +393,4 @@ function scopeTitle(scope: ExploreScope): string {
     case 'filter':
       return `filter "${scope.query}"`;
   }
-}
-
-/** Asks which of a caption's tag-rule fixes to run. */
-async function pickRuleFix(fixes: readonly TagRuleFix[]): Promise<TagRuleFix | undefined> {
-  const picked = await vscode.window.showQuickPick(
-    fixes.map((fix) => ({ label: fix.kind === 'banned-tag' ? `Remove the banned tag "${fix.tag}"` : `Add the required tag "${fix.tag}"`, fix })),
-    { title: 'Fix the tag rules this caption breaks', placeHolder: 'One fix; it previews and undoes like the pane\'s' },
-  );
-  return picked?.fix;
-}
-
-async function askNewName(from: string): Promise<SharedTagAction | undefined> {
-  const to = await vscode.window.showInputBox({ title: `Rename the tag "${from}" in the selected captions to`, value: from });
-  return to === undefined || to.trim() === '' ? undefined : { kind: 'rename', from, to };
 }

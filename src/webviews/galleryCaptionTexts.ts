@@ -1,0 +1,23 @@
+import { readCaptionSources } from '../core/captions/readCaptions';
+import type { ImageEntry } from '../core/dataset/types';
+import type { DatasetService } from '../services/datasetService';
+import type { GalleryCaptionTarget } from './protocol/galleryMessages';
+
+/**
+ * The texts the gallery shows for `images` ('' for none): the dataset's cached captions, or their
+ * second captions read now (the index caches only the captions).
+ */
+export async function galleryCaptionTexts(dataset: DatasetService, images: readonly ImageEntry[], target: GalleryCaptionTarget, warn: (message: string) => void): Promise<string[]> {
+  const index = dataset.index!;
+  if (target === 'caption' || !index.options.secondCaptionExtension) {
+    await dataset.loadCaptions(images);
+    const texts = dataset.texts!;
+    return images.map((img) => texts.get(img) ?? '');
+  }
+  // an image in a collision shares its second caption's name with another image: it shows none, as the edits leave it out
+  const pairs = images.map((img) => ({ imagePath: index.imagePath(img), captionPath: img.collision ? '' : index.secondCaptionPath(img)! }));
+  const { sources, failures } = await readCaptionSources(pairs.filter((p) => p.captionPath), index.boundary);
+  for (const f of failures.slice(0, 5)) warn(`Gallery: second caption not read: ${f.message}`);
+  const byPath = new Map(sources.map((s) => [s.captionPath, s.text ?? '']));
+  return pairs.map((p) => byPath.get(p.captionPath) ?? '');
+}
