@@ -28,47 +28,40 @@ export type OpenReport = (report: EvaluationReport, file: string) => Promise<voi
 /** "Evaluate Models…": returns the saved report (undefined when nothing ran) so the integration suite can assert it. */
 export function registerEvaluateCommands(service: EvaluationService, captioning: CaptioningService, openReport: OpenReport): vscode.Disposable[] {
   return [
-    vscode.commands.registerCommand('imageCaptioner.evaluate.models', async (arg?: unknown): Promise<EvaluationResult | undefined> => {
-      if (!vscode.workspace.isTrusted) {
-        void showWarning('Image Captioner sends no request from an untrusted workspace. Trust this folder to caption with models.');
-        return undefined;
-      }
-      try {
+    vscode.commands.registerCommand('imageCaptioner.evaluate.models', (arg?: unknown) =>
+      evaluation('Evaluate Models', async () => {
         const args = isEvaluateArgs(arg) ? arg : undefined;
         const request = args ? fromArgs(args, captioning) : await askForRequest(service, captioning);
-        if (!request) return undefined;
-        const result = await service.run(request);
-        if (!result) return undefined;
-        await announce(result);
-        await openReport(result.report, result.file);
-        return result;
-      } catch (err) {
-        if (err instanceof vscode.CancellationError) return undefined;
-        void showError(`Evaluate Models: ${(err as Error).message}`);
-        return undefined;
-      }
-    }),
+        return request ? service.run(request) : undefined;
+      }),
+    ),
     // a cancelled evaluation: each model is asked only for the images it has no caption for
-    vscode.commands.registerCommand('imageCaptioner.evaluate.resume', async (arg?: unknown): Promise<EvaluationResult | undefined> => {
-      if (!vscode.workspace.isTrusted) {
-        void showWarning('Image Captioner sends no request from an untrusted workspace. Trust this folder to caption with models.');
-        return undefined;
-      }
-      try {
+    vscode.commands.registerCommand('imageCaptioner.evaluate.resume', (arg?: unknown) =>
+      evaluation('Resume Evaluation', async () => {
         const stored = isResumeArgs(arg) ? { report: await readReport(arg.file), file: arg.file } : await pickCancelled(service);
-        if (!stored) return undefined;
-        const result = await service.resume(stored);
-        if (!result) return undefined;
-        await announce(result);
-        await openReport(result.report, result.file);
-        return result;
-      } catch (err) {
-        if (err instanceof vscode.CancellationError) return undefined;
-        void showError(`Resume Evaluation: ${(err as Error).message}`);
-        return undefined;
-      }
-    }),
+        return stored ? service.resume(stored) : undefined;
+      }),
+    ),
   ];
+
+  /** Runs an evaluation (refused untrusted), says how it ended and opens its report; its errors are shown under `title`. */
+  async function evaluation(title: string, run: () => Promise<EvaluationResult | undefined>): Promise<EvaluationResult | undefined> {
+    if (!vscode.workspace.isTrusted) {
+      void showWarning('Image Captioner sends no request from an untrusted workspace. Trust this folder to caption with models.');
+      return undefined;
+    }
+    try {
+      const result = await run();
+      if (!result) return undefined;
+      await announce(result);
+      await openReport(result.report, result.file);
+      return result;
+    } catch (err) {
+      if (err instanceof vscode.CancellationError) return undefined;
+      void showError(`${title}: ${(err as Error).message}`);
+      return undefined;
+    }
+  }
 
   /** Says how a run ended; a cancelled one offers Resume. */
   async function announce({ report, file }: EvaluationResult): Promise<void> {

@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import type { FrameLocator } from 'playwright-core';
 import type { ImageCaptionerApi } from '../../src/extension';
 import type { ImageEntry } from '../../src/core/dataset/types';
-import { activateExtension, activeCaptionEditorPath, captionEditorTabs, closeAllEditors, openCaptionEditor, waitFor } from './extensionApi';
+import { activateExtension, activeCaptionEditorPath, captionEditorTabs, closeAllEditors, openCaptionEditor, textDocumentInStepWithDisk, waitFor } from './extensionApi';
 import { getWorkbenchPage, hasBrowser, screenshot, webviewFrame } from './browser';
 
 async function editorFrame(image: ImageEntry): Promise<FrameLocator> {
@@ -184,10 +184,17 @@ describe('caption editor', function () {
   it('shows a caption changed on disk by another program', async () => {
     const image = images().find((img) => img.captionState === 'text' && editable(img))!;
     const file = captionOf(image);
+    const original = fs.readFileSync(file);
     await openCaptionEditor(api, image);
     const frame = await editorFrame(image);
-    fs.writeFileSync(file, 'rewritten by another program');
-    await waitFor(async () => (await textareaValue(frame)) === 'rewritten by another program', 'external change in the webview', 20_000);
+    try {
+      fs.writeFileSync(file, 'rewritten by another program');
+      await waitFor(async () => (await textareaValue(frame)) === 'rewritten by another program', 'external change in the webview', 20_000);
+    } finally {
+      // put the caption back and wait until VS Code's model of it has it: a later suite editing this caption must not meet a late reload
+      fs.writeFileSync(file, original);
+      await textDocumentInStepWithDisk(file);
+    }
   });
 
   it('refuses to edit a caption that is not UTF-8 and leaves its bytes alone', async () => {

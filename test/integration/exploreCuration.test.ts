@@ -64,7 +64,10 @@ describe('explore panel: ratings and second captions', function () {
     await query('caption2:chimney rating:5', 1);
     await frame.locator('#select-matches').click();
     const card = frame.locator('#gallery .gallery-card[data-index]:not([hidden])').filter({ has: frame.locator('.gallery-name', { hasText: IMAGE }) });
-    await waitFor(async () => (await card.count()) === 1, 'the card of the rated image', 30_000);
+    await waitFor(async () => (await card.count()) === 1, 'the card of the rated image', 30_000).catch(async (err: Error) => {
+      const shown = await frame.locator('#gallery .gallery-card[data-index]:not([hidden]) .gallery-name').allTextContents();
+      throw new Error(`${err.message}; the gallery shows ${shown.length} card(s): ${shown.slice(0, 5).join(', ')}; ${await frame.locator('#filter-count').textContent()}`);
+    });
     assert.equal(await card.locator('.gallery-stars').textContent(), '★★★★★');
     assert.equal(await card.locator('.gallery-caption2').textContent(), SECOND, 'the second caption as text');
     assert.equal(await card.locator('.gallery-caption2 b').count(), 0, 'never markup');

@@ -23,3 +23,16 @@ export function writeMachineSettings(settings: Readonly<Record<string, unknown>>
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, JSON.stringify(settings, null, 2));
 }
+
+/**
+ * Writes settings files and waits until VS Code has read them, writing them again every few seconds:
+ * the server's file watcher now and then misses a write (a CI run waited 15 s for a change it never
+ * saw), and a suite that tests which scopes count must not depend on that.
+ */
+export async function writeSettingsUntilRead(write: () => void, read: () => unknown, what: string, tries = 4, everyMs = 4000): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    write();
+    for (const deadline = Date.now() + everyMs; Date.now() < deadline; await new Promise((r) => setTimeout(r, 100))) if (read()) return;
+    if (attempt === tries) throw new Error(`Timed out waiting for ${what} (written ${tries} times, ${(tries * everyMs) / 1000} s)`);
+  }
+}

@@ -10,7 +10,7 @@ import { Requests } from '../../../src/worker/protocol';
 import { startOpenAiFakeServer, type OpenAiFakeServer } from '../../fixtures/fakeServers/openAiFakeServer';
 import { writeTinyModels, type TinyModels } from '../../fixtures/localModels/tinyModels';
 import { activateExtension, waitFor } from '../extensionApi';
-import { writeMachineSettings } from '../settingsScopes';
+import { writeMachineSettings, writeSettingsUntilRead } from '../settingsScopes';
 
 describe('untrusted workspace', function () {
   this.timeout(60_000);
@@ -75,16 +75,18 @@ describe('untrusted workspace', function () {
     try {
       const hostile = { ...(original ? JSON.parse(original) : {}), 'imageCaptioner.models': [model('test/from-workspace')], 'imageCaptioner.tree.descriptionLength': 9 };
       fs.mkdirSync(path.dirname(settingsFile), { recursive: true });
-      fs.writeFileSync(settingsFile, JSON.stringify(hostile, null, 2));
-      writeMachineSettings({ 'imageCaptioner.models': [model('test/from-machine')] });
-      await waitFor(() => config().get('tree.descriptionLength') === 9 && api.captioning.registry.find('test/from-machine'), 'both settings files read');
+      await writeSettingsUntilRead(() => {
+        fs.writeFileSync(settingsFile, JSON.stringify(hostile, null, 2));
+        writeMachineSettings({ 'imageCaptioner.models': [model('test/from-machine')] });
+      }, () => config().get('tree.descriptionLength') === 9 && api.captioning.registry.find('test/from-machine'), 'both settings files read');
       assert.equal(api.captioning.registry.find('test/from-workspace'), undefined, 'the workspace\'s model is not offered');
       assert.ok(api.captioning.registry.find('test/remote'), 'the user\'s models stay');
     } finally {
-      writeMachineSettings({});
-      if (original === undefined) fs.rmSync(settingsFile);
-      else fs.writeFileSync(settingsFile, original);
-      await waitFor(() => config().get('tree.descriptionLength') !== 9 && !api.captioning.registry.find('test/from-machine'), 'the settings files restored');
+      await writeSettingsUntilRead(() => {
+        writeMachineSettings({});
+        fs.writeFileSync(settingsFile, original ?? '{}'); // a write each try (an rm would be seen once at most)
+      }, () => config().get('tree.descriptionLength') !== 9 && !api.captioning.registry.find('test/from-machine'), 'the settings files restored');
+      if (original === undefined) fs.rmSync(settingsFile, { force: true });
     }
   });
 
