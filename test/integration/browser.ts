@@ -116,7 +116,7 @@ async function describeWebviews(hosts: ReturnType<Page['locator']>, filter: Webv
 async function describeFrames(page: Page): Promise<string> {
   const states = await Promise.all(page.frames().filter((f) => f !== page.mainFrame()).map(async (frame) => {
     const state = await Promise.race([
-      (frame.evaluate('`${document.readyState}, title "${document.title}", ${document.body?.childElementCount ?? 0} body children`') as Promise<string>).catch((err: Error) => `error ${err.message.split('\n')[0]}`),
+      (frame.evaluate('`${document.readyState}, title "${document.title}", ${document.body?.childElementCount ?? 0} body children: ${(document.body?.innerHTML ?? "").replace(/\\s+/g, " ").slice(0, 240)}`') as Promise<string>).catch((err: Error) => `error ${err.message.split('\n')[0]}`),
       new Promise<string>((resolve) => setTimeout(() => resolve('no answer in 1 s'), 1000)),
     ]);
     const url = frame.url().replace(/^[a-z-]+:\/\/[^/]+/, '').replace(/\?.*$/, '');
