@@ -6,7 +6,6 @@ import { textUndoStep } from './textUndoStep';
 import * as path from 'node:path';
 import { CaptionDocument } from './captionDocument';
 import { FromWebviewMessage, TagSuggestion, ToWebviewMessage } from './protocol/captionEditorMessages';
-import { webviewHtml } from './webviewHtml';
 import { loadWebview } from './webviewLoader';
 import { DatasetService } from '../services/datasetService';
 import { ImagePreviews } from '../services/imagePreviews';
@@ -155,7 +154,7 @@ export class CaptionEditorProvider implements vscode.CustomEditorProvider<Captio
     const roots = [vscode.Uri.joinPath(this.context.extensionUri, 'dist'), vscode.Uri.joinPath(this.context.extensionUri, 'media'), this.previews.folder];
     roots.push(vscode.Uri.file(path.dirname(doc.uri.fsPath)));
     panel.webview.options = { enableScripts: true, localResourceRoots: roots };
-    loadWebview(panel, () => webviewHtml(panel.webview, this.context.extensionUri, 'captionEditor', path.basename(doc.uri.fsPath)), `The caption editor of ${path.basename(doc.uri.fsPath)}`, this.captioning.log);
+    loadWebview(panel, { extensionUri: this.context.extensionUri, app: 'captionEditor', title: path.basename(doc.uri.fsPath), what: `The caption editor of ${path.basename(doc.uri.fsPath)}`, log: this.captioning.log, customEditor: { uri: doc.uri, viewType: CAPTION_EDITOR_VIEW_TYPE } });
     const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(path.dirname(doc.captionUri.fsPath)), path.basename(doc.captionUri.fsPath)));
     const sync = (): void => this.enqueue(doc, async () => {
       const wasEditable = doc.editable;

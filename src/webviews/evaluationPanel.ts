@@ -7,7 +7,6 @@ import { CAPTION_EDITOR_VIEW_TYPE } from './captionEditorViewType';
 import { askExportFile, reportExportBytes, type ExportKind } from './evaluationExports';
 import { saveExploreCaption, type CaptionSaveDeps } from './exploreCaptionSave';
 import type { FromEvaluationWebview, ReportExport, ToEvaluationWebview } from './protocol/evaluationMessages';
-import { webviewHtml } from './webviewHtml';
 import { loadWebview } from './webviewLoader';
 
 /** What an evaluation report panel works with; built once in extension.ts. */
@@ -95,7 +94,7 @@ export class EvaluationPanel implements vscode.Disposable {
     const roots = [vscode.Uri.joinPath(this.deps.extensionUri, 'dist'), vscode.Uri.joinPath(this.deps.extensionUri, 'media')];
     if (this.report) roots.push(vscode.Uri.file(this.report.datasetRoot));
     this.panel.webview.options = { enableScripts: true, localResourceRoots: roots };
-    loadWebview(this.panel, () => webviewHtml(this.panel.webview, this.deps.extensionUri, 'evaluation', 'Evaluation Report'), 'The evaluation report', this.deps.log);
+    loadWebview(this.panel, { extensionUri: this.deps.extensionUri, app: 'evaluation', title: 'Evaluation Report', what: 'The evaluation report', log: this.deps.log });
   }
 
   private rootsKey(): string {

@@ -12,7 +12,6 @@ import type { ComputedLayout, ExploreComputation } from './exploreComputation';
 import { resolveScope, type ScopeSources } from './exploreScope';
 import { ExploreCaptionSync } from './exploreCaptionSync';
 import type { ExploreSettings, FromExploreWebview, SourceChoice, ToExploreWebview } from './protocol/exploreMessages';
-import { webviewHtml } from './webviewHtml';
 import { loadWebview } from './webviewLoader';
 
 /** Everything one Explore panel works with; built once in extension.ts. */
@@ -57,7 +56,7 @@ export class ExplorePanel implements vscode.Disposable {
     private pendingRun: ExploreSettings | undefined,
   ) {
     panel.webview.options = { enableScripts: true, localResourceRoots: this.resourceRoots() };
-    loadWebview(panel, () => webviewHtml(panel.webview, deps.extensionUri, 'explore', 'Visualize Dataset'), 'The Visualize Dataset panel', deps.log);
+    loadWebview(panel, { extensionUri: deps.extensionUri, app: 'explore', title: 'Visualize Dataset', what: 'The Visualize Dataset panel', log: deps.log });
     this.sync = new ExploreCaptionSync(deps.dataset, (index, text) => this.post({ type: 'captionChanged', index, text }));
     this.disposables.push(
       this.sync,

@@ -19,7 +19,6 @@ import { planSharedTagAction } from './galleryTagActions';
 import type { ExploreScope } from './protocol/exploreMessages';
 import type { FromGalleryWebview, GalleryBulkCommand, GalleryCaptionTarget, SharedTagAction, ToGalleryWebview } from './protocol/galleryMessages';
 import { packTexts } from './protocol/packedTexts';
-import { webviewHtml } from './webviewHtml';
 import { loadWebview } from './webviewLoader';
 import { askNewName, pickRuleFix } from './galleryQuestions';
 import { galleryCaptionTexts } from './galleryCaptionTexts';
@@ -84,7 +83,7 @@ export class GalleryPanel implements vscode.Disposable {
     this.target = target;
     this.restoreSelection = restoreSelection && new Set(restoreSelection);
     panel.webview.options = { enableScripts: true, localResourceRoots: this.resourceRoots() };
-    loadWebview(panel, () => webviewHtml(panel.webview, deps.extensionUri, 'gallery', 'Gallery'), 'The Gallery', deps.log);
+    loadWebview(panel, { extensionUri: deps.extensionUri, app: 'gallery', title: 'Gallery', what: 'The Gallery', log: deps.log });
     // new rules mark other cards: the items go again (the selection stays)
     this.tagRules = new CaptionTagRules(deps.dataset, () => this.ready && void this.sendItems().catch((err: unknown) => this.fail('Gallery', err)));
     this.disposables.push(

@@ -12,8 +12,8 @@ import type { FromRegionWebviewMessage, RegionReply, RegionRequest, ToRegionWebv
 import { RegionDocument } from './regionDocument';
 import type { RegionEditorServices } from './regionEditorServices';
 import { availability, RegionRequests } from './regionRequests';
-import { webviewHtml } from './webviewHtml';
 import { loadWebview } from './webviewLoader';
+import { REGION_EDITOR_VIEW_TYPE } from './regionEditorViewType';
 import { describeImage } from './captionEditorState';
 
 /** Edits of one region's text closer together than this form one undo step, as typing does. */
@@ -79,7 +79,7 @@ export class RegionEditorProvider implements vscode.CustomEditorProvider<RegionD
     this.panels.set(doc, panel);
     const roots = [vscode.Uri.joinPath(this.context.extensionUri, 'dist'), vscode.Uri.joinPath(this.context.extensionUri, 'media'), this.previews.folder, vscode.Uri.file(path.dirname(doc.uri.fsPath))];
     panel.webview.options = { enableScripts: true, localResourceRoots: roots };
-    loadWebview(panel, () => webviewHtml(panel.webview, this.context.extensionUri, 'regionEditor', `Regions: ${path.basename(doc.uri.fsPath)}`), `The region editor of ${path.basename(doc.uri.fsPath)}`);
+    loadWebview(panel, { extensionUri: this.context.extensionUri, app: 'regionEditor', title: `Regions: ${path.basename(doc.uri.fsPath)}`, what: `The region editor of ${path.basename(doc.uri.fsPath)}`, customEditor: { uri: doc.uri, viewType: REGION_EDITOR_VIEW_TYPE } });
     const requests = new RegionRequests({ run: (request, onText, signal) => this.run(doc, request, onText, signal) }, (m) => this.post(doc, m));
     this.requests.set(doc, requests);
     const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(path.dirname(doc.regionsUri.fsPath)), path.basename(doc.regionsUri.fsPath)));

@@ -19,7 +19,7 @@ export interface WatchdogOptions {
 }
 
 export const WEBVIEW_LOAD_TIMEOUT_MS = 8000;
-export const WEBVIEW_LOAD_RETRIES = 2;
+export const WEBVIEW_LOAD_RETRIES = 1;
 
 /**
  * Sets a webview's HTML again when its script never says 'ready'. VS Code's webview host now and
@@ -27,7 +27,7 @@ export const WEBVIEW_LOAD_RETRIES = 2;
  * register service worker" family, microsoft/vscode#125993), and the user could only close the editor
  * and hope. Setting the HTML again makes the host build a new content frame. The clock runs only
  * while the panel is visible, because a hidden webview need not load; once every try is spent the
- * caller says so (with Reload Window). Type-only use of `vscode`, so unit tests drive it with fakes.
+ * caller goes further (webviewLoader.ts: reopens a custom editor's tab, or offers Reload Window). Type-only use of `vscode`, so unit tests drive it with fakes.
  */
 export class WebviewLoadWatchdog {
   private timer: ReturnType<typeof setTimeout> | undefined;
