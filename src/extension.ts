@@ -257,7 +257,7 @@ export function activate(context: vscode.ExtensionContext): ImageCaptionerApi {
     ...registerNavigationCommands(dataset, editors),
     registerRenameImageCommand(dataset),
     ...registerModelCommands(captioning, editors),
-    ...registerBatchCommands(dataset, tree, treeView, captioning, runner, scopes, () => fuseModelForBatch(describer, captioning), (ask) => tagging.taggerFor(ask), () => tagging.canRun()),
+    ...registerBatchCommands(dataset, tree, treeView, captioning, runner, scopes, () => fuseModelForBatch(describer, captioning), (ask) => tagging.taggerFor(ask)),
     registerDamServerCommands(damOutput),
     damOutput,
     describer,

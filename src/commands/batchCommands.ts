@@ -19,6 +19,7 @@ import { DatasetTreeNode, DatasetTreeProvider } from '../views/datasetTreeProvid
 import { showError, showInformation, showWarning } from '../services/notifications';
 import { labelText } from '../services/plainText';
 import { explainUntrusted } from '../services/workspaceTrust';
+import { untrustedTaggingMessage } from '../services/taggingService';
 import { outcomeText } from '../core/captioning/batchProgressText';
 
 /** Caption All / Uncaptioned / Selected / Filtered, Resume, and Retry Failed. */
@@ -33,8 +34,6 @@ export function registerBatchCommands(
   fuseModel?: () => Promise<ModelEntry | undefined>,
   /** The tagger a tag batch runs: the configured one, or the user's pick when `ask`; tag batches need it. */
   taggerModel?: (ask: boolean) => Promise<ModelEntry | undefined>,
-  /** Whether a tagger may run here (false in an untrusted workspace, after saying so): Tag Images asks nothing when it may not. */
-  canTag: () => boolean = () => true,
 ): vscode.Disposable[] {
   /** The last run that left failed images: what Retry Failed works on. */
   let retryable: BatchReport | undefined;
@@ -120,14 +119,14 @@ export function registerBatchCommands(
   };
 
   /** Every batch runs a model: in an untrusted workspace it is refused before any question (scope, caption file, model, mode) whose answer could not be used. */
-  const trusted = (): boolean => {
+  const trusted = (why?: string): boolean => {
     if (vscode.workspace.isTrusted) return true;
-    void explainUntrusted();
+    void explainUntrusted(why);
     return false;
   };
 
-  const ready = async (): Promise<boolean> => {
-    if (!trusted()) return false;
+  const ready = async (why?: string): Promise<boolean> => {
+    if (!trusted(why)) return false;
     await dataset.whenReady();
     if (dataset.index && dataset.index.size > 0) return true;
     void showInformation('Open a dataset folder with images first.');
@@ -155,7 +154,7 @@ export function registerBatchCommands(
     ),
     vscode.commands.registerCommand('imageCaptioner.tagImages', async (arg?: unknown, args?: unknown) => {
       // refused before any question (scope, caption file, tagger, mode): nothing would run after the answers
-      if (!canTag() || !(await ready())) return undefined;
+      if (!(await ready(untrustedTaggingMessage()))) return undefined;
       // from a menu: the images it names and the configured tagger; from the palette: the user's scope and tagger
       const named = scopes.fromArguments(arg, args);
       const scope = named ?? (await scopes.pick('Tag images', arg, args));

@@ -76,7 +76,7 @@ export class TaggingService {
 
   /** The tagger to run: the user's pick when `ask`, else the configured one (asked for when it is not a known tagger); none in an untrusted workspace. */
   async taggerFor(ask: boolean): Promise<ModelEntry | undefined> {
-    // Tag Images checks canRun before its first question; this guards every other caller
+    // the batch commands refuse before their first question; this guards every other caller
     if (!this.canRun()) return undefined;
     return (ask ? undefined : this.configuredTagger()) ?? this.pickTagger();
   }
@@ -84,7 +84,7 @@ export class TaggingService {
   /** False (after offering to trust the folder) in an untrusted workspace: no tagger runs there. */
   canRun(): boolean {
     if (vscode.workspace.isTrusted) return true;
-    void explainUntrusted(vscode.l10n.t('Image Captioner runs no model in an untrusted workspace. Trust this folder to tag images.'));
+    void explainUntrusted(untrustedTaggingMessage());
     return false;
   }
 
@@ -100,4 +100,9 @@ export class TaggingService {
       throw err;
     }
   }
+}
+
+/** Why nothing is tagged in an untrusted workspace (the service and the Tag Images command say the same). */
+export function untrustedTaggingMessage(): string {
+  return vscode.l10n.t('Image Captioner runs no model in an untrusted workspace. Trust this folder to tag images.');
 }
