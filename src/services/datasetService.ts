@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { promises as fs } from 'node:fs';
 import { DatasetIndex, deepImages, IndexCancelledError } from '../core/dataset/datasetIndex';
 import { CaptionTexts } from '../core/dataset/captionTexts';
+import { SecondCaptionTexts } from '../core/dataset/secondCaptionTexts';
 import { isSkippedFolder } from '../core/dataset/folderScan';
 import { ImageHealth } from '../core/images/imageHealth';
 import { FolderNode, ImageEntry } from '../core/dataset/types';
@@ -23,7 +24,7 @@ const ROOT_KEY = 'imageCaptioner.datasetRoot';
 
 /** Owns the dataset index of the open folder: builds it off the UI path, keeps it in step with the disk. */
 export class DatasetService implements vscode.Disposable {
-  private current?: { index: DatasetIndex; texts: CaptionTexts; health: ImageHealth };
+  private current?: { index: DatasetIndex; texts: CaptionTexts; seconds: SecondCaptionTexts; health: ImageHealth };
   private building?: AbortController;
   private watcher?: vscode.FileSystemWatcher;
   private readonly batcher = new ChangeBatcher(300, (paths) => this.applyDiskChanges(paths), (err, paths) =>
@@ -31,7 +32,8 @@ export class DatasetService implements vscode.Disposable {
   );
   private readonly changeEmitter = new vscode.EventEmitter<DatasetChange>();
   private readonly diskEmitter = new vscode.EventEmitter<readonly string[]>();
-  private readonly disposables: vscode.Disposable[] = [this.changeEmitter, this.diskEmitter, this.batcher];
+  private readonly secondsEmitter = new vscode.EventEmitter<readonly ImageEntry[]>();
+  private readonly disposables: vscode.Disposable[] = [this.changeEmitter, this.diskEmitter, this.secondsEmitter, this.batcher];
   private stateValue: DatasetState = 'noFolder';
   private readyPromise: Promise<void> = Promise.resolve();
   /** The folder being indexed, before its index exists. */
@@ -46,6 +48,8 @@ export class DatasetService implements vscode.Disposable {
   readonly onDidChange = this.changeEmitter.event;
   /** Fires with the paths the watcher reported outside the trash and hidden folders, once the index took them in. */
   readonly onDidSeeDiskChanges = this.diskEmitter.event;
+  /** Fires with the images whose second caption changed on disk (read again from `secondTexts` on demand). */
+  readonly onDidChangeSecondCaptions = this.secondsEmitter.event;
 
   constructor(private readonly workspaceState: vscode.Memento, private readonly log: vscode.LogOutputChannel) {
     this.disposables.push(
@@ -61,6 +65,11 @@ export class DatasetService implements vscode.Disposable {
 
   get texts(): CaptionTexts | undefined {
     return this.current?.texts;
+  }
+
+  /** The second captions read so far (the filter's `caption2:`, tooltips, the gallery, Explore): one cache, forgotten as their files change. */
+  get secondTexts(): SecondCaptionTexts | undefined {
+    return this.current?.seconds;
   }
 
   get health(): ImageHealth | undefined {
@@ -120,7 +129,7 @@ export class DatasetService implements vscode.Disposable {
         () => DatasetIndex.build(rootPath, options, controller.signal),
       );
       if (controller.signal.aborted) return;
-      this.current = { index, texts: new CaptionTexts(index), health: new ImageHealth(index) };
+      this.current = { index, texts: new CaptionTexts(index), seconds: new SecondCaptionTexts(index), health: new ImageHealth(index) };
       await this.workspaceState.update(ROOT_KEY, index.rootPath);
       this.watch(index.rootPath);
       this.setState(index.size > 0 ? 'ready' : 'empty');
@@ -217,7 +226,8 @@ export class DatasetService implements vscode.Disposable {
   private async applyDiskChanges(paths: readonly string[]): Promise<void> {
     const current = this.current;
     if (!current) return;
-    const { index, texts, health } = current;
+    const { index, texts, seconds, health } = current;
+    const secondsChanged: ImageEntry[] = [];
     const captionExt = index.options.captionExtension.toLowerCase();
     const secondExt = (index.options.secondCaptionExtension ?? '').toLowerCase();
     const folders = new Map<string, FolderNode>();
@@ -243,8 +253,10 @@ export class DatasetService implements vscode.Disposable {
       captionsChanged.push(...captionOf);
       if (image) health.forget(image);
       // A second caption (`a.tags.txt`) is no state of the index: an editor open on it watches it itself.
-      const isSecondCaption = secondExt !== '' && changed.toLowerCase().endsWith(secondExt) && folder.images.some((img) => index.secondCaptionPath(img) === changed);
-      if (captionOf.length === 0 && !isSecondCaption) folders.set(folder.relPath, folder); // new or deleted images, other files
+      const secondOf = secondExt !== '' && changed.toLowerCase().endsWith(secondExt) ? folder.images.filter((img) => index.secondCaptionPath(img) === changed) : [];
+      for (const img of secondOf) seconds.forget(img);
+      secondsChanged.push(...secondOf);
+      if (captionOf.length === 0 && secondOf.length === 0) folders.set(folder.relPath, folder); // new or deleted images, other files
     }
     const refreshed: FolderNode[] = [];
     for (const folder of folders.values()) {
@@ -269,6 +281,7 @@ export class DatasetService implements vscode.Disposable {
     // Views redraw everything after a re-listing, and only the rows of changed captions otherwise.
     if (refreshed.length) this.changeEmitter.fire({});
     else if (captionsChanged.length) this.changeEmitter.fire({ images: [...new Set(captionsChanged)] });
+    if (secondsChanged.length) this.secondsEmitter.fire(secondsChanged);
     if (seen.length) this.diskEmitter.fire(seen);
   }
 

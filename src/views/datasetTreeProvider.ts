@@ -2,8 +2,6 @@ import * as vscode from 'vscode';
 import * as path from 'node:path';
 import { FolderNode, ImageEntry } from '../core/dataset/types';
 import { compileQuery, parseQuery, QuerySubject, queryNeedsCaptions, queryNeedsSecondCaptions, SubjectPredicate } from '../core/dataset/query';
-import { SecondCaptionTexts } from '../core/dataset/secondCaptionTexts';
-import type { DatasetIndex } from '../core/dataset/datasetIndex';
 import { showWarning } from '../services/notifications';
 import { DatasetService } from '../services/datasetService';
 import { affectsTreeDescription, treeDescriptionLength } from '../settings';
@@ -36,8 +34,6 @@ export class DatasetTreeProvider implements vscode.TreeDataProvider<DatasetTreeN
   nextStepHint?: () => string | undefined;
   /** The dataset's star ratings (shown as ★N, filtered by `rating>=4`); none until set. */
   private ratings?: RatingLookup;
-  /** Second captions read for `caption2:` terms and tooltips, for the index they belong to. */
-  private second?: { readonly index: DatasetIndex; readonly texts: SecondCaptionTexts };
   /** Whether the filter has a `caption2:` term (second captions changed on disk then refilter). */
   private filterNeedsSecond = false;
 
@@ -50,7 +46,7 @@ export class DatasetTreeProvider implements vscode.TreeDataProvider<DatasetTreeN
         this.descriptionLength = treeDescriptionLength();
         this.changeEmitter.fire(undefined);
       }),
-      dataset.onDidSeeDiskChanges((paths) => void this.forgetSecondCaptions(paths)),
+      dataset.onDidChangeSecondCaptions((images) => void this.secondCaptionsChanged(images)),
     ];
   }
 
@@ -195,7 +191,7 @@ export class DatasetTreeProvider implements vscode.TreeDataProvider<DatasetTreeN
   private subjectOf(image: ImageEntry): QuerySubject {
     const relPath = relPathOf(image);
     const caption = this.dataset.texts?.get(image) ?? '';
-    const secondCaption = this.second?.index === this.dataset.index ? this.second?.texts.get(image) : undefined;
+    const secondCaption = this.dataset.secondTexts?.get(image);
     return { name: image.name, relPath, caption, hasCaptionFile: image.captionState !== 'none', collision: image.collision, rating: this.ratings?.ratingOf(relPath) ?? 0, secondCaption };
   }
 
@@ -204,38 +200,21 @@ export class DatasetTreeProvider implements vscode.TreeDataProvider<DatasetTreeN
     const index = this.dataset.index;
     if (!index || !isImage(node) || index.secondCaptionPath(node) === undefined || !(item.tooltip instanceof vscode.MarkdownString)) return item;
     await this.loadSecondCaptions([node]);
-    const text = this.second?.texts.get(node) ?? '';
+    const text = this.dataset.secondTexts?.get(node) ?? '';
     if (text.trim()) item.tooltip.appendText(`\n\nSecond caption: ${text.length > 600 ? `${text.slice(0, 600)}…` : text}`);
     return item;
   }
 
   /** Reads the second captions of `images` not read yet; one warning names those that could not be read. */
   private async loadSecondCaptions(images: readonly ImageEntry[]): Promise<void> {
-    const index = this.dataset.index;
-    if (!index || index.options.secondCaptionExtension === undefined || index.options.secondCaptionExtension === '') return;
-    if (this.second?.index !== index) this.second = { index, texts: new SecondCaptionTexts(index) };
-    const failures = await this.second.texts.load(images);
+    const failures = (await this.dataset.secondTexts?.load(images)) ?? [];
     if (failures.length > 0) void showWarning(`${failures.length} second caption(s) could not be read and count as empty for the filter: ${failures[0].captionPath}: ${failures[0].message}`);
   }
 
-  /** Second captions changed on disk are read again; a filter with `caption2:` then filters again. */
-  private async forgetSecondCaptions(paths: readonly string[]): Promise<void> {
-    const index = this.dataset.index;
-    const second = this.second;
-    const extension = index?.options.secondCaptionExtension?.toLowerCase();
-    if (!index || !second || second.index !== index || !extension) return;
-    const forgotten: ImageEntry[] = [];
-    for (const changed of paths) {
-      if (!changed.toLowerCase().endsWith(extension)) continue;
-      const folder = index.folderOfPath(path.dirname(changed));
-      for (const image of folder?.images ?? []) {
-        if (index.secondCaptionPath(image) !== changed) continue;
-        second.texts.forget(image);
-        forgotten.push(image);
-      }
-    }
-    if (forgotten.length === 0 || !this.filterNeedsSecond) return;
-    await this.loadSecondCaptions(forgotten);
+  /** Second captions changed on disk: a filter with `caption2:` reads them again and filters again. */
+  private async secondCaptionsChanged(images: readonly ImageEntry[]): Promise<void> {
+    if (!this.filterNeedsSecond) return;
+    await this.loadSecondCaptions(images);
     this.changeEmitter.fire(undefined);
   }
 
