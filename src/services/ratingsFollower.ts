@@ -106,20 +106,28 @@ export class RatingsFollower implements vscode.Disposable {
       if (!(await statFingerprint(path.join(index.rootPath, ...rel.split('/'))))) this.vanished.set(rel, { print, at: now });
     }
     for (const [rel] of this.vanished) if (!rated.has(rel)) this.vanished.delete(rel); // its rating moved some other way (trash, a VS Code rename)
-    // Earlier batches' new images still unrated and unchanged (a create seen before its delete).
-    const earlier: PairCandidate[] = [];
-    for (const c of this.recent) {
-      if (now - c.at >= PAIRING_WINDOW_MS || rated.has(c.relPath) || fresh.some((f) => f.relPath === c.relPath)) continue;
-      const print = await statFingerprint(c.absPath);
-      if (print && print.ino === c.fingerprint.ino && print.mtimeMs === c.fingerprint.mtimeMs) earlier.push(c);
+    // Earlier batches' new images still unrated and not new again in this one (a create seen before its delete).
+    const freshPaths = new Set(fresh.map((c) => c.relPath));
+    let earlier = this.recent.filter((c) => now - c.at < PAIRING_WINDOW_MS && !rated.has(c.relPath) && !freshPaths.has(c.relPath));
+    // Only when there is something to pair are they checked unchanged (a stat each): a big copy's batches
+    // with nothing vanished keep them as they are, to be checked by the batch that needs them.
+    if (this.vanished.size > 0) {
+      const unchanged: typeof earlier = [];
+      for (const c of earlier) {
+        const print = await statFingerprint(c.absPath);
+        if (print && print.ino === c.fingerprint.ino && print.mtimeMs === c.fingerprint.mtimeMs) unchanged.push(c);
+      }
+      earlier = unchanged;
     }
     const freshUnrated = [...new Map(fresh.filter((c) => !rated.has(c.relPath)).map((c) => [c.relPath, c])).values()];
-    this.recent = [...earlier.map((c) => ({ ...c, at: this.recent.find((r) => r.relPath === c.relPath)?.at ?? now })), ...freshUnrated.map((c) => ({ ...c, at: now }))];
+    this.recent = [...earlier, ...freshUnrated.map((c) => ({ ...c, at: now }))];
+    // New images that took a vanished image's rating in this batch (a set, not a scan of `recent` per candidate).
+    const paired = new Set<string>();
     // This batch's new images first: an older one with the same bytes (a copy made a while ago) must not win.
     for (const candidates of [freshUnrated, earlier]) {
       if (this.vanished.size === 0 || candidates.length === 0) continue;
       const vanished = new Map([...this.vanished].map(([rel, v]) => [rel, v.print]));
-      const { moves } = await pairVanishedImages(vanished, candidates.filter((c) => !this.paired(c.relPath)), (c) => contentHash(c.absPath, index.boundary));
+      const { moves } = await pairVanishedImages(vanished, candidates.filter((c) => !paired.has(c.relPath)), (c) => contentHash(c.absPath, index.boundary));
       if (moves.length === 0) continue;
       await this.ratings.move(moves);
       for (const { from, to } of moves) {
@@ -127,17 +135,12 @@ export class RatingsFollower implements vscode.Disposable {
         this.prints.delete(from);
         if (print) this.prints.set(to, print);
         this.vanished.delete(from);
+        paired.add(to);
         this.log.info(`The rating of ${from} followed it to ${to} (renamed outside VS Code).`);
       }
-      const paired = new Set(moves.map((m) => m.to));
       this.recent = this.recent.filter((c) => !paired.has(c.relPath));
     }
     this.scheduleExpiry();
-  }
-
-  /** Whether a new image already took a vanished image's rating in this batch. */
-  private paired(relPath: string): boolean {
-    return !this.recent.some((c) => c.relPath === relPath);
   }
 
   /** The images at `file` (an image, or every image below a folder that appeared), outside hidden and skipped folders. */
