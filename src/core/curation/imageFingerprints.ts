@@ -93,10 +93,17 @@ export async function pairVanishedImages(
     if (!hash) hashes.set(c.relPath, (hash = hashOf(c)));
     return hash;
   };
+  // Candidates by size: each vanished image looks only at its size's, not at the whole batch (a moved folder is thousands of each).
+  const bySize = new Map<number, PairCandidate[]>();
+  for (const c of candidates) {
+    const same = bySize.get(c.fingerprint.size);
+    if (same) same.push(c);
+    else bySize.set(c.fingerprint.size, [c]);
+  }
   const moves: Array<{ from: string; to: string }> = [];
   const unmatched: string[] = [];
   for (const [from, print] of vanished) {
-    const sameSize = candidates.filter((c) => !taken.has(c.relPath) && c.fingerprint.size === print.size);
+    const sameSize = (bySize.get(print.size) ?? []).filter((c) => !taken.has(c.relPath));
     let matches = sameSize.filter((c) => c.fingerprint.dev === print.dev && c.fingerprint.ino === print.ino && c.fingerprint.mtimeMs === print.mtimeMs);
     if (matches.length === 0 && print.hash !== undefined) {
       const withHashes = await Promise.all(sameSize.map(async (c) => ({ c, hash: await hashed(c) })));
