@@ -4,7 +4,6 @@
  * `--resume` finishes what a killed or preempted run left. Loaded only when the command runs.
  */
 import { createHash } from 'node:crypto';
-import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { runBatch } from '../../core/captioning/batchJob';
@@ -14,6 +13,7 @@ import type { BatchItem, BatchRuntime, BatchSummary } from '../../core/captionin
 import { BATCH_MODES, BatchMode } from '../../core/captioning/captionMerge';
 import type { ShardSpec } from '../../core/dataset/shardOf';
 import { CaptionTarget, targetCaptionPath } from '../../core/dataset/captionTarget';
+import { pathTaken } from '../../core/files/pathTaken';
 import { batchSettingsFrom, generationSettingsFrom } from '../../core/settings/generationSettings';
 import { layered, settingsFromMap } from '../../core/settings/settingsSource';
 import { batchLimits, describeLimits } from '../../providers/batchLimits';
@@ -153,8 +153,7 @@ function exitCodeOf(summary: BatchSummary, out: ReturnType<typeof batchOutput>, 
 async function dryRun(io: CliIo, out: ReturnType<typeof batchOutput>, loaded: LoadedDataset, items: readonly BatchItem[], model: ModelEntry, mode: BatchMode, shard: ShardSpec, json: boolean, target: CaptionTarget): Promise<ExitCode> {
   const captioned = new Set(loaded.images.filter((image) => image.captionState !== 'none').map((image) => loaded.index.imagePath(image)));
   // The index knows caption files; second captions are looked for on disk.
-  const exists = (file: string): Promise<boolean> => fs.lstat(file).then(() => true, (err: NodeJS.ErrnoException) => (err.code === 'ENOENT' ? false : Promise.reject(err)));
-  const withCaption = target === 'caption' ? items.filter((item) => captioned.has(item.imagePath)).length : (await Promise.all(items.map((item) => exists(item.captionPath)))).filter(Boolean).length;
+  const withCaption = target === 'caption' ? items.filter((item) => captioned.has(item.imagePath)).length : (await Promise.all(items.map((item) => pathTaken(item.captionPath)))).filter(Boolean).length;
   const toSend = mode === 'skip' ? items.length - withCaption : items.length;
   const line = { event: 'dry-run', dataset: loaded.index.rootPath, shard: `${shard.index}/${shard.count}`, model: model.id, mode, images: items.length, withCaption, wouldSend: toSend };
   if (json) io.stdout.write(`${JSON.stringify(line)}\n`);

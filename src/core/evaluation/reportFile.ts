@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { writeFileAtomic } from '../captions/atomicWrite';
 import { readRegularFile } from '../files/regularFile';
+import { pathTaken } from '../files/pathTaken';
 import type { EvaluationReport } from './evaluationReport';
 import { checkReportShape } from './reportShape';
 
@@ -94,17 +95,10 @@ export async function listReports(evaluationsFolder: string): Promise<ReportList
     try {
       reports.push({ report: await readReport(file), file });
     } catch (err) {
-      if (!(await exists(file))) continue;
+      if (!(await pathTaken(file))) continue;
       unreadable.push({ file, reason: (err as Error).message });
     }
   }
   reports.sort((a, b) => Date.parse(b.report.createdAt) - Date.parse(a.report.createdAt) || b.report.id.localeCompare(a.report.id));
   return { reports, unreadable };
-}
-
-async function exists(file: string): Promise<boolean> {
-  return fs.lstat(file).then(() => true, (err: NodeJS.ErrnoException) => {
-    if (err.code === 'ENOENT') return false;
-    throw err;
-  });
 }
