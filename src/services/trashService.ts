@@ -120,7 +120,10 @@ export class TrashService {
     skipped.push(...whyNotMoved(outcome));
     for (const { files } of outcome.moved) {
       const image = files[0];
-      if (image && path.basename(image.to) !== path.basename(image.from)) this.originalPaths.set(image.to, image.from);
+      if (!image) continue;
+      // An image there under its own name replaces what an earlier one of that trash name left (undone, or moved away outside VS Code).
+      if (path.basename(image.to) !== path.basename(image.from)) this.originalPaths.set(image.to, image.from);
+      else this.originalPaths.delete(image.to);
     }
     const operation: TrashOperation = { id: this.nextId++, moved: outcome.moved, skipped, ratingsProblem: await this.carryRatings(outcome.moved) };
     if (operation.moved.length > 0) {
@@ -136,6 +139,8 @@ export class TrashService {
     const index = this.dataset.index;
     if (!operation || !index) return undefined;
     const outcome = await movePairs(reversePlan(operation.moved), index.boundary);
+    // Images back out of the trash have no trash name to remember (a reversed pair's imagePath is its place in the trash).
+    for (const pair of outcome.moved) this.originalPaths.delete(pair.imagePath);
     const back = new Set(outcome.moved.map((p) => p.files[0]?.to));
     const left = operation.moved.filter((p) => !back.has(p.files[0]?.from));
     if (left.length > 0) this.operations[at] = { ...operation, moved: left };

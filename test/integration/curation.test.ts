@@ -247,6 +247,31 @@ describe('curation: ratings and trash', function () {
     fs.rmSync(file('d.txt'));
   });
 
+  it('Restore from Trash forgets the trash name of an image whose Move to Trash was undone: another image put there later keeps its own name', async () => {
+    const trashed = (name: string): string => path.join(root, '_trash', 'curation', name);
+    fs.mkdirSync(path.dirname(trashed('e.jpg')), { recursive: true });
+    fs.writeFileSync(trashed('e.jpg'), 'an older e in the trash');
+    fs.copyFileSync(file('a.jpg'), file('e.jpg'));
+    await api.dataset.refresh();
+    await waitFor(() => indexed('e.jpg'), 'e.jpg indexed');
+    const first = await vscode.commands.executeCommand<TrashResult>('imageCaptioner.trashImages', [uri('e.jpg')]);
+    assert.deepEqual(first.moved.map((m) => path.basename(m.to)), ['e (2).jpg']);
+    await vscode.commands.executeCommand('imageCaptioner.undoTrash');
+    assert.equal(fs.existsSync(file('e.jpg')), true, 'the Undo brought e.jpg back');
+    fs.rmSync(file('e.jpg'));
+    // An image really named 'e (2).jpg' goes to the trash under its own name, then comes back under it, not as e.jpg.
+    fs.copyFileSync(file('a.jpg'), file('e (2).jpg'));
+    await api.dataset.refresh();
+    await waitFor(() => indexed('e (2).jpg'), 'e (2).jpg indexed');
+    const second = await vscode.commands.executeCommand<TrashResult>('imageCaptioner.trashImages', [uri('e (2).jpg')]);
+    assert.deepEqual(second.moved.map((m) => path.basename(m.to)), ['e (2).jpg']);
+    await vscode.commands.executeCommand('imageCaptioner.restoreFromTrash', [vscode.Uri.file(trashed('e (2).jpg'))]);
+    assert.equal(fs.existsSync(file('e (2).jpg')), true, 'back under its own name');
+    assert.equal(fs.existsSync(file('e.jpg')), false, 'not under the name of the image undone before');
+    fs.rmSync(trashed('e.jpg'));
+    fs.rmSync(file('e (2).jpg'));
+  });
+
   it('Restore from Trash puts an image and its files back, and refuses a place taken since', async () => {
     const before = snapshot(folder);
     await vscode.commands.executeCommand<TrashResult>('imageCaptioner.trashImages', [uri('a.jpg')]);
