@@ -43,7 +43,23 @@ export class RatingsFollower implements vscode.Disposable {
     this.disposables = [
       ratings.onDidChange((change) => this.enqueue('remember rated images', () => this.remember(change.relPaths))),
       dataset.onDidSeeDiskChanges((paths) => this.enqueue('carry the ratings of images renamed outside VS Code', () => this.follow(paths))),
+      // another dataset: what was known of the last one's files means nothing there (its paths are relative)
+      dataset.onDidChange(() => {
+        if (dataset.index && dataset.index.rootPath !== this.root) this.startOver(dataset.index.rootPath);
+      }),
     ];
+    this.startOver(dataset.index?.rootPath);
+  }
+
+  /** The dataset whose rated images are remembered. */
+  private root?: string;
+
+  /** Forgets every fingerprint and pairing and remembers the rated images of the dataset at `root` (at once: a rename right after opening must find them). */
+  private startOver(root: string | undefined): void {
+    this.root = root;
+    this.prints.clear();
+    this.vanished.clear();
+    this.recent = [];
     this.enqueue('remember rated images', () => this.remember(undefined));
   }
 
