@@ -1,5 +1,6 @@
 // The Explore panel knows the curation of the images: the filter language's rating and caption2: terms
 // match the ratings file and the second captions, and the gallery cards show the stars and the second caption.
+import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -41,7 +42,7 @@ describe('explore panel: ratings and second captions', function () {
     await closeAllEditors();
   });
 
-  it('rating>=4 and caption2: find the rated image with its second caption, and the filter follows a new rating', async () => {
+  it('rating>=4 and caption2: find the rated image with its second caption; its card shows the stars and the second caption as text, and follows a new rating', async () => {
     const frame = await openExplore(api);
     await boxSelectAll(frame);
     /** Types a query in the filter language and waits until the count says `expected` of the layout's items match. */
@@ -61,12 +62,20 @@ describe('explore panel: ratings and second captions', function () {
     await query('caption2:chimney', 1);
     await query('rating=0', total - 1);
     await query('caption2:chimney rating:5', 1);
-    // Not checked here: the matching card's stars and second caption. On a clean CI clone, Select
-    // matches left Explore's gallery with 0 cards in two runs (it passed in a warm checkout); see
-    // DEVELOPING "Open work".
+    await frame.locator('#select-matches').click();
+    const card = frame.locator('#gallery .gallery-card[data-index]:not([hidden])').filter({ has: frame.locator('.gallery-name', { hasText: IMAGE }) });
+    await waitFor(async () => (await card.count()) === 1, 'the card of the rated image', 30_000).catch(async (err: Error) => {
+      const shown = await frame.locator('#gallery .gallery-card[data-index]:not([hidden]) .gallery-name').allTextContents();
+      throw new Error(`${err.message}; the gallery shows ${shown.length} card(s): ${shown.slice(0, 5).join(', ')}; ${await frame.locator('#filter-count').textContent()}; ${await frame.locator('#group-title').textContent()}`);
+    });
+    assert.equal(await card.locator('.gallery-stars').textContent(), '★★★★★');
+    assert.equal(await card.locator('.gallery-caption2').textContent(), SECOND, 'the second caption as text');
+    assert.equal(await card.locator('.gallery-caption2 b').count(), 0, 'never markup');
+    assert.equal(await frame.locator('#gallery .gallery-card[data-index]:not([hidden])').count(), 1, 'only the match is in the gallery');
     await screenshot('explore-curation');
-    // a rating made while the layout is shown: the filter follows without a new run
+    // a rating made while the layout is shown: the card and the filter follow without a new run
     await api.ratings.rate([imagePath], 3);
+    await waitFor(async () => (await card.locator('.gallery-stars').textContent()) === '★★★', 'the card shows the new stars', 30_000);
     await waitFor(async () => ((await frame.locator('#filter-count').textContent()) ?? '').startsWith('0 of '), 'rating:5 matches nothing now', 30_000);
   });
 });

@@ -53,6 +53,11 @@ export class ScatterPlot {
   /** Per trace, whether it is shown (the legend and showClusters change it). */
   private visible: boolean[] = [];
   private rendering: Promise<void> = Promise.resolve();
+  /**
+   * Set while a redraw of ours removes the user's box or lasso: Plotly then announces what the
+   * (now empty) `layout.selections` selects, a `plotly_selected` with no points that the user never made.
+   */
+  private clearingBox = false;
   private readonly themeObserver: MutationObserver;
   private readonly resizeObserver: ResizeObserver;
   private resizeFrame = 0;
@@ -183,7 +188,12 @@ export class ScatterPlot {
       selections: options.clearSelectionBox ? [] : this.graph.layout?.selections ?? [],
     };
     const config = { displaylogo: false, scrollZoom: true, responsive: false, modeBarButtonsToRemove: ['toImage', 'autoScale2d'] };
-    await Plotly.react(this.graph as unknown as HTMLElement, data as unknown as Plotly.Data[], layout as Partial<Plotly.Layout>, config as Partial<Plotly.Config>);
+    this.clearingBox = !!options.clearSelectionBox && (this.graph.layout?.selections?.length ?? 0) > 0;
+    try {
+      await Plotly.react(this.graph as unknown as HTMLElement, data as unknown as Plotly.Data[], layout as Partial<Plotly.Layout>, config as Partial<Plotly.Config>);
+    } finally {
+      this.clearingBox = false;
+    }
     if (this.graph.querySelector('.no-webgl')) {
       throw new Error('The plot needs WebGL, which this window does not offer (check that hardware acceleration is not disabled in VS Code).');
     }
@@ -199,6 +209,8 @@ export class ScatterPlot {
   private listen(): void {
     const graph = this.graph;
     graph.on('plotly_selected', (event) => {
+      // setSelection's own echo would empty the group it just set (Select matches, a cluster opened after a box)
+      if (this.clearingBox && !event?.points?.length) return;
       if (!event || !event.points) {
         this.selected = undefined;
         this.handlers.onSelect(null);
