@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import type { CaptionSource, EditPlan } from '../core/edits/editPlan';
 import { checkTagRules, planTagRuleFix, type TagRuleFix, type TagRuleProblem } from '../core/tagging/tagRuleCheck';
 import type { CompiledTagRules } from '../core/tagging/tagRules';
+import { applyEdits } from '../core/lint/textEdits';
 import type { DatasetService } from '../services/datasetService';
 import { affectsTagRules, readTagRules } from '../services/tagRulesSetting';
 import type { TagRuleNote } from './protocol/captionEditorMessages';
@@ -37,8 +38,7 @@ export class CaptionTagRules implements vscode.Disposable {
     const problem = this.problems(imagePath, text)[index];
     // the webview's note may be older than the text: apply it only when it still says the same
     if (!problem || problem.message !== message) return undefined;
-    // the edits do not overlap: applied from the end, earlier offsets stay valid
-    return [...problem.fix.edits].sort((a, b) => b.start - a.start).reduce((out, e) => out.slice(0, e.start) + e.newText + out.slice(e.end), text);
+    return applyEdits(text, problem.fix.edits);
   }
 
   dispose(): void {
