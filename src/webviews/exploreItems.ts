@@ -1,6 +1,6 @@
-import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { CaptionTexts } from '../core/dataset/captionTexts';
 import type { ImageEntry } from '../core/dataset/types';
+import { forEachInSlices } from './hostSlices';
 
 /** The items of one Explore layout: item i is images[i], with its caption as read and whether it may be edited in the panel. */
 export interface ExploreItemSet {
@@ -10,9 +10,6 @@ export interface ExploreItemSet {
   /** 1 where the caption may be edited (readable as UTF-8, not shared by two images). */
   readonly editable: Uint8Array;
 }
-
-/** Items prepared per turn of the event loop: a slice of 100,000 items stays well under a frame. */
-const SLICE = 10_000;
 
 /** The dataset-relative path of an image, '/'-separated. */
 export function relPathOf(image: ImageEntry): string {
@@ -27,17 +24,19 @@ export async function collectItems(images: readonly ImageEntry[], texts: Caption
   const relPaths = new Array<string>(images.length);
   const captions = new Array<string>(images.length);
   const editable = new Uint8Array(images.length);
-  for (let start = 0; start < images.length; start += SLICE) {
-    if (start > 0) await yieldToEventLoop();
-    signal?.throwIfAborted();
-    const end = Math.min(images.length, start + SLICE);
-    for (let i = start; i < end; i++) {
+  signal?.throwIfAborted();
+  await forEachInSlices(
+    images.length,
+    (i) => {
       const image = images[i];
       relPaths[i] = relPathOf(image);
       captions[i] = texts.get(image) ?? '';
       editable[i] = image.captionState !== 'unreadable' && !image.collision ? 1 : 0;
-    }
-  }
+    },
+    undefined,
+    () => !!signal?.aborted,
+  );
+  signal?.throwIfAborted();
   return { images, relPaths, captions, editable };
 }
 
