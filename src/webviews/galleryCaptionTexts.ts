@@ -1,4 +1,4 @@
-import { readCaptionSources } from '../core/captions/readCaptions';
+import { SecondCaptionTexts } from '../core/dataset/secondCaptionTexts';
 import type { ImageEntry } from '../core/dataset/types';
 import type { DatasetService } from '../services/datasetService';
 import type { GalleryCaptionTarget } from './protocol/galleryMessages';
@@ -15,9 +15,9 @@ export async function galleryCaptionTexts(dataset: DatasetService, images: reado
     return images.map((img) => texts.get(img) ?? '');
   }
   // an image in a collision shares its second caption's name with another image: it shows none, as the edits leave it out
-  const pairs = images.map((img) => ({ imagePath: index.imagePath(img), captionPath: img.collision ? '' : index.secondCaptionPath(img)! }));
-  const { sources, failures } = await readCaptionSources(pairs.filter((p) => p.captionPath), index.boundary);
+  const shown = images.filter((img) => !img.collision);
+  const seconds = new SecondCaptionTexts(index);
+  const failures = await seconds.load(shown);
   for (const f of failures.slice(0, 5)) warn(`Gallery: second caption not read: ${f.message}`);
-  const byPath = new Map(sources.map((s) => [s.captionPath, s.text ?? '']));
-  return pairs.map((p) => byPath.get(p.captionPath) ?? '');
+  return images.map((img) => (img.collision ? '' : seconds.get(img) ?? ''));
 }
