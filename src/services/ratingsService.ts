@@ -29,6 +29,8 @@ export class RatingsService implements vscode.Disposable {
   /** The last message about entries of the file that were set aside (not said again while unchanged). */
   private ignoredReported?: string;
   private readonly undoSteps: RatingChanges[] = [];
+  /** Calls of `rate` not finished yet: Undo Rating waits for them (a key press, then Undo at once, undoes that press). */
+  private readonly rating = new Set<Promise<void>>();
   /** File writes one at a time, in order: two quick key presses must not race each other's read-modify-write. */
   private writes: Promise<unknown> = Promise.resolve();
   private watcher?: vscode.FileSystemWatcher;
@@ -74,6 +76,16 @@ export class RatingsService implements vscode.Disposable {
    * Throws for stars outside 0-5, an image outside the dataset, or a ratings file that cannot be read.
    */
   async rate(imagePaths: readonly string[], stars: number): Promise<void> {
+    const done = this.rateNow(imagePaths, stars);
+    this.rating.add(done);
+    try {
+      await done;
+    } finally {
+      this.rating.delete(done);
+    }
+  }
+
+  private async rateNow(imagePaths: readonly string[], stars: number): Promise<void> {
     if (!isStars(stars)) throw new Error(`A rating is a whole number of stars from 0 to ${MAX_STARS} (0 clears it), not ${String(stars)}.`);
     await this.whenLoaded();
     const index = this.dataset.index;
@@ -94,6 +106,7 @@ export class RatingsService implements vscode.Disposable {
 
   /** Puts back the ratings before the last `rate`; false when there is nothing to undo. */
   async undo(): Promise<boolean> {
+    await Promise.allSettled([...this.rating]);
     const step = this.undoSteps.pop();
     if (!step) return false;
     try {

@@ -85,6 +85,12 @@ describe('curation: ratings and trash', function () {
     await vscode.commands.executeCommand('imageCaptioner.rateImages', { images: [uri('b.jpg')], stars: 0 });
     assert.equal(fs.readFileSync(ratingsFile(), 'utf8'), '{\n  "version": 1,\n  "ratings": {\n    "curation/a.jpg": 5,\n    "curation/other.jpg": 2,\n    "curation/sub/c.jpg": 5\n  }\n}\n');
     await waitFor(() => api.ratings.ratingOf('curation/b.jpg') === 0 && api.ratings.ratingOf('curation/other.jpg') === 2, 'the service in step with the file');
+    // A key press, then Undo at once: the undo waits for that rating to be written, then takes it back.
+    const before = fs.readFileSync(ratingsFile(), 'utf8');
+    const rating = api.ratings.rate([file('b.jpg')], 4);
+    await vscode.commands.executeCommand('imageCaptioner.undoRating');
+    await rating;
+    assert.equal(fs.readFileSync(ratingsFile(), 'utf8'), before);
   });
 
   it('rating>=4 filters the view; rating=0 finds the unrated', async () => {
