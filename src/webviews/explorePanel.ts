@@ -2,7 +2,6 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { packTexts, type PackedTexts } from './protocol/packedTexts';
 import type { ImageEntry } from '../core/dataset/types';
-import { SecondCaptionTexts } from '../core/dataset/secondCaptionTexts';
 import type { ExploreVectors } from '../services/exploreVectors';
 import type { RatingsService } from '../services/ratingsService';
 import { CAPTION_EDITOR_VIEW_TYPE } from './captionEditorViewType';
@@ -194,15 +193,14 @@ export class ExplorePanel implements vscode.Disposable {
   }
 
   /**
-   * The items' stars, and their second captions while the second caption setting is on (read now:
-   * the index keeps none; one that cannot be read shows as none and is logged).
+   * The items' stars, and their second captions while the second caption setting is on (the dataset's
+   * cache of them, read on first use; one that cannot be read shows as none and is logged).
    */
   private async curationOf(images: readonly ImageEntry[], relPaths: readonly string[], signal: AbortSignal): Promise<{ ratings: Uint8Array; secondCaptions?: PackedTexts }> {
     await this.deps.ratings.whenLoaded();
     const ratings = Uint8Array.from(relPaths, (rel) => this.deps.ratings.ratingOf(rel));
-    const index = this.deps.dataset.index;
-    if (!index?.options.secondCaptionExtension) return { ratings };
-    const texts = new SecondCaptionTexts(index);
+    const texts = this.deps.dataset.secondTexts;
+    if (!texts || !this.deps.dataset.index?.options.secondCaptionExtension) return { ratings };
     const failures = await texts.load(images, signal);
     for (const failure of failures) this.deps.log.warn(`Explore: could not read the second caption ${failure.captionPath}: ${failure.message}`);
     return { ratings, secondCaptions: await packTexts(images.map((image) => texts.get(image) ?? '')) };

@@ -1,11 +1,10 @@
-import { SecondCaptionTexts } from '../core/dataset/secondCaptionTexts';
 import type { ImageEntry } from '../core/dataset/types';
 import type { DatasetService } from '../services/datasetService';
 import type { GalleryCaptionTarget } from './protocol/galleryMessages';
 
 /**
- * The texts the gallery shows for `images` ('' for none): the dataset's cached captions, or their
- * second captions read now (the index caches only the captions).
+ * The texts the gallery shows for `images` ('' for none): the dataset's cached captions, or its
+ * cached second captions (read on first use, forgotten when their files change).
  */
 export async function galleryCaptionTexts(dataset: DatasetService, images: readonly ImageEntry[], target: GalleryCaptionTarget, warn: (message: string) => void): Promise<string[]> {
   const index = dataset.index!;
@@ -16,7 +15,7 @@ export async function galleryCaptionTexts(dataset: DatasetService, images: reado
   }
   // an image in a collision shares its second caption's name with another image: it shows none, as the edits leave it out
   const shown = images.filter((img) => !img.collision);
-  const seconds = new SecondCaptionTexts(index);
+  const seconds = dataset.secondTexts!;
   const failures = await seconds.load(shown);
   for (const f of failures.slice(0, 5)) warn(`Gallery: second caption not read: ${f.message}`);
   return images.map((img) => (img.collision ? '' : seconds.get(img) ?? ''));

@@ -58,8 +58,6 @@ export class GalleryPanel implements vscode.Disposable {
   private readonly tagRules: CaptionTagRules;
   /** Which caption the cards show and the pane edits. */
   private target: GalleryCaptionTarget;
-  /** Watches second-caption files while they are shown (the dataset's index does not follow them). */
-  private secondWatcher?: vscode.FileSystemWatcher;
   private selected: Uint32Array = new Uint32Array(0);
   private revision = 0;
   private lastShared?: SharedTags;
@@ -91,6 +89,7 @@ export class GalleryPanel implements vscode.Disposable {
       panel.webview.onDidReceiveMessage((msg: FromGalleryWebview) => this.handle(msg)),
       panel.onDidDispose(() => this.dispose()),
       deps.dataset.onDidChange(() => this.scheduleRefresh()),
+      deps.dataset.onDidChangeSecondCaptions(() => this.target === 'second' && this.scheduleRefresh()),
     );
   }
 
@@ -149,8 +148,8 @@ export class GalleryPanel implements vscode.Disposable {
   private handle(msg: FromGalleryWebview): void {
     switch (msg.type) {
       case 'ready':
-        // a revived panel that showed the second captions watches them again
-        void (this.target === 'second' && !this.secondWatcher ? this.setTarget('second') : this.sendItems()).then(() => (this.ready = true), (err: unknown) => this.fail('Gallery', err));
+        // a revived panel that showed the second captions checks they are still set
+        void (this.target === 'second' ? this.setTarget('second') : this.sendItems()).then(() => (this.ready = true), (err: unknown) => this.fail('Gallery', err));
         return;
       case 'select':
         this.select(msg.revision, msg.indices);
@@ -296,17 +295,9 @@ export class GalleryPanel implements vscode.Disposable {
     return galleryCaptionTexts(this.deps.dataset, images, this.target, (message) => this.deps.log.warn(message));
   }
 
-  /** Shows the other caption file; its files are watched while shown, since the index follows only the captions. */
+  /** Shows the other caption file (the caption when no second caption extension is set). */
   private async setTarget(target: GalleryCaptionTarget): Promise<void> {
-    const index = this.deps.dataset.index;
-    const extension = index?.options.secondCaptionExtension;
-    this.target = target === 'second' && extension ? 'second' : 'caption';
-    this.secondWatcher?.dispose();
-    this.secondWatcher = undefined;
-    if (this.target === 'second' && index && extension) {
-      this.secondWatcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(index.rootPath), `**/*${extension}`));
-      for (const event of [this.secondWatcher.onDidChange, this.secondWatcher.onDidCreate, this.secondWatcher.onDidDelete]) event(() => this.scheduleRefresh());
-    }
+    this.target = target === 'second' && this.deps.dataset.index?.options.secondCaptionExtension ? 'second' : 'caption';
     await this.sendItems();
   }
 
@@ -372,7 +363,6 @@ export class GalleryPanel implements vscode.Disposable {
     if (this.disposed) return;
     this.disposed = true;
     clearTimeout(this.refreshTimer);
-    this.secondWatcher?.dispose();
     this.deps.selection.set([]);
     for (const d of this.disposables) d.dispose();
     this.panel.dispose();

@@ -35,6 +35,17 @@ describe('second caption', function () {
     if (!touched.has(file)) touched.set(file, fs.existsSync(file) ? fs.readFileSync(file) : undefined);
   };
   const images = (): readonly ImageEntry[] => api.dataset.index!.images();
+  /** Resolves once the dataset's watcher reported a change of each image's second caption. */
+  const secondCaptionsSeen = (waiting: readonly ImageEntry[]): Promise<void> =>
+    new Promise((resolve) => {
+      const left = new Set(waiting);
+      const listener = api.dataset.onDidChangeSecondCaptions((changed) => {
+        for (const image of changed) left.delete(image);
+        if (left.size > 0) return;
+        listener.dispose();
+        resolve();
+      });
+    });
   const value = (frame: FrameLocator, id: string): Promise<string> => frame.locator(`#${id} textarea`).inputValue();
 
   before(async function () {
@@ -184,8 +195,11 @@ describe('second caption', function () {
     const [one, two] = images().filter((img) => !img.collision).slice(0, 2);
     const tagsOf = (img: ImageEntry): string => api.dataset.index!.secondCaptionPath(img)!;
     for (const img of [one, two]) remember(tagsOf(img));
+    // what the dataset read before (other suites' views share its cache) holds until its watcher sees the writes
+    const seen = secondCaptionsSeen([one, two]);
     fs.writeFileSync(tagsOf(one), 'zqx_marker, solo');
     fs.writeFileSync(tagsOf(two), 'something else');
+    await seen;
     const shown = (): string[] => api.tree.visibleImages().map((img) => img.name);
     try {
       await api.tree.setFilter('caption2:ZQX_MARKER');

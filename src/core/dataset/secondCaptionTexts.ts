@@ -9,6 +9,9 @@ import type { ImageEntry } from './types';
  */
 export class SecondCaptionTexts {
   private readonly texts = new WeakMap<ImageEntry, string>();
+  /** When each image was last forgotten (a count of forgets): a read begun before then is stale. */
+  private readonly forgotten = new WeakMap<ImageEntry, number>();
+  private forgets = 0;
 
   constructor(private readonly index: DatasetIndex) {}
 
@@ -20,6 +23,7 @@ export class SecondCaptionTexts {
   /** The file may have changed: the next load reads it again. */
   forget(image: ImageEntry): void {
     this.texts.delete(image);
+    this.forgotten.set(image, ++this.forgets);
   }
 
   /** Reads the second captions of `images` not read yet; the ones that could not be read count as none and come back with why. */
@@ -34,9 +38,14 @@ export class SecondCaptionTexts {
     }
     if (byPath.size === 0) return [];
     const pairs = [...byPath].map(([captionPath, [image]]) => ({ imagePath: this.index.imagePath(image), captionPath }));
+    const began = this.forgets;
     const { sources, failures } = await readCaptionSources(pairs, this.index.boundary, { signal });
-    for (const source of sources) for (const image of byPath.get(source.captionPath) ?? []) this.texts.set(image, source.text ?? '');
-    for (const failure of failures) for (const image of byPath.get(failure.captionPath) ?? []) this.texts.set(image, '');
+    // a file that changed while it was read is left unread: the text read may be the old one
+    const keep = (image: ImageEntry, text: string): void => {
+      if ((this.forgotten.get(image) ?? 0) <= began) this.texts.set(image, text);
+    };
+    for (const source of sources) for (const image of byPath.get(source.captionPath) ?? []) keep(image, source.text ?? '');
+    for (const failure of failures) for (const image of byPath.get(failure.captionPath) ?? []) keep(image, '');
     return failures;
   }
 }

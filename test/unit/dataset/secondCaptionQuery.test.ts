@@ -56,5 +56,24 @@ describe('filter language: the caption2 term (second captions)', () => {
       await texts.load([a]);
       assert.equal(texts.get(a), 'changed');
     });
+
+    it('keeps no text read while its file changed (forgotten during the read): the next load reads the new one', async () => {
+      const root = await temp.make('ic-second-race-');
+      fs.writeFileSync(path.join(root, 'a.png'), 'x');
+      fs.writeFileSync(path.join(root, 'b.png'), 'x');
+      fs.writeFileSync(path.join(root, 'a.tags.txt'), 'old');
+      fs.writeFileSync(path.join(root, 'b.tags.txt'), 'other');
+      const index = await DatasetIndex.build(root, indexOptions({ secondCaptionExtension: '.tags.txt' }));
+      const texts = new SecondCaptionTexts(index);
+      const [a, b] = index.images();
+      const reading = texts.load([a, b]);
+      fs.writeFileSync(path.join(root, 'a.tags.txt'), 'new');
+      texts.forget(a); // what the watcher does once the write is seen, before the read above ended
+      await reading;
+      assert.equal(texts.get(a), undefined, 'the text read may be the old one: not kept');
+      assert.equal(texts.get(b), 'other', 'an image not forgotten keeps what was read');
+      await texts.load([a]);
+      assert.equal(texts.get(a), 'new');
+    });
   });
 });
