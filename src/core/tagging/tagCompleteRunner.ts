@@ -22,6 +22,8 @@ export class TagCompleteRunner {
   private worker?: Worker;
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
+  /** Set by dispose: a question that comes later (a keystroke in flight at deactivate) must not start a thread nobody ends. */
+  private disposed = false;
 
   /** `threadPath`: dist/tagCompleteWorker.js (or its transpiled twin in out/ for tests). */
   constructor(private readonly threadPath: string) {}
@@ -51,8 +53,9 @@ export class TagCompleteRunner {
     return reply.suggestions;
   }
 
-  /** Ends the thread. */
+  /** Ends the thread; later questions are refused. */
   dispose(): void {
+    this.disposed = true;
     const worker = this.worker;
     this.worker = undefined;
     void worker?.terminate();
@@ -70,6 +73,7 @@ export class TagCompleteRunner {
 
   private thread(): Worker {
     if (this.worker) return this.worker;
+    if (this.disposed) throw new Error('tag completion was stopped');
     const worker = new Worker(this.threadPath);
     // The thread must not keep a process (the CLI, tests) alive on its own.
     worker.unref();

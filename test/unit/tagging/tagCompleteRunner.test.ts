@@ -46,6 +46,16 @@ describe('tag completion in its worker thread', function () {
     assert.deepEqual((await runner.complete('alias4242', 1)).map((s) => [s.tag, s.alias]), [[`tag ${(4242).toString(36)} name`, 'alias4242']]);
   });
 
+  it('refuses questions after dispose and starts no thread for them (a keystroke in flight at deactivate)', async () => {
+    runner.setDatasetTags(countTags(['blue sky']));
+    assert.deepEqual((await runner.complete('blu', 5)).map((s) => s.tag), ['blue sky']);
+    runner.dispose();
+    await assert.rejects(runner.complete('blu', 5), /tag completion was stopped/);
+    await assert.rejects(runner.setList('late.csv', undefined), /tag completion was stopped/);
+    assert.throws(() => runner.setDatasetTags([]), /tag completion was stopped/);
+    assert.equal(runner.running, false, 'no thread was started after dispose');
+  });
+
   it('reports a list that does not parse, and answers without it', async () => {
     await assert.rejects(runner.setList('bad.csv', new TextEncoder().encode('a,0,1,"unclosed\nb,0,2,')), /unclosed|quote/i);
     runner.setDatasetTags(countTags(['blue sky']));
