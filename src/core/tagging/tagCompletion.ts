@@ -5,7 +5,7 @@
  */
 import type { BooruTag } from './booruTagList';
 import type { TagCount } from './tagCounts';
-import { buildTagNameIndex, IndexedTag, MatchTier, normalizeTagName, TagNameIndex } from './tagNameIndex';
+import { IndexedTag, MatchTier, normalizeTagName, TagNameIndex } from './tagNameIndex';
 import { writtenTag } from './tagSelection';
 
 export { normalizeTagName };
@@ -25,14 +25,9 @@ export interface TagSuggestion {
 
 const TIERS: readonly MatchTier[] = ['prefix', 'word', 'scan'];
 
-/** A booru list ready for completion, built at once (tests, the CLI); build once per file read. */
+/** A booru list ready for completion; build once per file read (the extension does it in tagCompleteThread.ts). */
 export function listIndex(list: readonly BooruTag[]): TagNameIndex {
   return TagNameIndex.of(list.map(listEntry));
-}
-
-/** listIndex in phases, `pause` awaited between them (the extension host's event loop gets turns). */
-export function listIndexInPhases(list: readonly BooruTag[], pause: () => Promise<void>): Promise<TagNameIndex> {
-  return buildTagNameIndex(list.map(listEntry), pause);
 }
 
 function listEntry(t: BooruTag): IndexedTag {

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseBooruTagList } from '../../../src/core/tagging/booruTagList';
-import { listIndex, listIndexInPhases, TagCompleter } from '../../../src/core/tagging/tagCompletion';
+import { listIndex, TagCompleter } from '../../../src/core/tagging/tagCompletion';
 import { countTags } from '../../../src/core/tagging/tagCounts';
 import { ImportParseError } from '../../../src/core/import/importTypes';
 
@@ -61,12 +61,5 @@ describe('tag completion', () => {
     const perKeystroke = (performance.now() - started) / (5 * typed.length);
     assert.ok(perKeystroke < 50, `${perKeystroke.toFixed(2)} ms per keystroke`); // a guard against a linear scan per keystroke; the 5 ms target is bench tag-complete's
     assert.equal(c.complete('alias9999', 1)[0].alias, 'alias9999');
-  });
-
-  it('builds a list index in phases, giving the event loop turns, with the same answers', async () => {
-    let pauses = 0;
-    const phased = await listIndexInPhases(list.tags, async () => void pauses++);
-    assert.ok(pauses >= 4, `${pauses} pauses`);
-    for (const q of ['lo', 'miku', 'eyes', 'thhs']) assert.deepEqual(new TagCompleter([], phased).complete(q), new TagCompleter([], listIndex(list.tags)).complete(q));
   });
 });
