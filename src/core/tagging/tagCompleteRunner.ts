@@ -5,6 +5,7 @@
  * next request; what it held is sent again by the caller (`onRestart`).
  */
 import { Worker } from 'node:worker_threads';
+import { movableBuffer } from '../threads/movableBuffer';
 import type { FromTagCompleteThread, ToTagCompleteThread } from './tagCompleteProtocol';
 import type { TagSuggestion } from './tagCompletion';
 import type { TagCount } from './tagCounts';
@@ -35,8 +36,7 @@ export class TagCompleteRunner {
 
   /** Parses and indexes a tag list in the thread (the bytes move there); undefined bytes: no list. */
   async setList(file: string, bytes: Uint8Array | undefined): Promise<ListIndexed> {
-    const whole = bytes && bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer;
-    const reply = await this.ask((id) => ({ kind: 'list', id, file, bytes }), whole ? [bytes.buffer as ArrayBuffer] : []);
+    const reply = await this.ask((id) => ({ kind: 'list', id, file, bytes }), movableBuffer(bytes));
     if (reply.kind !== 'listIndexed') throw new Error('the tag completion thread answered out of turn');
     return { tags: reply.tags, skipped: reply.skipped, firstSkippedLine: reply.firstSkippedLine };
   }
