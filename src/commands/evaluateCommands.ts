@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { EvaluationReport } from '../core/evaluation/evaluationReport';
-import { listReports, readReport } from '../core/evaluation/reportFile';
+import { listReports, readStoredReport } from '../core/evaluation/reportFile';
 import { remainingRequests } from '../core/evaluation/resumePlan';
 import type { ModelEntry } from '../providers/types';
 import type { CaptioningService } from '../services/captioningService';
@@ -38,7 +38,7 @@ export function registerEvaluateCommands(service: EvaluationService, captioning:
     // a cancelled evaluation: each model is asked only for the images it has no caption for
     vscode.commands.registerCommand('imageCaptioner.evaluate.resume', (arg?: unknown) =>
       evaluation('Resume Evaluation', async () => {
-        const stored = isResumeArgs(arg) ? { report: await readReport(arg.file), file: arg.file } : await pickCancelled(service);
+        const stored = isResumeArgs(arg) ? await readStoredReport(service.evaluationsFolder, arg.file) : await pickCancelled(service);
         return stored ? service.resume(stored) : undefined;
       }),
     ),

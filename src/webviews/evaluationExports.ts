@@ -1,7 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { EvaluationReport } from '../core/evaluation/evaluationReport';
-export { reportExportBytes } from '../core/evaluation/reportExport';
 import type { ReportExport } from './protocol/evaluationMessages';
 
 /** What the panel can save: the report's three tables and the chart. */
@@ -13,7 +12,6 @@ const FILES: Readonly<Record<ExportKind, { readonly suffix: string; readonly fil
   json: { suffix: '.json', filters: { JSON: ['json'] }, title: 'Export the evaluation report as JSON' },
   chartPng: { suffix: '-chart.png', filters: { 'PNG image': ['png'] }, title: 'Export the evaluation chart as PNG' },
 };
-
 
 /** Asks where to save an export (beside the dataset folder at first, never inside it); undefined when the user cancels. */
 export async function askExportFile(report: EvaluationReport, kind: ExportKind): Promise<string | undefined> {

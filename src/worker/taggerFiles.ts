@@ -57,7 +57,9 @@ async function download(id: string, file: string, folder: string, onDownload?: (
   await mkdir(folder, { recursive: true });
   const target = join(folder, file);
   const partial = `${target}.${process.pid}.download`;
-  const total = Number(response.headers.get('content-length')) || 0;
+  // fetch decodes a gzip or br body, whose content-length counts the encoded bytes: no total to check against then
+  const encoded = (response.headers.get('content-encoding') ?? 'identity').trim().toLowerCase() !== 'identity';
+  const total = encoded ? 0 : Number(response.headers.get('content-length')) || 0;
   let loaded = 0;
   let reported = 0;
   const body = Readable.fromWeb(response.body as import('node:stream/web').ReadableStream<Uint8Array>);

@@ -181,6 +181,17 @@ describe('Evaluate Models', function () {
     const again = good.requests.length;
     assert.equal(await vscode.commands.executeCommand('imageCaptioner.evaluate.resume', { file: finished.file }), undefined, 'a finished evaluation has nothing to resume');
     assert.equal(good.requests.length, again);
+
+    // a cancelled report handed in from outside the evaluations folder is refused: nothing is sent, nothing written beside it
+    const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'ic-eval-outside-'));
+    try {
+      await writeReport(outside, cancelled);
+      assert.equal(await vscode.commands.executeCommand('imageCaptioner.evaluate.resume', { file: path.join(outside, 'report.json') }), undefined);
+      assert.equal(good.requests.length, again, 'no request for a report outside the evaluations folder');
+      assert.deepEqual(fs.readdirSync(outside), ['report.json'], 'no candidate or journal written beside it');
+    } finally {
+      fs.rmSync(outside, { recursive: true, force: true });
+    }
   });
 
   it('with a local CLIP model, each model\'s captions get CLIP scores in report.json, image by image', async () => {

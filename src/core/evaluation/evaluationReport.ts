@@ -9,6 +9,9 @@ import type { Bleu1To4 } from '../metrics/metricTypes';
 /** Bumped when a field changes meaning; a reader refuses a version it does not know. */
 export const EVALUATION_REPORT_VERSION = 1;
 
+/** A report's text exports: its two CSV tables, or the report itself as JSON (one union for the panel's protocol and reportExport.ts). */
+export type ReportTextExport = 'imagesCsv' | 'summaryCsv' | 'json';
+
 /** Where the references of a run came from. */
 export type ReferenceSource =
   /** A second caption file beside each image (`photo.ref.txt`), one reference per non-empty line. */

@@ -1,10 +1,7 @@
 /** The bytes of a report's exports: the two CSV tables of reportCsv.ts, or the report itself as JSON in report.json's own format. */
-import type { EvaluationReport } from './evaluationReport';
+import type { EvaluationReport, ReportTextExport } from './evaluationReport';
 import { reportImagesCsv, reportSummaryCsv } from './reportCsv';
 import { reportJson } from './reportFile';
-
-/** What the report panel exports as text. */
-export type ReportTextExport = 'imagesCsv' | 'summaryCsv' | 'json';
 
 /** The bytes of an export of `report` (UTF-8). */
 export function reportExportBytes(report: EvaluationReport, what: ReportTextExport): Uint8Array {

@@ -6,6 +6,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { writeFileAtomic } from '../captions/atomicWrite';
+import { DatasetBoundary, OutsideDatasetError } from '../files/datasetBoundary';
 import { readRegularFile } from '../files/regularFile';
 import { pathTaken } from '../files/pathTaken';
 import type { EvaluationReport } from './evaluationReport';
@@ -75,6 +76,26 @@ export async function readReport(file: string): Promise<EvaluationReport> {
   } catch (err) {
     throw new Error(`The evaluation report ${file} is not a report this version can show: ${(err as Error).message}.`);
   }
+}
+
+/**
+ * Reads the report `file` only when it is a run's report.json under `evaluationsFolder`
+ * (`<evaluationsFolder>/<run>/report.json`, links resolved): resuming writes beside it and deletes
+ * the journals there, so a path handed to the command from elsewhere must never become that folder.
+ */
+export async function readStoredReport(evaluationsFolder: string, file: string): Promise<StoredReport> {
+  const resolved = path.resolve(file);
+  const parts = path.relative(path.resolve(evaluationsFolder), resolved).split(path.sep);
+  const refused = new Error(`${file} is not an evaluation report of this workspace (${path.join(evaluationsFolder, '<run>', REPORT_FILE_NAME)}).`);
+  if (parts.length !== 2 || parts[0] === '..' || parts[0] === '' || path.isAbsolute(parts[0]) || parts[1] !== REPORT_FILE_NAME) throw refused;
+  try {
+    await (await DatasetBoundary.at(evaluationsFolder)).realFile(resolved);
+  } catch (err) {
+    if (err instanceof OutsideDatasetError) throw refused;
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new Error(`The evaluation report ${file} does not exist.`);
+    throw err;
+  }
+  return { report: await readReport(resolved), file: resolved };
 }
 
 /**

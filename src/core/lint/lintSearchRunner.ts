@@ -3,6 +3,7 @@
  * search is cancelled (a search has no safe point to stop at, and a fresh thread starts in ~30 ms).
  */
 import { Worker } from 'node:worker_threads';
+import { movableBuffer } from '../threads/movableBuffer';
 import type { IndexPair } from './hammingNeighbours';
 import type { FromLintSearchThread, ToLintSearchThread } from './lintSearchProtocol';
 
@@ -91,9 +92,7 @@ export class LintSearchRunner {
       worker.on('exit', onExit);
       signal?.addEventListener('abort', onAbort, { once: true });
       // the arrays move rather than copy: 100,000 embeddings are ~150 MB
-      const array = search.kind === 'vectors' ? search.data : search.hashes;
-      const whole = array.byteOffset === 0 && array.byteLength === array.buffer.byteLength && array.buffer instanceof ArrayBuffer;
-      worker.postMessage({ ...search, id } as ToLintSearchThread, whole ? [array.buffer as ArrayBuffer] : []);
+      worker.postMessage({ ...search, id } as ToLintSearchThread, movableBuffer(search.kind === 'vectors' ? search.data : search.hashes));
     });
   }
 

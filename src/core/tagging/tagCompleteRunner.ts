@@ -5,6 +5,7 @@
  * next request; what it held is sent again by the caller (`onRestart`).
  */
 import { Worker } from 'node:worker_threads';
+import { movableBuffer } from '../threads/movableBuffer';
 import type { FromTagCompleteThread, ToTagCompleteThread } from './tagCompleteProtocol';
 import type { TagSuggestion } from './tagCompletion';
 import type { TagCount } from './tagCounts';
@@ -22,6 +23,8 @@ export class TagCompleteRunner {
   private worker?: Worker;
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
+  /** Set by dispose: a question that comes later (a keystroke in flight at deactivate) must not start a thread nobody ends. */
+  private disposed = false;
 
   /** `threadPath`: dist/tagCompleteWorker.js (or its transpiled twin in out/ for tests). */
   constructor(private readonly threadPath: string) {}
@@ -33,8 +36,7 @@ export class TagCompleteRunner {
 
   /** Parses and indexes a tag list in the thread (the bytes move there); undefined bytes: no list. */
   async setList(file: string, bytes: Uint8Array | undefined): Promise<ListIndexed> {
-    const whole = bytes && bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer;
-    const reply = await this.ask((id) => ({ kind: 'list', id, file, bytes }), whole ? [bytes.buffer as ArrayBuffer] : []);
+    const reply = await this.ask((id) => ({ kind: 'list', id, file, bytes }), movableBuffer(bytes));
     if (reply.kind !== 'listIndexed') throw new Error('the tag completion thread answered out of turn');
     return { tags: reply.tags, skipped: reply.skipped, firstSkippedLine: reply.firstSkippedLine };
   }
@@ -51,8 +53,9 @@ export class TagCompleteRunner {
     return reply.suggestions;
   }
 
-  /** Ends the thread. */
+  /** Ends the thread; later questions are refused. */
   dispose(): void {
+    this.disposed = true;
     const worker = this.worker;
     this.worker = undefined;
     void worker?.terminate();
@@ -70,6 +73,7 @@ export class TagCompleteRunner {
 
   private thread(): Worker {
     if (this.worker) return this.worker;
+    if (this.disposed) throw new Error('tag completion was stopped');
     const worker = new Worker(this.threadPath);
     // The thread must not keep a process (the CLI, tests) alive on its own.
     worker.unref();

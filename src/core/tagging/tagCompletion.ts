@@ -5,7 +5,7 @@
  */
 import type { BooruTag } from './booruTagList';
 import type { TagCount } from './tagCounts';
-import { buildTagNameIndex, IndexedTag, MatchTier, normalizeTagName, TagNameIndex } from './tagNameIndex';
+import { IndexedTag, MatchTier, normalizeTagName, TagNameIndex } from './tagNameIndex';
 import { writtenTag } from './tagSelection';
 
 export { normalizeTagName };
@@ -25,14 +25,9 @@ export interface TagSuggestion {
 
 const TIERS: readonly MatchTier[] = ['prefix', 'word', 'scan'];
 
-/** A booru list ready for completion, built at once (tests, the CLI); build once per file read. */
+/** A booru list ready for completion; build once per file read (the extension does it in tagCompleteThread.ts). */
 export function listIndex(list: readonly BooruTag[]): TagNameIndex {
   return TagNameIndex.of(list.map(listEntry));
-}
-
-/** listIndex in phases, `pause` awaited between them (the extension host's event loop gets turns). */
-export function listIndexInPhases(list: readonly BooruTag[], pause: () => Promise<void>): Promise<TagNameIndex> {
-  return buildTagNameIndex(list.map(listEntry), pause);
 }
 
 function listEntry(t: BooruTag): IndexedTag {
@@ -58,27 +53,20 @@ export class TagCompleter {
    * `exclude` (those already in the caption) are left out.
    */
   complete(typed: string, limit = 10, exclude: ReadonlySet<string> = new Set()): TagSuggestion[] {
-    if (exclude.size === 0) return this.ranked(typed, limit);
-    // Each excluded tag takes one place (or one per spelling, "long hair" and "long_hair"): asking for that many more leaves `limit` but for such spellings.
-    return this.ranked(typed, limit + exclude.size)
-      .filter((s) => !exclude.has(normalizeTagName(s.tag)))
-      .slice(0, limit);
-  }
-
-  private ranked(typed: string, limit: number): TagSuggestion[] {
     const q = normalizeTagName(typed);
     if (q === '' || limit <= 0) return [];
     const out: TagSuggestion[] = [];
     const fromDataset = new Set<number>();
     const fromList = new Set<number>();
     for (const tier of TIERS) {
-      for (const m of this.dataset.match(q, tier, limit - out.length, (e) => fromDataset.has(e))) {
+      // an excluded tag is skipped where it is matched, so it takes no place of the `limit` (a caption of 1,000 tags asks for 10, not 1,010)
+      for (const m of this.dataset.match(q, tier, limit - out.length, (e) => fromDataset.has(e) || exclude.has(this.dataset.keys[e]))) {
         fromDataset.add(m.entry);
         const e = this.dataset.entries[m.entry];
         out.push({ tag: e.tag, count: e.count, source: 'dataset' });
       }
       // a list tag the dataset already has was proposed as the dataset's (or will be, in its own tier)
-      const skipList = (e: number): boolean => fromList.has(e) || (this.dataset.find(this.list.keys[e]) !== undefined && !this.aliasOnly(e));
+      const skipList = (e: number): boolean => fromList.has(e) || exclude.has(this.list.keys[e]) || (this.dataset.find(this.list.keys[e]) !== undefined && !this.aliasOnly(e));
       for (const m of this.list.match(q, tier, limit - out.length, skipList)) {
         fromList.add(m.entry);
         const e = this.list.entries[m.entry];

@@ -30,7 +30,7 @@ const WORD_BREAKS = new Set([' ', '(', '-', '/', ':']);
 /** A prefix range larger than this is searched in rank order instead (dense: the best come soon). */
 const DENSE_RANGE = 512;
 
-/** The arrays of an index; built in phases (see `buildTagNameIndex`). */
+/** The arrays of an index (see `buildIndex`). */
 interface IndexParts {
   readonly entries: IndexedTag[];
   readonly keys: string[];
@@ -44,19 +44,10 @@ interface IndexParts {
 
 /**
  * Builds an index of `tags` (any order; a later tag with a name already seen is dropped, as is an
- * alias that is another tag's name), awaiting `pause` between phases: a 100,000-row list takes a
- * few hundred ms in all, and the host's event loop gets a turn after each sort.
+ * alias that is another tag's name): a 100,000-row list takes a few hundred ms, so a booru list is
+ * indexed in the tag completion thread (tagCompleteThread.ts), never on the extension host.
  */
-export async function buildTagNameIndex(tags: readonly IndexedTag[], pause: () => Promise<void>): Promise<TagNameIndex> {
-  const phases = indexPhases(tags);
-  for (let step = phases.next(); ; step = phases.next()) {
-    if (step.done) return step.value;
-    await pause();
-  }
-}
-
-/** The index's phases; each `yield` is a point where the caller may let other work run. */
-function* indexPhases(tags: readonly IndexedTag[]): Generator<void, TagNameIndex> {
+function buildIndex(tags: readonly IndexedTag[]): TagNameIndex {
   const entries: IndexedTag[] = [];
   const keys: string[] = [];
   const byKey = new Map<string, number>();
@@ -78,19 +69,15 @@ function* indexPhases(tags: readonly IndexedTag[]): Generator<void, TagNameIndex
       names.push({ key, entry, alias });
     }
   });
-  yield;
   const order = entries.map((_, i) => i).sort((a, b) => entries[b].count - entries[a].count || entries[a].tag.length - entries[b].tag.length || (entries[a].tag < entries[b].tag ? -1 : entries[a].tag > entries[b].tag ? 1 : 0));
   const rank = new Int32Array(entries.length);
   order.forEach((entry, r) => (rank[entry] = r));
-  yield;
   names.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : rank[a.entry] - rank[b.entry]));
-  yield;
   const words: Array<{ key: string; name: number }> = [];
   names.forEach((n, i) => {
     for (let p = 1; p < n.key.length; p++) if (WORD_BREAKS.has(n.key[p - 1]) && !WORD_BREAKS.has(n.key[p])) words.push({ key: n.key.slice(p), name: i });
   });
   words.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  yield;
   const scan = Int32Array.from(names.keys()).sort((a, b) => rank[names[a].entry] - rank[names[b].entry] || (names[a].alias ? 1 : 0) - (names[b].alias ? 1 : 0));
   const masks = Int32Array.from(scan, (i) => charMask(names[i].key));
   return new TagNameIndex({ entries, keys, byKey, names, words, scan, masks, rank });
@@ -110,18 +97,14 @@ export class TagNameIndex {
   private readonly masks: Int32Array;
   private readonly rank: Int32Array;
 
-  /** Use `buildTagNameIndex` (or `TagNameIndex.of` for a small set). */
+  /** Use `TagNameIndex.of`. */
   constructor(parts: IndexParts) {
     ({ entries: this.entries, keys: this.keys, byKey: this.byKey, names: this.names, words: this.words, scan: this.scan, masks: this.masks, rank: this.rank } = parts);
   }
 
-  /** An index built at once (a dataset's tags: a few thousand). */
+  /** An index of `tags` (see `buildIndex`). */
   static of(tags: readonly IndexedTag[]): TagNameIndex {
-    const phases = indexPhases(tags);
-    for (;;) {
-      const step = phases.next();
-      if (step.done) return step.value;
-    }
+    return buildIndex(tags);
   }
 
   /** The entry named `key` (normalized), if any. */

@@ -3,7 +3,7 @@
  * shows one report at a time; later messages name an image by its dataset-relative path and a
  * model by its id, as the report does.
  */
-import type { EvaluationReport } from '../../core/evaluation/evaluationReport';
+import type { EvaluationReport, ReportTextExport } from '../../core/evaluation/evaluationReport';
 
 export type { EvaluationReport };
 
@@ -25,8 +25,8 @@ export type ImageSort =
   /** The spread of the models' CIDEr-D on the image: where they agree least. */
   | { readonly kind: 'disagreement'; readonly descending: boolean };
 
-/** The exports the panel offers. */
-export type ReportExport = 'imagesCsv' | 'summaryCsv' | 'json';
+/** The exports the panel offers (the report's text exports). */
+export type ReportExport = ReportTextExport;
 
 export type ToEvaluationWebview =
   | {

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { listReports, newReportId, readReport, writeReport } from '../../../src/core/evaluation/reportFile';
+import { listReports, newReportId, readReport, readStoredReport, writeReport } from '../../../src/core/evaluation/reportFile';
 import { reportExportBytes } from '../../../src/core/evaluation/reportExport';
 import { TempDirs } from '../helpers/tempTree';
 import { sampleReport } from './sampleReport';
@@ -63,6 +63,25 @@ describe('evaluation report file', () => {
     const { execFileSync } = await import('node:child_process');
     execFileSync('mkfifo', [fifo]);
     await assert.rejects(readReport(fifo), /named pipe/);
+  });
+
+  it('resumes only a run report.json under the evaluations folder: not a report elsewhere, nor one reached by a link out', async () => {
+    const root = await temp.make();
+    const evaluations = path.join(root, 'evaluations');
+    const report = sampleReport();
+    const inside = await writeReport(path.join(evaluations, report.id), report);
+    assert.deepEqual(await readStoredReport(evaluations, inside), { report: JSON.parse(JSON.stringify(report)), file: inside });
+    const elsewhere = await writeReport(path.join(root, 'elsewhere'), report);
+    await assert.rejects(readStoredReport(evaluations, elsewhere), /is not an evaluation report of this workspace/);
+    await assert.rejects(readStoredReport(evaluations, path.join(evaluations, report.id, '..', '..', 'elsewhere', 'report.json')), /is not an evaluation report of this workspace/);
+    const nested = await writeReport(path.join(evaluations, 'a', 'b'), report);
+    await assert.rejects(readStoredReport(evaluations, nested), /is not an evaluation report of this workspace/);
+    const other = path.join(evaluations, report.id, 'other.json');
+    await fs.copyFile(inside, other);
+    await assert.rejects(readStoredReport(evaluations, other), /is not an evaluation report of this workspace/);
+    await fs.symlink(path.join(root, 'elsewhere'), path.join(evaluations, 'linked'));
+    await assert.rejects(readStoredReport(evaluations, path.join(evaluations, 'linked', 'report.json')), /is not an evaluation report of this workspace/);
+    await assert.rejects(readStoredReport(evaluations, path.join(evaluations, 'none', 'report.json')), /does not exist/);
   });
 
   it('lists reports newest first, the unreadable apart, folders without a report left out', async () => {

@@ -4,6 +4,7 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { gzipSync } from 'node:zlib';
 import * as transformers from '@huggingface/transformers';
 import { taggerFiles, type DownloadProgress } from '../../../src/worker/taggerFiles';
 import type { WorkerSettings } from '../../../src/worker/protocol';
@@ -19,6 +20,8 @@ describe('WD tagger files: models folder, cache, download from the hub only when
   /** A repository whose model.onnx download is cut midway this many more times (then served whole). */
   const cutId = 'someone/cut-tagger';
   let cutsLeft = 0;
+  /** A repository whose selected_tags.csv comes gzip-encoded, as a CDN serves text. */
+  const gzipId = 'someone/gzip-tagger';
   let savedHost: string;
   let savedToken: string | undefined;
 
@@ -33,7 +36,14 @@ describe('WD tagger files: models folder, cache, download from the hub only when
         res.write(model.subarray(0, model.length >> 1), () => res.socket?.destroy());
         return;
       }
+      if (req.url === `/${gzipId}/resolve/main/selected_tags.csv` && /gzip/.test(String(req.headers['accept-encoding']))) {
+        // a CDN compresses text: content-length counts the gzip bytes, fetch hands over the decoded ones
+        const gzipped = gzipSync(Buffer.from(csv));
+        res.writeHead(200, { 'content-length': gzipped.length, 'content-encoding': 'gzip' }).end(gzipped);
+        return;
+      }
       if (req.url?.startsWith(`/${cutId}/`)) req.url = req.url.replace(cutId, id);
+      if (req.url?.startsWith(`/${gzipId}/`)) req.url = req.url.replace(gzipId, id);
       const body = req.url === `/${id}/resolve/main/model.onnx` ? model : req.url === `/${id}/resolve/main/selected_tags.csv` ? Buffer.from(csv) : undefined;
       if (!body) {
         res.writeHead(404).end('Entry not found');
@@ -125,6 +135,12 @@ describe('WD tagger files: models folder, cache, download from the hub only when
     assert.ok(fs.readFileSync(files['model.onnx']).equals(model), 'the whole model this time');
     assert.deepEqual(fs.readdirSync(folder).sort(), ['model.onnx', 'selected_tags.csv']);
     assert.deepEqual(requests.map((r) => r.url), [`/${cutId}/resolve/main/model.onnx`, `/${cutId}/resolve/main/selected_tags.csv`], 'downloaded again');
+  });
+
+  it('a file served gzip-encoded (content-length counts the encoded bytes) is kept as its decoded text', async () => {
+    const files = await taggerFiles(gzipId, settings('gzip'));
+    assert.equal(fs.readFileSync(files['selected_tags.csv'], 'utf8'), csv);
+    assert.ok(fs.readFileSync(files['model.onnx']).equals(model));
   });
 
   it('a repository without the files fails with the status, leaving no file behind', async () => {
