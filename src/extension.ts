@@ -176,7 +176,7 @@ export function activate(context: vscode.ExtensionContext): ImageCaptionerApi {
   const ratings = new RatingsService(dataset, log);
   tree.useRatings(ratings);
   editors.useRatings(ratings);
-  const trash = new TrashService(dataset, ratings, (file) => editors.hasUnsavedCaption(file) || regionsDirty(file) || hasDirtyTab(file));
+  const trash = new TrashService(dataset, ratings, (file) => editors.hasUnsavedCaption(file) || regionsDirty(file) || hasDirtyTab(file), (message) => log.warn(message));
   const lint = lintDependencies({ dataset, localModels, embeddings, vectors: exploreVectors, log, threadPath: context.asAbsolutePath(path.join('dist', 'lintWorker.js')) });
   const linter = new CaptionLinter(dataset, lint.deps);
   const patterns = new PatternRunner({ threadPath: context.asAbsolutePath(path.join('dist', 'patternWorker.js')) });

@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { planRestore, planTrash, TRASH_FOLDER } from '../core/curation/trashPlan';
+import { readTrashNames, type TrashNames, writeTrashNames } from '../core/curation/trashNames';
 import { movePairs, reversePlan, type MoveOutcome, type PairMove } from '../core/embeddings/pairMoves';
 import { claimedSidecarNames, REGIONS_SUFFIX, sidecarName, sidecarPath, sidecarSuffixes } from '../core/dataset/sidecars';
 import type { DatasetIndex } from '../core/dataset/datasetIndex';
@@ -38,13 +39,13 @@ export class TrashService {
   private nextId = 1;
   /** Trash, undo and empty run one at a time: an Undo pressed during a move undoes that move, not the one before. */
   private queue: Promise<unknown> = Promise.resolve();
-  /** Trashed image -> where it came from, for images that got a new name in the trash (`a (2).png`): restore gives the old name back when it is free. */
-  private readonly originalPaths = new Map<string, string>();
 
+  /** `warn`: where a trash-names file that could not be written is said (the moves are done either way). */
   constructor(
     private readonly dataset: DatasetService,
     private readonly ratings: RatingsService,
     private readonly isUnsaved: (file: string) => boolean,
+    private readonly warn: (message: string) => void = () => undefined,
   ) {}
 
   /** The trash folder of the open dataset. */
@@ -75,9 +76,14 @@ export class TrashService {
       const index = this.dataset.index;
       if (!index) throw new Error('Open a dataset folder first: the trash is a folder of the dataset.');
       const suffixes = sidecarSuffixes(index.options.captionExtension, index.options.secondCaptionExtension);
-      const plan = await planRestore(trashedPaths.map((imagePath) => ({ imagePath, sidecarSuffixes: suffixes })), index.rootPath, (p) => this.originalPaths.get(p));
+      const names = await readTrashNames(index.rootPath, index.boundary);
+      const originalPath = (trashed: string): string | undefined => {
+        const name = names.get(trashKey(index, trashed));
+        return name && path.join(index.rootPath, path.relative(path.join(index.rootPath, TRASH_FOLDER), path.dirname(trashed)), name);
+      };
+      const plan = await planRestore(trashedPaths.map((imagePath) => ({ imagePath, sidecarSuffixes: suffixes })), index.rootPath, originalPath);
       const outcome = await movePairs(plan.moves, index.boundary);
-      for (const pair of outcome.moved) this.originalPaths.delete(pair.imagePath);
+      await this.updateNames(index, names, (n) => outcome.moved.forEach((pair) => n.delete(trashKey(index, pair.imagePath))));
       return { ...outcome, refusedPaths: plan.refused, ratingsProblem: await this.carryRatings(outcome.moved) };
     });
   }
@@ -118,13 +124,15 @@ export class TrashService {
     skipped.push(...plan.refused);
     const outcome = await movePairs(plan.moves, index.boundary);
     skipped.push(...whyNotMoved(outcome));
-    for (const { files } of outcome.moved) {
-      const image = files[0];
-      if (!image) continue;
-      // An image there under its own name replaces what an earlier one of that trash name left (undone, or moved away outside VS Code).
-      if (path.basename(image.to) !== path.basename(image.from)) this.originalPaths.set(image.to, image.from);
-      else this.originalPaths.delete(image.to);
-    }
+    await this.updateNames(index, await readTrashNames(index.rootPath, index.boundary), (names) => {
+      for (const { files } of outcome.moved) {
+        const image = files[0];
+        if (!image) continue;
+        // An image there under its own name replaces what an earlier one of that trash name left (undone, or moved away outside VS Code).
+        if (path.basename(image.to) !== path.basename(image.from)) names.set(trashKey(index, image.to), path.basename(image.from));
+        else names.delete(trashKey(index, image.to));
+      }
+    });
     const operation: TrashOperation = { id: this.nextId++, moved: outcome.moved, skipped, ratingsProblem: await this.carryRatings(outcome.moved) };
     if (operation.moved.length > 0) {
       this.operations.push(operation);
@@ -140,7 +148,7 @@ export class TrashService {
     if (!operation || !index) return undefined;
     const outcome = await movePairs(reversePlan(operation.moved), index.boundary);
     // Images back out of the trash have no trash name to remember (a reversed pair's imagePath is its place in the trash).
-    for (const pair of outcome.moved) this.originalPaths.delete(pair.imagePath);
+    await this.updateNames(index, await readTrashNames(index.rootPath, index.boundary), (names) => outcome.moved.forEach((pair) => names.delete(trashKey(index, pair.imagePath))));
     const back = new Set(outcome.moved.map((p) => p.files[0]?.to));
     const left = operation.moved.filter((p) => !back.has(p.files[0]?.from));
     if (left.length > 0) this.operations[at] = { ...operation, moved: left };
@@ -187,7 +195,7 @@ export class TrashService {
     await index.boundary.checkFolderOf(path.join(trash, 'x'));
     await fs.rm(trash, { recursive: true });
     this.operations.length = 0;
-    this.originalPaths.clear();
+    await this.updateNames(index, await readTrashNames(index.rootPath, index.boundary), (names) => names.clear());
     await this.ratings.clearUnder(TRASH_FOLDER);
   }
 
@@ -197,6 +205,18 @@ export class TrashService {
     const image = index?.findImage(imagePath);
     if (!index || !image?.collision) return false;
     return image.folder.images.some((other) => other !== image && !moving.has(index.imagePath(other)) && sharesSidecar(index, image, other));
+  }
+
+  /** Changes the kept original names (`.image-captioner/trash-names.json`) and writes them when they changed; a failure is said, not thrown. */
+  private async updateNames(index: DatasetIndex, names: TrashNames, change: (names: TrashNames) => void): Promise<void> {
+    const before = JSON.stringify([...names]);
+    change(names);
+    if (JSON.stringify([...names]) === before) return;
+    try {
+      await writeTrashNames(index.rootPath, index.boundary, names);
+    } catch (err) {
+      this.warn(`The original names of trashed images could not be kept (Restore from Trash keeps their trash names): ${(err as Error).message}`);
+    }
   }
 
   /** Moves the ratings of moved images along; why it could not, when it could not (the files have moved either way). */
@@ -216,6 +236,11 @@ function sharesSidecar(index: DatasetIndex, image: ImageEntry, other: ImageEntry
   const fold = (name: string): string => (caseInsensitiveStems ? name.toLowerCase() : name);
   const theirs = new Set([...claimedSidecarNames(other.name, captionExtension, secondCaptionExtension), sidecarName(other.name, REGIONS_SUFFIX)].map(fold));
   return [...claimedSidecarNames(image.name, captionExtension, secondCaptionExtension), sidecarName(image.name, REGIONS_SUFFIX)].some((name) => theirs.has(fold(name)));
+}
+
+/** The key of a trashed image in the trash-names file: its dataset-relative '/' path. */
+function trashKey(index: DatasetIndex, trashed: string): string {
+  return path.relative(index.rootPath, trashed).split(path.sep).join('/');
 }
 
 function whyNotMoved(outcome: MoveOutcome): Array<{ imagePath: string; reason: string }> {

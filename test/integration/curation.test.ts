@@ -246,11 +246,38 @@ describe('curation: ratings and trash', function () {
     await waitFor(() => indexed('d.jpg'), 'd.jpg indexed');
     const result = await vscode.commands.executeCommand<TrashResult>('imageCaptioner.trashImages', [uri('d.jpg')]);
     assert.deepEqual(result.moved.map((m) => path.basename(m.to)), ['d (2).jpg']);
+    // kept in the dataset, so that a later session restores it under its name too
+    const namesFile = path.join(root, '.image-captioner', 'trash-names.json');
+    assert.equal(fs.readFileSync(namesFile, 'utf8'), '{\n  "version": 1,\n  "names": {\n    "_trash/curation/d (2).jpg": "d.jpg"\n  }\n}\n');
     await vscode.commands.executeCommand('imageCaptioner.restoreFromTrash', [vscode.Uri.file(path.join(root, '_trash', 'curation', 'd (2).jpg'))]);
     assert.deepEqual(snapshot(folder), before);
+    assert.equal(fs.existsSync(namesFile), false, 'no name left to keep');
     fs.rmSync(path.join(root, '_trash', 'curation', 'd.jpg'));
     fs.rmSync(file('d.jpg'));
     fs.rmSync(file('d.txt'));
+  });
+
+  it('Restore from Trash gives back the original name an earlier session kept (trash-names.json), and only a name of the same folder', async () => {
+    const trashed = (name: string): string => path.join(root, '_trash', 'curation', name);
+    const namesFile = path.join(root, '.image-captioner', 'trash-names.json');
+    fs.mkdirSync(path.dirname(trashed('f (2).jpg')), { recursive: true });
+    fs.mkdirSync(path.dirname(namesFile), { recursive: true });
+    fs.copyFileSync(file('a.jpg'), trashed('f (2).jpg'));
+    fs.writeFileSync(trashed('f (2).txt'), 'the caption of f');
+    fs.copyFileSync(file('a.jpg'), trashed('g (2).jpg'));
+    const names = { '_trash/curation/f (2).jpg': 'f.jpg', '_trash/curation/g (2).jpg': '../escaped.jpg' };
+    fs.writeFileSync(namesFile, JSON.stringify({ version: 1, names }));
+    try {
+      await vscode.commands.executeCommand('imageCaptioner.restoreFromTrash', [vscode.Uri.file(trashed('f (2).jpg')), vscode.Uri.file(trashed('g (2).jpg'))]);
+      assert.equal(fs.readFileSync(file('f.txt'), 'utf8'), 'the caption of f');
+      assert.deepEqual(fs.readFileSync(file('f.jpg')), fs.readFileSync(file('a.jpg')));
+      assert.equal(fs.existsSync(file('g (2).jpg')), true, 'a name that is a path is no name: the trash name is kept');
+      assert.equal(fs.existsSync(path.join(root, 'escaped.jpg')), false);
+      assert.equal(fs.existsSync(namesFile), false, 'no usable name left: the file goes');
+    } finally {
+      for (const name of ['f.jpg', 'f.txt', 'g (2).jpg']) fs.rmSync(file(name), { force: true });
+      fs.rmSync(namesFile, { force: true });
+    }
   });
 
   it('Restore from Trash forgets the trash name of an image whose Move to Trash was undone: another image put there later keeps its own name', async () => {

@@ -4,6 +4,7 @@
  * image one new stem (`a (2).png`, `a (2).txt`, ...).
  */
 import * as path from 'node:path';
+import { promises as fs } from 'node:fs';
 import { isWithin } from '../files/datasetBoundary';
 import type { FileMove, PairMove } from '../embeddings/pairMoves';
 import { stemOf } from '../dataset/imageFiles';
@@ -39,6 +40,7 @@ export async function planTrash(images: readonly ImageToTrash[], root: string, t
   const sources = new Set<string>();
   const moves: PairMove[] = [];
   const refused: Array<{ imagePath: string; reason: string }> = [];
+  const links = new Map<string, Promise<string | undefined>>();
   for (const image of images) {
     const imagePath = path.resolve(image.imagePath);
     if (!isWithin(root, imagePath) || imagePath === root) {
@@ -54,6 +56,11 @@ export async function planTrash(images: readonly ImageToTrash[], root: string, t
     const folder = path.join(trashRoot, path.relative(root, path.dirname(imagePath)));
     const name = path.basename(imagePath);
     const stem = stemOf(name);
+    const link = await linkOnTheWay(root, folder, links);
+    if (link !== undefined) {
+      refused.push({ imagePath, reason: `${link} is a link, not a folder, so trashed images would land where it points: make it a folder of its own to trash images` });
+      continue;
+    }
     // A sidecar name past the file system's limit cannot exist (a 255-byte image has no `.regions.json`).
     const sidecars = image.sidecarSuffixes
       .filter((suffix) => Buffer.byteLength(stem + suffix) <= MAX_NAME_BYTES)
@@ -81,6 +88,21 @@ export async function planTrash(images: readonly ImageToTrash[], root: string, t
     moves.push({ imagePath, files });
   }
   return { moves, refused };
+}
+
+/** The first folder from `_trash` down to `folder` that is a link (a stranger's `_trash` may point into the dataset); undefined when none is. */
+function linkOnTheWay(root: string, folder: string, known: Map<string, Promise<string | undefined>>): Promise<string | undefined> {
+  const cached = known.get(folder);
+  if (cached) return cached;
+  const parent = path.dirname(folder);
+  const found = (async (): Promise<string | undefined> => {
+    const above = parent === root ? undefined : await linkOnTheWay(root, parent, known);
+    if (above !== undefined) return above;
+    const stat = await fs.lstat(folder).catch(() => undefined); // missing: it will be made a folder; a file: planTrash says so
+    return stat?.isSymbolicLink() ? folder : undefined;
+  })();
+  known.set(folder, found);
+  return found;
 }
 
 /**

@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { planRestore, planTrash, TRASH_FOLDER } from '../../../src/core/curation/trashPlan';
+import { formatTrashNames, parseTrashNames, readTrashNames, trashNamesPath, writeTrashNames } from '../../../src/core/curation/trashNames';
 import { movePairs } from '../../../src/core/embeddings/pairMoves';
 import { DatasetBoundary } from '../../../src/core/files/datasetBoundary';
 import { TempDirs } from '../helpers/tempTree';
@@ -94,5 +95,68 @@ describe('trash and restore on a hostile dataset', () => {
     const plan = await planTrash([inTrash, sneaky].map((imagePath) => ({ imagePath, sidecarSuffixes: SUFFIXES })), root);
     assert.deepEqual(plan.moves, []);
     assert.deepEqual(plan.refused.map((r) => r.reason), ['it is already in _trash', 'it is already in _trash']);
+  });
+
+  it('refuses to trash through a _trash (or a folder in it) that is a link into the dataset: nothing lands where it points', async () => {
+    const photos = path.join(root, 'photos');
+    fs.mkdirSync(photos);
+    fs.symlinkSync(photos, path.join(root, TRASH_FOLDER), 'dir');
+    const image = write('a.png', 'A');
+    const plan = await planTrash([{ imagePath: image, sidecarSuffixes: SUFFIXES }], root);
+    assert.deepEqual(plan.moves, []);
+    assert.match(plan.refused[0].reason, /_trash is a link, not a folder/);
+    fs.rmSync(path.join(root, TRASH_FOLDER));
+    fs.mkdirSync(path.join(root, TRASH_FOLDER));
+    fs.symlinkSync(photos, path.join(root, TRASH_FOLDER, 'sub'), 'dir');
+    const inSub = write('sub/b.png', 'B');
+    const top = write('c.png', 'C');
+    const second = await planTrash([inSub, top].map((imagePath) => ({ imagePath, sidecarSuffixes: SUFFIXES })), root);
+    assert.deepEqual(second.refused.map((r) => r.imagePath), [inSub]);
+    assert.match(second.refused[0].reason, new RegExp(`${TRASH_FOLDER}[/\\\\]sub is a link`));
+    assert.deepEqual(second.moves.map((m) => path.relative(root, m.files[0].to)), [path.join(TRASH_FOLDER, 'c.png')], 'a folder beside the link is trashed into');
+    assert.deepEqual(fs.readdirSync(photos), []);
+  });
+
+  describe('trash-names.json (original names of renamed trashed images)', () => {
+    it('keeps only names of the same folder under _trash keys: paths, "..", other keys and wrong versions are left out', () => {
+      const text = JSON.stringify({
+        version: 1,
+        names: {
+          '_trash/a (2).png': 'a.png',
+          '_trash/sub/b (2).png': 'b.png',
+          '_trash/c (2).png': '../c.png',
+          '_trash/d (2).png': 'x/d.png',
+          '_trash/e (2).png': '..',
+          '_trash/f (2).png': 5,
+          'photos/g.png': 'g.png',
+          '_trash/../h.png': 'h.png',
+          '/abs/_trash/i.png': 'i.png',
+          '_trash/j (2).png': 'j\\k.png',
+        },
+      });
+      assert.deepEqual([...parseTrashNames(text)], [['_trash/a (2).png', 'a.png'], ['_trash/sub/b (2).png', 'b.png']]);
+      for (const bad of ['', 'not json', '[]', 'null', '{"version": 2, "names": {"_trash/a (2).png": "a.png"}}', '{"version": 1, "names": []}']) assert.deepEqual([...parseTrashNames(bad)], [], bad);
+      const names = parseTrashNames(text);
+      assert.deepEqual([...parseTrashNames(formatTrashNames(names))], [...names], 'round trip');
+      assert.deepEqual([...parseTrashNames(`\uFEFF${formatTrashNames(names)}`)], [...names], 'a byte order mark');
+    });
+
+    it('writes atomically in .image-captioner, removes the file when no name is left, and reads none from a file that is not ours', async () => {
+      const names = new Map([['_trash/z (2).png', 'z.png'], ['_trash/a (2).png', 'a.png']]);
+      await writeTrashNames(root, boundary, names);
+      assert.equal(fs.readFileSync(trashNamesPath(root), 'utf8'), '{\n  "version": 1,\n  "names": {\n    "_trash/a (2).png": "a.png",\n    "_trash/z (2).png": "z.png"\n  }\n}\n');
+      assert.deepEqual([...(await readTrashNames(root, boundary))].sort(), [...names].sort());
+      await writeTrashNames(root, boundary, new Map());
+      assert.equal(fs.existsSync(trashNamesPath(root)), false);
+      fs.mkdirSync(trashNamesPath(root));
+      assert.deepEqual([...(await readTrashNames(root, boundary))], [], 'a folder by that name');
+      fs.rmdirSync(trashNamesPath(root));
+      const outside = await temp.make('ic-outside-names-');
+      fs.writeFileSync(path.join(outside, 'names.json'), JSON.stringify({ version: 1, names: { '_trash/a (2).png': 'a.png' } }));
+      fs.symlinkSync(path.join(outside, 'names.json'), trashNamesPath(root));
+      assert.deepEqual([...(await readTrashNames(root, boundary))], [], 'a link out of the dataset is not read');
+      await assert.rejects(writeTrashNames(root, boundary, names));
+      assert.equal(fs.readFileSync(path.join(outside, 'names.json'), 'utf8'), JSON.stringify({ version: 1, names: { '_trash/a (2).png': 'a.png' } }), 'nothing written through it');
+    });
   });
 });

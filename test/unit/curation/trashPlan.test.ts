@@ -132,7 +132,11 @@ describe('trash: planning and moving', () => {
     const outside = await temp.make('ic-evil-');
     fs.symlinkSync(outside, path.join(root, TRASH_FOLDER));
     const image = write('a.png', 'A');
-    const outcome = await movePairs((await planTrash([{ imagePath: image, sidecarSuffixes: SUFFIXES }], root)).moves, boundary);
+    const plan = await planTrash([{ imagePath: image, sidecarSuffixes: SUFFIXES }], root);
+    assert.deepEqual(plan.moves, []);
+    assert.match(plan.refused[0].reason, /_trash is a link, not a folder/);
+    // and the moves themselves never write through it (a plan made before the link appeared)
+    const outcome = await movePairs([{ imagePath: image, files: [{ from: image, to: path.join(root, TRASH_FOLDER, 'a.png'), optional: false }] }], boundary);
     assert.equal(outcome.moved.length, 0);
     assert.match(outcome.failed[0].error, /outside the dataset/);
     assert.deepEqual(fs.readdirSync(outside), []);
