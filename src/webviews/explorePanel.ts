@@ -62,6 +62,7 @@ export class ExplorePanel implements vscode.Disposable {
       panel.webview.onDidReceiveMessage((msg: FromExploreWebview) => this.handle(msg)),
       panel.onDidDispose(() => this.dispose()),
       deps.ratings.onDidChange((change) => this.ratingsChanged(change.relPaths)),
+      deps.dataset.onDidChangeSecondCaptions((images) => void this.secondCaptionsChanged(images).catch((err: unknown) => deps.log.warn(`Explore: second captions not updated: ${(err as Error).message}`))),
       deps.treeView.onDidChangeSelection(() => this.scheduleInit()),
       deps.tree.onDidChangeTreeData(() => this.scheduleInit()),
       vscode.workspace.onDidGrantWorkspaceTrust(() => this.scheduleInit()),
@@ -194,7 +195,8 @@ export class ExplorePanel implements vscode.Disposable {
 
   /**
    * The items' stars, and their second captions while the second caption setting is on (the dataset's
-   * cache of them, read on first use; one that cannot be read shows as none and is logged).
+   * cache of them, read on first use; one that cannot be read shows as none and is logged). Both follow
+   * later changes: `ratingsChanged` and `secondCaptionsChanged`.
    */
   private async curationOf(images: readonly ImageEntry[], relPaths: readonly string[], signal: AbortSignal): Promise<{ ratings: Uint8Array; secondCaptions?: PackedTexts }> {
     await this.deps.ratings.whenLoaded();
@@ -214,6 +216,28 @@ export class ExplorePanel implements vscode.Disposable {
     const indices: number[] = [];
     shown.forEach((rel, i) => (!wanted || wanted.has(rel)) && indices.push(i));
     if (indices.length > 0) this.post({ type: 'ratingsChanged', indices, stars: indices.map((i) => this.deps.ratings.ratingOf(shown[i])) });
+  }
+
+  /** Posts the second captions of the layout's items among `images` again (read anew: their files changed). */
+  private async secondCaptionsChanged(images: readonly ImageEntry[]): Promise<void> {
+    const shown = this.shown;
+    const index = this.deps.dataset.index;
+    const texts = this.deps.dataset.secondTexts;
+    if (!shown || !index || !texts || !index.options.secondCaptionExtension) return;
+    const changed = new Map(images.map((image) => [index.relativePath(index.imagePath(image)), image]));
+    const indices: number[] = [];
+    const entries: ImageEntry[] = [];
+    shown.items.relPaths.forEach((rel, i) => {
+      const image = changed.get(rel);
+      if (!image) return;
+      indices.push(i);
+      entries.push(image);
+    });
+    if (indices.length === 0) return;
+    const failures = await texts.load(entries);
+    for (const failure of failures) this.deps.log.warn(`Explore: could not read the second caption ${failure.captionPath}: ${failure.message}`);
+    if (this.shown !== shown) return; // a new layout read them itself
+    this.post({ type: 'secondCaptionsChanged', indices, texts: entries.map((image) => texts.get(image) ?? '') });
   }
 
   private async suggestK(settings: ExploreSettings, min: number, max: number): Promise<void> {

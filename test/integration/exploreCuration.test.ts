@@ -77,5 +77,12 @@ describe('explore panel: ratings and second captions', function () {
     await api.ratings.rate([imagePath], 3);
     await waitFor(async () => (await card.locator('.gallery-stars').textContent()) === '★★★', 'the card shows the new stars', 30_000);
     await waitFor(async () => ((await frame.locator('#filter-count').textContent()) ?? '').startsWith('0 of '), 'rating:5 matches nothing now', 30_000);
+    // a second caption changed on disk while the layout is shown: the card and a caption2: filter follow too
+    await query('caption2:chimney', 1);
+    fs.writeFileSync(secondPath, 'now a <i>garden</i> shed\n');
+    await waitFor(async () => (await card.locator('.gallery-caption2').textContent()) === 'now a <i>garden</i> shed', 'the card shows the new second caption', 30_000);
+    assert.equal(await card.locator('.gallery-caption2 i').count(), 0, 'never markup');
+    await waitFor(async () => ((await frame.locator('#filter-count').textContent()) ?? '').startsWith('0 of '), 'caption2:chimney matches nothing now', 30_000);
+    await query('caption2:garden', 1);
   });
 });

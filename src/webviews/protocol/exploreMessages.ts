@@ -97,7 +97,9 @@ export type ToExploreWebview =
   | { readonly type: 'cancelled' }
   | { readonly type: 'error'; readonly message: string }
   /** Stars changed (a key in the gallery or editor, the ratings file on disk): `stars[n]` is item `indices[n]`'s. */
-  | { readonly type: 'ratingsChanged'; readonly indices: readonly number[]; readonly stars: readonly number[] };
+  | { readonly type: 'ratingsChanged'; readonly indices: readonly number[]; readonly stars: readonly number[] }
+  /** Second captions changed on disk (or by an edit here): `texts[n]` is item `indices[n]`'s ('' none). */
+  | { readonly type: 'secondCaptionsChanged'; readonly indices: readonly number[]; readonly texts: readonly string[] };
 
 export type FromExploreWebview =
   | { readonly type: 'ready' }

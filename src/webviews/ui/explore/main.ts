@@ -150,6 +150,9 @@ window.addEventListener('message', (event: MessageEvent<ToExploreWebview>) => {
     case 'ratingsChanged':
       ratingsChanged(msg.indices, msg.stars);
       break;
+    case 'secondCaptionsChanged':
+      secondCaptionsChanged(msg.indices, msg.texts);
+      break;
     case 'cancelled':
       controls.setRunning(false);
       controls.showStatus(layout ? 'Cancelled: the previous layout stays.' : 'Cancelled.');
@@ -284,6 +287,15 @@ function ratingsChanged(indices: readonly number[], stars: readonly number[]): v
   const ratings = items?.ratings;
   if (!items || !ratings) return;
   indices.forEach((i, n) => i >= 0 && i < ratings.length && (ratings[i] = stars[n]));
+  gallery.refresh(indices);
+  if (filter.kind !== 'none') applyFilter();
+}
+
+/** New second captions: the cards show them and a filter with `caption2:` terms matches again. */
+function secondCaptionsChanged(indices: readonly number[], texts: readonly string[]): void {
+  const seconds = items?.secondCaptions as string[] | undefined;
+  if (!items || !seconds) return;
+  indices.forEach((i, n) => i >= 0 && i < seconds.length && (seconds[i] = texts[n]));
   gallery.refresh(indices);
   if (filter.kind !== 'none') applyFilter();
 }
