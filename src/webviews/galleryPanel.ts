@@ -52,7 +52,8 @@ const REFRESH_MS = 200;
 export class GalleryPanel implements vscode.Disposable {
   private images: readonly ImageEntry[] = [];
   private relPaths: string[] = [];
-  private captions: string[] = [];
+  /** The texts the cards show (null: the file could not be read, left out of the pane). */
+  private captions: Array<string | null> = [];
   /** Each item's banned and missing required tags (undefined: none), from the tag rules. */
   private problems: (TagRuleProblem[] | undefined)[] = [];
   private readonly tagRules: CaptionTagRules;
@@ -220,7 +221,7 @@ export class GalleryPanel implements vscode.Disposable {
     const index = this.deps.dataset.index!;
     const imageBase = this.panel.webview.asWebviewUri(vscode.Uri.file(index.rootPath)).toString();
     const needsPreview = Uint8Array.from(this.relPaths, (rel) => (NEEDS_PREVIEW.test(rel) ? 1 : 0));
-    const [relPaths, captions, ruleNotes] = [await packTexts(this.relPaths), await packTexts(this.captions), await packTexts(this.problems.map(ruleNote))];
+    const [relPaths, captions, ruleNotes] = [await packTexts(this.relPaths), await packTexts(this.captions.map((text) => text ?? '')), await packTexts(this.problems.map(ruleNote))];
     this.panel.title = `Gallery: ${scopeTitle(scope)}`;
     this.post({ type: 'items', title: `${scopeTitle(scope)}: ${images.length.toLocaleString('en-US')} images`, items: { relPaths, captions, needsPreview, imageBase, ruleNotes }, selected: this.selected, trusted: vscode.workspace.isTrusted, scope, target: this.target, secondCaption: index.options.secondCaptionExtension || undefined });
   }
@@ -250,9 +251,9 @@ export class GalleryPanel implements vscode.Disposable {
   }
 
   /** The tag rules a caption breaks that the gallery marks (none when no rule is set). */
-  private problemsOf(image: ImageEntry, caption: string): TagRuleProblem[] | undefined {
+  private problemsOf(image: ImageEntry, caption: string | null): TagRuleProblem[] | undefined {
     const index = this.deps.dataset.index;
-    if (this.tagRules.isEmpty || !index) return undefined;
+    if (this.tagRules.isEmpty || !index || caption === null) return undefined;
     return galleryProblems(this.tagRules.problems(index.imagePath(image), caption));
   }
 
@@ -284,14 +285,14 @@ export class GalleryPanel implements vscode.Disposable {
       if (text === this.captions[i]) return;
       this.captions[i] = text;
       this.problems[i] = this.problemsOf(img, text);
-      this.post({ type: 'captionChanged', index: i, text, ruleNote: ruleNote(this.problems[i]) });
+      this.post({ type: 'captionChanged', index: i, text: text ?? '', ruleNote: ruleNote(this.problems[i]) });
       selectedChanged ||= selected.has(i);
     });
     if (selectedChanged) this.postShared();
   }
 
   /** The captions of `images` the gallery shows ('' for none). */
-  private captionsOf(images: readonly ImageEntry[]): Promise<string[]> {
+  private captionsOf(images: readonly ImageEntry[]): Promise<Array<string | null>> {
     return galleryCaptionTexts(this.deps.dataset, images, this.target, (message) => this.deps.log.warn(message));
   }
 

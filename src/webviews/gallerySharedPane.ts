@@ -21,7 +21,7 @@ export interface SelectionPane {
  */
 export async function selectionPaneInSlices(
   selected: ArrayLike<number>,
-  captions: readonly (string | undefined)[],
+  captions: readonly (string | null | undefined)[],
   problems: readonly (readonly TagRuleProblem[] | undefined)[],
   stale: () => boolean,
   sliceMs = 10,

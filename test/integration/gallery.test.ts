@@ -286,4 +286,37 @@ describe('gallery', function () {
       else fs.rmSync(ratingsFile, { force: true });
     }
   });
+
+  it('leaves a caption that is not UTF-8 out of the shared tags (said in the pane), and its edits never write it', async () => {
+    await vscode.commands.executeCommand('imageCaptioner.openGallery', vscode.Uri.file(folder));
+    const gallery = await waitFor(() => (api.gallery.panel?.isReady ? api.gallery.panel : undefined), 'the gallery panel ready', 30_000);
+    const bad = Buffer.from([0x6f, 0x68, 0x77, 0x78, 0x2c, 0x20, 0xff, 0xfe, 0x0a]); // "ohwx, " then bytes that are no UTF-8
+    const goodBefore = fs.readFileSync(captionFiles[4]);
+    const badBefore = fs.readFileSync(captionFiles[5]);
+    fs.writeFileSync(captionFiles[5], bad);
+    const view = await frame();
+    try {
+      // the gallery has read the new bytes (its refresh after the watcher) before the clicks: a refresh between them would move nothing, but is not what this test is about
+      const g5 = path.join(folder, 'g5.jpg');
+      await waitFor(() => api.dataset.index!.findImage(g5)?.captionState === 'unreadable' && gallery.shownRelPaths.length === CAPTIONS.length, 'g5 read as unreadable and every card shown', 30_000);
+      await view.locator('#grid .grid-card[data-index="4"]').click();
+      await waitFor(() => gallery.selectedRelPaths.join() === `${FOLDER}/g4.jpg`, 'g4 alone selected');
+      await view.locator('#grid .grid-card[data-index="5"]').click({ modifiers: ['Shift'] });
+      const shared = await waitFor(() => (gallery.selectedRelPaths.length === 2 && gallery.shared?.selected === 2 && gallery.shared.unreadable === 1 ? gallery.shared : undefined), 'the pane counts the unreadable caption apart', 30_000).catch((err: Error) => {
+        const g5 = api.dataset.index!.findImage(path.join(folder, 'g5.jpg'));
+        throw new Error(`${err.message}: pane ${JSON.stringify(gallery.shared)}, selected ${gallery.selectedRelPaths.join()}, g5 ${g5?.captionState} ${JSON.stringify(g5 && api.dataset.texts?.get(g5))}`);
+      });
+      assert.deepEqual(shared.all, ['ohwx', '1girl', 'smile'], "g4's tags: an unreadable caption is no empty tag list");
+      await waitFor(async () => /2 selected \(1 unreadable caption \(not UTF-8\) left out\)/.test((await view.locator('.shared-summary').textContent()) ?? ''), 'the pane says what it left out');
+      const outcome = await gallery.runTagAction({ kind: 'remove', tag: 'ohwx' }, true);
+      assert.equal(outcome.kind, 'applied');
+      assert.equal(fs.readFileSync(captionFiles[4], 'utf8'), '1girl, smile\n');
+      assert.deepEqual(fs.readFileSync(captionFiles[5]), bad, 'the unreadable caption is not written');
+      await vscode.commands.executeCommand('imageCaptioner.undoBulkEdit');
+      assert.deepEqual(fs.readFileSync(captionFiles[4]), goodBefore);
+    } finally {
+      fs.writeFileSync(captionFiles[5], badBefore);
+      fs.writeFileSync(captionFiles[4], goodBefore);
+    }
+  });
 });

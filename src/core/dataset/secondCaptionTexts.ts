@@ -9,6 +9,8 @@ import type { ImageEntry } from './types';
  */
 export class SecondCaptionTexts {
   private readonly texts = new WeakMap<ImageEntry, string>();
+  /** Images whose second caption could not be read (not UTF-8, not a regular file): they count as none. */
+  private readonly failed = new WeakSet<ImageEntry>();
   /** When each image was last forgotten (a count of forgets): a read begun before then is stale. */
   private readonly forgotten = new WeakMap<ImageEntry, number>();
   private forgets = 0;
@@ -20,9 +22,15 @@ export class SecondCaptionTexts {
     return this.index.secondCaptionPath(image) === undefined ? '' : this.texts.get(image);
   }
 
+  /** Whether the second caption was read and could not be (`get` gives '' for it). */
+  unreadable(image: ImageEntry): boolean {
+    return this.failed.has(image);
+  }
+
   /** The file may have changed: the next load reads it again. */
   forget(image: ImageEntry): void {
     this.texts.delete(image);
+    this.failed.delete(image);
     this.forgotten.set(image, ++this.forgets);
   }
 
@@ -41,11 +49,13 @@ export class SecondCaptionTexts {
     const began = this.forgets;
     const { sources, failures } = await readCaptionSources(pairs, this.index.boundary, { signal });
     // a file that changed while it was read is left unread: the text read may be the old one
-    const keep = (image: ImageEntry, text: string): void => {
-      if ((this.forgotten.get(image) ?? 0) <= began) this.texts.set(image, text);
+    const keep = (image: ImageEntry, text: string, failed: boolean): void => {
+      if ((this.forgotten.get(image) ?? 0) > began) return;
+      this.texts.set(image, text);
+      if (failed) this.failed.add(image);
     };
-    for (const source of sources) for (const image of byPath.get(source.captionPath) ?? []) keep(image, source.text ?? '');
-    for (const failure of failures) for (const image of byPath.get(failure.captionPath) ?? []) keep(image, '');
+    for (const source of sources) for (const image of byPath.get(source.captionPath) ?? []) keep(image, source.text ?? '', false);
+    for (const failure of failures) for (const image of byPath.get(failure.captionPath) ?? []) keep(image, '', true);
     return failures;
   }
 }

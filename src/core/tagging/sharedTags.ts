@@ -2,7 +2,8 @@
  * The shared-tags pane of a selection: the tags every selected tag caption has (in their common
  * order) and the tags only some have (with counts). Tags compare without regard to case, as the
  * tag edits do; a tag repeated in one caption counts once. Prose captions are not tag lists (tag
- * edits leave them alone), so they are counted apart and take no part in the intersection.
+ * edits leave them alone), so they are counted apart and take no part in the intersection; so are
+ * captions that could not be read (null).
  * Browser-safe, no I/O.
  */
 import { parseTagCaption, tagKey } from '../edits/tagList';
@@ -19,8 +20,8 @@ interface Tally {
   lastCaption: number;
 }
 
-/** Computes the pane for these captions (undefined: the image has no caption file, an empty tag list). */
-export function sharedTags(captions: Iterable<string | undefined>): SharedTags {
+/** Computes the pane for these captions (undefined: the image has no caption file, an empty tag list; null: it could not be read). */
+export function sharedTags(captions: Iterable<string | null | undefined>): SharedTags {
   const tally = new SharedTagsTally();
   for (const text of captions) tally.add(text);
   return tally.result();
@@ -34,11 +35,16 @@ export class SharedTagsTally {
   private readonly tallies = new Map<string, Tally>();
   private selected = 0;
   private tagCaptions = 0;
+  private unreadable = 0;
 
-  /** Counts one selected caption (undefined: no caption file, an empty tag list). */
-  add(text: string | undefined): void {
+  /** Counts one selected caption (undefined: no caption file, an empty tag list; null: it could not be read). */
+  add(text: string | null | undefined): void {
     const tallies = this.tallies;
     const selected = ++this.selected;
+    if (text === null) {
+      this.unreadable++;
+      return;
+    }
     const parsed = parseTagCaption(text ?? '');
     if (!parsed) return;
     this.tagCaptions++;
@@ -61,7 +67,7 @@ export class SharedTagsTally {
 
   /** The pane of the captions added so far. */
   result(): SharedTags {
-    const { selected, tagCaptions } = this;
+    const { selected, tagCaptions, unreadable } = this;
     const all: Tally[] = [];
     const some: Tally[] = [];
     for (const tally of this.tallies.values()) (tally.count === tagCaptions ? all : some).push(tally);
@@ -70,7 +76,8 @@ export class SharedTagsTally {
     return {
       selected,
       tagCaptions,
-      prose: selected - tagCaptions,
+      prose: selected - tagCaptions - unreadable,
+      unreadable,
       all: tagCaptions === 0 ? [] : all.map((t) => t.tag),
       some: some.map((t) => ({ tag: t.tag, count: t.count })),
     };

@@ -15,6 +15,8 @@ export interface SharedTags {
   readonly tagCaptions: number;
   /** Captions left out as prose. */
   readonly prose: number;
+  /** Captions left out because they could not be read as text (not UTF-8, unreadable): the pane's edits never write them. */
+  readonly unreadable: number;
   /** Tags every tag caption has, by their mean position in the captions (ties: first seen first). */
   readonly all: readonly string[];
   /** Tags some but not all have, most frequent first (ties: first seen first). */

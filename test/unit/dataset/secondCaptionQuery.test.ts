@@ -75,5 +75,24 @@ describe('filter language: the caption2 term (second captions)', () => {
       await texts.load([a]);
       assert.equal(texts.get(a), 'new');
     });
+
+    it('says which second captions could not be read (not UTF-8): they count as none until their file changes', async () => {
+      const root = await temp.make('ic-second-bad-');
+      fs.writeFileSync(path.join(root, 'a.png'), 'x');
+      fs.writeFileSync(path.join(root, 'a.tags.txt'), Buffer.from([0x66, 0xff, 0xfe, 0x20]));
+      const index = await DatasetIndex.build(root, indexOptions({ secondCaptionExtension: '.tags.txt' }));
+      const texts = new SecondCaptionTexts(index);
+      const [a] = index.images();
+      const failures = await texts.load([a]);
+      assert.equal(failures.length, 1);
+      assert.equal(texts.get(a), '');
+      assert.equal(texts.unreadable(a), true);
+      fs.writeFileSync(path.join(root, 'a.tags.txt'), 'fixed, tags');
+      texts.forget(a);
+      assert.equal(texts.unreadable(a), false);
+      assert.deepEqual(await texts.load([a]), []);
+      assert.equal(texts.get(a), 'fixed, tags');
+      assert.equal(texts.unreadable(a), false);
+    });
   });
 });

@@ -36,8 +36,16 @@ describe('shared tags of a selection', () => {
     assert.deepEqual(withProse.all, ['a', 'b']);
     assert.equal(withProse.prose, 1);
     assert.equal(withProse.tagCaptions, 2);
-    assert.deepEqual(sharedTags([]), { selected: 0, tagCaptions: 0, prose: 0, all: [], some: [] });
+    assert.deepEqual(sharedTags([]), { selected: 0, tagCaptions: 0, prose: 0, unreadable: 0, all: [], some: [] });
     assert.deepEqual(sharedTags(['A dog runs.']).all, [], 'no tag caption: nothing shared');
+  });
+
+  it('leaves a caption that could not be read (null: not UTF-8) out of the intersection, counted apart from prose', () => {
+    const pane = sharedTags(['a, b', null, 'b, a, c', 'A dog, running in a park.']);
+    assert.deepEqual(pane.all, ['a', 'b'], 'an unreadable caption is no empty tag list');
+    assert.deepEqual(pane.some, [{ tag: 'c', count: 1 }]);
+    assert.deepEqual({ selected: pane.selected, tagCaptions: pane.tagCaptions, prose: pane.prose, unreadable: pane.unreadable }, { selected: 4, tagCaptions: 2, prose: 1, unreadable: 1 });
+    assert.deepEqual(sharedTags([null]), { selected: 1, tagCaptions: 0, prose: 0, unreadable: 1, all: [], some: [] });
   });
 
   it('keeps odd tags as data: markup, wildcards, brackets, unicode, stray commas and spaces', () => {

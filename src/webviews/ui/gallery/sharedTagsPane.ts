@@ -112,7 +112,7 @@ export class SharedTagsPane {
   private render(): void {
     const t = this.tags;
     const selected = t?.selected ?? 0;
-    this.summary.textContent = selected === 0 ? 'Select images to see the tags they share.' : `${selected.toLocaleString('en-US')} selected${t!.prose ? ` (${t!.prose.toLocaleString('en-US')} prose caption${t!.prose === 1 ? '' : 's'} left out)` : ''}`;
+    this.summary.textContent = selected === 0 ? 'Select images to see the tags they share.' : `${selected.toLocaleString('en-US')} selected${leftOut(t!)}`;
     this.allTitle.textContent = `All have (${t?.all.length ?? 0})`;
     this.allList.replaceChildren(...(t?.all ?? []).map((tag, i) => this.allRow(tag, i, t!.all)));
     const some = t?.some ?? [];
@@ -211,6 +211,14 @@ export class SharedTagsPane {
 }
 
 /** `list` with the item at `from` moved to `to`. */
+/** What the pane leaves out of the selection, said after its count: prose captions, and files that could not be read. */
+function leftOut(t: SharedTags): string {
+  const parts: string[] = [];
+  if (t.prose) parts.push(`${t.prose.toLocaleString('en-US')} prose caption${t.prose === 1 ? '' : 's'}`);
+  if (t.unreadable) parts.push(`${t.unreadable.toLocaleString('en-US')} unreadable caption${t.unreadable === 1 ? '' : 's'} (not UTF-8)`);
+  return parts.length ? ` (${parts.join(', ')} left out)` : '';
+}
+
 function moved(list: readonly string[], from: number, to: number): string[] {
   const out = [...list];
   const [item] = out.splice(from, 1);
