@@ -11,6 +11,7 @@ import { promises as fs } from 'node:fs';
 import { writeFileAtomic } from '../captions/atomicWrite';
 import type { DatasetBoundary } from '../files/datasetBoundary';
 import { readRegularFile } from '../files/regularFile';
+import { stemOf } from '../dataset/imageFiles';
 import { DATASET_META_FOLDER, ratingKeyProblem } from './ratingsFile';
 import { TRASH_FOLDER } from './trashPlan';
 
@@ -31,7 +32,17 @@ function isPlainName(name: unknown): name is string {
   return typeof name === 'string' && name !== '' && name !== '.' && name !== '..' && !/[/\\\0]/.test(name);
 }
 
-/** The entries of the file's text; malformed ones (a key outside `_trash/`, a value that is a path) are left out. */
+/**
+ * Whether `trashName` is a name planTrash gives an image first named `original`: its stem (cut to fit)
+ * with ` (n)`, then the same extension. An entry of another shape (stale, or a stranger's) would turn
+ * an image into `notes.txt` or another image's sidecar on restore.
+ */
+function isTrashNameOf(trashName: string, original: string): boolean {
+  const extension = original.slice(stemOf(original).length);
+  return trashName.endsWith(extension) && / \(\d+\)$/.test(trashName.slice(0, trashName.length - extension.length));
+}
+
+/** The entries of the file's text; malformed ones (a key outside `_trash/`, a value that is a path or not the key's name before the trash renamed it) are left out. */
 export function parseTrashNames(text: string): TrashNames {
   const names: TrashNames = new Map();
   let data: unknown;
@@ -43,7 +54,7 @@ export function parseTrashNames(text: string): TrashNames {
   const entries = typeof data === 'object' && data !== null ? (data as { version?: unknown; names?: unknown }) : undefined;
   if (entries?.version !== TRASH_NAMES_VERSION || typeof entries.names !== 'object' || entries.names === null || Array.isArray(entries.names)) return names;
   for (const [key, name] of Object.entries(entries.names)) {
-    if (ratingKeyProblem(key) === undefined && key.startsWith(`${TRASH_FOLDER}/`) && isPlainName(name)) names.set(key, name);
+    if (ratingKeyProblem(key) === undefined && key.startsWith(`${TRASH_FOLDER}/`) && isPlainName(name) && isTrashNameOf(path.posix.basename(key), name)) names.set(key, name);
   }
   return names;
 }

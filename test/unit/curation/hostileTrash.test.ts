@@ -135,6 +135,19 @@ describe('trash and restore on a hostile dataset', () => {
         },
       });
       assert.deepEqual([...parseTrashNames(text)], [['_trash/a (2).png', 'a.png'], ['_trash/sub/b (2).png', 'b.png']]);
+      const reshaped = JSON.stringify({
+        version: 1,
+        names: {
+          '_trash/k (2).png': 'k.png',
+          '_trash/l (2).png': 'notes.txt',
+          '_trash/m (3).png': '.bashrc',
+          '_trash/n.png': 'o.png',
+          '_trash/p (2).png': 'p.jpg',
+          '_trash/q (x).png': 'q.png',
+          '_trash/sub/r.tar (12).png': 'r.tar.png',
+        },
+      });
+      assert.deepEqual([...parseTrashNames(reshaped)], [['_trash/k (2).png', 'k.png'], ['_trash/sub/r.tar (12).png', 'r.tar.png']], 'only a numbered name with the same extension: a stale or planted entry cannot change what a restored image is');
       for (const bad of ['', 'not json', '[]', 'null', '{"version": 2, "names": {"_trash/a (2).png": "a.png"}}', '{"version": 1, "names": []}']) assert.deepEqual([...parseTrashNames(bad)], [], bad);
       const names = parseTrashNames(text);
       assert.deepEqual([...parseTrashNames(formatTrashNames(names))], [...names], 'round trip');
