@@ -240,7 +240,7 @@ function sharesSidecar(index: DatasetIndex, image: ImageEntry, other: ImageEntry
 
 /** The key of a trashed image in the trash-names file: its dataset-relative '/' path. */
 function trashKey(index: DatasetIndex, trashed: string): string {
-  return path.relative(index.rootPath, trashed).split(path.sep).join('/');
+  return index.relativePath(trashed) ?? '';
 }
 
 function whyNotMoved(outcome: MoveOutcome): Array<{ imagePath: string; reason: string }> {
