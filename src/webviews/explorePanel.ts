@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { packTexts, type PackedTexts } from './protocol/packedTexts';
+import { packTexts } from './protocol/packedTexts';
 import type { ImageEntry } from '../core/dataset/types';
 import type { ExploreVectors } from '../services/exploreVectors';
 import type { RatingsService } from '../services/ratingsService';
@@ -10,6 +10,7 @@ import { saveExploreCaption, type CaptionSaveDeps } from './exploreCaptionSave';
 import type { ComputedLayout, ExploreComputation } from './exploreComputation';
 import { resolveScope, type ScopeSources } from './exploreScope';
 import { ExploreCaptionSync } from './exploreCaptionSync';
+import { relPathOf } from './exploreItems';
 import type { ExploreSettings, FromExploreWebview, SourceChoice, ToExploreWebview } from './protocol/exploreMessages';
 import { loadWebview } from './webviewLoader';
 
@@ -40,6 +41,7 @@ type CancelReason = 'cancel' | 'superseded' | 'closed';
  */
 export class ExplorePanel implements vscode.Disposable {
   private run?: AbortController;
+  /** The layout the webview was sent: its messages, and the changes posted to it, name items by their index in it. */
   private shown?: ComputedLayout;
   private readonly sync: ExploreCaptionSync;
   private readonly disposables: vscode.Disposable[] = [];
@@ -175,16 +177,21 @@ export class ExplorePanel implements vscode.Disposable {
       const texts = this.deps.dataset.texts!;
       const computed = await this.deps.computation.layout(resolved, images, texts, index.boundary, { signal, onProgress: this.progressPoster(signal) });
       if (signal.aborted) return;
-      this.shown = computed;
-      this.lastSettings = resolved;
       this.sync.track(computed.items, index);
       const imageBase = this.panel.webview.asWebviewUri(vscode.Uri.file(index.rootPath)).toString();
       const { editable } = computed.items;
-      const { ratings, secondCaptions } = await this.curationOf(computed.items.images, computed.items.relPaths, signal);
+      await this.deps.ratings.whenLoaded();
+      const seconds = await this.secondCaptionsOf(computed.items.images, signal);
       const [relPaths, captions] = [await packTexts(computed.items.relPaths), await packTexts(computed.items.captions)];
-      if (signal.aborted) return;
+      const secondCaptions = seconds && (await packTexts(seconds));
+      if (signal.aborted) return; // the webview keeps the layout it has, and so does `shown`
+      // Stars are read with no await before the post: one changed earlier was posted for the layout the webview had.
+      const ratings = Uint8Array.from(computed.items.relPaths, (rel) => this.deps.ratings.ratingOf(rel));
       const posted = Date.now();
       this.post({ type: 'layout', settings: resolved, items: { relPaths, captions, editable, imageBase, ratings, secondCaptions }, layout: computed.layout, fromCache: computed.fromCache, failed: computed.failed });
+      this.shown = computed;
+      this.lastSettings = resolved;
+      if (seconds) this.postMissedSecondCaptions(computed, seconds);
       this.deps.log.info(`Explore: ${computed.layout.count} ${resolved.target} laid out in ${posted - started} ms${computed.fromCache ? ' (from the cache)' : ''}; the layout message took ${Date.now() - posted} ms to post.`);
     } catch (err) {
       this.finishFailed(signal, 'Visualize Dataset', err);
@@ -194,18 +201,26 @@ export class ExplorePanel implements vscode.Disposable {
   }
 
   /**
-   * The items' stars, and their second captions while the second caption setting is on (the dataset's
-   * cache of them, read on first use; one that cannot be read shows as none and is logged). Both follow
-   * later changes: `ratingsChanged` and `secondCaptionsChanged`.
+   * The items' second captions while the second caption setting is on (the dataset's cache of them,
+   * read on first use; one that cannot be read shows as none and is logged). They follow later
+   * changes: `secondCaptionsChanged`, and `postMissedSecondCaptions` for those during this read.
    */
-  private async curationOf(images: readonly ImageEntry[], relPaths: readonly string[], signal: AbortSignal): Promise<{ ratings: Uint8Array; secondCaptions?: PackedTexts }> {
-    await this.deps.ratings.whenLoaded();
-    const ratings = Uint8Array.from(relPaths, (rel) => this.deps.ratings.ratingOf(rel));
+  private async secondCaptionsOf(images: readonly ImageEntry[], signal: AbortSignal): Promise<string[] | undefined> {
     const texts = this.deps.dataset.secondTexts;
-    if (!texts || !this.deps.dataset.index?.options.secondCaptionExtension) return { ratings };
+    if (!texts || !this.deps.dataset.index?.options.secondCaptionExtension) return undefined;
     const failures = await texts.load(images, signal);
     for (const failure of failures) this.deps.log.warn(`Explore: could not read the second caption ${failure.captionPath}: ${failure.message}`);
-    return { ratings, secondCaptions: await packTexts(images.map((image) => texts.get(image) ?? '')) };
+    return images.map((image) => texts.get(image) ?? '');
+  }
+
+  /**
+   * A second caption that changed while the layout was prepared was read for the layout the webview
+   * had then, or its read was not kept (a forget during it): either way the cache now differs from `sent`.
+   */
+  private postMissedSecondCaptions(layout: ComputedLayout, sent: readonly string[]): void {
+    const texts = this.deps.dataset.secondTexts;
+    const missed = texts ? layout.items.images.filter((image, i) => texts.get(image) !== sent[i]) : [];
+    if (missed.length > 0) void this.secondCaptionsChanged(missed).catch((err: unknown) => this.deps.log.warn(`Explore: second captions not updated: ${(err as Error).message}`));
   }
 
   /** Posts the new stars of the layout's items among `relPaths` (undefined: any may have changed). */
@@ -224,7 +239,7 @@ export class ExplorePanel implements vscode.Disposable {
     const index = this.deps.dataset.index;
     const texts = this.deps.dataset.secondTexts;
     if (!shown || !index || !texts || !index.options.secondCaptionExtension) return;
-    const changed = new Map(images.map((image) => [index.relativePath(index.imagePath(image)), image]));
+    const changed = new Map(images.map((image) => [relPathOf(image), image]));
     const indices: number[] = [];
     const entries: ImageEntry[] = [];
     shown.items.relPaths.forEach((rel, i) => {
@@ -236,7 +251,7 @@ export class ExplorePanel implements vscode.Disposable {
     if (indices.length === 0) return;
     const failures = await texts.load(entries);
     for (const failure of failures) this.deps.log.warn(`Explore: could not read the second caption ${failure.captionPath}: ${failure.message}`);
-    if (this.shown !== shown) return; // a new layout read them itself
+    if (this.shown !== shown) return; // a layout posted since compared its texts with the cache (postMissedSecondCaptions)
     this.post({ type: 'secondCaptionsChanged', indices, texts: entries.map((image) => texts.get(image) ?? '') });
   }
 
