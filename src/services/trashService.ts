@@ -45,7 +45,7 @@ export class TrashService {
     private readonly dataset: DatasetService,
     private readonly ratings: RatingsService,
     private readonly isUnsaved: (file: string) => boolean,
-    private readonly warn: (message: string) => void = () => undefined,
+    private readonly warn: (message: string) => void,
   ) {}
 
   /** The trash folder of the open dataset. */
