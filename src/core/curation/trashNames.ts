@@ -33,13 +33,17 @@ function isPlainName(name: unknown): name is string {
 }
 
 /**
- * Whether `trashName` is a name planTrash gives an image first named `original`: its stem (cut to fit)
- * with ` (n)`, then the same extension. An entry of another shape (stale, or a stranger's) would turn
- * an image into `notes.txt` or another image's sidecar on restore.
+ * Whether `trashName` is a name planTrash gives an image first named `original`: its stem (cut short
+ * when long) with ` (n)`, then the same extension. An entry of another shape (stale, or a stranger's)
+ * would turn an image into `notes.txt`, another image or its sidecar on restore.
  */
 function isTrashNameOf(trashName: string, original: string): boolean {
-  const extension = original.slice(stemOf(original).length);
-  return trashName.endsWith(extension) && / \(\d+\)$/.test(trashName.slice(0, trashName.length - extension.length));
+  const stem = stemOf(original);
+  const extension = original.slice(stem.length);
+  if (!trashName.endsWith(extension)) return false;
+  const numbered = / \(\d+\)$/.exec(trashName.slice(0, trashName.length - extension.length));
+  const trashStem = numbered ? numbered.input.slice(0, numbered.index) : '';
+  return trashStem !== '' && stem.startsWith(trashStem);
 }
 
 /** The entries of the file's text; malformed ones (a key outside `_trash/`, a value that is a path or not the key's name before the trash renamed it) are left out. */

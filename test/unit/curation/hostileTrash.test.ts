@@ -145,9 +145,11 @@ describe('trash and restore on a hostile dataset', () => {
           '_trash/p (2).png': 'p.jpg',
           '_trash/q (x).png': 'q.png',
           '_trash/sub/r.tar (12).png': 'r.tar.png',
+          '_trash/s (2).png': 'other.png',
+          [`_trash/${'é'.repeat(120)} (2).png`]: `${'é'.repeat(125)}x.png`,
         },
       });
-      assert.deepEqual([...parseTrashNames(reshaped)], [['_trash/k (2).png', 'k.png'], ['_trash/sub/r.tar (12).png', 'r.tar.png']], 'only a numbered name with the same extension: a stale or planted entry cannot change what a restored image is');
+      assert.deepEqual([...parseTrashNames(reshaped)], [['_trash/k (2).png', 'k.png'], ['_trash/sub/r.tar (12).png', 'r.tar.png'], [`_trash/${'é'.repeat(120)} (2).png`, `${'é'.repeat(125)}x.png`]], 'only a numbered name with the same extension: a stale or planted entry cannot change what a restored image is');
       for (const bad of ['', 'not json', '[]', 'null', '{"version": 2, "names": {"_trash/a (2).png": "a.png"}}', '{"version": 1, "names": []}']) assert.deepEqual([...parseTrashNames(bad)], [], bad);
       const names = parseTrashNames(text);
       assert.deepEqual([...parseTrashNames(formatTrashNames(names))], [...names], 'round trip');
