@@ -4,6 +4,7 @@ import { promises as fs } from 'node:fs';
 import { DatasetIndex, deepImages, IndexCancelledError } from '../core/dataset/datasetIndex';
 import { CaptionTexts } from '../core/dataset/captionTexts';
 import { SecondCaptionTexts } from '../core/dataset/secondCaptionTexts';
+import { SidecarOwners } from '../core/dataset/sidecarOwners';
 import { isSkippedFolder } from '../core/dataset/folderScan';
 import { ImageHealth } from '../core/images/imageHealth';
 import { FolderNode, ImageEntry } from '../core/dataset/types';
@@ -234,6 +235,7 @@ export class DatasetService implements vscode.Disposable {
     const touched = new Set<string>();
     const captionsChanged: ImageEntry[] = [];
     const seen: string[] = [];
+    const owners = new SidecarOwners(index);
     for (const changed of paths) {
       // The trash and hidden folders (the ratings file's) are not part of the dataset: nothing there re-lists it.
       if (insideSkippedFolder(index, changed)) continue;
@@ -248,12 +250,12 @@ export class DatasetService implements vscode.Disposable {
       // The caption of a known image is looked at again alone: re-listing the folder would replace all
       // of its entries and so read every caption and image header in it again (a batch writes captions
       // several times a second, and the view re-read 1,000 headers after each).
-      const captionOf = isCaption ? folder.images.filter((img) => index.captionPath(img) === changed) : [];
+      const captionOf = isCaption ? owners.captionOf(folder, changed) : [];
       for (const img of captionOf) texts.invalidate(img);
       captionsChanged.push(...captionOf);
       if (image) health.forget(image);
       // A second caption (`a.tags.txt`) is no state of the index: an editor open on it watches it itself.
-      const secondOf = secondExt !== '' && changed.toLowerCase().endsWith(secondExt) ? folder.images.filter((img) => index.secondCaptionPath(img) === changed) : [];
+      const secondOf = secondExt !== '' && changed.toLowerCase().endsWith(secondExt) ? owners.secondCaptionOf(folder, changed) : [];
       for (const img of secondOf) seconds.forget(img);
       secondsChanged.push(...secondOf);
       if (captionOf.length === 0 && secondOf.length === 0) folders.set(folder.relPath, folder); // new or deleted images, other files
