@@ -215,6 +215,7 @@ export function activate(context: vscode.ExtensionContext): ImageCaptionerApi {
     dataset, tree, treeView, scopes, extensionUri: context.extensionUri, selection: gallerySelection, previews, log,
     edits: bulkEditRunner(dataset, bulk, (captionPath) => editors.unsavedCaptionText(captionPath)),
     suggestTags: (typed, exclude) => tagCompletion.suggest(typed, undefined, exclude),
+    ratings,
     actions: panelActions,
   });
   const gettingStarted = new GettingStarted(context, registry);

@@ -7,6 +7,7 @@ import type { TagRuleFix, TagRuleProblem } from '../core/tagging/tagRuleCheck';
 import type { BulkEditRunner, EditOutcome } from '../commands/bulkEditRun';
 import type { GallerySelection } from '../services/gallerySelection';
 import type { ImagePreviews } from '../services/imagePreviews';
+import type { RatingsService } from '../services/ratingsService';
 import { showInformation } from '../services/notifications';
 import { CAPTION_EDITOR_VIEW_TYPE } from './captionEditorViewType';
 import { CaptionTagRules } from './captionTagRules';
@@ -33,6 +34,8 @@ export interface GalleryPanelDeps extends ScopeSources {
   readonly log: vscode.LogOutputChannel;
   /** Autocomplete for the shared-tags input (the caption editor's: the dataset's tags and the booru list). */
   readonly suggestTags: (typed: string, exclude: readonly string[]) => Promise<readonly TagSuggestion[]>;
+  /** The stars the cards show (rated with the digit keys). */
+  readonly ratings: Pick<RatingsService, 'ratingOf' | 'whenLoaded' | 'onDidChange'>;
 }
 
 /** The commands of other streams the gallery's keys run (ratings, trash); absent ones say so. */
@@ -91,6 +94,7 @@ export class GalleryPanel implements vscode.Disposable {
       panel.onDidDispose(() => this.dispose()),
       deps.dataset.onDidChange(() => this.scheduleRefresh()),
       deps.dataset.onDidChangeSecondCaptions(() => this.target === 'second' && this.scheduleRefresh()),
+      deps.ratings.onDidChange((change) => this.ratingsChanged(change.relPaths)),
     );
   }
 
@@ -204,6 +208,7 @@ export class GalleryPanel implements vscode.Disposable {
    * as it is while a bulk edit's preview covers it; trashed images drop out). A new scope starts empty.
    */
   private async sendItems(keepSelection = true): Promise<void> {
+    await this.deps.ratings.whenLoaded();
     const { images, scope } = await resolveScope(this.scope, this.deps);
     this.scope = scope;
     const texts = await this.captionsOf(images);
@@ -222,8 +227,19 @@ export class GalleryPanel implements vscode.Disposable {
     const imageBase = this.panel.webview.asWebviewUri(vscode.Uri.file(index.rootPath)).toString();
     const needsPreview = Uint8Array.from(this.relPaths, (rel) => (NEEDS_PREVIEW.test(rel) ? 1 : 0));
     const [relPaths, captions, ruleNotes] = [await packTexts(this.relPaths), await packTexts(this.captions.map((text) => text ?? '')), await packTexts(this.problems.map(ruleNote))];
+    // read with nothing awaited before the post: a change made meanwhile was posted for the items the webview had
+    const ratings = Uint8Array.from(this.relPaths, (rel) => this.deps.ratings.ratingOf(rel));
     this.panel.title = `Gallery: ${scopeTitle(scope)}`;
-    this.post({ type: 'items', title: `${scopeTitle(scope)}: ${images.length.toLocaleString('en-US')} images`, items: { relPaths, captions, needsPreview, imageBase, ruleNotes }, selected: this.selected, trusted: vscode.workspace.isTrusted, scope, target: this.target, secondCaption: index.options.secondCaptionExtension || undefined });
+    this.post({ type: 'items', title: `${scopeTitle(scope)}: ${images.length.toLocaleString('en-US')} images`, items: { relPaths, captions, needsPreview, imageBase, ruleNotes, ratings }, selected: this.selected, trusted: vscode.workspace.isTrusted, scope, target: this.target, secondCaption: index.options.secondCaptionExtension || undefined });
+  }
+
+  /** Posts the new stars of the cards among `relPaths` (undefined: any may have changed). */
+  private ratingsChanged(relPaths: readonly string[] | undefined): void {
+    if (!this.ready) return;
+    const wanted = relPaths && new Set(relPaths);
+    const indices: number[] = [];
+    this.relPaths.forEach((rel, i) => (!wanted || wanted.has(rel)) && indices.push(i));
+    if (indices.length > 0) this.post({ type: 'ratingsChanged', indices, stars: indices.map((i) => this.deps.ratings.ratingOf(this.relPaths[i])) });
   }
 
   private select(revision: number, indices: ArrayLike<number>): void {

@@ -264,8 +264,12 @@ describe('gallery', function () {
       await (await getWorkbenchPage()).keyboard.press('5');
       await waitFor(() => fs.existsSync(ratingsFile) && /"gallery-suite\/g1\.jpg": 5\n/.test(fs.readFileSync(ratingsFile, 'utf8')), 'both rated 5 in ratings.json');
       assert.match(fs.readFileSync(ratingsFile, 'utf8'), /"gallery-suite\/g0\.jpg": 5,\n/);
+      const stars = (i: number) => view.locator(`#grid .grid-card[data-index="${i}"] .grid-stars`);
+      await waitFor(async () => (await stars(1).textContent()) === '★★★★★' && (await stars(0).isVisible()), 'the cards show the stars');
+      assert.equal(await stars(2).isVisible(), false, 'an unrated card shows none');
       await vscode.commands.executeCommand('imageCaptioner.undoRating');
       await waitFor(() => !fs.readFileSync(ratingsFile, 'utf8').includes('gallery-suite/'), 'Undo Rating takes both back');
+      await waitFor(async () => !(await stars(0).isVisible()) && !(await stars(1).isVisible()), 'the cards drop the stars');
 
       await view.locator('#grid .grid-card[data-index="4"]').click();
       await waitFor(() => gallery.selectedRelPaths.join() === `${FOLDER}/g4.jpg`, 'g4 alone selected');

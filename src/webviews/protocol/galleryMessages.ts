@@ -21,6 +21,8 @@ export interface GalleryItems {
   readonly imageBase: string;
   /** Each caption's broken tag rules (banned tags, missing required tags), one plain-text line each; '' for none. */
   readonly ruleNotes: PackedTexts;
+  /** Each image's stars from the dataset's ratings file (0 unrated). */
+  readonly ratings: Uint8Array;
 }
 
 /** The tag rules the selected captions break (imageCaptioner.tagRules), for the shared-tags pane. */
@@ -67,6 +69,8 @@ export type ToGalleryWebview =
   | { readonly type: 'items'; readonly title: string; readonly items: GalleryItems; readonly selected: Uint32Array; readonly trusted: boolean; readonly scope: ExploreScope; readonly target: GalleryCaptionTarget; readonly secondCaption?: string }
   /** `ruleNote`: as in `GalleryItems.ruleNotes`. */
   | { readonly type: 'captionChanged'; readonly index: number; readonly text: string; readonly ruleNote: string }
+  /** Stars changed (a key here or in the editor, the ratings file on disk): `stars[n]` is item `indices[n]`'s. */
+  | { readonly type: 'ratingsChanged'; readonly indices: readonly number[]; readonly stars: readonly number[] }
   /** The pane for the selection the webview sent last (`revision` echoes it, so a stale answer is ignored). */
   | { readonly type: 'sharedTags'; readonly revision: number; readonly tags: SharedTags; readonly rules: SelectionRuleMarks }
   | { readonly type: 'previewReady'; readonly index: number; readonly src: string }

@@ -7,6 +7,7 @@ import { el } from '../explore/elements';
 import { imageSrc } from '../explore/imageSrc';
 import { scrollTopFor } from '../explore/virtualGrid';
 import { VirtualCardGrid, type GridCard } from '../virtualCardGrid';
+import { starsText } from '../starsText';
 import type { SelectionModel } from './selectionModel';
 
 /** What the grid asks of the page. */
@@ -25,6 +26,8 @@ export interface GridItems {
   readonly captions: string[];
   /** Each caption's broken tag rules, one line each ('' none): a badge on the card. */
   readonly ruleNotes: string[];
+  /** Each image's stars (0 unrated), shown on the thumbnail. */
+  readonly ratings: Uint8Array;
   readonly needsPreview: Uint8Array;
   readonly imageBase: string;
 }
@@ -41,10 +44,11 @@ interface Card extends GridCard {
   readonly image: HTMLImageElement;
   readonly label: HTMLElement;
   readonly badge: HTMLElement;
+  readonly stars: HTMLElement;
 }
 
 export class Grid {
-  private items: GridItems = { relPaths: [], captions: [], ruleNotes: [], needsPreview: new Uint8Array(0), imageBase: '' };
+  private items: GridItems = { relPaths: [], captions: [], ruleNotes: [], ratings: new Uint8Array(0), needsPreview: new Uint8Array(0), imageBase: '' };
   private readonly previews = new Map<number, string>();
   private readonly asked = new Set<number>();
   private thumb = 160;
@@ -112,6 +116,17 @@ export class Grid {
     if (card) this.fill(card);
   }
 
+  /** New stars: `stars[n]` is item `indices[n]`'s. */
+  ratingsChanged(indices: readonly number[], stars: readonly number[]): void {
+    const ratings = this.items.ratings;
+    indices.forEach((position, n) => {
+      if (position < 0 || position >= ratings.length) return;
+      ratings[position] = stars[n];
+      const card = this.grid.cards.get(position);
+      if (card) this.fill(card);
+    });
+  }
+
   previewReady(position: number, src: string): void {
     this.previews.set(position, src);
     const card = this.grid.cards.get(position);
@@ -159,6 +174,11 @@ export class Grid {
     const note = this.items.ruleNotes[p] ?? '';
     if (card.badge.hidden !== !note) card.badge.hidden = !note;
     if (card.badge.title !== note) card.badge.title = note;
+    const rating = this.items.ratings[p] ?? 0;
+    const stars = starsText(rating);
+    if (card.stars.textContent !== stars) card.stars.textContent = stars;
+    card.stars.hidden = !stars;
+    card.stars.title = stars ? `Rated ${rating} of 5` : '';
     this.paint(card);
   }
 
@@ -194,7 +214,9 @@ export class Grid {
     badge.hidden = true;
     badge.setAttribute('role', 'button');
     badge.setAttribute('aria-label', 'Breaks tag rules: click to fix');
-    const card: Card = { key: -1, root, image, label, badge };
+    const stars = el('span', 'grid-stars', frame);
+    stars.hidden = true;
+    const card: Card = { key: -1, root, image, label, badge, stars };
     badge.addEventListener('click', (e) => {
       // the fix is for this card's caption, whatever is selected: the click does not select
       e.stopPropagation();

@@ -176,7 +176,7 @@ window.addEventListener('message', (event: MessageEvent<ToGalleryWebview>) => {
       if (!msg.trusted) captionButton.title = 'This workspace is not trusted: no image is sent to a model until you trust it.';
       selection.reset(relPaths.length);
       selection.set(msg.selected);
-      grid.setItems({ relPaths, captions: unpackTexts(msg.items.captions), ruleNotes: unpackTexts(msg.items.ruleNotes), needsPreview: msg.items.needsPreview, imageBase: msg.items.imageBase });
+      grid.setItems({ relPaths, captions: unpackTexts(msg.items.captions), ruleNotes: unpackTexts(msg.items.ruleNotes), ratings: msg.items.ratings, needsPreview: msg.items.needsPreview, imageBase: msg.items.imageBase });
       if (msg.selected.length > 0) grid.reveal(msg.selected[0]);
       selectionChanged();
       gridHost.focus();
@@ -184,6 +184,9 @@ window.addEventListener('message', (event: MessageEvent<ToGalleryWebview>) => {
     }
     case 'captionChanged':
       grid.captionChanged(msg.index, msg.text, msg.ruleNote);
+      return;
+    case 'ratingsChanged':
+      grid.ratingsChanged(msg.indices, msg.stars);
       return;
     case 'sharedTags':
       if (msg.revision >= revision) pane.show(msg.tags, msg.rules);
