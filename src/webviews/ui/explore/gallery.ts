@@ -224,4 +224,3 @@ export class Gallery {
     return card;
   }
 }
-

@@ -210,7 +210,6 @@ export class SharedTagsPane {
   }
 }
 
-/** `list` with the item at `from` moved to `to`. */
 /** What the pane leaves out of the selection, said after its count: prose captions, and files that could not be read. */
 function leftOut(t: SharedTags): string {
   const parts: string[] = [];
@@ -219,6 +218,7 @@ function leftOut(t: SharedTags): string {
   return parts.length ? ` (${parts.join(', ')} left out)` : '';
 }
 
+/** `list` with the item at `from` moved to `to`. */
 function moved(list: readonly string[], from: number, to: number): string[] {
   const out = [...list];
   const [item] = out.splice(from, 1);
