@@ -60,15 +60,13 @@ export class RuleMarksTally {
   /** Counts one selected caption's problems. */
   add(problems: readonly TagRuleProblem[] | undefined): void {
     if (!problems) return;
-    const seen = new Set<string>();
-    for (const p of problems) {
-      const counts = p.kind === 'banned-tag' ? this.banned : this.missing;
-      const key = `${p.kind}\u0000${tagKey(p.tag)}`;
-      if (seen.has(key)) continue; // a banned tag written twice is one caption
-      seen.add(key);
-      const entry = counts.get(tagKey(p.tag));
+    // the card badge's fixes: a banned tag written twice is one caption
+    for (const fix of ruleFixesOf(problems)) {
+      const counts = fix.kind === 'banned-tag' ? this.banned : this.missing;
+      const key = tagKey(fix.tag);
+      const entry = counts.get(key);
       if (entry) entry.count++;
-      else counts.set(tagKey(p.tag), { tag: p.tag, count: 1 });
+      else counts.set(key, { tag: fix.tag, count: 1 });
     }
   }
 
