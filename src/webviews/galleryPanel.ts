@@ -139,9 +139,10 @@ export class GalleryPanel implements vscode.Disposable {
    * preview, one undo step). `choose` picks (a quick pick; tests pass their own).
    */
   async fixCardRules(index: number, choose: (fixes: readonly TagRuleFix[]) => Promise<TagRuleFix | undefined> = pickRuleFix, autoApply = false): Promise<EditOutcome> {
-    const problems = this.problems[index];
+    // an index from the webview is checked, as select() does: only ever one of the items sent (not 'length')
+    const problems = Number.isInteger(index) ? this.problems[index] : undefined;
     const dataset = this.deps.dataset.index;
-    const relPath = this.relPaths[index];
+    const relPath = problems && this.relPaths[index];
     // found again in the index, as selectedImages() does (a re-listed folder has new entries)
     const image = relPath === undefined || !dataset ? undefined : dataset.findImage(path.join(dataset.rootPath, ...relPath.split('/')));
     if (!problems || !image) return { kind: 'failed', message: 'This caption breaks no tag rule now.' };
