@@ -311,7 +311,7 @@ describe('gallery', function () {
         throw new Error(`${err.message}: pane ${JSON.stringify(gallery.shared)}, selected ${gallery.selectedRelPaths.join()}, g5 ${g5?.captionState} ${JSON.stringify(g5 && api.dataset.texts?.get(g5))}`);
       });
       assert.deepEqual(shared.all, ['ohwx', '1girl', 'smile'], "g4's tags: an unreadable caption is no empty tag list");
-      await waitFor(async () => /2 selected \(1 unreadable caption \(not UTF-8\) left out\)/.test((await view.locator('.shared-summary').textContent()) ?? ''), 'the pane says what it left out');
+      await waitFor(async () => /2 selected \(1 unreadable caption file \(not UTF-8, too large or not a file\) left out\)/.test((await view.locator('.shared-summary').textContent()) ?? ''), 'the pane says what it left out');
       const outcome = await gallery.runTagAction({ kind: 'remove', tag: 'ohwx' }, true);
       assert.equal(outcome.kind, 'applied');
       assert.equal(fs.readFileSync(captionFiles[4], 'utf8'), '1girl, smile\n');

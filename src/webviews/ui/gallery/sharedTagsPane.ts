@@ -214,7 +214,7 @@ export class SharedTagsPane {
 function leftOut(t: SharedTags): string {
   const parts: string[] = [];
   if (t.prose) parts.push(`${t.prose.toLocaleString('en-US')} prose caption${t.prose === 1 ? '' : 's'}`);
-  if (t.unreadable) parts.push(`${t.unreadable.toLocaleString('en-US')} unreadable caption${t.unreadable === 1 ? '' : 's'} (not UTF-8)`);
+  if (t.unreadable) parts.push(`${t.unreadable.toLocaleString('en-US')} unreadable caption file${t.unreadable === 1 ? '' : 's'} (not UTF-8, too large or not a file)`);
   return parts.length ? ` (${parts.join(', ')} left out)` : '';
 }
 
