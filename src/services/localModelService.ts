@@ -11,7 +11,7 @@ import type { LocalCaptionRunner } from '../providers/local/localProvider';
 import { DEFAULT_SEGMENTATION_MODEL, type SegmentationBackend } from './segmentationService';
 import { Requests, type LocalTask, type ModelRef, type Progress, type WorkerSettings } from '../worker/protocol';
 import { withNotificationProgress } from './notifications';
-import { clipModelFrom, workerSettingsFrom } from '../providers/local/workerSettings';
+import { clipModelFrom, dtypeFrom, workerSettingsFrom } from '../providers/local/workerSettings';
 import { vscodeSettings } from '../generationSettings';
 import type { EmbeddingBackend } from './embeddingService';
 import { localModelsUnavailable } from '../worker/deviceChoice';
@@ -59,13 +59,13 @@ export class LocalModelService implements vscode.Disposable {
 
   /** The model used for caption text embeddings (clustering captions). */
   textEmbeddingModel(): ModelRef {
-    return { id: config().get<string>('textEmbeddingModel', 'Xenova/all-MiniLM-L6-v2'), task: 'feature-extraction', dtype: dtypeSetting('textEmbeddingModelDtype') };
+    return { id: config().get<string>('textEmbeddingModel', 'Xenova/all-MiniLM-L6-v2'), task: 'feature-extraction', dtype: dtypeFrom(vscodeSettings(), 'local.textEmbeddingModelDtype') };
   }
 
   /** The image-feature model (a ResNet / ViT / DINOv2 ONNX) for image clustering: the seed's image path; undefined when the setting is empty. */
   imageFeatureModel(): ModelRef | undefined {
     const id = config().get<string>('imageFeatureModel', DEFAULT_IMAGE_FEATURE_MODEL).trim();
-    return id ? { id, task: 'image-feature-extraction', dtype: dtypeSetting('imageFeatureModelDtype') } : undefined;
+    return id ? { id, task: 'image-feature-extraction', dtype: dtypeFrom(vscodeSettings(), 'local.imageFeatureModelDtype') } : undefined;
   }
 
   /** The models the Explore panel embeds with, by role; a role whose setting is empty has none. */
@@ -197,11 +197,6 @@ class DownloadNotice {
 
 function config(): vscode.WorkspaceConfiguration {
   return vscode.workspace.getConfiguration(SECTION);
-}
-
-function dtypeSetting(name: string): ModelRef['dtype'] {
-  const value = config().get<string>(name, '');
-  return (value || undefined) as ModelRef['dtype'];
 }
 
 export function formatBytes(bytes: number): string {

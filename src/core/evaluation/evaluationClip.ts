@@ -1,5 +1,5 @@
 /**
- * CLIP scores of an evaluation's captions: each sampled image is embedded once, each model's captions
+ * CLIP scores of an evaluation's captions: each sampled image some model captioned is embedded once, each model's captions
  * once per model, and every (image, caption) pair scores 100 × cosine. One routine for the extension's
  * "Evaluate Models…" and the CLI's `eval --clip-score`; the embedder (the worker behind a disk cache)
  * is the caller's.
@@ -42,22 +42,26 @@ export interface EvaluationClipInput {
 export async function evaluationClipScores(input: EvaluationClipInput): Promise<EvaluationClip> {
   const why = (message: string): EvaluationClip => ({ why: `The local CLIP model ${input.clipModel} could not score the captions: ${message}` });
   try {
-    const imageVectors = await input.embedder.images(input.images.map((i) => i.imagePath));
-    if (imageVectors.length !== input.images.length) throw new Error(`${imageVectors.length} image embeddings for ${input.images.length} images`);
+    // only images some model captioned are embedded: when every request failed, the CLIP model is not even loaded
+    const pairsOf = new Map(input.modelIds.map((modelId) => [modelId, input.images.flatMap((image, at) => {
+      const text = input.captions.get(modelId)?.get(image.path)?.text;
+      return text ? [{ at, path: image.path, text }] : [];
+    })]));
+    const wanted = [...new Set([...pairsOf.values()].flat().map((pair) => pair.at))].sort((a, b) => a - b);
+    const vectors = wanted.length ? await input.embedder.images(wanted.map((at) => input.images[at].imagePath)) : [];
+    if (vectors.length !== wanted.length) throw new Error(`${vectors.length} image embeddings for ${wanted.length} images`);
+    const imageVectors = new Map(wanted.map((at, k) => [at, vectors[k]]));
     const scores = new Map<string, Map<string, number>>();
     let failures = 0;
     let scoredAny = false;
     let firstError: string | undefined;
     for (const modelId of input.modelIds) {
-      const pairs = input.images.flatMap((image, at) => {
-        const text = input.captions.get(modelId)?.get(image.path)?.text;
-        return text ? [{ at, path: image.path, text }] : [];
-      });
+      const pairs = pairsOf.get(modelId)!;
       const textVectors = pairs.length ? await input.embedder.texts(pairs.map((p) => p.text)) : [];
       if (textVectors.length !== pairs.length) throw new Error(`${textVectors.length} text embeddings for ${pairs.length} captions`);
       const byPath = new Map<string, number>();
       pairs.forEach((pair, k) => {
-        const image = imageVectors[pair.at];
+        const image = imageVectors.get(pair.at)!;
         const text = textVectors[k];
         if (image.ok && text.ok) {
           byPath.set(pair.path, clipScore(image.vector, text.vector));

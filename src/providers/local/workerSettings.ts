@@ -22,6 +22,10 @@ export const DEFAULT_CLIP_MODEL = 'Xenova/clip-vit-base-patch32';
 
 /** The CLIP model of `imageCaptioner.local.clipModel` / `clipModelDtype` (CLIP score, evaluations, image embeddings); its id is empty when the setting is. */
 export function clipModelFrom(settings: SettingsSource): ModelRef {
-  const dtype = typed(settings, 'local.clipModelDtype', '');
-  return { id: typed(settings, 'local.clipModel', DEFAULT_CLIP_MODEL), task: 'clip', dtype: (dtype || undefined) as ModelRef['dtype'] };
+  return { id: typed(settings, 'local.clipModel', DEFAULT_CLIP_MODEL), task: 'clip', dtype: dtypeFrom(settings, 'local.clipModelDtype') };
+}
+
+/** A local model's `imageCaptioner.local.*Dtype` setting; its empty default leaves the choice to the worker. */
+export function dtypeFrom(settings: SettingsSource, key: string): ModelRef['dtype'] {
+  return (typed(settings, key, '') || undefined) as ModelRef['dtype'];
 }

@@ -91,9 +91,27 @@ describe('evaluation CLIP scores (real worker, tiny CLIP)', function () {
     assert.match(clip.why ?? '', /^The local CLIP model tiny could not score the captions: /);
   });
 
+  it('embeds only the images some model captioned, and none when every request failed', async () => {
+    const sent: string[][] = [];
+    const recording: ClipEmbedder = { images: (paths) => (sent.push([...paths]), embedder.images(paths)), texts: (texts) => embedder.texts(texts) };
+    const images = [{ path: 'red.png', imagePath: h.images.red }, { path: 'blue.webp', imagePath: h.images.blue }];
+    const failedAll = new Map([['m', new Map<string, ModelCaption>([['red.png', { error: 'HTTP 500' }], ['blue.webp', { error: 'HTTP 500' }]])]]);
+    const none = await evaluationClipScores({ embedder: recording, clipModel: 'tiny', modelIds: ['m'], images, captions: failedAll, warn: () => undefined });
+    assert.deepEqual(sent, [], 'no caption, no image sent to the CLIP model');
+    assert.deepEqual([...none.scores!.get('m')!], []);
+    const blueOnly = new Map([
+      ['m', new Map<string, ModelCaption>([['red.png', { error: 'HTTP 500' }], ['blue.webp', { text: 'a blue ball' }]])],
+      ['n', new Map<string, ModelCaption>([['red.png', { error: 'HTTP 500' }], ['blue.webp', { text: 'a red ball' }]])],
+    ]);
+    const clip = await evaluationClipScores({ embedder: recording, clipModel: 'tiny', modelIds: ['m', 'n'], images, captions: blueOnly, warn: () => undefined });
+    assert.deepEqual(sent, [[h.images.blue]], 'the image no model captioned is not embedded');
+    assert.ok(clip.scores!.get('m')!.get('blue.webp')! > clip.scores!.get('n')!.get('blue.webp')!, 'each pair scored against its own image');
+    assert.equal(clip.scores!.get('m')!.has('red.png'), false);
+  });
+
   it('a worker that fails outright gives a reason, not an exception', async () => {
     const broken: ClipEmbedder = { images: async () => { throw new Error('the worker exited'); }, texts: async () => [] };
-    const clip = await evaluationClipScores({ embedder: broken, clipModel: 'tiny', modelIds: ['m'], images: [{ path: 'a', imagePath: 'a' }], captions: new Map(), warn: () => undefined });
+    const clip = await evaluationClipScores({ embedder: broken, clipModel: 'tiny', modelIds: ['m'], images: [{ path: 'a', imagePath: 'a' }], captions: new Map([['m', new Map([['a', { text: 'a caption' }]])]]), warn: () => undefined });
     assert.equal(clip.why, 'The local CLIP model tiny could not score the captions: the worker exited');
   });
 });
