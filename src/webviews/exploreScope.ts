@@ -54,3 +54,17 @@ export async function resolveScope(scope: ExploreScope, sources: ScopeSources): 
     }
   }
 }
+
+/** A scope as a panel's title names it. */
+export function scopeTitle(scope: ExploreScope): string {
+  switch (scope.kind) {
+    case 'dataset':
+      return 'whole dataset';
+    case 'folder':
+      return scope.relPath || 'dataset folder';
+    case 'selection':
+      return 'selection';
+    case 'filter':
+      return `filter "${scope.query}"`;
+  }
+}

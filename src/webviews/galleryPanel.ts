@@ -13,7 +13,7 @@ import { CAPTION_EDITOR_VIEW_TYPE } from './captionEditorViewType';
 import { CaptionTagRules } from './captionTagRules';
 import { runExploreAction, type ActionDeps } from './exploreActions';
 import { relPathOf } from './exploreItems';
-import { resolveScope, type ScopeSources } from './exploreScope';
+import { resolveScope, scopeTitle, type ScopeSources } from './exploreScope';
 import { galleryProblems, marksInSlices, ruleFixesOf, ruleNote } from './galleryRuleMarks';
 import { selectionPaneInSlices } from './gallerySharedPane';
 import { planSharedTagAction } from './galleryTagActions';
@@ -388,16 +388,3 @@ export class GalleryPanel implements vscode.Disposable {
 }
 
 const BULK_NAMES: Readonly<Record<GalleryBulkCommand, string>> = { editTags: 'Edit Tags', findReplace: 'Find/Replace', caption: 'Caption with a Model' };
-
-function scopeTitle(scope: ExploreScope): string {
-  switch (scope.kind) {
-    case 'dataset':
-      return 'whole dataset';
-    case 'folder':
-      return scope.relPath || 'dataset folder';
-    case 'selection':
-      return 'selection';
-    case 'filter':
-      return `filter "${scope.query}"`;
-  }
-}
